@@ -1,0 +1,160 @@
+import type { QueryClient, QueryKey, UseMutationOptions } from '@tanstack/react-query';
+import { mapInfiniteItems, mapListItems, sameId, type ItemsPath } from './list-data';
+import type { ModelKeys } from './model-keys';
+import { retryOptions, type RetryPolicy } from './retry-policy';
+import { toSyncError, type SyncError } from './sync-error';
+import { validateInput, type StandardSchemaV1 } from './validate';
+
+/** What the generator knows about a push model, handed to the shared optimistic-write logic. */
+export interface PushModelBinding<TRow, TId> {
+  keys: ModelKeys<TId, never>;
+  rowId: (row: TRow) => TId;
+  itemsPath: ItemsPath;
+  /** Root keys of other models whose cached responses embed this model: invalidated after each write. */
+  related: readonly (readonly unknown[])[];
+  retry: RetryPolicy;
+}
+
+export interface OptimisticContext {
+  snapshot: ReadonlyArray<readonly [QueryKey, unknown]>;
+  draftId?: unknown;
+}
+
+export type WriteOptions<TResult, TVariables> = UseMutationOptions<TResult, SyncError, TVariables, OptimisticContext>;
+
+let draftCounter = 0;
+
+/** Cancels in-flight reads of the model (so they cannot overwrite the optimistic state) and snapshots its cache. */
+async function begin(qc: QueryClient, binding: { keys: { all: readonly unknown[] } }) {
+  await qc.cancelQueries({ queryKey: binding.keys.all });
+  return qc.getQueriesData({ queryKey: binding.keys.all });
+}
+
+function editLists<TRow, TId>(
+  qc: QueryClient,
+  binding: PushModelBinding<TRow, TId>,
+  fn: (rows: TRow[], isLast: boolean) => TRow[],
+) {
+  qc.setQueriesData({ queryKey: binding.keys.lists() }, (data: unknown) =>
+    mapListItems<TRow>(data, binding.itemsPath, (rows) => fn(rows, true)),
+  );
+  qc.setQueriesData({ queryKey: binding.keys.infinites() }, (data: unknown) =>
+    mapInfiniteItems<TRow>(data, binding.itemsPath, fn),
+  );
+}
+
+function rollback(qc: QueryClient, context: OptimisticContext | undefined) {
+  for (const [key, data] of context?.snapshot ?? []) qc.setQueryData(key, data);
+}
+
+/** Runs after success and failure alike, outside render: the server is the judge (backend wins). */
+function settle(qc: QueryClient, binding: { keys: { all: readonly unknown[] }; related: readonly (readonly unknown[])[] }) {
+  return Promise.all([binding.keys.all, ...binding.related].map((queryKey) => qc.invalidateQueries({ queryKey })));
+}
+
+export interface CreateConfig<TRow, TInput, TResult> {
+  send: (input: TInput) => Promise<TResult>;
+  /** Completes the input before it is validated, shown and sent (e.g. a client-generated key). */
+  prepare?: (input: TInput) => TInput;
+  validator?: StandardSchemaV1;
+  /** The saved row, when the endpoint answers with it. */
+  rowOf?: (result: TResult) => TRow | undefined;
+  /** The row shown until the server answers; its key is the input's own (client-generated) or a draft id. */
+  draft: (input: TInput, draftId: string) => TRow;
+}
+
+export function createMutationOptions<TRow, TId, TInput, TResult>(
+  qc: QueryClient,
+  binding: PushModelBinding<TRow, TId>,
+  config: CreateConfig<TRow, TInput, TResult>,
+): WriteOptions<TResult, TInput> {
+  return {
+    mutationKey: [...binding.keys.all, 'create'],
+    mutationFn: async (raw) => {
+      const input = config.prepare ? config.prepare(raw) : raw;
+      return config.send(config.validator ? await validateInput(config.validator, input, 'create input') : input);
+    },
+    ...retryOptions(binding.retry),
+    onMutate: async (raw) => {
+      const snapshot = await begin(qc, binding);
+      const draft = config.draft(config.prepare ? config.prepare(raw) : raw, `draft-${++draftCounter}`);
+      editLists(qc, binding, (rows, isLast) => (isLast ? [...rows, draft] : rows));
+      return { snapshot, draftId: binding.rowId(draft) };
+    },
+    onSuccess: (result, _input, context) => {
+      const row = config.rowOf?.(result);
+      if (row === undefined) return;
+      editLists(qc, binding, (rows) => rows.map((r) => (sameId(binding.rowId(r), context?.draftId) ? row : r)));
+      qc.setQueryData(binding.keys.detail(binding.rowId(row)), row);
+    },
+    onError: (_error, _input, context) => rollback(qc, context),
+    onSettled: () => settle(qc, binding),
+  };
+}
+
+export interface UpdateVariables<TId, TPatch> {
+  id: TId;
+  patch: TPatch;
+}
+
+export interface UpdateConfig<TRow, TId, TPatch, TResult> {
+  send: (id: TId, patch: TPatch) => Promise<TResult>;
+  validator?: StandardSchemaV1;
+  rowOf?: (result: TResult) => TRow | undefined;
+}
+
+export function updateMutationOptions<TRow, TId, TPatch, TResult>(
+  qc: QueryClient,
+  binding: PushModelBinding<TRow, TId>,
+  config: UpdateConfig<TRow, TId, TPatch, TResult>,
+): WriteOptions<TResult, UpdateVariables<TId, TPatch>> {
+  return {
+    mutationKey: [...binding.keys.all, 'update'],
+    mutationFn: async ({ id, patch }) =>
+      config.send(id, config.validator ? await validateInput(config.validator, patch, 'update input') : patch),
+    ...retryOptions(binding.retry),
+    onMutate: async ({ id, patch }) => {
+      const snapshot = await begin(qc, binding);
+      const merge = (row: TRow) => ({ ...row, ...(patch as object) }) as TRow;
+      editLists(qc, binding, (rows) => rows.map((r) => (sameId(binding.rowId(r), id) ? merge(r) : r)));
+      qc.setQueryData(binding.keys.detail(id), (row: TRow | undefined) => (row === undefined ? row : merge(row)));
+      return { snapshot };
+    },
+    onSuccess: (result, { id }) => {
+      const row = config.rowOf?.(result);
+      if (row !== undefined) qc.setQueryData(binding.keys.detail(id), row);
+    },
+    onError: (_error, _variables, context) => rollback(qc, context),
+    onSettled: () => settle(qc, binding),
+  };
+}
+
+export interface RemoveConfig<TId, TResult> {
+  send: (id: TId) => Promise<TResult>;
+}
+
+export function removeMutationOptions<TRow, TId, TResult>(
+  qc: QueryClient,
+  binding: PushModelBinding<TRow, TId>,
+  config: RemoveConfig<TId, TResult>,
+): WriteOptions<TResult, TId> {
+  return {
+    mutationKey: [...binding.keys.all, 'remove'],
+    mutationFn: (id) => config.send(id),
+    ...retryOptions(binding.retry),
+    onMutate: async (id) => {
+      const snapshot = await begin(qc, binding);
+      editLists(qc, binding, (rows) => rows.filter((r) => !sameId(binding.rowId(r), id)));
+      return { snapshot };
+    },
+    onSuccess: (_result, id) => qc.removeQueries({ queryKey: binding.keys.detail(id), exact: true }),
+    onError: (_error, _id, context) => rollback(qc, context),
+    onSettled: () => settle(qc, binding),
+  };
+}
+
+/** The newest error of a set of mutations, as the unified `error` field. */
+export function latestError(...states: { error: unknown; submittedAt: number }[]): SyncError | null {
+  const failed = states.filter((s) => s.error).sort((a, b) => b.submittedAt - a.submittedAt);
+  return failed.length ? toSyncError(failed[0].error) : null;
+}

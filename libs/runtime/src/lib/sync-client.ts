@@ -1,0 +1,164 @@
+import { SyncError } from './sync-error';
+import { fillPath, serializeQuery } from './query-string';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type HeaderMap = Record<string, string>;
+/** Static headers, or a function called before every request (e.g. to read a fresh auth token). */
+export type HeadersInput = HeaderMap | (() => HeaderMap | Promise<HeaderMap>);
+export type BodyEncoding = 'json' | 'form' | 'multipart';
+
+export interface SyncClientOptions {
+  /** Prefix of every request path, e.g. `https://api.example.com/v1`. */
+  baseUrl: string;
+  headers?: HeadersInput;
+  /** A fetch implementation to use instead of the global one (tests, SSR, instrumentation). */
+  fetch?: typeof fetch;
+  credentials?: RequestCredentials;
+}
+
+export interface SyncRequest {
+  method: HttpMethod;
+  /** OpenAPI path template, e.g. `/todos/{id}`. */
+  path: string;
+  pathParams?: Record<string, string | number | boolean>;
+  query?: Record<string, unknown>;
+  body?: unknown;
+  bodyEncoding?: BodyEncoding;
+  signal?: AbortSignal;
+}
+
+export interface SyncResponse<T> {
+  data: T;
+  response: Response;
+}
+
+export interface SyncClient {
+  readonly options: Readonly<SyncClientOptions>;
+  /** Changes the configuration in place; generated code holds the client, so apps configure it once at start. */
+  configure(options: Partial<SyncClientOptions>): void;
+  request<T>(request: SyncRequest): Promise<T>;
+  requestWithResponse<T>(request: SyncRequest): Promise<SyncResponse<T>>;
+}
+
+export function createSyncClient(initial: SyncClientOptions): SyncClient {
+  let options: SyncClientOptions = { ...initial };
+  const client: SyncClient = {
+    get options() {
+      return options;
+    },
+    configure(patch) {
+      options = { ...options, ...patch };
+    },
+    async request<T>(request: SyncRequest) {
+      return (await client.requestWithResponse<T>(request)).data;
+    },
+    requestWithResponse<T>(request: SyncRequest) {
+      return send<T>(options, request);
+    },
+  };
+  return client;
+}
+
+async function send<T>(options: SyncClientOptions, request: SyncRequest): Promise<SyncResponse<T>> {
+  const url = joinUrl(options.baseUrl, fillPath(request.path, request.pathParams)) + serializeQuery(request.query);
+  const headers: HeaderMap = { accept: 'application/json', ...(await resolveHeaders(options.headers)) };
+  const body = encodeBody(request, headers);
+  const doFetch = options.fetch ?? globalThis.fetch;
+  let response: Response;
+  try {
+    response = await doFetch(url, {
+      method: request.method,
+      headers,
+      body,
+      signal: request.signal,
+      credentials: options.credentials,
+    });
+  } catch (cause) {
+    if (isAbort(cause)) throw cause; // TanStack Query treats an abort as a cancellation, not an error
+    throw new SyncError({
+      kind: 'network',
+      message: `${request.method} ${url} could not reach the server: ${describe(cause)}`,
+      cause,
+    });
+  }
+  const data = await readBody(response);
+  if (!response.ok) {
+    throw new SyncError({
+      kind: response.status === 409 ? 'conflict' : 'http',
+      status: response.status,
+      body: data,
+      message: `${request.method} ${request.path} failed with ${response.status}${detailOf(data)}`,
+    });
+  }
+  return { data: data as T, response };
+}
+
+function joinUrl(base: string, path: string): string {
+  if (!base) return path;
+  return base.replace(/\/+$/, '') + path;
+}
+
+async function resolveHeaders(input: HeadersInput | undefined): Promise<HeaderMap> {
+  if (!input) return {};
+  return typeof input === 'function' ? await input() : input;
+}
+
+function encodeBody(request: SyncRequest, headers: HeaderMap): BodyInit | undefined {
+  if (request.body === undefined) return undefined;
+  switch (request.bodyEncoding ?? 'json') {
+    case 'json':
+      headers['content-type'] = 'application/json';
+      return JSON.stringify(request.body);
+    case 'form':
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      return serializeQuery(request.body as Record<string, unknown>).slice(1);
+    case 'multipart': {
+      const form = new FormData();
+      for (const [key, value] of Object.entries(request.body as Record<string, unknown>)) {
+        if (value === undefined) continue;
+        form.append(key, value instanceof Blob ? value : typeof value === 'object' ? JSON.stringify(value) : String(value));
+      }
+      return form; // fetch sets the multipart boundary itself
+    }
+  }
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  if (response.status === 204 || response.status === 205) return undefined;
+  const text = await response.text();
+  if (!text) return undefined;
+  const type = response.headers.get('content-type') ?? '';
+  if (/[/+]json\b/i.test(type)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/** The human part of common error bodies: FastAPI's `detail`, or `message` / `error`. */
+function detailOf(body: unknown): string {
+  if (typeof body === 'string') return body ? `: ${body.slice(0, 200)}` : '';
+  if (body && typeof body === 'object') {
+    const record = body as Record<string, unknown>;
+    for (const field of ['detail', 'message', 'error']) {
+      const value = record[field];
+      if (typeof value === 'string') return `: ${value}`;
+    }
+  }
+  return '';
+}
+
+function isAbort(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,167 @@
+import { parseArgs } from 'node:util';
+import { HandEditError, check, generate } from '../pipeline';
+import { buildModel } from '../model/build-model';
+import { SpecError, formatDiagnostic } from '../spec/diagnostics';
+import { loadSpec } from '../spec/load-spec';
+import type { WritePlan } from '../write/plan-write';
+
+/** Exit codes, also listed in `--help` and the README. */
+export const EXIT = { ok: 0, drift: 1, invalidSpec: 2, handEdited: 3, usage: 64, internal: 70 } as const;
+
+const HELP: Record<string, string> = {
+  main: `sync-patterns — typed, local-first client libraries from an OpenAPI spec with x-sync annotations
+
+Usage: sync-patterns <command> [options]
+
+Commands:
+  generate   write the libraries of every x-sync model (or of every model with --all-models)
+  validate   list models, modes, bound operations and every problem in the spec
+  check      exit 1 if the generated libraries differ from what the spec gives (for CI)
+
+Run \`sync-patterns <command> --help\` for a command's options.
+
+Exit codes: 0 ok · 1 drift (check) · 2 invalid spec · 3 hand-edited files block the write · 64 usage error`,
+  generate: `Usage: sync-patterns generate --spec <file> --out <dir> [options]
+
+  --spec <file>      OpenAPI 3.0/3.1 document, JSON or YAML (multi-file $refs are bundled)
+  --out <dir>        directory of the api's libraries: <dir>/core and one <dir>/<model> per model
+  --models <A,B>     only these models (schema names)
+  --all-models       also every resource-like schema without x-sync, in the default mode (push)
+  --name <name>      api name used in folders and query keys (default: the spec's title)
+  --dry-run          show what would change, write nothing
+  --force            overwrite generated files that were edited by hand
+  --prune            delete generated files of models that are gone
+  --quiet            no progress lines`,
+  validate: `Usage: sync-patterns validate --spec <file> [--all-models] [--models <A,B>]
+
+Lists every model with its mode, key and bound operations, then every problem (file + JSON pointer
++ how to fix it). Exits 2 when there are errors.`,
+  check: `Usage: sync-patterns check --spec <file> --out <dir> [--models <A,B>] [--all-models] [--name <name>]
+
+Changes nothing. Exits 1, listing the files, when the generated libraries in <dir> are not exactly
+what \`generate\` would write now (spec changed, files missing, hand edits).`,
+};
+
+const OPTIONS = {
+  spec: { type: 'string' },
+  out: { type: 'string' },
+  models: { type: 'string' },
+  'all-models': { type: 'boolean' },
+  name: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  force: { type: 'boolean' },
+  prune: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+class UsageError extends Error {}
+
+export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  const print = (line = '') => out.write(line + '\n');
+  const warn = (line: string) => err.write(line + '\n');
+  try {
+    const [command, ...rest] = argv;
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      print(HELP.main);
+      return command ? EXIT.ok : EXIT.usage;
+    }
+    if (!(command in HELP) || command === 'main') throw new UsageError(`unknown command "${command}"; run \`sync-patterns --help\``);
+    let values: Partial<Record<keyof typeof OPTIONS, string | boolean>>;
+    try {
+      ({ values } = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false }));
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message}; run \`sync-patterns ${command} --help\``);
+    }
+    if (values.help) {
+      print(HELP[command]);
+      return EXIT.ok;
+    }
+    const spec = required(values.spec, '--spec', command);
+    const build = {
+      ...(typeof values.models === 'string' ? { models: values.models.split(',').map((m) => m.trim()).filter(Boolean) } : {}),
+      ...(values['all-models'] ? { allModels: true } : {}),
+      ...(typeof values.name === 'string' ? { apiName: values.name } : {}),
+    };
+    const log = values.quiet ? undefined : (line: string) => warn(`· ${line}`);
+
+    if (command === 'validate') return await validate(spec, build, print);
+    const outDir = required(values.out, '--out', command);
+    if (command === 'check') {
+      const result = await check({ spec, out: outDir, ...build, log });
+      if (!result.drift) {
+        print(`up to date: ${result.files.length} files in ${outDir}`);
+        return EXIT.ok;
+      }
+      print(`drift in ${outDir}:`);
+      printPlan(result.plan, print);
+      print(`run \`sync-patterns generate --spec ${spec} --out ${outDir}\` to update`);
+      return EXIT.drift;
+    }
+    const result = await generate({
+      spec,
+      out: outDir,
+      ...build,
+      dryRun: values['dry-run'] === true,
+      force: values.force === true,
+      prune: values.prune === true,
+      log,
+    });
+    if (values['dry-run']) print(`dry run: nothing written to ${outDir}`);
+    printPlan(result.plan, print);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      warn(`sync-patterns: ${error.message}`);
+      return EXIT.usage;
+    }
+    if (error instanceof SpecError) {
+      warn(`sync-patterns: the spec has ${error.diagnostics.length} problem(s):`);
+      for (const d of error.diagnostics) warn(formatDiagnostic(d));
+      return EXIT.invalidSpec;
+    }
+    if (error instanceof HandEditError) {
+      warn(`sync-patterns: ${error.message}`);
+      return EXIT.handEdited;
+    }
+    warn(`sync-patterns: internal error: ${(error as Error).stack ?? String(error)}`);
+    warn('This is a bug in sync-patterns: please report it with the spec that triggered it.');
+    return EXIT.internal;
+  }
+}
+
+function required(value: string | boolean | undefined, flag: string, command: string): string {
+  if (typeof value !== 'string' || !value) throw new UsageError(`${command} needs ${flag}; run \`sync-patterns ${command} --help\``);
+  return value;
+}
+
+function printPlan(plan: WritePlan, print: (line: string) => void): void {
+  const rows: [string, string[]][] = [
+    ['created', plan.create.map((f) => f.path)],
+    ['updated', plan.update.map((f) => f.path)],
+    ['deleted', plan.deletes],
+    ['stale (kept; --prune deletes)', plan.stale],
+    ['edited by hand (kept)', plan.handEdited],
+  ];
+  for (const [label, files] of rows) {
+    if (!files.length) continue;
+    print(`${label}: ${files.length}`);
+    for (const file of files) print(`  ${file}`);
+  }
+  print(`unchanged: ${plan.unchanged.length}`);
+}
+
+async function validate(spec: string, build: Parameters<typeof buildModel>[1], print: (line: string) => void): Promise<number> {
+  const api = buildModel(await loadSpec(spec), build);
+  print(`${api.title} (OpenAPI ${api.version}): ${api.models.length} model(s)`);
+  for (const model of api.models) {
+    print(`  ${model.schemaName}  mode=${model.sync.mode}  key=${model.sync.key}${model.implicit ? '  (no x-sync: --all-models)' : ''}`);
+    for (const [kind, op] of Object.entries(model.operations)) {
+      print(`    ${kind.padEnd(6)} ${op.method.toUpperCase()} ${op.path}${op.binding === 'explicit' ? '  (x-sync-op)' : ''}${op.pagination ? `  pages by ${op.pagination.param}` : ''}`);
+    }
+  }
+  const errors = api.diagnostics.filter((d) => d.severity === 'error');
+  for (const d of api.diagnostics) print(formatDiagnostic(d));
+  print(errors.length ? `${errors.length} error(s)` : 'no errors');
+  return errors.length ? EXIT.invalidSpec : EXIT.ok;
+}

@@ -1,0 +1,47 @@
+import type { SyncApi } from '../model/ir';
+import { camelCase, typeName, uniqueNames } from '../model/naming';
+import { directRefs, isObject } from '../model/schema-utils';
+import { resolvePointer } from '../spec/json-pointer';
+
+/** Names shared by the core library and every model library of one api; computed once per api. */
+export interface ApiNames {
+  client: string;
+  configure: string;
+  /** Validator const of each component schema that some model needs. */
+  validators: Map<string, string>;
+}
+
+const memo = new WeakMap<SyncApi, ApiNames>();
+
+export function apiNames(api: SyncApi): ApiNames {
+  let names = memo.get(api);
+  if (!names) {
+    const base = camelCase(api.id);
+    const needed = [...neededComponents(api)];
+    const unique = uniqueNames(needed, (n) => n, (n) => `${typeName(n)}Schema`);
+    names = {
+      client: `${base}Client`,
+      configure: `configure${base.charAt(0).toUpperCase()}${base.slice(1)}`,
+      validators: new Map(needed.sort().map((n) => [n, unique.get(n)!])),
+    };
+    memo.set(api, names);
+  }
+  return names;
+}
+
+/** The component schemas reachable from any model's row or write bodies: what needs a validator. */
+function neededComponents(api: SyncApi): Set<string> {
+  const components = isObject(api.document['components']) ? (api.document['components'] as Record<string, unknown>)['schemas'] : undefined;
+  const schemas = isObject(components) ? components : {};
+  const seen = new Set<string>();
+  const queue: string[] = [];
+  const visit = (value: unknown) => directRefs(value).forEach((n) => { if (!seen.has(n) && n in schemas) { seen.add(n); queue.push(n); } });
+  for (const model of api.models) {
+    visit({ $ref: model.schemaPointer });
+    for (const op of [model.operations.create, model.operations.update]) {
+      if (op?.body) visit(resolvePointer(api.document, op.body.schemaPointer));
+    }
+  }
+  while (queue.length) visit(schemas[queue.pop()!]);
+  return seen;
+}

@@ -1,0 +1,17 @@
+import type { SyncApi, SyncModel } from '../model/ir';
+import { fileHeader } from './file-header';
+import type { GeneratedFile } from './file-set';
+import { pushView } from './push-view';
+import { renderTemplate } from './render-template';
+
+const FILES = ['types', 'api', 'validators', 'queries', 'hooks'] as const;
+
+/** One push-mode model library: types, API functions, validators, query/mutation options, hooks, index, tests. */
+export function emitPushModel(api: SyncApi, model: SyncModel, specLabel: string, coreImport: string): GeneratedFile[] {
+  const view = { ...pushView(api, model, coreImport), header: fileHeader(specLabel, `model ${model.schemaName}, mode push`) };
+  const dir = model.names.file;
+  return [
+    ...FILES.map((kind) => ({ path: `${dir}/src/lib/${dir}.${kind}.ts`, content: renderTemplate(`push/${kind}`, view) })),
+    { path: `${dir}/src/index.ts`, content: renderTemplate('push/index', view) },
+  ];
+}

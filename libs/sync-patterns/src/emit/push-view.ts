@@ -1,0 +1,140 @@
+import type { BoundOperation, Pagination, SyncApi, SyncModel } from '../model/ir';
+import { deref, isRowOf } from '../model/schema-utils';
+import { resolvePointer } from '../spec/json-pointer';
+import { apiNames } from './api-names';
+import { docComment, literal, str } from './ts-syntax';
+import { zodWriteInput } from './zod-schema';
+
+/**
+ * Everything the push-model templates print, prepared here: every spec-derived string is already a
+ * safe literal, every type a complete expression. Templates only arrange it.
+ */
+export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
+  const names = apiNames(api);
+  const T = model.names.type;
+  const { list, get, create, update } = model.operations;
+  const remove = model.operations.delete;
+  const opRef = (op: BoundOperation) => `paths[${str(op.path)}][${str(op.method)}]`;
+  const responseType = (op: BoundOperation) =>
+    op.response ? `${opRef(op)}["responses"][${str(op.response.status)}]["content"][${str(op.response.mediaType)}]` : 'undefined';
+  const key = model.sync.key;
+  const excluded = model.fields.filter((f) => f.excluded || f.writeOnly).map((f) => f.name);
+  const component = `components["schemas"][${str(model.schemaName)}]`;
+
+  const bodyType = (op: BoundOperation, partial: boolean, optionalKey: boolean) => {
+    const body = op.body!;
+    let type = `NonNullable<${opRef(op)}["requestBody"]>["content"][${str(body.mediaType)}]`;
+    const omit = [...body.readOnlyFields, ...(optionalKey ? [key] : [])];
+    if (omit.length) type = `Omit<${type}, ${omit.map(str).join(' | ')}>`;
+    if (partial) type = `Partial<${type}>`;
+    if (optionalKey) type = `${type} & { ${str(key)}?: ${T}Id }`;
+    return type;
+  };
+  const partialUpdate = (op: BoundOperation) =>
+    op.method === 'patch' && isRowOf(resolvePointer(api.document, op.body!.schemaPointer), model.schemaName);
+
+  const validatorCtx = { document: api.document, refName: (c: string) => `core.${names.validators.get(c) ?? 'never'}` };
+  const listParamsType = (() => {
+    if (!list) return undefined;
+    const parts: string[] = [];
+    if (list.queryParams.length) parts.push(`NonNullable<${opRef(list)}["parameters"]["query"]>`);
+    if (list.pathParams.length) parts.push(`${opRef(list)}["parameters"]["path"]`);
+    return parts.length ? parts.join(' & ') : 'Record<string, never>';
+  })();
+
+  return {
+    T,
+    camel: model.names.camel,
+    plural: model.names.plural,
+    file: model.names.file,
+    coreImport: str(coreImport),
+    client: names.client,
+    doc: docComment(model.description),
+    rowType: excluded.length ? `Omit<${component}, ${excluded.map(str).join(' | ')}>` : component,
+    keyStr: str(key),
+    keyDoc: docComment(`The key of a ${T} (its ${key} property).`),
+    apiId: str(api.id),
+    modelId: str(model.names.file),
+    excluded: excluded.length ? literal(excluded) : undefined,
+    retry: literal(model.sync.retry),
+    related: literal(model.embeddedIn.map((name) => [api.id, api.models.find((m) => m.schemaName === name)!.names.file])),
+    itemsPath: list ? literal(list.response?.itemsPath ?? []) : '[]',
+    clientKey: model.clientGeneratedKey,
+    list: list && {
+      fn: `list${model.names.plural}`,
+      doc: opDoc(list),
+      method: str(list.method.toUpperCase()),
+      path: str(list.path),
+      pathNames: literal(list.pathParams.map((p) => p.name)),
+      paramsType: listParamsType,
+      paramsRequired: list.pathParams.length > 0 || list.queryParams.some((p) => p.required),
+      responseType: responseType(list),
+      infinite: list.pagination && infiniteView(api, list, list.pagination, key),
+    },
+    get: get && {
+      fn: `get${T}`,
+      doc: opDoc(get),
+      path: str(get.path),
+      idParam: str(get.idParam!),
+      resultType: responseType(get),
+    },
+    create: create && {
+      fn: `create${T}`,
+      doc: opDoc(create),
+      path: str(create.path),
+      encoding: str(create.body!.encoding),
+      inputType: bodyType(create, false, model.clientGeneratedKey),
+      resultType: responseType(create),
+      isRow: create.response?.isRow === true,
+      validator: zodWriteInput(create.body!.schemaPointer, create.body!.readOnlyFields, false, validatorCtx),
+    },
+    update: update && {
+      fn: `update${T}`,
+      doc: opDoc(update),
+      method: str(update.method.toUpperCase()),
+      path: str(update.path),
+      idParam: str(update.idParam!),
+      encoding: str(update.body!.encoding),
+      inputType: bodyType(update, partialUpdate(update), false),
+      resultType: responseType(update),
+      isRow: update.response?.isRow === true,
+      validator: zodWriteInput(update.body!.schemaPointer, update.body!.readOnlyFields, partialUpdate(update), validatorCtx),
+    },
+    remove: remove && {
+      fn: `delete${T}`,
+      doc: opDoc(remove),
+      path: str(remove.path),
+      idParam: str(remove.idParam!),
+      resultType: responseType(remove),
+    },
+    rowValidator: names.validators.get(model.schemaName),
+  };
+}
+
+export type PushView = ReturnType<typeof pushView>;
+
+function opDoc(op: BoundOperation): string {
+  return docComment(`${op.method.toUpperCase()} ${op.path}${op.summary ? ` — ${op.summary}` : ''}`);
+}
+
+function infiniteView(api: SyncApi, list: BoundOperation, pagination: Pagination, key: string) {
+  const param = list.queryParams.find((p) => p.name === pagination.param);
+  const schema = param ? deref(api.document, resolvePointer(api.document, param.pointer), param.pointer)?.schema : undefined;
+  const paramSchema = schema && typeof schema['schema'] === 'object' ? (schema['schema'] as Record<string, unknown>) : {};
+  const start = (fallback: number) =>
+    typeof paramSchema['default'] === 'number' ? paramSchema['default'] : typeof paramSchema['minimum'] === 'number' ? paramSchema['minimum'] : fallback;
+  switch (pagination.kind) {
+    case 'page':
+      return { kind: 'page', param: str(pagination.param), initial: String(start(1)) };
+    case 'offset':
+      return { kind: 'offset', param: str(pagination.param), initial: String(start(0)), limitParam: pagination.limitParam ? str(pagination.limitParam) : undefined };
+    case 'cursor':
+      return {
+        kind: 'cursor',
+        param: str(pagination.param),
+        nextField: pagination.nextField ? str(pagination.nextField[0]) : undefined,
+        moreField: pagination.fromLastRow ? str(pagination.fromLastRow.moreField) : undefined,
+        rowKey: str(pagination.fromLastRow?.key ?? key),
+      };
+  }
+}

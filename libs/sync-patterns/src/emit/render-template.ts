@@ -1,0 +1,24 @@
+import { compile, type TemplateFunction } from 'ejs';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+const cache = new Map<string, TemplateFunction>();
+
+/**
+ * Renders `templates/<name>.ejs`. Templates hold the shape of a file only: every value they print
+ * is prepared (and made safe) by TypeScript beforehand, so they print with `<%-` and never escape.
+ */
+export function renderTemplate(name: string, data: object): string {
+  let template = cache.get(name);
+  if (!template) {
+    const file = path.join(__dirname, 'templates', `${name}.ejs`);
+    template = compile(readFileSync(file, 'utf8'), { filename: file, strict: true, localsName: 'v' });
+    cache.set(name, template);
+  }
+  return tidy(template(data));
+}
+
+/** One blank line at most, none at the end but a single newline: the output reads as hand-written. */
+function tidy(text: string): string {
+  return text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').replace(/\s*$/, '\n');
+}

@@ -1,0 +1,207 @@
+import type { Diagnostic } from '../spec/diagnostics';
+import { child } from '../spec/json-pointer';
+import type { OpenApiDocument } from '../spec/load-spec';
+import type { BoundOperation, OperationKind } from './ir';
+import type { SpecOperation } from './operations';
+import { detectPagination } from './pagination';
+import { isObject, isRowOf, itemsPathOf, objectShape, propertyFlag } from './schema-utils';
+
+export const OPERATION_KINDS: OperationKind[] = ['list', 'get', 'create', 'update', 'delete'];
+
+/** An operation pinned to a model by `x-sync-model` / `x-sync-op`. */
+export interface ExplicitBinding {
+  model: string;
+  kind?: OperationKind;
+  op: SpecOperation;
+}
+
+/** Reads and checks the explicit bindings of every operation. */
+export function explicitBindings(
+  operations: SpecOperation[],
+  schemaNames: Set<string>,
+  file: string,
+  diagnostics: Diagnostic[],
+): ExplicitBinding[] {
+  const result: ExplicitBinding[] = [];
+  for (const op of operations) {
+    const model = op.raw['x-sync-model'];
+    const kind = op.raw['x-sync-op'];
+    if (model === undefined && kind === undefined) continue;
+    if (typeof model !== 'string' || !schemaNames.has(model)) {
+      diagnostics.push({
+        severity: 'error',
+        file,
+        pointer: child(op.pointer, 'x-sync-model'),
+        message: model === undefined ? 'x-sync-op is set but x-sync-model is missing' : `x-sync-model names ${JSON.stringify(model)}, which is not a schema under components.schemas`,
+        hint: `set x-sync-model to one of the schema names${schemaNames.size ? ` (e.g. ${[...schemaNames].slice(0, 3).join(', ')})` : ''}`,
+      });
+      continue;
+    }
+    if (kind !== undefined && !(OPERATION_KINDS as unknown[]).includes(kind)) {
+      diagnostics.push({
+        severity: 'error',
+        file,
+        pointer: child(op.pointer, 'x-sync-op'),
+        message: `unknown x-sync-op ${JSON.stringify(kind)}`,
+        hint: `use one of: ${OPERATION_KINDS.join(', ')}`,
+      });
+      continue;
+    }
+    result.push({ model, op, ...(kind !== undefined ? { kind: kind as OperationKind } : {}) });
+  }
+  return result;
+}
+
+const pathParams = (op: SpecOperation) => op.params.filter((p) => p.in === 'path');
+const onlyIdParam = (op: SpecOperation) => op.itemParam !== undefined && pathParams(op).length === 1;
+const parentPath = (path: string) => path.replace(/\/\{[^}]+\}\/?$/, '');
+
+/** Why `op` cannot serve as `kind` for `model`, or undefined when it can (by shape, not by convention). */
+function shapeProblem(kind: OperationKind, op: SpecOperation, document: OpenApiDocument, model: string): string | undefined {
+  switch (kind) {
+    case 'list':
+      if (op.method !== 'get') return 'a list operation must be a GET';
+      if (!op.success?.located || itemsPathOf(document, op.success.located.schema, op.success.located.pointer, model) === undefined) {
+        return `its success response must be an array of ${model}, or an object with one array-of-${model} property`;
+      }
+      return undefined;
+    case 'get':
+      if (op.method !== 'get') return 'a get operation must be a GET';
+      if (!onlyIdParam(op)) return 'its path must end in the key parameter, e.g. /todos/{id}, with no other path parameters';
+      return undefined;
+    case 'create':
+      if (op.method !== 'post') return 'a create operation must be a POST';
+      if (pathParams(op).length > 0) return 'its path must have no path parameters';
+      if (!op.body) return 'it must take a JSON, form or multipart request body';
+      return undefined;
+    case 'update':
+      if (op.method !== 'put' && op.method !== 'patch') return 'an update operation must be a PUT or PATCH';
+      if (!onlyIdParam(op)) return 'its path must end in the key parameter, e.g. /todos/{id}, with no other path parameters';
+      if (!op.body) return 'it must take a JSON, form or multipart request body';
+      return undefined;
+    case 'delete':
+      if (op.method !== 'delete') return 'a delete operation must be a DELETE';
+      if (!onlyIdParam(op)) return 'its path must end in the key parameter, e.g. /todos/{id}, with no other path parameters';
+      return undefined;
+  }
+}
+
+/** Convention: which operations of the spec look like `kind` for `model`, given what is bound so far. */
+function matchesConvention(kind: OperationKind, op: SpecOperation, model: string, bound: Partial<Record<OperationKind, BoundOperation>>): boolean {
+  const rowResponse = op.success?.located !== undefined && isRowOf(op.success.located.schema, model);
+  switch (kind) {
+    case 'list':
+      return op.itemParam === undefined;
+    case 'get':
+      return rowResponse;
+    case 'create':
+      return rowResponse || (bound.list !== undefined && bound.list.path === op.path);
+    case 'update':
+    case 'delete':
+      return rowResponse || bound.get?.path === op.path || (bound.get === undefined && bound.list?.path === parentPath(op.path));
+  }
+}
+
+/** Deterministic preference among candidates: fewer path params, shorter path, then PATCH over PUT, then by text. */
+function rank(op: SpecOperation): string {
+  const params = pathParams(op).length;
+  const depth = op.path.split('/').length;
+  return `${String(params).padStart(3, '0')}${String(depth).padStart(3, '0')}${op.method === 'patch' ? 0 : 1}${op.path}`;
+}
+
+export function bindOperations(
+  model: string,
+  key: string,
+  operations: SpecOperation[],
+  explicit: ExplicitBinding[],
+  document: OpenApiDocument,
+  file: string,
+  diagnostics: Diagnostic[],
+  reportAmbiguity: boolean,
+): Partial<Record<OperationKind, BoundOperation>> {
+  const bound: Partial<Record<OperationKind, BoundOperation>> = {};
+  const pinned = explicit.filter((b) => b.model === model);
+  for (const kind of OPERATION_KINDS) {
+    const mine = pinned.filter((b) => (b.kind ?? inferKind(b.op, model, document, bound)) === kind);
+    if (mine.length > 1) {
+      diagnostics.push({
+        severity: 'error',
+        file,
+        pointer: child(mine[1].op.pointer, 'x-sync-op'),
+        message: `${model} has more than one "${kind}" operation: ${mine.map((b) => `${b.op.method.toUpperCase()} ${b.op.path}`).join(', ')}`,
+        hint: 'keep x-sync-op on one of them',
+      });
+    }
+    if (mine.length > 0) {
+      const op = mine[0].op;
+      const problem = shapeProblem(kind, op, document, model);
+      if (problem) {
+        diagnostics.push({ severity: 'error', file, pointer: child(op.pointer, 'x-sync-op'), message: `${op.method.toUpperCase()} ${op.path} cannot be the "${kind}" operation of ${model}: ${problem}`, hint: 'fix the operation or bind another one' });
+        continue;
+      }
+      bound[kind] = toBound(kind, op, 'explicit', model, key, document);
+      continue;
+    }
+    const candidates = operations
+      .filter((op) => !explicit.some((b) => b.op === op))
+      .filter((op) => shapeProblem(kind, op, document, model) === undefined && matchesConvention(kind, op, model, bound))
+      .sort((a, b) => (rank(a) < rank(b) ? -1 : 1));
+    if (candidates.length === 0) continue;
+    if (reportAmbiguity && candidates.length > 1 && rank(candidates[0]).slice(0, 7) === rank(candidates[1]).slice(0, 7)) {
+      diagnostics.push({
+        severity: 'warning',
+        file,
+        pointer: candidates[0].pointer,
+        message: `${model}: several operations look like its "${kind}" (${candidates.slice(0, 3).map((c) => `${c.method.toUpperCase()} ${c.path}`).join(', ')}); using the first`,
+        hint: `pin the right one with \`x-sync-model: ${model}\` and \`x-sync-op: ${kind}\``,
+      });
+    }
+    bound[kind] = toBound(kind, candidates[0], 'convention', model, key, document);
+  }
+  return bound;
+}
+
+function inferKind(op: SpecOperation, model: string, document: OpenApiDocument, bound: Partial<Record<OperationKind, BoundOperation>>): OperationKind | undefined {
+  return OPERATION_KINDS.find((kind) => shapeProblem(kind, op, document, model) === undefined && matchesConvention(kind, op, model, bound));
+}
+
+function toBound(kind: OperationKind, op: SpecOperation, binding: 'convention' | 'explicit', model: string, key: string, document: OpenApiDocument): BoundOperation {
+  const located = op.success?.located;
+  const itemsPath = kind === 'list' && located ? itemsPathOf(document, located.schema, located.pointer, model) : undefined;
+  const queryParams = op.params.filter((p) => p.in === 'query');
+  const result: BoundOperation = {
+    kind,
+    method: op.method,
+    path: op.path,
+    pointer: op.pointer,
+    binding,
+    pathParams: op.params.filter((p) => p.in === 'path'),
+    queryParams,
+    ...(op.operationId ? { operationId: op.operationId } : {}),
+    ...(op.summary ? { summary: op.summary } : {}),
+    ...(kind === 'get' || kind === 'update' || kind === 'delete' ? { idParam: op.itemParam } : {}),
+  };
+  if (op.body && (kind === 'create' || kind === 'update')) {
+    const shape = objectShape(document, op.body.located.schema, op.body.located.pointer);
+    const readOnlyFields = [...shape.properties.entries()].filter(([, loc]) => propertyFlag(document, loc, 'readOnly')).map(([name]) => name);
+    result.body = { mediaType: op.body.mediaType, encoding: op.body.encoding, required: op.body.required, schemaPointer: op.body.located.pointer, readOnlyFields };
+  }
+  if (located && op.success?.mediaType) {
+    result.response = {
+      status: op.success.status,
+      mediaType: op.success.mediaType,
+      schemaPointer: located.pointer,
+      isRow: isRowOf(located.schema, model),
+      ...(itemsPath ? { itemsPath } : {}),
+    };
+  }
+  if (kind === 'list' && itemsPath) {
+    const pagination = detectPagination(document, queryParams, located, itemsPath, key);
+    if (pagination) result.pagination = pagination;
+  }
+  return result;
+}
+
+export function isObjectSchema(schema: Record<string, unknown>): boolean {
+  return schema['type'] === 'object' || isObject(schema['properties']) || Array.isArray(schema['allOf']);
+}

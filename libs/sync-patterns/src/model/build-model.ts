@@ -1,0 +1,163 @@
+import type { Diagnostic } from '../spec/diagnostics';
+import { child } from '../spec/json-pointer';
+import type { LoadedSpec } from '../spec/load-spec';
+import { bindOperations, explicitBindings, isObjectSchema } from './bind-operations';
+import type { SyncApi, SyncField, SyncModel } from './ir';
+import { camelCase, kebabCase, pascalCase, pluralize, typeName, uniqueNames } from './naming';
+import { listOperations } from './operations';
+import { componentPointer, deref, directRefs, isNullable, isObject, objectShape, propertyFlag } from './schema-utils';
+import { SUPPORTED_MODES, readRawOptions, resolveOptions } from './x-sync-options';
+
+export interface BuildOptions {
+  /** Name of the api (folder and key root); default: the spec's title, else its file name. */
+  apiName?: string;
+  /** Only these models (schema names). */
+  models?: string[];
+  /** Also every resource-like schema without `x-sync`, in the default mode. */
+  allModels?: boolean;
+}
+
+/** Interprets a loaded spec: the one place that reads OpenAPI and `x-sync`. Never throws on bad input: it reports. */
+export function buildModel(spec: LoadedSpec, options: BuildOptions = {}): SyncApi {
+  const { document, file } = spec;
+  const diagnostics: Diagnostic[] = [];
+  const ctx = { file, diagnostics };
+  const schemasNode = isObject(document['components']) ? (document['components'] as Record<string, unknown>)['schemas'] : undefined;
+  const schemas = isObject(schemasNode) ? schemasNode : {};
+  const schemaNames = new Set(Object.keys(schemas));
+  const defaults = readRawOptions(document['x-sync-defaults'], '#/x-sync-defaults', ctx);
+  const operations = listOperations(document, file, diagnostics);
+  const explicit = explicitBindings(operations, schemaNames, file, diagnostics);
+
+  const annotated = [...schemaNames].filter((name) => isObject(schemas[name]) && (schemas[name] as Record<string, unknown>)['x-sync'] !== undefined && (schemas[name] as Record<string, unknown>)['x-sync'] !== false);
+  let candidates = options.allModels ? [...schemaNames] : annotated;
+  if (options.models?.length) {
+    for (const wanted of options.models) {
+      if (!schemaNames.has(wanted)) {
+        diagnostics.push({ severity: 'error', file, pointer: '#/components/schemas', message: `--models names ${JSON.stringify(wanted)}, which is not a schema of this spec`, hint: 'run `sync-patterns validate` to list the models' });
+      } else if (!options.allModels && !annotated.includes(wanted)) {
+        diagnostics.push({ severity: 'error', file, pointer: componentPointer(wanted), message: `${wanted} has no x-sync annotation`, hint: 'add `x-sync: push` to the schema, or pass --all-models' });
+      }
+    }
+    candidates = candidates.filter((name) => options.models!.includes(name));
+  }
+
+  const models: SyncModel[] = [];
+  for (const name of candidates.sort()) {
+    const model = buildOne(name, annotated.includes(name));
+    if (model) models.push(model);
+  }
+
+  function buildOne(name: string, isAnnotated: boolean): SyncModel | undefined {
+    const pointer = componentPointer(name);
+    const located = deref(document, schemas[name], pointer);
+    const fail = (at: string, message: string, hint: string) => {
+      if (isAnnotated) diagnostics.push({ severity: 'error', file, pointer: at, message, hint });
+      return undefined;
+    };
+    if (!located || !isObjectSchema(located.schema)) {
+      return fail(pointer, `${name} is not an object schema, so it cannot be synced`, 'put x-sync on the object schema that describes one row');
+    }
+    const syncPointer = child(pointer, 'x-sync');
+    const own = isAnnotated ? readRawOptions(located.schema['x-sync'], syncPointer, ctx) : {};
+    const sync = resolveOptions(name, own, defaults, syncPointer, isAnnotated ? ctx : { file, diagnostics: [] });
+    if (!SUPPORTED_MODES.includes(sync.mode)) {
+      return fail(own.mode !== undefined ? child(syncPointer, 'mode') : syncPointer, `mode "${sync.mode}" is not supported by this version of sync-patterns yet`, `use one of: ${SUPPORTED_MODES.join(', ')}`);
+    }
+
+    const shape = objectShape(document, located.schema, located.pointer);
+    let operationsBound = bindOperations(name, sync.key, operations, explicit, document, file, diagnostics, isAnnotated);
+    if (!shape.properties.has(sync.key)) {
+      const fromPath = operationsBound.get?.idParam;
+      if (!isAnnotated && fromPath && shape.properties.has(fromPath)) sync.key = fromPath;
+      else {
+        return fail(
+          own.key !== undefined ? child(syncPointer, 'key') : syncPointer,
+          `key "${sync.key}" is not a property of ${name}`,
+          `set \`key:\` to the property holding the primary key (properties: ${[...shape.properties.keys()].slice(0, 8).join(', ') || 'none'})`,
+        );
+      }
+      operationsBound = bindOperations(name, sync.key, operations, explicit, document, file, isAnnotated ? diagnostics : [], isAnnotated);
+    }
+    sync.exclude.forEach((field, i) => {
+      if (!shape.properties.has(field)) fail(child(syncPointer, 'exclude', i), `exclude names "${field}", which is not a property of ${name}`, 'remove it or fix the spelling');
+      if (field === sync.key) fail(child(syncPointer, 'exclude', i), `the key "${field}" cannot be excluded`, 'remove it from exclude');
+    });
+    if (!operationsBound.list && !operationsBound.get) {
+      return fail(syncPointer, `no operation of the spec reads ${name}: no GET returning it or a list of it`, `add x-sync-model: ${name} and x-sync-op: list|get to its operations`);
+    }
+
+    const fields: SyncField[] = [...shape.properties.entries()].map(([field, loc]) => {
+      const target = deref(document, loc.schema, loc.pointer);
+      const description = typeof loc.schema['description'] === 'string' ? loc.schema['description'] : undefined;
+      return {
+        name: field,
+        schemaPointer: loc.pointer,
+        required: shape.required.has(field),
+        nullable: isNullable(loc.schema) || (target ? isNullable(target.schema) : false),
+        readOnly: propertyFlag(document, loc, 'readOnly'),
+        writeOnly: propertyFlag(document, loc, 'writeOnly'),
+        excluded: sync.exclude.includes(field) || loc.schema['x-sync-exclude'] === true,
+        ...(description ? { description } : {}),
+      };
+    });
+    const keyField = shape.properties.get(sync.key);
+    const keySchema = keyField ? deref(document, keyField.schema, keyField.pointer)?.schema : undefined;
+    const createBody = operationsBound.create?.body;
+    const bodyShape = createBody ? objectShape(document, { $ref: createBody.schemaPointer }, createBody.schemaPointer) : undefined;
+    const clientGeneratedKey =
+      keySchema?.['format'] === 'uuid' && bodyShape !== undefined && bodyShape.properties.has(sync.key) && !createBody!.readOnlyFields.includes(sync.key);
+
+    return {
+      schemaName: name,
+      schemaPointer: pointer,
+      names: { type: '', camel: '', plural: '', file: '' },
+      ...(typeof located.schema['description'] === 'string' ? { description: located.schema['description'] } : {}),
+      sync,
+      implicit: !isAnnotated,
+      fields,
+      operations: operationsBound,
+      clientGeneratedKey,
+      embeddedIn: [],
+    };
+  }
+
+  assignNames(models);
+  const included = new Set(models.map((m) => m.schemaName));
+  for (const model of models) {
+    model.embeddedIn = models
+      .filter((other) => other !== model && directRefs(schemas[other.schemaName]).has(model.schemaName))
+      .map((other) => other.schemaName)
+      .filter((n) => included.has(n));
+  }
+
+  const info = isObject(document['info']) ? document['info'] : {};
+  const title = typeof info['title'] === 'string' ? info['title'] : '';
+  const servers = Array.isArray(document['servers']) ? document['servers'] : [];
+  const serverUrl = isObject(servers[0]) && typeof servers[0]['url'] === 'string' ? servers[0]['url'] : '';
+  const stem = file.replace(/^.*[\\/]/, '').replace(/\.(json|ya?ml)$/i, '');
+  return {
+    id: (options.apiName ? kebabCase(options.apiName) : kebabCase(title || stem)).slice(0, 48).replace(/-+$/, ''),
+    title: title || stem,
+    specFile: file,
+    version: spec.version,
+    document,
+    serverUrl: /^\{|\{/.test(serverUrl) ? '' : serverUrl,
+    models,
+    diagnostics,
+  };
+}
+
+function assignNames(models: SyncModel[]): void {
+  const types = uniqueNames(models, (m) => m.schemaName, (m) => typeName(m.schemaName));
+  for (const model of models) {
+    const type = types.get(model)!;
+    const plural = pascalCase(pluralize(type));
+    model.names = {
+      type,
+      camel: camelCase(type),
+      plural: plural === type ? `${type}List` : plural,
+      file: kebabCase(type),
+    };
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The intermediate model (IR): what sync-patterns understood of a spec. Built once by
+ * `buildModel`, the only code that interprets OpenAPI and `x-sync`; every emitter reads this and
+ * nothing else (emitters may look at raw schemas only through `schemaPointer`s recorded here).
+ */
+import type { Diagnostic } from '../spec/diagnostics';
+import type { OpenApiDocument } from '../spec/load-spec';
+
+export type SyncMode = 'push' | 'live' | 'cache';
+export type ConflictPolicy = 'backend-wins' | 'client-wins' | 'field-merge' | 'custom';
+export type OperationKind = 'list' | 'get' | 'create' | 'update' | 'delete';
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type BodyEncoding = 'json' | 'form' | 'multipart';
+
+/** A JSON Schema object as it stands in the (canonical) document. */
+export type JsonSchema = Record<string, unknown>;
+
+export interface RetrySettings {
+  attempts: number;
+  backoff: 'exponential' | 'linear' | 'fixed';
+  delayMs: number;
+}
+
+/** The resolved `x-sync` options of one model, defaults applied. */
+export interface SyncOptions {
+  mode: SyncMode;
+  key: string;
+  table: string;
+  exclude: string[];
+  conflict: ConflictPolicy;
+  where?: string;
+  ttl?: number;
+  retry: RetrySettings;
+}
+
+export interface SyncApi {
+  /** kebab-case id of the api, used for library folder names and query-key roots. */
+  id: string;
+  title: string;
+  specFile: string;
+  version: '3.0' | '3.1';
+  /** The canonical document, for openapi-typescript and the validator emitter. */
+  document: OpenApiDocument;
+  /** First `servers[].url`, the default base URL of the generated client. */
+  serverUrl: string;
+  models: SyncModel[];
+  diagnostics: Diagnostic[];
+}
+
+/** Every name the emitters need, computed once and checked for collisions. */
+export interface ModelNames {
+  /** TypeScript type name of a row, e.g. `Todo`. */
+  type: string;
+  /** camelCase singular, e.g. `todo`. */
+  camel: string;
+  /** PascalCase plural used in hook names, e.g. `Todos` (or `TodoList` where plural = singular). */
+  plural: string;
+  /** Folder and file stem, e.g. `todo`. */
+  file: string;
+}
+
+export interface SyncField {
+  name: string;
+  schemaPointer: string;
+  required: boolean;
+  nullable: boolean;
+  readOnly: boolean;
+  writeOnly: boolean;
+  excluded: boolean;
+  description?: string;
+}
+
+export interface SyncModel {
+  /** The schema's name under components.schemas, exactly as written. */
+  schemaName: string;
+  schemaPointer: string;
+  names: ModelNames;
+  description?: string;
+  sync: SyncOptions;
+  /** True when `x-sync` is absent and the model was included by `--all-models`. */
+  implicit: boolean;
+  fields: SyncField[];
+  operations: Partial<Record<OperationKind, BoundOperation>>;
+  /** True when the key is a string the client may generate (uuid) and create inputs accept it. */
+  clientGeneratedKey: boolean;
+  /** Other models (schema names) whose rows embed this one: their caches go stale when it changes. */
+  embeddedIn: string[];
+}
+
+export interface OperationParam {
+  name: string;
+  in: 'path' | 'query';
+  required: boolean;
+  pointer: string;
+}
+
+export interface RequestBody {
+  mediaType: string;
+  encoding: BodyEncoding;
+  required: boolean;
+  schemaPointer: string;
+  /** Top-level properties that are readOnly: left out of the write input. */
+  readOnlyFields: string[];
+}
+
+export type Pagination =
+  | { kind: 'page'; param: string }
+  | { kind: 'offset'; param: string; limitParam?: string }
+  | { kind: 'cursor'; param: string; nextField?: string[]; fromLastRow?: { key: string; moreField: string } };
+
+export interface BoundOperation {
+  kind: OperationKind;
+  method: HttpMethod;
+  path: string;
+  pointer: string;
+  operationId?: string;
+  summary?: string;
+  /** How it was bound: by convention, or by `x-sync-model`/`x-sync-op`. */
+  binding: 'convention' | 'explicit';
+  pathParams: OperationParam[];
+  queryParams: OperationParam[];
+  /** The path parameter that carries the model's key (get, update, delete). */
+  idParam?: string;
+  body?: RequestBody;
+  /** The success response, when it has a JSON body. */
+  response?: {
+    status: string;
+    mediaType: string;
+    schemaPointer: string;
+    /** The response body is a row of the model. */
+    isRow: boolean;
+    /** list: where the rows sit in the response ([] = the response is the array). */
+    itemsPath?: string[];
+  };
+  pagination?: Pagination;
+}

@@ -1,0 +1,87 @@
+/**
+ * Names for generated code. Spec names can be anything (`user-profile`, `2fa_token`, `Error`,
+ * `naïve`); these turn them into identifiers that are valid, readable and never shadow what the
+ * generated code itself uses.
+ */
+
+const RESERVED = new Set(
+  (
+    'break case catch class const continue debugger default delete do else enum export extends false finally for ' +
+    'function if import in instanceof new null return super switch this throw true try typeof var void while with ' +
+    'as implements interface let package private protected public static yield any boolean constructor declare ' +
+    'get module require number set string symbol type from of async await never unknown object bigint undefined ' +
+    'infer is keyof readonly unique satisfies accessor out ' +
+    // globals and helpers generated files refer to
+    'Array Boolean Date Error Function JSON Map Math Number Object Promise Record RegExp Set String Symbol ' +
+    'Partial Required Readonly Pick Omit Exclude Extract NonNullable ReturnType Awaited Blob File FormData ' +
+    'Response Request Headers URL AbortSignal Infinity NaN globalThis z components paths operations client'
+  ).split(' '),
+);
+
+export function isReserved(name: string): boolean {
+  return RESERVED.has(name);
+}
+
+/** Words of a name: split on anything that is not a letter or digit, and on camelCase humps. */
+export function words(name: string): string[] {
+  const ascii = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  return ascii
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+}
+
+const cap = (w: string) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase();
+
+export function pascalCase(name: string): string {
+  const result = words(name).map(cap).join('');
+  if (!result) return 'Model';
+  return /^[0-9]/.test(result) ? `_${result}` : result;
+}
+
+export function camelCase(name: string): string {
+  const pascal = pascalCase(name);
+  return pascal.startsWith('_') ? pascal : pascal.charAt(0).toLowerCase() + pascal.slice(1);
+}
+
+export function kebabCase(name: string): string {
+  const result = words(name).map((w) => w.toLowerCase()).join('-');
+  return result || 'model';
+}
+
+export function snakeCase(name: string): string {
+  return words(name).map((w) => w.toLowerCase()).join('_') || 'model';
+}
+
+/** English plural of the last word, good enough for resource names (`category` → `categories`). */
+export function pluralize(word: string): string {
+  if (/[^aeiou]y$/i.test(word)) return word.slice(0, -1) + 'ies';
+  if (/(s|x|z|ch|sh)$/i.test(word)) return word + 'es';
+  return word + 's';
+}
+
+/** A type name that is a valid identifier and shadows nothing: `Error` → `ErrorModel`. */
+export function typeName(name: string): string {
+  const pascal = pascalCase(name);
+  return isReserved(pascal) ? `${pascal}Model` : pascal;
+}
+
+/**
+ * Gives each name a unique value: the first (in sorted order of `original`) keeps the plain form,
+ * the next ones get `2`, `3`, … so `user` and `User` become `User` and `User2`. Comparison is
+ * case-insensitive, because the names also become file names on case-insensitive file systems.
+ */
+export function uniqueNames<T>(items: T[], original: (item: T) => string, proposed: (item: T) => string): Map<T, string> {
+  const taken = new Set<string>();
+  const result = new Map<T, string>();
+  const sorted = [...items].sort((a, b) => (original(a) < original(b) ? -1 : original(a) > original(b) ? 1 : 0));
+  for (const item of sorted) {
+    const base = proposed(item);
+    let name = base;
+    for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base}${n}`;
+    taken.add(name.toLowerCase());
+    result.set(item, name);
+  }
+  return result;
+}

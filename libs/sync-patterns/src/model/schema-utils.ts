@@ -1,0 +1,142 @@
+import { child, resolvePointer } from '../spec/json-pointer';
+import type { OpenApiDocument } from '../spec/load-spec';
+import type { JsonSchema } from './ir';
+
+const SCHEMA_PREFIX = '#/components/schemas/';
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The component name a `$ref` points at, for refs of the form `#/components/schemas/<name>`. */
+export function componentName(schema: unknown): string | undefined {
+  if (!isObject(schema) || typeof schema['$ref'] !== 'string') return undefined;
+  const ref = schema['$ref'];
+  if (!ref.startsWith(SCHEMA_PREFIX)) return undefined;
+  const rest = ref.slice(SCHEMA_PREFIX.length);
+  if (rest.includes('/')) return undefined;
+  return decodeURIComponent(rest).replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+export function componentPointer(name: string): string {
+  return child('#/components/schemas', name);
+}
+
+export interface Located {
+  schema: JsonSchema;
+  pointer: string;
+}
+
+/** Follows a chain of `$ref`s (any internal ref, not only components) to the schema it names. */
+export function deref(document: OpenApiDocument, schema: unknown, pointer: string): Located | undefined {
+  let current = schema;
+  let at = pointer;
+  for (let hops = 0; hops < 32; hops++) {
+    if (!isObject(current)) return undefined;
+    const ref = current['$ref'];
+    if (typeof ref !== 'string') return { schema: current, pointer: at };
+    at = ref;
+    current = resolvePointer(document, ref);
+  }
+  return undefined;
+}
+
+/** 3.0 `nullable: true`, 3.1 `type: [.., 'null']`, or a `null` branch of oneOf/anyOf. */
+export function isNullable(schema: JsonSchema): boolean {
+  if (schema['nullable'] === true) return true;
+  const type = schema['type'];
+  if (Array.isArray(type) && type.includes('null')) return true;
+  for (const key of ['oneOf', 'anyOf']) {
+    const branches = schema[key];
+    if (Array.isArray(branches) && branches.some((b) => isObject(b) && b['type'] === 'null')) return true;
+  }
+  return false;
+}
+
+export interface ObjectShape {
+  properties: Map<string, Located>;
+  required: Set<string>;
+}
+
+/**
+ * The properties of an object schema, with those it inherits through `allOf` merged in (following
+ * refs). Cycles through `allOf` are cut rather than followed forever.
+ */
+export function objectShape(document: OpenApiDocument, schema: unknown, pointer: string, seen = new Set<string>()): ObjectShape {
+  const shape: ObjectShape = { properties: new Map(), required: new Set() };
+  const located = deref(document, schema, pointer);
+  if (!located || seen.has(located.pointer)) return shape;
+  seen.add(located.pointer);
+  const { schema: s, pointer: at } = located;
+  const allOf = s['allOf'];
+  if (Array.isArray(allOf)) {
+    allOf.forEach((part, i) => {
+      const inner = objectShape(document, part, child(at, 'allOf', i), seen);
+      inner.properties.forEach((v, k) => shape.properties.set(k, v));
+      inner.required.forEach((r) => shape.required.add(r));
+    });
+  }
+  const properties = s['properties'];
+  if (isObject(properties)) {
+    for (const name of Object.keys(properties)) {
+      const prop = properties[name];
+      if (isObject(prop)) shape.properties.set(name, { schema: prop, pointer: child(at, 'properties', name) });
+    }
+  }
+  if (Array.isArray(s['required'])) for (const r of s['required']) if (typeof r === 'string') shape.required.add(r);
+  return shape;
+}
+
+/** A property's own flags, looking through a `$ref` (3.1 allows siblings next to `$ref`, 3.0 does not). */
+export function propertyFlag(document: OpenApiDocument, prop: Located, flag: 'readOnly' | 'writeOnly'): boolean {
+  if (prop.schema[flag] === true) return true;
+  const target = deref(document, prop.schema, prop.pointer);
+  return target?.schema[flag] === true;
+}
+
+/** The schema names a schema refers to, directly or through nested schemas (not through other components). */
+export function directRefs(schema: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(schema)) {
+    for (const item of schema) directRefs(item, into);
+  } else if (isObject(schema)) {
+    const name = componentName(schema);
+    if (name !== undefined) into.add(name);
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === 'example' || key === 'examples' || key === 'default' || key === 'enum' || key === 'const') continue;
+      directRefs(value, into);
+    }
+  }
+  return into;
+}
+
+/** Whether a response/body schema is one row of the model `name` (its ref, or an allOf of just it). */
+export function isRowOf(schema: unknown, name: string): boolean {
+  if (componentName(schema) === name) return true;
+  if (isObject(schema) && Array.isArray(schema['allOf']) && schema['allOf'].length === 1) {
+    return componentName(schema['allOf'][0]) === name;
+  }
+  return false;
+}
+
+/**
+ * Where rows of `name` sit in a list response: `[]` if the response is an array of them, or the
+ * path to the one array-of-rows property of a wrapper object (`{ data: Todo[], count }` → ['data']).
+ */
+export function itemsPathOf(document: OpenApiDocument, schema: unknown, pointer: string, name: string, depth = 0): string[] | undefined {
+  const located = deref(document, schema, pointer);
+  if (!located || depth > 2) return undefined;
+  const s = located.schema;
+  if (s['type'] === 'array' || (Array.isArray(s['type']) && s['type'].includes('array'))) {
+    return isRowOf(s['items'], name) ? [] : undefined;
+  }
+  const shape = objectShape(document, s, located.pointer);
+  const candidates: string[][] = [];
+  for (const [prop, loc] of shape.properties) {
+    const inner = deref(document, loc.schema, loc.pointer);
+    if (!inner) continue;
+    const isArray = inner.schema['type'] === 'array' || (Array.isArray(inner.schema['type']) && inner.schema['type'].includes('array'));
+    if (isArray && isRowOf(inner.schema['items'], name)) candidates.push([prop]);
+  }
+  if (candidates.length === 1) return candidates[0];
+  return undefined;
+}

@@ -1,0 +1,75 @@
+import * as path from 'node:path';
+import { emitApi } from './emit/emit-api';
+import type { GeneratedFile } from './emit/file-set';
+import { buildModel, type BuildOptions } from './model/build-model';
+import type { SyncApi } from './model/ir';
+import { SpecError } from './spec/diagnostics';
+import { loadSpec } from './spec/load-spec';
+import { isNoop, planWrite, type WritePlan } from './write/plan-write';
+import { applyPlan, fileReader } from './write/write-files';
+
+export interface PipelineOptions extends BuildOptions {
+  spec: string;
+  out: string;
+  /** Progress lines (stage, counts, time). */
+  log?: (line: string) => void;
+}
+
+export interface GenerateOptions extends PipelineOptions {
+  dryRun?: boolean;
+  force?: boolean;
+  prune?: boolean;
+}
+
+export interface GenerateResult {
+  api: SyncApi;
+  files: GeneratedFile[];
+  plan: WritePlan;
+}
+
+/** Hand-edited generated files stopped the write; nothing was changed. */
+export class HandEditError extends Error {
+  override readonly name = 'HandEditError';
+  constructor(readonly files: string[], outDir: string) {
+    super(
+      `${files.length} generated file(s) in ${outDir} were edited by hand, so nothing was written:\n` +
+        files.map((f) => `  ${f}`).join('\n') +
+        '\nMove the changes into a file of your own (or revert them), or pass --force to overwrite them.',
+    );
+  }
+}
+
+/** spec → IR → files, with no writes. Throws SpecError when the spec has errors. */
+export async function emitFromSpec(options: PipelineOptions): Promise<{ api: SyncApi; files: GeneratedFile[] }> {
+  const log = options.log ?? (() => undefined);
+  let started = Date.now();
+  const spec = await loadSpec(options.spec);
+  const paths = Object.keys((spec.document['paths'] as object | undefined) ?? {}).length;
+  log(`spec loaded: ${options.spec} (OpenAPI ${spec.version}, ${paths} paths) in ${Date.now() - started} ms`);
+  started = Date.now();
+  const api = buildModel(spec, options);
+  const errors = api.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) throw new SpecError(errors);
+  log(`models bound: ${api.models.length} (${api.models.map((m) => m.schemaName).slice(0, 10).join(', ')}${api.models.length > 10 ? ', …' : ''}) in ${Date.now() - started} ms`);
+  started = Date.now();
+  const specLabel = path.relative(path.resolve(options.out), path.resolve(options.spec)).split(path.sep).join('/');
+  const files = await emitApi(api, { specLabel });
+  log(`files emitted: ${files.length} in ${Date.now() - started} ms`);
+  return { api, files };
+}
+
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const { api, files } = await emitFromSpec(options);
+  const plan = planWrite(files, fileReader(options.out), { force: options.force, prune: options.prune });
+  if (plan.handEdited.length && !options.force) throw new HandEditError(plan.handEdited, options.out);
+  if (!options.dryRun && !isNoop(plan)) applyPlan(options.out, plan);
+  return { api, files, plan };
+}
+
+/** What `generate` would change; `drift` is false only when the output is exactly up to date. */
+export async function check(options: PipelineOptions): Promise<GenerateResult & { drift: boolean }> {
+  const { api, files } = await emitFromSpec(options);
+  const plan = planWrite(files, fileReader(options.out));
+  const drift = plan.create.length + plan.update.length + plan.stale.length + plan.handEdited.length > 0;
+  return { api, files, plan, drift };
+}

@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { parseDocument } from 'yaml';
+import { canonicalize } from './canonicalize';
+import { SpecError, specError, type Diagnostic } from './diagnostics';
+
+/** An OpenAPI document as plain JSON data. The model builder is the only code that interprets it. */
+export type OpenApiDocument = Record<string, unknown>;
+
+export interface LoadedSpec {
+  /** The path as the user gave it: every diagnostic names it. */
+  file: string;
+  /** Canonical (sorted keys), with every external `$ref` bundled into the document. */
+  document: OpenApiDocument;
+  version: '3.0' | '3.1';
+}
+
+export async function loadSpec(file: string): Promise<LoadedSpec> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw specError(file, '', code === 'ENOENT' ? 'spec file not found' : `cannot read spec file (${code})`, 'check the --spec path');
+  }
+  return parseSpec(text, file);
+}
+
+/** Parses a spec held in memory; `file` names it in diagnostics and anchors relative `$ref`s. */
+export async function parseSpec(text: string, file: string): Promise<LoadedSpec> {
+  let document = parseText(text, file);
+  const version = detectVersion(document, file);
+  if (hasExternalRefs(document)) document = await bundleExternalRefs(file);
+  return { file, document: canonicalize(document), version };
+}
+
+function parseText(text: string, file: string): OpenApiDocument {
+  const trimmed = text.trimStart();
+  let value: unknown;
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw specError(file, '', `not valid JSON: ${(error as Error).message}`, 'fix the syntax error at the position given');
+    }
+  } else {
+    const doc = parseDocument(text, { uniqueKeys: true });
+    if (doc.errors.length) {
+      const diagnostics: Diagnostic[] = doc.errors.map((e) => ({
+        severity: 'error',
+        file,
+        pointer: '',
+        message: `not valid YAML at line ${e.linePos?.[0]?.line ?? '?'}, column ${e.linePos?.[0]?.col ?? '?'}: ${e.message.split('\n')[0]}`,
+        hint: 'fix the YAML syntax at that line',
+      }));
+      throw new SpecError(diagnostics);
+    }
+    value = doc.toJS({ maxAliasCount: 10_000 });
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw specError(file, '#', 'the document is not an object', 'an OpenAPI document is a JSON/YAML object with an `openapi` field');
+  }
+  return value as OpenApiDocument;
+}
+
+function detectVersion(document: OpenApiDocument, file: string): '3.0' | '3.1' {
+  if (document['swagger'] !== undefined) {
+    throw specError(
+      file,
+      '#/swagger',
+      `Swagger ${String(document['swagger'])} is not supported; sync-patterns reads OpenAPI 3.0 and 3.1`,
+      'convert the document first, e.g. `npx swagger2openapi <spec> -o openapi.json`, and point --spec at the result',
+    );
+  }
+  const declared = document['openapi'];
+  if (typeof declared !== 'string') {
+    throw specError(file, '#/openapi', 'missing `openapi` version field', 'add `openapi: 3.1.0` (or the 3.0.x version the document follows)');
+  }
+  if (/^3\.0(\.|$)/.test(declared)) return '3.0';
+  if (/^3\.[1-9](\.|$)/.test(declared)) return '3.1';
+  throw specError(file, '#/openapi', `unsupported OpenAPI version ${declared}`, 'sync-patterns reads OpenAPI 3.0.x and 3.1.x');
+}
+
+function hasExternalRefs(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasExternalRefs);
+  if (value === null || typeof value !== 'object') return false;
+  for (const [key, child] of Object.entries(value)) {
+    if (key === '$ref' && typeof child === 'string' && !child.startsWith('#')) return true;
+    if (hasExternalRefs(child)) return true;
+  }
+  return false;
+}
+
+/**
+ * Pulls `$ref`s to other files into the document (Redocly's bundler, the one openapi-typescript
+ * itself uses), leaving internal refs as refs so recursive schemas stay finite.
+ */
+async function bundleExternalRefs(file: string): Promise<OpenApiDocument> {
+  const { bundle, createConfig } = await import('@redocly/openapi-core');
+  const config = await createConfig({});
+  const absolute = path.resolve(file);
+  const result = await bundle({ ref: absolute, config, dereference: false });
+  const missing = result.problems.filter((p) => p.severity === 'error' && /resolve|find/i.test(p.message));
+  if (missing.length) {
+    throw new SpecError(
+      missing.map((p) => ({
+        severity: 'error' as const,
+        file: p.location[0]?.source?.absoluteRef ? path.relative(process.cwd(), p.location[0].source.absoluteRef) : file,
+        pointer: p.location[0]?.pointer ?? '',
+        message: p.message,
+        hint: 'check that the referenced file exists relative to the file holding the $ref',
+      })),
+    );
+  }
+  return result.bundle.parsed as OpenApiDocument;
+}

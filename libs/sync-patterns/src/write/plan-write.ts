@@ -1,0 +1,79 @@
+import type { GeneratedFile } from '../emit/file-set';
+import { MANIFEST_PATH, hashContent, parseManifest, serializeManifest } from './manifest';
+
+/** What applying a file set would do, decided before anything is touched. */
+export interface WritePlan {
+  create: GeneratedFile[];
+  update: GeneratedFile[];
+  unchanged: string[];
+  /** Generated before, no longer generated, untouched since: deleted only with `prune`. */
+  stale: string[];
+  /** Files whose bytes differ from what the generator last wrote: hand edits (or files it never wrote). */
+  handEdited: string[];
+  /** The files to write, manifest included, when the plan is applied. */
+  writes: GeneratedFile[];
+  deletes: string[];
+}
+
+export interface PlanOptions {
+  /** Overwrite hand-edited files. */
+  force?: boolean;
+  /** Delete files the generator wrote before but no longer produces. */
+  prune?: boolean;
+}
+
+/**
+ * Compares the new file set with what is on disk (read through `read`, which returns undefined for
+ * a missing file). Pure apart from those reads, so the filesystem writer and the Nx Tree writer
+ * share it.
+ */
+export function planWrite(files: GeneratedFile[], read: (path: string) => string | undefined, options: PlanOptions = {}): WritePlan {
+  const manifest = parseManifest(read(MANIFEST_PATH));
+  const previous = manifest?.files ?? {};
+  const plan: WritePlan = { create: [], update: [], unchanged: [], stale: [], handEdited: [], writes: [], deletes: [] };
+  const hashes: Record<string, string> = {};
+  const produced = new Set<string>();
+
+  for (const file of files) {
+    produced.add(file.path);
+    const hash = hashContent(file.content);
+    const current = read(file.path);
+    if (current === undefined) {
+      plan.create.push(file);
+      hashes[file.path] = hash;
+    } else if (current === file.content) {
+      plan.unchanged.push(file.path);
+      hashes[file.path] = hash;
+    } else if (previous[file.path] === hashContent(current) || options.force) {
+      plan.update.push(file);
+      hashes[file.path] = hash;
+    } else {
+      plan.handEdited.push(file.path);
+      // keep remembering what we generated, so the edit stays visible on the next run too
+      if (previous[file.path]) hashes[file.path] = previous[file.path];
+    }
+  }
+  for (const path of Object.keys(previous).sort()) {
+    if (produced.has(path)) continue;
+    const current = read(path);
+    if (current === undefined) continue;
+    if (hashContent(current) !== previous[path] && !options.force) {
+      plan.handEdited.push(path);
+      hashes[path] = previous[path];
+    } else if (options.prune) {
+      plan.deletes.push(path);
+    } else {
+      plan.stale.push(path);
+      hashes[path] = previous[path];
+    }
+  }
+  plan.writes = [...plan.create, ...plan.update];
+  const manifestText = serializeManifest(hashes);
+  if (read(MANIFEST_PATH) !== manifestText) plan.writes.push({ path: MANIFEST_PATH, content: manifestText });
+  return plan;
+}
+
+/** True when applying the plan would change nothing on disk. */
+export function isNoop(plan: WritePlan): boolean {
+  return plan.writes.length === 0 && plan.deletes.length === 0;
+}
