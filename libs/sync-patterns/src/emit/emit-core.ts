@@ -4,6 +4,7 @@ import { apiNames } from './api-names';
 import { fileHeader } from './file-header';
 import type { GeneratedFile } from './file-set';
 import { renderTemplate } from './render-template';
+import { withExplicitDiscriminators } from './discriminator-mapping';
 import { docComment, str } from './ts-syntax';
 import { zodFor } from './zod-schema';
 
@@ -44,8 +45,8 @@ export async function emitCore(api: SyncApi, specLabel: string): Promise<Generat
 
 async function openapiTypes(api: SyncApi): Promise<string> {
   const { default: openapiTS, astToString } = await import('openapi-typescript');
-  // openapi-typescript keeps the input object; hand it a copy so the IR's document stays untouched.
-  const ast = await openapiTS(structuredClone(api.document) as never, {
+  // a copy with explicit discriminator mappings: openapi-typescript keeps (and would change) its input
+  const ast = await openapiTS(withExplicitDiscriminators(api.document) as never, {
     defaultNonNullable: false,
     silent: true,
   });

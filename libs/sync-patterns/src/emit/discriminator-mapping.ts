@@ -1,0 +1,41 @@
+import { componentName, deref, isObject, objectShape } from '../model/schema-utils';
+import type { OpenApiDocument } from '../spec/load-spec';
+
+/**
+ * Adds an explicit `discriminator.mapping` where a spec leaves it implicit but every branch states
+ * its own value (`kind: { enum: [circle] }` or `const`). Without it, openapi-typescript falls back
+ * to the schema names as values (`kind: "Circle"`), a type the payloads never match — the
+ * discriminator bug peers' users keep reporting. Works on a copy; the input is not changed.
+ */
+export function withExplicitDiscriminators(document: OpenApiDocument): OpenApiDocument {
+  const copy = structuredClone(document);
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!isObject(node)) return;
+    const discriminator = node['discriminator'];
+    const branches = node['oneOf'] ?? node['anyOf'];
+    if (isObject(discriminator) && typeof discriminator['propertyName'] === 'string' && discriminator['mapping'] === undefined && Array.isArray(branches)) {
+      const mapping = inferMapping(copy, discriminator['propertyName'], branches);
+      if (mapping) discriminator['mapping'] = mapping;
+    }
+    for (const value of Object.values(node)) visit(value);
+  };
+  visit(copy);
+  return copy;
+}
+
+function inferMapping(document: OpenApiDocument, property: string, branches: unknown[]): Record<string, string> | undefined {
+  const mapping: Record<string, string> = {};
+  for (const branch of branches) {
+    if (componentName(branch) === undefined) return undefined;
+    const ref = (branch as { $ref: string }).$ref;
+    const shape = objectShape(document, branch, ref);
+    const prop = shape.properties.get(property);
+    const target = prop && deref(document, prop.schema, prop.pointer)?.schema;
+    if (!target) return undefined;
+    const values = 'const' in target ? [target['const']] : Array.isArray(target['enum']) ? target['enum'] : [];
+    if (values.length !== 1 || typeof values[0] !== 'string') return undefined;
+    mapping[values[0]] = ref;
+  }
+  return mapping;
+}
