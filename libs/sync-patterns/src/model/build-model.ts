@@ -60,9 +60,10 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}): SyncAp
     }
     const syncPointer = child(pointer, 'x-sync');
     const own = isAnnotated ? readRawOptions(located.schema['x-sync'], syncPointer, ctx) : {};
-    const sync = resolveOptions(name, own, defaults, syncPointer, isAnnotated ? ctx : { file, diagnostics: [] });
+    const modePointer = typeof located.schema['x-sync'] === 'string' ? syncPointer : child(syncPointer, 'mode');
+    const sync = resolveOptions(name, own, defaults, syncPointer, isAnnotated ? ctx : { file, diagnostics: [] }, modePointer);
     if (!SUPPORTED_MODES.includes(sync.mode)) {
-      return fail(own.mode !== undefined ? child(syncPointer, 'mode') : syncPointer, `mode "${sync.mode}" is not supported by this version of sync-patterns yet`, `use one of: ${SUPPORTED_MODES.join(', ')}`);
+      return fail(own.mode !== undefined ? modePointer : syncPointer, `mode "${sync.mode}" is not supported by this version of sync-patterns yet`, `use one of: ${SUPPORTED_MODES.join(', ')}`);
     }
 
     const shape = objectShape(document, located.schema, located.pointer);

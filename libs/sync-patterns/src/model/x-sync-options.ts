@@ -53,6 +53,8 @@ export function resolveOptions(
   defaults: RawSyncOptions,
   pointer: string,
   ctx: Context,
+  /** Where the mode is written: `…/x-sync` itself for the shorthand form. */
+  modePointer = child(pointer, 'mode'),
 ): SyncOptions {
   const pick = (key: (typeof KEYS)[number]) => (own[key] !== undefined ? own[key] : defaults[key]);
   const at = (key: string) => child(pointer, key);
@@ -61,7 +63,7 @@ export function resolveOptions(
   const rawMode = pick('mode');
   if (rawMode !== undefined) {
     if (typeof rawMode === 'string' && (MODES as string[]).includes(rawMode)) mode = rawMode as SyncMode;
-    else problem(ctx, own.mode !== undefined ? at('mode') : pointer, `unknown sync mode ${JSON.stringify(rawMode)}`, `use one of: ${MODES.join(', ')}`);
+    else problem(ctx, own.mode !== undefined ? modePointer : '#/x-sync-defaults/mode', `unknown sync mode ${JSON.stringify(rawMode)}`, `use one of: ${MODES.join(', ')}`);
   }
 
   const key = stringOption(pick('key'), 'id', at('key'), ctx);
