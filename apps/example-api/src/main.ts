@@ -1,0 +1,31 @@
+// `npm start -w @sync-patterns/example-api`: the example API on http://127.0.0.1:3100.
+// Environment: DATABASE_URL selects a PostgreSQL server (DB_SCHEMA a schema in it), otherwise an
+// embedded PGlite database is used (PGLITE_DIR persists it; in memory by default). PORT=0 picks a
+// free port. SEED=0 starts empty. CORS_ORIGINS admits browser origins (comma-separated).
+import { startServer } from './server';
+
+const env = (name: string): string | undefined => process.env[name] || undefined;
+
+async function main(): Promise<void> {
+  const server = await startServer({
+    url: env('DATABASE_URL'),
+    schema: env('DB_SCHEMA'),
+    dataDir: env('PGLITE_DIR'),
+    port: Number(env('PORT') ?? 3100),
+    host: env('HOST') ?? '127.0.0.1',
+    seed: env('SEED') !== '0',
+    logger: { level: env('LOG_LEVEL') ?? 'info' },
+    corsOrigins: (env('CORS_ORIGINS') ?? '').split(',').filter(Boolean),
+  });
+  // Tests and scripts wait for this exact line.
+  console.log(`example-api listening on ${server.url} (database: ${server.db.description})`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`example-api failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error('Check DATABASE_URL (or unset it to use embedded PGlite) and that PORT is free.');
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+/** The JSON error body every 4xx/5xx answer carries (`Problem` in openapi.yaml). */
+export interface Problem {
+  error: string;
+  message: string;
+  details?: { path: string; message: string }[];
+}
+
+export class NotFound extends Error {
+  constructor(what: string) {
+    super(`No ${what} with this id`);
+  }
+}
+
+interface PostgresError {
+  code?: string;
+  detail?: string;
+  constraint?: string;
+}
+
+/** Maps validation, Postgres constraint and unexpected errors to a status and a Problem body. */
+export function toProblem(error: unknown): { status: number; body: Problem } {
+  if (error instanceof NotFound) return { status: 404, body: { error: 'not_found', message: error.message } };
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const details = fastifyError.validation.map((v) => ({
+      path: v.instancePath || (typeof v.params?.['missingProperty'] === 'string' ? `/${v.params['missingProperty']}` : '/'),
+      message: v.message ?? 'is invalid',
+    }));
+    return { status: 422, body: { error: 'invalid', message: `Invalid ${fastifyError.validationContext ?? 'request'}`, details } };
+  }
+  const pg = error as PostgresError;
+  const column = /Key \(([^)]+)\)/.exec(pg.detail ?? '')?.[1];
+  const details = column ? [{ path: `/${column}`, message: pg.detail ?? '' }] : undefined;
+  switch (pg.code) {
+    case '23505':
+      return { status: 409, body: { error: 'conflict', message: 'A row with this key already exists', details } };
+    case '23503':
+      return { status: 422, body: { error: 'invalid', message: 'A referenced row does not exist', details } };
+    case '23514':
+    case '22P02':
+    case '22007':
+    case '22008':
+      return { status: 422, body: { error: 'invalid', message: 'A value is out of range or malformed', details } };
+  }
+  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
+    return { status: fastifyError.statusCode, body: { error: fastifyError.code ?? 'bad_request', message: fastifyError.message } };
+  }
+  return { status: 500, body: { error: 'internal', message: 'The server failed; see its log' } };
+}
+
+export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const { status, body } = toProblem(error);
+  if (status >= 500) request.log.error(error);
+  return reply.code(status).type('application/json').send(body);
+}

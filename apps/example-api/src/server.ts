@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from './app';
+import { openDatabase, type Database, type DatabaseOptions } from './database';
+import { migrate } from './migrate';
+import { seed } from './seed';
+
+export interface StartOptions extends DatabaseOptions, Omit<AppOptions, 'db'> {
+  port?: number;
+  host?: string;
+  seed?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  db: Database;
+  close(): Promise<void>;
+}
+
+/** Opens the database, migrates it, optionally seeds it, and listens (port 0 picks a free one). */
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const db = await openDatabase(options);
+  try {
+    await migrate(db);
+    if (options.seed) await seed(db);
+    const app = buildApp({ db, logger: options.logger, corsOrigins: options.corsOrigins });
+    const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+    return {
+      url: address,
+      app,
+      db,
+      async close() {
+        await app.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { startTestServer } from '../src/testing';
+import type { TestServer } from '../src/testing';
+import { conformsTo } from './conformance';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server?.close());
+
+async function call(method: string, url: string, body?: unknown) {
+  const response = await fetch(`${server.url}${url}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, txid: response.headers.get('x-sync-txid'), body: text ? JSON.parse(text) : undefined };
+}
+
+async function newUser(email = `${randomUUID()}@example.com`) {
+  const { status, body } = await call('POST', '/users', { email, name: 'Grace', role: 'member' });
+  expect(status).toBe(201);
+  return body as { id: string };
+}
+
+async function newProject(ownerId: string, name = 'P') {
+  const { status, body } = await call('POST', '/projects', { name, owner_id: ownerId });
+  expect(status).toBe(201);
+  return body as { id: string };
+}
+
+describe('example API on real Postgres', () => {
+  it('creates, reads, patches and deletes, each write answering its Postgres txid', async () => {
+    const user = await newUser();
+    const project = await newProject(user.id);
+    const id = randomUUID();
+    const created = await call('POST', '/todos', { id, project_id: project.id, title: 'Write tests', status: 'todo', priority: 2, due_at: null });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id, title: 'Write tests', status: 'todo', priority: 2, due_at: null });
+    expect(conformsTo('Todo', created.body)).toEqual([]);
+
+    const fetched = await call('GET', `/todos/${id}`);
+    expect(fetched.body).toEqual(created.body);
+
+    const patched = await call('PATCH', `/todos/${id}`, { status: 'done', due_at: '2027-01-01T09:00:00Z' });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ status: 'done', due_at: '2027-01-01T09:00:00.000Z', title: 'Write tests' });
+    expect(Date.parse(patched.body.updated_at)).toBeGreaterThanOrEqual(Date.parse(created.body.updated_at));
+    expect(conformsTo('Todo', patched.body)).toEqual([]);
+
+    const deleted = await call('DELETE', `/todos/${id}`);
+    expect(deleted.status).toBe(204);
+    expect((await call('GET', `/todos/${id}`)).status).toBe(404);
+
+    const txids = [created.txid, patched.txid, deleted.txid].map((t) => BigInt(t ?? 'missing'));
+    expect(txids[0] < txids[1] && txids[1] < txids[2]).toBe(true);
+  });
+
+  it('answers lists in the documented shapes, filtered and paginated', async () => {
+    const owner = await newUser();
+    const names = ['a', 'b', 'c'];
+    for (const name of names) await newProject(owner.id, name);
+    const page = await call('GET', `/projects?owner_id=${owner.id}&offset=1&limit=1`);
+    expect(page.status).toBe(200);
+    expect(conformsTo('ProjectPage', page.body)).toEqual([]);
+    expect(page.body.count).toBe(3);
+    expect(page.body.data.map((p: { name: string }) => p.name)).toEqual(['b']);
+
+    const project = await newProject(owner.id);
+    await call('POST', '/todos', { project_id: project.id, title: 'one', status: 'doing', priority: 1 });
+    await call('POST', '/todos', { project_id: project.id, title: 'two', status: 'done', priority: 1 });
+    const doing = await call('GET', `/todos?project_id=${project.id}&status=doing`);
+    expect(doing.body.map((t: { title: string }) => t.title)).toEqual(['one']);
+    const users = await call('GET', '/users');
+    for (const user of users.body) expect(conformsTo('User', user)).toEqual([]);
+  });
+
+  it('rejects invalid input with 422 and a Problem naming every bad field', async () => {
+    const { status, body } = await call('POST', '/todos', { project_id: 'nope', title: '', status: 'later', priority: 9 });
+    expect(status).toBe(422);
+    expect(conformsTo('Problem', body)).toEqual([]);
+    expect(body.details.map((d: { path: string }) => d.path).sort()).toEqual(['/priority', '/project_id', '/status', '/title']);
+  });
+
+  it('maps constraint violations to 409 and 422, unknown ids and routes to 404', async () => {
+    const user = await newUser('dup@example.com');
+    const duplicate = await call('POST', '/users', { email: 'dup@example.com', name: 'Other', role: 'admin' });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body.details).toEqual([expect.objectContaining({ path: '/email' })]);
+
+    const orphan = await call('POST', '/projects', { name: 'x', owner_id: randomUUID() });
+    expect(orphan.status).toBe(422);
+    expect(orphan.body.details).toEqual([expect.objectContaining({ path: '/owner_id' })]);
+
+    expect((await call('PATCH', `/users/${randomUUID()}`, { name: 'n' })).status).toBe(404);
+    expect((await call('DELETE', `/users/not-a-uuid`)).status).toBe(404);
+    const missing = await call('GET', '/nowhere');
+    expect(missing.status).toBe(404);
+    expect(conformsTo('Problem', missing.body)).toEqual([]);
+    expect((await call('DELETE', `/users/${user.id}`)).status).toBe(204);
+  });
+
+  it('sends no readOnly or unknown fields to the database', async () => {
+    const forged = await call('POST', '/users', { email: `${randomUUID()}@x.io`, name: 'N', role: 'member', id: randomUUID(), created_at: '2000-01-01T00:00:00Z', admin: true });
+    expect(forged.status).toBe(201);
+    expect(forged.body.created_at.startsWith('2000')).toBe(false);
+  });
+});
