@@ -8,3 +8,4 @@ export * from './lib/list-data';
 export * from './lib/push-mutations';
 export * from './lib/sync-status';
 export * from './lib/request-helpers';
+export * from './lib/fake-api';

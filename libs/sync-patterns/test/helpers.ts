@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -61,4 +61,64 @@ export function typecheck(dirs: string[]): string {
     const e = error as { stdout?: string; stderr?: string };
     return `${e.stdout ?? ''}${e.stderr ?? ''}`.trim() || String(error);
   }
+}
+
+export interface GeneratedTestRun {
+  ok: boolean;
+  /** Number of tests that passed, from jest's JSON report. */
+  passed: number;
+  failed: number;
+  output: string;
+}
+
+/**
+ * Runs the tests generated into `dir` with jest and ts-jest, in a process of their own, resolving
+ * the runtime and peer packages from this workspace — as a user's project would run them.
+ */
+export function runGeneratedTests(dir: string): GeneratedTestRun {
+  const root = tempDir('jest');
+  const tsconfig = path.join(root, 'tsconfig.json');
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'commonjs',
+        moduleResolution: 'node10',
+        lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+        jsx: 'react-jsx',
+        strict: true,
+        esModuleInterop: true,
+        skipLibCheck: true,
+        isolatedModules: true,
+        types: ['jest', 'node'],
+      },
+    }),
+  );
+  const config = {
+    rootDir: path.resolve(dir),
+    testEnvironment: 'node',
+    testMatch: ['**/*.spec.ts'],
+    // Types are checked by `typecheck`; here ts-jest only transpiles.
+    transform: { '^.+\\.tsx?$': [require.resolve('ts-jest'), { tsconfig, diagnostics: false }] },
+    moduleNameMapper: { '^@sync-patterns/runtime$': path.join(WORKSPACE, 'libs/runtime/src/index.ts') },
+    moduleDirectories: ['node_modules', path.join(WORKSPACE, 'node_modules')],
+    cacheDirectory: path.join(WORKSPACE, 'tmp', 'jest-generated-cache'),
+  };
+  const configFile = path.join(root, 'jest.config.json');
+  const report = path.join(root, 'report.json');
+  writeFileSync(configFile, JSON.stringify(config));
+  const jest = spawnSync(process.execPath, [path.join(WORKSPACE, 'node_modules/jest/bin/jest.js'), '--config', configFile, '--ci', '--json', '--outputFile', report], {
+    encoding: 'utf8',
+    cwd: root,
+  });
+  const output = `${jest.stdout ?? ''}${jest.stderr ?? ''}`;
+  const json = (() => {
+    try {
+      return JSON.parse(readFileSync(report, 'utf8')) as { success: boolean; numPassedTests: number; numFailedTests: number };
+    } catch {
+      return { success: false, numPassedTests: 0, numFailedTests: 0 };
+    }
+  })();
+  return { ok: json.success, passed: json.numPassedTests, failed: json.numFailedTests, output };
 }

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { generate } from '../src/pipeline';
-import { tempDir, typecheck } from './helpers';
+import { tempDir, typecheck, runGeneratedTests } from './helpers';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -42,6 +42,10 @@ describe('peer regressions (PEERS.md §3) as fixtures', () => {
     expect(typecheck([out])).toBe('');
     // a description holding `*/` cannot close the doc comment it lands in
     expect(readFileSync(path.join(out, 'core/src/lib/validators.ts'), 'utf8')).not.toMatch(/\*\/ and has/);
+    // the generated tests exercise every fixture model (unions, recursion, cursor paging) for real
+    const run = runGeneratedTests(out);
+    expect({ ok: run.ok, failed: run.failed, output: run.ok ? '' : run.output }).toEqual({ ok: true, failed: 0, output: '' });
+    expect(run.passed).toBeGreaterThan(0);
   });
 
   it('binds cursor pagination from the response next_cursor and keeps infinite keys apart', async () => {

@@ -5,7 +5,7 @@ import { HandEditError, check, generate } from '../src/pipeline';
 import { planWrite } from '../src/write/plan-write';
 import { applyPlan, fileReader } from '../src/write/write-files';
 import { emitFromSpec } from '../src/pipeline';
-import { EXAMPLE_SPEC, snapshotDir, tempDir, typecheck } from './helpers';
+import { EXAMPLE_SPEC, runGeneratedTests, snapshotDir, tempDir, typecheck } from './helpers';
 
 /** The example spec with the keys of every object in reverse order. */
 function reversedKeys(value: unknown): unknown {
@@ -30,6 +30,18 @@ describe('generate on the example spec', () => {
 
   it('produces code that type-checks under strict', () => {
     expect(typecheck([out])).toBe('');
+  });
+
+  it('generates a test file per model, and those tests pass', () => {
+    expect(Object.keys(snapshotDir(out)).filter((f) => f.endsWith('.spec.ts')).sort()).toEqual([
+      'project/src/lib/project.spec.ts',
+      'todo/src/lib/todo.spec.ts',
+      'user/src/lib/user.spec.ts',
+    ]);
+    const run = runGeneratedTests(out);
+    expect(run.output).toContain('Tests:');
+    expect({ ok: run.ok, failed: run.failed }).toEqual({ ok: true, failed: 0 });
+    expect(run.passed).toBeGreaterThanOrEqual(20);
   });
 
   it('writes nothing on a second run with no spec change (mtimes kept)', async () => {

@@ -1,6 +1,7 @@
 import type { SyncApi, SyncModel } from '../model/ir';
 import { fileHeader } from './file-header';
 import type { GeneratedFile } from './file-set';
+import { pushSpecView } from './push-spec-view';
 import { pushView } from './push-view';
 import { renderTemplate } from './render-template';
 
@@ -8,10 +9,14 @@ const FILES = ['types', 'api', 'validators', 'queries', 'hooks'] as const;
 
 /** One push-mode model library: types, API functions, validators, query/mutation options, hooks, index, tests. */
 export function emitPushModel(api: SyncApi, model: SyncModel, specLabel: string, coreImport: string): GeneratedFile[] {
-  const view = { ...pushView(api, model, coreImport), header: fileHeader(specLabel, `model ${model.schemaName}, mode push`) };
+  const base = pushView(api, model, coreImport);
+  const view = { ...base, spec: pushSpecView(api, model, base), header: fileHeader(specLabel, `model ${model.schemaName}, mode push`) };
   const dir = model.names.file;
-  return [
+  const files = [
     ...FILES.map((kind) => ({ path: `${dir}/src/lib/${dir}.${kind}.ts`, content: renderTemplate(`push/${kind}`, view) })),
     { path: `${dir}/src/index.ts`, content: renderTemplate('push/index', view) },
   ];
+  // Without a sample row there is nothing a test could assert honestly; the library ships without one.
+  if (view.spec.row !== undefined) files.push({ path: `${dir}/src/lib/${dir}.spec.ts`, content: renderTemplate('push/spec', view) });
+  return files;
 }

@@ -18,6 +18,14 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
   const responseType = (op: BoundOperation) =>
     op.response ? `${opRef(op)}["responses"][${str(op.response.status)}]["content"][${str(op.response.mediaType)}]` : 'undefined';
   const key = model.sync.key;
+  // Answers reach callers with excluded fields stripped, so row-shaped answers are typed as the row.
+  const rowResult = (op: BoundOperation) => (op.response?.isRow ? T : responseType(op));
+  const listResult = (op: BoundOperation) => {
+    const items = op.response?.itemsPath;
+    if (!items || items.length > 1) return responseType(op);
+    if (items.length === 0) return `${T}[]`;
+    return `Omit<${responseType(op)}, ${str(items[0])}> & { ${str(items[0])}: ${T}[] }`;
+  };
   const excluded = model.fields.filter((f) => f.excluded || f.writeOnly).map((f) => f.name);
   const component = `components["schemas"][${str(model.schemaName)}]`;
 
@@ -42,7 +50,7 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
     return parts.length ? parts.join(' & ') : 'Record<string, never>';
   })();
 
-  return {
+  const view = {
     T,
     camel: model.names.camel,
     plural: model.names.plural,
@@ -68,7 +76,7 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
       pathNames: literal(list.pathParams.map((p) => p.name)),
       paramsType: listParamsType,
       paramsRequired: list.pathParams.length > 0 || list.queryParams.some((p) => p.required),
-      responseType: responseType(list),
+      responseType: listResult(list),
       infinite: list.pagination && infiniteView(api, list, list.pagination, key),
     },
     get: get && {
@@ -76,7 +84,7 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
       doc: opDoc(get),
       path: str(get.path),
       idParam: str(get.idParam!),
-      resultType: responseType(get),
+      resultType: rowResult(get),
     },
     create: create && {
       fn: `create${T}`,
@@ -84,7 +92,7 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
       path: str(create.path),
       encoding: str(create.body!.encoding),
       inputType: bodyType(create, false, model.clientGeneratedKey),
-      resultType: responseType(create),
+      resultType: rowResult(create),
       isRow: create.response?.isRow === true,
       validator: zodWriteInput(create.body!.schemaPointer, create.body!.readOnlyFields, false, validatorCtx),
     },
@@ -96,8 +104,9 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
       idParam: str(update.idParam!),
       encoding: str(update.body!.encoding),
       inputType: bodyType(update, partialUpdate(update), false),
-      resultType: responseType(update),
+      resultType: rowResult(update),
       isRow: update.response?.isRow === true,
+      partial: partialUpdate(update),
       validator: zodWriteInput(update.body!.schemaPointer, update.body!.readOnlyFields, partialUpdate(update), validatorCtx),
     },
     remove: remove && {
@@ -108,7 +117,10 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
       resultType: responseType(remove),
     },
     rowValidator: names.validators.get(model.schemaName),
+    configure: names.configure,
   };
+  const typeExpressions = [view.list?.paramsType, view.list?.responseType, view.get?.resultType, view.create?.inputType, view.create?.resultType, view.update?.inputType, view.update?.resultType, view.remove?.resultType];
+  return { ...view, usesPaths: typeExpressions.some((t) => t?.includes('paths[')) };
 }
 
 export type PushView = ReturnType<typeof pushView>;

@@ -14,6 +14,13 @@ export function literal(value: unknown): string {
   return JSON.stringify(value, null, 0).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
+/** Like `literal`, laid out over several lines (2-space indent) when it does not fit on one. */
+export function literalBlock(value: unknown, width = 80): string {
+  const flat = literal(value);
+  if (flat.length <= width) return flat;
+  return JSON.stringify(value, null, 2).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
 /** Text safe inside a `/* … *\/` or `//` comment: no comment terminator, no line breaks it did not ask for. */
 export function commentText(text: string): string {
   return text

@@ -1,0 +1,51 @@
+import { NO_SAMPLE, sampleOf } from '../src/emit/sample-value';
+
+const doc = (schemas: Record<string, unknown>) => ({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths: {}, components: { schemas } });
+const sample = (schema: unknown, schemas: Record<string, unknown> = {}, direction: 'read' | 'write' = 'read', variant: 0 | 1 = 0) =>
+  sampleOf(doc(schemas), schema, '#/x', { direction, variant });
+
+describe('sample values for generated tests', () => {
+  it('honours const, enum, formats and string bounds', () => {
+    expect(sample({ const: 'fixed' })).toBe('fixed');
+    expect(sample({ type: 'string', enum: [null, 'b', 'c'] })).toBe('b');
+    expect(sample({ type: 'string', enum: ['b', 'c'] }, {}, 'read', 1)).toBe('c');
+    expect(sample({ type: 'string', format: 'email' })).toBe('sample@example.com');
+    expect(sample({ type: 'string', minLength: 3, maxLength: 4 })).toBe('xxx');
+    expect(sample({ type: 'string', format: 'uuid', maxLength: 10 })).toBe(NO_SAMPLE);
+  });
+
+  it('finds a value for common patterns and gives up on unsatisfiable ones', () => {
+    expect(sample({ type: 'string', pattern: '^[0-9]+$' })).toBe('1');
+    expect(sample({ type: 'string', pattern: '^[A-Z]{3}$' })).toBe('ABC');
+    expect(sample({ type: 'string', pattern: '^zz-never$' })).toBe(NO_SAMPLE);
+  });
+
+  it('honours numeric bounds, exclusive bounds and multipleOf', () => {
+    expect(sample({ type: 'integer', minimum: 5, maximum: 9 })).toBe(5);
+    expect(sample({ type: 'integer', exclusiveMinimum: 5 })).toBe(6);
+    expect(sample({ type: 'number', minimum: 0, exclusiveMinimum: true, multipleOf: 0.5 })).toBe(0.5);
+    expect(sample({ type: 'integer', minimum: 3, maximum: 3 }, {}, 'read', 1)).toBe(3);
+    expect(sample({ type: 'integer', minimum: 4, maximum: 3 })).toBe(NO_SAMPLE);
+  });
+
+  it('fills required properties only, leaving readOnly ones out of write samples', () => {
+    const schema = { type: 'object', required: ['id', 'name'], properties: { id: { type: 'integer', readOnly: true }, name: { type: 'string' }, note: { type: 'string' } } };
+    expect(sample(schema)).toEqual({ id: 1, name: 'x' });
+    expect(sample(schema, {}, 'write')).toEqual({ name: 'x' });
+  });
+
+  it('closes required cycles with null where allowed and refuses where not', () => {
+    const node = { type: 'object', required: ['parent'], properties: { parent: { $ref: '#/components/schemas/Node' } } };
+    expect(sample({ $ref: '#/components/schemas/Node' }, { Node: node })).toBe(NO_SAMPLE);
+    const nullable = { type: 'object', required: ['parent'], properties: { parent: { anyOf: [{ $ref: '#/components/schemas/Node' }, { type: 'null' }] } } };
+    expect(sample({ $ref: '#/components/schemas/Node' }, { Node: nullable })).toEqual({ parent: null });
+  });
+
+  it('tags a discriminated branch with its mapping key', () => {
+    const schemas = {
+      Cat: { type: 'object', required: ['pet_type'], properties: { pet_type: { type: 'string' } } },
+      Pet: { oneOf: [{ $ref: '#/components/schemas/Cat' }], discriminator: { propertyName: 'pet_type', mapping: { cat: '#/components/schemas/Cat' } } },
+    };
+    expect(sample({ $ref: '#/components/schemas/Pet' }, schemas)).toEqual({ pet_type: 'cat' });
+  });
+});
