@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -30,6 +30,27 @@ export function snapshotDir(dir: string): Record<string, string> {
  * Returns the compiler's diagnostics, empty when clean.
  */
 export function typecheck(dirs: string[]): string {
+  try {
+    execFileSync(process.execPath, tscArgs(dirs), { encoding: 'utf8', stdio: 'pipe' });
+    return '';
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string };
+    return `${e.stdout ?? ''}${e.stderr ?? ''}`.trim() || String(error);
+  }
+}
+
+/** As `typecheck`, in a child process that does not block this one (to check several at once). */
+export function typecheckAsync(dirs: string[]): Promise<string> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, tscArgs(dirs), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('close', (code) => resolve(code === 0 ? '' : output.trim() || `tsc exited with ${code}`));
+  });
+}
+
+function tscArgs(dirs: string[]): string[] {
   const root = tempDir('tsc');
   const config = {
     compilerOptions: {
@@ -54,13 +75,7 @@ export function typecheck(dirs: string[]): string {
     include: dirs.map((d) => path.join(d, '**/*.ts')),
   };
   writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify(config));
-  try {
-    execFileSync(process.execPath, [path.join(WORKSPACE, 'node_modules/typescript/bin/tsc'), '-p', root], { encoding: 'utf8', stdio: 'pipe' });
-    return '';
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string };
-    return `${e.stdout ?? ''}${e.stderr ?? ''}`.trim() || String(error);
-  }
+  return ['--max-old-space-size=3072', path.join(WORKSPACE, 'node_modules/typescript/bin/tsc'), '-p', root];
 }
 
 export interface GeneratedTestRun {

@@ -1,4 +1,4 @@
-import { NO_SAMPLE, sampleOf } from '../src/emit/sample-value';
+import { NO_SAMPLE, propertySamples, sampleOf } from '../src/emit/sample-value';
 
 const doc = (schemas: Record<string, unknown>) => ({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths: {}, components: { schemas } });
 const sample = (schema: unknown, schemas: Record<string, unknown> = {}, direction: 'read' | 'write' = 'read', variant: 0 | 1 = 0) =>
@@ -41,11 +41,44 @@ describe('sample values for generated tests', () => {
     expect(sample({ $ref: '#/components/schemas/Node' }, { Node: nullable })).toEqual({ parent: null });
   });
 
+  it('merges allOf of scalar constraints instead of building an object (box.com)', () => {
+    expect(sample({ allOf: [{ type: 'string', minLength: 2 }, { nullable: false }] })).toBe('xx');
+    expect(sample({ allOf: [{ $ref: '#/components/schemas/Base' }, { properties: { b: { type: 'integer' } }, required: ['b'] }] }, { Base: { type: 'object', required: ['a'], properties: { a: { type: 'string' } } } })).toEqual({ a: 'x', b: 1 });
+  });
+
   it('tags a discriminated branch with its mapping key', () => {
     const schemas = {
       Cat: { type: 'object', required: ['pet_type'], properties: { pet_type: { type: 'string' } } },
       Pet: { oneOf: [{ $ref: '#/components/schemas/Cat' }], discriminator: { propertyName: 'pet_type', mapping: { cat: '#/components/schemas/Cat' } } },
     };
     expect(sample({ $ref: '#/components/schemas/Pet' }, schemas)).toEqual({ pet_type: 'cat' });
+  });
+
+  // The pins below are what openapi-typescript writes into the types; a sample must carry them.
+  it('keeps the value a branch states when the discriminator maps implicitly (orval#3139)', () => {
+    const schemas = {
+      Circle: { type: 'object', required: ['kind'], properties: { kind: { type: 'string', enum: ['circle'] } } },
+      Shape: { oneOf: [{ $ref: '#/components/schemas/Circle' }], discriminator: { propertyName: 'kind' } },
+    };
+    expect(sample({ $ref: '#/components/schemas/Shape' }, schemas)).toEqual({ kind: 'circle' });
+  });
+
+  it('pins an allOf child to its name when no mapping names it, and never changes the pin in a patch', () => {
+    const schemas = {
+      Animal: { type: 'object', required: ['kind'], properties: { kind: { type: 'string', enum: ['wild', 'tame'] } }, discriminator: { propertyName: 'kind' } },
+      Dog: { allOf: [{ $ref: '#/components/schemas/Animal' }, { type: 'object', properties: { name: { type: 'string' } } }] },
+    };
+    expect(sample({ $ref: '#/components/schemas/Dog' }, schemas)).toEqual({ kind: 'Dog' });
+    const changes = propertySamples(doc(schemas), { $ref: '#/components/schemas/Dog' }, '#/x', { direction: 'write', variant: 1 });
+    expect([...changes.keys()]).toEqual(['name']);
+  });
+
+  it('fills required fields of nested objects in a property sample, readOnly ones included', () => {
+    const schemas = {
+      Address: { type: 'object', required: ['id', 'city'], properties: { id: { type: 'integer', readOnly: true }, city: { type: 'string' } } },
+      Contact: { type: 'object', properties: { address: { $ref: '#/components/schemas/Address' } } },
+    };
+    const changes = propertySamples(doc(schemas), { $ref: '#/components/schemas/Contact' }, '#/x', { direction: 'write', variant: 1 });
+    expect(changes.get('address')).toEqual({ id: 2, city: 'y' });
   });
 });

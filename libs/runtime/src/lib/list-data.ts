@@ -37,7 +37,7 @@ export function mapInfiniteItems<T>(
 }
 
 /** Reads the rows of a list response (used by hooks to give components a plain array). */
-export function listItems<T>(data: unknown, itemsPath: ItemsPath): T[] {
+export function rowsOf<T>(data: unknown, itemsPath: ItemsPath): T[] {
   let current: unknown = data;
   for (const segment of itemsPath) {
     if (typeof current !== 'object' || current === null) return [];

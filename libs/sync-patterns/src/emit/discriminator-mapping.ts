@@ -14,6 +14,11 @@ export function withExplicitDiscriminators(document: OpenApiDocument): OpenApiDo
     if (!isObject(node)) return;
     const discriminator = node['discriminator'];
     const branches = node['oneOf'] ?? node['anyOf'];
+    if (isObject(discriminator) && isObject(discriminator['mapping'])) {
+      const mapping = resolvableMapping(copy, discriminator['mapping']);
+      if (mapping) discriminator['mapping'] = mapping;
+      else delete discriminator['mapping'];
+    }
     if (isObject(discriminator) && typeof discriminator['propertyName'] === 'string' && discriminator['mapping'] === undefined && Array.isArray(branches)) {
       const mapping = inferMapping(copy, discriminator['propertyName'], branches);
       if (mapping) discriminator['mapping'] = mapping;
@@ -22,6 +27,25 @@ export function withExplicitDiscriminators(document: OpenApiDocument): OpenApiDo
   };
   visit(copy);
   return copy;
+}
+
+/**
+ * Mapping values are schema names or references. Names become internal refs; references that lead
+ * nowhere (files that were never published beside the spec, seen in real documents) are dropped,
+ * so the union falls back to its branches instead of failing the whole document.
+ */
+function resolvableMapping(document: OpenApiDocument, mapping: Record<string, unknown>): Record<string, string> | undefined {
+  const schemas = isObject(document['components']) ? (document['components'] as Record<string, unknown>)['schemas'] : undefined;
+  const out: Record<string, string> = {};
+  for (const [value, target] of Object.entries(mapping)) {
+    if (typeof target !== 'string') continue;
+    if (target.startsWith('#')) {
+      if (deref(document, { $ref: target }, target)) out[value] = target;
+    } else if (isObject(schemas) && target in schemas) {
+      out[value] = `#/components/schemas/${target.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    }
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 function inferMapping(document: OpenApiDocument, property: string, branches: unknown[]): Record<string, string> | undefined {

@@ -4,7 +4,7 @@ import { apiNames } from './api-names';
 import { fileHeader } from './file-header';
 import type { GeneratedFile } from './file-set';
 import { renderTemplate } from './render-template';
-import { withExplicitDiscriminators } from './discriminator-mapping';
+import { typesInput } from './types-input';
 import { docComment, str } from './ts-syntax';
 import { zodFor } from './zod-schema';
 
@@ -45,8 +45,7 @@ export async function emitCore(api: SyncApi, specLabel: string): Promise<Generat
 
 async function openapiTypes(api: SyncApi): Promise<string> {
   const { default: openapiTS, astToString } = await import('openapi-typescript');
-  // a copy with explicit discriminator mappings: openapi-typescript keeps (and would change) its input
-  const ast = await openapiTS(withExplicitDiscriminators(api.document) as never, {
+  const ast = await openapiTS(typesInput(api.document) as never, {
     defaultNonNullable: false,
     silent: true,
   });

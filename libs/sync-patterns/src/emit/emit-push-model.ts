@@ -16,7 +16,7 @@ export function emitPushModel(api: SyncApi, model: SyncModel, specLabel: string,
     ...FILES.map((kind) => ({ path: `${dir}/src/lib/${dir}.${kind}.ts`, content: renderTemplate(`push/${kind}`, view) })),
     { path: `${dir}/src/index.ts`, content: renderTemplate('push/index', view) },
   ];
-  // Without a sample row there is nothing a test could assert honestly; the library ships without one.
-  if (view.spec.row !== undefined) files.push({ path: `${dir}/src/lib/${dir}.spec.ts`, content: renderTemplate('push/spec', view) });
+  // Without a sample row, or an operation to test, nothing could be asserted honestly: no spec file.
+  if (view.spec.row !== undefined && view.spec.tested) files.push({ path: `${dir}/src/lib/${dir}.spec.ts`, content: renderTemplate('push/spec', view) });
   return files;
 }

@@ -29,7 +29,7 @@ export function pushSpecView(api: SyncApi, model: SyncModel, view: PushView) {
   const call = (op: BoundOperation, params: Record<string, unknown>) =>
     str(`${op.method.toUpperCase()} ${op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])))}`);
 
-  return {
+  const spec = {
     row: row && literalBlock(row),
     served: served && (JSON.stringify(served) === JSON.stringify(row) ? 'row' : literalBlock(served)),
     rowId: rowId === undefined ? undefined : literal(rowId),
@@ -53,6 +53,9 @@ export function pushSpecView(api: SyncApi, model: SyncModel, view: PushView) {
     update: update && patch !== undefined && rowId !== undefined && { patch: literalBlock(patch), call: call(update, { [update.idParam!]: rowId }) },
     remove: remove && rowId !== undefined && { call: call(remove, { [remove.idParam!]: rowId }) },
   };
+  // Every generated test starts from a list or a read (create/remove need the list, update the read).
+  const tested = Boolean(spec.list || spec.get);
+  return { ...spec, tested };
 }
 
 export type PushSpecView = ReturnType<typeof pushSpecView>;

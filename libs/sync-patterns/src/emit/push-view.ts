@@ -1,5 +1,5 @@
 import type { BoundOperation, Pagination, SyncApi, SyncModel } from '../model/ir';
-import { deref, isRowOf } from '../model/schema-utils';
+import { deref, isNullable, isRowOf } from '../model/schema-utils';
 import { resolvePointer } from '../spec/json-pointer';
 import { apiNames } from './api-names';
 import { docComment, literal, str } from './ts-syntax';
@@ -24,10 +24,12 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
     const items = op.response?.itemsPath;
     if (!items || items.length > 1) return responseType(op);
     if (items.length === 0) return `${T}[]`;
-    return `Omit<${responseType(op)}, ${str(items[0])}> & { ${str(items[0])}: ${T}[] }`;
+    return `Omit<NonNullable<${responseType(op)}>, ${str(items[0])}> & { ${str(items[0])}: ${T}[] }`;
   };
   const excluded = model.fields.filter((f) => f.excluded || f.writeOnly).map((f) => f.name);
   const component = `components["schemas"][${str(model.schemaName)}]`;
+  const modelSchema = deref(api.document, { $ref: model.schemaPointer }, model.schemaPointer)?.schema;
+  const modelNullable = modelSchema !== undefined && isNullable(modelSchema);
 
   const bodyType = (op: BoundOperation, partial: boolean, optionalKey: boolean) => {
     const body = op.body!;
@@ -58,7 +60,11 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
     coreImport: str(coreImport),
     client: names.client,
     doc: docComment(model.description),
-    rowType: excluded.length ? `Omit<${component}, ${excluded.map(str).join(' | ')}>` : component,
+    // A row is never null, even where the schema is nullable for its other uses.
+    rowType: (() => {
+      const row = modelNullable ? `NonNullable<${component}>` : component;
+      return excluded.length ? `Omit<${row}, ${excluded.map(str).join(' | ')}>` : row;
+    })(),
     keyStr: str(key),
     keyDoc: docComment(`The key of a ${T} (its ${key} property).`),
     apiId: str(api.id),

@@ -1,7 +1,8 @@
 import type { JsonSchema } from '../model/ir';
-import { componentName, deref, isObject, objectShape, propertyFlag } from '../model/schema-utils';
+import { deref, isObject, objectShape, propertyFlag } from '../model/schema-utils';
 import { child } from '../spec/json-pointer';
 import type { OpenApiDocument } from '../spec/load-spec';
+import { discriminatorTags, type DiscriminatorTags } from './discriminator-tags';
 
 /**
  * Deterministic sample values for generated tests: the smallest value a schema accepts, built from
@@ -27,10 +28,15 @@ export function sampleOf(document: OpenApiDocument, schema: unknown, pointer: st
 
 /** The properties of an object sample, one by one, for building a patch that changes one field. */
 export function propertySamples(document: OpenApiDocument, schema: unknown, pointer: string, options: SampleOptions): Map<string, Sample> {
-  const sampler = new Sampler(document, options);
+  // The properties are the body's; objects inside them are nested, so their readOnly fields stay.
+  const sampler = new Sampler(document, options, false);
+  const located = deref(document, schema, pointer);
+  // A discriminator tag is fixed by the type: it is never the property a patch may change.
+  const tags = (located && discriminatorTags(document).get(located.pointer)) || {};
   const out = new Map<string, Sample>();
   for (const [name, prop] of objectShape(document, schema, pointer).properties) {
     if (options.direction === 'write' && propertyFlag(document, prop, 'readOnly')) continue;
+    if (name in tags) continue;
     const value = sampler.value(prop.schema, prop.pointer, 1, new Set());
     if (value !== NO_SAMPLE) out.set(name, value);
   }
@@ -39,11 +45,16 @@ export function propertySamples(document: OpenApiDocument, schema: unknown, poin
 
 class Sampler {
   private uuids = 0;
+  private readonly tags: DiscriminatorTags;
 
   constructor(
     private readonly document: OpenApiDocument,
     private readonly options: SampleOptions,
-  ) {}
+    /** readOnly is left out of the body itself only: generated input types omit top-level fields. */
+    private atRoot = true,
+  ) {
+    this.tags = discriminatorTags(document);
+  }
 
   private get variant(): number {
     return this.options.variant ?? 0;
@@ -76,10 +87,12 @@ class Sampler {
       const branches = schema[key];
       if (Array.isArray(branches) && branches.length) return this.union(schema, branches, child(pointer, key), depth, path);
     }
-    const types = typesOf(schema);
-    if (types.includes('object') || Array.isArray(schema['allOf']) || isObject(schema['properties'])) {
-      return this.object(schema, pointer, depth, path);
+    if (Array.isArray(schema['allOf']) && !this.isObjectLike(schema)) {
+      // `allOf: [{ type: string }, { nullable: false }]`: constraints on one scalar, merged.
+      return this.value(this.flattenAllOf(schema, pointer), pointer, depth + 1, path);
     }
+    const types = typesOf(schema);
+    if (this.isObjectLike(schema)) return this.object(schema, pointer, depth, path);
     for (const type of types) {
       const value = this.typed(type, schema, pointer, depth, path);
       if (value !== NO_SAMPLE) return value;
@@ -88,43 +101,53 @@ class Sampler {
     return NO_SAMPLE;
   }
 
+  private isObjectLike(schema: JsonSchema, depth = 0): boolean {
+    if (typesOf(schema).includes('object') || isObject(schema['properties']) || isObject(schema['additionalProperties'])) return true;
+    const parts = schema['allOf'];
+    if (!Array.isArray(parts) || depth > 8) return false;
+    return parts.some((part) => {
+      const located = deref(this.document, part, '#');
+      return located !== undefined && this.isObjectLike(located.schema, depth + 1);
+    });
+  }
+
+  private flattenAllOf(schema: JsonSchema, pointer: string): JsonSchema {
+    const { allOf, ...rest } = schema;
+    const merged: JsonSchema = {};
+    for (const part of allOf as unknown[]) {
+      const located = deref(this.document, part, pointer);
+      if (located) Object.assign(merged, Array.isArray(located.schema['allOf']) ? this.flattenAllOf(located.schema, located.pointer) : located.schema);
+    }
+    return { ...merged, ...rest };
+  }
+
   private union(schema: JsonSchema, branches: unknown[], pointer: string, depth: number, path: Set<string>) {
     const order = branches.map((b, i) => ({ b, i })).sort((x, y) => Number(isNullType(x.b)) - Number(isNullType(y.b)));
     for (const { b, i } of order) {
       const merged = mergeSiblings(b, schema);
       const value = this.value(merged, child(pointer, i), depth + 1, path);
-      if (value === NO_SAMPLE) continue;
-      return this.tagDiscriminator(schema, b, value);
+      if (value !== NO_SAMPLE) return value;
     }
     return NO_SAMPLE;
-  }
-
-  /** A branch of a discriminated union carries the mapping key that selects it. */
-  private tagDiscriminator(schema: JsonSchema, branch: unknown, value: Sample): Sample {
-    const discriminator = schema['discriminator'];
-    if (!isObject(discriminator) || typeof discriminator['propertyName'] !== 'string' || !isObject(value)) return value;
-    const name = discriminator['propertyName'];
-    const ref = isObject(branch) ? branch['$ref'] : undefined;
-    const mapping = isObject(discriminator['mapping']) ? discriminator['mapping'] : {};
-    const mapped = Object.keys(mapping).find((k) => mapping[k] === ref || componentName({ $ref: mapping[k] }) === componentName(branch));
-    if (mapped !== undefined) return { ...value, [name]: mapped };
-    const component = componentName(branch);
-    return name in value || component === undefined ? value : { ...value, [name]: component };
   }
 
   private object(schema: JsonSchema, pointer: string, depth: number, path: Set<string>) {
     const shape = objectShape(this.document, schema, pointer);
     const out: Record<string, Sample> = {};
+    const root = this.atRoot;
+    this.atRoot = false;
     for (const [name, prop] of shape.properties) {
       if (!shape.required.has(name)) continue;
-      if (this.options.direction === 'write' && propertyFlag(this.document, prop, 'readOnly')) continue;
+      if (root && this.options.direction === 'write' && propertyFlag(this.document, prop, 'readOnly')) continue;
       const value = this.value(prop.schema, prop.pointer, depth + 1, path);
       if (value === NO_SAMPLE) return NO_SAMPLE;
       out[name] = value;
     }
     // Required names without a declared property accept anything.
     for (const name of shape.required) if (!(name in out) && !shape.properties.has(name)) out[name] = 'sample';
-    return out;
+    // A discriminated type's tag is pinned to a literal by openapi-typescript; the sample carries it.
+    const tags = this.tags.get(pointer);
+    return tags ? { ...out, ...tags } : out;
   }
 
   private typed(type: string, schema: JsonSchema, pointer: string, depth: number, path: Set<string>): Sample | typeof NO_SAMPLE {

