@@ -11,6 +11,8 @@ import { applyPlan, fileReader } from './write/write-files';
 export interface PipelineOptions extends BuildOptions {
   spec: string;
   out: string;
+  /** How model libraries import the core library (an Nx workspace uses its path alias). */
+  coreImport?: string;
   /** Progress lines (stage, counts, time). */
   log?: (line: string) => void;
 }
@@ -53,7 +55,7 @@ export async function emitFromSpec(options: PipelineOptions): Promise<{ api: Syn
   log(`models bound: ${api.models.length} (${api.models.map((m) => m.schemaName).slice(0, 10).join(', ')}${api.models.length > 10 ? ', …' : ''}) in ${Date.now() - started} ms`);
   started = Date.now();
   const specLabel = path.relative(path.resolve(options.out), path.resolve(options.spec)).split(path.sep).join('/');
-  const files = await emitApi(api, { specLabel });
+  const files = await emitApi(api, { specLabel, coreImport: options.coreImport });
   log(`files emitted: ${files.length} in ${Date.now() - started} ms`);
   return { api, files };
 }

@@ -18,8 +18,13 @@ export interface WritePlan {
 export interface PlanOptions {
   /** Overwrite hand-edited files. */
   force?: boolean;
-  /** Delete files the generator wrote before but no longer produces. */
-  prune?: boolean;
+  /** Delete files the generator wrote before but no longer produces (all of them, or those the function picks). */
+  prune?: boolean | ((path: string) => boolean);
+  /**
+   * Paths left exactly as they are: not written, not deleted, not reported, their manifest entries
+   * kept. How one library is regenerated while another (held for hand edits, or not asked for) is not.
+   */
+  frozen?: (path: string) => boolean;
 }
 
 /**
@@ -34,7 +39,9 @@ export function planWrite(files: GeneratedFile[], read: (path: string) => string
   const hashes: Record<string, string> = {};
   const produced = new Set<string>();
 
+  const frozen = options.frozen ?? (() => false);
   for (const file of files) {
+    if (frozen(file.path)) continue;
     produced.add(file.path);
     const hash = hashContent(file.content);
     const current = read(file.path);
@@ -55,12 +62,16 @@ export function planWrite(files: GeneratedFile[], read: (path: string) => string
   }
   for (const path of Object.keys(previous).sort()) {
     if (produced.has(path)) continue;
+    if (frozen(path)) {
+      hashes[path] = previous[path];
+      continue;
+    }
     const current = read(path);
     if (current === undefined) continue;
     if (hashContent(current) !== previous[path] && !options.force) {
       plan.handEdited.push(path);
       hashes[path] = previous[path];
-    } else if (options.prune) {
+    } else if (options.prune === true || (typeof options.prune === 'function' && options.prune(path))) {
       plan.deletes.push(path);
     } else {
       plan.stale.push(path);

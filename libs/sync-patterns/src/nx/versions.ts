@@ -1,0 +1,23 @@
+/**
+ * What `init` adds to a workspace so the generated libraries build, test and run. The same set this
+ * repository tests the generated code with; existing entries in the workspace are kept.
+ */
+export const RUNTIME_DEPENDENCIES = {
+  '@tanstack/react-query': '5.108.0',
+  react: '19.3.1',
+  zod: '4.6.7',
+};
+
+export const DEV_DEPENDENCIES = {
+  jest: '30.5.2',
+  'ts-jest': '29.4.15',
+  '@types/jest': '30.0.0',
+  typescript: '5.9.3',
+};
+
+/** The runtime the generated code imports is released together with the generator, at its version. */
+export function runtimePackage(): Record<string, string> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { version } = require('sync-patterns/package.json') as { version: string };
+  return { '@sync-patterns/runtime': version };
+}
