@@ -3,7 +3,7 @@
 // directly through @swc-node/register, so no build step sits between an edit and a run.
 const { existsSync } = require('node:fs');
 const path = require('node:path');
-const compiled = path.join(__dirname, '..', 'cli', 'main.js');
+const compiled = path.join(__dirname, '..', 'src', 'cli', 'main.js');
 if (existsSync(compiled)) {
   require(compiled).main(process.argv.slice(2)).then((code) => process.exit(code));
 } else {

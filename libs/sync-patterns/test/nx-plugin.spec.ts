@@ -35,7 +35,7 @@ async function withModels(): Promise<string> {
 let messages: string[];
 beforeEach(() => {
   messages = [];
-  for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger, level).mockImplementation((m: unknown) => void messages.push(String(m)));
+  for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void messages.push(args.map(String).join(" ")));
 });
 afterEach(() => jest.restoreAllMocks());
 
@@ -50,7 +50,7 @@ describe('nx g sync-patterns:init', () => {
     expect(existsSync(path.join(root, LIBS, 'core/src/lib/api.types.ts'))).toBe(true);
     expect(existsSync(path.join(root, LIBS, 'todo'))).toBe(false);
     expect(readJsonFile<{ compilerOptions: { paths: Record<string, string[]> } }>(root, 'tsconfig.base.json').compilerOptions.paths).toEqual({
-      '@acme/api-core': [`${LIBS}/core/src/index.ts`],
+      '@acme/api-core': [`./${LIBS}/core/src/index.ts`],
     });
     expect(readText(root, '.prettierignore')).toContain(`${LIBS}/*/src/`);
     const pkg = readJsonFile<{ dependencies: Record<string, string>; devDependencies: Record<string, string> }>(root, 'package.json');

@@ -2,6 +2,11 @@
 export interface GeneratedFile {
   path: string;
   content: string;
+  /**
+   * History, not state (numbered migrations): written once when missing, never rewritten — a later
+   * schema change comes as a new file.
+   */
+  appendOnly?: boolean;
 }
 
 export function sortFiles(files: GeneratedFile[]): GeneratedFile[] {

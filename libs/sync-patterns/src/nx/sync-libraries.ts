@@ -149,7 +149,9 @@ function ensureProject(tree: Tree, layout: LibraryLayout, apiProject: string, co
   updateJson(tree, 'tsconfig.base.json', (json) => {
     json.compilerOptions ??= {};
     json.compilerOptions.paths ??= {};
-    json.compilerOptions.paths[layout.importPath] ??= [joinPathFragments(layout.root, 'src/index.ts')];
+    // without a baseUrl, TypeScript resolves paths from the config's folder and wants them relative
+    const target = joinPathFragments(layout.root, 'src/index.ts');
+    json.compilerOptions.paths[layout.importPath] ??= [json.compilerOptions.baseUrl === undefined ? `./${target}` : target];
     return json;
   });
 }

@@ -45,7 +45,10 @@ export function planWrite(files: GeneratedFile[], read: (path: string) => string
     produced.add(file.path);
     const hash = hashContent(file.content);
     const current = read(file.path);
-    if (current === undefined) {
+    if (file.appendOnly && current !== undefined) {
+      plan.unchanged.push(file.path);
+      hashes[file.path] = previous[file.path] ?? hashContent(current);
+    } else if (current === undefined) {
       plan.create.push(file);
       hashes[file.path] = hash;
     } else if (current === file.content) {

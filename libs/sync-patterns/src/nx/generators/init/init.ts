@@ -68,7 +68,7 @@ function registerPlugin(tree: Tree): void {
 function ensureBaseTsconfig(tree: Tree): void {
   if (tree.exists('tsconfig.base.json')) return;
   writeJson(tree, 'tsconfig.base.json', {
-    compilerOptions: { target: 'ES2022', module: 'commonjs', moduleResolution: 'node10', strict: true, skipLibCheck: true, esModuleInterop: true, paths: {} },
+    compilerOptions: { baseUrl: '.', target: 'ES2022', module: 'commonjs', moduleResolution: 'node10', strict: true, skipLibCheck: true, esModuleInterop: true, paths: {} },
     exclude: ['node_modules', 'tmp'],
   });
 }

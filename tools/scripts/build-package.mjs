@@ -1,0 +1,54 @@
+// `node tools/scripts/build-package.mjs libs/<name>`: the publishable package of a library in
+// dist/libs/<name> — compiled JavaScript and declarations under src/ (so paths inside the package,
+// like generators.json's factories, are the same as in the repository), every non-TypeScript
+// asset beside them, and a package.json whose entry points name the compiled files.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+// paths are the repository's, whoever calls (npm runs package scripts in the package's folder)
+process.chdir(path.resolve(import.meta.dirname, '../..'));
+const lib = process.argv[2];
+if (!lib || !existsSync(path.join(lib, 'package.json'))) {
+  console.error('usage: node tools/scripts/build-package.mjs libs/<name>');
+  process.exit(64);
+}
+const out = path.join('dist', lib);
+rmSync(out, { recursive: true, force: true });
+
+const tsc = spawnSync(process.execPath, [
+  'node_modules/typescript/bin/tsc', '-p', path.join(lib, 'tsconfig.lib.json'),
+  '--outDir', path.join(out, 'src'), '--rootDir', path.join(lib, 'src'),
+  '--declaration', '--sourceMap', 'false', '--noEmit', 'false',
+], { stdio: 'inherit' });
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+/** Templates, schemas and scaffold files travel as they are; tests stay behind. */
+function copyAssets(from, to) {
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (entry.isDirectory()) copyAssets(source, target);
+    else if (!/\.(ts|tsx)$/.test(entry.name) || entry.name.includes('__tmpl__')) {
+      mkdirSync(to, { recursive: true });
+      cpSync(source, target);
+    }
+  }
+}
+copyAssets(path.join(lib, 'src'), path.join(out, 'src'));
+for (const extra of ['generators.json', 'executors.json', 'bin', 'README.md']) {
+  if (existsSync(path.join(lib, extra))) cpSync(path.join(lib, extra), path.join(out, extra), { recursive: true });
+}
+
+const pkg = JSON.parse(readFileSync(path.join(lib, 'package.json'), 'utf8'));
+pkg.main = './src/index.js';
+pkg.types = './src/index.d.ts';
+delete pkg.private;
+delete pkg.scripts;
+writeFileSync(path.join(out, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+// `"plugin": "sync-patterns/plugin"` in nx.json resolves to this file.
+if (existsSync(path.join(lib, 'src', 'plugin.ts'))) {
+  writeFileSync(path.join(out, 'plugin.js'), "module.exports = require('./src/plugin');\n");
+  writeFileSync(path.join(out, 'plugin.d.ts'), "export * from './src/plugin';\n");
+}
+console.log(`built ${pkg.name}@${pkg.version} in ${out}`);
