@@ -9,12 +9,6 @@ const configs = ['libs', 'apps']
   .flatMap((dir) => readdirSync(dir).map((name) => path.join(dir, name, 'tsconfig.spec.json')))
   .filter((file) => existsSync(file))
   .sort();
-// The example's end-to-end tests import the libraries generated from the example spec.
-const generate = spawnSync(process.execPath, [
-  'libs/sync-patterns/bin/sync-patterns.js', 'generate', '--quiet', '--force', '--prune',
-  '--spec', 'apps/example-api/openapi.yaml', '--out', 'apps/example-e2e/.generated/example-api',
-], { stdio: ['ignore', 'ignore', 'inherit'] });
-if (generate.status !== 0) process.exit(generate.status ?? 1);
 let failed = 0;
 for (const config of configs) {
   const started = Date.now();

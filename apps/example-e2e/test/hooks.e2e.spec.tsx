@@ -4,10 +4,10 @@ import { SyncError, useSyncStatus } from '@sync-patterns/runtime';
 import { randomUUID } from 'node:crypto';
 import type { ReactNode } from 'react';
 import { startTestServer, type TestServer } from '../../example-api/src/testing';
-import { configureExampleApi } from '../.generated/example-api/core/src';
-import { createProject, type Project } from '../.generated/example-api/project/src';
-import { getTodo, useTodo, useTodoMutations, useTodos, type Todo } from '../.generated/example-api/todo/src';
-import { createUser } from '../.generated/example-api/user/src';
+import { configureExampleApi } from '@sync-patterns/example-api-core';
+import { createProject, type Project } from '@sync-patterns/example-api-project';
+import { getTodo, useTodo, useTodoMutations, useTodos, type Todo } from '@sync-patterns/example-api-todo';
+import { createUser } from '@sync-patterns/example-api-user';
 import { gatedFetch } from './gated-fetch';
 
 let server: TestServer;

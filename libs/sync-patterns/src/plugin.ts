@@ -21,6 +21,18 @@ export const createNodes: CreateNodes<SyncPluginOptions> = [
 /** The same, under the name Nx 22 looked for. */
 export const createNodesV2 = createNodes;
 
+/**
+ * The plugin's version as an input: the installed package, or — when the plugin is a project of this
+ * very workspace (as in sync-patterns' own repository) — its sources, which Nx cannot name as an
+ * external dependency.
+ */
+function pluginInput(workspaceRoot: string): string | { externalDependencies: string[] } {
+  const packageRoot = path.resolve(__dirname, '..');
+  const relative = path.relative(workspaceRoot, packageRoot).split(path.sep).join('/');
+  const local = !relative.startsWith('..') && !path.isAbsolute(relative) && !relative.split('/').includes('node_modules');
+  return local ? `{workspaceRoot}/${relative}/src/**/*` : { externalDependencies: ['sync-patterns'] };
+}
+
 function inferSyncTarget(file: string, options: SyncPluginOptions | undefined, context: CreateNodesContext): CreateNodesResult {
   const root = path.posix.dirname(file);
   const isProject = ['project.json', 'package.json'].some((f) => existsSync(path.join(context.workspaceRoot, root, f)));
@@ -35,7 +47,7 @@ function inferSyncTarget(file: string, options: SyncPluginOptions | undefined, c
       `{workspaceRoot}/${config.spec}`,
       `{workspaceRoot}/${specDir === '.' ? '' : `${specDir}/`}**/*.{json,yaml,yml}`,
       `{workspaceRoot}/${config.directory}/**/*`,
-      { externalDependencies: ['sync-patterns'] },
+      pluginInput(context.workspaceRoot),
     ],
     outputs: [`{workspaceRoot}/${config.directory}`],
     metadata: {

@@ -1,11 +1,12 @@
 import { logger, readProjectConfiguration } from '@nx/devkit';
 import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import syncExecutor from '../src/nx/executors/sync/sync';
-import { initGenerator } from '../src/nx/generators/init/init';
-import { modelGenerator } from '../src/nx/generators/model/model';
-import { syncGenerator } from '../src/nx/generators/sync/sync';
+import syncExecutor from '../src/nx/executors/sync/sync-executor';
+import { initGenerator } from '../src/nx/generators/init/init-generator';
+import { modelGenerator } from '../src/nx/generators/model/model-generator';
+import { syncGenerator } from '../src/nx/generators/sync/sync-generator';
 import { createNodes } from '../src/plugin';
+import { WORKSPACE } from './helpers';
 import { editSpec, flush, readJsonFile, readText, scratchWorkspace, treeOf } from './nx-workspace';
 
 /**
@@ -46,7 +47,7 @@ describe('nx g sync-patterns:init', () => {
     expect(readJsonFile<{ plugins: string[] }>(root, 'nx.json').plugins).toEqual(['sync-patterns/plugin']);
     const core = readJsonFile<{ name: string; tags: string[]; implicitDependencies: string[]; targets: Record<string, unknown> }>(root, `${LIBS}/core/project.json`);
     expect(core).toMatchObject({ name: 'api-core', tags: ['sync:core', 'sync-api:api'], implicitDependencies: ['api'] });
-    expect(Object.keys(core.targets)).toEqual(['typecheck']);
+    expect(Object.keys(core.targets).sort()).toEqual(['test', 'typecheck']);
     expect(existsSync(path.join(root, LIBS, 'core/src/lib/api.types.ts'))).toBe(true);
     expect(existsSync(path.join(root, LIBS, 'todo'))).toBe(false);
     expect(readJsonFile<{ compilerOptions: { paths: Record<string, string[]> } }>(root, 'tsconfig.base.json').compilerOptions.paths).toEqual({
@@ -183,5 +184,11 @@ describe('the inferred sync target', () => {
         },
       ],
     ]);
+  });
+
+  it('names the plugin by its sources where it is a project of the workspace itself (this repository)', async () => {
+    const [, infer] = createNodes;
+    const [[, result]] = await infer(['apps/example-api/sync-patterns.json'], undefined, { nxJsonConfiguration: {}, workspaceRoot: WORKSPACE });
+    expect(result.projects?.['apps/example-api']?.targets?.['sync']?.inputs).toContain('{workspaceRoot}/libs/sync-patterns/src/**/*');
   });
 });

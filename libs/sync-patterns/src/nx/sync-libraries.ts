@@ -134,7 +134,7 @@ function ensureProject(tree: Tree, layout: LibraryLayout, apiProject: string, co
     if (JSON.stringify(tags) !== JSON.stringify(project.tags)) updateProjectConfiguration(tree, layout.project, { ...project, tags });
     return;
   }
-  addProjectConfiguration(tree, layout.project, projectConfiguration(layout, apiProject, schemaName === undefined));
+  addProjectConfiguration(tree, layout.project, projectConfiguration(layout, apiProject));
   const core = schemaName === undefined ? undefined : libraryLayout(tree, config, apiProject, CORE_KEY, 'core');
   generateFiles(tree, path.join(__dirname, 'files', 'library'), layout.root, {
     tmpl: '',
@@ -156,7 +156,7 @@ function ensureProject(tree: Tree, layout: LibraryLayout, apiProject: string, co
   });
 }
 
-function projectConfiguration(layout: LibraryLayout, apiProject: string, isCore: boolean): ProjectConfiguration {
+function projectConfiguration(layout: LibraryLayout, apiProject: string): ProjectConfiguration {
   // Running a library's tests or typecheck first brings it up to date with the spec (`nx sync`).
   const command = (cmd: string) => ({ executor: 'nx:run-commands', options: { command: cmd, cwd: '{projectRoot}' }, cache: true, syncGenerators: [TARGET_SYNC_GENERATOR] });
   return {
@@ -169,7 +169,7 @@ function projectConfiguration(layout: LibraryLayout, apiProject: string, isCore:
     implicitDependencies: [apiProject],
     targets: {
       typecheck: { ...command('tsc -p tsconfig.json'), inputs: ['default', '^default', { externalDependencies: ['typescript'] }] },
-      ...(isCore ? {} : { test: { ...command('jest --config jest.config.cjs --passWithNoTests'), inputs: ['default', '^default', { externalDependencies: ['jest', 'ts-jest'] }] } }),
+      test: { ...command('jest --config jest.config.cjs --passWithNoTests'), inputs: ['default', '^default', { externalDependencies: ['jest', 'ts-jest'] }] },
     },
   };
 }
