@@ -1,3 +1,4 @@
+import { createShapeHandler, resetLog } from '@sync-patterns/shape-server';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Database } from './database';
 import { NotFound, sendProblem } from './problems';
@@ -9,9 +10,13 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Origins allowed to call the API from a browser (the example web app); none by default. */
   corsOrigins?: readonly string[];
+  /** Tests only: `POST /v1/shape/reset` starts a new change-log generation (clients get 409). */
+  shapeResetRoute?: boolean;
+  /** Where the change log lives (the database schema the tables are in, when there is one). */
+  logSchema?: string;
 }
 
-export function buildApp({ db, logger = false, corsOrigins = [] }: AppOptions): FastifyInstance {
+export function buildApp({ db, logger = false, corsOrigins = [], shapeResetRoute = false, logSchema }: AppOptions): FastifyInstance {
   // allErrors: a 422 lists every invalid field at once, not just the first.
   const app = Fastify({ logger, ajv: { customOptions: { allErrors: true } } });
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
@@ -19,7 +24,24 @@ export function buildApp({ db, logger = false, corsOrigins = [] }: AppOptions): 
   if (corsOrigins.length) allowOrigins(app, corsOrigins);
   app.get('/health', async () => ({ ok: true }));
   for (const resource of RESOURCES) registerResource(app, db, resource);
+  serveShapes(app, db, corsOrigins, shapeResetRoute, logSchema);
   return app;
+}
+
+/**
+ * Live mode's read path: the development shape server (Electric's HTTP Shape API) on the API's own
+ * origin, the way a production API proxies `/v1/shape` to ElectricSQL and adds its auth there.
+ */
+function serveShapes(app: FastifyInstance, db: Database, corsOrigins: readonly string[], resetRoute: boolean, logSchema?: string): void {
+  const shapes = createShapeHandler({ source: db, corsOrigins: [...corsOrigins], logSchema });
+  app.addHook('onReady', () => shapes.start());
+  // before the server waits for open requests: held long-polls are answered, not waited for
+  app.addHook('preClose', () => shapes.close());
+  app.get('/v1/shape', (request, reply) => {
+    reply.hijack();
+    return shapes(request.raw, reply.raw);
+  });
+  if (resetRoute) app.post('/v1/shape/reset', async (_request, reply) => reply.code(204).send(await resetLog(db, logSchema)));
 }
 
 // A few lines instead of a plugin: the example only needs to admit its own dev origins.

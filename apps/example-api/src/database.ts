@@ -10,6 +10,8 @@ export interface Database extends Queryable {
   /** Which Postgres this is, for logs: `pglite (in memory)` or the server's URL without password. */
   readonly description: string;
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** LISTEN: `onNotify` gets each payload on `channel`; the returned function stops listening. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,10 @@ async function openEmbedded(dataDir?: string): Promise<Database> {
     description: dataDir ? `pglite (${dataDir})` : 'pglite (in memory)',
     query: run(db),
     transaction: (work) => db.transaction((tx) => work({ query: run(tx) })),
+    async listen(channel, onNotify) {
+      const stop = await db.listen(channel, onNotify);
+      return () => stop();
+    },
     close: () => db.close(),
   };
 }
@@ -66,6 +72,20 @@ async function openServer(url: string, schema?: string): Promise<Database> {
       } finally {
         client.release();
       }
+    },
+    async listen(channel, onNotify) {
+      // LISTEN holds a connection of its own for as long as it lasts
+      const client = await pool.connect();
+      const onNotification = (message: { channel: string; payload?: string }) => {
+        if (message.channel === channel) onNotify(message.payload ?? '');
+      };
+      client.on('notification', onNotification);
+      await client.query(`listen "${channel.replace(/"/g, '""')}"`);
+      return async () => {
+        client.off('notification', onNotification);
+        await client.query(`unlisten "${channel.replace(/"/g, '""')}"`).catch(() => undefined);
+        client.release();
+      };
     },
     close: () => pool.end(),
   };

@@ -2,6 +2,8 @@
 // Environment: DATABASE_URL selects a PostgreSQL server (DB_SCHEMA a schema in it), otherwise an
 // embedded PGlite database is used (PGLITE_DIR persists it; in memory by default). PORT=0 picks a
 // free port. SEED=0 starts empty. CORS_ORIGINS admits browser origins (comma-separated).
+// Live mode reads shapes from GET /v1/shape (the development shape server); SHAPE_RESET_ROUTE=1
+// (tests) adds POST /v1/shape/reset.
 import { startServer } from './server';
 
 const env = (name: string): string | undefined => process.env[name] || undefined;
@@ -16,6 +18,7 @@ async function main(): Promise<void> {
     seed: env('SEED') !== '0',
     logger: { level: env('LOG_LEVEL') ?? 'info' },
     corsOrigins: (env('CORS_ORIGINS') ?? '').split(',').filter(Boolean),
+    shapeResetRoute: env('SHAPE_RESET_ROUTE') === '1',
   });
   // Tests and scripts wait for this exact line.
   console.log(`example-api listening on ${server.url} (database: ${server.db.description})`);

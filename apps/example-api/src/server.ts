@@ -1,3 +1,4 @@
+import { installChangeCapture } from '@sync-patterns/shape-server';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from './app';
 import { openDatabase, type Database, type DatabaseOptions } from './database';
@@ -22,8 +23,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const db = await openDatabase(options);
   try {
     await migrate(db);
+    // the tables live models sync: their changes feed the shape server's log
+    // (in a schema of its own on a shared server: the log goes there too)
+    await installChangeCapture(db, ['users', 'projects', 'todos'].map((table) => ({ schema: options.schema ?? 'public', table })), options.schema);
     if (options.seed) await seed(db);
-    const app = buildApp({ db, logger: options.logger, corsOrigins: options.corsOrigins });
+    const app = buildApp({ db, logger: options.logger, corsOrigins: options.corsOrigins, shapeResetRoute: options.shapeResetRoute, logSchema: options.schema });
     const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
     return {
       url: address,

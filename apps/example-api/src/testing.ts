@@ -5,7 +5,22 @@ import { Client } from 'pg';
 
 export interface TestServer {
   url: string;
-  close(): Promise<void>;
+  /** Where its data lives, to start another server on the same data (a restart). */
+  data: { dataDir?: string; schema?: string };
+  /** Stops the process; unless `keepData`, drops its schema (server) — PGlite in memory just ends. */
+  close(options?: { keepData?: boolean }): Promise<void>;
+}
+
+export interface TestServerOptions {
+  seed?: boolean;
+  /** A fixed port (a restart keeps its URL); default any free one. */
+  port?: number;
+  /** Start on the data of an earlier server (`TestServer.data`). */
+  data?: TestServer['data'];
+  /** PGlite only: persist into this directory instead of memory. */
+  dataDir?: string;
+  /** Adds POST /v1/shape/reset (tests of 409 must-refetch). */
+  shapeResetRoute?: boolean;
 }
 
 export const LISTENING = /example-api listening on (\S+)/;
@@ -15,12 +30,21 @@ export const LISTENING = /example-api listening on (\S+)/;
  * PGlite, or — when DATABASE_URL is set — the PostgreSQL server in a schema of its own, dropped on
  * close. (A separate process also keeps PGlite's dynamic WebAssembly loading out of jest's VM.)
  */
-export async function startTestServer(options: { seed?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const url = process.env['DATABASE_URL'] || undefined;
-  const schema = url ? `sp_test_${randomBytes(6).toString('hex')}` : undefined;
+  const schema = url ? (options.data?.schema ?? `sp_test_${randomBytes(6).toString('hex')}`) : undefined;
+  const dataDir = url ? undefined : (options.data?.dataDir ?? options.dataDir);
   const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, 'main.ts')], {
     cwd: path.join(__dirname, '..'),
-    env: { ...process.env, PORT: '0', SEED: options.seed ? '1' : '0', LOG_LEVEL: 'warn', DB_SCHEMA: schema ?? '' },
+    env: {
+      ...process.env,
+      PORT: String(options.port ?? 0),
+      SEED: options.seed ? '1' : '0',
+      LOG_LEVEL: 'warn',
+      DB_SCHEMA: schema ?? '',
+      PGLITE_DIR: dataDir ?? '',
+      SHAPE_RESET_ROUTE: options.shapeResetRoute ? '1' : '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -44,10 +68,11 @@ export async function startTestServer(options: { seed?: boolean } = {}): Promise
   });
   return {
     url: serverUrl,
-    async close() {
+    data: { dataDir, schema },
+    async close({ keepData = false } = {}) {
       child.kill('SIGTERM');
       await exited;
-      if (!url) return;
+      if (!url || keepData) return;
       const admin = new Client({ connectionString: url });
       await admin.connect();
       await admin.query(`drop schema if exists ${schema} cascade`).finally(() => admin.end());

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startTestServer } from '../src/testing';
 import type { TestServer } from '../src/testing';
+import { apiClient } from './api-client';
 import { conformsTo } from './conformance';
 
 let server: TestServer;
@@ -9,27 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-async function call(method: string, url: string, body?: unknown) {
-  const response = await fetch(`${server.url}${url}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, txid: response.headers.get('x-sync-txid'), body: text ? JSON.parse(text) : undefined };
-}
-
-async function newUser(email = `${randomUUID()}@example.com`) {
-  const { status, body } = await call('POST', '/users', { email, name: 'Grace', role: 'member' });
-  expect(status).toBe(201);
-  return body as { id: string };
-}
-
-async function newProject(ownerId: string, name = 'P') {
-  const { status, body } = await call('POST', '/projects', { name, owner_id: ownerId });
-  expect(status).toBe(201);
-  return body as { id: string };
-}
+const { call, newUser, newProject } = apiClient(() => server.url);
 
 describe('example API on real Postgres', () => {
   it('creates, reads, patches and deletes, each write answering its Postgres txid', async () => {
