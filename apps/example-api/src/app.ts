@@ -33,7 +33,7 @@ export function buildApp({ db, logger = false, corsOrigins = [], shapeResetRoute
  * origin, the way a production API proxies `/v1/shape` to ElectricSQL and adds its auth there.
  */
 function serveShapes(app: FastifyInstance, db: Database, corsOrigins: readonly string[], resetRoute: boolean, logSchema?: string): void {
-  const shapes = createShapeHandler({ source: db, corsOrigins: [...corsOrigins], logSchema });
+  const shapes = createShapeHandler({ source: db, corsOrigins: [...corsOrigins], logSchema, defaultSchema: logSchema });
   app.addHook('onReady', () => shapes.start());
   // before the server waits for open requests: held long-polls are answered, not waited for
   app.addHook('preClose', () => shapes.close());

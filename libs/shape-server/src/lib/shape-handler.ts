@@ -5,6 +5,7 @@ import { LiveWaiters } from './live-waiters';
 import { changesAfter, snapshot, type ShapeDefinition, type ShapeMessage } from './shape-log';
 import { BadRequest, parseShapeRequest, type ShapeRequest } from './shape-request';
 import type { ShapeSource } from './source';
+import type { TableName } from './sql-identifiers';
 import { electricSchema, readTableSchema } from './table-schema';
 import { checkWhereClause, WhereClauseError } from './where-clause';
 
@@ -12,6 +13,8 @@ export interface ShapeHandlerOptions {
   source: ShapeSource;
   /** The schema `installChangeCapture` put the change log in; default `sync_patterns`. */
   logSchema?: string;
+  /** The schema of a `table` named without one; Electric's is `public`. */
+  defaultSchema?: string;
   /** How long a live request waits for a change before answering up-to-date alone (Electric: about 20 s). */
   liveTimeoutMs?: number;
   /** Origins allowed to read shapes from a browser; default any (`*`). */
@@ -43,7 +46,7 @@ export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
     response.on('close', () => aborted.abort());
     try {
       const shapeRequest = parseShapeRequest(new URL(request.url ?? '/', 'http://localhost').searchParams);
-      const shape = await defineShape(source, shapeRequest, options.logSchema ?? DEFAULT_LOG_SCHEMA);
+      const shape = await defineShape(source, { ...shapeRequest, table: { schema: shapeRequest.table.schema ?? options.defaultSchema ?? 'public', table: shapeRequest.table.table } }, options.logSchema ?? DEFAULT_LOG_SCHEMA);
       const handle = await shapeHandle(source, shape);
       if (shapeRequest.offset.kind === 'after' && shapeRequest.handle !== handle) {
         // a reset log, or a handle of another shape: the client starts over with the new handle
@@ -96,7 +99,7 @@ export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
   return handler;
 }
 
-async function defineShape(source: ShapeSource, request: ShapeRequest, logSchema: string): Promise<ShapeDefinition> {
+async function defineShape(source: ShapeSource, request: ShapeRequest & { table: TableName }, logSchema: string): Promise<ShapeDefinition> {
   const table = await readTableSchema(source, request.table);
   if (!table) throw new BadRequest(`table: ${request.table.schema}.${request.table.table} does not exist`);
   if (!table.primaryKey.length) throw new BadRequest(`table: ${request.table.schema}.${request.table.table} has no primary key; shapes need one`);

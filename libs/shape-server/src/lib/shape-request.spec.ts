@@ -13,8 +13,8 @@ describe("Electric's shape request parameters", () => {
       params: ['done'],
       columns: ['id', 'Title', 'status'],
     });
-    expect(parse('table=Todos&offset=-1')).toMatchObject({ table: { schema: 'public', table: 'todos' }, offset: { kind: 'initial' }, live: false, params: [] });
-    expect(parse('table="Mixed.Case"&offset=now').table).toEqual({ schema: 'public', table: 'Mixed.Case' });
+    expect(parse('table=Todos&offset=-1')).toMatchObject({ table: { table: 'todos' }, offset: { kind: 'initial' }, live: false, params: [] });
+    expect(parse('table="Mixed.Case"&offset=now').table).toEqual({ table: 'Mixed.Case' });
   });
 
   it.each([

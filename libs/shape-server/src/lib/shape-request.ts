@@ -1,8 +1,9 @@
-import { parseTableName, type TableName } from './sql-identifiers';
+import { parseTableName } from './sql-identifiers';
 
 /** Electric's shape request (GET /v1/shape query parameters), checked. */
 export interface ShapeRequest {
-  table: TableName;
+  /** Without a schema in the request, the handler's default schema applies (Electric: public). */
+  table: { schema?: string; table: string };
   offset: { kind: 'initial' } | { kind: 'now' } | { kind: 'after'; id: bigint };
   handle?: string;
   live: boolean;
@@ -16,7 +17,7 @@ export class BadRequest extends Error {}
 export function parseShapeRequest(query: URLSearchParams): ShapeRequest {
   const tableParam = query.get('table');
   if (!tableParam) throw new BadRequest('the table parameter is required (e.g. table=todos or table=app.todos)');
-  const table = parseTableName(tableParam);
+  const table = parseTableName(tableParam, null);
   if (!table) throw new BadRequest(`table: "${tableParam}" is not a table name`);
   const offset = parseOffset(query.get('offset'));
   const handle = query.get('handle') ?? undefined;
