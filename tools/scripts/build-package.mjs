@@ -46,9 +46,11 @@ pkg.types = './src/index.d.ts';
 delete pkg.private;
 delete pkg.scripts;
 writeFileSync(path.join(out, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
-// `"plugin": "sync-patterns/plugin"` in nx.json resolves to this file.
-if (existsSync(path.join(lib, 'src', 'plugin.ts'))) {
-  writeFileSync(path.join(out, 'plugin.js'), "module.exports = require('./src/plugin');\n");
-  writeFileSync(path.join(out, 'plugin.d.ts'), "export * from './src/plugin';\n");
+// Subpath entries at the package root (`sync-patterns/plugin` in nx.json, `@sync-patterns/runtime/live`),
+// found by every module resolution, old node10 included.
+for (const entry of ['plugin', 'live']) {
+  if (!existsSync(path.join(lib, 'src', `${entry}.ts`))) continue;
+  writeFileSync(path.join(out, `${entry}.js`), `module.exports = require('./src/${entry}');\n`);
+  writeFileSync(path.join(out, `${entry}.d.ts`), `export * from './src/${entry}';\n`);
 }
 console.log(`built ${pkg.name}@${pkg.version} in ${out}`);

@@ -9,3 +9,4 @@ export * from './lib/push-mutations';
 export * from './lib/sync-status';
 export * from './lib/request-helpers';
 export * from './lib/fake-api';
+export * from './lib/row-filter';

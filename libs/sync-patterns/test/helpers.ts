@@ -70,7 +70,7 @@ function tscArgs(dirs: string[]): string[] {
       types: ['jest', 'node'],
       typeRoots: [path.join(WORKSPACE, 'node_modules/@types')],
       baseUrl: WORKSPACE,
-      paths: { '@sync-patterns/runtime': ['libs/runtime/src/index.ts'], '*': ['node_modules/*'] },
+      paths: { '@sync-patterns/runtime': ['libs/runtime/src/index.ts'], '@sync-patterns/runtime/live': ['libs/runtime/src/live.ts'], '*': ['node_modules/*'] },
     },
     include: dirs.map((d) => path.join(d, '**/*.ts')),
   };

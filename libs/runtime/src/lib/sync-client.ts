@@ -14,6 +14,18 @@ export interface SyncClientOptions {
   /** A fetch implementation to use instead of the global one (tests, SSR, instrumentation). */
   fetch?: typeof fetch;
   credentials?: RequestCredentials;
+  /**
+   * Where live models read their shapes: ElectricSQL (ELECTRIC_URL) or, better, the API's own proxy
+   * route to it. Default: `<baseUrl>/v1/shape`.
+   */
+  shapeUrl?: string;
+}
+
+/** The shape endpoint a client's live models use. */
+export function shapeUrlOf(options: SyncClientOptions): string {
+  const url = options.shapeUrl ?? `${options.baseUrl.replace(/\/+$/, '')}/v1/shape`;
+  // Electric's client needs an absolute URL; a relative base is resolved against the page
+  return /^[a-z]+:\/\//i.test(url) || typeof location === 'undefined' ? url : new URL(url, location.href).toString();
 }
 
 export interface SyncRequest {

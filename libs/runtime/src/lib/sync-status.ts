@@ -1,5 +1,6 @@
 import { useQueryClient, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import { useCallback, useRef, useSyncExternalStore } from 'react';
+import { liveStatuses, subscribeLiveStatuses } from './live/live-status';
 import { toSyncError, type SyncError } from './sync-error';
 
 /**
@@ -68,12 +69,14 @@ function computeStatus(qc: QueryClient): AppSyncStatus {
     ...queries.filter((q) => q.status === 'error').map((q) => ({ at: q.errorUpdatedAt, error: q.error })),
     ...mutations.filter((m) => m.status === 'error').map((m) => ({ at: m.submittedAt, error: m.error })),
   ].sort((a, b) => b.at - a.at);
-  const error = errors.length ? toSyncError(errors[0].error) : null;
+  // live collections' streams count as much as queries (their writes are TanStack DB transactions)
+  const live = liveStatuses();
+  const error = (errors.length ? toSyncError(errors[0].error) : null) ?? live.find((l) => l.error)?.error ?? null;
   const paused = queries.some((q) => q.fetchStatus === 'paused') || mutations.some((m) => m.isPaused);
   let status: SyncStatus = 'live';
-  if (paused || error?.kind === 'network') status = 'offline';
-  else if (error) status = 'error';
-  else if (queries.some((q) => q.status === 'pending' && q.fetchStatus === 'fetching')) status = 'connecting';
+  if (paused || error?.kind === 'network' || live.some((l) => l.status === 'offline')) status = 'offline';
+  else if (error || live.some((l) => l.status === 'error')) status = 'error';
+  else if (queries.some((q) => q.status === 'pending' && q.fetchStatus === 'fetching') || live.some((l) => l.status === 'connecting')) status = 'connecting';
   return { status, pendingWrites, error };
 }
 
@@ -89,9 +92,11 @@ export function useSyncStatus(): AppSyncStatus {
     (notify: () => void) => {
       const offQueries = qc.getQueryCache().subscribe(notify);
       const offMutations = qc.getMutationCache().subscribe(notify);
+      const offLive = subscribeLiveStatuses(notify);
       return () => {
         offQueries();
         offMutations();
+        offLive();
       };
     },
     [qc],

@@ -1,5 +1,6 @@
 import type { SyncApi } from '../model/ir';
 import { emitCore } from './emit-core';
+import { emitLiveModel } from './emit-live-model';
 import { emitPushModel } from './emit-push-model';
 import { sortFiles, type GeneratedFile } from './file-set';
 
@@ -17,6 +18,7 @@ export async function emitApi(api: SyncApi, options: EmitOptions = {}): Promise<
   const files = await emitCore(api, specLabel);
   for (const model of api.models) {
     if (model.sync.mode === 'push') files.push(...emitPushModel(api, model, specLabel, coreImport));
+    else if (model.sync.mode === 'live') files.push(...emitLiveModel(api, model, specLabel, coreImport));
   }
   return sortFiles(files);
 }

@@ -11,7 +11,7 @@ const KEYS = ['mode', 'key', 'table', 'exclude', 'conflict', 'where', 'ttl', 're
 const RETRY_KEYS = ['attempts', 'backoff', 'delayMs'] as const;
 
 /** Modes this version generates; the others are refused with a clear message rather than faked. */
-export const SUPPORTED_MODES: SyncMode[] = ['push'];
+export const SUPPORTED_MODES: SyncMode[] = ['push', 'live'];
 
 export const DEFAULT_RETRY: RetrySettings = { attempts: 3, backoff: 'exponential', delayMs: 500 };
 

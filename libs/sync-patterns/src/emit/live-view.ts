@@ -1,0 +1,47 @@
+import type { SyncApi, SyncModel } from '../model/ir';
+import { deref } from '../model/schema-utils';
+import type { PushView } from './push-view';
+import { literal, str } from './ts-syntax';
+
+/** What live-mode templates need beyond the push view: the shape, the column kinds, the writes. */
+export function liveView(api: SyncApi, model: SyncModel, push: PushView) {
+  const synced = model.fields.filter((f) => !f.excluded && !f.writeOnly);
+  const kinds: Record<string, string> = {};
+  for (const field of synced) kinds[field.name] = columnKind(api, field.schemaPointer);
+  const { create, update } = model.operations;
+  const remove = model.operations.delete;
+  return {
+    table: str(model.sync.table),
+    where: model.sync.where === undefined ? undefined : str(model.sync.where),
+    columns: literal(synced.map((f) => f.name)),
+    kinds: literal(kinds),
+    collectionId: str(`${api.id}/${model.names.file}`),
+    // a row validator that requires a field the shape leaves out would refuse every synced row
+    validatesRows: push.rowValidator !== undefined && !model.fields.some((f) => (f.excluded || f.writeOnly) && f.required),
+    createReadOnly: create ? literal(create.body!.readOnlyFields) : '[]',
+    /** Optimistic inserts need the key before the server answers. */
+    optimisticCreate: model.clientGeneratedKey,
+    /** How errors name each write (`POST /todos`). */
+    calls: {
+      create: create && str(`POST ${create.path}`),
+      update: update && str(`${update.method.toUpperCase()} ${update.path}`),
+      remove: remove && str(`DELETE ${remove.path}`),
+    },
+    what: { create: str(`${model.names.type} create input`), update: str(`${model.names.type} update input`) },
+  };
+}
+
+export type LiveView = ReturnType<typeof liveView>;
+
+/** The kind of value the OpenAPI type of a column promises (see the runtime's ColumnKind). */
+function columnKind(api: SyncApi, pointer: string): string {
+  const schema = deref(api.document, { $ref: pointer }, pointer)?.schema ?? {};
+  const types = (Array.isArray(schema['type']) ? schema['type'] : [schema['type']]).filter((t) => typeof t === 'string' && t !== 'null');
+  const type = types[0];
+  if (type === 'integer') return 'integer';
+  if (type === 'number') return 'number';
+  if (type === 'boolean') return 'boolean';
+  if (type === 'object' || type === 'array') return 'json';
+  if (type === 'string' && schema['format'] === 'date-time') return 'date-time';
+  return 'string';
+}
