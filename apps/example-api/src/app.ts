@@ -18,7 +18,8 @@ export interface AppOptions {
 
 export function buildApp({ db, logger = false, corsOrigins = [], shapeResetRoute = false, logSchema }: AppOptions): FastifyInstance {
   // allErrors: a 422 lists every invalid field at once, not just the first.
-  const app = Fastify({ logger, ajv: { customOptions: { allErrors: true } } });
+  // forceCloseConnections: on shutdown, held shape long-polls are cut rather than waited for
+  const app = Fastify({ logger, forceCloseConnections: true, ajv: { customOptions: { allErrors: true } } });
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   app.setNotFoundHandler((request, reply) => sendProblem(new NotFound('route'), request, reply));
   if (corsOrigins.length) allowOrigins(app, corsOrigins);

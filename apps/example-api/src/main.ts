@@ -22,7 +22,11 @@ async function main(): Promise<void> {
   });
   // Tests and scripts wait for this exact line.
   console.log(`example-api listening on ${server.url} (database: ${server.db.description})`);
-  const stop = () => void server.close().then(() => process.exit(0));
+  const stop = () => {
+    // a stuck connection or database must not keep a stopped server alive
+    setTimeout(() => process.exit(0), 5_000).unref();
+    void server.close().then(() => process.exit(0));
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

@@ -58,7 +58,7 @@ describe('the development shape server', () => {
   beforeAll(async () => {
     server = await startTestServer({ shapeResetRoute: true });
   });
-  afterAll(() => server?.close());
+  afterAll(() => server?.close(), 120_000);
 
   it('sends a snapshot, then every change with its txid, values parsed by type', async () => {
     const project = await api.newProject((await api.newUser()).id);

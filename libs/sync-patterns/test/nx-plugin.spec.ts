@@ -57,6 +57,7 @@ describe('nx g sync-patterns:init', () => {
     const pkg = readJsonFile<{ dependencies: Record<string, string>; devDependencies: Record<string, string> }>(root, 'package.json');
     expect(pkg.dependencies).toMatchObject({ '@sync-patterns/runtime': expect.any(String), '@tanstack/react-query': expect.any(String) });
     expect(pkg.devDependencies).toMatchObject({ jest: expect.any(String), 'ts-jest': expect.any(String), typescript: '5.9.3' });
+    expect(readJsonFile<{ overrides: Record<string, string> }>(root, 'package.json').overrides).toEqual({ '@tanstack/db': '0.15.2' });
   });
 
   it('refuses a spec that does not exist, naming it', async () => {

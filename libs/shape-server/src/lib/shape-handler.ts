@@ -67,6 +67,9 @@ export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
         if (shapeRequest.live && read.messages.length === 0 && !read.more) {
           await waiters.wait(tableKey(shape), liveTimeoutMs, aborted.signal);
           if (aborted.signal.aborted) return;
+          // the log may have been reset while this request waited: its offset means nothing now
+          const current = await shapeHandle(source, shape);
+          if (current !== handle) return send(response, 409, [{ headers: { control: 'must-refetch' } }], { 'electric-handle': current });
           read = await changesAfter(source, shape, after);
         }
         messages = read.messages;

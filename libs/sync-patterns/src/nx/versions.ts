@@ -6,7 +6,17 @@ export const RUNTIME_DEPENDENCIES = {
   '@tanstack/react-query': '5.108.0',
   react: '19.3.1',
   zod: '4.6.7',
+  // live mode
+  '@tanstack/react-db': '0.5.11',
+  '@tanstack/electric-db-collection': '0.4.10',
+  '@electric-sql/client': '1.5.28',
 };
+
+/**
+ * Each TanStack package pins its own exact @tanstack/db; two copies in one app break live
+ * collections at runtime and in `tsc --strict`, so init forces one.
+ */
+export const OVERRIDES = { '@tanstack/db': '0.15.2' };
 
 export const DEV_DEPENDENCIES = {
   jest: '30.5.2',

@@ -65,7 +65,7 @@ export function createLiveCollection<T extends object, TKey extends string | num
       url: config.shapeUrl(),
       params: { table: config.table, ...(config.where ? { where: config.where } : {}), columns: [...config.columns] },
       fetchClient: trackingFetch,
-      transformer: (row) => checkRow(config, convertRow(row, config.kinds)) as never,
+      transformer: (row) => checkSyncedRow(config, convertRow(row, config.kinds)) as never,
       onError: (error) => {
         status.set('error', error);
         return {}; // keep syncing: the next answer clears the error
@@ -101,8 +101,13 @@ function isoTimestamp(value: string): string {
   return Number.isNaN(date.getTime()) ? value : date.toISOString();
 }
 
-/** Synced rows are validated as written rows are; the stream reports a bad one instead of storing it. */
-function checkRow(config: { id: string; rowSchema: StandardSchemaV1 }, row: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Synced rows are validated as written rows are; the stream reports a bad one instead of storing it.
+ * Only whole rows can be checked: deletes carry just the key, and Electric's updates only the
+ * changed columns, which the collection merges into a row that was checked when it arrived.
+ */
+export function checkSyncedRow(config: { id: string; columns: readonly string[]; rowSchema: StandardSchemaV1 }, row: Record<string, unknown>): Record<string, unknown> {
+  if (!config.columns.every((column) => column in row)) return row;
   const result = config.rowSchema['~standard'].validate(row);
   if (result instanceof Promise) return row; // async validators cannot run inside the stream's parser
   if (result.issues) {

@@ -5,6 +5,7 @@ import {
   logger,
   readNxJson,
   readProjectConfiguration,
+  updateJson,
   updateNxJson,
   writeJson,
   type GeneratorCallback,
@@ -13,7 +14,7 @@ import {
 import { configPath, serializeConfig, type SyncConfig } from '../../config';
 import { formatReport } from '../../report';
 import { syncLibraries } from '../../sync-libraries';
-import { DEV_DEPENDENCIES, RUNTIME_DEPENDENCIES, runtimePackage } from '../../versions';
+import { DEV_DEPENDENCIES, OVERRIDES, RUNTIME_DEPENDENCIES, runtimePackage } from '../../versions';
 
 export interface InitSchema {
   project: string;
@@ -48,6 +49,7 @@ export async function initGenerator(tree: Tree, schema: InitSchema): Promise<Gen
   logger.info(`next: \`nx g sync-patterns:model --project ${schema.project} --all\` (or --model <Name>) for the model libraries`);
 
   const install = addDependenciesToPackageJson(tree, { ...RUNTIME_DEPENDENCIES, ...runtimePackage() }, DEV_DEPENDENCIES, undefined, true);
+  updateJson(tree, 'package.json', (json) => ({ ...json, overrides: { ...OVERRIDES, ...json.overrides } }));
   if (!schema.skipFormat) await formatFiles(tree);
   return () => {
     if (!schema.skipInstall) {
