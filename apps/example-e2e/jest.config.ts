@@ -2,9 +2,9 @@ export default {
   displayName: 'example-e2e',
   preset: '../../jest.preset.js',
   rootDir: '.',
-  // The live tests import the example's libraries generated with Todo in live mode.
-  globalSetup: '<rootDir>/test/live-variant.ts',
+  // The tests import the example's libraries generated with Todo in push and in live mode.
+  globalSetup: '<rootDir>/test/mode-variants.ts',
   testEnvironment: '<rootDir>/test/jsdom-with-node-fetch.js',
-  testPathIgnorePatterns: ['/node_modules/', '/.live/'],
+  testPathIgnorePatterns: ['/node_modules/', '/.variants/'],
   testTimeout: 60_000,
 };

@@ -27,12 +27,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Every write runs in a transaction that also reads `pg_current_xact_id()`, answered in the
  * `X-Sync-Txid` header: live-mode clients match their optimistic rows against the txids that
- * Electric reports for the replicated change.
+ * Electric reports for the replicated change. Cast to `xid` (32 bits, without the epoch), the form
+ * Electric reports.
  */
 async function write<T>(db: Database, work: (tx: Queryable) => Promise<T>): Promise<{ result: T; txid: string }> {
   return db.transaction(async (tx) => {
     const result = await work(tx);
-    const [{ txid }] = await tx.query<{ txid: string }>('select pg_current_xact_id()::text as txid');
+    const [{ txid }] = await tx.query<{ txid: string }>('select pg_current_xact_id()::xid::text as txid');
     return { result, txid };
   });
 }

@@ -1,10 +1,9 @@
 import { isChangeMessage, ShapeStream, type Message, type Row } from '@electric-sql/client';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startTestServer, type TestServer } from '../src/testing';
+import { freePort, startTestServer, type TestServer } from '../src/testing';
 import { apiClient } from './api-client';
 
 /**
@@ -151,14 +150,3 @@ describe('the development shape server across a restart', () => {
     await server.close();
   }, 240_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}

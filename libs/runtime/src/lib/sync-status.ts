@@ -1,6 +1,6 @@
 import { useQueryClient, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import { useCallback, useRef, useSyncExternalStore } from 'react';
-import { liveStatuses, subscribeLiveStatuses } from './live/live-status';
+import { liveStatusesOf, subscribeLiveStatusesOf } from './live/live-scope';
 import { toSyncError, type SyncError } from './sync-error';
 
 /**
@@ -70,7 +70,7 @@ function computeStatus(qc: QueryClient): AppSyncStatus {
     ...mutations.filter((m) => m.status === 'error').map((m) => ({ at: m.submittedAt, error: m.error })),
   ].sort((a, b) => b.at - a.at);
   // live collections' streams count as much as queries (their writes are TanStack DB transactions)
-  const live = liveStatuses();
+  const live = liveStatusesOf(qc);
   const error = (errors.length ? toSyncError(errors[0].error) : null) ?? live.find((l) => l.error)?.error ?? null;
   const paused = queries.some((q) => q.fetchStatus === 'paused') || mutations.some((m) => m.isPaused);
   let status: SyncStatus = 'live';
@@ -92,7 +92,7 @@ export function useSyncStatus(): AppSyncStatus {
     (notify: () => void) => {
       const offQueries = qc.getQueryCache().subscribe(notify);
       const offMutations = qc.getMutationCache().subscribe(notify);
-      const offLive = subscribeLiveStatuses(notify);
+      const offLive = subscribeLiveStatusesOf(qc, notify);
       return () => {
         offQueries();
         offMutations();

@@ -10,8 +10,8 @@ const WRITER_LOCK = 7_431_907;
 /**
  * Change capture with triggers, as DESIGN.md §7 prescribes (PGlite has no usable logical decoding).
  * Every insert, update and delete on a captured table lands in `sync_patterns.changes` with the
- * old and new row and the writing transaction's id (`pg_current_xact_id()`, the same value the API
- * returns to the client), then a NOTIFY wakes the long-polls.
+ * old and new row and the writing transaction's id (`pg_current_xact_id()`, served as `xid` as
+ * Electric does: the value the API returns to the client), then a NOTIFY wakes the long-polls.
  *
  * Writers of captured tables are serialised by a transaction-level advisory lock taken before the
  * log row gets its id, so ids follow commit order and a reader never skips a change that commits

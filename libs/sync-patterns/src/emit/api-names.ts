@@ -1,7 +1,7 @@
-import type { SyncApi } from '../model/ir';
-import { camelCase, typeName, uniqueNames } from '../model/naming';
-import { directRefs, isObject } from '../model/schema-utils';
-import { resolvePointer } from '../spec/json-pointer';
+import type { SyncApi } from "../model/ir";
+import { camelCase, typeName, uniqueNames } from "../model/naming";
+import { directRefs, isObject } from "../model/schema-utils";
+import { resolvePointer } from "../spec/json-pointer";
 
 /** Names shared by the core library and every model library of one api; computed once per api. */
 export interface ApiNames {
@@ -18,7 +18,11 @@ export function apiNames(api: SyncApi): ApiNames {
   if (!names) {
     const base = camelCase(api.id);
     const needed = [...neededComponents(api)];
-    const unique = uniqueNames(needed, (n) => n, (n) => `${typeName(n)}Schema`);
+    const unique = uniqueNames(
+      needed,
+      (n) => n,
+      (n) => `${typeName(n)}Schema`,
+    );
     names = {
       client: `${base}Client`,
       configure: `configure${base.charAt(0).toUpperCase()}${base.slice(1)}`,
@@ -31,11 +35,19 @@ export function apiNames(api: SyncApi): ApiNames {
 
 /** The component schemas reachable from any model's row or write bodies: what needs a validator. */
 function neededComponents(api: SyncApi): Set<string> {
-  const components = isObject(api.document['components']) ? (api.document['components'] as Record<string, unknown>)['schemas'] : undefined;
+  const components = isObject(api.document["components"])
+    ? (api.document["components"] as Record<string, unknown>)["schemas"]
+    : undefined;
   const schemas = isObject(components) ? components : {};
   const seen = new Set<string>();
   const queue: string[] = [];
-  const visit = (value: unknown) => directRefs(value).forEach((n) => { if (!seen.has(n) && n in schemas) { seen.add(n); queue.push(n); } });
+  const visit = (value: unknown) =>
+    directRefs(value).forEach((n) => {
+      if (!seen.has(n) && n in schemas) {
+        seen.add(n);
+        queue.push(n);
+      }
+    });
   for (const model of api.models) {
     visit({ $ref: model.schemaPointer });
     for (const op of [model.operations.create, model.operations.update]) {

@@ -1,8 +1,8 @@
-import type { SyncApi } from '../model/ir';
-import { emitCore } from './emit-core';
-import { emitLiveModel } from './emit-live-model';
-import { emitPushModel } from './emit-push-model';
-import { sortFiles, type GeneratedFile } from './file-set';
+import type { SyncApi } from "../model/ir";
+import { emitCore } from "./emit-core";
+import { emitLiveModel } from "./emit-live-model";
+import { emitPushModel } from "./emit-push-model";
+import { sortFiles, type GeneratedFile } from "./file-set";
 
 export interface EmitOptions {
   /** How model libraries import the core library; default: a relative path inside the output directory. */
@@ -12,13 +12,18 @@ export interface EmitOptions {
 }
 
 /** IR → every file of the api's libraries, sorted by path. Pure: no file system, no clock. */
-export async function emitApi(api: SyncApi, options: EmitOptions = {}): Promise<GeneratedFile[]> {
+export async function emitApi(
+  api: SyncApi,
+  options: EmitOptions = {},
+): Promise<GeneratedFile[]> {
   const specLabel = options.specLabel ?? api.specFile;
-  const coreImport = options.coreImport ?? '../../../core/src';
+  const coreImport = options.coreImport ?? "../../../core/src";
   const files = await emitCore(api, specLabel);
   for (const model of api.models) {
-    if (model.sync.mode === 'push') files.push(...emitPushModel(api, model, specLabel, coreImport));
-    else if (model.sync.mode === 'live') files.push(...emitLiveModel(api, model, specLabel, coreImport));
+    if (model.sync.mode === "push")
+      files.push(...emitPushModel(api, model, specLabel, coreImport));
+    else if (model.sync.mode === "live")
+      files.push(...emitLiveModel(api, model, specLabel, coreImport));
   }
   return sortFiles(files);
 }

@@ -1,6 +1,6 @@
-import { compile, type TemplateFunction } from 'ejs';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { compile, type TemplateFunction } from "ejs";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 
 const cache = new Map<string, TemplateFunction>();
 
@@ -11,8 +11,12 @@ const cache = new Map<string, TemplateFunction>();
 export function renderTemplate(name: string, data: object): string {
   let template = cache.get(name);
   if (!template) {
-    const file = path.join(__dirname, 'templates', `${name}.ejs`);
-    template = compile(readFileSync(file, 'utf8'), { filename: file, strict: true, localsName: 'v' });
+    const file = path.join(__dirname, "templates", `${name}.ejs`);
+    template = compile(readFileSync(file, "utf8"), {
+      filename: file,
+      strict: true,
+      localsName: "v",
+    });
     cache.set(name, template);
   }
   return tidy(template(data));
@@ -20,5 +24,8 @@ export function renderTemplate(name: string, data: object): string {
 
 /** One blank line at most, none at the end but a single newline: the output reads as hand-written. */
 function tidy(text: string): string {
-  return text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').replace(/\s*$/, '\n');
+  return text
+    .replace(/[ \t]+$/gm, "")
+    .replace(/\n{3,}/g, "\n\n")
+    .replace(/\s*$/, "\n");
 }
