@@ -1,91 +1,67 @@
 // The last step of `npm run example`: start the example API (embedded PGlite, seeded) and use the
 // libraries just generated from its OpenAPI document to read and write through it — Project in push
 // mode (plain API calls), Todo in live mode (a collection synced from the todos shape).
-import { closeLiveCollections } from "@sync-patterns/runtime/live";
-import { QueryClient } from "@tanstack/react-query";
-import * as path from "node:path";
-import { startTestServer } from "../../apps/example-api/src/testing";
+import { closeLiveCollections } from '@sync-patterns/runtime/live';
+import { QueryClient } from '@tanstack/react-query';
+import * as path from 'node:path';
+import { startTestServer } from '../../apps/example-api/src/testing';
 
 async function tour(out: string, serve: boolean): Promise<void> {
-  const lib = (name: string) => require(path.resolve(out, name, "src"));
+  const lib = (name: string) => require(path.resolve(out, name, 'src'));
   const server = await startTestServer({ seed: true });
   console.log(`\nexample-api running at ${server.url}`);
   try {
-    lib("core").configureExampleApi({ baseUrl: server.url });
-    const { listProjects } = lib("project");
-    const { todoCollection, todoRowFromInput, updateTodo } = lib("todo");
+    lib('core').configureExampleApi({ baseUrl: server.url });
+    const { listProjects } = lib('project');
+    const { todoCollection, todoRowFromInput, updateTodo } = lib('todo');
     const projects = await listProjects();
-    console.log(
-      `listProjects() → ${projects.count} project(s): ${projects.data.map((p: { name: string }) => p.name).join(", ")}`,
-    );
+    console.log(`listProjects() → ${projects.count} project(s): ${projects.data.map((p: { name: string }) => p.name).join(', ')}`);
 
     // Todo is live: its rows stream from the shape server into a TanStack DB collection
     const app = new QueryClient();
     const todos = todoCollection(app);
     await todos.preload();
-    console.log(
-      `todoCollection(…) → ${todos.size} todo(s) synced from the todos shape stream`,
-    );
+    console.log(`todoCollection(…) → ${todos.size} todo(s) synced from the todos shape stream`);
     const row = await todoRowFromInput({
       project_id: projects.data[0].id,
-      title: "Try sync-patterns",
-      status: "todo",
+      title: 'Try sync-patterns',
+      status: 'todo',
       priority: 1,
       due_at: null,
     });
     const write = todos.insert(row);
-    console.log(
-      `insert "${row.title}" → in the collection at once (${todos.size} rows), created_at ${todos.get(row.id).created_at ?? "not yet known"}`,
-    );
+    console.log(`insert "${row.title}" → in the collection at once (${todos.size} rows), created_at ${todos.get(row.id).created_at ?? 'not yet known'}`);
     await write.isPersisted.promise;
-    console.log(
-      `  its txid arrived in the stream: the row is the server's now, created_at ${todos.get(row.id).created_at}`,
-    );
-    await updateTodo(row.id, { status: "done" }); // a write through the API, by anyone, streams in too
-    await waitFor(() => todos.get(row.id)?.status === "done");
-    for (const todo of todos.toArray.filter(
-      (t: { project_id: string }) => t.project_id === projects.data[0].id,
-    )) {
-      console.log(
-        `  [${todo.status === "done" ? "x" : " "}] ${todo.title} (priority ${todo.priority})`,
-      );
+    console.log(`  its txid arrived in the stream: the row is the server's now, created_at ${todos.get(row.id).created_at}`);
+    await updateTodo(row.id, { status: 'done' }); // a write through the API, by anyone, streams in too
+    await waitFor(() => todos.get(row.id)?.status === 'done');
+    for (const todo of todos.toArray.filter((t: { project_id: string }) => t.project_id === projects.data[0].id)) {
+      console.log(`  [${todo.status === 'done' ? 'x' : ' '}] ${todo.title} (priority ${todo.priority})`);
     }
     closeLiveCollections(app);
     if (serve) {
-      console.log(
-        `\nServing ${server.url} until Ctrl-C (try GET ${server.url}/todos).`,
-      );
-      await new Promise<void>((resolve) =>
-        process.once("SIGINT", () => resolve()),
-      );
+      console.log(`\nServing ${server.url} until Ctrl-C (try GET ${server.url}/todos).`);
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }
   } finally {
     await server.close();
   }
 }
 
-async function waitFor(
-  check: () => boolean,
-  timeoutMs = 10_000,
-): Promise<void> {
+async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline)
-      throw new Error(
-        "the change did not arrive in the shape stream within 10 s",
-      );
+    if (Date.now() > deadline) throw new Error('the change did not arrive in the shape stream within 10 s');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
-const [out = "tmp/example/example-api", ...flags] = process.argv.slice(2);
-tour(out, flags.includes("--serve")).then(
+const [out = 'tmp/example/example-api', ...flags] = process.argv.slice(2);
+tour(out, flags.includes('--serve')).then(
   // @electric-sql/client leaves a 60 s timer behind (its throttled up-to-date tracker)
   () => process.exit(0),
   (error: unknown) => {
-    console.error(
-      error instanceof Error ? (error.stack ?? error.message) : error,
-    );
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     process.exit(1);
   },
 );

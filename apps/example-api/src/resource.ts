@@ -75,9 +75,7 @@ export function registerResource(app: FastifyInstance, db: Database, spec: Resou
     const body = request.body as Record<string, unknown>;
     const names = Object.keys(body);
     const values = names.map((name) => body[name]);
-    const { result, txid } = await write(db, (tx) =>
-      one(tx, `insert into ${spec.table} (${names.join(', ')}) values (${names.map((_, i) => `$${i + 1}`).join(', ')}) returning ${select}`, values),
-    );
+    const { result, txid } = await write(db, (tx) => one(tx, `insert into ${spec.table} (${names.join(', ')}) values (${names.map((_, i) => `$${i + 1}`).join(', ')}) returning ${select}`, values));
     return reply.code(201).header(TXID_HEADER, txid).send(result);
   });
 
@@ -88,9 +86,7 @@ export function registerResource(app: FastifyInstance, db: Database, spec: Resou
     const sets = names.map((name, i) => `${name} = $${i + 2}`);
     if (spec.touch) sets.push(`${spec.touch} = now()`);
     // An empty patch on a table without a touched column still answers the current row.
-    const sql = sets.length
-      ? `update ${spec.table} set ${sets.join(', ')} where id = $1 returning ${select}`
-      : `select ${select} from ${spec.table} where id = $1`;
+    const sql = sets.length ? `update ${spec.table} set ${sets.join(', ')} where id = $1 returning ${select}` : `select ${select} from ${spec.table} where id = $1`;
     const { result, txid } = await write(db, (tx) => one(tx, sql, [id, ...names.map((name) => body[name])]));
     return reply.header(TXID_HEADER, txid).send(result);
   });

@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
-import * as path from "node:path";
-import { Client } from "pg";
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import * as path from 'node:path';
+import { Client } from 'pg';
 
 export interface TestServer {
   url: string;
@@ -17,7 +17,7 @@ export interface TestServerOptions {
   /** A fixed port (a restart keeps its URL); default any free one. */
   port?: number;
   /** Start on the data of an earlier server (`TestServer.data`). */
-  data?: TestServer["data"];
+  data?: TestServer['data'];
   /** PGlite only: persist into this directory instead of memory. */
   dataDir?: string;
   /** Adds POST /v1/shape/reset (tests of 409 must-refetch). */
@@ -31,41 +31,27 @@ export const LISTENING = /example-api listening on (\S+)/;
  * PGlite, or — when DATABASE_URL is set — the PostgreSQL server in a schema of its own, dropped on
  * close. (A separate process also keeps PGlite's dynamic WebAssembly loading out of jest's VM.)
  */
-export async function startTestServer(
-  options: TestServerOptions = {},
-): Promise<TestServer> {
-  const url = process.env["DATABASE_URL"] || undefined;
-  const schema = url
-    ? (options.data?.schema ?? `sp_test_${randomBytes(6).toString("hex")}`)
-    : undefined;
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const url = process.env['DATABASE_URL'] || undefined;
+  const schema = url ? (options.data?.schema ?? `sp_test_${randomBytes(6).toString('hex')}`) : undefined;
   const dataDir = url ? undefined : (options.data?.dataDir ?? options.dataDir);
-  const child = spawn(
-    process.execPath,
-    ["-r", "@swc-node/register", path.join(__dirname, "main.ts")],
-    {
-      cwd: path.join(__dirname, ".."),
-      env: {
-        ...process.env,
-        PORT: String(options.port ?? 0),
-        SEED: options.seed ? "1" : "0",
-        LOG_LEVEL: "warn",
-        DB_SCHEMA: schema ?? "",
-        PGLITE_DIR: dataDir ?? "",
-        SHAPE_RESET_ROUTE: options.shapeResetRoute ? "1" : "",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, 'main.ts')], {
+    cwd: path.join(__dirname, '..'),
+    env: {
+      ...process.env,
+      PORT: String(options.port ?? 0),
+      SEED: options.seed ? '1' : '0',
+      LOG_LEVEL: 'warn',
+      DB_SCHEMA: schema ?? '',
+      PGLITE_DIR: dataDir ?? '',
+      SHAPE_RESET_ROUTE: options.shapeResetRoute ? '1' : '',
     },
-  );
-  let output = "";
-  const exited = new Promise<void>((resolve) =>
-    child.once("exit", () => resolve()),
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const serverUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () =>
-        reject(new Error(`example-api did not start within 60 s:\n${output}`)),
-      60_000,
-    );
+    const timer = setTimeout(() => reject(new Error(`example-api did not start within 60 s:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = LISTENING.exec(output);
@@ -74,29 +60,23 @@ export async function startTestServer(
         resolve(match[1]);
       }
     };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.once("exit", (code) => {
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(
-        new Error(
-          `example-api exited with ${code} before listening:\n${output}`,
-        ),
-      );
+      reject(new Error(`example-api exited with ${code} before listening:\n${output}`));
     });
   });
   return {
     url: serverUrl,
     data: { dataDir, schema },
     async close({ keepData = false } = {}) {
-      child.kill("SIGTERM");
+      child.kill('SIGTERM');
       await exited;
       if (!url || keepData) return;
       const admin = new Client({ connectionString: url });
       await admin.connect();
-      await admin
-        .query(`drop schema if exists ${schema} cascade`)
-        .finally(() => admin.end());
+      await admin.query(`drop schema if exists ${schema} cascade`).finally(() => admin.end());
     },
   };
 }
@@ -105,8 +85,8 @@ export async function startTestServer(
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
       const { port } = probe.address() as { port: number };
       probe.close(() => resolve(port));
     });

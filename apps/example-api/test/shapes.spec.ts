@@ -17,7 +17,12 @@ const api = apiClient(() => server.url);
 /** Every message a stream delivers, and the rows it adds up to (as the client parsed them). */
 function follow(params: Record<string, unknown>) {
   const aborter = new AbortController();
-  const stream = new ShapeStream<Row>({ url: `${server.url}/v1/shape`, params: params as never, signal: aborter.signal, backoffOptions: { initialDelay: 50, maxDelay: 500, multiplier: 2, maxRetries: Infinity } });
+  const stream = new ShapeStream<Row>({
+    url: `${server.url}/v1/shape`,
+    params: params as never,
+    signal: aborter.signal,
+    backoffOptions: { initialDelay: 50, maxDelay: 500, multiplier: 2, maxRetries: Infinity },
+  });
   const rows = new Map<string, Row>();
   const messages: Message<Row>[] = [];
   let upToDate = 0;
@@ -104,7 +109,7 @@ describe('the development shape server', () => {
       return { status: response.status, body: (await response.json()) as { message: string } };
     };
     expect(await bad('table=nope&offset=-1')).toMatchObject({ status: 400, body: { message: expect.stringContaining('does not exist') } });
-    expect(await bad(`table=todos&offset=-1&where=${encodeURIComponent("1=1; drop table todos")}`)).toMatchObject({ status: 400 });
+    expect(await bad(`table=todos&offset=-1&where=${encodeURIComponent('1=1; drop table todos')}`)).toMatchObject({ status: 400 });
     expect(await bad(`table=todos&offset=-1&where=${encodeURIComponent('pg_sleep(1) is null')}`)).toMatchObject({ status: 400 });
   });
 

@@ -7,8 +7,8 @@ export function gatedFetch() {
   let open = () => undefined as void;
   let waiting = 0;
   const fetchThroughGate: typeof fetch = async (input, init) => {
-    const method = (init?.method ?? "GET").toUpperCase();
-    if (gate && method !== "GET") {
+    const method = (init?.method ?? 'GET').toUpperCase();
+    if (gate && method !== 'GET') {
       waiting++;
       await gate;
       waiting--;

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { emitApi } from './emit/emit-api';
+import type { PreviousOutput } from './emit/sqlite/emit-migrations';
 import type { GeneratedFile } from './emit/file-set';
 import { buildModel, type BuildOptions } from './model/build-model';
 import type { SyncApi } from './model/ir';
@@ -15,6 +16,8 @@ export interface PipelineOptions extends BuildOptions {
   coreImport?: string;
   /** Progress lines (stage, counts, time). */
   log?: (line: string) => void;
+  /** Reads the previous generation's files (SQLite migrations are carried over); default: from `out`. */
+  previous?: PreviousOutput;
 }
 
 export interface GenerateOptions extends PipelineOptions {
@@ -32,7 +35,10 @@ export interface GenerateResult {
 /** Hand-edited generated files stopped the write; nothing was changed. */
 export class HandEditError extends Error {
   override readonly name = 'HandEditError';
-  constructor(readonly files: string[], outDir: string) {
+  constructor(
+    readonly files: string[],
+    outDir: string,
+  ) {
     super(
       `${files.length} generated file(s) in ${outDir} were edited by hand, so nothing was written:\n` +
         files.map((f) => `  ${f}`).join('\n') +
@@ -52,10 +58,15 @@ export async function emitFromSpec(options: PipelineOptions): Promise<{ api: Syn
   const api = buildModel(spec, options);
   const errors = api.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new SpecError(errors);
-  log(`models bound: ${api.models.length} (${api.models.map((m) => m.schemaName).slice(0, 10).join(', ')}${api.models.length > 10 ? ', …' : ''}) in ${Date.now() - started} ms`);
+  log(
+    `models bound: ${api.models.length} (${api.models
+      .map((m) => m.schemaName)
+      .slice(0, 10)
+      .join(', ')}${api.models.length > 10 ? ', …' : ''}) in ${Date.now() - started} ms`,
+  );
   started = Date.now();
   const specLabel = path.relative(path.resolve(options.out), path.resolve(options.spec)).split(path.sep).join('/');
-  const files = await emitApi(api, { specLabel, coreImport: options.coreImport });
+  const files = await emitApi(api, { specLabel, coreImport: options.coreImport, previous: options.previous ?? fileReader(options.out) });
   log(`files emitted: ${files.length} in ${Date.now() - started} ms`);
   return { api, files };
 }

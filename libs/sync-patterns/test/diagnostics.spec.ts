@@ -1,26 +1,26 @@
-import { writeFileSync } from "node:fs";
-import * as path from "node:path";
-import { stringify } from "yaml";
-import { main, EXIT } from "../src/cli/main";
-import { buildModel } from "../src/model/build-model";
-import { SpecError } from "../src/spec/diagnostics";
-import { loadSpec, parseSpec } from "../src/spec/load-spec";
-import { EXAMPLE_SPEC, tempDir } from "./helpers";
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { main, EXIT } from '../src/cli/main';
+import { buildModel } from '../src/model/build-model';
+import { SpecError } from '../src/spec/diagnostics';
+import { loadSpec, parseSpec } from '../src/spec/load-spec';
+import { EXAMPLE_SPEC, tempDir } from './helpers';
 
 const base = {
-  openapi: "3.1.0",
-  info: { title: "T", version: "1" },
+  openapi: '3.1.0',
+  info: { title: 'T', version: '1' },
   paths: {
-    "/todos": {
+    '/todos': {
       get: {
         responses: {
-          "200": {
-            description: "ok",
+          '200': {
+            description: 'ok',
             content: {
-              "application/json": {
+              'application/json': {
                 schema: {
-                  type: "array",
-                  items: { $ref: "#/components/schemas/Todo" },
+                  type: 'array',
+                  items: { $ref: '#/components/schemas/Todo' },
                 },
               },
             },
@@ -31,10 +31,7 @@ const base = {
   },
 };
 
-async function diagnosticsOf(
-  todo: Record<string, unknown>,
-  extra: Record<string, unknown> = {},
-) {
+async function diagnosticsOf(todo: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   const spec = await parseSpec(
     JSON.stringify({
       ...base,
@@ -42,60 +39,32 @@ async function diagnosticsOf(
       components: {
         schemas: {
           Todo: {
-            type: "object",
-            properties: { id: { type: "string" }, title: { type: "string" } },
+            type: 'object',
+            properties: { id: { type: 'string' }, title: { type: 'string' } },
             ...todo,
           },
         },
       },
     }),
-    "api.json",
+    'api.json',
   );
-  return buildModel(spec).diagnostics.filter((d) => d.severity === "error");
+  return buildModel(spec).diagnostics.filter((d) => d.severity === 'error');
 }
 
-describe("x-sync validation", () => {
+describe('x-sync validation', () => {
   it.each([
-    [
-      { "x-sync": "realtime" },
-      "#/components/schemas/Todo/x-sync",
-      'unknown sync mode "realtime"',
-    ],
-    [
-      { "x-sync": { mode: "push", key: "uuid" } },
-      "#/components/schemas/Todo/x-sync/key",
-      'key "uuid" is not a property of Todo',
-    ],
-    [
-      { "x-sync": { exclude: ["notes"] } },
-      "#/components/schemas/Todo/x-sync/exclude/0",
-      'exclude names "notes"',
-    ],
-    [
-      { "x-sync": { exclude: ["id"] } },
-      "#/components/schemas/Todo/x-sync/exclude/0",
-      'the key "id" cannot be excluded',
-    ],
-    [
-      { "x-sync": { mode: "push", colour: "red" } },
-      "#/components/schemas/Todo/x-sync/colour",
-      'unknown x-sync option "colour"',
-    ],
-    [
-      { "x-sync": { retry: { attempts: 0 } } },
-      "#/components/schemas/Todo/x-sync/retry/attempts",
-      "attempts must be a whole number",
-    ],
-    [
-      { "x-sync": { ttl: -5 } },
-      "#/components/schemas/Todo/x-sync/ttl",
-      "ttl must be a positive number",
-    ],
-  ])("%j → an error at its pointer", async (todo, pointer, message) => {
+    [{ 'x-sync': 'realtime' }, '#/components/schemas/Todo/x-sync', 'unknown sync mode "realtime"'],
+    [{ 'x-sync': { mode: 'push', key: 'uuid' } }, '#/components/schemas/Todo/x-sync/key', 'key "uuid" is not a property of Todo'],
+    [{ 'x-sync': { exclude: ['notes'] } }, '#/components/schemas/Todo/x-sync/exclude/0', 'exclude names "notes"'],
+    [{ 'x-sync': { exclude: ['id'] } }, '#/components/schemas/Todo/x-sync/exclude/0', 'the key "id" cannot be excluded'],
+    [{ 'x-sync': { mode: 'push', colour: 'red' } }, '#/components/schemas/Todo/x-sync/colour', 'unknown x-sync option "colour"'],
+    [{ 'x-sync': { retry: { attempts: 0 } } }, '#/components/schemas/Todo/x-sync/retry/attempts', 'attempts must be a whole number'],
+    [{ 'x-sync': { ttl: -5 } }, '#/components/schemas/Todo/x-sync/ttl', 'ttl must be a positive number'],
+  ])('%j → an error at its pointer', async (todo, pointer, message) => {
     const errors = await diagnosticsOf(todo);
     expect(errors).toEqual([
       expect.objectContaining({
-        file: "api.json",
+        file: 'api.json',
         pointer,
         message: expect.stringContaining(message),
         hint: expect.any(String),
@@ -103,29 +72,29 @@ describe("x-sync validation", () => {
     ]);
   });
 
-  it("names an x-sync-model that does not exist", async () => {
+  it('names an x-sync-model that does not exist', async () => {
     const errors = await diagnosticsOf(
-      { "x-sync": "push" },
+      { 'x-sync': 'push' },
       {
         paths: {
           ...base.paths,
-          "/x": {
+          '/x': {
             post: {
-              "x-sync-model": "Todos",
-              "x-sync-op": "create",
-              responses: { "204": { description: "ok" } },
+              'x-sync-model': 'Todos',
+              'x-sync-op': 'create',
+              responses: { '204': { description: 'ok' } },
             },
           },
         },
       },
     );
     expect(errors[0]).toMatchObject({
-      pointer: "#/paths/~1x/post/x-sync-model",
+      pointer: '#/paths/~1x/post/x-sync-model',
       message: expect.stringContaining('"Todos"'),
     });
   });
 
-  it("says when no operation reads a model", async () => {
+  it('says when no operation reads a model', async () => {
     const spec = await parseSpec(
       JSON.stringify({
         ...base,
@@ -133,70 +102,54 @@ describe("x-sync validation", () => {
         components: {
           schemas: {
             Todo: {
-              type: "object",
-              "x-sync": "push",
-              properties: { id: { type: "string" } },
+              type: 'object',
+              'x-sync': 'push',
+              properties: { id: { type: 'string' } },
             },
           },
         },
       }),
-      "api.json",
+      'api.json',
     );
     expect(buildModel(spec).diagnostics[0]).toMatchObject({
-      pointer: "#/components/schemas/Todo/x-sync",
-      message: expect.stringContaining("no operation of the spec reads Todo"),
+      pointer: '#/components/schemas/Todo/x-sync',
+      message: expect.stringContaining('no operation of the spec reads Todo'),
     });
   });
 
-  it("refuses Swagger 2.0 with a conversion hint", async () => {
-    await expect(
-      parseSpec(
-        JSON.stringify({ swagger: "2.0", info: {}, paths: {} }),
-        "old.json",
-      ),
-    ).rejects.toMatchObject({
+  it('refuses Swagger 2.0 with a conversion hint', async () => {
+    await expect(parseSpec(JSON.stringify({ swagger: '2.0', info: {}, paths: {} }), 'old.json')).rejects.toMatchObject({
       diagnostics: [
         expect.objectContaining({
-          pointer: "#/swagger",
-          hint: expect.stringContaining("swagger2openapi"),
+          pointer: '#/swagger',
+          hint: expect.stringContaining('swagger2openapi'),
         }),
       ],
     });
   });
 
-  it("reports YAML syntax errors with line and column", async () => {
-    const error = await parseSpec(
-      "openapi: 3.1.0\ninfo: [unclosed\n",
-      "bad.yaml",
-    ).catch((e: unknown) => e);
+  it('reports YAML syntax errors with line and column', async () => {
+    const error = await parseSpec('openapi: 3.1.0\ninfo: [unclosed\n', 'bad.yaml').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SpecError);
-    expect((error as SpecError).message).toMatch(
-      /bad\.yaml: not valid YAML at line \d+/,
-    );
+    expect((error as SpecError).message).toMatch(/bad\.yaml: not valid YAML at line \d+/);
   });
 
-  it("names a missing file", async () => {
-    await expect(loadSpec("/nope/openapi.yaml")).rejects.toThrow(
-      "spec file not found",
-    );
+  it('names a missing file', async () => {
+    await expect(loadSpec('/nope/openapi.yaml')).rejects.toThrow('spec file not found');
   });
 });
 
-describe("CLI", () => {
+describe('CLI', () => {
   const run = async (...argv: string[]) => {
-    let stdout = "";
-    let stderr = "";
-    const code = await main(
-      argv,
-      { write: (s: string) => ((stdout += s), true) } as never,
-      { write: (s: string) => ((stderr += s), true) } as never,
-    );
+    let stdout = '';
+    let stderr = '';
+    const code = await main(argv, { write: (s: string) => ((stdout += s), true) } as never, { write: (s: string) => ((stderr += s), true) } as never);
     return { code, stdout, stderr };
   };
 
-  it("exits 2 and prints file, pointer and fix on an invalid spec, writing nothing", async () => {
-    const dir = tempDir("cli");
-    const spec = path.join(dir, "api.yaml");
+  it('exits 2 and prints file, pointer and fix on an invalid spec, writing nothing', async () => {
+    const dir = tempDir('cli');
+    const spec = path.join(dir, 'api.yaml');
     writeFileSync(
       spec,
       stringify({
@@ -204,69 +157,47 @@ describe("CLI", () => {
         components: {
           schemas: {
             Todo: {
-              type: "object",
-              "x-sync": { key: "nope" },
-              properties: { id: { type: "string" } },
+              type: 'object',
+              'x-sync': { key: 'nope' },
+              properties: { id: { type: 'string' } },
             },
           },
         },
       }),
     );
-    const result = await run(
-      "generate",
-      "--spec",
-      spec,
-      "--out",
-      path.join(dir, "out"),
-      "--quiet",
-    );
+    const result = await run('generate', '--spec', spec, '--out', path.join(dir, 'out'), '--quiet');
     expect(result.code).toBe(EXIT.invalidSpec);
-    expect(result.stderr).toContain(
-      `${spec} #/components/schemas/Todo/x-sync/key: key "nope" is not a property of Todo`,
-    );
-    expect(result.stderr).toContain("fix: set `key:`");
+    expect(result.stderr).toContain(`${spec} #/components/schemas/Todo/x-sync/key: key "nope" is not a property of Todo`);
+    expect(result.stderr).toContain('fix: set `key:`');
   });
 
-  it("check exits 1 on drift and 0 when up to date", async () => {
-    const out = path.join(tempDir("cli-check"), "out");
-    expect(
-      (await run("check", "--spec", EXAMPLE_SPEC, "--out", out, "--quiet"))
-        .code,
-    ).toBe(EXIT.drift);
-    expect(
-      (await run("generate", "--spec", EXAMPLE_SPEC, "--out", out, "--quiet"))
-        .code,
-    ).toBe(EXIT.ok);
-    const ok = await run(
-      "check",
-      "--spec",
-      EXAMPLE_SPEC,
-      "--out",
-      out,
-      "--quiet",
-    );
+  it('check exits 1 on drift and 0 when up to date', async () => {
+    const out = path.join(tempDir('cli-check'), 'out');
+    expect((await run('check', '--spec', EXAMPLE_SPEC, '--out', out, '--quiet')).code).toBe(EXIT.drift);
+    expect((await run('generate', '--spec', EXAMPLE_SPEC, '--out', out, '--quiet')).code).toBe(EXIT.ok);
+    const ok = await run('check', '--spec', EXAMPLE_SPEC, '--out', out, '--quiet');
     expect(ok).toMatchObject({
       code: EXIT.ok,
-      stdout: expect.stringContaining("up to date"),
+      stdout: expect.stringContaining('up to date'),
     });
   });
 
-  it("answers usage errors with 64 and a pointer to --help", async () => {
-    expect(await run("generate", "--spec", EXAMPLE_SPEC)).toMatchObject({
+  it('answers usage errors with 64 and a pointer to --help', async () => {
+    expect(await run('generate', '--spec', EXAMPLE_SPEC)).toMatchObject({
       code: EXIT.usage,
-      stderr: expect.stringContaining("needs --out"),
+      stderr: expect.stringContaining('needs --out'),
     });
-    expect(await run("frobnicate")).toMatchObject({ code: EXIT.usage });
-    expect(await run("generate", "--help")).toMatchObject({
+    expect(await run('frobnicate')).toMatchObject({ code: EXIT.usage });
+    expect(await run('generate', '--help')).toMatchObject({
       code: EXIT.ok,
-      stdout: expect.stringContaining("--all-models"),
+      stdout: expect.stringContaining('--all-models'),
     });
   });
 
-  it("validate lists models with their bound operations", async () => {
-    const result = await run("validate", "--spec", EXAMPLE_SPEC);
+  it('validate lists models with their bound operations', async () => {
+    const result = await run('validate', '--spec', EXAMPLE_SPEC);
     expect(result.code).toBe(EXIT.ok);
-    expect(result.stdout).toContain("Project  mode=push  key=id");
+    expect(result.stdout).toContain('Project  mode=push  key=id');
     expect(result.stdout).toMatch(/list\s+GET \/projects\s+pages by offset/);
   });
 });

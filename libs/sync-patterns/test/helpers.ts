@@ -1,19 +1,10 @@
-import { execFileSync, spawn, spawnSync } from "node:child_process";
-import {
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 
-export const WORKSPACE = path.resolve(__dirname, "../../..");
-export const EXAMPLE_SPEC = path.join(
-  WORKSPACE,
-  "apps/example-api/openapi.yaml",
-);
+export const WORKSPACE = path.resolve(__dirname, '../../..');
+export const EXAMPLE_SPEC = path.join(WORKSPACE, 'apps/example-api/openapi.yaml');
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), `sp-${prefix}-`));
@@ -26,10 +17,10 @@ export function snapshotDir(dir: string): Record<string, string> {
     for (const name of readdirSync(path.join(dir, sub)).sort()) {
       const rel = sub ? `${sub}/${name}` : name;
       if (statSync(path.join(dir, rel)).isDirectory()) walk(rel);
-      else out[rel] = readFileSync(path.join(dir, rel), "utf8");
+      else out[rel] = readFileSync(path.join(dir, rel), 'utf8');
     }
   };
-  walk("");
+  walk('');
   return out;
 }
 
@@ -41,13 +32,13 @@ export function snapshotDir(dir: string): Record<string, string> {
 export function typecheck(dirs: string[]): string {
   try {
     execFileSync(process.execPath, tscArgs(dirs), {
-      encoding: "utf8",
-      stdio: "pipe",
+      encoding: 'utf8',
+      stdio: 'pipe',
     });
-    return "";
+    return '';
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string };
-    return `${e.stdout ?? ""}${e.stderr ?? ""}`.trim() || String(error);
+    return `${e.stdout ?? ''}${e.stderr ?? ''}`.trim() || String(error);
   }
 }
 
@@ -55,26 +46,24 @@ export function typecheck(dirs: string[]): string {
 export function typecheckAsync(dirs: string[]): Promise<string> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, tscArgs(dirs), {
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("close", (code) =>
-      resolve(code === 0 ? "" : output.trim() || `tsc exited with ${code}`),
-    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('close', (code) => resolve(code === 0 ? '' : output.trim() || `tsc exited with ${code}`));
   });
 }
 
 function tscArgs(dirs: string[]): string[] {
-  const root = tempDir("tsc");
+  const root = tempDir('tsc');
   const config = {
     compilerOptions: {
-      target: "ES2022",
-      module: "commonjs",
-      moduleResolution: "node10",
-      lib: ["ES2022", "DOM", "DOM.Iterable"],
-      jsx: "react-jsx",
+      target: 'ES2022',
+      module: 'commonjs',
+      moduleResolution: 'node10',
+      lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+      jsx: 'react-jsx',
       strict: true,
       noUnusedLocals: true,
       noUnusedParameters: true,
@@ -83,24 +72,20 @@ function tscArgs(dirs: string[]): string[] {
       noEmit: true,
       skipLibCheck: true,
       esModuleInterop: true,
-      types: ["jest", "node"],
-      typeRoots: [path.join(WORKSPACE, "node_modules/@types")],
+      types: ['jest', 'node'],
+      typeRoots: [path.join(WORKSPACE, 'node_modules/@types')],
       baseUrl: WORKSPACE,
       paths: {
-        "@sync-patterns/runtime": ["libs/runtime/src/index.ts"],
-        "@sync-patterns/runtime/live": ["libs/runtime/src/live.ts"],
-        "*": ["node_modules/*"],
+        '@sync-patterns/runtime': ['libs/runtime/src/index.ts'],
+        '@sync-patterns/runtime/live': ['libs/runtime/src/live.ts'],
+        '@sync-patterns/runtime/sqlite': ['libs/runtime/src/sqlite.ts'],
+        '*': ['node_modules/*'],
       },
     },
-    include: dirs.map((d) => path.join(d, "**/*.ts")),
+    include: dirs.map((d) => path.join(d, '**/*.ts')),
   };
-  writeFileSync(path.join(root, "tsconfig.json"), JSON.stringify(config));
-  return [
-    "--max-old-space-size=3072",
-    path.join(WORKSPACE, "node_modules/typescript/bin/tsc"),
-    "-p",
-    root,
-  ];
+  writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify(config));
+  return ['--max-old-space-size=3072', path.join(WORKSPACE, 'node_modules/typescript/bin/tsc'), '-p', root];
 }
 
 export interface GeneratedTestRun {
@@ -116,88 +101,65 @@ export interface GeneratedTestRun {
  * the runtime and peer packages from this workspace — as a user's project would run them.
  */
 export function runGeneratedTests(dir: string): GeneratedTestRun {
-  const root = tempDir("jest");
-  const tsconfig = path.join(root, "tsconfig.json");
+  const root = tempDir('jest');
+  const tsconfig = path.join(root, 'tsconfig.json');
   writeFileSync(
     tsconfig,
     JSON.stringify({
       compilerOptions: {
-        target: "ES2022",
-        module: "commonjs",
-        moduleResolution: "node10",
-        lib: ["ES2022", "DOM", "DOM.Iterable"],
-        jsx: "react-jsx",
+        target: 'ES2022',
+        module: 'commonjs',
+        moduleResolution: 'node10',
+        lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+        jsx: 'react-jsx',
         strict: true,
         esModuleInterop: true,
         skipLibCheck: true,
         isolatedModules: true,
-        types: ["jest", "node"],
+        types: ['jest', 'node'],
       },
     }),
   );
   const config = {
     rootDir: path.resolve(dir),
-    testEnvironment: "node",
-    testMatch: ["**/*.spec.ts"],
+    testEnvironment: 'node',
+    testMatch: ['**/*.spec.ts'],
     // Types are checked by `typecheck`; here ts-jest only transpiles.
     transform: {
-      "^.+\\.tsx?$": [
-        require.resolve("ts-jest"),
-        { tsconfig, diagnostics: false },
-      ],
+      '^.+\\.tsx?$': [require.resolve('ts-jest'), { tsconfig, diagnostics: false }],
       // as the generated libraries' jest config: TanStack DB requires an ESM-only package
-      "^.+\\.m?js$": [
-        require.resolve("ts-jest"),
+      '^.+\\.m?js$': [
+        require.resolve('ts-jest'),
         {
           tsconfig: {
             allowJs: true,
-            module: "commonjs",
+            module: 'commonjs',
             isolatedModules: true,
           },
           diagnostics: false,
         },
       ],
     },
-    transformIgnorePatterns: [
-      "node_modules/(?!(?:.*node_modules/)?fractional-indexing/)",
-    ],
+    transformIgnorePatterns: ['node_modules/(?!(?:.*node_modules/)?fractional-indexing/)'],
     moduleNameMapper: {
-      "^@sync-patterns/runtime$": path.join(
-        WORKSPACE,
-        "libs/runtime/src/index.ts",
-      ),
-      "^@sync-patterns/runtime/live$": path.join(
-        WORKSPACE,
-        "libs/runtime/src/live.ts",
-      ),
+      '^@sync-patterns/runtime$': path.join(WORKSPACE, 'libs/runtime/src/index.ts'),
+      '^@sync-patterns/runtime/live$': path.join(WORKSPACE, 'libs/runtime/src/live.ts'),
+      '^@sync-patterns/runtime/sqlite$': path.join(WORKSPACE, 'libs/runtime/src/sqlite.ts'),
     },
-    moduleDirectories: ["node_modules", path.join(WORKSPACE, "node_modules")],
-    cacheDirectory: path.join(WORKSPACE, "tmp", "jest-generated-cache"),
+    moduleDirectories: ['node_modules', path.join(WORKSPACE, 'node_modules')],
+    cacheDirectory: path.join(WORKSPACE, 'tmp', 'jest-generated-cache'),
   };
-  const configFile = path.join(root, "jest.config.json");
-  const report = path.join(root, "report.json");
+  const configFile = path.join(root, 'jest.config.json');
+  const report = path.join(root, 'report.json');
   writeFileSync(configFile, JSON.stringify(config));
-  const jest = spawnSync(
-    process.execPath,
-    [
-      path.join(WORKSPACE, "node_modules/jest/bin/jest.js"),
-      "--config",
-      configFile,
-      "--ci",
-      "--forceExit",
-      "--json",
-      "--outputFile",
-      report,
-    ],
-    {
-      encoding: "utf8",
-      cwd: root,
-    },
-  );
-  const output = `${jest.stdout ?? ""}${jest.stderr ?? ""}`;
+  const jest = spawnSync(process.execPath, [path.join(WORKSPACE, 'node_modules/jest/bin/jest.js'), '--config', configFile, '--ci', '--forceExit', '--json', '--outputFile', report], {
+    encoding: 'utf8',
+    cwd: root,
+  });
+  const output = `${jest.stdout ?? ''}${jest.stderr ?? ''}`;
   const json = (() => {
     try {
-      return JSON.parse(readFileSync(report, "utf8")) as {
+      return JSON.parse(readFileSync(report, 'utf8')) as {
         success: boolean;
         numPassedTests: number;
         numFailedTests: number;

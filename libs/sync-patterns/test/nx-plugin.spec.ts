@@ -1,46 +1,39 @@
-import { logger, readProjectConfiguration } from "@nx/devkit";
-import { existsSync, writeFileSync } from "node:fs";
-import * as path from "node:path";
-import syncExecutor from "../src/nx/executors/sync/sync-executor";
-import { initGenerator } from "../src/nx/generators/init/init-generator";
-import { modelGenerator } from "../src/nx/generators/model/model-generator";
-import { syncGenerator } from "../src/nx/generators/sync/sync-generator";
-import { createNodes } from "../src/plugin";
-import { WORKSPACE } from "./helpers";
-import {
-  editSpec,
-  flush,
-  readJsonFile,
-  readText,
-  scratchWorkspace,
-  treeOf,
-} from "./nx-workspace";
+import { logger, readProjectConfiguration } from '@nx/devkit';
+import { existsSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import syncExecutor from '../src/nx/executors/sync/sync-executor';
+import { initGenerator } from '../src/nx/generators/init/init-generator';
+import { modelGenerator } from '../src/nx/generators/model/model-generator';
+import { syncGenerator } from '../src/nx/generators/sync/sync-generator';
+import { createNodes } from '../src/plugin';
+import { WORKSPACE } from './helpers';
+import { editSpec, flush, readJsonFile, readText, scratchWorkspace, treeOf } from './nx-workspace';
 
 /**
  * The Nx plugin on a real workspace on disk: generators through an FsTree (as `nx g` runs them),
  * the executor as `nx run` calls it, the sync generator as `nx sync` does.
  */
-const LIBS = "libs/api-client";
+const LIBS = 'libs/api-client';
 const executorContext = (root: string) =>
   ({
     root,
     cwd: root,
     isVerbose: false,
-    projectName: "api",
-    targetName: "sync",
+    projectName: 'api',
+    targetName: 'sync',
   }) as never;
 const addField = (text: string) =>
   text.replace(
-    "      x-sync: push\n      required: [id, email, name, role, created_at]\n      properties:\n",
-    "      x-sync: push\n      required: [id, email, name, role, created_at]\n      properties:\n        nickname: { type: string }\n",
+    '      x-sync: push\n      required: [id, email, name, role, created_at]\n      properties:\n',
+    '      x-sync: push\n      required: [id, email, name, role, created_at]\n      properties:\n        nickname: { type: string }\n',
   );
 
 async function initialized(): Promise<string> {
   const root = scratchWorkspace();
   const tree = treeOf(root);
   await initGenerator(tree, {
-    project: "api",
-    spec: "apps/api/openapi.yaml",
+    project: 'api',
+    spec: 'apps/api/openapi.yaml',
     skipInstall: true,
     skipFormat: true,
   });
@@ -51,7 +44,7 @@ async function initialized(): Promise<string> {
 async function withModels(): Promise<string> {
   const root = await initialized();
   const tree = treeOf(root);
-  await modelGenerator(tree, { project: "api", all: true });
+  await modelGenerator(tree, { project: 'api', all: true });
   await flush(tree);
   return root;
 }
@@ -59,25 +52,18 @@ async function withModels(): Promise<string> {
 let messages: string[];
 beforeEach(() => {
   messages = [];
-  for (const level of ["info", "warn", "error"] as const)
-    jest
-      .spyOn(logger, level)
-      .mockImplementation(
-        (...args: unknown[]) => void messages.push(args.map(String).join(" ")),
-      );
+  for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void messages.push(args.map(String).join(' ')));
 });
 afterEach(() => jest.restoreAllMocks());
 
-describe("nx g sync-patterns:init", () => {
-  it("records the spec, registers the plugin and creates the core library, nothing else", async () => {
+describe('nx g sync-patterns:init', () => {
+  it('records the spec, registers the plugin and creates the core library, nothing else', async () => {
     const root = await initialized();
-    expect(readJsonFile(root, "apps/api/sync-patterns.json")).toEqual({
-      spec: "apps/api/openapi.yaml",
+    expect(readJsonFile(root, 'apps/api/sync-patterns.json')).toEqual({
+      spec: 'apps/api/openapi.yaml',
       directory: LIBS,
     });
-    expect(
-      readJsonFile<{ plugins: string[] }>(root, "nx.json").plugins,
-    ).toEqual(["sync-patterns/plugin"]);
+    expect(readJsonFile<{ plugins: string[] }>(root, 'nx.json').plugins).toEqual(['sync-patterns/plugin']);
     const core = readJsonFile<{
       name: string;
       tags: string[];
@@ -85,106 +71,83 @@ describe("nx g sync-patterns:init", () => {
       targets: Record<string, unknown>;
     }>(root, `${LIBS}/core/project.json`);
     expect(core).toMatchObject({
-      name: "api-core",
-      tags: ["sync:core", "sync-api:api"],
-      implicitDependencies: ["api"],
+      name: 'api-core',
+      tags: ['sync:core', 'sync-api:api'],
+      implicitDependencies: ['api'],
     });
-    expect(Object.keys(core.targets).sort()).toEqual(["test", "typecheck"]);
-    expect(existsSync(path.join(root, LIBS, "core/src/lib/api.types.ts"))).toBe(
-      true,
-    );
-    expect(existsSync(path.join(root, LIBS, "todo"))).toBe(false);
-    expect(
-      readJsonFile<{ compilerOptions: { paths: Record<string, string[]> } }>(
-        root,
-        "tsconfig.base.json",
-      ).compilerOptions.paths,
-    ).toEqual({
-      "@acme/api-core": [`./${LIBS}/core/src/index.ts`],
+    expect(Object.keys(core.targets).sort()).toEqual(['test', 'typecheck']);
+    expect(existsSync(path.join(root, LIBS, 'core/src/lib/api.types.ts'))).toBe(true);
+    expect(existsSync(path.join(root, LIBS, 'todo'))).toBe(false);
+    expect(readJsonFile<{ compilerOptions: { paths: Record<string, string[]> } }>(root, 'tsconfig.base.json').compilerOptions.paths).toEqual({
+      '@acme/api-core': [`./${LIBS}/core/src/index.ts`],
     });
-    expect(readText(root, ".prettierignore")).toContain(`${LIBS}/*/src/`);
+    expect(readText(root, '.prettierignore')).toContain(`${LIBS}/*/src/`);
     const pkg = readJsonFile<{
       dependencies: Record<string, string>;
       devDependencies: Record<string, string>;
-    }>(root, "package.json");
+    }>(root, 'package.json');
     expect(pkg.dependencies).toMatchObject({
-      "@sync-patterns/runtime": expect.any(String),
-      "@tanstack/react-query": expect.any(String),
+      '@sync-patterns/runtime': expect.any(String),
+      '@tanstack/react-query': expect.any(String),
     });
     expect(pkg.devDependencies).toMatchObject({
       jest: expect.any(String),
-      "ts-jest": expect.any(String),
-      typescript: "5.9.3",
+      'ts-jest': expect.any(String),
+      typescript: '5.9.3',
     });
-    expect(
-      readJsonFile<{ overrides: Record<string, string> }>(root, "package.json")
-        .overrides,
-    ).toEqual({ "@tanstack/db": "0.15.2" });
+    expect(readJsonFile<{ overrides: Record<string, string> }>(root, 'package.json').overrides).toEqual({ '@tanstack/db': '0.15.2' });
   });
 
-  it("refuses a spec that does not exist, naming it", async () => {
+  it('refuses a spec that does not exist, naming it', async () => {
     const tree = treeOf(scratchWorkspace());
     await expect(
       initGenerator(tree, {
-        project: "api",
-        spec: "apps/api/missing.yaml",
+        project: 'api',
+        spec: 'apps/api/missing.yaml',
         skipInstall: true,
       }),
-    ).rejects.toThrow("spec not found: apps/api/missing.yaml");
+    ).rejects.toThrow('spec not found: apps/api/missing.yaml');
     expect(tree.listChanges()).toEqual([]);
   });
 });
 
-describe("nx g sync-patterns:model", () => {
-  it("creates one library per model, tagged with its mode and depending on the api", async () => {
+describe('nx g sync-patterns:model', () => {
+  it('creates one library per model, tagged with its mode and depending on the api', async () => {
     const root = await initialized();
     const tree = treeOf(root);
-    await modelGenerator(tree, { project: "api", model: "Todo" });
-    const todo = readProjectConfiguration(tree, "api-todo");
+    await modelGenerator(tree, { project: 'api', model: 'Todo' });
+    const todo = readProjectConfiguration(tree, 'api-todo');
     expect(todo).toMatchObject({
       root: `${LIBS}/todo`,
-      tags: ["sync:live", "sync-api:api"],
-      implicitDependencies: ["api"],
+      tags: ['sync:live', 'sync-api:api'],
+      implicitDependencies: ['api'],
     });
-    expect(Object.keys(todo.targets ?? {}).sort()).toEqual([
-      "test",
-      "typecheck",
-    ]);
-    expect(todo.targets?.["test"].syncGenerators).toEqual([
-      "sync-patterns:sync",
-    ]);
+    expect(Object.keys(todo.targets ?? {}).sort()).toEqual(['test', 'typecheck']);
+    expect(todo.targets?.['test'].syncGenerators).toEqual(['sync-patterns:sync']);
     expect(tree.exists(`${LIBS}/todo/src/lib/todo.hooks.ts`)).toBe(true);
     expect(tree.exists(`${LIBS}/todo/jest.config.cjs`)).toBe(true);
-    expect(tree.read(`${LIBS}/todo/src/lib/todo.api.ts`, "utf-8")).toContain(
-      'from "@acme/api-core"',
-    );
+    expect(tree.read(`${LIBS}/todo/src/lib/todo.api.ts`, 'utf-8')).toContain('from "@acme/api-core"');
     expect(tree.exists(`${LIBS}/user`)).toBe(false);
   });
 
-  it("names the models it knows when asked for one it does not", async () => {
+  it('names the models it knows when asked for one it does not', async () => {
     const tree = treeOf(await initialized());
-    await expect(
-      modelGenerator(tree, { project: "api", model: "Nope" }),
-    ).rejects.toThrow(
-      /no x-sync model named "Nope".*models: User, Project, Todo|no x-sync model named "Nope"/,
-    );
+    await expect(modelGenerator(tree, { project: 'api', model: 'Nope' })).rejects.toThrow(/no x-sync model named "Nope".*models: User, Project, Todo|no x-sync model named "Nope"/);
   });
 });
 
-describe("nx sync (the sync generator)", () => {
-  it("is idempotent, and reports a spec change as drift naming the library and files", async () => {
+describe('nx sync (the sync generator)', () => {
+  it('is idempotent, and reports a spec change as drift naming the library and files', async () => {
     const root = await withModels();
     expect(await syncGenerator(treeOf(root))).toBeUndefined();
     editSpec(root, addField);
     const tree = treeOf(root);
     const result = await syncGenerator(tree);
     expect(result).toMatchObject({
-      outOfSyncMessage: expect.stringContaining("differ"),
+      outOfSyncMessage: expect.stringContaining('differ'),
     });
-    const details = (
-      result as { outOfSyncDetails: string[] }
-    ).outOfSyncDetails.join("\n");
-    expect(details).toContain("api-user");
+    const details = (result as { outOfSyncDetails: string[] }).outOfSyncDetails.join('\n');
+    expect(details).toContain('api-user');
     expect(details).toContain(`${LIBS}/core/src/lib/api.types.ts`);
     expect(details).toContain(`${LIBS}/user/src/lib/user.validators.ts`);
     expect(
@@ -192,149 +155,110 @@ describe("nx sync (the sync generator)", () => {
         .listChanges()
         .map((c) => c.path)
         .sort(),
-    ).toEqual([
-      `${LIBS}/.sync-patterns/manifest.json`,
-      `${LIBS}/core/src/lib/api.types.ts`,
-      `${LIBS}/core/src/lib/validators.ts`,
-      `${LIBS}/user/src/lib/user.validators.ts`,
-    ]);
+    ).toEqual([`${LIBS}/.sync-patterns/manifest.json`, `${LIBS}/core/src/lib/api.types.ts`, `${LIBS}/core/src/lib/validators.ts`, `${LIBS}/user/src/lib/user.validators.ts`]);
   });
 });
 
-describe("nx run api:sync (the executor)", () => {
-  it("--check fails on drift and changes nothing; sync fixes it; --check then passes", async () => {
+describe('nx run api:sync (the executor)', () => {
+  it('--check fails on drift and changes nothing; sync fixes it; --check then passes', async () => {
     const root = await withModels();
-    await expect(
-      syncExecutor({ check: true }, executorContext(root)),
-    ).resolves.toEqual({ success: true });
+    await expect(syncExecutor({ check: true }, executorContext(root))).resolves.toEqual({ success: true });
     editSpec(root, addField);
     const before = readText(root, `${LIBS}/core/src/lib/api.types.ts`);
-    await expect(
-      syncExecutor({ check: true }, executorContext(root)),
-    ).resolves.toEqual({ success: false });
+    await expect(syncExecutor({ check: true }, executorContext(root))).resolves.toEqual({ success: false });
     expect(readText(root, `${LIBS}/core/src/lib/api.types.ts`)).toBe(before);
-    expect(messages.join("\n")).toMatch(/api-user .*would be updated/);
+    expect(messages.join('\n')).toMatch(/api-user .*would be updated/);
     await expect(syncExecutor({}, executorContext(root))).resolves.toEqual({
       success: true,
     });
-    expect(readText(root, `${LIBS}/core/src/lib/api.types.ts`)).toContain(
-      "nickname",
-    );
-    await expect(
-      syncExecutor({ check: true }, executorContext(root)),
-    ).resolves.toEqual({ success: true });
+    expect(readText(root, `${LIBS}/core/src/lib/api.types.ts`)).toContain('nickname');
+    await expect(syncExecutor({ check: true }, executorContext(root))).resolves.toEqual({ success: true });
   });
 
-  it("keeps a hand edit: that library is held, the others are synced", async () => {
+  it('appends a SQLite migration to a live library when its table changes, never rewriting the earlier ones', async () => {
     const root = await withModels();
-    const edited = path.join(root, LIBS, "todo/src/lib/todo.hooks.ts");
-    writeFileSync(
-      edited,
-      readText(root, `${LIBS}/todo/src/lib/todo.hooks.ts`) + "\n// mine\n",
-    );
+    const first = readText(root, `${LIBS}/todo/migrations/0001_todo.sql`);
     editSpec(root, (text) =>
-      addField(text).replace(
-        "title: { type: string, minLength: 1, maxLength: 200 }",
-        "title: { type: string, minLength: 1, maxLength: 300 }",
-      ),
+      text.replace('        title: { type: string, minLength: 1, maxLength: 200 }\n', '        title: { type: string, minLength: 1, maxLength: 200 }\n        estimate: { type: [integer, "null"] }\n'),
     );
-    await expect(syncExecutor({}, executorContext(root))).resolves.toEqual({
-      success: true,
-    });
-    expect(readText(root, `${LIBS}/todo/src/lib/todo.hooks.ts`)).toContain(
-      "// mine",
-    );
-    expect(readText(root, `${LIBS}/user/src/lib/user.validators.ts`)).toContain(
-      "nickname",
-    );
-    expect(messages.join("\n")).toMatch(/api-todo .*HELD/);
-    expect(messages.join("\n")).toContain("todo/src/lib/todo.hooks.ts");
-    await expect(
-      syncExecutor({ check: true }, executorContext(root)),
-    ).resolves.toEqual({ success: false });
+    await expect(syncExecutor({ check: true }, executorContext(root))).resolves.toEqual({ success: false });
+    expect(messages.join('\n')).toContain(`${LIBS}/todo/migrations/0002_todo.sql`);
+    await expect(syncExecutor({}, executorContext(root))).resolves.toEqual({ success: true });
+    expect(readText(root, `${LIBS}/todo/migrations/0001_todo.sql`)).toBe(first);
+    expect(readText(root, `${LIBS}/todo/migrations/0002_todo.sql`)).toContain('ALTER TABLE "todos" ADD COLUMN "estimate" INTEGER;');
+    expect(readText(root, `${LIBS}/todo/src/lib/todo.migrations.ts`)).toContain('name: "0002_todo"');
+    await expect(syncExecutor({ check: true }, executorContext(root))).resolves.toEqual({ success: true });
   });
 
-  it("creates libraries for newly annotated models, reports gone ones and removes them only with --prune", async () => {
+  it('keeps a hand edit: that library is held, the others are synced', async () => {
     const root = await withModels();
-    editSpec(root, (text) =>
-      text.replace(
-        "      x-sync: push\n      required: [id, email, name, role, created_at]",
-        "      required: [id, email, name, role, created_at]",
-      ),
-    );
+    const edited = path.join(root, LIBS, 'todo/src/lib/todo.hooks.ts');
+    writeFileSync(edited, readText(root, `${LIBS}/todo/src/lib/todo.hooks.ts`) + '\n// mine\n');
+    editSpec(root, (text) => addField(text).replace('title: { type: string, minLength: 1, maxLength: 200 }', 'title: { type: string, minLength: 1, maxLength: 300 }'));
     await expect(syncExecutor({}, executorContext(root))).resolves.toEqual({
       success: true,
     });
-    expect(messages.join("\n")).toMatch(/api-user .*ORPHANED/);
-    expect(existsSync(path.join(root, LIBS, "user/project.json"))).toBe(true);
-    await expect(
-      syncExecutor({ prune: true }, executorContext(root)),
-    ).resolves.toEqual({ success: true });
-    expect(existsSync(path.join(root, LIBS, "user"))).toBe(false);
-    expect(
-      readJsonFile<{ compilerOptions: { paths: Record<string, string[]> } }>(
-        root,
-        "tsconfig.base.json",
-      ).compilerOptions.paths,
-    ).not.toHaveProperty("@acme/api-user");
-    editSpec(root, (text) =>
-      text.replace(
-        "      required: [id, email, name, role, created_at]",
-        "      x-sync: push\n      required: [id, email, name, role, created_at]",
-      ),
-    );
-    await expect(syncExecutor({}, executorContext(root))).resolves.toEqual({
-      success: true,
-    });
-    expect(readProjectConfiguration(treeOf(root), "api-user").tags).toEqual([
-      "sync:push",
-      "sync-api:api",
-    ]);
+    expect(readText(root, `${LIBS}/todo/src/lib/todo.hooks.ts`)).toContain('// mine');
+    expect(readText(root, `${LIBS}/user/src/lib/user.validators.ts`)).toContain('nickname');
+    expect(messages.join('\n')).toMatch(/api-todo .*HELD/);
+    expect(messages.join('\n')).toContain('todo/src/lib/todo.hooks.ts');
+    await expect(syncExecutor({ check: true }, executorContext(root))).resolves.toEqual({ success: false });
   });
 
-  it("fails with the spec problem, naming file and pointer, and writes nothing", async () => {
+  it('creates libraries for newly annotated models, reports gone ones and removes them only with --prune', async () => {
     const root = await withModels();
-    editSpec(root, (text) =>
-      text.replace(
-        "      x-sync:\n        mode: live\n        exclude: [internal_notes]",
-        "      x-sync:\n        mode: sideways",
-      ),
-    );
+    editSpec(root, (text) => text.replace('      x-sync: push\n      required: [id, email, name, role, created_at]', '      required: [id, email, name, role, created_at]'));
+    await expect(syncExecutor({}, executorContext(root))).resolves.toEqual({
+      success: true,
+    });
+    expect(messages.join('\n')).toMatch(/api-user .*ORPHANED/);
+    expect(existsSync(path.join(root, LIBS, 'user/project.json'))).toBe(true);
+    await expect(syncExecutor({ prune: true }, executorContext(root))).resolves.toEqual({ success: true });
+    expect(existsSync(path.join(root, LIBS, 'user'))).toBe(false);
+    expect(readJsonFile<{ compilerOptions: { paths: Record<string, string[]> } }>(root, 'tsconfig.base.json').compilerOptions.paths).not.toHaveProperty('@acme/api-user');
+    editSpec(root, (text) => text.replace('      required: [id, email, name, role, created_at]', '      x-sync: push\n      required: [id, email, name, role, created_at]'));
+    await expect(syncExecutor({}, executorContext(root))).resolves.toEqual({
+      success: true,
+    });
+    expect(readProjectConfiguration(treeOf(root), 'api-user').tags).toEqual(['sync:push', 'sync-api:api']);
+  });
+
+  it('fails with the spec problem, naming file and pointer, and writes nothing', async () => {
+    const root = await withModels();
+    editSpec(root, (text) => text.replace('      x-sync:\n        mode: live\n        exclude: [internal_notes]', '      x-sync:\n        mode: sideways'));
     const before = readText(root, `${LIBS}/todo/src/lib/todo.types.ts`);
     await expect(syncExecutor({}, executorContext(root))).resolves.toEqual({
       success: false,
     });
-    expect(messages.join("\n")).toMatch(
-      /openapi\.yaml #\/components\/schemas\/Todo\/x-sync/,
-    );
+    expect(messages.join('\n')).toMatch(/openapi\.yaml #\/components\/schemas\/Todo\/x-sync/);
     expect(readText(root, `${LIBS}/todo/src/lib/todo.types.ts`)).toBe(before);
   });
 });
 
-describe("the inferred sync target", () => {
-  it("is cacheable with the config, the spec, the plugin version and the generated directory as inputs", async () => {
+describe('the inferred sync target', () => {
+  it('is cacheable with the config, the spec, the plugin version and the generated directory as inputs', async () => {
     const root = await initialized();
     const [, infer] = createNodes;
-    const results = await infer(["apps/api/sync-patterns.json"], undefined, {
+    const results = await infer(['apps/api/sync-patterns.json'], undefined, {
       nxJsonConfiguration: {},
       workspaceRoot: root,
     });
     expect(results).toEqual([
       [
-        "apps/api/sync-patterns.json",
+        'apps/api/sync-patterns.json',
         {
           projects: {
-            "apps/api": {
+            'apps/api': {
               targets: {
                 sync: expect.objectContaining({
-                  executor: "sync-patterns:sync",
+                  executor: 'sync-patterns:sync',
                   cache: true,
                   inputs: [
-                    "{projectRoot}/sync-patterns.json",
-                    "{workspaceRoot}/apps/api/openapi.yaml",
-                    "{workspaceRoot}/apps/api/**/*.{json,yaml,yml}",
+                    '{projectRoot}/sync-patterns.json',
+                    '{workspaceRoot}/apps/api/openapi.yaml',
+                    '{workspaceRoot}/apps/api/**/*.{json,yaml,yml}',
                     `{workspaceRoot}/${LIBS}/**/*`,
-                    { externalDependencies: ["sync-patterns"] },
+                    { externalDependencies: ['sync-patterns'] },
                   ],
                   outputs: [`{workspaceRoot}/${LIBS}`],
                 }),
@@ -346,15 +270,9 @@ describe("the inferred sync target", () => {
     ]);
   });
 
-  it("names the plugin by its sources where it is a project of the workspace itself (this repository)", async () => {
+  it('names the plugin by its sources where it is a project of the workspace itself (this repository)', async () => {
     const [, infer] = createNodes;
-    const [[, result]] = await infer(
-      ["apps/example-api/sync-patterns.json"],
-      undefined,
-      { nxJsonConfiguration: {}, workspaceRoot: WORKSPACE },
-    );
-    expect(
-      result.projects?.["apps/example-api"]?.targets?.["sync"]?.inputs,
-    ).toContain("{workspaceRoot}/libs/sync-patterns/src/**/*");
+    const [[, result]] = await infer(['apps/example-api/sync-patterns.json'], undefined, { nxJsonConfiguration: {}, workspaceRoot: WORKSPACE });
+    expect(result.projects?.['apps/example-api']?.targets?.['sync']?.inputs).toContain('{workspaceRoot}/libs/sync-patterns/src/**/*');
   });
 });

@@ -1,9 +1,9 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import * as path from "node:path";
-import { generate } from "../src/pipeline";
-import { tempDir, typecheck, runGeneratedTests } from "./helpers";
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { generate } from '../src/pipeline';
+import { tempDir, typecheck, runGeneratedTests } from './helpers';
 
-const FIXTURES = path.join(__dirname, "fixtures");
+const FIXTURES = path.join(__dirname, 'fixtures');
 
 /**
  * Type-level assertions over generated code, compiled by the real compiler: each line fails to
@@ -34,48 +34,40 @@ export type Recursive = IsTrue<NonNullable<Node['parent']> extends Node ? true :
 export const cursorPaging: typeof useNodesInfinite = useNodesInfinite;               // TanStack#7633 keys
 `;
 
-describe("peer regressions (PEERS.md §3) as fixtures", () => {
-  it("generates correct types for readOnly/writeOnly, 3.0 nullable, discriminators and recursion", async () => {
-    const out = path.join(tempDir("peers"), "out");
-    await generate({ spec: path.join(FIXTURES, "peer-regressions.yaml"), out });
-    writeFileSync(path.join(out, "assertions.ts"), ASSERTIONS);
-    expect(typecheck([out])).toBe("");
+describe('peer regressions (PEERS.md §3) as fixtures', () => {
+  it('generates correct types for readOnly/writeOnly, 3.0 nullable, discriminators and recursion', async () => {
+    const out = path.join(tempDir('peers'), 'out');
+    await generate({ spec: path.join(FIXTURES, 'peer-regressions.yaml'), out });
+    writeFileSync(path.join(out, 'assertions.ts'), ASSERTIONS);
+    expect(typecheck([out])).toBe('');
     // a description holding `*/` cannot close the doc comment it lands in
-    expect(
-      readFileSync(path.join(out, "core/src/lib/validators.ts"), "utf8"),
-    ).not.toMatch(/\*\/ and has/);
+    expect(readFileSync(path.join(out, 'core/src/lib/validators.ts'), 'utf8')).not.toMatch(/\*\/ and has/);
     // the generated tests exercise every fixture model (unions, recursion, cursor paging) for real
     const run = runGeneratedTests(out);
     expect({
       ok: run.ok,
       failed: run.failed,
-      output: run.ok ? "" : run.output,
-    }).toEqual({ ok: true, failed: 0, output: "" });
+      output: run.ok ? '' : run.output,
+    }).toEqual({ ok: true, failed: 0, output: '' });
     expect(run.passed).toBeGreaterThan(0);
   });
 
-  it("binds cursor pagination from the response next_cursor and keeps infinite keys apart", async () => {
-    const out = path.join(tempDir("cursor"), "out");
-    await generate({ spec: path.join(FIXTURES, "peer-regressions.yaml"), out });
-    const queries = readFileSync(
-      path.join(out, "node/src/lib/node.queries.ts"),
-      "utf8",
-    );
+  it('binds cursor pagination from the response next_cursor and keeps infinite keys apart', async () => {
+    const out = path.join(tempDir('cursor'), 'out');
+    await generate({ spec: path.join(FIXTURES, 'peer-regressions.yaml'), out });
+    const queries = readFileSync(path.join(out, 'node/src/lib/node.queries.ts'), 'utf8');
     expect(queries).toContain('readField(lastPage, "next_cursor")');
-    expect(queries).toContain("nodeKeys.infinite(");
+    expect(queries).toContain('nodeKeys.infinite(');
   });
 
-  it("follows $refs into other files (kubb#2717)", async () => {
-    const out = path.join(tempDir("multi"), "out");
+  it('follows $refs into other files (kubb#2717)', async () => {
+    const out = path.join(tempDir('multi'), 'out');
     const result = await generate({
-      spec: path.join(FIXTURES, "multi-file/openapi.yaml"),
+      spec: path.join(FIXTURES, 'multi-file/openapi.yaml'),
       out,
     });
-    expect(result.api.models.map((m) => m.schemaName)).toEqual(["Note"]);
-    writeFileSync(
-      path.join(out, "assertions.ts"),
-      `import type { Note } from './note/src';\nexport const tags: Note['tags'][number]['label'] = 'x';\nexport const body: Note['body'] = null;\n`,
-    );
-    expect(typecheck([out])).toBe("");
+    expect(result.api.models.map((m) => m.schemaName)).toEqual(['Note']);
+    writeFileSync(path.join(out, 'assertions.ts'), `import type { Note } from './note/src';\nexport const tags: Note['tags'][number]['label'] = 'x';\nexport const body: Note['body'] = null;\n`);
+    expect(typecheck([out])).toBe('');
   });
 });

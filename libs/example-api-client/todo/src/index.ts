@@ -6,3 +6,4 @@ export * from './lib/todo.api';
 export * from './lib/todo.validators';
 export * from './lib/todo.collection';
 export * from './lib/todo.hooks';
+export * from './lib/todo.migrations';

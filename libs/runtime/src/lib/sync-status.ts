@@ -62,8 +62,14 @@ export interface AppSyncStatus {
 }
 
 function computeStatus(qc: QueryClient): AppSyncStatus {
-  const queries = qc.getQueryCache().getAll().map((q) => q.state);
-  const mutations = qc.getMutationCache().getAll().map((m) => m.state);
+  const queries = qc
+    .getQueryCache()
+    .getAll()
+    .map((q) => q.state);
+  const mutations = qc
+    .getMutationCache()
+    .getAll()
+    .map((m) => m.state);
   const pendingWrites = mutations.filter((m) => m.status === 'pending').length;
   const errors = [
     ...queries.filter((q) => q.status === 'error').map((q) => ({ at: q.errorUpdatedAt, error: q.error })),

@@ -57,7 +57,15 @@ export async function changesAfter(db: ShapeSource, shape: ShapeDefinition, afte
     const n = shape.params.length;
     const matches = (alias: string, column: string) =>
       `(c.${column} IS NOT NULL AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::${qualified(shape.table.name)}, c.${column}) AS ${alias}${shape.where ? ` WHERE (${shape.where})` : ''}))`;
-    const rows = await tx.query<{ id: string; txid: string; op: 'insert' | 'update' | 'delete'; was_in: boolean; is_in: boolean; value: Record<string, string | null> | null; old_key: Record<string, string | null> | null }>(
+    const rows = await tx.query<{
+      id: string;
+      txid: string;
+      op: 'insert' | 'update' | 'delete';
+      was_in: boolean;
+      is_in: boolean;
+      value: Record<string, string | null> | null;
+      old_key: Record<string, string | null> | null;
+    }>(
       `SELECT c.id::text AS id, c.txid::xid::text AS txid, c.op, ${matches('t', 'old_row')} AS was_in, ${matches('t', 'new_row')} AS is_in,
               (SELECT ${valueObject(shape, 't')} FROM jsonb_populate_record(NULL::${qualified(shape.table.name)}, c.new_row) AS t) AS value,
               (SELECT ${keyObject(shape, 't')} FROM jsonb_populate_record(NULL::${qualified(shape.table.name)}, c.old_row) AS t) AS old_key

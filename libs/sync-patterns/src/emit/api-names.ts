@@ -1,7 +1,7 @@
-import type { SyncApi } from "../model/ir";
-import { camelCase, typeName, uniqueNames } from "../model/naming";
-import { directRefs, isObject } from "../model/schema-utils";
-import { resolvePointer } from "../spec/json-pointer";
+import type { SyncApi } from '../model/ir';
+import { camelCase, typeName, uniqueNames } from '../model/naming';
+import { directRefs, isObject } from '../model/schema-utils';
+import { resolvePointer } from '../spec/json-pointer';
 
 /** Names shared by the core library and every model library of one api; computed once per api. */
 export interface ApiNames {
@@ -35,9 +35,7 @@ export function apiNames(api: SyncApi): ApiNames {
 
 /** The component schemas reachable from any model's row or write bodies: what needs a validator. */
 function neededComponents(api: SyncApi): Set<string> {
-  const components = isObject(api.document["components"])
-    ? (api.document["components"] as Record<string, unknown>)["schemas"]
-    : undefined;
+  const components = isObject(api.document['components']) ? (api.document['components'] as Record<string, unknown>)['schemas'] : undefined;
   const schemas = isObject(components) ? components : {};
   const seen = new Set<string>();
   const queue: string[] = [];

@@ -1,7 +1,7 @@
-import { deref, isObject } from "../model/schema-utils";
-import { child, parsePointer } from "../spec/json-pointer";
-import type { OpenApiDocument } from "../spec/load-spec";
-import { typesInput } from "./types-input";
+import { deref, isObject } from '../model/schema-utils';
+import { child, parsePointer } from '../spec/json-pointer';
+import type { OpenApiDocument } from '../spec/load-spec';
+import { typesInput } from './types-input';
 
 /** Schema pointer → the discriminator property and value its generated type pins. */
 export type DiscriminatorTags = Map<string, Record<string, string>>;
@@ -16,9 +16,7 @@ const memo = new WeakMap<OpenApiDocument, DiscriminatorTags>();
  * inheritance from a schema with a discriminator pins the child's mapping keys, or — when no
  * mapping names the child — adds the child's name as the value. First pin wins.
  */
-export function discriminatorTags(
-  document: OpenApiDocument,
-): DiscriminatorTags {
+export function discriminatorTags(document: OpenApiDocument): DiscriminatorTags {
   const known = memo.get(document);
   if (known) return known;
   const doc = typesInput(document);
@@ -26,45 +24,30 @@ export function discriminatorTags(
   const handled = new Set<string>();
   const tags: DiscriminatorTags = new Map();
 
-  const pin = (
-    ref: string,
-    values: string[],
-    discriminator: Record<string, unknown>,
-  ): boolean => {
+  const pin = (ref: string, values: string[], discriminator: Record<string, unknown>): boolean => {
     const target = deref(doc, { $ref: ref }, ref)?.schema;
-    if (
-      !target ||
-      !(Array.isArray(target["allOf"]) || target["type"] === "object")
-    )
-      return false;
+    if (!target || !(Array.isArray(target['allOf']) || target['type'] === 'object')) return false;
     tags.set(ref, {
       ...tags.get(ref),
-      [discriminator["propertyName"] as string]: values[0],
+      [discriminator['propertyName'] as string]: values[0],
     });
     return true;
   };
 
-  walk(doc, "#", (node, at) => {
-    const discriminator = node["discriminator"];
-    if (
-      !isObject(discriminator) ||
-      typeof discriminator["propertyName"] !== "string"
-    )
-      return;
+  walk(doc, '#', (node, at) => {
+    const discriminator = node['discriminator'];
+    if (!isObject(discriminator) || typeof discriminator['propertyName'] !== 'string') return;
     discriminators.set(at, discriminator);
-    if (!Array.isArray(node["oneOf"])) return;
+    if (!Array.isArray(node['oneOf'])) return;
     const values = new Map<string, { inferred?: string; defined?: string[] }>();
-    for (const item of node["oneOf"]) {
-      if (!isObject(item) || typeof item["$ref"] !== "string") continue;
-      const inferred = item["$ref"].split("/").pop();
-      if (inferred)
-        values.set(item["$ref"], { ...values.get(item["$ref"]), inferred });
+    for (const item of node['oneOf']) {
+      if (!isObject(item) || typeof item['$ref'] !== 'string') continue;
+      const inferred = item['$ref'].split('/').pop();
+      if (inferred) values.set(item['$ref'], { ...values.get(item['$ref']), inferred });
     }
-    const mapping = isObject(discriminator["mapping"])
-      ? discriminator["mapping"]
-      : {};
+    const mapping = isObject(discriminator['mapping']) ? discriminator['mapping'] : {};
     for (const [value, ref] of Object.entries(mapping)) {
-      if (typeof ref !== "string" || !ref) continue;
+      if (typeof ref !== 'string' || !ref) continue;
       const entry = values.get(ref);
       values.set(ref, {
         ...entry,
@@ -79,25 +62,20 @@ export function discriminatorTags(
   });
 
   const inheritors: string[] = [];
-  walk(doc, "#", (node, at) => {
-    if (!Array.isArray(node["allOf"])) return;
-    for (const item of node["allOf"]) {
+  walk(doc, '#', (node, at) => {
+    if (!Array.isArray(node['allOf'])) return;
+    for (const item of node['allOf']) {
       if (!isObject(item)) continue;
-      if (typeof item["$ref"] === "string") {
-        const parent = discriminators.get(item["$ref"]);
+      if (typeof item['$ref'] === 'string') {
+        const parent = discriminators.get(item['$ref']);
         if (!parent) return; // openapi-typescript stops at the first part that is no discriminated parent
-        const mapping = isObject(parent["mapping"]) ? parent["mapping"] : {};
-        const mapped = Object.keys(mapping).filter(
-          (value) => mapping[value] === at,
-        );
+        const mapping = isObject(parent['mapping']) ? parent['mapping'] : {};
+        const mapped = Object.keys(mapping).filter((value) => mapping[value] === at);
         if (mapped.length && pin(at, mapped, parent)) handled.add(at);
         discriminators.set(at, parent);
         inheritors.push(at);
-      } else if (
-        isObject(item["discriminator"]) &&
-        typeof item["discriminator"]["propertyName"] === "string"
-      ) {
-        discriminators.set(at, item["discriminator"]);
+      } else if (isObject(item['discriminator']) && typeof item['discriminator']['propertyName'] === 'string') {
+        discriminators.set(at, item['discriminator']);
         inheritors.push(at);
       }
     }
@@ -106,26 +84,15 @@ export function discriminatorTags(
   // An inheritor no mapping pinned gets its own name (or the mapping key naming it) as the value.
   for (const at of inheritors) {
     const node = deref(doc, { $ref: at }, at)?.schema;
-    if (
-      !node ||
-      node["discriminator"] !== undefined ||
-      handled.has(at) ||
-      tags.has(at)
-    )
-      continue;
+    if (!node || node['discriminator'] !== undefined || handled.has(at) || tags.has(at)) continue;
     const discriminator = discriminators.get(at)!;
-    const name = parsePointer(at)?.pop() ?? "";
-    const mapping = isObject(discriminator["mapping"])
-      ? discriminator["mapping"]
-      : {};
+    const name = parsePointer(at)?.pop() ?? '';
+    const mapping = isObject(discriminator['mapping']) ? discriminator['mapping'] : {};
     const key = Object.keys(mapping).find((value) => {
       const ref = mapping[value];
-      return (
-        typeof ref === "string" &&
-        (ref.startsWith("#") ? parsePointer(ref)?.pop() === name : ref === name)
-      );
+      return typeof ref === 'string' && (ref.startsWith('#') ? parsePointer(ref)?.pop() === name : ref === name);
     });
-    tags.set(at, { [discriminator["propertyName"] as string]: key ?? name });
+    tags.set(at, { [discriminator['propertyName'] as string]: key ?? name });
   }
 
   memo.set(document, tags);
@@ -133,15 +100,9 @@ export function discriminatorTags(
 }
 
 /** Depth-first, in key order, as openapi-typescript walks: the order decides which pin wins. */
-function walk(
-  node: unknown,
-  at: string,
-  visit: (node: Record<string, unknown>, at: string) => void,
-): void {
-  if (Array.isArray(node))
-    return node.forEach((item, i) => walk(item, child(at, i), visit));
+function walk(node: unknown, at: string, visit: (node: Record<string, unknown>, at: string) => void): void {
+  if (Array.isArray(node)) return node.forEach((item, i) => walk(item, child(at, i), visit));
   if (!isObject(node)) return;
   visit(node, at);
-  for (const [key, value] of Object.entries(node))
-    walk(value, child(at, key), visit);
+  for (const [key, value] of Object.entries(node)) walk(value, child(at, key), visit);
 }

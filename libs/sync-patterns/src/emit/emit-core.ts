@@ -1,32 +1,27 @@
-import type { SyncApi } from "../model/ir";
-import { isObject } from "../model/schema-utils";
-import { apiNames } from "./api-names";
-import { fileHeader } from "./file-header";
-import type { GeneratedFile } from "./file-set";
-import { renderTemplate } from "./render-template";
-import { typesInput } from "./types-input";
-import { docComment, str } from "./ts-syntax";
-import { zodFor } from "./zod-schema";
+import type { SyncApi } from '../model/ir';
+import { isObject } from '../model/schema-utils';
+import { apiNames } from './api-names';
+import { fileHeader } from './file-header';
+import type { GeneratedFile } from './file-set';
+import { renderTemplate } from './render-template';
+import { typesInput } from './types-input';
+import { docComment, str } from './ts-syntax';
+import { zodFor } from './zod-schema';
 
 /**
  * The per-api core library: openapi-typescript's `paths`/`components` (the type contract every model
  * library builds on), the configured HTTP client, and the validators of the component schemas the
  * models use.
  */
-export async function emitCore(
-  api: SyncApi,
-  specLabel: string,
-): Promise<GeneratedFile[]> {
+export async function emitCore(api: SyncApi, specLabel: string): Promise<GeneratedFile[]> {
   const names = apiNames(api);
   const header = fileHeader(specLabel, `core library of ${api.title}`);
   const types = await openapiTypes(api);
-  const components = (
-    api.document["components"] as Record<string, unknown> | undefined
-  )?.["schemas"];
+  const components = (api.document['components'] as Record<string, unknown> | undefined)?.['schemas'];
   const schemas = isObject(components) ? components : {};
   const ctx = {
     document: api.document,
-    refName: (c: string) => names.validators.get(c) ?? "z.unknown()",
+    refName: (c: string) => names.validators.get(c) ?? 'z.unknown()',
   };
   const validators = [...names.validators.entries()]
     .sort((a, b) => (a[1] < b[1] ? -1 : 1))
@@ -39,30 +34,26 @@ export async function emitCore(
     header,
     client: names.client,
     configure: names.configure,
-    title: docComment(
-      `The HTTP client of ${api.title}. Configure it once at start (base URL, headers, fetch).`,
-    ),
+    title: docComment(`The HTTP client of ${api.title}. Configure it once at start (base URL, headers, fetch).`),
     baseUrl: str(api.serverUrl),
     validators,
   };
   return [
-    { path: "core/src/lib/api.types.ts", content: header + types },
+    { path: 'core/src/lib/api.types.ts', content: header + types },
     {
-      path: "core/src/lib/client.ts",
-      content: renderTemplate("core/client", view),
+      path: 'core/src/lib/client.ts',
+      content: renderTemplate('core/client', view),
     },
     {
-      path: "core/src/lib/validators.ts",
-      content: renderTemplate("core/validators", view),
+      path: 'core/src/lib/validators.ts',
+      content: renderTemplate('core/validators', view),
     },
-    { path: "core/src/index.ts", content: renderTemplate("core/index", view) },
+    { path: 'core/src/index.ts', content: renderTemplate('core/index', view) },
   ];
 }
 
 async function openapiTypes(api: SyncApi): Promise<string> {
-  const { default: openapiTS, astToString } = await import(
-    "openapi-typescript"
-  );
+  const { default: openapiTS, astToString } = await import('openapi-typescript');
   const ast = await openapiTS(typesInput(api.document) as never, {
     defaultNonNullable: false,
     silent: true,

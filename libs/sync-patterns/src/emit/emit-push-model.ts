@@ -1,19 +1,14 @@
-import type { SyncApi, SyncModel } from "../model/ir";
-import { fileHeader } from "./file-header";
-import type { GeneratedFile } from "./file-set";
-import { pushSpecView } from "./push-spec-view";
-import { pushView } from "./push-view";
-import { renderTemplate } from "./render-template";
+import type { SyncApi, SyncModel } from '../model/ir';
+import { fileHeader } from './file-header';
+import type { GeneratedFile } from './file-set';
+import { pushSpecView } from './push-spec-view';
+import { pushView } from './push-view';
+import { renderTemplate } from './render-template';
 
-const FILES = ["types", "api", "validators", "queries", "hooks"] as const;
+const FILES = ['types', 'api', 'validators', 'queries', 'hooks'] as const;
 
 /** One push-mode model library: types, API functions, validators, query/mutation options, hooks, index, tests. */
-export function emitPushModel(
-  api: SyncApi,
-  model: SyncModel,
-  specLabel: string,
-  coreImport: string,
-): GeneratedFile[] {
+export function emitPushModel(api: SyncApi, model: SyncModel, specLabel: string, coreImport: string): GeneratedFile[] {
   const base = pushView(api, model, coreImport);
   const view = {
     ...base,
@@ -28,14 +23,14 @@ export function emitPushModel(
     })),
     {
       path: `${dir}/src/index.ts`,
-      content: renderTemplate("push/index", view),
+      content: renderTemplate('push/index', view),
     },
   ];
   // Without a sample row, or an operation to test, nothing could be asserted honestly: no spec file.
   if (view.spec.row !== undefined && view.spec.tested)
     files.push({
       path: `${dir}/src/lib/${dir}.spec.ts`,
-      content: renderTemplate("push/spec", view),
+      content: renderTemplate('push/spec', view),
     });
   return files;
 }

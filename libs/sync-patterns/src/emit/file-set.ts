@@ -10,7 +10,5 @@ export interface GeneratedFile {
 }
 
 export function sortFiles(files: GeneratedFile[]): GeneratedFile[] {
-  return [...files].sort((a, b) =>
-    a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
-  );
+  return [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

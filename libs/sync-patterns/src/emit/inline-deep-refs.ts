@@ -1,6 +1,6 @@
-import { isObject } from "../model/schema-utils";
-import { resolvePointer } from "../spec/json-pointer";
-import type { OpenApiDocument } from "../spec/load-spec";
+import { isObject } from '../model/schema-utils';
+import { resolvePointer } from '../spec/json-pointer';
+import type { OpenApiDocument } from '../spec/load-spec';
 
 /**
  * Replaces `$ref`s that point anywhere but at a whole component (into another operation's response
@@ -15,12 +15,8 @@ export function inlineDeepRefs(document: OpenApiDocument): OpenApiDocument {
   const inline = (node: unknown, active: Set<string>): unknown => {
     if (Array.isArray(node)) return node.map((item) => inline(item, active));
     if (!isObject(node)) return node;
-    const ref = node["$ref"];
-    if (
-      typeof ref === "string" &&
-      ref.startsWith("#/") &&
-      !WHOLE_COMPONENT.test(ref)
-    ) {
+    const ref = node['$ref'];
+    if (typeof ref === 'string' && ref.startsWith('#/') && !WHOLE_COMPONENT.test(ref)) {
       if (active.has(ref)) return {};
       const target = resolvePointer(document, ref);
       if (target === undefined) return node;
@@ -29,8 +25,7 @@ export function inlineDeepRefs(document: OpenApiDocument): OpenApiDocument {
       return isObject(resolved) ? { ...resolved, ...siblings } : resolved;
     }
     const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(node))
-      out[key] = inline(value, active);
+    for (const [key, value] of Object.entries(node)) out[key] = inline(value, active);
     return out;
   };
   return inline(document, new Set()) as OpenApiDocument;

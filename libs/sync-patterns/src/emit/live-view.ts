@@ -1,14 +1,13 @@
-import type { SyncApi, SyncModel } from "../model/ir";
-import { deref } from "../model/schema-utils";
-import type { PushView } from "./push-view";
-import { literal, str } from "./ts-syntax";
+import type { SyncApi, SyncModel } from '../model/ir';
+import { deref } from '../model/schema-utils';
+import type { PushView } from './push-view';
+import { literal, str } from './ts-syntax';
 
 /** What live-mode templates need beyond the push view: the shape, the column kinds, the writes. */
 export function liveView(api: SyncApi, model: SyncModel, push: PushView) {
   const synced = model.fields.filter((f) => !f.excluded && !f.writeOnly);
   const kinds: Record<string, string> = {};
-  for (const field of synced)
-    kinds[field.name] = columnKind(api, field.schemaPointer);
+  for (const field of synced) kinds[field.name] = columnKind(api, field.schemaPointer);
   const { create, update } = model.operations;
   const remove = model.operations.delete;
   return {
@@ -18,10 +17,8 @@ export function liveView(api: SyncApi, model: SyncModel, push: PushView) {
     kinds: literal(kinds),
     collectionId: str(`${api.id}/${model.names.file}`),
     // a row validator that requires a field the shape leaves out would refuse every synced row
-    validatesRows:
-      push.rowValidator !== undefined &&
-      !model.fields.some((f) => (f.excluded || f.writeOnly) && f.required),
-    createReadOnly: create ? literal(create.body!.readOnlyFields) : "[]",
+    validatesRows: push.rowValidator !== undefined && !model.fields.some((f) => (f.excluded || f.writeOnly) && f.required),
+    createReadOnly: create ? literal(create.body!.readOnlyFields) : '[]',
     /** Optimistic inserts need the key before the server answers. */
     optimisticCreate: model.clientGeneratedKey,
     /** How errors name each write (`POST /todos`). */
@@ -32,9 +29,7 @@ export function liveView(api: SyncApi, model: SyncModel, push: PushView) {
     },
     /** A column whose value a test can make malformed (not free-form JSON, not the key). */
     malformedField: (() => {
-      const field = synced.find(
-        (f) => f.name !== model.sync.key && kinds[f.name] !== "json",
-      );
+      const field = synced.find((f) => f.name !== model.sync.key && kinds[f.name] !== 'json');
       return field && str(field.name);
     })(),
     what: {
@@ -49,14 +44,12 @@ export type LiveView = ReturnType<typeof liveView>;
 /** The kind of value the OpenAPI type of a column promises (see the runtime's ColumnKind). */
 function columnKind(api: SyncApi, pointer: string): string {
   const schema = deref(api.document, { $ref: pointer }, pointer)?.schema ?? {};
-  const types = (
-    Array.isArray(schema["type"]) ? schema["type"] : [schema["type"]]
-  ).filter((t) => typeof t === "string" && t !== "null");
+  const types = (Array.isArray(schema['type']) ? schema['type'] : [schema['type']]).filter((t) => typeof t === 'string' && t !== 'null');
   const type = types[0];
-  if (type === "integer") return "integer";
-  if (type === "number") return "number";
-  if (type === "boolean") return "boolean";
-  if (type === "object" || type === "array") return "json";
-  if (type === "string" && schema["format"] === "date-time") return "date-time";
-  return "string";
+  if (type === 'integer') return 'integer';
+  if (type === 'number') return 'number';
+  if (type === 'boolean') return 'boolean';
+  if (type === 'object' || type === 'array') return 'json';
+  if (type === 'string' && schema['format'] === 'date-time') return 'date-time';
+  return 'string';
 }

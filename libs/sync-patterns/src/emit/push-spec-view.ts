@@ -1,14 +1,9 @@
-import type { BoundOperation, SyncApi, SyncModel } from "../model/ir";
-import { isObject, objectShape } from "../model/schema-utils";
-import { child, resolvePointer } from "../spec/json-pointer";
-import { literal, literalBlock, str } from "./ts-syntax";
-import type { PushView } from "./push-view";
-import {
-  NO_SAMPLE,
-  propertySamples,
-  sampleOf,
-  type Sample,
-} from "./sample-value";
+import type { BoundOperation, SyncApi, SyncModel } from '../model/ir';
+import { isObject, objectShape } from '../model/schema-utils';
+import { child, resolvePointer } from '../spec/json-pointer';
+import { literal, literalBlock, str } from './ts-syntax';
+import type { PushView } from './push-view';
+import { NO_SAMPLE, propertySamples, sampleOf, type Sample } from './sample-value';
 
 /**
  * What the generated `<model>.spec.ts` needs: sample rows, inputs and responses derived from the
@@ -24,60 +19,39 @@ export function pushSpecView(api: SyncApi, model: SyncModel, view: PushView) {
   const remove = model.operations.delete;
 
   const listParams = list ? paramsSample(api, list) : undefined;
-  const listWrapper =
-    list && row && listParams ? listWrapperSample(api, list) : undefined;
-  const createInput =
-    create && row ? writeSample(api, model, create) : undefined;
-  const patch =
-    update && row
-      ? patchSample(api, update, view.update?.partial === true, row)
-      : undefined;
-  const invalidField = create
-    ? requiredWritableField(api, model, create)
-    : undefined;
+  const listWrapper = list && row && listParams ? listWrapperSample(api, list) : undefined;
+  const createInput = create && row ? writeSample(api, model, create) : undefined;
+  const patch = update && row ? patchSample(api, update, view.update?.partial === true, row) : undefined;
+  const invalidField = create ? requiredWritableField(api, model, create) : undefined;
   const rowId = row ? row[key] : undefined;
 
   /** The request line the test expects, e.g. `GET /todos/1`, as a string literal. */
   const call = (op: BoundOperation, params: Record<string, unknown>) =>
-    str(
-      `${op.method.toUpperCase()} ${op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])))}`,
-    );
+    str(`${op.method.toUpperCase()} ${op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])))}`);
 
   const spec = {
     row: row && literalBlock(row),
-    served:
-      served &&
-      (JSON.stringify(served) === JSON.stringify(row)
-        ? "row"
-        : literalBlock(served)),
+    served: served && (JSON.stringify(served) === JSON.stringify(row) ? 'row' : literalBlock(served)),
     rowId: rowId === undefined ? undefined : literal(rowId),
     keyStr: str(key),
     excluded: (() => {
-      const names = model.fields
-        .filter((f) => f.excluded || f.writeOnly)
-        .map((f) => f.name);
+      const names = model.fields.filter((f) => f.excluded || f.writeOnly).map((f) => f.name);
       return names.length ? literal(names) : undefined;
     })(),
     list: list &&
       listParams &&
       listWrapper !== undefined && {
-        params: Object.keys(listParams).length
-          ? literalBlock(listParams)
-          : undefined,
+        params: Object.keys(listParams).length ? literalBlock(listParams) : undefined,
         call: call(list, listParams),
         /** Body of `listOf(rows)`: the rows as the list operation answers them. */
         wrap:
-          listWrapper.itemsKey === undefined
-            ? "rows"
-            : `({ ${[...Object.entries(listWrapper.rest).map(([k, v]) => `${str(k)}: ${literal(v)}`), `${str(listWrapper.itemsKey)}: rows`].join(", ")} })`,
+          listWrapper.itemsKey === undefined ? 'rows' : `({ ${[...Object.entries(listWrapper.rest).map(([k, v]) => `${str(k)}: ${literal(v)}`), `${str(listWrapper.itemsKey)}: rows`].join(', ')} })`,
       },
-    get: get &&
-      rowId !== undefined && { call: call(get, { [get.idParam!]: rowId }) },
+    get: get && rowId !== undefined && { call: call(get, { [get.idParam!]: rowId }) },
     create: create &&
       createInput !== undefined && {
         input: literalBlock(createInput),
-        invalidField:
-          invalidField === undefined ? undefined : str(invalidField),
+        invalidField: invalidField === undefined ? undefined : str(invalidField),
         clientKey: model.clientGeneratedKey,
       },
     update: update &&
@@ -98,111 +72,68 @@ export function pushSpecView(api: SyncApi, model: SyncModel, view: PushView) {
 
 export type PushSpecView = ReturnType<typeof pushSpecView>;
 
-function rowSample(
-  api: SyncApi,
-  model: SyncModel,
-): Record<string, Sample> | undefined {
-  const value = sampleOf(
-    api.document,
-    { $ref: model.schemaPointer },
-    model.schemaPointer,
-    { direction: "read" },
-  );
+function rowSample(api: SyncApi, model: SyncModel): Record<string, Sample> | undefined {
+  const value = sampleOf(api.document, { $ref: model.schemaPointer }, model.schemaPointer, { direction: 'read' });
   if (value === NO_SAMPLE || !isObject(value)) return undefined;
   const row: Record<string, Sample> = { ...value };
-  for (const field of model.fields)
-    if (field.excluded || field.writeOnly) delete row[field.name];
+  for (const field of model.fields) if (field.excluded || field.writeOnly) delete row[field.name];
   if (!(model.sync.key in row)) {
-    const keyField = objectShape(
-      api.document,
-      { $ref: model.schemaPointer },
-      model.schemaPointer,
-    ).properties.get(model.sync.key);
+    const keyField = objectShape(api.document, { $ref: model.schemaPointer }, model.schemaPointer).properties.get(model.sync.key);
     const keyValue = keyField
       ? sampleOf(api.document, keyField.schema, keyField.pointer, {
-          direction: "read",
+          direction: 'read',
         })
       : NO_SAMPLE;
     if (keyValue === NO_SAMPLE || keyValue === null) return undefined;
     row[model.sync.key] = keyValue;
   }
   const id = row[model.sync.key];
-  return typeof id === "string" || typeof id === "number" ? row : undefined;
+  return typeof id === 'string' || typeof id === 'number' ? row : undefined;
 }
 
 /** The row as the server sends it: with the fields `x-sync` keeps off the client, which must be stripped. */
-function servedRow(
-  api: SyncApi,
-  model: SyncModel,
-  row: Record<string, Sample>,
-): Record<string, Sample> {
+function servedRow(api: SyncApi, model: SyncModel, row: Record<string, Sample>): Record<string, Sample> {
   const served = { ...row };
   for (const field of model.fields) {
     if (!(field.excluded || field.writeOnly)) continue;
-    const value = sampleOf(
-      api.document,
-      { $ref: field.schemaPointer },
-      field.schemaPointer,
-      { direction: "read" },
-    );
+    const value = sampleOf(api.document, { $ref: field.schemaPointer }, field.schemaPointer, { direction: 'read' });
     if (value !== NO_SAMPLE) served[field.name] = value;
   }
   return served;
 }
 
-function paramsSample(
-  api: SyncApi,
-  op: BoundOperation,
-): Record<string, Sample> | undefined {
+function paramsSample(api: SyncApi, op: BoundOperation): Record<string, Sample> | undefined {
   const out: Record<string, Sample> = {};
   for (const param of [...op.pathParams, ...op.queryParams]) {
     if (!param.required) continue;
-    const pointer = child(param.pointer, "schema");
+    const pointer = child(param.pointer, 'schema');
     // A path parameter the operation forgot to declare has no schema: any string fills it.
     const value =
       resolvePointer(api.document, pointer) === undefined
-        ? "sample"
+        ? 'sample'
         : sampleOf(api.document, { $ref: pointer }, pointer, {
-            direction: "write",
+            direction: 'write',
           });
-    if (value === NO_SAMPLE || value === null || typeof value === "object")
-      return undefined;
+    if (value === NO_SAMPLE || value === null || typeof value === 'object') return undefined;
     out[param.name] = value;
   }
   return out;
 }
 
 /** How list answers hold rows: the answer itself, or one property of a wrapper object (the rest sampled). */
-function listWrapperSample(
-  api: SyncApi,
-  op: BoundOperation,
-): { itemsKey?: string; rest: Record<string, unknown> } | undefined {
+function listWrapperSample(api: SyncApi, op: BoundOperation): { itemsKey?: string; rest: Record<string, unknown> } | undefined {
   const itemsPath = op.response?.itemsPath;
   if (!op.response || !itemsPath || itemsPath.length > 1) return undefined;
   if (itemsPath.length === 0) return { rest: {} };
-  const wrapper = sampleOf(
-    api.document,
-    { $ref: op.response.schemaPointer },
-    op.response.schemaPointer,
-    { direction: "read" },
-  );
+  const wrapper = sampleOf(api.document, { $ref: op.response.schemaPointer }, op.response.schemaPointer, { direction: 'read' });
   if (wrapper === NO_SAMPLE || !isObject(wrapper)) return undefined;
   const { [itemsPath[0]]: _items, ...rest } = wrapper;
   return { itemsKey: itemsPath[0], rest };
 }
 
-function writeSample(
-  api: SyncApi,
-  model: SyncModel,
-  op: BoundOperation,
-): Record<string, Sample> | undefined {
+function writeSample(api: SyncApi, model: SyncModel, op: BoundOperation): Record<string, Sample> | undefined {
   const body = op.body!;
-  const value = sampleOf(
-    api.document,
-    { $ref: body.schemaPointer },
-    body.schemaPointer,
-    { direction: "write" },
-  );
+  const value = sampleOf(api.document, { $ref: body.schemaPointer }, body.schemaPointer, { direction: 'write' });
   if (value === NO_SAMPLE || !isObject(value)) return undefined;
   const input: Record<string, Sample> = { ...value };
   for (const name of body.readOnlyFields) delete input[name];
@@ -212,34 +143,13 @@ function writeSample(
 }
 
 /** A patch that changes one field the row shows, so the optimistic update is observable. */
-function patchSample(
-  api: SyncApi,
-  op: BoundOperation,
-  partial: boolean,
-  row: Record<string, Sample>,
-): Record<string, Sample> | undefined {
+function patchSample(api: SyncApi, op: BoundOperation, partial: boolean, row: Record<string, Sample>): Record<string, Sample> | undefined {
   const body = op.body!;
-  const changes = propertySamples(
-    api.document,
-    { $ref: body.schemaPointer },
-    body.schemaPointer,
-    { direction: "write", variant: 1 },
-  );
-  const changed = [...changes].find(
-    ([name, value]) =>
-      name in row &&
-      !body.readOnlyFields.includes(name) &&
-      JSON.stringify(value) !== JSON.stringify(row[name]),
-  );
+  const changes = propertySamples(api.document, { $ref: body.schemaPointer }, body.schemaPointer, { direction: 'write', variant: 1 });
+  const changed = [...changes].find(([name, value]) => name in row && !body.readOnlyFields.includes(name) && JSON.stringify(value) !== JSON.stringify(row[name]));
   if (!changed) return undefined;
-  if (partial || !isFullBodyNeeded(api, op))
-    return { [changed[0]]: changed[1] };
-  const full = sampleOf(
-    api.document,
-    { $ref: body.schemaPointer },
-    body.schemaPointer,
-    { direction: "write" },
-  );
+  if (partial || !isFullBodyNeeded(api, op)) return { [changed[0]]: changed[1] };
+  const full = sampleOf(api.document, { $ref: body.schemaPointer }, body.schemaPointer, { direction: 'write' });
   if (full === NO_SAMPLE || !isObject(full)) return undefined;
   const patch: Record<string, Sample> = { ...full, [changed[0]]: changed[1] };
   for (const name of body.readOnlyFields) delete patch[name];
@@ -247,40 +157,16 @@ function patchSample(
 }
 
 function isFullBodyNeeded(api: SyncApi, op: BoundOperation): boolean {
-  const shape = objectShape(
-    api.document,
-    { $ref: op.body!.schemaPointer },
-    op.body!.schemaPointer,
-  );
-  return [...shape.required].some(
-    (name) => !op.body!.readOnlyFields.includes(name),
-  );
+  const shape = objectShape(api.document, { $ref: op.body!.schemaPointer }, op.body!.schemaPointer);
+  return [...shape.required].some((name) => !op.body!.readOnlyFields.includes(name));
 }
 
 /** A field the create validator must insist on: leaving it out has to be refused before sending. */
-function requiredWritableField(
-  api: SyncApi,
-  model: SyncModel,
-  op: BoundOperation,
-): string | undefined {
-  const shape = objectShape(
-    api.document,
-    { $ref: op.body!.schemaPointer },
-    op.body!.schemaPointer,
-  );
+function requiredWritableField(api: SyncApi, model: SyncModel, op: BoundOperation): string | undefined {
+  const shape = objectShape(api.document, { $ref: op.body!.schemaPointer }, op.body!.schemaPointer);
   const constrains = (name: string) => {
     const schema = shape.properties.get(name)?.schema;
-    return (
-      schema !== undefined &&
-      ["type", "$ref", "enum", "const", "oneOf", "anyOf", "allOf"].some(
-        (k) => k in schema,
-      )
-    );
+    return schema !== undefined && ['type', '$ref', 'enum', 'const', 'oneOf', 'anyOf', 'allOf'].some((k) => k in schema);
   };
-  return [...shape.required].find(
-    (name) =>
-      constrains(name) &&
-      !op.body!.readOnlyFields.includes(name) &&
-      !(model.clientGeneratedKey && name === model.sync.key),
-  );
+  return [...shape.required].find((name) => constrains(name) && !op.body!.readOnlyFields.includes(name) && !(model.clientGeneratedKey && name === model.sync.key));
 }

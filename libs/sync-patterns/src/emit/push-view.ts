@@ -1,14 +1,9 @@
-import type {
-  BoundOperation,
-  Pagination,
-  SyncApi,
-  SyncModel,
-} from "../model/ir";
-import { deref, isNullable, isRowOf } from "../model/schema-utils";
-import { resolvePointer } from "../spec/json-pointer";
-import { apiNames } from "./api-names";
-import { docComment, literal, str } from "./ts-syntax";
-import { zodWriteInput } from "./zod-schema";
+import type { BoundOperation, Pagination, SyncApi, SyncModel } from '../model/ir';
+import { deref, isNullable, isRowOf } from '../model/schema-utils';
+import { resolvePointer } from '../spec/json-pointer';
+import { apiNames } from './api-names';
+import { docComment, literal, str } from './ts-syntax';
+import { zodWriteInput } from './zod-schema';
 
 /**
  * Everything the push-model templates print, prepared here: every spec-derived string is already a
@@ -19,65 +14,43 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
   const T = model.names.type;
   const { list, get, create, update } = model.operations;
   const remove = model.operations.delete;
-  const opRef = (op: BoundOperation) =>
-    `paths[${str(op.path)}][${str(op.method)}]`;
-  const responseType = (op: BoundOperation) =>
-    op.response
-      ? `${opRef(op)}["responses"][${str(op.response.status)}]["content"][${str(op.response.mediaType)}]`
-      : "undefined";
+  const opRef = (op: BoundOperation) => `paths[${str(op.path)}][${str(op.method)}]`;
+  const responseType = (op: BoundOperation) => (op.response ? `${opRef(op)}["responses"][${str(op.response.status)}]["content"][${str(op.response.mediaType)}]` : 'undefined');
   const key = model.sync.key;
   // Answers reach callers with excluded fields stripped, so row-shaped answers are typed as the row.
-  const rowResult = (op: BoundOperation) =>
-    op.response?.isRow ? T : responseType(op);
+  const rowResult = (op: BoundOperation) => (op.response?.isRow ? T : responseType(op));
   const listResult = (op: BoundOperation) => {
     const items = op.response?.itemsPath;
     if (!items || items.length > 1) return responseType(op);
     if (items.length === 0) return `${T}[]`;
     return `Omit<NonNullable<${responseType(op)}>, ${str(items[0])}> & { ${str(items[0])}: ${T}[] }`;
   };
-  const excluded = model.fields
-    .filter((f) => f.excluded || f.writeOnly)
-    .map((f) => f.name);
+  const excluded = model.fields.filter((f) => f.excluded || f.writeOnly).map((f) => f.name);
   const component = `components["schemas"][${str(model.schemaName)}]`;
-  const modelSchema = deref(
-    api.document,
-    { $ref: model.schemaPointer },
-    model.schemaPointer,
-  )?.schema;
+  const modelSchema = deref(api.document, { $ref: model.schemaPointer }, model.schemaPointer)?.schema;
   const modelNullable = modelSchema !== undefined && isNullable(modelSchema);
 
-  const bodyType = (
-    op: BoundOperation,
-    partial: boolean,
-    optionalKey: boolean,
-  ) => {
+  const bodyType = (op: BoundOperation, partial: boolean, optionalKey: boolean) => {
     const body = op.body!;
     let type = `NonNullable<${opRef(op)}["requestBody"]>["content"][${str(body.mediaType)}]`;
     const omit = [...body.readOnlyFields, ...(optionalKey ? [key] : [])];
-    if (omit.length) type = `Omit<${type}, ${omit.map(str).join(" | ")}>`;
+    if (omit.length) type = `Omit<${type}, ${omit.map(str).join(' | ')}>`;
     if (partial) type = `Partial<${type}>`;
     if (optionalKey) type = `${type} & { ${str(key)}?: ${T}Id }`;
     return type;
   };
-  const partialUpdate = (op: BoundOperation) =>
-    op.method === "patch" &&
-    isRowOf(
-      resolvePointer(api.document, op.body!.schemaPointer),
-      model.schemaName,
-    );
+  const partialUpdate = (op: BoundOperation) => op.method === 'patch' && isRowOf(resolvePointer(api.document, op.body!.schemaPointer), model.schemaName);
 
   const validatorCtx = {
     document: api.document,
-    refName: (c: string) => `core.${names.validators.get(c) ?? "never"}`,
+    refName: (c: string) => `core.${names.validators.get(c) ?? 'never'}`,
   };
   const listParamsType = (() => {
     if (!list) return undefined;
     const parts: string[] = [];
-    if (list.queryParams.length)
-      parts.push(`NonNullable<${opRef(list)}["parameters"]["query"]>`);
-    if (list.pathParams.length)
-      parts.push(`${opRef(list)}["parameters"]["path"]`);
-    return parts.length ? parts.join(" & ") : "Record<string, never>";
+    if (list.queryParams.length) parts.push(`NonNullable<${opRef(list)}["parameters"]["query"]>`);
+    if (list.pathParams.length) parts.push(`${opRef(list)}["parameters"]["path"]`);
+    return parts.length ? parts.join(' & ') : 'Record<string, never>';
   })();
 
   const view = {
@@ -91,9 +64,7 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
     // A row is never null, even where the schema is nullable for its other uses.
     rowType: (() => {
       const row = modelNullable ? `NonNullable<${component}>` : component;
-      return excluded.length
-        ? `Omit<${row}, ${excluded.map(str).join(" | ")}>`
-        : row;
+      return excluded.length ? `Omit<${row}, ${excluded.map(str).join(' | ')}>` : row;
     })(),
     keyStr: str(key),
     keyDoc: docComment(`The key of a ${T} (its ${key} property).`),
@@ -101,13 +72,8 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
     modelId: str(model.names.file),
     excluded: excluded.length ? literal(excluded) : undefined,
     retry: literal(model.sync.retry),
-    related: literal(
-      model.embeddedIn.map((name) => [
-        api.id,
-        api.models.find((m) => m.schemaName === name)!.names.file,
-      ]),
-    ),
-    itemsPath: list ? literal(list.response?.itemsPath ?? []) : "[]",
+    related: literal(model.embeddedIn.map((name) => [api.id, api.models.find((m) => m.schemaName === name)!.names.file])),
+    itemsPath: list ? literal(list.response?.itemsPath ?? []) : '[]',
     clientKey: model.clientGeneratedKey,
     list: list && {
       fn: `list${model.names.plural}`,
@@ -116,11 +82,9 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
       path: str(list.path),
       pathNames: literal(list.pathParams.map((p) => p.name)),
       paramsType: listParamsType,
-      paramsRequired:
-        list.pathParams.length > 0 || list.queryParams.some((p) => p.required),
+      paramsRequired: list.pathParams.length > 0 || list.queryParams.some((p) => p.required),
       responseType: listResult(list),
-      infinite:
-        list.pagination && infiniteView(api, list, list.pagination, key),
+      infinite: list.pagination && infiniteView(api, list, list.pagination, key),
     },
     get: get && {
       fn: `get${T}`,
@@ -137,12 +101,7 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
       inputType: bodyType(create, false, model.clientGeneratedKey),
       resultType: rowResult(create),
       isRow: create.response?.isRow === true,
-      validator: zodWriteInput(
-        create.body!.schemaPointer,
-        create.body!.readOnlyFields,
-        false,
-        validatorCtx,
-      ),
+      validator: zodWriteInput(create.body!.schemaPointer, create.body!.readOnlyFields, false, validatorCtx),
     },
     update: update && {
       fn: `update${T}`,
@@ -155,12 +114,7 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
       resultType: rowResult(update),
       isRow: update.response?.isRow === true,
       partial: partialUpdate(update),
-      validator: zodWriteInput(
-        update.body!.schemaPointer,
-        update.body!.readOnlyFields,
-        partialUpdate(update),
-        validatorCtx,
-      ),
+      validator: zodWriteInput(update.body!.schemaPointer, update.body!.readOnlyFields, partialUpdate(update), validatorCtx),
     },
     remove: remove && {
       fn: `delete${T}`,
@@ -184,68 +138,41 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
   ];
   return {
     ...view,
-    usesPaths: typeExpressions.some((t) => t?.includes("paths[")),
+    usesPaths: typeExpressions.some((t) => t?.includes('paths[')),
   };
 }
 
 export type PushView = ReturnType<typeof pushView>;
 
 function opDoc(op: BoundOperation): string {
-  return docComment(
-    `${op.method.toUpperCase()} ${op.path}${op.summary ? ` — ${op.summary}` : ""}`,
-  );
+  return docComment(`${op.method.toUpperCase()} ${op.path}${op.summary ? ` — ${op.summary}` : ''}`);
 }
 
-function infiniteView(
-  api: SyncApi,
-  list: BoundOperation,
-  pagination: Pagination,
-  key: string,
-) {
+function infiniteView(api: SyncApi, list: BoundOperation, pagination: Pagination, key: string) {
   const param = list.queryParams.find((p) => p.name === pagination.param);
-  const schema = param
-    ? deref(
-        api.document,
-        resolvePointer(api.document, param.pointer),
-        param.pointer,
-      )?.schema
-    : undefined;
-  const paramSchema =
-    schema && typeof schema["schema"] === "object"
-      ? (schema["schema"] as Record<string, unknown>)
-      : {};
-  const start = (fallback: number) =>
-    typeof paramSchema["default"] === "number"
-      ? paramSchema["default"]
-      : typeof paramSchema["minimum"] === "number"
-        ? paramSchema["minimum"]
-        : fallback;
+  const schema = param ? deref(api.document, resolvePointer(api.document, param.pointer), param.pointer)?.schema : undefined;
+  const paramSchema = schema && typeof schema['schema'] === 'object' ? (schema['schema'] as Record<string, unknown>) : {};
+  const start = (fallback: number) => (typeof paramSchema['default'] === 'number' ? paramSchema['default'] : typeof paramSchema['minimum'] === 'number' ? paramSchema['minimum'] : fallback);
   switch (pagination.kind) {
-    case "page":
+    case 'page':
       return {
-        kind: "page",
+        kind: 'page',
         param: str(pagination.param),
         initial: String(start(1)),
       };
-    case "offset":
+    case 'offset':
       return {
-        kind: "offset",
+        kind: 'offset',
         param: str(pagination.param),
         initial: String(start(0)),
-        limitParam: pagination.limitParam
-          ? str(pagination.limitParam)
-          : undefined,
+        limitParam: pagination.limitParam ? str(pagination.limitParam) : undefined,
       };
-    case "cursor":
+    case 'cursor':
       return {
-        kind: "cursor",
+        kind: 'cursor',
         param: str(pagination.param),
-        nextField: pagination.nextField
-          ? str(pagination.nextField[0])
-          : undefined,
-        moreField: pagination.fromLastRow
-          ? str(pagination.fromLastRow.moreField)
-          : undefined,
+        nextField: pagination.nextField ? str(pagination.nextField[0]) : undefined,
+        moreField: pagination.fromLastRow ? str(pagination.fromLastRow.moreField) : undefined,
         rowKey: str(pagination.fromLastRow?.key ?? key),
       };
   }

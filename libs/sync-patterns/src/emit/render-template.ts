@@ -1,6 +1,6 @@
-import { compile, type TemplateFunction } from "ejs";
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
+import { compile, type TemplateFunction } from 'ejs';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 const cache = new Map<string, TemplateFunction>();
 
@@ -11,11 +11,11 @@ const cache = new Map<string, TemplateFunction>();
 export function renderTemplate(name: string, data: object): string {
   let template = cache.get(name);
   if (!template) {
-    const file = path.join(__dirname, "templates", `${name}.ejs`);
-    template = compile(readFileSync(file, "utf8"), {
+    const file = path.join(__dirname, 'templates', `${name}.ejs`);
+    template = compile(readFileSync(file, 'utf8'), {
       filename: file,
       strict: true,
-      localsName: "v",
+      localsName: 'v',
     });
     cache.set(name, template);
   }
@@ -25,7 +25,7 @@ export function renderTemplate(name: string, data: object): string {
 /** One blank line at most, none at the end but a single newline: the output reads as hand-written. */
 function tidy(text: string): string {
   return text
-    .replace(/[ \t]+$/gm, "")
-    .replace(/\n{3,}/g, "\n\n")
-    .replace(/\s*$/, "\n");
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/\s*$/, '\n');
 }

@@ -1,16 +1,8 @@
-import type { JsonSchema } from "../model/ir";
-import {
-  deref,
-  isObject,
-  objectShape,
-  propertyFlag,
-} from "../model/schema-utils";
-import { child } from "../spec/json-pointer";
-import type { OpenApiDocument } from "../spec/load-spec";
-import {
-  discriminatorTags,
-  type DiscriminatorTags,
-} from "./discriminator-tags";
+import type { JsonSchema } from '../model/ir';
+import { deref, isObject, objectShape, propertyFlag } from '../model/schema-utils';
+import { child } from '../spec/json-pointer';
+import type { OpenApiDocument } from '../spec/load-spec';
+import { discriminatorTags, type DiscriminatorTags } from './discriminator-tags';
 
 /**
  * Deterministic sample values for generated tests: the smallest value a schema accepts, built from
@@ -18,48 +10,32 @@ import {
  * can be found (an unsatisfiable pattern, a required cycle), the answer is NO_SAMPLE and the test
  * that would need it is not generated — a generated test never asserts on a guessed value.
  */
-export const NO_SAMPLE: unique symbol = Symbol("no sample");
+export const NO_SAMPLE: unique symbol = Symbol('no sample');
 export type Sample = unknown;
 
 export interface SampleOptions {
   /** `write`: leave readOnly properties out (a request body); `read`: leave writeOnly ones out unless required. */
-  direction: "read" | "write";
+  direction: 'read' | 'write';
   /** 0 for the first sample; 1 gives a different value wherever the schema allows one (a patch that changes something). */
   variant?: 0 | 1;
 }
 
 const MAX_DEPTH = 8;
 
-export function sampleOf(
-  document: OpenApiDocument,
-  schema: unknown,
-  pointer: string,
-  options: SampleOptions,
-): Sample | typeof NO_SAMPLE {
+export function sampleOf(document: OpenApiDocument, schema: unknown, pointer: string, options: SampleOptions): Sample | typeof NO_SAMPLE {
   return new Sampler(document, options).value(schema, pointer, 0, new Set());
 }
 
 /** The properties of an object sample, one by one, for building a patch that changes one field. */
-export function propertySamples(
-  document: OpenApiDocument,
-  schema: unknown,
-  pointer: string,
-  options: SampleOptions,
-): Map<string, Sample> {
+export function propertySamples(document: OpenApiDocument, schema: unknown, pointer: string, options: SampleOptions): Map<string, Sample> {
   // The properties are the body's; objects inside them are nested, so their readOnly fields stay.
   const sampler = new Sampler(document, options, false);
   const located = deref(document, schema, pointer);
   // A discriminator tag is fixed by the type: it is never the property a patch may change.
-  const tags =
-    (located && discriminatorTags(document).get(located.pointer)) || {};
+  const tags = (located && discriminatorTags(document).get(located.pointer)) || {};
   const out = new Map<string, Sample>();
-  for (const [name, prop] of objectShape(document, schema, pointer)
-    .properties) {
-    if (
-      options.direction === "write" &&
-      propertyFlag(document, prop, "readOnly")
-    )
-      continue;
+  for (const [name, prop] of objectShape(document, schema, pointer).properties) {
+    if (options.direction === 'write' && propertyFlag(document, prop, 'readOnly')) continue;
     if (name in tags) continue;
     const value = sampler.value(prop.schema, prop.pointer, 1, new Set());
     if (value !== NO_SAMPLE) out.set(name, value);
@@ -84,90 +60,54 @@ class Sampler {
     return this.options.variant ?? 0;
   }
 
-  value(
-    schema: unknown,
-    pointer: string,
-    depth: number,
-    path: Set<string>,
-  ): Sample | typeof NO_SAMPLE {
-    if (
-      schema === true ||
-      (isObject(schema) && Object.keys(schema).length === 0)
-    )
-      return "sample";
+  value(schema: unknown, pointer: string, depth: number, path: Set<string>): Sample | typeof NO_SAMPLE {
+    if (schema === true || (isObject(schema) && Object.keys(schema).length === 0)) return 'sample';
     if (!isObject(schema) || depth > MAX_DEPTH) return NO_SAMPLE;
-    if (typeof schema["$ref"] === "string") {
+    if (typeof schema['$ref'] === 'string') {
       const located = deref(this.document, schema, pointer);
       if (!located) return NO_SAMPLE;
       // A cycle can only be closed by null or an empty collection; the caller decides.
-      if (path.has(located.pointer))
-        return isNullableSchema(schema) || isNullableSchema(located.schema)
-          ? null
-          : NO_SAMPLE;
+      if (path.has(located.pointer)) return isNullableSchema(schema) || isNullableSchema(located.schema) ? null : NO_SAMPLE;
       const inner = new Set(path).add(located.pointer);
-      const value = this.value(
-        located.schema,
-        located.pointer,
-        depth + 1,
-        inner,
-      );
+      const value = this.value(located.schema, located.pointer, depth + 1, inner);
       return value === NO_SAMPLE && isNullableSchema(schema) ? null : value;
     }
     const value = this.plain(schema, pointer, depth, path);
     return value === NO_SAMPLE && isNullableSchema(schema) ? null : value;
   }
 
-  private plain(
-    schema: JsonSchema,
-    pointer: string,
-    depth: number,
-    path: Set<string>,
-  ): Sample | typeof NO_SAMPLE {
-    if ("const" in schema) return schema["const"];
-    if (Array.isArray(schema["enum"])) {
-      const values = schema["enum"].filter((v) => v !== null);
-      if (!values.length) return schema["enum"].length ? null : NO_SAMPLE;
+  private plain(schema: JsonSchema, pointer: string, depth: number, path: Set<string>): Sample | typeof NO_SAMPLE {
+    if ('const' in schema) return schema['const'];
+    if (Array.isArray(schema['enum'])) {
+      const values = schema['enum'].filter((v) => v !== null);
+      if (!values.length) return schema['enum'].length ? null : NO_SAMPLE;
       return values[Math.min(this.variant, values.length - 1)];
     }
-    for (const key of ["oneOf", "anyOf"] as const) {
+    for (const key of ['oneOf', 'anyOf'] as const) {
       const branches = schema[key];
-      if (Array.isArray(branches) && branches.length)
-        return this.union(schema, branches, child(pointer, key), depth, path);
+      if (Array.isArray(branches) && branches.length) return this.union(schema, branches, child(pointer, key), depth, path);
     }
-    if (Array.isArray(schema["allOf"]) && !this.isObjectLike(schema)) {
+    if (Array.isArray(schema['allOf']) && !this.isObjectLike(schema)) {
       // `allOf: [{ type: string }, { nullable: false }]`: constraints on one scalar, merged.
-      return this.value(
-        this.flattenAllOf(schema, pointer),
-        pointer,
-        depth + 1,
-        path,
-      );
+      return this.value(this.flattenAllOf(schema, pointer), pointer, depth + 1, path);
     }
     const types = typesOf(schema);
-    if (this.isObjectLike(schema))
-      return this.object(schema, pointer, depth, path);
+    if (this.isObjectLike(schema)) return this.object(schema, pointer, depth, path);
     for (const type of types) {
       const value = this.typed(type, schema, pointer, depth, path);
       if (value !== NO_SAMPLE) return value;
     }
-    if (types.length === 0) return "sample";
+    if (types.length === 0) return 'sample';
     return NO_SAMPLE;
   }
 
   private isObjectLike(schema: JsonSchema, depth = 0): boolean {
-    if (
-      typesOf(schema).includes("object") ||
-      isObject(schema["properties"]) ||
-      isObject(schema["additionalProperties"])
-    )
-      return true;
-    const parts = schema["allOf"];
+    if (typesOf(schema).includes('object') || isObject(schema['properties']) || isObject(schema['additionalProperties'])) return true;
+    const parts = schema['allOf'];
     if (!Array.isArray(parts) || depth > 8) return false;
     return parts.some((part) => {
-      const located = deref(this.document, part, "#");
-      return (
-        located !== undefined && this.isObjectLike(located.schema, depth + 1)
-      );
+      const located = deref(this.document, part, '#');
+      return located !== undefined && this.isObjectLike(located.schema, depth + 1);
     });
   }
 
@@ -176,27 +116,13 @@ class Sampler {
     const merged: JsonSchema = {};
     for (const part of allOf as unknown[]) {
       const located = deref(this.document, part, pointer);
-      if (located)
-        Object.assign(
-          merged,
-          Array.isArray(located.schema["allOf"])
-            ? this.flattenAllOf(located.schema, located.pointer)
-            : located.schema,
-        );
+      if (located) Object.assign(merged, Array.isArray(located.schema['allOf']) ? this.flattenAllOf(located.schema, located.pointer) : located.schema);
     }
     return { ...merged, ...rest };
   }
 
-  private union(
-    schema: JsonSchema,
-    branches: unknown[],
-    pointer: string,
-    depth: number,
-    path: Set<string>,
-  ) {
-    const order = branches
-      .map((b, i) => ({ b, i }))
-      .sort((x, y) => Number(isNullType(x.b)) - Number(isNullType(y.b)));
+  private union(schema: JsonSchema, branches: unknown[], pointer: string, depth: number, path: Set<string>) {
+    const order = branches.map((b, i) => ({ b, i })).sort((x, y) => Number(isNullType(x.b)) - Number(isNullType(y.b)));
     for (const { b, i } of order) {
       const merged = mergeSiblings(b, schema);
       const value = this.value(merged, child(pointer, i), depth + 1, path);
@@ -205,66 +131,41 @@ class Sampler {
     return NO_SAMPLE;
   }
 
-  private object(
-    schema: JsonSchema,
-    pointer: string,
-    depth: number,
-    path: Set<string>,
-  ) {
+  private object(schema: JsonSchema, pointer: string, depth: number, path: Set<string>) {
     const shape = objectShape(this.document, schema, pointer);
     const out: Record<string, Sample> = {};
     const root = this.atRoot;
     this.atRoot = false;
     for (const [name, prop] of shape.properties) {
       if (!shape.required.has(name)) continue;
-      if (
-        root &&
-        this.options.direction === "write" &&
-        propertyFlag(this.document, prop, "readOnly")
-      )
-        continue;
+      if (root && this.options.direction === 'write' && propertyFlag(this.document, prop, 'readOnly')) continue;
       const value = this.value(prop.schema, prop.pointer, depth + 1, path);
       if (value === NO_SAMPLE) return NO_SAMPLE;
       out[name] = value;
     }
     // Required names without a declared property accept anything.
-    for (const name of shape.required)
-      if (!(name in out) && !shape.properties.has(name)) out[name] = "sample";
+    for (const name of shape.required) if (!(name in out) && !shape.properties.has(name)) out[name] = 'sample';
     // A discriminated type's tag is pinned to a literal by openapi-typescript; the sample carries it.
     const tags = this.tags.get(pointer);
     return tags ? { ...out, ...tags } : out;
   }
 
-  private typed(
-    type: string,
-    schema: JsonSchema,
-    pointer: string,
-    depth: number,
-    path: Set<string>,
-  ): Sample | typeof NO_SAMPLE {
+  private typed(type: string, schema: JsonSchema, pointer: string, depth: number, path: Set<string>): Sample | typeof NO_SAMPLE {
     switch (type) {
-      case "null":
+      case 'null':
         return null;
-      case "boolean":
+      case 'boolean':
         return this.variant === 0;
-      case "integer":
-      case "number":
-        return numberSample(schema, type === "integer", this.variant);
-      case "string":
+      case 'integer':
+      case 'number':
+        return numberSample(schema, type === 'integer', this.variant);
+      case 'string':
         return this.string(schema);
-      case "array": {
-        const min =
-          typeof schema["minItems"] === "number" ? schema["minItems"] : 0;
+      case 'array': {
+        const min = typeof schema['minItems'] === 'number' ? schema['minItems'] : 0;
         if (min === 0) return [];
-        const item = this.value(
-          schema["items"],
-          child(pointer, "items"),
-          depth + 1,
-          path,
-        );
-        return item === NO_SAMPLE || min > 16
-          ? NO_SAMPLE
-          : Array.from({ length: min }, () => item);
+        const item = this.value(schema['items'], child(pointer, 'items'), depth + 1, path);
+        return item === NO_SAMPLE || min > 16 ? NO_SAMPLE : Array.from({ length: min }, () => item);
       }
       default:
         return NO_SAMPLE;
@@ -272,50 +173,37 @@ class Sampler {
   }
 
   private string(schema: JsonSchema): string | typeof NO_SAMPLE {
-    const min =
-      typeof schema["minLength"] === "number" ? schema["minLength"] : 0;
-    const max =
-      typeof schema["maxLength"] === "number" ? schema["maxLength"] : Infinity;
-    const fits = (s: string) =>
-      [...s].length >= min &&
-      [...s].length <= max &&
-      matches(schema["pattern"], s);
-    const format = typeof schema["format"] === "string" ? schema["format"] : "";
+    const min = typeof schema['minLength'] === 'number' ? schema['minLength'] : 0;
+    const max = typeof schema['maxLength'] === 'number' ? schema['maxLength'] : Infinity;
+    const fits = (s: string) => [...s].length >= min && [...s].length <= max && matches(schema['pattern'], s);
+    const format = typeof schema['format'] === 'string' ? schema['format'] : '';
     const formatted = this.formatSample(format);
     if (formatted !== undefined) return fits(formatted) ? formatted : NO_SAMPLE;
-    const letter = this.variant === 0 ? "x" : "y";
+    const letter = this.variant === 0 ? 'x' : 'y';
     const base = letter.repeat(Math.max(min, 1));
-    const candidates = [
-      base,
-      ...PATTERN_CANDIDATES,
-      ...PATTERN_CANDIDATES.map((c) =>
-        c.repeat(Math.max(1, Math.ceil(min / c.length))),
-      ),
-    ];
+    const candidates = [base, ...PATTERN_CANDIDATES, ...PATTERN_CANDIDATES.map((c) => c.repeat(Math.max(1, Math.ceil(min / c.length))))];
     return candidates.find(fits) ?? NO_SAMPLE;
   }
 
   private formatSample(format: string): string | undefined {
     switch (format) {
-      case "uuid":
-        return `00000000-0000-4000-8000-${String(++this.uuids + this.variant * 100).padStart(12, "0")}`;
-      case "email":
-        return this.variant === 0 ? "sample@example.com" : "other@example.com";
-      case "date-time":
-        return this.variant === 0
-          ? "2026-01-02T03:04:05.000Z"
-          : "2026-02-03T04:05:06.000Z";
-      case "date":
-        return this.variant === 0 ? "2026-01-02" : "2026-02-03";
-      case "time":
-        return "03:04:05";
-      case "uri":
-      case "url":
-        return "https://example.com/sample";
-      case "ipv4":
-        return "192.0.2.1";
-      case "ipv6":
-        return "2001:db8::1";
+      case 'uuid':
+        return `00000000-0000-4000-8000-${String(++this.uuids + this.variant * 100).padStart(12, '0')}`;
+      case 'email':
+        return this.variant === 0 ? 'sample@example.com' : 'other@example.com';
+      case 'date-time':
+        return this.variant === 0 ? '2026-01-02T03:04:05.000Z' : '2026-02-03T04:05:06.000Z';
+      case 'date':
+        return this.variant === 0 ? '2026-01-02' : '2026-02-03';
+      case 'time':
+        return '03:04:05';
+      case 'uri':
+      case 'url':
+        return 'https://example.com/sample';
+      case 'ipv4':
+        return '192.0.2.1';
+      case 'ipv6':
+        return '2001:db8::1';
       default:
         return undefined;
     }
@@ -323,28 +211,28 @@ class Sampler {
 }
 
 const PATTERN_CANDIDATES = [
-  "a",
-  "A",
-  "1",
-  "a1",
-  "Aa1",
-  "abc",
-  "ABC",
-  "123",
-  "a-b",
-  "a_b",
-  "a.b",
-  "0",
-  "https://example.com",
-  "sample@example.com",
-  "00000000-0000-4000-8000-000000000001",
-  "2026-01-02",
-  "#000000",
-  "+10000000000",
+  'a',
+  'A',
+  '1',
+  'a1',
+  'Aa1',
+  'abc',
+  'ABC',
+  '123',
+  'a-b',
+  'a_b',
+  'a.b',
+  '0',
+  'https://example.com',
+  'sample@example.com',
+  '00000000-0000-4000-8000-000000000001',
+  '2026-01-02',
+  '#000000',
+  '+10000000000',
 ];
 
 function matches(pattern: unknown, value: string): boolean {
-  if (typeof pattern !== "string") return true;
+  if (typeof pattern !== 'string') return true;
   try {
     return new RegExp(pattern).test(value);
   } catch {
@@ -352,82 +240,43 @@ function matches(pattern: unknown, value: string): boolean {
   }
 }
 
-function numberSample(
-  schema: JsonSchema,
-  integer: boolean,
-  variant: number,
-): number | typeof NO_SAMPLE {
-  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf } =
-    schema as Record<string, unknown>;
+function numberSample(schema: JsonSchema, integer: boolean, variant: number): number | typeof NO_SAMPLE {
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf } = schema as Record<string, unknown>;
   let low = -Infinity;
   let high = Infinity;
-  if (typeof minimum === "number")
-    low = exclusiveMinimum === true ? nextUp(minimum, integer) : minimum;
-  if (typeof exclusiveMinimum === "number")
-    low = Math.max(low, nextUp(exclusiveMinimum, integer));
-  if (typeof maximum === "number")
-    high = exclusiveMaximum === true ? nextDown(maximum, integer) : maximum;
-  if (typeof exclusiveMaximum === "number")
-    high = Math.min(high, nextDown(exclusiveMaximum, integer));
-  const step =
-    typeof multipleOf === "number" && multipleOf > 0
-      ? multipleOf
-      : integer
-        ? 1
-        : 0;
+  if (typeof minimum === 'number') low = exclusiveMinimum === true ? nextUp(minimum, integer) : minimum;
+  if (typeof exclusiveMinimum === 'number') low = Math.max(low, nextUp(exclusiveMinimum, integer));
+  if (typeof maximum === 'number') high = exclusiveMaximum === true ? nextDown(maximum, integer) : maximum;
+  if (typeof exclusiveMaximum === 'number') high = Math.min(high, nextDown(exclusiveMaximum, integer));
+  const step = typeof multipleOf === 'number' && multipleOf > 0 ? multipleOf : integer ? 1 : 0;
   let value = Number.isFinite(low) ? low : Math.min(1, high);
   if (integer) value = Math.ceil(value);
   if (step) value = Math.ceil(value / step) * step;
   if (variant === 1 && value + (step || 1) <= high) value += step || 1;
-  return value <= high && value >= low && Number.isFinite(value)
-    ? value
-    : NO_SAMPLE;
+  return value <= high && value >= low && Number.isFinite(value) ? value : NO_SAMPLE;
 }
 
-const nextUp = (n: number, integer: boolean) =>
-  integer ? Math.floor(n) + 1 : n + Math.max(Math.abs(n) * 1e-9, 1e-6);
-const nextDown = (n: number, integer: boolean) =>
-  integer ? Math.ceil(n) - 1 : n - Math.max(Math.abs(n) * 1e-9, 1e-6);
+const nextUp = (n: number, integer: boolean) => (integer ? Math.floor(n) + 1 : n + Math.max(Math.abs(n) * 1e-9, 1e-6));
+const nextDown = (n: number, integer: boolean) => (integer ? Math.ceil(n) - 1 : n - Math.max(Math.abs(n) * 1e-9, 1e-6));
 
 function typesOf(schema: JsonSchema): string[] {
-  const type = schema["type"];
-  const list = Array.isArray(type)
-    ? type
-    : typeof type === "string"
-      ? [type]
-      : [];
+  const type = schema['type'];
+  const list = Array.isArray(type) ? type : typeof type === 'string' ? [type] : [];
   // Non-null types first: a sample that says something beats null.
-  return list
-    .filter((t): t is string => typeof t === "string")
-    .sort((a, b) => Number(a === "null") - Number(b === "null"));
+  return list.filter((t): t is string => typeof t === 'string').sort((a, b) => Number(a === 'null') - Number(b === 'null'));
 }
 
 function isNullType(schema: unknown): boolean {
-  return (
-    isObject(schema) &&
-    (schema["type"] === "null" ||
-      (Array.isArray(schema["enum"]) &&
-        schema["enum"].length === 1 &&
-        schema["enum"][0] === null))
-  );
+  return isObject(schema) && (schema['type'] === 'null' || (Array.isArray(schema['enum']) && schema['enum'].length === 1 && schema['enum'][0] === null));
 }
 
 function isNullableSchema(schema: JsonSchema): boolean {
-  const type = schema["type"];
-  return (
-    schema["nullable"] === true ||
-    (Array.isArray(type) && type.includes("null"))
-  );
+  const type = schema['type'];
+  return schema['nullable'] === true || (Array.isArray(type) && type.includes('null'));
 }
 
 /** `{ type: object, oneOf: [...] }`: a branch inherits the type its parent states next to the union. */
 function mergeSiblings(branch: unknown, parent: JsonSchema): unknown {
-  if (
-    !isObject(branch) ||
-    typeof branch["$ref"] === "string" ||
-    branch["type"] !== undefined ||
-    parent["type"] === undefined
-  )
-    return branch;
-  return { ...branch, type: parent["type"] };
+  if (!isObject(branch) || typeof branch['$ref'] === 'string' || branch['type'] !== undefined || parent['type'] === undefined) return branch;
+  return { ...branch, type: parent['type'] };
 }

@@ -6,16 +6,16 @@
 /** A TypeScript string literal. JSON escaping plus the two line separators JS source must not hold raw. */
 export function str(value: string): string {
   return JSON.stringify(value)
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Any JSON value as a TypeScript expression. */
 export function literal(value: unknown): string {
-  if (value === undefined) return "undefined";
+  if (value === undefined) return 'undefined';
   return JSON.stringify(value, null, 0)
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Like `literal`, laid out over several lines (2-space indent) when it does not fit on one. */
@@ -23,25 +23,25 @@ export function literalBlock(value: unknown, width = 80): string {
   const flat = literal(value);
   if (flat.length <= width) return flat;
   return JSON.stringify(value, null, 2)
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Text safe inside a `/* … *\/` or `//` comment: no comment terminator, no line breaks it did not ask for. */
 export function commentText(text: string): string {
   return text
-    .replace(/\*\//g, "*\\/")
-    .replace(/[\u2028\u2029]/g, " ")
-    .replace(/\r\n?/g, "\n")
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "");
+    .replace(/\*\//g, '*\\/')
+    .replace(/[\u2028\u2029]/g, ' ')
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
 }
 
 /** A JSDoc block (indented by `indent`), or nothing when there is no text. */
-export function docComment(text: string | undefined, indent = ""): string {
-  if (!text || !text.trim()) return "";
-  const lines = commentText(text.trim()).split("\n");
+export function docComment(text: string | undefined, indent = ''): string {
+  if (!text || !text.trim()) return '';
+  const lines = commentText(text.trim()).split('\n');
   if (lines.length === 1) return `${indent}/** ${lines[0]} */\n`;
-  return `${indent}/**\n${lines.map((l) => `${indent} *${l ? ` ${l}` : ""}`).join("\n")}\n${indent} */\n`;
+  return `${indent}/**\n${lines.map((l) => `${indent} *${l ? ` ${l}` : ''}`).join('\n')}\n${indent} */\n`;
 }
 
 /** Property access that works for any property name: `row["created-at"]`. */
@@ -51,5 +51,5 @@ export function prop(target: string, name: string): string {
 
 /** A union of string literal types, or `never` when empty. */
 export function stringUnion(values: string[]): string {
-  return values.length ? values.map(str).join(" | ") : "never";
+  return values.length ? values.map(str).join(' | ') : 'never';
 }

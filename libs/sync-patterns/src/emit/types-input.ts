@@ -1,6 +1,6 @@
-import type { OpenApiDocument } from "../spec/load-spec";
-import { withExplicitDiscriminators } from "./discriminator-mapping";
-import { inlineDeepRefs } from "./inline-deep-refs";
+import type { OpenApiDocument } from '../spec/load-spec';
+import { withExplicitDiscriminators } from './discriminator-mapping';
+import { inlineDeepRefs } from './inline-deep-refs';
 
 /**
  * The document openapi-typescript is given: explicit discriminator mappings and no refs into paths.

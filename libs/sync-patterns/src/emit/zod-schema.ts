@@ -1,13 +1,8 @@
-import type { JsonSchema } from "../model/ir";
-import {
-  componentName,
-  deref,
-  isObject,
-  objectShape,
-} from "../model/schema-utils";
-import { resolvePointer } from "../spec/json-pointer";
-import type { OpenApiDocument } from "../spec/load-spec";
-import { literal, str } from "./ts-syntax";
+import type { JsonSchema } from '../model/ir';
+import { componentName, deref, isObject, objectShape } from '../model/schema-utils';
+import { resolvePointer } from '../spec/json-pointer';
+import type { OpenApiDocument } from '../spec/load-spec';
+import { literal, str } from './ts-syntax';
 
 /**
  * JSON Schema (OpenAPI 3.0 and 3.1 dialects) → zod 4 source. The output validates what the schema
@@ -23,126 +18,88 @@ export interface ZodEmitContext {
 
 const MAX_DEPTH = 24;
 
-export function zodFor(
-  schema: unknown,
-  ctx: ZodEmitContext,
-  depth = 0,
-): string {
-  if (schema === false) return "z.never()";
-  if (!isObject(schema) || depth > MAX_DEPTH) return "z.unknown()";
+export function zodFor(schema: unknown, ctx: ZodEmitContext, depth = 0): string {
+  if (schema === false) return 'z.never()';
+  if (!isObject(schema) || depth > MAX_DEPTH) return 'z.unknown()';
   const component = componentName(schema);
   if (component !== undefined) {
-    const target =
-      ctx.document["components"] && isObject(ctx.document["components"])
-        ? (ctx.document["components"] as Record<string, unknown>)["schemas"]
-        : undefined;
-    if (isObject(target) && component in target)
-      return withNullable(`z.lazy(() => ${ctx.refName(component)})`, schema);
-    return "z.unknown()";
+    const target = ctx.document['components'] && isObject(ctx.document['components']) ? (ctx.document['components'] as Record<string, unknown>)['schemas'] : undefined;
+    if (isObject(target) && component in target) return withNullable(`z.lazy(() => ${ctx.refName(component)})`, schema);
+    return 'z.unknown()';
   }
-  if (typeof schema["$ref"] === "string") {
-    const located = deref(ctx.document, schema, "#");
-    return located ? zodFor(located.schema, ctx, depth + 1) : "z.unknown()";
+  if (typeof schema['$ref'] === 'string') {
+    const located = deref(ctx.document, schema, '#');
+    return located ? zodFor(located.schema, ctx, depth + 1) : 'z.unknown()';
   }
   return withNullable(baseSchema(schema, ctx, depth), schema);
 }
 
 function withNullable(code: string, schema: JsonSchema): string {
-  const nullable =
-    schema["nullable"] === true ||
-    (Array.isArray(schema["type"]) && schema["type"].includes("null"));
-  return nullable && !code.endsWith(".nullable()") && code !== "z.null()"
-    ? `${code}.nullable()`
-    : code;
+  const nullable = schema['nullable'] === true || (Array.isArray(schema['type']) && schema['type'].includes('null'));
+  return nullable && !code.endsWith('.nullable()') && code !== 'z.null()' ? `${code}.nullable()` : code;
 }
 
-function baseSchema(
-  schema: JsonSchema,
-  ctx: ZodEmitContext,
-  depth: number,
-): string {
-  if ("const" in schema) return constSchema(schema["const"]);
-  if (Array.isArray(schema["enum"])) return enumSchema(schema["enum"]);
-  for (const key of ["oneOf", "anyOf"] as const) {
+function baseSchema(schema: JsonSchema, ctx: ZodEmitContext, depth: number): string {
+  if ('const' in schema) return constSchema(schema['const']);
+  if (Array.isArray(schema['enum'])) return enumSchema(schema['enum']);
+  for (const key of ['oneOf', 'anyOf'] as const) {
     const branches = schema[key];
-    if (Array.isArray(branches) && branches.length)
-      return unionSchema(branches, schema, ctx, depth);
+    if (Array.isArray(branches) && branches.length) return unionSchema(branches, schema, ctx, depth);
   }
-  if (Array.isArray(schema["allOf"]) && schema["allOf"].length)
-    return allOfSchema(schema, ctx, depth);
+  if (Array.isArray(schema['allOf']) && schema['allOf'].length) return allOfSchema(schema, ctx, depth);
 
-  const declared = schema["type"];
-  const types = (
-    Array.isArray(declared)
-      ? declared
-      : declared === undefined
-        ? []
-        : [declared]
-  ).filter((t): t is string => typeof t === "string" && t !== "null");
+  const declared = schema['type'];
+  const types = (Array.isArray(declared) ? declared : declared === undefined ? [] : [declared]).filter((t): t is string => typeof t === 'string' && t !== 'null');
   if (types.length === 0) {
-    if (
-      isObject(schema["properties"]) ||
-      isObject(schema["additionalProperties"])
-    )
-      return objectSchema(schema, ctx, depth);
-    if (Array.isArray(declared) && declared.includes("null")) return "z.null()";
-    return "z.unknown()";
+    if (isObject(schema['properties']) || isObject(schema['additionalProperties'])) return objectSchema(schema, ctx, depth);
+    if (Array.isArray(declared) && declared.includes('null')) return 'z.null()';
+    return 'z.unknown()';
   }
   const parts = types.map((type) => typedSchema(type, schema, ctx, depth));
-  return parts.length === 1 ? parts[0] : `z.union([${parts.join(", ")}])`;
+  return parts.length === 1 ? parts[0] : `z.union([${parts.join(', ')}])`;
 }
 
-function typedSchema(
-  type: string,
-  schema: JsonSchema,
-  ctx: ZodEmitContext,
-  depth: number,
-): string {
+function typedSchema(type: string, schema: JsonSchema, ctx: ZodEmitContext, depth: number): string {
   switch (type) {
-    case "string":
+    case 'string':
       return stringSchema(schema);
-    case "integer":
-      return numberSchema("z.int()", schema);
-    case "number":
-      return numberSchema("z.number()", schema);
-    case "boolean":
-      return "z.boolean()";
-    case "array": {
-      let code = `z.array(${zodFor(schema["items"], ctx, depth + 1)})`;
-      if (typeof schema["minItems"] === "number")
-        code += `.min(${schema["minItems"]})`;
-      if (typeof schema["maxItems"] === "number")
-        code += `.max(${schema["maxItems"]})`;
+    case 'integer':
+      return numberSchema('z.int()', schema);
+    case 'number':
+      return numberSchema('z.number()', schema);
+    case 'boolean':
+      return 'z.boolean()';
+    case 'array': {
+      let code = `z.array(${zodFor(schema['items'], ctx, depth + 1)})`;
+      if (typeof schema['minItems'] === 'number') code += `.min(${schema['minItems']})`;
+      if (typeof schema['maxItems'] === 'number') code += `.max(${schema['maxItems']})`;
       return code;
     }
-    case "object":
+    case 'object':
       return objectSchema(schema, ctx, depth);
     default:
-      return "z.unknown()";
+      return 'z.unknown()';
   }
 }
 
 const FORMATS: Record<string, string> = {
-  uuid: "z.guid()",
-  email: "z.email()",
-  "date-time": "z.iso.datetime({ offset: true, local: true })",
-  date: "z.iso.date()",
-  time: "z.iso.time()",
-  uri: "z.url()",
-  ipv4: "z.ipv4()",
-  ipv6: "z.ipv6()",
+  uuid: 'z.guid()',
+  email: 'z.email()',
+  'date-time': 'z.iso.datetime({ offset: true, local: true })',
+  date: 'z.iso.date()',
+  time: 'z.iso.time()',
+  uri: 'z.url()',
+  ipv4: 'z.ipv4()',
+  ipv6: 'z.ipv6()',
 };
 
 function stringSchema(schema: JsonSchema): string {
-  const format = typeof schema["format"] === "string" ? schema["format"] : "";
-  let code = FORMATS[format] ?? "z.string()";
-  if (typeof schema["minLength"] === "number")
-    code += `.min(${schema["minLength"]})`;
-  if (typeof schema["maxLength"] === "number")
-    code += `.max(${schema["maxLength"]})`;
-  const pattern = schema["pattern"];
-  if (typeof pattern === "string" && compiles(pattern))
-    code += `.regex(new RegExp(${str(pattern)}))`;
+  const format = typeof schema['format'] === 'string' ? schema['format'] : '';
+  let code = FORMATS[format] ?? 'z.string()';
+  if (typeof schema['minLength'] === 'number') code += `.min(${schema['minLength']})`;
+  if (typeof schema['maxLength'] === 'number') code += `.max(${schema['maxLength']})`;
+  const pattern = schema['pattern'];
+  if (typeof pattern === 'string' && compiles(pattern)) code += `.regex(new RegExp(${str(pattern)}))`;
   return code;
 }
 
@@ -158,113 +115,67 @@ function compiles(pattern: string): boolean {
 
 function numberSchema(base: string, schema: JsonSchema): string {
   let code = base;
-  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf } =
-    schema as Record<string, unknown>;
-  if (typeof exclusiveMinimum === "number") code += `.gt(${exclusiveMinimum})`;
-  else if (typeof minimum === "number")
-    code += exclusiveMinimum === true ? `.gt(${minimum})` : `.gte(${minimum})`;
-  if (typeof exclusiveMaximum === "number") code += `.lt(${exclusiveMaximum})`;
-  else if (typeof maximum === "number")
-    code += exclusiveMaximum === true ? `.lt(${maximum})` : `.lte(${maximum})`;
-  if (typeof multipleOf === "number" && multipleOf > 0)
-    code += `.multipleOf(${multipleOf})`;
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf } = schema as Record<string, unknown>;
+  if (typeof exclusiveMinimum === 'number') code += `.gt(${exclusiveMinimum})`;
+  else if (typeof minimum === 'number') code += exclusiveMinimum === true ? `.gt(${minimum})` : `.gte(${minimum})`;
+  if (typeof exclusiveMaximum === 'number') code += `.lt(${exclusiveMaximum})`;
+  else if (typeof maximum === 'number') code += exclusiveMaximum === true ? `.lt(${maximum})` : `.lte(${maximum})`;
+  if (typeof multipleOf === 'number' && multipleOf > 0) code += `.multipleOf(${multipleOf})`;
   return code;
 }
 
 function constSchema(value: unknown): string {
-  if (value === null) return "z.null()";
-  if (["string", "number", "boolean"].includes(typeof value))
-    return `z.literal(${literal(value)})`;
-  return "z.unknown()";
+  if (value === null) return 'z.null()';
+  if (['string', 'number', 'boolean'].includes(typeof value)) return `z.literal(${literal(value)})`;
+  return 'z.unknown()';
 }
 
 function enumSchema(values: unknown[]): string {
-  const nonNull = values.filter(
-    (v) => v !== null && ["string", "number", "boolean"].includes(typeof v),
-  );
+  const nonNull = values.filter((v) => v !== null && ['string', 'number', 'boolean'].includes(typeof v));
   const hasNull = values.includes(null);
   let code: string;
-  if (nonNull.length === 0) code = hasNull ? "z.null()" : "z.never()";
-  else if (nonNull.every((v) => typeof v === "string"))
-    code = `z.enum([${[...new Set(nonNull as string[])].map(str).join(", ")}])`;
+  if (nonNull.length === 0) code = hasNull ? 'z.null()' : 'z.never()';
+  else if (nonNull.every((v) => typeof v === 'string')) code = `z.enum([${[...new Set(nonNull as string[])].map(str).join(', ')}])`;
   else if (nonNull.length === 1) code = `z.literal(${literal(nonNull[0])})`;
-  else
-    code = `z.union([${nonNull.map((v) => `z.literal(${literal(v)})`).join(", ")}])`;
-  return hasNull && code !== "z.null()" ? `${code}.nullable()` : code;
+  else code = `z.union([${nonNull.map((v) => `z.literal(${literal(v)})`).join(', ')}])`;
+  return hasNull && code !== 'z.null()' ? `${code}.nullable()` : code;
 }
 
-function unionSchema(
-  branches: unknown[],
-  schema: JsonSchema,
-  ctx: ZodEmitContext,
-  depth: number,
-): string {
-  const nonNull = branches.filter(
-    (b) => !(isObject(b) && b["type"] === "null"),
-  );
+function unionSchema(branches: unknown[], schema: JsonSchema, ctx: ZodEmitContext, depth: number): string {
+  const nonNull = branches.filter((b) => !(isObject(b) && b['type'] === 'null'));
   const hasNull = nonNull.length < branches.length;
-  const parts = nonNull.map((b) =>
-    zodFor(withSiblingType(b, schema), ctx, depth + 1),
-  );
-  let code =
-    parts.length === 0
-      ? "z.null()"
-      : parts.length === 1
-        ? parts[0]
-        : `z.union([${parts.join(", ")}])`;
-  if (hasNull && code !== "z.null()") code += ".nullable()";
+  const parts = nonNull.map((b) => zodFor(withSiblingType(b, schema), ctx, depth + 1));
+  let code = parts.length === 0 ? 'z.null()' : parts.length === 1 ? parts[0] : `z.union([${parts.join(', ')}])`;
+  if (hasNull && code !== 'z.null()') code += '.nullable()';
   return code;
 }
 
 /** `{ type: object, oneOf: [{ properties }] }`: the branch inherits the outer type. */
 function withSiblingType(branch: unknown, outer: JsonSchema): unknown {
-  if (
-    !isObject(branch) ||
-    branch["$ref"] !== undefined ||
-    branch["type"] !== undefined ||
-    outer["type"] === undefined
-  )
-    return branch;
-  return { ...branch, type: outer["type"] };
+  if (!isObject(branch) || branch['$ref'] !== undefined || branch['type'] !== undefined || outer['type'] === undefined) return branch;
+  return { ...branch, type: outer['type'] };
 }
 
-function allOfSchema(
-  schema: JsonSchema,
-  ctx: ZodEmitContext,
-  depth: number,
-): string {
-  const parts = (schema["allOf"] as unknown[]).map((p) =>
-    zodFor(p, ctx, depth + 1),
-  );
+function allOfSchema(schema: JsonSchema, ctx: ZodEmitContext, depth: number): string {
+  const parts = (schema['allOf'] as unknown[]).map((p) => zodFor(p, ctx, depth + 1));
   const { allOf: _allOf, ...rest } = schema;
-  if (isObject(rest["properties"])) parts.push(objectSchema(rest, ctx, depth));
-  return parts.reduce(
-    (acc, part) => (acc ? `z.intersection(${acc}, ${part})` : part),
-    "",
-  );
+  if (isObject(rest['properties'])) parts.push(objectSchema(rest, ctx, depth));
+  return parts.reduce((acc, part) => (acc ? `z.intersection(${acc}, ${part})` : part), '');
 }
 
-function objectSchema(
-  schema: JsonSchema,
-  ctx: ZodEmitContext,
-  depth: number,
-): string {
-  const properties = isObject(schema["properties"]) ? schema["properties"] : {};
-  const required = new Set(
-    Array.isArray(schema["required"]) ? schema["required"] : [],
-  );
-  const additional = schema["additionalProperties"];
+function objectSchema(schema: JsonSchema, ctx: ZodEmitContext, depth: number): string {
+  const properties = isObject(schema['properties']) ? schema['properties'] : {};
+  const required = new Set(Array.isArray(schema['required']) ? schema['required'] : []);
+  const additional = schema['additionalProperties'];
   const names = Object.keys(properties);
-  if (names.length === 0 && isObject(additional))
-    return `z.record(z.string(), ${zodFor(additional, ctx, depth + 1)})`;
+  if (names.length === 0 && isObject(additional)) return `z.record(z.string(), ${zodFor(additional, ctx, depth + 1)})`;
   const fields = names.map((name) => {
     const inner = zodFor(properties[name], ctx, depth + 1);
     return `${str(name)}: ${required.has(name) ? inner : `${inner}.optional()`}`;
   });
-  const body = `{ ${fields.join(", ")} }`;
+  const body = `{ ${fields.join(', ')} }`;
   if (additional === false) return `z.strictObject(${body})`;
-  if (isObject(additional) && Object.keys(additional).length)
-    return `z.object(${body}).catchall(${zodFor(additional, ctx, depth + 1)})`;
+  if (isObject(additional) && Object.keys(additional).length) return `z.object(${body}).catchall(${zodFor(additional, ctx, depth + 1)})`;
   return `z.looseObject(${body})`;
 }
 
@@ -272,16 +183,10 @@ function objectSchema(
  * The validator of a write input: the body schema's object shape without `omit` (readOnly fields),
  * every field optional when `partial` (PATCH with the row schema as body).
  */
-export function zodWriteInput(
-  bodyPointer: string,
-  omit: string[],
-  partial: boolean,
-  ctx: ZodEmitContext,
-): string {
-  if (omit.length === 0 && !partial)
-    return zodFor(resolvePointer(ctx.document, bodyPointer), ctx);
+export function zodWriteInput(bodyPointer: string, omit: string[], partial: boolean, ctx: ZodEmitContext): string {
+  if (omit.length === 0 && !partial) return zodFor(resolvePointer(ctx.document, bodyPointer), ctx);
   const located = deref(ctx.document, { $ref: bodyPointer }, bodyPointer);
-  if (!located) return "z.unknown()";
+  if (!located) return 'z.unknown()';
   const shape = objectShape(ctx.document, located.schema, located.pointer);
   const fields = [...shape.properties.entries()]
     .filter(([name]) => !omit.includes(name))
@@ -289,5 +194,5 @@ export function zodWriteInput(
       const inner = zodFor(loc.schema, ctx, 1);
       return `${str(name)}: ${shape.required.has(name) && !partial ? inner : `${inner}.optional()`}`;
     });
-  return `z.looseObject({ ${fields.join(", ")} })`;
+  return `z.looseObject({ ${fields.join(', ')} })`;
 }

@@ -57,7 +57,9 @@ export async function syncLibraries(tree: Tree, apiProject: string, options: Syn
   const apiRoot = readProjectConfiguration(tree, apiProject).root;
   const config = readConfig(tree, apiRoot);
   const outDir = path.join(tree.root, config.directory);
+  const read = (file: string) => tree.read(joinPathFragments(config.directory, file), 'utf-8') ?? undefined;
   const { api, files } = await emitFromSpec({
+    previous: read,
     spec: path.join(tree.root, config.spec),
     out: outDir,
     apiName: apiName(config, apiProject),
@@ -66,7 +68,6 @@ export async function syncLibraries(tree: Tree, apiProject: string, options: Syn
     log: options.log,
   });
   const wanted = selectLibraries(api, options.only);
-  const read = (file: string) => tree.read(joinPathFragments(config.directory, file), 'utf-8') ?? undefined;
   const libraryOf = (file: string) => file.split('/')[0];
   const inWorkspace = (file: string) => joinPathFragments(config.directory, file);
   const living = new Set([CORE_KEY, ...api.models.map((m) => m.names.file)]);
@@ -142,7 +143,10 @@ function ensureProject(tree: Tree, layout: LibraryLayout, apiProject: string, co
     project: layout.project,
     apiProject,
     spec: config.spec,
-    description: schemaName === undefined ? `The shared core of the \`${apiProject}\` api's client libraries: types of every schema, validators and the HTTP client.` : `Client library of the \`${schemaName}\` model of the \`${apiProject}\` api.`,
+    description:
+      schemaName === undefined
+        ? `The shared core of the \`${apiProject}\` api's client libraries: types of every schema, validators and the HTTP client.`
+        : `Client library of the \`${schemaName}\` model of the \`${apiProject}\` api.`,
     displayName: JSON.stringify(layout.project),
     moduleNameMapper: core ? `{ ${JSON.stringify(`^${escapeRegExp(core.importPath)}$`)}: '<rootDir>/../core/src/index.ts' }` : '{}',
   });

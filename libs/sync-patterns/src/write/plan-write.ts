@@ -46,8 +46,15 @@ export function planWrite(files: GeneratedFile[], read: (path: string) => string
     const hash = hashContent(file.content);
     const current = read(file.path);
     if (file.appendOnly && current !== undefined) {
-      plan.unchanged.push(file.path);
-      hashes[file.path] = previous[file.path] ?? hashContent(current);
+      // written once and never again (a migration may have run on devices); an edit is still reported
+      const edited = previous[file.path] !== undefined && previous[file.path] !== hashContent(current);
+      if (edited && !options.force) {
+        plan.handEdited.push(file.path);
+        hashes[file.path] = previous[file.path];
+      } else {
+        plan.unchanged.push(file.path);
+        hashes[file.path] = hashContent(current);
+      }
     } else if (current === undefined) {
       plan.create.push(file);
       hashes[file.path] = hash;

@@ -30,16 +30,12 @@ export interface FakeShape {
 interface LoggedChange {
   key: string;
   value: FakeRow;
-  headers: { operation: "insert" | "update" | "delete"; txids?: number[] };
+  headers: { operation: 'insert' | 'update' | 'delete'; txids?: number[] };
 }
 
-export function createFakeShape(options: {
-  key: string;
-  path?: string;
-  handle?: string;
-}): FakeShape {
-  const shapePath = options.path ?? "/v1/shape";
-  const handle = options.handle ?? "fake-shape-1";
+export function createFakeShape(options: { key: string; path?: string; handle?: string }): FakeShape {
+  const shapePath = options.path ?? '/v1/shape';
+  const handle = options.handle ?? 'fake-shape-1';
   const rows = new Map<string, FakeRow>();
   const log: LoggedChange[] = [];
   const requests: FakeShapeRequest[] = [];
@@ -52,102 +48,73 @@ export function createFakeShape(options: {
     for (const resume of waiting) resume();
   };
   const keyOf = (key: unknown) => String(key);
-  const txids = (txid: number | undefined) =>
-    txid === undefined ? {} : { txids: [txid] };
+  const txids = (txid: number | undefined) => (txid === undefined ? {} : { txids: [txid] });
 
-  async function answer(
-    url: URL,
-    signal: AbortSignal | null | undefined,
-  ): Promise<Response> {
+  async function answer(url: URL, signal: AbortSignal | null | undefined): Promise<Response> {
     const params = url.searchParams;
     const request: FakeShapeRequest = {
-      table: params.get("table"),
-      columns: params.has("columns")
-        ? columnList(params.get("columns")!)
-        : null,
-      where: params.get("where"),
-      offset: params.get("offset") ?? "-1",
-      live: params.get("live") === "true",
+      table: params.get('table'),
+      columns: params.has('columns') ? columnList(params.get('columns')!) : null,
+      where: params.get('where'),
+      offset: params.get('offset') ?? '-1',
+      live: params.get('live') === 'true',
     };
     requests.push(request);
-    const project = (row: FakeRow) =>
-      request.columns
-        ? Object.fromEntries(
-            request.columns.filter((c) => c in row).map((c) => [c, row[c]]),
-          )
-        : { ...row };
+    const project = (row: FakeRow) => (request.columns ? Object.fromEntries(request.columns.filter((c) => c in row).map((c) => [c, row[c]])) : { ...row });
     const headers: Record<string, string> = {
-      "electric-handle": handle,
-      "content-type": "application/json",
+      'electric-handle': handle,
+      'content-type': 'application/json',
     };
 
-    if (request.offset === "-1") {
+    if (request.offset === '-1') {
       const snapshot = [...rows.entries()].map(([key, row]) => ({
         key,
         value: project(row),
-        headers: { operation: "insert" },
+        headers: { operation: 'insert' },
       }));
-      return reply([...snapshot, { headers: { control: "up-to-date" } }], {
+      return reply([...snapshot, { headers: { control: 'up-to-date' } }], {
         ...headers,
-        "electric-schema": "{}",
-        "electric-offset": `${log.length}_0`,
-        "electric-up-to-date": "",
+        'electric-schema': '{}',
+        'electric-offset': `${log.length}_0`,
+        'electric-up-to-date': '',
       });
     }
     const from = Number.parseInt(request.offset, 10);
-    if (
-      params.get("handle") !== handle ||
-      !Number.isSafeInteger(from) ||
-      from > log.length
-    ) {
-      return reply([{ headers: { control: "must-refetch" } }], headers, 409);
+    if (params.get('handle') !== handle || !Number.isSafeInteger(from) || from > log.length) {
+      return reply([{ headers: { control: 'must-refetch' } }], headers, 409);
     }
     if (request.live && from === log.length) await changeOrAbort(signal);
-    if (signal?.aborted)
-      throw signal.reason ?? new DOMException("Aborted", "AbortError");
+    if (signal?.aborted) throw signal.reason ?? new DOMException('Aborted', 'AbortError');
     const changes = log.slice(from).map((c) => ({
       ...c,
-      value: c.headers.operation === "delete" ? c.value : project(c.value),
+      value: c.headers.operation === 'delete' ? c.value : project(c.value),
     }));
-    const extra: Record<string, string> = request.live
-      ? { "electric-cursor": String(log.length) }
-      : { "electric-schema": "{}" };
-    return reply([...changes, { headers: { control: "up-to-date" } }], {
+    const extra: Record<string, string> = request.live ? { 'electric-cursor': String(log.length) } : { 'electric-schema': '{}' };
+    return reply([...changes, { headers: { control: 'up-to-date' } }], {
       ...headers,
       ...extra,
-      "electric-offset": `${log.length}_0`,
-      "electric-up-to-date": "",
+      'electric-offset': `${log.length}_0`,
+      'electric-up-to-date': '',
     });
   }
 
-  function changeOrAbort(
-    signal: AbortSignal | null | undefined,
-  ): Promise<void> {
+  function changeOrAbort(signal: AbortSignal | null | undefined): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         wake.delete(done);
-        signal?.removeEventListener("abort", done);
+        signal?.removeEventListener('abort', done);
         resolve();
       };
       wake.add(done);
-      signal?.addEventListener("abort", done, { once: true });
+      signal?.addEventListener('abort', done, { once: true });
     });
   }
 
   return {
     fetchWith(next) {
       return (async (input: RequestInfo | URL, init?: RequestInit) => {
-        const url = new URL(
-          typeof input === "string"
-            ? input
-            : input instanceof URL
-              ? input.href
-              : input.url,
-          "http://fake.invalid",
-        );
-        return url.pathname.endsWith(shapePath)
-          ? answer(url, init?.signal)
-          : next(input, init);
+        const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, 'http://fake.invalid');
+        return url.pathname.endsWith(shapePath) ? answer(url, init?.signal) : next(input, init);
       }) as typeof fetch;
     },
     insert(row, txid) {
@@ -156,7 +123,7 @@ export function createFakeShape(options: {
       record({
         key,
         value: { ...row },
-        headers: { operation: "insert", ...txids(txid) },
+        headers: { operation: 'insert', ...txids(txid) },
       });
     },
     update(key, changes, txid) {
@@ -168,7 +135,7 @@ export function createFakeShape(options: {
       record({
         key: id,
         value: { [options.key]: current[options.key], ...changes },
-        headers: { operation: "update", ...txids(txid) },
+        headers: { operation: 'update', ...txids(txid) },
       });
     },
     remove(key, txid) {
@@ -179,7 +146,7 @@ export function createFakeShape(options: {
       record({
         key: id,
         value: { [options.key]: current[options.key] },
-        headers: { operation: "delete", ...txids(txid) },
+        headers: { operation: 'delete', ...txids(txid) },
       });
     },
     get rows() {
@@ -191,17 +158,11 @@ export function createFakeShape(options: {
   };
 }
 
-function reply(
-  body: unknown,
-  headers: Record<string, string>,
-  status = 200,
-): Response {
+function reply(body: unknown, headers: Record<string, string>, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers });
 }
 
 /** `id,"Title"` → ['id', 'Title'] (Electric's client may quote column names). */
 function columnList(value: string): string[] {
-  return [...value.matchAll(/"((?:[^"]|"")*)"|([^,]+)/g)].map((m) =>
-    m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].trim(),
-  );
+  return [...value.matchAll(/"((?:[^"]|"")*)"|([^,]+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].trim()));
 }

@@ -1,14 +1,14 @@
-import { z } from "zod";
-import { SyncError } from "../sync-error";
-import { checkSyncedRow, convertRow } from "./live-collection";
+import { z } from 'zod';
+import { SyncError } from '../sync-error';
+import { checkSyncedRow, convertRow } from './live-collection';
 
-const columns = ["id", "count", "amount", "at", "meta"];
+const columns = ['id', 'count', 'amount', 'at', 'meta'];
 const kinds = {
-  id: "string",
-  count: "integer",
-  amount: "number",
-  at: "date-time",
-  meta: "json",
+  id: 'string',
+  count: 'integer',
+  amount: 'number',
+  at: 'date-time',
+  meta: 'json',
 } as const;
 const rowSchema = z.object({
   id: z.string(),
@@ -18,56 +18,46 @@ const rowSchema = z.object({
   meta: z.object({ a: z.number() }),
 });
 
-describe("synced rows", () => {
+describe('synced rows', () => {
   it("turn Electric's values into what the OpenAPI types promise", () => {
     expect(
       convertRow(
         {
-          id: "x",
+          id: 'x',
           count: 12n,
-          amount: "3.50",
-          at: "2026-03-04 05:06:07.5+00",
+          amount: '3.50',
+          at: '2026-03-04 05:06:07.5+00',
           meta: '{"a":1}',
         },
         kinds,
       ),
     ).toEqual({
-      id: "x",
+      id: 'x',
       count: 12,
       amount: 3.5,
-      at: "2026-03-04T05:06:07.500Z",
+      at: '2026-03-04T05:06:07.500Z',
       meta: { a: 1 },
     });
-    expect(convertRow({ id: "x", count: null, at: null }, kinds)).toEqual({
-      id: "x",
+    expect(convertRow({ id: 'x', count: null, at: null }, kinds)).toEqual({
+      id: 'x',
       count: null,
       at: null,
     });
   });
 
-  it("are checked against the schema when whole: a malformed one is a sync SyncError, not store content", () => {
+  it('are checked against the schema when whole: a malformed one is a sync SyncError, not store content', () => {
     const good = {
-      id: "x",
+      id: 'x',
       count: 1,
       amount: 2,
-      at: "2026-03-04T05:06:07.000Z",
+      at: '2026-03-04T05:06:07.000Z',
       meta: { a: 1 },
     };
-    expect(checkSyncedRow({ id: "api/model", columns, rowSchema }, good)).toBe(
-      good,
-    );
-    const bad = { ...good, count: "many" };
-    expect(() =>
-      checkSyncedRow({ id: "api/model", columns, rowSchema }, bad),
-    ).toThrow(SyncError);
-    expect(() =>
-      checkSyncedRow({ id: "api/model", columns, rowSchema }, bad),
-    ).toThrow(
-      /api\/model: the sync stream sent a row that does not match the schema/,
-    );
+    expect(checkSyncedRow({ id: 'api/model', columns, rowSchema }, good)).toBe(good);
+    const bad = { ...good, count: 'many' };
+    expect(() => checkSyncedRow({ id: 'api/model', columns, rowSchema }, bad)).toThrow(SyncError);
+    expect(() => checkSyncedRow({ id: 'api/model', columns, rowSchema }, bad)).toThrow(/api\/model: the sync stream sent a row that does not match the schema/);
     // a delete's key or a partial update is merged into a checked row, not checked alone
-    expect(
-      checkSyncedRow({ id: "api/model", columns, rowSchema }, { id: "x" }),
-    ).toEqual({ id: "x" });
+    expect(checkSyncedRow({ id: 'api/model', columns, rowSchema }, { id: 'x' })).toEqual({ id: 'x' });
   });
 });

@@ -1,27 +1,18 @@
-import type { Row } from "@electric-sql/client";
-import { electricCollectionOptions } from "@tanstack/electric-db-collection";
-import { createCollection } from "@tanstack/react-db";
-import { SyncError } from "../sync-error";
-import type { HeadersInput } from "../sync-client";
-import type { StandardSchemaV1 } from "../validate";
-import { LiveStatus } from "./live-status";
+import type { Row } from '@electric-sql/client';
+import { electricCollectionOptions } from '@tanstack/electric-db-collection';
+import { createCollection } from '@tanstack/react-db';
+import { SyncError } from '../sync-error';
+import type { HeadersInput } from '../sync-client';
+import type { StandardSchemaV1 } from '../validate';
+import { LiveStatus } from './live-status';
 
 /**
  * What the OpenAPI type of a column promises, so a synced value is converted to it: Electric's
  * client gives int8 as bigint, numeric and timestamps as Postgres text.
  */
-export type ColumnKind =
-  | "string"
-  | "integer"
-  | "number"
-  | "boolean"
-  | "date-time"
-  | "json";
+export type ColumnKind = 'string' | 'integer' | 'number' | 'boolean' | 'date-time' | 'json';
 
-export interface LiveModelConfig<
-  T extends object,
-  TKey extends string | number,
-> {
+export interface LiveModelConfig<T extends object, TKey extends string | number> {
   /** Collection id, unique in the app: `<api>/<model>`. */
   id: string;
   /** The shape: Postgres table, optional where clause, the columns the client keeps. */
@@ -48,18 +39,14 @@ export interface LiveModelConfig<
  * through the API and stay optimistic until their txid arrives in the stream (rolled back if the
  * API refuses them); the stream's health is tracked in `status`.
  */
-export function createLiveCollection<
-  T extends object,
-  TKey extends string | number,
->(config: LiveModelConfig<T, TKey>, status = new LiveStatus(config.id)) {
+export function createLiveCollection<T extends object, TKey extends string | number>(config: LiveModelConfig<T, TKey>, status = new LiveStatus(config.id)) {
   // One wrapper for the stream's requests: the client's headers (fresh auth per request) and the
   // stream's health, which Electric's client keeps to itself while it retries.
   const trackingFetch: typeof fetch = async (input, init) => {
     const doFetch = config.fetch?.() ?? globalThis.fetch;
     const input_ = config.headers?.();
-    const extra =
-      typeof input_ === "function" ? await input_() : (input_ ?? {});
-    if (!status.error && status.status !== "live") status.set("connecting");
+    const extra = typeof input_ === 'function' ? await input_() : (input_ ?? {});
+    if (!status.error && status.status !== 'live') status.set('connecting');
     try {
       const response = await doFetch(input, {
         ...init,
@@ -68,23 +55,23 @@ export function createLiveCollection<
           ...extra,
         },
       });
-      if (response.ok) status.set("live");
+      if (response.ok) status.set('live');
       else if (response.status >= 500 || response.status === 429)
         status.set(
-          "offline",
+          'offline',
           new SyncError({
-            kind: "http",
+            kind: 'http',
             status: response.status,
             message: `shape request failed with ${response.status}`,
           }),
         );
       return response;
     } catch (error) {
-      if ((error as Error)?.name !== "AbortError")
+      if ((error as Error)?.name !== 'AbortError')
         status.set(
-          "offline",
+          'offline',
           new SyncError({
-            kind: "network",
+            kind: 'network',
             message: `the shape stream cannot reach ${config.shapeUrl()}: ${(error as Error).message}`,
             cause: error,
           }),
@@ -106,70 +93,50 @@ export function createLiveCollection<
       },
       fetchClient: trackingFetch,
       signal: stopper.signal,
-      transformer: (row) =>
-        checkSyncedRow(config, convertRow(row, config.kinds)) as never,
+      transformer: (row) => checkSyncedRow(config, convertRow(row, config.kinds)) as never,
       onError: (error) => {
-        status.set("error", error);
+        status.set('error', error);
         return {}; // keep syncing: the next answer clears the error
       },
     },
     onInsert:
       config.insert &&
       (async ({ transaction }) => ({
-        txid: await Promise.all(
-          transaction.mutations.map((m) => config.insert!(m.modified as T)),
-        ),
+        txid: await Promise.all(transaction.mutations.map((m) => config.insert!(m.modified as T))),
       })),
     onUpdate:
       config.update &&
       (async ({ transaction }) => ({
-        txid: await Promise.all(
-          transaction.mutations.map((m) =>
-            config.update!(m.key as TKey, m.changes as Partial<T>),
-          ),
-        ),
+        txid: await Promise.all(transaction.mutations.map((m) => config.update!(m.key as TKey, m.changes as Partial<T>))),
       })),
     onDelete:
       config.remove &&
       (async ({ transaction }) => ({
-        txid: await Promise.all(
-          transaction.mutations.map((m) => config.remove!(m.key as TKey)),
-        ),
+        txid: await Promise.all(transaction.mutations.map((m) => config.remove!(m.key as TKey))),
       })),
   });
   const collection = createCollection(options);
   return { collection, status, stop: () => stopper.abort() };
 }
 
-export type LiveCollection<T extends object> = ReturnType<
-  typeof createLiveCollection<T, string | number>
->["collection"];
+export type LiveCollection<T extends object> = ReturnType<typeof createLiveCollection<T, string | number>>['collection'];
 
 /** Electric's values → the JSON the API would have sent for the same row. */
-export function convertRow(
-  row: Record<string, unknown>,
-  kinds: Record<string, ColumnKind>,
-): Record<string, unknown> {
+export function convertRow(row: Record<string, unknown>, kinds: Record<string, ColumnKind>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...row };
   for (const [column, kind] of Object.entries(kinds)) {
     const value = out[column];
     if (value === null || value === undefined) continue;
-    if (
-      (kind === "integer" || kind === "number") &&
-      (typeof value === "bigint" || typeof value === "string")
-    )
-      out[column] = Number(value);
-    else if (kind === "date-time" && typeof value === "string")
-      out[column] = isoTimestamp(value);
-    else if (kind === "json" && typeof value === "string")
-      out[column] = JSON.parse(value);
+    if ((kind === 'integer' || kind === 'number') && (typeof value === 'bigint' || typeof value === 'string')) out[column] = Number(value);
+    else if (kind === 'date-time' && typeof value === 'string') out[column] = isoTimestamp(value);
+    else if (kind === 'json' && typeof value === 'string') out[column] = JSON.parse(value);
   }
   return out;
 }
 
 /** `2026-03-04 05:06:07.5+00` (Postgres, ISO style) → `2026-03-04T05:06:07.500Z`. */
 function isoTimestamp(value: string): string {
-  const normalized = value.replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00");
+  const normalized = value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
   const date = new Date(normalized);
   return Number.isNaN(date.getTime()) ? value : date.toISOString();
 }
@@ -188,12 +155,12 @@ export function checkSyncedRow(
   row: Record<string, unknown>,
 ): Record<string, unknown> {
   if (!config.columns.every((column) => column in row)) return row;
-  const result = config.rowSchema["~standard"].validate(row);
+  const result = config.rowSchema['~standard'].validate(row);
   if (result instanceof Promise) return row; // async validators cannot run inside the stream's parser
   if (result.issues) {
-    const detail = result.issues.map((i) => i.message).join("; ");
+    const detail = result.issues.map((i) => i.message).join('; ');
     throw new SyncError({
-      kind: "sync",
+      kind: 'sync',
       message: `${config.id}: the sync stream sent a row that does not match the schema (${detail})`,
       body: row,
     });

@@ -1,5 +1,5 @@
-import { useCallback, useState } from "react";
-import { toSyncError, type SyncError } from "../sync-error";
+import { useCallback, useState } from 'react';
+import { toSyncError, type SyncError } from '../sync-error';
 
 /** A TanStack DB transaction, as far as the unified mutations need it. */
 export interface PendingWrite {
@@ -13,36 +13,27 @@ export interface PendingWrite {
 export function useWriteTracker(): {
   isPending: boolean;
   error: SyncError | null;
-  track: <R>(
-    start: () => PendingWrite | Promise<PendingWrite>,
-    result: () => R,
-  ) => Promise<R>;
+  track: <R>(start: () => PendingWrite | Promise<PendingWrite>, result: () => R) => Promise<R>;
 } {
   const [pending, setPending] = useState(0);
   const [error, setError] = useState<SyncError | null>(null);
-  const track = useCallback(
-    async <R>(
-      start: () => PendingWrite | Promise<PendingWrite>,
-      result: () => R,
-    ): Promise<R> => {
-      setPending((n) => n + 1);
-      try {
-        // start() validates and applies the optimistic write; the API call and the wait for its txid
-        // in the stream happen behind isPersisted
-        await (
-          await start()
-        ).isPersisted.promise;
-        setError(null);
-        return result();
-      } catch (cause) {
-        const syncError = toSyncError(cause);
-        setError(syncError);
-        throw syncError;
-      } finally {
-        setPending((n) => n - 1);
-      }
-    },
-    [],
-  );
+  const track = useCallback(async <R>(start: () => PendingWrite | Promise<PendingWrite>, result: () => R): Promise<R> => {
+    setPending((n) => n + 1);
+    try {
+      // start() validates and applies the optimistic write; the API call and the wait for its txid
+      // in the stream happen behind isPersisted
+      await (
+        await start()
+      ).isPersisted.promise;
+      setError(null);
+      return result();
+    } catch (cause) {
+      const syncError = toSyncError(cause);
+      setError(syncError);
+      throw syncError;
+    } finally {
+      setPending((n) => n - 1);
+    }
+  }, []);
   return { isPending: pending > 0, error, track };
 }

@@ -1,8 +1,8 @@
-import type { QueryKey } from "@tanstack/react-query";
-import { useSyncExternalStore } from "react";
-import type { SyncError } from "../sync-error";
-import type { SyncQueryResult, SyncStatus } from "../sync-status";
-import type { LiveStatus } from "./live-status";
+import type { QueryKey } from '@tanstack/react-query';
+import { useSyncExternalStore } from 'react';
+import type { SyncError } from '../sync-error';
+import type { SyncQueryResult, SyncStatus } from '../sync-status';
+import type { LiveStatus } from './live-status';
 
 /** The parts of a `useLiveQuery` result the unified result is made of. */
 export interface LiveQueryLike<T> {
@@ -33,17 +33,11 @@ export function useLiveStatus(status: LiveStatus): {
  * The unified result (the same shape push mode gives) from a live query: no data until the
  * collection's first snapshot is in, then every change as it streams.
  */
-export function toLiveResult<T>(
-  query: LiveQueryLike<T>,
-  stream: { status: SyncStatus; error: SyncError | null },
-  queryKey: QueryKey,
-  refetch: () => Promise<unknown>,
-): SyncQueryResult<T> {
-  const status: SyncStatus =
-    stream.status === "live" && !query.isReady ? "connecting" : stream.status;
+export function toLiveResult<T>(query: LiveQueryLike<T>, stream: { status: SyncStatus; error: SyncError | null }, queryKey: QueryKey, refetch: () => Promise<unknown>): SyncQueryResult<T> {
+  const status: SyncStatus = stream.status === 'live' && !query.isReady ? 'connecting' : stream.status;
   return {
     data: query.isReady ? query.data : undefined,
-    isLoading: !query.isReady && stream.status !== "error",
+    isLoading: !query.isReady && stream.status !== 'error',
     error: stream.error,
     status,
     queryKey,

@@ -1,5 +1,5 @@
-import type { QueryClient } from "@tanstack/react-query";
-import { LiveStatus } from "./live-status";
+import type { QueryClient } from '@tanstack/react-query';
+import { LiveStatus } from './live-status';
 
 /** What a live scope keeps per model: the collection (opaque here), its stream's status and a stop. */
 export interface LiveModel {
@@ -22,20 +22,12 @@ const scopes = new WeakMap<QueryClient, LiveScope>();
 
 function scopeOf(queryClient: QueryClient): LiveScope {
   let scope = scopes.get(queryClient);
-  if (!scope)
-    scopes.set(
-      queryClient,
-      (scope = { models: new Map(), listeners: new Set() }),
-    );
+  if (!scope) scopes.set(queryClient, (scope = { models: new Map(), listeners: new Set() }));
   return scope;
 }
 
 /** The model's collection in this client's scope, made on first use with a status wired to the scope. */
-export function liveModelIn<M extends LiveModel>(
-  queryClient: QueryClient,
-  id: string,
-  make: (status: LiveStatus) => M,
-): M {
+export function liveModelIn<M extends LiveModel>(queryClient: QueryClient, id: string, make: (status: LiveStatus) => M): M {
   const scope = scopeOf(queryClient);
   let model = scope.models.get(id) as M | undefined;
   if (!model) {
@@ -49,15 +41,10 @@ export function liveModelIn<M extends LiveModel>(
 
 /** The statuses of the scope's collections whose streams have started, for `useSyncStatus()`. */
 export function liveStatusesOf(queryClient: QueryClient): LiveStatus[] {
-  return [...scopeOf(queryClient).models.values()]
-    .map((m) => m.status)
-    .filter((s) => s.started);
+  return [...scopeOf(queryClient).models.values()].map((m) => m.status).filter((s) => s.started);
 }
 
-export function subscribeLiveStatusesOf(
-  queryClient: QueryClient,
-  listener: () => void,
-): () => void {
+export function subscribeLiveStatusesOf(queryClient: QueryClient, listener: () => void): () => void {
   const { listeners } = scopeOf(queryClient);
   listeners.add(listener);
   return () => listeners.delete(listener);

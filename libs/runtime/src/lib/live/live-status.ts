@@ -1,5 +1,5 @@
-import { toSyncError, type SyncError } from "../sync-error";
-import type { SyncStatus } from "../sync-status";
+import { toSyncError, type SyncError } from '../sync-error';
+import type { SyncStatus } from '../sync-status';
 
 /**
  * Where one live collection's stream stands (connecting / live / offline / error) and its last
@@ -7,7 +7,7 @@ import type { SyncStatus } from "../sync-status";
  * this store instead, and hooks and `useSyncStatus()` read it.
  */
 export class LiveStatus {
-  status: SyncStatus = "connecting";
+  status: SyncStatus = 'connecting';
   error: SyncError | null = null;
   /** A collection counts in the app-wide picture once its stream has started. */
   started = false;
@@ -23,12 +23,7 @@ export class LiveStatus {
     const next = error === null ? null : toSyncError(error);
     const first = !this.started;
     this.started = true;
-    if (
-      !first &&
-      status === this.status &&
-      next?.message === this.error?.message
-    )
-      return;
+    if (!first && status === this.status && next?.message === this.error?.message) return;
     this.status = status;
     this.error = next;
     for (const listener of [...this.listeners]) listener();

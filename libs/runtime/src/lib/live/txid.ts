@@ -1,7 +1,7 @@
-import { SyncError } from "../sync-error";
+import { SyncError } from '../sync-error';
 
 /** The header a write endpoint answers the Postgres transaction id of the write in. */
-export const TXID_HEADER = "x-sync-txid";
+export const TXID_HEADER = 'x-sync-txid';
 
 /**
  * The write's txid (`pg_current_xact_id()` inside the write's transaction): the live collection keeps
@@ -12,7 +12,7 @@ export function txidOf(response: Response, what: string): number {
   const txid = value === null ? NaN : Number(value);
   if (!Number.isSafeInteger(txid)) {
     throw new SyncError({
-      kind: "sync",
+      kind: 'sync',
       message: `${what}: the answer has no ${TXID_HEADER} header, so the write cannot be matched in the sync stream; the endpoint must return pg_current_xact_id() of its transaction (and expose the header to browsers)`,
     });
   }

@@ -1,0 +1,58 @@
+/**
+ * The few calls sync-patterns makes on a SQLite database. Adapters for better-sqlite3 (Node) and
+ * sql.js (browser, WebAssembly) are below; any driver with statements and parameters fits (expo-sqlite,
+ * op-sqlite, wa-sqlite: see the README).
+ */
+export interface SqliteDriver {
+  /** Runs one or more statements without parameters. */
+  exec(sql: string): void | Promise<void>;
+  /** Runs one statement with parameters. */
+  run(sql: string, params?: readonly SqliteValue[]): void | Promise<void>;
+  /** Runs one query and returns its rows as objects. */
+  all<T extends Record<string, SqliteValue> = Record<string, SqliteValue>>(sql: string, params?: readonly SqliteValue[]): T[] | Promise<T[]>;
+}
+
+export type SqliteValue = string | number | bigint | null | Uint8Array;
+
+/** What the adapters need of a better-sqlite3 `Database` (described here so the runtime does not depend on it). */
+export interface BetterSqlite3Like {
+  exec(sql: string): unknown;
+  prepare(sql: string): { run(...params: unknown[]): unknown; all(...params: unknown[]): unknown[] };
+}
+
+export function betterSqlite3Driver(db: BetterSqlite3Like): SqliteDriver {
+  return {
+    exec: (sql) => void db.exec(sql),
+    run: (sql, params = []) => void db.prepare(sql).run(...params),
+    all: <T>(sql: string, params: readonly SqliteValue[] = []) => db.prepare(sql).all(...params) as T[],
+  };
+}
+
+/** A value sql.js can bind (it has no bigint). */
+type SqlJsValue = string | number | null | Uint8Array;
+
+/** What the adapters need of a sql.js `Database`. */
+export interface SqlJsLike {
+  exec(sql: string): unknown;
+  run(sql: string, params?: SqlJsValue[]): unknown;
+  prepare(sql: string): { bind(params?: SqlJsValue[]): boolean; step(): boolean; getAsObject(): Record<string, unknown>; free(): boolean | void };
+}
+
+export function sqlJsDriver(db: SqlJsLike): SqliteDriver {
+  const bindable = (params: readonly SqliteValue[]) => params.map((v) => (typeof v === 'bigint' ? Number(v) : v));
+  return {
+    exec: (sql) => void db.exec(sql),
+    run: (sql, params = []) => void db.run(sql, bindable(params)),
+    all: <T>(sql: string, params: readonly SqliteValue[] = []) => {
+      const statement = db.prepare(sql);
+      try {
+        statement.bind(bindable(params));
+        const rows: T[] = [];
+        while (statement.step()) rows.push(statement.getAsObject() as T);
+        return rows;
+      } finally {
+        statement.free();
+      }
+    },
+  };
+}
