@@ -2,3 +2,4 @@
 // apart so apps that do not keep data locally load none of it.
 export * from './lib/sqlite/sqlite-driver';
 export * from './lib/sqlite/migrate';
+export * from './lib/sqlite/local-store';

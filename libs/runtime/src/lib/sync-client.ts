@@ -1,5 +1,6 @@
 import { SyncError } from './sync-error';
 import { fillPath, serializeQuery } from './query-string';
+import type { SqliteDriver } from './sqlite/sqlite-driver';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type HeaderMap = Record<string, string>;
@@ -19,6 +20,12 @@ export interface SyncClientOptions {
    * route to it. Default: `<baseUrl>/v1/shape`.
    */
   shapeUrl?: string;
+  /**
+   * Local-first: the device's SQLite (any `SqliteDriver`) where live models keep their synced rows.
+   * With it, a live collection starts from the stored rows (offline too) and resumes its stream
+   * from where it stood; without it, live data lives in memory only.
+   */
+  localDatabase?: SqliteDriver;
 }
 
 /** The shape endpoint a client's live models use. */

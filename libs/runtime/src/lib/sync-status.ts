@@ -70,13 +70,14 @@ function computeStatus(qc: QueryClient): AppSyncStatus {
     .getMutationCache()
     .getAll()
     .map((m) => m.state);
-  const pendingWrites = mutations.filter((m) => m.status === 'pending').length;
+  const live = liveStatusesOf(qc);
+  // live writes are TanStack DB transactions, counted by their collections' write queues
+  const pendingWrites = mutations.filter((m) => m.status === 'pending').length + live.reduce((sum, l) => sum + l.pendingWrites, 0);
   const errors = [
     ...queries.filter((q) => q.status === 'error').map((q) => ({ at: q.errorUpdatedAt, error: q.error })),
     ...mutations.filter((m) => m.status === 'error').map((m) => ({ at: m.submittedAt, error: m.error })),
   ].sort((a, b) => b.at - a.at);
-  // live collections' streams count as much as queries (their writes are TanStack DB transactions)
-  const live = liveStatusesOf(qc);
+  // live collections' streams count as much as queries
   const error = (errors.length ? toSyncError(errors[0].error) : null) ?? live.find((l) => l.error)?.error ?? null;
   const paused = queries.some((q) => q.fetchStatus === 'paused') || mutations.some((m) => m.isPaused);
   let status: SyncStatus = 'live';

@@ -3,8 +3,10 @@
 // silently overwritten; put extensions in files of your own next to this one.
 import { clientKey, omitFields, shapeUrlOf, validateInput } from '@sync-patterns/runtime';
 import { createLiveCollection, liveModelIn, type LiveStatus, txidOf } from '@sync-patterns/runtime/live';
+import { localStoreOn } from '@sync-patterns/runtime/sqlite';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { exampleApiClient as client } from "@sync-patterns/example-api-core";
+import { todoMigrations, todoSqliteTable } from './todo.migrations';
 import type { Todo, TodoId, TodoCreateInput, TodoUpdateInput } from './todo.types';
 import { todoSchema, todoCreateInputSchema, todoUpdateInputSchema } from './todo.validators';
 
@@ -23,6 +25,10 @@ function createTodoCollection(status: LiveStatus) {
     shapeUrl: () => shapeUrlOf(client.options),
     headers: () => client.options.headers,
     fetch: () => client.options.fetch,
+    // local-first when the app configured a localDatabase: stored rows first, the stream resumed
+    local: localStoreOn(client.options.localDatabase, { scope: "example-api/todo", shape: todoShape, table: todoSqliteTable, migrations: todoMigrations }),
+    // x-sync.retry for server errors; a write that cannot reach the API waits for it instead
+    retry: {"attempts":3,"backoff":"exponential","delayMs":500},
     getKey: (row) => row["id"],
     rowSchema: todoSchema,
     insert: async (row) => {

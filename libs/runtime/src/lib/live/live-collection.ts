@@ -1,9 +1,15 @@
-import type { Row } from '@electric-sql/client';
+import type { GetExtensions, Row, ShapeStreamOptions } from '@electric-sql/client';
 import { electricCollectionOptions } from '@tanstack/electric-db-collection';
 import { createCollection } from '@tanstack/react-db';
 import { SyncError } from '../sync-error';
 import type { HeadersInput } from '../sync-client';
 import type { StandardSchemaV1 } from '../validate';
+import type { LocalStore, StreamPosition } from '../sqlite/local-store';
+import { defaultRetryPolicy, type RetryPolicy } from '../retry-policy';
+import { memoryOutbox } from '../sqlite/local-store';
+import { withLocalStore } from './live-persistence';
+import { matchTxids, OutboxWriter, type ReplayTarget } from './outbox-writer';
+import { WriteQueue } from './write-queue';
 import { LiveStatus } from './live-status';
 
 /**
@@ -32,6 +38,10 @@ export interface LiveModelConfig<T extends object, TKey extends string | number>
   insert?: (row: T) => Promise<number>;
   update?: (key: TKey, changes: Partial<T>) => Promise<number>;
   remove?: (key: TKey) => Promise<number>;
+  /** The device's store of synced rows (local-first): hydrates the collection and resumes the stream. */
+  local?: () => Promise<LocalStore>;
+  /** `x-sync.retry`: how server errors are retried (a write that cannot reach the API waits instead). */
+  retry?: RetryPolicy;
 }
 
 /**
@@ -42,6 +52,7 @@ export interface LiveModelConfig<T extends object, TKey extends string | number>
 export function createLiveCollection<T extends object, TKey extends string | number>(config: LiveModelConfig<T, TKey>, status = new LiveStatus(config.id)) {
   // One wrapper for the stream's requests: the client's headers (fresh auth per request) and the
   // stream's health, which Electric's client keeps to itself while it retries.
+  let position: StreamPosition | undefined;
   const trackingFetch: typeof fetch = async (input, init) => {
     const doFetch = config.fetch?.() ?? globalThis.fetch;
     const input_ = config.headers?.();
@@ -55,8 +66,12 @@ export function createLiveCollection<T extends object, TKey extends string | num
           ...extra,
         },
       });
-      if (response.ok) status.set('live');
-      else if (response.status >= 500 || response.status === 429)
+      if (response.ok) {
+        status.set('live');
+        const handle = response.headers.get('electric-handle');
+        const offset = response.headers.get('electric-offset');
+        if (handle && offset) position = { handle, offset };
+      } else if (response.status >= 500 || response.status === 429)
         status.set(
           'offline',
           new SyncError({
@@ -81,42 +96,62 @@ export function createLiveCollection<T extends object, TKey extends string | num
   };
   // Stops the stream without cleaning the collection up under live queries that still read it
   const stopper = new AbortController();
+  // one store per collection, however many parts ask for it
+  let opened: Promise<LocalStore> | undefined;
+  const local = config.local && (() => (opened ??= config.local!()));
+  const queue = new WriteQueue(status, config.retry ?? defaultRetryPolicy);
+  const writes = new OutboxWriter<TKey>(local ?? (async () => memoryOutbox()), queue);
+  const shapeOptions: ShapeStreamOptions<GetExtensions<T & Row<unknown>>> = {
+    url: config.shapeUrl(),
+    params: {
+      table: config.table,
+      ...(config.where ? { where: config.where } : {}),
+      columns: [...config.columns],
+    },
+    fetchClient: trackingFetch,
+    signal: stopper.signal,
+    transformer: (row) => checkSyncedRow(config, convertRow(row, config.kinds)) as never,
+    onError: (error: unknown) => {
+      status.set('error', error);
+      return {}; // keep syncing: the next answer clears the error
+    },
+  };
   const options = electricCollectionOptions<T & Row<unknown>>({
     id: config.id,
     getKey: (row) => config.getKey(row),
-    shapeOptions: {
-      url: config.shapeUrl(),
-      params: {
-        table: config.table,
-        ...(config.where ? { where: config.where } : {}),
-        columns: [...config.columns],
-      },
-      fetchClient: trackingFetch,
-      signal: stopper.signal,
-      transformer: (row) => checkSyncedRow(config, convertRow(row, config.kinds)) as never,
-      onError: (error) => {
-        status.set('error', error);
-        return {}; // keep syncing: the next answer clears the error
-      },
-    },
+    shapeOptions,
     onInsert:
       config.insert &&
-      (async ({ transaction }) => ({
-        txid: await Promise.all(transaction.mutations.map((m) => config.insert!(m.modified as T))),
-      })),
+      (async ({ transaction }) =>
+        matchTxids(
+          await Promise.all(transaction.mutations.map((m) => writes.send('insert', m.key as TKey, m.modified as Record<string, unknown>, m.metadata, () => config.insert!(m.modified as T)))),
+        )),
     onUpdate:
       config.update &&
-      (async ({ transaction }) => ({
-        txid: await Promise.all(transaction.mutations.map((m) => config.update!(m.key as TKey, m.changes as Partial<T>))),
-      })),
+      (async ({ transaction }) =>
+        matchTxids(
+          await Promise.all(
+            transaction.mutations.map((m) => writes.send('update', m.key as TKey, m.changes as Record<string, unknown>, m.metadata, () => config.update!(m.key as TKey, m.changes as Partial<T>))),
+          ),
+        )),
     onDelete:
       config.remove &&
-      (async ({ transaction }) => ({
-        txid: await Promise.all(transaction.mutations.map((m) => config.remove!(m.key as TKey))),
-      })),
+      (async ({ transaction }) => matchTxids(await Promise.all(transaction.mutations.map((m) => writes.send('delete', m.key as TKey, null, m.metadata, () => config.remove!(m.key as TKey)))))),
   });
+  // local-first: the device's stored rows under the stream (see live-persistence)
+  if (local) options.sync = withLocalStore(options.sync, { open: local, shapeOptions, position: () => position, keyOf: (row) => config.getKey(row as T), status });
   const collection = createCollection(options);
-  return { collection, status, stop: () => stopper.abort() };
+  // writes a previous run of the app could not send: shown again and sent (local-first only)
+  const reportError = (error: unknown) => status.set('error', error);
+  if (local) void writes.replay(collection as unknown as ReplayTarget<TKey>, reportError).catch(reportError);
+  return {
+    collection,
+    status,
+    stop: () => {
+      stopper.abort();
+      queue.stop();
+    },
+  };
 }
 
 export type LiveCollection<T extends object> = ReturnType<typeof createLiveCollection<T, string | number>>['collection'];

@@ -11,6 +11,8 @@ export class LiveStatus {
   error: SyncError | null = null;
   /** A collection counts in the app-wide picture once its stream has started. */
   started = false;
+  /** Writes sent or waiting to be sent (offline writes included). */
+  pendingWrites = 0;
   private readonly listeners = new Set<() => void>();
 
   /** `onChange` tells the scope the collection belongs to (see live-scope). */
@@ -26,6 +28,13 @@ export class LiveStatus {
     if (!first && status === this.status && next?.message === this.error?.message) return;
     this.status = status;
     this.error = next;
+    for (const listener of [...this.listeners]) listener();
+    this.onChange();
+  }
+
+  setPendingWrites(count: number): void {
+    if (count === this.pendingWrites) return;
+    this.pendingWrites = count;
     for (const listener of [...this.listeners]) listener();
     this.onChange();
   }

@@ -1,4 +1,4 @@
-import type { SqliteDriver } from './sqlite-driver';
+import { exclusive, type SqliteDriver } from './sqlite-driver';
 
 /** One generated migration (`<model>.migrations.ts` lists them, oldest first). */
 export interface SqliteMigration {
@@ -29,7 +29,11 @@ export class MigrationError extends Error {
  * them in `sync_patterns_migrations` under `scope` (the model's collection id). Returns the names
  * of the migrations applied now. A failing migration leaves the database as it was before it.
  */
-export async function migrate(db: SqliteDriver, scope: string, migrations: readonly SqliteMigration[]): Promise<string[]> {
+export function migrate(db: SqliteDriver, scope: string, migrations: readonly SqliteMigration[]): Promise<string[]> {
+  return exclusive(db, () => migrateNow(db, scope, migrations));
+}
+
+async function migrateNow(db: SqliteDriver, scope: string, migrations: readonly SqliteMigration[]): Promise<string[]> {
   await db.exec(`CREATE TABLE IF NOT EXISTS ${LEDGER} ("scope" TEXT NOT NULL, "version" INTEGER NOT NULL, "name" TEXT NOT NULL, PRIMARY KEY ("scope", "version")) STRICT;`);
   const applied = await db.all<{ version: number; name: string }>(`SELECT "version", "name" FROM ${LEDGER} WHERE "scope" = ? ORDER BY "version"`, [scope]);
   for (const [index, migration] of migrations.entries()) {

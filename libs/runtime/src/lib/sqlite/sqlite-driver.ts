@@ -56,3 +56,18 @@ export function sqlJsDriver(db: SqlJsLike): SqliteDriver {
     },
   };
 }
+
+const queues = new WeakMap<SqliteDriver, Promise<unknown>>();
+
+/**
+ * Runs `work` alone on the database: one connection has one transaction at a time, and several
+ * live models (migrations, saves, outboxes) share it.
+ */
+export function exclusive<T>(db: SqliteDriver, work: () => Promise<T>): Promise<T> {
+  const result = (queues.get(db) ?? Promise.resolve()).then(work);
+  queues.set(
+    db,
+    result.catch(() => undefined),
+  );
+  return result;
+}

@@ -1,0 +1,182 @@
+import Database from 'better-sqlite3';
+import { betterSqlite3Driver } from '../sqlite/sqlite-driver';
+import { sqliteLocalStore } from '../sqlite/local-store';
+import type { SqliteMigration, SqliteTableInfo } from '../sqlite/migrate';
+import { createFakeApi, waitUntil } from '../fake-api';
+import { createSyncClient } from '../sync-client';
+import { txidOf } from './txid';
+import { createFakeShape } from './fake-shape';
+import { createLiveCollection } from './live-collection';
+
+/** Local-first on a real SQLite: synced rows saved, a restart shows them offline and resumes the stream. */
+interface Todo {
+  id: string;
+  title: string;
+  done: boolean;
+  meta: { tags: string[] } | null;
+}
+const table: SqliteTableInfo = {
+  name: 'todos',
+  key: 'id',
+  columns: [
+    { name: 'id', kind: 'text' },
+    { name: 'done', kind: 'boolean' },
+    { name: 'meta', kind: 'json' },
+    { name: 'title', kind: 'text' },
+  ],
+};
+const migrations: SqliteMigration[] = [
+  {
+    version: 1,
+    name: '0001_todo',
+    sql: 'CREATE TABLE "todos" ("id" TEXT NOT NULL PRIMARY KEY, "done" INTEGER NOT NULL CHECK ("done" IN (0, 1)), "meta" TEXT CHECK (json_valid("meta")), "title" TEXT NOT NULL) STRICT;',
+  },
+];
+const passthrough = { '~standard': { version: 1 as const, vendor: 'test', validate: (value: unknown) => ({ value }) } };
+
+function start(db: Database.Database, fetchImpl: typeof fetch) {
+  return createLiveCollection<Todo, string>({
+    id: 'test/todo',
+    table: 'todos',
+    columns: ['done', 'id', 'meta', 'title'],
+    shapeUrl: () => 'http://api.test/v1/shape',
+    fetch: () => fetchImpl,
+    getKey: (row) => row.id,
+    kinds: { done: 'boolean', id: 'string', meta: 'json', title: 'string' },
+    rowSchema: passthrough,
+    local: () => sqliteLocalStore(betterSqlite3Driver(db), { scope: 'test/todo', shape: 'todos|done,id,meta,title', table, migrations }),
+  });
+}
+const down: typeof fetch = async () => {
+  throw new TypeError('fetch failed');
+};
+const plain = (rows: object[]) => rows.map((row) => Object.fromEntries(Object.entries(row).filter(([name]) => !name.startsWith('$'))));
+const stored = (db: Database.Database) => db.prepare('SELECT id, done, meta, title FROM todos ORDER BY id').all();
+
+describe('a live collection on a local SQLite store', () => {
+  const db = new Database(':memory:');
+  const shape = createFakeShape({ key: 'id' });
+  const api = shape.fetchWith(async () => new Response(null, { status: 404 }));
+
+  it('saves every synced row, and where the stream stands, as batches commit', async () => {
+    shape.insert({ id: 'a', title: 'First', done: false, meta: { tags: ['x'] } });
+    shape.insert({ id: 'b', title: 'Second', done: true, meta: null });
+    const live = start(db, api);
+    await live.collection.preload();
+    await waitUntil(() => stored(db).length === 2);
+    expect(stored(db)).toEqual([
+      { id: 'a', done: 0, meta: '{"tags":["x"]}', title: 'First' },
+      { id: 'b', done: 1, meta: null, title: 'Second' },
+    ]);
+    shape.update('a', { title: 'First, renamed' });
+    shape.remove('b');
+    await waitUntil(() => stored(db).length === 1 && (stored(db)[0] as { title: string }).title === 'First, renamed');
+    expect(db.prepare('SELECT scope, handle, offset FROM sync_patterns_streams').all()).toEqual([{ scope: 'test/todo', handle: 'fake-shape-1', offset: '4_0' }]);
+    live.stop();
+  });
+
+  it('starts from the stored rows with the server down: data at once, status offline', async () => {
+    const live = start(db, down);
+    await live.collection.preload();
+    expect(plain(live.collection.toArray)).toEqual([{ id: 'a', title: 'First, renamed', done: false, meta: { tags: ['x'] } }]);
+    await waitUntil(() => live.status.status === 'offline');
+    live.stop();
+  });
+
+  it('with the server back, resumes from the stored offset instead of downloading the shape again', async () => {
+    shape.insert({ id: 'c', title: 'While away', done: false, meta: null });
+    const before = shape.requests.length;
+    const live = start(db, api);
+    await live.collection.preload();
+    await waitUntil(() => live.collection.has('c'));
+    expect(shape.requests[before]).toMatchObject({ offset: '4_0' });
+    expect(shape.requests.slice(before).some((r) => r.offset === '-1')).toBe(false);
+    expect(plain(live.collection.toArray).map((r) => r['id'])).toEqual(['a', 'c']);
+    await waitUntil(() => stored(db).length === 2);
+    live.stop();
+  });
+});
+
+describe('writes made while the API cannot be reached', () => {
+  const db = new Database(':memory:');
+  const shape = createFakeShape({ key: 'id' });
+  const api = createFakeApi();
+  let down = true;
+  const network: typeof fetch = shape.fetchWith(async (input, init) => {
+    if (down) throw new TypeError('fetch failed');
+    return api.fetch(input, init);
+  });
+  const client = createSyncClient({ baseUrl: 'http://api.test', fetch: network });
+
+  function startWithWrites() {
+    return createLiveCollection<Todo, string>({
+      id: 'test/todo',
+      table: 'todos',
+      columns: ['done', 'id', 'meta', 'title'],
+      shapeUrl: () => 'http://api.test/v1/shape',
+      fetch: () => network,
+      getKey: (row) => row.id,
+      kinds: { done: 'boolean', id: 'string', meta: 'json', title: 'string' },
+      rowSchema: passthrough,
+      retry: { attempts: 2, backoff: 'fixed', delayMs: 10 },
+      local: () => sqliteLocalStore(betterSqlite3Driver(db), { scope: 'test/todo', shape: 'todos|done,id,meta,title', table, migrations }),
+      insert: async (row) => txidOf((await client.requestWithResponse({ method: 'POST', path: '/todos', body: row })).response, 'POST /todos'),
+      update: async (id, changes) => txidOf((await client.requestWithResponse({ method: 'PATCH', path: '/todos/{id}', pathParams: { id }, body: changes })).response, 'PATCH /todos/{id}'),
+    });
+  }
+  const outbox = () => db.prepare('SELECT op, key, body FROM sync_patterns_outbox ORDER BY seq').all();
+
+  it('are shown at once, kept in the outbox across a restart, and sent in order, once each, when the API is back', async () => {
+    shape.insert({ id: 'a', title: 'Synced before', done: false, meta: null });
+    down = false;
+    const first = startWithWrites();
+    await first.collection.preload();
+    down = true;
+
+    first.collection.insert({ id: 'n', title: 'Made offline', done: false, meta: null });
+    first.collection.update('a', (draft) => void (draft.title = 'Renamed offline'));
+    expect(first.collection.get('n')?.title).toBe('Made offline');
+    await waitUntil(() => outbox().length === 2);
+    expect(outbox()).toEqual([
+      { op: 'insert', key: '"n"', body: '{"id":"n","title":"Made offline","done":false,"meta":null}' },
+      { op: 'update', key: '"a"', body: '{"title":"Renamed offline"}' },
+    ]);
+    await waitUntil(() => first.status.pendingWrites === 2);
+    first.stop(); // the page is closed while offline
+
+    const second = startWithWrites();
+    await waitUntil(() => second.collection.has('n') && second.collection.get('a')?.title === 'Renamed offline'); // shown again before the API is back
+    const created = api.hold(201, (request) => request.body as object, { 'x-sync-txid': '201' });
+    const renamed = api.hold(200, { id: 'a', title: 'Renamed offline', done: false, meta: null }, { 'x-sync-txid': '202' });
+    down = false;
+    const post = await created.taken;
+    created.release();
+    shape.insert(post.body as Record<string, unknown>, 201);
+    const patch = await renamed.taken;
+    renamed.release();
+    shape.update('a', patch.body as Record<string, unknown>, 202);
+    await waitUntil(() => outbox().length === 0 && second.status.pendingWrites === 0);
+    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /todos', 'PATCH /todos/a']);
+    expect(plain(second.collection.toArray)).toEqual([
+      { id: 'a', title: 'Renamed offline', done: false, meta: null },
+      { id: 'n', title: 'Made offline', done: false, meta: null },
+    ]);
+    second.stop();
+  });
+
+  it('a write the API refuses once back is rolled back and leaves the outbox', async () => {
+    down = false;
+    api.reset();
+    const live = startWithWrites();
+    await live.collection.preload();
+    down = true;
+    const write = live.collection.insert({ id: 'x', title: 'Refused later', done: false, meta: null });
+    await waitUntil(() => outbox().length === 1);
+    api.answer(422, { detail: 'no' });
+    down = false;
+    await expect(write.isPersisted.promise).rejects.toMatchObject({ kind: 'http', status: 422 });
+    expect(live.collection.has('x')).toBe(false);
+    expect(outbox()).toEqual([]);
+    live.stop();
+  });
+});

@@ -1,0 +1,87 @@
+import type { Outbox, OutboxEntry } from '../sqlite/local-store';
+import { toSyncError } from '../sync-error';
+import { WriteQueueStopped, type WriteQueue } from './write-queue';
+
+/** Marks a mutation that replays an outbox entry, so it is not queued a second time. */
+interface ReplayMetadata {
+  outboxSeq: number;
+}
+const seqOf = (metadata: unknown): number | undefined => (metadata && typeof (metadata as ReplayMetadata).outboxSeq === 'number' ? (metadata as ReplayMetadata).outboxSeq : undefined);
+
+/** The collection calls replay makes (TanStack DB's, narrowed). */
+export interface ReplayTarget<TKey> {
+  has(key: TKey): boolean;
+  preload(): Promise<void>;
+  insert(row: Record<string, unknown>, config: { metadata: ReplayMetadata }): { isPersisted: { promise: Promise<unknown> } };
+  update(key: TKey, config: { metadata: ReplayMetadata }, change: (draft: Record<string, unknown>) => void): { isPersisted: { promise: Promise<unknown> } };
+  delete(key: TKey, config: { metadata: ReplayMetadata }): { isPersisted: { promise: Promise<unknown> } };
+}
+
+/** The handlers' result: wait for the txids that are known (a replayed insert the server already has has none). */
+export function matchTxids(txids: (number | undefined)[]): { txid: number[] } {
+  return { txid: txids.filter((t): t is number => t !== undefined) };
+}
+
+/**
+ * A live collection's writes on their way to the API: each is put in the outbox before it is sent
+ * (durable when the app has a local database), sent through the write queue (in order, waiting out
+ * offline spells), and taken out once the API has answered — accepted or refused.
+ */
+export class OutboxWriter<TKey extends string | number> {
+  private outbox: Promise<Outbox> | undefined;
+
+  constructor(
+    private readonly open: () => Promise<Outbox>,
+    private readonly queue: WriteQueue,
+  ) {}
+
+  private store(): Promise<Outbox> {
+    return (this.outbox ??= this.open());
+  }
+
+  async send(op: OutboxEntry['op'], key: TKey, body: Record<string, unknown> | null, metadata: unknown, call: () => Promise<number>): Promise<number | undefined> {
+    const outbox = await this.store();
+    const replayed = seqOf(metadata);
+    const seq = replayed ?? (await outbox.enqueue({ op, key, body }));
+    let result: number | undefined;
+    try {
+      result = await this.queue.run(call);
+    } catch (error) {
+      if (error instanceof WriteQueueStopped) throw error; // not sent: it stays for the next start
+      await outbox.dequeue(seq);
+      // a replayed insert the server already has: it was sent before the app stopped
+      if (replayed !== undefined && op === 'insert' && toSyncError(error).status === 409) return undefined;
+      throw error;
+    }
+    await outbox.dequeue(seq);
+    return result;
+  }
+
+  /** Shows the writes a previous run left in the outbox again, as optimistic state, and sends them. */
+  async replay(collection: ReplayTarget<TKey>, onRefused: (error: unknown) => void): Promise<void> {
+    const entries = await (await this.store()).pending();
+    if (!entries.length) return;
+    await collection.preload();
+    const outbox = await this.store();
+    for (const entry of entries) {
+      const metadata = { outboxSeq: entry.seq };
+      const key = entry.key as TKey;
+      // a synced row proves an insert arrived; an update or delete of a row that is gone has nothing to do
+      const done = entry.op === 'insert' ? collection.has(key) : !collection.has(key);
+      if (done) {
+        await outbox.dequeue(entry.seq);
+        continue;
+      }
+      const write =
+        entry.op === 'insert'
+          ? collection.insert(entry.body ?? {}, { metadata })
+          : entry.op === 'update'
+            ? collection.update(key, { metadata }, (draft) => void Object.assign(draft, entry.body))
+            : collection.delete(key, { metadata });
+      // a refused replay rolls back like any write; nobody awaits it, so its error goes to the status
+      write.isPersisted.promise.catch((error: unknown) => {
+        if (!(error instanceof WriteQueueStopped)) onRefused(error);
+      });
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import type { RetryPolicy } from '../retry-policy';
+import { toSyncError } from '../sync-error';
+import type { LiveStatus } from './live-status';
+
+const sleep = (ms: number, wake?: (resume: () => void) => () => void) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    const unsubscribe = wake?.(done);
+    function done() {
+      clearTimeout(timer);
+      unsubscribe?.();
+      resolve();
+    }
+  });
+
+/** The app stopped the collection while a write waited: the write stays in the outbox for the next start. */
+export class WriteQueueStopped extends Error {
+  override readonly name = 'WriteQueueStopped';
+}
+
+/**
+ * Sends a live collection's writes to the API one at a time, in the order they were made. A write
+ * that cannot reach the API waits — as long as it takes, retried with backoff and at once when the
+ * stream is live again — and a server error is retried per `x-sync.retry`; a refusal fails it.
+ */
+export class WriteQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+  private waiting = 0;
+  private stopped = false;
+  private readonly stopListeners = new Set<() => void>();
+
+  constructor(
+    private readonly status: LiveStatus,
+    private readonly policy: RetryPolicy,
+  ) {}
+
+  /** Writes sent or waiting to be sent. */
+  get pending(): number {
+    return this.waiting;
+  }
+
+  /** Stops sending: waiting writes end with WriteQueueStopped (and stay in a durable outbox). */
+  stop(): void {
+    this.stopped = true;
+    for (const listener of [...this.stopListeners]) listener();
+  }
+
+  run<T>(send: () => Promise<T>): Promise<T> {
+    this.waiting++;
+    this.status.setPendingWrites(this.waiting);
+    const result = this.tail.then(() => this.attempt(send));
+    this.tail = result.catch(() => undefined);
+    const settle = () => this.status.setPendingWrites(--this.waiting);
+    result.then(settle, settle);
+    return result;
+  }
+
+  private async attempt<T>(send: () => Promise<T>): Promise<T> {
+    const base = this.policy.delayMs ?? 500;
+    const max = this.policy.maxDelayMs ?? 30_000;
+    for (let failures = 0; ; failures++) {
+      if (this.stopped) throw new WriteQueueStopped('the live collection was stopped before this write reached the API');
+      try {
+        return await send();
+      } catch (cause) {
+        const error = toSyncError(cause);
+        if (error.kind === 'network') {
+          // offline: keep the write, try again later or as soon as the stream is back
+          await sleep(Math.min(base * 2 ** failures, max), (resume) => {
+            const off = this.status.subscribe(() => this.status.status === 'live' && resume());
+            this.stopListeners.add(resume);
+            return () => {
+              off();
+              this.stopListeners.delete(resume);
+            };
+          });
+          continue;
+        }
+        if (!error.retryable || failures >= this.policy.attempts - 1) throw error;
+        const delay = this.policy.backoff === 'exponential' ? base * 2 ** failures : this.policy.backoff === 'linear' ? base * (failures + 1) : base;
+        await sleep(Math.min(delay, max));
+      }
+    }
+  }
+}

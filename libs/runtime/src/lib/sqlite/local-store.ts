@@ -1,0 +1,176 @@
+import { migrate, type SqliteMigration, type SqliteTableInfo } from './migrate';
+import { exclusive, type SqliteDriver, type SqliteValue } from './sqlite-driver';
+
+/** Where a shape stream stood when its rows were last saved: enough to resume it. */
+export interface StreamPosition {
+  handle: string;
+  offset: string;
+}
+
+/** A synced change as the collection applied it. */
+export type StoredChange = { type: 'insert' | 'update'; value: Record<string, unknown> } | { type: 'delete'; key: string | number } | { type: 'truncate' };
+
+/**
+ * The device-side home of a live collection's synced rows: read at start (the UI has data before
+ * the network answers, and the stream resumes from the saved position), written after every batch
+ * the stream commits. Optimistic rows never enter it — only what the server confirmed.
+ */
+export interface LocalStore extends Outbox {
+  load(): Promise<{ rows: Record<string, unknown>[]; position: StreamPosition | undefined }>;
+  save(changes: readonly StoredChange[], position: StreamPosition | undefined): Promise<void>;
+}
+
+/** A write waiting to reach the API, kept until it has (or was refused). */
+export interface OutboxEntry {
+  seq: number;
+  op: 'insert' | 'update' | 'delete';
+  key: string | number;
+  /** The row (insert) or the changes (update). */
+  body: Record<string, unknown> | null;
+}
+
+/** Where writes wait while the API cannot be reached: durable on a local database, else in memory. */
+export interface Outbox {
+  enqueue(entry: Omit<OutboxEntry, 'seq'>): Promise<number>;
+  dequeue(seq: number): Promise<void>;
+  /** Waiting writes, oldest first. */
+  pending(): Promise<OutboxEntry[]>;
+}
+
+/** The outbox of an app without a local database: writes wait for the network, but not across a reload. */
+export function memoryOutbox(): Outbox {
+  const entries: OutboxEntry[] = [];
+  let next = 1;
+  return {
+    async enqueue(entry) {
+      entries.push({ ...entry, seq: next });
+      return next++;
+    },
+    async dequeue(seq) {
+      const index = entries.findIndex((e) => e.seq === seq);
+      if (index >= 0) entries.splice(index, 1);
+    },
+    async pending() {
+      return [...entries];
+    },
+  };
+}
+
+const STREAMS = '"sync_patterns_streams"';
+const OUTBOX = '"sync_patterns_outbox"';
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+const encode = (kind: string, value: unknown): SqliteValue => {
+  if (value === undefined || value === null) return null;
+  if (kind === 'boolean') return value ? 1 : 0;
+  if (kind === 'json') return JSON.stringify(value);
+  return value as SqliteValue;
+};
+const decode = (kind: string, value: unknown): unknown => {
+  if (value === null) return null;
+  if (kind === 'boolean') return value === 1;
+  if (kind === 'json') return JSON.parse(String(value));
+  if (typeof value === 'bigint') return Number(value);
+  return value;
+};
+
+/**
+ * A LocalStore on the model's generated SQLite table. `shape` names the shape definition (table,
+ * columns, where): a stored position is used only for the same definition, so a spec change that
+ * alters the shape starts the stream over (and the migration has already reshaped the rows).
+ */
+export async function sqliteLocalStore(db: SqliteDriver, options: { scope: string; shape: string; table: SqliteTableInfo; migrations: readonly SqliteMigration[] }): Promise<LocalStore> {
+  const { scope, shape, table } = options;
+  // every call runs alone on the connection: other models share it, and save is a transaction
+  const alone = <T>(work: () => Promise<T>) => exclusive(db, work);
+  await migrate(db, scope, options.migrations);
+  await alone(async () => {
+    await db.exec(`CREATE TABLE IF NOT EXISTS ${STREAMS} ("scope" TEXT NOT NULL PRIMARY KEY, "shape" TEXT NOT NULL, "handle" TEXT NOT NULL, "offset" TEXT NOT NULL) STRICT;`);
+    await db.exec(`CREATE TABLE IF NOT EXISTS ${OUTBOX} ("seq" INTEGER PRIMARY KEY AUTOINCREMENT, "scope" TEXT NOT NULL, "op" TEXT NOT NULL, "key" TEXT NOT NULL, "body" TEXT) STRICT;`);
+  });
+  const columns = table.columns.map((c) => c.name);
+  const updates = columns.filter((c) => c !== table.key).map((c) => `${q(c)} = excluded.${q(c)}`);
+  const upsert = `INSERT INTO ${q(table.name)} (${columns.map(q).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT (${q(table.key)}) ${updates.length ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING'}`;
+  /** Rows as the collection has them: updates carry only the changed columns, so they merge over the stored row. */
+  const current = new Map<string, Record<string, unknown>>();
+
+  const apply = async (change: StoredChange) => {
+    if (change.type === 'truncate') {
+      await db.run(`DELETE FROM ${q(table.name)}`);
+      current.clear();
+    } else if (change.type === 'delete') {
+      await db.run(`DELETE FROM ${q(table.name)} WHERE ${q(table.key)} = ?`, [change.key as SqliteValue]);
+      current.delete(String(change.key));
+    } else {
+      const key = String(change.value[table.key]);
+      const row = { ...(change.type === 'update' ? current.get(key) : undefined), ...change.value };
+      current.set(key, row);
+      await db.run(
+        upsert,
+        table.columns.map((c) => encode(c.kind, row[c.name])),
+      );
+    }
+  };
+
+  return {
+    enqueue: (entry) =>
+      alone(async () => {
+        const [{ seq }] = await db.all<{ seq: number }>(`INSERT INTO ${OUTBOX} ("scope", "op", "key", "body") VALUES (?, ?, ?, ?) RETURNING "seq"`, [
+          scope,
+          entry.op,
+          JSON.stringify(entry.key),
+          entry.body === null ? null : JSON.stringify(entry.body),
+        ]);
+        return Number(seq);
+      }),
+    dequeue: (seq) => alone(async () => void (await db.run(`DELETE FROM ${OUTBOX} WHERE "seq" = ?`, [seq]))),
+    pending: () =>
+      alone(async () => {
+        const rows = await db.all<{ seq: number; op: string; key: string; body: string | null }>(`SELECT "seq", "op", "key", "body" FROM ${OUTBOX} WHERE "scope" = ? ORDER BY "seq"`, [scope]);
+        return rows.map((r) => ({
+          seq: Number(r.seq),
+          op: r.op as OutboxEntry['op'],
+          key: JSON.parse(r.key) as string | number,
+          body: r.body === null ? null : (JSON.parse(r.body) as Record<string, unknown>),
+        }));
+      }),
+    load: () =>
+      alone(async () => {
+        const stored = await db.all(`SELECT ${columns.map(q).join(', ')} FROM ${q(table.name)}`);
+        const rows = stored.map((row) => Object.fromEntries(table.columns.map((c) => [c.name, decode(c.kind, row[c.name])])));
+        for (const row of rows) current.set(String(row[table.key]), row);
+        const [saved] = await db.all<{ shape: string; handle: string; offset: string }>(`SELECT "shape", "handle", "offset" FROM ${STREAMS} WHERE "scope" = ?`, [scope]);
+        return { rows, position: saved && saved.shape === shape ? { handle: saved.handle, offset: saved.offset } : undefined };
+      }),
+    save: (changes, position) =>
+      alone(async () => {
+        await db.exec('BEGIN');
+        try {
+          for (const change of changes) await apply(change);
+          if (position) {
+            await db.run(
+              `INSERT INTO ${STREAMS} ("scope", "shape", "handle", "offset") VALUES (?, ?, ?, ?) ON CONFLICT ("scope") DO UPDATE SET "shape" = excluded."shape", "handle" = excluded."handle", "offset" = excluded."offset"`,
+              [scope, shape, position.handle, position.offset],
+            );
+          }
+          await db.exec('COMMIT');
+        } catch (error) {
+          await db.exec('ROLLBACK');
+          throw error;
+        }
+      }),
+  };
+}
+
+/**
+ * The `local` option of a generated live collection: a store on the client's `localDatabase`, or
+ * none when the app keeps live data in memory only. `shape` is the model's shape definition.
+ */
+export function localStoreOn(
+  database: SqliteDriver | undefined,
+  model: { scope: string; shape: object; table: SqliteTableInfo; migrations: readonly SqliteMigration[] },
+): (() => Promise<LocalStore>) | undefined {
+  if (!database) return undefined;
+  let opened: Promise<LocalStore> | undefined;
+  return () => (opened ??= sqliteLocalStore(database, { scope: model.scope, shape: JSON.stringify(model.shape), table: model.table, migrations: model.migrations }));
+}
