@@ -191,6 +191,7 @@ describe('generated live hooks against the development shape server', () => {
     expect(titles(a.current.list.data)).toEqual(['Before restart']); // the app keeps what it has
 
     server = await startTestServer({ port, data });
+    await waitFor(() => expect(a.current.list.status).toBe('live'), { timeout: 60_000 });
     await act(() =>
       a.current.mutations.create({
         project_id: project.id,

@@ -17,9 +17,16 @@ export interface ReplayTarget<TKey> {
   delete(key: TKey, config: { metadata: ReplayMetadata }): { isPersisted: { promise: Promise<unknown> } };
 }
 
+/**
+ * How long an accepted write's optimistic state waits for its txid in the stream. The API has
+ * accepted it, so rolling it back only makes the row blink out until the stream brings it; the
+ * wait covers a stream that is reconnecting (Electric's client backs off while a server restarts).
+ */
+export const TXID_WAIT_MS = 30_000;
+
 /** The handlers' result: wait for the txids that are known (a replayed insert the server already has has none). */
-export function matchTxids(txids: (number | undefined)[]): { txid: number[] } {
-  return { txid: txids.filter((t): t is number => t !== undefined) };
+export function matchTxids(txids: (number | undefined)[]): { txid: number[]; timeout: number } {
+  return { txid: txids.filter((t): t is number => t !== undefined), timeout: TXID_WAIT_MS };
 }
 
 /**
