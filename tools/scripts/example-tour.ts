@@ -39,6 +39,14 @@ async function tour(out: string, serve: boolean): Promise<void> {
       console.log(`  [${todo.status === 'done' ? 'x' : ' '}] ${todo.title} (priority ${todo.priority})`);
     }
     closeLiveCollections(app);
+
+    // TodoCount is cache mode: computed by the API in SQL, kept fresh for its ttl, revalidated by ETag
+    const { todoCountListQueryOptions, selectTodoCounts } = lib('todo-count');
+    const counts = await app.fetchQuery(todoCountListQueryOptions());
+    for (const count of selectTodoCounts(counts.data)) console.log(`todoCounts: ${count.project_name}: ${count.done}/${count.total} done (ETag ${counts.etag})`);
+    await app.invalidateQueries({ queryKey: todoCountListQueryOptions().queryKey });
+    const again = await app.fetchQuery(todoCountListQueryOptions());
+    console.log(`  revalidated: ${again.data === counts.data ? '304 Not Modified, the same data kept' : 'new data'}`);
     if (serve) {
       console.log(`\nServing ${server.url} until Ctrl-C (try GET ${server.url}/todos).`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));

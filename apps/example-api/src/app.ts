@@ -2,6 +2,7 @@ import { createShapeHandler, resetLog } from '@sync-patterns/shape-server';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Database } from './database';
 import { NotFound, sendProblem } from './problems';
+import { registerMetrics } from './metrics';
 import { registerResource, TXID_HEADER } from './resource';
 import { RESOURCES } from './resources';
 
@@ -25,6 +26,7 @@ export function buildApp({ db, logger = false, corsOrigins = [], shapeResetRoute
   if (corsOrigins.length) allowOrigins(app, corsOrigins);
   app.get('/health', async () => ({ ok: true }));
   for (const resource of RESOURCES) registerResource(app, db, resource);
+  registerMetrics(app, db);
   serveShapes(app, db, corsOrigins, shapeResetRoute, logSchema);
   return app;
 }
@@ -50,7 +52,7 @@ function allowOrigins(app: FastifyInstance, origins: readonly string[]): void {
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin;
     if (!origin || !origins.includes(origin)) return;
-    reply.header('access-control-allow-origin', origin).header('vary', 'origin').header('access-control-expose-headers', TXID_HEADER);
+    reply.header('access-control-allow-origin', origin).header('vary', 'origin').header('access-control-expose-headers', `${TXID_HEADER}, etag`);
     if (request.method === 'OPTIONS') {
       reply
         .header('access-control-allow-methods', 'GET,POST,PATCH,DELETE')

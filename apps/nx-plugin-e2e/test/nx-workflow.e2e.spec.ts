@@ -9,7 +9,7 @@ import { commitAll, edit, freshWorkspace, nx, nxOk, ok, packPackages, write } fr
  */
 const LIBS = 'libs/api-client';
 const SPEC = 'apps/api/openapi.yaml';
-const MODEL_LIBS = ['api-project', 'api-todo', 'api-user'];
+const MODEL_LIBS = ['api-project', 'api-todo', 'api-todo-count', 'api-user'];
 const HAND_EDITED = `${LIBS}/todo/src/lib/todo.hooks.ts`;
 
 let root: string;
@@ -56,8 +56,9 @@ describe('the sync-patterns Nx plugin in a fresh workspace', () => {
     const tagged = (tag: string) => (JSON.parse(nxOk(root, 'show', 'projects', `--projects=tag:${tag}`, '--json').trim().split('\n').pop()!) as string[]).sort();
     expect(tagged('sync:push')).toEqual(['api-project', 'api-user']);
     expect(tagged('sync:live')).toEqual(['api-todo']);
+    expect(tagged('sync:cache')).toEqual(['api-todo-count']);
     const out = nxOk(root, 'run-many', '-t', 'test', 'typecheck', '--skip-nx-cache', '--output-style=static');
-    expect(out).toMatch(/Successfully ran targets? test, typecheck for 4 projects/);
+    expect(out).toMatch(/Successfully ran targets? test, typecheck for 5 projects/);
     expect(out).toMatch(/Tests:\s+\d+ passed/);
     // an app that uses the todo library: a dependent of the generated code
     write(
@@ -102,7 +103,7 @@ describe('the sync-patterns Nx plugin in a fresh workspace', () => {
     expect(read(HAND_EDITED)).toContain('// kept by hand');
     expect(read(`${LIBS}/core/src/lib/validators.ts`)).toContain('max(300');
     nxOk(root, 'sync:check');
-    expect(nxOk(root, 'run-many', '-t', 'test', 'typecheck', '--skip-nx-cache', '--output-style=static')).toMatch(/Successfully ran targets? test, typecheck for 4 projects/);
+    expect(nxOk(root, 'run-many', '-t', 'test', 'typecheck', '--skip-nx-cache', '--output-style=static')).toMatch(/Successfully ran targets? test, typecheck for 5 projects/);
     // --check still reports the held library until the edit moves out (or --force)
     expect(nx(root, 'run', 'api:sync', '--check', '--skip-nx-cache').output).toMatch(/api-todo .*HELD/);
     commitAll(root, 'synced');

@@ -10,3 +10,4 @@ export * from './lib/sync-status';
 export * from './lib/request-helpers';
 export * from './lib/fake-api';
 export * from './lib/row-filter';
+export * from './lib/cache-query';

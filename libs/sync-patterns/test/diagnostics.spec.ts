@@ -59,7 +59,12 @@ describe('x-sync validation', () => {
     [{ 'x-sync': { exclude: ['id'] } }, '#/components/schemas/Todo/x-sync/exclude/0', 'the key "id" cannot be excluded'],
     [{ 'x-sync': { mode: 'push', colour: 'red' } }, '#/components/schemas/Todo/x-sync/colour', 'unknown x-sync option "colour"'],
     [{ 'x-sync': { retry: { attempts: 0 } } }, '#/components/schemas/Todo/x-sync/retry/attempts', 'attempts must be a whole number'],
-    [{ 'x-sync': { ttl: -5 } }, '#/components/schemas/Todo/x-sync/ttl', 'ttl must be a positive number'],
+    [{ 'x-sync': { ttl: 60 } }, '#/components/schemas/Todo/x-sync/ttl', 'ttl applies to cache mode only'],
+    [{ 'x-sync': { mode: 'cache', ttl: -5 } }, '#/components/schemas/Todo/x-sync/ttl', 'ttl must be a positive number'],
+    [{ 'x-sync': { mode: 'cache', ttl: '1m' } }, '#/components/schemas/Todo/x-sync/ttl', 'ttl must be a positive number'],
+    [{ 'x-sync': { mode: 'cache', invalidatedBy: ['Nope'] } }, '#/components/schemas/Todo/x-sync/invalidatedBy/0', 'invalidatedBy names "Nope", which is not an x-sync model'],
+    [{ 'x-sync': { mode: 'cache', invalidatedBy: 'Todo' } }, '#/components/schemas/Todo/x-sync/invalidatedBy', 'invalidatedBy must be a list'],
+    [{ 'x-sync': { mode: 'live', invalidatedBy: ['Todo'] } }, '#/components/schemas/Todo/x-sync/invalidatedBy', 'invalidatedBy applies to cache mode only'],
   ])('%j → an error at its pointer', async (todo, pointer, message) => {
     const errors = await diagnosticsOf(todo);
     expect(errors).toEqual([
@@ -68,6 +73,29 @@ describe('x-sync validation', () => {
         pointer,
         message: expect.stringContaining(message),
         hint: expect.any(String),
+      }),
+    ]);
+  });
+
+  it('refuses cache mode on a model that is written, naming its write operations', async () => {
+    const errors = await diagnosticsOf(
+      { 'x-sync': { mode: 'cache' } },
+      {
+        paths: {
+          '/todos': {
+            ...base.paths['/todos'],
+            post: {
+              requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Todo' } } } },
+              responses: { '201': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Todo' } } } } },
+            },
+          },
+        },
+      },
+    );
+    expect(errors).toEqual([
+      expect.objectContaining({
+        pointer: '#/components/schemas/Todo/x-sync/mode',
+        message: expect.stringContaining('cache mode is for read-only results, but Todo has write operations: POST /todos (create)'),
       }),
     ]);
   });

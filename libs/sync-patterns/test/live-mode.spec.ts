@@ -22,7 +22,15 @@ describe('live mode libraries', () => {
   });
 
   it('hold a collection and live hooks instead of query options, beside the same types, API and validators', () => {
-    expect(readdirSync(path.join(out, 'todo/src/lib')).sort()).toEqual(['todo.api.ts', 'todo.collection.ts', 'todo.hooks.ts', 'todo.migrations.ts', 'todo.spec.ts', 'todo.types.ts', 'todo.validators.ts']);
+    expect(readdirSync(path.join(out, 'todo/src/lib')).sort()).toEqual([
+      'todo.api.ts',
+      'todo.collection.ts',
+      'todo.hooks.ts',
+      'todo.migrations.ts',
+      'todo.spec.ts',
+      'todo.types.ts',
+      'todo.validators.ts',
+    ]);
     const collection = readFileSync(path.join(out, 'todo/src/lib/todo.collection.ts'), 'utf8');
     // the shape leaves excluded fields out; writes answer their txid
     expect(collection).toContain('table: "todos"');

@@ -38,11 +38,14 @@ describe('optimistic writes', () => {
   it('create shows a draft row at once, then swaps in the server row', async () => {
     const qc = seeded();
     const answer = deferred<Row>();
-    const observer = new MutationObserver(qc, createMutationOptions(qc, binding, {
-      send: () => answer.promise,
-      rowOf: (row: Row) => row,
-      draft: (input: { title: string }, draftId) => ({ id: draftId, ...input }),
-    }));
+    const observer = new MutationObserver(
+      qc,
+      createMutationOptions(qc, binding, {
+        send: () => answer.promise,
+        rowOf: (row: Row) => row,
+        draft: (input: { title: string }, draftId) => ({ id: draftId, ...input }),
+      }),
+    );
     const done = observer.mutate({ title: 'two' });
     await new Promise((r) => setTimeout(r, 0));
     const during = qc.getQueryData<{ data: Row[] }>(keys.list({}))!.data;

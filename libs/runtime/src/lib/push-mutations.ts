@@ -30,17 +30,9 @@ async function begin(qc: QueryClient, binding: { keys: { all: readonly unknown[]
   return qc.getQueriesData({ queryKey: binding.keys.all });
 }
 
-function editLists<TRow, TId>(
-  qc: QueryClient,
-  binding: PushModelBinding<TRow, TId>,
-  fn: (rows: TRow[], isLast: boolean) => TRow[],
-) {
-  qc.setQueriesData({ queryKey: binding.keys.lists() }, (data: unknown) =>
-    mapListItems<TRow>(data, binding.itemsPath, (rows) => fn(rows, true)),
-  );
-  qc.setQueriesData({ queryKey: binding.keys.infinites() }, (data: unknown) =>
-    mapInfiniteItems<TRow>(data, binding.itemsPath, fn),
-  );
+function editLists<TRow, TId>(qc: QueryClient, binding: PushModelBinding<TRow, TId>, fn: (rows: TRow[], isLast: boolean) => TRow[]) {
+  qc.setQueriesData({ queryKey: binding.keys.lists() }, (data: unknown) => mapListItems<TRow>(data, binding.itemsPath, (rows) => fn(rows, true)));
+  qc.setQueriesData({ queryKey: binding.keys.infinites() }, (data: unknown) => mapInfiniteItems<TRow>(data, binding.itemsPath, fn));
 }
 
 function rollback(qc: QueryClient, context: OptimisticContext | undefined) {
@@ -63,11 +55,7 @@ export interface CreateConfig<TRow, TInput, TResult> {
   draft: (input: TInput, draftId: string) => TRow;
 }
 
-export function createMutationOptions<TRow, TId, TInput, TResult>(
-  qc: QueryClient,
-  binding: PushModelBinding<TRow, TId>,
-  config: CreateConfig<TRow, TInput, TResult>,
-): WriteOptions<TResult, TInput> {
+export function createMutationOptions<TRow, TId, TInput, TResult>(qc: QueryClient, binding: PushModelBinding<TRow, TId>, config: CreateConfig<TRow, TInput, TResult>): WriteOptions<TResult, TInput> {
   return {
     mutationKey: [...binding.keys.all, 'create'],
     mutationFn: async (raw) => {
@@ -110,8 +98,7 @@ export function updateMutationOptions<TRow, TId, TPatch, TResult>(
 ): WriteOptions<TResult, UpdateVariables<TId, TPatch>> {
   return {
     mutationKey: [...binding.keys.all, 'update'],
-    mutationFn: async ({ id, patch }) =>
-      config.send(id, config.validator ? await validateInput(config.validator, patch, 'update input') : patch),
+    mutationFn: async ({ id, patch }) => config.send(id, config.validator ? await validateInput(config.validator, patch, 'update input') : patch),
     ...retryOptions(binding.retry),
     onMutate: async ({ id, patch }) => {
       const snapshot = await begin(qc, binding);
@@ -133,11 +120,7 @@ export interface RemoveConfig<TId, TResult> {
   send: (id: TId) => Promise<TResult>;
 }
 
-export function removeMutationOptions<TRow, TId, TResult>(
-  qc: QueryClient,
-  binding: PushModelBinding<TRow, TId>,
-  config: RemoveConfig<TId, TResult>,
-): WriteOptions<TResult, TId> {
+export function removeMutationOptions<TRow, TId, TResult>(qc: QueryClient, binding: PushModelBinding<TRow, TId>, config: RemoveConfig<TId, TResult>): WriteOptions<TResult, TId> {
   return {
     mutationKey: [...binding.keys.all, 'remove'],
     mutationFn: (id) => config.send(id),

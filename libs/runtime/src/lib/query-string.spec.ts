@@ -2,9 +2,7 @@ import { fillPath, serializeQuery } from './query-string';
 
 describe('serializeQuery', () => {
   it('uses form+explode for arrays, deepObject for objects, sorted keys, and skips undefined', () => {
-    expect(serializeQuery({ tag: ['a', 'b c'], filter: { status: 'open', owner: 'me' }, page: 2, gone: undefined })).toBe(
-      '?filter%5Bowner%5D=me&filter%5Bstatus%5D=open&page=2&tag=a&tag=b%20c',
-    );
+    expect(serializeQuery({ tag: ['a', 'b c'], filter: { status: 'open', owner: 'me' }, page: 2, gone: undefined })).toBe('?filter%5Bowner%5D=me&filter%5Bstatus%5D=open&page=2&tag=a&tag=b%20c');
   });
   it('gives an empty string for no query', () => {
     expect(serializeQuery(undefined)).toBe('');

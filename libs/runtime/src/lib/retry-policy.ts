@@ -20,11 +20,9 @@ export function retryOptions(policy: RetryPolicy) {
   const base = policy.delayMs ?? 500;
   const max = policy.maxDelayMs ?? 30_000;
   return {
-    retry: (failureCount: number, error: unknown) =>
-      failureCount < policy.attempts - 1 && toSyncError(error).retryable,
+    retry: (failureCount: number, error: unknown) => failureCount < policy.attempts - 1 && toSyncError(error).retryable,
     retryDelay: (attempt: number) => {
-      const delay =
-        policy.backoff === 'exponential' ? base * 2 ** attempt : policy.backoff === 'linear' ? base * (attempt + 1) : base;
+      const delay = policy.backoff === 'exponential' ? base * 2 ** attempt : policy.backoff === 'linear' ? base * (attempt + 1) : base;
       return Math.min(delay, max);
     },
   };

@@ -1,5 +1,6 @@
 import { SyncError } from './sync-error';
 import { fillPath, serializeQuery } from './query-string';
+import type { CacheStorage } from './cache-query';
 import type { SqliteDriver } from './sqlite/sqlite-driver';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -26,6 +27,8 @@ export interface SyncClientOptions {
    * from where it stood; without it, live data lives in memory only.
    */
   localDatabase?: SqliteDriver;
+  /** Cache mode: where results survive a reload. Default: the browser's localStorage when there is one. */
+  cacheStorage?: CacheStorage;
 }
 
 /** The shape endpoint a client's live models use. */
@@ -44,6 +47,10 @@ export interface SyncRequest {
   body?: unknown;
   bodyEncoding?: BodyEncoding;
   signal?: AbortSignal;
+  /** Extra request headers (conditional requests: If-None-Match, If-Modified-Since). */
+  headers?: HeaderMap;
+  /** A 304 Not Modified is an answer, not an error: `data` is then undefined. */
+  notModified?: boolean;
 }
 
 export interface SyncResponse<T> {
@@ -80,7 +87,7 @@ export function createSyncClient(initial: SyncClientOptions): SyncClient {
 
 async function send<T>(options: SyncClientOptions, request: SyncRequest): Promise<SyncResponse<T>> {
   const url = joinUrl(options.baseUrl, fillPath(request.path, request.pathParams)) + serializeQuery(request.query);
-  const headers: HeaderMap = { accept: 'application/json', ...(await resolveHeaders(options.headers)) };
+  const headers: HeaderMap = { accept: 'application/json', ...(await resolveHeaders(options.headers)), ...request.headers };
   const body = encodeBody(request, headers);
   const doFetch = options.fetch ?? globalThis.fetch;
   let response: Response;
@@ -101,7 +108,7 @@ async function send<T>(options: SyncClientOptions, request: SyncRequest): Promis
     });
   }
   const data = await readBody(response);
-  if (!response.ok) {
+  if (!response.ok && !(response.status === 304 && request.notModified)) {
     throw new SyncError({
       kind: response.status === 409 ? 'conflict' : 'http',
       status: response.status,

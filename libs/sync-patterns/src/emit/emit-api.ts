@@ -1,4 +1,5 @@
 import type { SyncApi } from '../model/ir';
+import { emitCacheModel } from './emit-cache-model';
 import { emitCore } from './emit-core';
 import { emitLiveModel } from './emit-live-model';
 import { emitPushModel } from './emit-push-model';
@@ -25,6 +26,7 @@ export async function emitApi(api: SyncApi, options: EmitOptions = {}): Promise<
   for (const model of api.models) {
     if (model.sync.mode === 'push') files.push(...emitPushModel(api, model, specLabel, coreImport));
     else if (model.sync.mode === 'live') files.push(...emitLiveModel(api, model, specLabel, coreImport, options.previous ?? (() => undefined)));
+    else if (model.sync.mode === 'cache') files.push(...emitCacheModel(api, model, specLabel, coreImport));
   }
   return sortFiles(files);
 }

@@ -72,7 +72,10 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
     modelId: str(model.names.file),
     excluded: excluded.length ? literal(excluded) : undefined,
     retry: literal(model.sync.retry),
-    related: literal(model.embeddedIn.map((name) => [api.id, api.models.find((m) => m.schemaName === name)!.names.file])),
+    related: literal([...model.embeddedIn.map((name) => [api.id, api.models.find((m) => m.schemaName === name)!.names.file]), ...cacheDependents(api, model)]),
+    /** Key roots of the cache-mode results a write to this model makes stale (their `invalidatedBy`). */
+    invalidates: literal(cacheDependents(api, model)),
+    cache: model.sync.mode === 'cache' ? { ttl: literal(model.sync.ttl) } : undefined,
     itemsPath: list ? literal(list.response?.itemsPath ?? []) : '[]',
     clientKey: model.clientGeneratedKey,
     list: list && {
@@ -176,4 +179,9 @@ function infiniteView(api: SyncApi, list: BoundOperation, pagination: Pagination
         rowKey: str(pagination.fromLastRow?.key ?? key),
       };
   }
+}
+
+/** Cache-mode models that name `model` in their `invalidatedBy`, as query-key roots. */
+function cacheDependents(api: SyncApi, model: SyncModel): string[][] {
+  return api.models.filter((m) => m.sync.mode === 'cache' && m.sync.invalidatedBy?.includes(model.schemaName)).map((m) => [api.id, m.names.file]);
 }

@@ -16,12 +16,7 @@ export interface ExplicitBinding {
 }
 
 /** Reads and checks the explicit bindings of every operation. */
-export function explicitBindings(
-  operations: SpecOperation[],
-  schemaNames: Set<string>,
-  file: string,
-  diagnostics: Diagnostic[],
-): ExplicitBinding[] {
+export function explicitBindings(operations: SpecOperation[], schemaNames: Set<string>, file: string, diagnostics: Diagnostic[]): ExplicitBinding[] {
   const result: ExplicitBinding[] = [];
   for (const op of operations) {
     const model = op.raw['x-sync-model'];
@@ -136,7 +131,13 @@ export function bindOperations(
       const op = mine[0].op;
       const problem = shapeProblem(kind, op, document, model);
       if (problem) {
-        diagnostics.push({ severity: 'error', file, pointer: child(op.pointer, 'x-sync-op'), message: `${op.method.toUpperCase()} ${op.path} cannot be the "${kind}" operation of ${model}: ${problem}`, hint: 'fix the operation or bind another one' });
+        diagnostics.push({
+          severity: 'error',
+          file,
+          pointer: child(op.pointer, 'x-sync-op'),
+          message: `${op.method.toUpperCase()} ${op.path} cannot be the "${kind}" operation of ${model}: ${problem}`,
+          hint: 'fix the operation or bind another one',
+        });
         continue;
       }
       bound[kind] = toBound(kind, op, 'explicit', model, key, document);
@@ -152,7 +153,10 @@ export function bindOperations(
         severity: 'warning',
         file,
         pointer: candidates[0].pointer,
-        message: `${model}: several operations look like its "${kind}" (${candidates.slice(0, 3).map((c) => `${c.method.toUpperCase()} ${c.path}`).join(', ')}); using the first`,
+        message: `${model}: several operations look like its "${kind}" (${candidates
+          .slice(0, 3)
+          .map((c) => `${c.method.toUpperCase()} ${c.path}`)
+          .join(', ')}); using the first`,
         hint: `pin the right one with \`x-sync-model: ${model}\` and \`x-sync-op: ${kind}\``,
       });
     }

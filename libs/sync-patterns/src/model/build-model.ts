@@ -29,12 +29,20 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}): SyncAp
   const operations = listOperations(document, file, diagnostics);
   const explicit = explicitBindings(operations, schemaNames, file, diagnostics);
 
-  const annotated = [...schemaNames].filter((name) => isObject(schemas[name]) && (schemas[name] as Record<string, unknown>)['x-sync'] !== undefined && (schemas[name] as Record<string, unknown>)['x-sync'] !== false);
+  const annotated = [...schemaNames].filter(
+    (name) => isObject(schemas[name]) && (schemas[name] as Record<string, unknown>)['x-sync'] !== undefined && (schemas[name] as Record<string, unknown>)['x-sync'] !== false,
+  );
   let candidates = options.allModels ? [...schemaNames] : annotated;
   if (options.models?.length) {
     for (const wanted of options.models) {
       if (!schemaNames.has(wanted)) {
-        diagnostics.push({ severity: 'error', file, pointer: '#/components/schemas', message: `--models names ${JSON.stringify(wanted)}, which is not a schema of this spec`, hint: 'run `sync-patterns validate` to list the models' });
+        diagnostics.push({
+          severity: 'error',
+          file,
+          pointer: '#/components/schemas',
+          message: `--models names ${JSON.stringify(wanted)}, which is not a schema of this spec`,
+          hint: 'run `sync-patterns validate` to list the models',
+        });
       } else if (!options.allModels && !annotated.includes(wanted)) {
         diagnostics.push({ severity: 'error', file, pointer: componentPointer(wanted), message: `${wanted} has no x-sync annotation`, hint: 'add `x-sync: push` to the schema, or pass --all-models' });
       }
@@ -84,6 +92,18 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}): SyncAp
       if (!shape.properties.has(field)) fail(child(syncPointer, 'exclude', i), `exclude names "${field}", which is not a property of ${name}`, 'remove it or fix the spelling');
       if (field === sync.key) fail(child(syncPointer, 'exclude', i), `the key "${field}" cannot be excluded`, 'remove it from exclude');
     });
+    if (sync.mode === 'cache') {
+      const writes = (['create', 'update', 'delete'] as const)
+        .filter((kind) => operationsBound[kind])
+        .map((kind) => `${operationsBound[kind]!.method.toUpperCase()} ${operationsBound[kind]!.path} (${kind})`);
+      if (writes.length) {
+        return fail(
+          modePointer,
+          `cache mode is for read-only results, but ${name} has write operations: ${writes.join(', ')}`,
+          'use push or live for a model that is written, or keep cache mode on the schema of the read-only endpoint',
+        );
+      }
+    }
     if (!operationsBound.list && !operationsBound.get) {
       return fail(syncPointer, `no operation of the spec reads ${name}: no GET returning it or a list of it`, `add x-sync-model: ${name} and x-sync-op: list|get to its operations`);
     }
@@ -106,8 +126,7 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}): SyncAp
     const keySchema = keyField ? deref(document, keyField.schema, keyField.pointer)?.schema : undefined;
     const createBody = operationsBound.create?.body;
     const bodyShape = createBody ? objectShape(document, { $ref: createBody.schemaPointer }, createBody.schemaPointer) : undefined;
-    const clientGeneratedKey =
-      keySchema?.['format'] === 'uuid' && bodyShape !== undefined && bodyShape.properties.has(sync.key) && !createBody!.readOnlyFields.includes(sync.key);
+    const clientGeneratedKey = keySchema?.['format'] === 'uuid' && bodyShape !== undefined && bodyShape.properties.has(sync.key) && !createBody!.readOnlyFields.includes(sync.key);
 
     return {
       schemaName: name,
@@ -123,6 +142,25 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}): SyncAp
     };
   }
 
+  // cache mode: what invalidates a result must be a model this run knows
+  for (const model of models) {
+    model.sync.invalidatedBy?.forEach((name, i) => {
+      if (!models.some((m) => m.schemaName === name)) {
+        diagnostics.push({
+          severity: 'error',
+          file,
+          pointer: child(componentPointer(model.schemaName), 'x-sync', 'invalidatedBy', i),
+          message: `invalidatedBy names "${name}", which is not an x-sync model of this spec`,
+          hint: `use one of: ${
+            models
+              .filter((m) => m.sync.mode !== 'cache')
+              .map((m) => m.schemaName)
+              .join(', ') || '(no models)'
+          }`,
+        });
+      }
+    });
+  }
   assignNames(models);
   const included = new Set(models.map((m) => m.schemaName));
   for (const model of models) {
@@ -150,7 +188,11 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}): SyncAp
 }
 
 function assignNames(models: SyncModel[]): void {
-  const types = uniqueNames(models, (m) => m.schemaName, (m) => typeName(m.schemaName));
+  const types = uniqueNames(
+    models,
+    (m) => m.schemaName,
+    (m) => typeName(m.schemaName),
+  );
   for (const model of models) {
     const type = types.get(model)!;
     const plural = pascalCase(pluralize(type));

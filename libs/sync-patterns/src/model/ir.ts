@@ -29,7 +29,10 @@ export interface SyncOptions {
   exclude: string[];
   conflict: ConflictPolicy;
   where?: string;
+  /** Cache mode: seconds a result stays fresh. */
   ttl?: number;
+  /** Cache mode: models (schema names) whose writes make the cached results stale. */
+  invalidatedBy?: string[];
   retry: RetrySettings;
 }
 

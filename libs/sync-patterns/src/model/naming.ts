@@ -46,12 +46,18 @@ export function camelCase(name: string): string {
 }
 
 export function kebabCase(name: string): string {
-  const result = words(name).map((w) => w.toLowerCase()).join('-');
+  const result = words(name)
+    .map((w) => w.toLowerCase())
+    .join('-');
   return result || 'model';
 }
 
 export function snakeCase(name: string): string {
-  return words(name).map((w) => w.toLowerCase()).join('_') || 'model';
+  return (
+    words(name)
+      .map((w) => w.toLowerCase())
+      .join('_') || 'model'
+  );
 }
 
 /** English plural of the last word, good enough for resource names (`category` → `categories`). */

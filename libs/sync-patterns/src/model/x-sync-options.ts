@@ -7,11 +7,14 @@ import { isObject } from './schema-utils';
 const MODES: SyncMode[] = ['push', 'live', 'cache'];
 const CONFLICTS: ConflictPolicy[] = ['backend-wins', 'client-wins', 'field-merge', 'custom'];
 const BACKOFFS: RetrySettings['backoff'][] = ['exponential', 'linear', 'fixed'];
-const KEYS = ['mode', 'key', 'table', 'exclude', 'conflict', 'where', 'ttl', 'retry'] as const;
+const KEYS = ['mode', 'key', 'table', 'exclude', 'conflict', 'where', 'ttl', 'invalidatedBy', 'retry'] as const;
 const RETRY_KEYS = ['attempts', 'backoff', 'delayMs'] as const;
 
 /** Modes this version generates; the others are refused with a clear message rather than faked. */
-export const SUPPORTED_MODES: SyncMode[] = ['push', 'live'];
+export const SUPPORTED_MODES: SyncMode[] = ['push', 'live', 'cache'];
+
+/** Seconds a cache-mode result stays fresh when `ttl` is not given. */
+export const DEFAULT_TTL = 300;
 
 export const DEFAULT_RETRY: RetrySettings = { attempts: 3, backoff: 'exponential', delayMs: 500 };
 
@@ -86,9 +89,18 @@ export function resolveOptions(
   const where = pick('where');
   if (where !== undefined && typeof where !== 'string') problem(ctx, at('where'), 'where must be a SQL condition string', 'write `where: "archived = false"`');
 
-  const ttl = pick('ttl');
-  if (ttl !== undefined && (typeof ttl !== 'number' || !(ttl > 0))) {
+  const ttl = mode === 'cache' ? pick('ttl') : own.ttl;
+  if (ttl !== undefined && mode !== 'cache') problem(ctx, at('ttl'), 'ttl applies to cache mode only', 'remove it, or set `mode: cache`');
+  else if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isFinite(ttl) || !(ttl > 0))) {
     problem(ctx, at('ttl'), `ttl must be a positive number of seconds, not ${JSON.stringify(ttl)}`, 'write `ttl: 300`');
+  }
+
+  let invalidatedBy: string[] = [];
+  const rawInvalidatedBy = own.invalidatedBy;
+  if (rawInvalidatedBy !== undefined) {
+    if (mode !== 'cache') problem(ctx, at('invalidatedBy'), 'invalidatedBy applies to cache mode only', 'remove it, or set `mode: cache`');
+    else if (Array.isArray(rawInvalidatedBy) && rawInvalidatedBy.every((e) => typeof e === 'string')) invalidatedBy = [...(rawInvalidatedBy as string[])];
+    else problem(ctx, at('invalidatedBy'), 'invalidatedBy must be a list of model (schema) names', 'write `invalidatedBy: [Todo, Project]`');
   }
 
   return {
@@ -98,7 +110,7 @@ export function resolveOptions(
     exclude,
     conflict,
     ...(typeof where === 'string' ? { where } : {}),
-    ...(typeof ttl === 'number' && ttl > 0 ? { ttl } : {}),
+    ...(mode === 'cache' ? { ttl: typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0 ? ttl : DEFAULT_TTL, invalidatedBy } : {}),
     retry: retryOption(pick('retry'), at('retry'), ctx),
   };
 }

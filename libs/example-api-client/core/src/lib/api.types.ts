@@ -2,6 +2,26 @@
 // Do not edit: run `sync-patterns generate` again instead. Hand edits are detected and kept, never
 // silently overwritten; put extensions in files of your own next to this one.
 export interface paths {
+    "/metrics/todo-counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Todo counts per project, computed in SQL
+         * @description A pre-computed result for cache mode. Answers carry an ETag; a matching If-None-Match gets 304.
+         */
+        get: operations["listTodoCounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/projects": {
         parameters: {
             query?: never;
@@ -167,6 +187,16 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /** @description How many todos a project has, by status. Pre-computed; stale after a todo or project write. */
+        TodoCount: {
+            doing: number;
+            done: number;
+            /** Format: uuid */
+            project_id: string;
+            project_name: string;
+            todo: number;
+            total: number;
+        };
         TodoPatch: {
             /** Format: date-time */
             due_at?: string | null;
@@ -233,6 +263,35 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listTodoCounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per project */
+            200: {
+                headers: {
+                    /** @description Validator of this result */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TodoCount"][];
+                };
+            };
+            /** @description Not modified since the ETag in If-None-Match */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     listProjects: {
         parameters: {
             query?: {

@@ -15,6 +15,9 @@ export const ProjectSchema: z.ZodType = z.looseObject({ "archived": z.boolean(),
 /** Validates `Role` (components.schemas). */
 export const RoleSchema: z.ZodType = z.enum(["member", "admin"]);
 
+/** Validates `TodoCount` (components.schemas). */
+export const TodoCountSchema: z.ZodType = z.looseObject({ "doing": z.int().gte(0), "done": z.int().gte(0), "project_id": z.guid(), "project_name": z.string(), "todo": z.int().gte(0), "total": z.int().gte(0) });
+
 /** Validates `TodoPatch` (components.schemas). */
 export const TodoPatchSchema: z.ZodType = z.looseObject({ "due_at": z.iso.datetime({ offset: true, local: true }).nullable().optional(), "priority": z.int().gte(1).lte(5).optional(), "status": z.lazy(() => TodoStatusSchema).optional(), "title": z.string().min(1).max(200).optional() });
 

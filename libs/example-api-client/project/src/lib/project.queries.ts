@@ -36,7 +36,7 @@ export const projectBinding: PushModelBinding<Project, ProjectId> = {
   keys: projectKeys,
   rowId: (row) => row["id"] as ProjectId,
   itemsPath: ["data"],
-  related: [],
+  related: [["example-api","todo-count"]],
   retry: {"attempts":2,"backoff":"fixed","delayMs":500},
 };
 

@@ -17,7 +17,7 @@ import { todoSchema, todoCreateInputSchema, todoUpdateInputSchema } from './todo
 /** The shape this model syncs: table, columns (fields x-sync excludes are never fetched). */
 export const todoShape = { table: "todos", columns: ["created_at","due_at","id","priority","project_id","status","title","updated_at"] } as const;
 
-function createTodoCollection(status: LiveStatus) {
+function createTodoCollection(status: LiveStatus, queryClient: QueryClient) {
   return createLiveCollection<Todo, TodoId>({
     id: "example-api/todo",
     ...todoShape,
@@ -29,6 +29,8 @@ function createTodoCollection(status: LiveStatus) {
     local: localStoreOn(client.options.localDatabase, { scope: "example-api/todo", shape: todoShape, table: todoSqliteTable, migrations: todoMigrations }),
     // x-sync.retry for server errors; a write that cannot reach the API waits for it instead
     retry: {"attempts":3,"backoff":"exponential","delayMs":500},
+    // cache-mode results that name Todo in x-sync invalidatedBy
+    invalidates: { queryClient, keys: [["example-api","todo-count"]] },
     getKey: (row) => row["id"],
     rowSchema: todoSchema,
     insert: async (row) => {

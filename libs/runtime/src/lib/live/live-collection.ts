@@ -1,6 +1,7 @@
 import type { GetExtensions, Row, ShapeStreamOptions } from '@electric-sql/client';
 import { electricCollectionOptions } from '@tanstack/electric-db-collection';
 import { createCollection } from '@tanstack/react-db';
+import type { QueryClient } from '@tanstack/react-query';
 import { SyncError } from '../sync-error';
 import type { HeadersInput } from '../sync-client';
 import type { StandardSchemaV1 } from '../validate';
@@ -42,6 +43,8 @@ export interface LiveModelConfig<T extends object, TKey extends string | number>
   local?: () => Promise<LocalStore>;
   /** `x-sync.retry`: how server errors are retried (a write that cannot reach the API waits instead). */
   retry?: RetryPolicy;
+  /** Query keys a write makes stale once the API accepted it (cache-mode results that name this model). */
+  invalidates?: { queryClient: QueryClient; keys: readonly (readonly unknown[])[] };
 }
 
 /**
@@ -99,6 +102,12 @@ export function createLiveCollection<T extends object, TKey extends string | num
   // one store per collection, however many parts ask for it
   let opened: Promise<LocalStore> | undefined;
   const local = config.local && (() => (opened ??= config.local!()));
+  /** The API accepted the writes: their txids to wait for; results that depend on the model go stale. */
+  const accepted = (txids: (number | undefined)[]) => {
+    const stale = config.invalidates;
+    if (stale) for (const queryKey of stale.keys) void stale.queryClient.invalidateQueries({ queryKey });
+    return matchTxids(txids);
+  };
   const queue = new WriteQueue(status, config.retry ?? defaultRetryPolicy);
   const writes = new OutboxWriter<TKey>(local ?? (async () => memoryOutbox()), queue);
   const shapeOptions: ShapeStreamOptions<GetExtensions<T & Row<unknown>>> = {
@@ -123,20 +132,20 @@ export function createLiveCollection<T extends object, TKey extends string | num
     onInsert:
       config.insert &&
       (async ({ transaction }) =>
-        matchTxids(
+        accepted(
           await Promise.all(transaction.mutations.map((m) => writes.send('insert', m.key as TKey, m.modified as Record<string, unknown>, m.metadata, () => config.insert!(m.modified as T)))),
         )),
     onUpdate:
       config.update &&
       (async ({ transaction }) =>
-        matchTxids(
+        accepted(
           await Promise.all(
             transaction.mutations.map((m) => writes.send('update', m.key as TKey, m.changes as Record<string, unknown>, m.metadata, () => config.update!(m.key as TKey, m.changes as Partial<T>))),
           ),
         )),
     onDelete:
       config.remove &&
-      (async ({ transaction }) => matchTxids(await Promise.all(transaction.mutations.map((m) => writes.send('delete', m.key as TKey, null, m.metadata, () => config.remove!(m.key as TKey)))))),
+      (async ({ transaction }) => accepted(await Promise.all(transaction.mutations.map((m) => writes.send('delete', m.key as TKey, null, m.metadata, () => config.remove!(m.key as TKey)))))),
   });
   // local-first: the device's stored rows under the stream (see live-persistence)
   if (local) options.sync = withLocalStore(options.sync, { open: local, shapeOptions, position: () => position, keyOf: (row) => config.getKey(row as T), status });

@@ -1,0 +1,15 @@
+// Generated once by sync-patterns; yours to change. Type errors are the typecheck target's job,
+// so ts-jest only transpiles (isolatedModules in tsconfig.json).
+/** @type {import('jest').Config} */
+module.exports = {
+  displayName: "example-api-todo-count",
+  testEnvironment: 'node',
+  // .js too (allowJs): in live mode TanStack DB requires an ESM-only package, which jest's CommonJS
+  // runtime cannot load untransformed
+  transform: { '^.+\\.m?[tj]sx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  transformIgnorePatterns: ['node_modules/(?!(?:.*node_modules/)?fractional-indexing/)'],
+  moduleNameMapper: { "^@sync-patterns\\/example-api-core$": '<rootDir>/../core/src/index.ts' },
+  // live mode: @electric-sql/client leaves a 60 s timer (its throttled up-to-date tracker) that no
+  // API can clear; without this jest would wait for it after the tests have finished
+  forceExit: true,
+};
