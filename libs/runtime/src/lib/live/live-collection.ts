@@ -132,9 +132,7 @@ export function createLiveCollection<T extends object, TKey extends string | num
     onInsert:
       config.insert &&
       (async ({ transaction }) =>
-        accepted(
-          await Promise.all(transaction.mutations.map((m) => writes.send('insert', m.key as TKey, m.modified as Record<string, unknown>, m.metadata, () => config.insert!(m.modified as T)))),
-        )),
+        accepted(await Promise.all(transaction.mutations.map((m) => writes.send('insert', m.key as TKey, m.modified as Record<string, unknown>, m.metadata, () => config.insert!(m.modified as T)))))),
     onUpdate:
       config.update &&
       (async ({ transaction }) =>

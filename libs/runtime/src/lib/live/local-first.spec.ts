@@ -102,8 +102,11 @@ describe('writes made while the API cannot be reached', () => {
   const shape = createFakeShape({ key: 'id' });
   const api = createFakeApi();
   let down = true;
+  /** A proxy in front of the API answers 502 while the API is down (Vite's dev server does). */
+  let gatewayDown = false;
   const network: typeof fetch = shape.fetchWith(async (input, init) => {
     if (down) throw new TypeError('fetch failed');
+    if (gatewayDown) return new Response('Bad Gateway', { status: 502 });
     return api.fetch(input, init);
   });
   const client = createSyncClient({ baseUrl: 'http://api.test', fetch: network });
@@ -162,6 +165,27 @@ describe('writes made while the API cannot be reached', () => {
       { id: 'n', title: 'Made offline', done: false, meta: null },
     ]);
     second.stop();
+  });
+
+  it('wait out a gateway answering 502 for longer than x-sync.retry allows, then are sent', async () => {
+    down = false;
+    api.reset();
+    const live = startWithWrites();
+    await live.collection.preload();
+    gatewayDown = true;
+    const write = live.collection.insert({ id: 'g', title: 'Behind a proxy', done: false, meta: null });
+    // retry allows 2 attempts 10 ms apart; a 502 is not a refusal, so the write is still waiting
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(live.collection.get('g')?.title).toBe('Behind a proxy');
+    expect(outbox()).toHaveLength(1);
+    const created = api.hold(201, (request) => request.body as object, { 'x-sync-txid': '301' });
+    gatewayDown = false;
+    const post = await created.taken;
+    created.release();
+    shape.insert(post.body as Record<string, unknown>, 301);
+    await write.isPersisted.promise;
+    expect(outbox()).toEqual([]);
+    live.stop();
   });
 
   it('a write the API refuses once back is rolled back and leaves the outbox', async () => {

@@ -1,5 +1,5 @@
 import type { RetryPolicy } from '../retry-policy';
-import { toSyncError } from '../sync-error';
+import { toSyncError, type SyncError } from '../sync-error';
 import type { LiveStatus } from './live-status';
 
 const sleep = (ms: number, wake?: (resume: () => void) => () => void) =>
@@ -12,6 +12,17 @@ const sleep = (ms: number, wake?: (resume: () => void) => () => void) =>
       resolve();
     }
   });
+
+/** Longest wait between two tries of a write while the API cannot be reached. */
+const OFFLINE_RETRY_MAX_MS = 5_000;
+
+/**
+ * The API cannot be reached: no network, or a gateway in front of it (a proxy, a load balancer,
+ * a dev server) says it is down or unavailable (502, 503, 504). Such a write waits; others fail.
+ */
+function unreachable(error: SyncError): boolean {
+  return error.kind === 'network' || (error.kind === 'http' && (error.status === 502 || error.status === 503 || error.status === 504));
+}
 
 /** The app stopped the collection while a write waited: the write stays in the outbox for the next start. */
 export class WriteQueueStopped extends Error {
@@ -64,9 +75,9 @@ export class WriteQueue {
         return await send();
       } catch (cause) {
         const error = toSyncError(cause);
-        if (error.kind === 'network') {
-          // offline: keep the write, try again later or as soon as the stream is back
-          await sleep(Math.min(base * 2 ** failures, max), (resume) => {
+        if (unreachable(error)) {
+          // offline: keep the write, try again soon (every 5 s at most) or as soon as the stream is back
+          await sleep(Math.min(base * 2 ** failures, OFFLINE_RETRY_MAX_MS), (resume) => {
             const off = this.status.subscribe(() => this.status.status === 'live' && resume());
             this.stopListeners.add(resume);
             return () => {

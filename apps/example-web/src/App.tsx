@@ -1,0 +1,33 @@
+import { useProjects } from '@sync-patterns/example-api-project';
+import { useState } from 'react';
+import { SyncIndicator } from './SyncIndicator';
+import { TodoCounts } from './TodoCounts';
+import { TodoList } from './TodoList';
+
+/** Projects (push mode) on the left, the chosen project's todos (live mode) and the counts (cache mode). */
+export function App() {
+  const projects = useProjects();
+  const [chosen, choose] = useState<string | undefined>();
+  const projectId = chosen ?? projects.data?.[0]?.id;
+  return (
+    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 880, margin: '1rem auto', display: 'grid', gap: '1rem' }}>
+      <header style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
+        <h1 style={{ margin: 0, fontSize: '1.3rem' }}>sync-patterns example</h1>
+        <SyncIndicator />
+      </header>
+      <section aria-label="Projects (push mode)">
+        <h2 style={{ fontSize: '1rem' }}>
+          Projects <small>push</small>
+        </h2>
+        {projects.error && <p role="alert">{projects.error.message}</p>}
+        {projects.data?.map((project) => (
+          <button key={project.id} aria-pressed={project.id === projectId} onClick={() => choose(project.id)} style={{ marginRight: 8 }}>
+            {project.name}
+          </button>
+        ))}
+      </section>
+      {projectId && <TodoList projectId={projectId} />}
+      <TodoCounts />
+    </main>
+  );
+}

@@ -1,0 +1,126 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { freePort, startTestServer, type TestServer } from '../../example-api/src/testing';
+import { launchChromium, screenshot } from './browser';
+import { startWebApp, type WebApp } from './web-app';
+
+/**
+ * The example web app in Chromium, against the example API and its shape stream on embedded
+ * Postgres: what a user sees of push, live and cache mode, optimistic writes, errors and offline.
+ */
+let api: TestServer;
+let apiPort: number;
+let dataDir: string;
+let web: WebApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'sp-web-'));
+  apiPort = await freePort();
+  api = await startTestServer({ seed: true, port: apiPort, dataDir });
+  web = await startWebApp({ apiUrl: api.url, port: await freePort() });
+  browser = await launchChromium();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await web?.close();
+  await api?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function openApp(): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(web.url);
+  await page.getByTestId('sync-status').and(page.locator('[data-status=live]')).waitFor();
+  await page.getByTestId('todo').first().waitFor();
+  return page;
+}
+const todoTitles = async (page: Page) => (await page.getByTestId('todo').allInnerTexts()).map((t) => t.replace(/×$/, '').trim());
+async function add(page: Page, title: string) {
+  await page.getByLabel('New todo').fill(title);
+  await page.getByRole('button', { name: 'Add' }).click();
+}
+
+describe('the example web app in Chromium', () => {
+  it('shows the three modes: projects (push), todos (live), counts (cache)', async () => {
+    const page = await openApp();
+    await expectText(page, 'Launch');
+    expect(await todoTitles(page)).toEqual(['Generate the client libraries', 'Ship the web app', 'Write the OpenAPI document']);
+    await page.getByTestId('count').first().waitFor();
+    expect(await page.getByTestId('count').first().innerText()).toMatch(/Launch\s+1\/3 done/);
+    await screenshot(page, '1-loaded');
+    await page.close();
+  });
+
+  it("shows A's new todo at once, before the server answers, and in page B without a reload", async () => {
+    const [a, b] = [await openApp(), await openApp()];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await a.route('**/api/todos', async (route) => {
+      if (route.request().method() === 'POST') await held;
+      await route.continue();
+    });
+    await add(a, 'Seen everywhere');
+    await a.getByText('Seen everywhere').waitFor(); // optimistic: the POST is still held
+    expect(await a.getByTestId('todo').filter({ hasText: 'Seen everywhere' }).getAttribute('data-pending')).toBe('true');
+    await expectText(a, '1 pending');
+    await screenshot(a, '2-optimistic');
+    expect(await todoTitles(b)).not.toContain('Seen everywhere');
+    release();
+    await b.getByText('Seen everywhere').waitFor();
+    await a.getByTestId('todo').filter({ hasText: 'Seen everywhere' }).and(a.locator(':not([data-pending])')).waitFor();
+    await a.getByTestId('count').filter({ hasText: 'Launch' }).filter({ hasText: '1/4 done' }).waitFor(); // A's write made A's counts stale
+    await screenshot(b, '3-page-b');
+    await a.close();
+    await b.close();
+  });
+
+  it('rolls a refused write back and shows why', async () => {
+    const page = await openApp();
+    await page.route('**/api/todos', (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({ status: 422, contentType: 'application/problem+json', body: JSON.stringify({ title: 'Invalid', detail: 'refused for the test' }) })
+        : route.continue(),
+    );
+    await add(page, 'Refused');
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').innerText()).toMatch(/POST \/todos failed with 422/);
+    await page.getByText('Refused', { exact: true }).waitFor({ state: 'detached' });
+    await screenshot(page, '4-refused');
+    await page.close();
+  });
+
+  it('keeps working with the server down, and sends the pending write once it is back, without loss or duplicates', async () => {
+    const page = await openApp();
+    const data = api.data;
+    await api.close({ keepData: true });
+    await page.getByTestId('sync-status').and(page.locator('[data-status=offline]')).waitFor({ timeout: 60_000 });
+    expect(await todoTitles(page)).toContain('Seen everywhere'); // the rows the app had
+    await add(page, 'Written offline');
+    await page.getByText('Written offline').waitFor();
+    await expectText(page, '1 pending');
+    await screenshot(page, '5-offline');
+    // longer than x-sync.retry's attempts last: the write is not given up while the API is away
+    await page.waitForTimeout(3_000);
+    expect(await page.getByTestId('todo').filter({ hasText: 'Written offline' }).getAttribute('data-pending')).toBe('true');
+    expect(await page.getByRole('alert').count()).toBe(0);
+
+    api = await startTestServer({ port: apiPort, data });
+    await page.getByTestId('sync-status').and(page.locator('[data-status=live]')).waitFor({ timeout: 90_000 });
+    await page.getByTestId('todo').filter({ hasText: 'Written offline' }).and(page.locator(':not([data-pending])')).waitFor({ timeout: 60_000 });
+    const titles = await todoTitles(page);
+    expect(titles.filter((t) => t === 'Written offline')).toHaveLength(1);
+    expect(titles).toEqual(expect.arrayContaining(['Seen everywhere', 'Written offline']));
+    const onServer = (await (await fetch(`${api.url}/todos`)).json()) as { title: string }[] | { data: { title: string }[] };
+    const rows = Array.isArray(onServer) ? onServer : onServer.data;
+    expect(rows.filter((t) => t.title === 'Written offline')).toHaveLength(1);
+    await screenshot(page, '6-back-online');
+    await page.close();
+  });
+});
+
+async function expectText(page: Page, text: string) {
+  await page.getByText(text).first().waitFor();
+}
