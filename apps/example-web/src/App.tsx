@@ -1,14 +1,24 @@
 import { useProjects } from '@sync-patterns/example-api-project';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { SyncIndicator } from './SyncIndicator';
 import { TodoCounts } from './TodoCounts';
 import { TodoList } from './TodoList';
 
+const CHOSEN = 'sync-patterns-example:project';
+
 /** Projects (push mode) on the left, the chosen project's todos (live mode) and the counts (cache mode). */
 export function App() {
   const projects = useProjects();
-  const [chosen, choose] = useState<string | undefined>();
+  // the chosen project is remembered, so after a reload without the API its todos still show
+  const [chosen, setChosen] = useState<string | undefined>(() => sessionStorage.getItem(CHOSEN) ?? undefined);
+  const choose = (id: string) => {
+    sessionStorage.setItem(CHOSEN, id);
+    setChosen(id);
+  };
   const projectId = chosen ?? projects.data?.[0]?.id;
+  useEffect(() => {
+    if (projectId && !chosen) choose(projectId);
+  });
   return (
     <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 880, margin: '1rem auto', display: 'grid', gap: '1rem' }}>
       <header style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>

@@ -3,9 +3,16 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { openLocalDatabase } from './local-database';
 
+// Local-first: live rows and waiting writes in the page's SQLite (kept across reloads). Without it
+// (a browser without WebAssembly or IndexedDB) the app still works, with live data in memory.
+const localDatabase = await openLocalDatabase().catch((error: unknown) => {
+  console.warn('no local database, live data stays in memory:', error);
+  return undefined;
+});
 // The API (and its shape stream) through the dev server's /api proxy: one origin, no CORS.
-configureExampleApi({ baseUrl: '/api' });
+configureExampleApi({ baseUrl: '/api', localDatabase });
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1 } } });
 
 createRoot(document.getElementById('root')!).render(

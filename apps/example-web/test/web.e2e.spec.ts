@@ -119,6 +119,31 @@ describe('the example web app in Chromium', () => {
     await screenshot(page, '6-back-online');
     await page.close();
   });
+
+  it("keeps its rows and a todo written offline across a reload (the page's SQLite), and sends the todo once the API is back", async () => {
+    const page = await openApp();
+    await page.waitForTimeout(500); // the synced rows reach the SQLite file in IndexedDB
+    const data = api.data;
+    await api.close({ keepData: true });
+    await page.getByTestId('sync-status').and(page.locator('[data-status=offline]')).waitFor({ timeout: 60_000 });
+    await add(page, 'Survives a reload');
+    await page.getByText('Survives a reload').waitFor();
+    await page.waitForTimeout(500); // and so does the outbox entry
+
+    await page.reload(); // the API is still down
+    await page.getByTestId('todo').filter({ hasText: 'Survives a reload' }).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('todo').filter({ hasText: 'Survives a reload' }).getAttribute('data-pending')).toBe('true');
+    expect(await todoTitles(page)).toEqual(expect.arrayContaining(['Seen everywhere', 'Written offline']));
+    await screenshot(page, '7-reloaded-offline');
+
+    api = await startTestServer({ port: apiPort, data });
+    await page.getByTestId('todo').filter({ hasText: 'Survives a reload' }).and(page.locator(':not([data-pending])')).waitFor({ timeout: 60_000 });
+    const onServer = (await (await fetch(`${api.url}/todos`)).json()) as { title: string }[] | { data: { title: string }[] };
+    const rows = Array.isArray(onServer) ? onServer : onServer.data;
+    expect(rows.filter((t) => t.title === 'Survives a reload')).toHaveLength(1);
+    expect((await todoTitles(page)).filter((t) => t === 'Survives a reload')).toHaveLength(1);
+    await page.close();
+  });
 });
 
 async function expectText(page: Page, text: string) {
