@@ -4,7 +4,7 @@ import type { PreviousOutput } from './emit/sqlite/emit-migrations';
 import type { GeneratedFile } from './emit/file-set';
 import { buildModel, type BuildOptions } from './model/build-model';
 import type { SyncApi } from './model/ir';
-import { SpecError } from './spec/diagnostics';
+import { SpecError, formatDiagnostic } from './spec/diagnostics';
 import { loadSpec } from './spec/load-spec';
 import { isNoop, planWrite, type WritePlan } from './write/plan-write';
 import { applyPlan, fileReader } from './write/write-files';
@@ -16,6 +16,8 @@ export interface PipelineOptions extends BuildOptions {
   coreImport?: string;
   /** Progress lines (stage, counts, time). */
   log?: (line: string) => void;
+  /** Warnings about the spec or the options (e.g. a filter that matches nothing); default: `log`. */
+  warn?: (line: string) => void;
   /** Reads the previous generation's files (SQLite migrations are carried over); default: from `out`. */
   previous?: PreviousOutput;
 }
@@ -58,6 +60,8 @@ export async function emitFromSpec(options: PipelineOptions): Promise<{ api: Syn
   const api = buildModel(spec, options);
   const errors = api.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new SpecError(errors);
+  const warn = options.warn ?? log;
+  for (const d of api.diagnostics) if (d.severity === 'warning') warn(formatDiagnostic(d));
   log(
     `models bound: ${api.models.length} (${api.models
       .map((m) => m.schemaName)

@@ -1,7 +1,7 @@
 import { logger, readProjectConfiguration } from '@nx/devkit';
 import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import syncExecutor from '../src/nx/executors/sync/sync-executor';
+import syncExecutor, { runSync } from '../src/nx/executors/sync/sync-executor';
 import { initGenerator } from '../src/nx/generators/init/init-generator';
 import { modelGenerator } from '../src/nx/generators/model/model-generator';
 import { syncGenerator } from '../src/nx/generators/sync/sync-generator';
@@ -188,6 +188,31 @@ describe('nx run api:sync (the executor)', () => {
     expect(readText(root, `${LIBS}/todo/migrations/0002_todo.sql`)).toContain('ALTER TABLE "todos" ADD COLUMN "estimate" INTEGER;');
     expect(readText(root, `${LIBS}/todo/src/lib/todo.migrations.ts`)).toContain('name: "0002_todo"');
     await expect(syncExecutor({ check: true }, executorContext(root))).resolves.toEqual({ success: true });
+  });
+
+  it('--watch syncs again on each spec change and keeps the libraries through an invalid save', async () => {
+    const root = await withModels();
+    const stop = new AbortController();
+    const running = runSync({ watch: true }, executorContext(root), stop.signal);
+    const until = async (check: () => boolean, what: string) => {
+      const deadline = Date.now() + 20_000;
+      while (!check()) {
+        if (Date.now() > deadline) throw new Error(`${what} did not happen; messages:\n${messages.join('\n')}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    try {
+      await until(() => messages.some((m) => m.startsWith('watching')), 'the first sync');
+      editSpec(root, addField);
+      await until(() => readText(root, `${LIBS}/user/src/lib/user.validators.ts`).includes('nickname'), 'the sync after the edit');
+      const good = readText(root, `${LIBS}/core/src/lib/api.types.ts`);
+      editSpec(root, (text) => text.replace('      x-sync:\n        mode: live\n', '      x-sync:\n        mode: sideways\n'));
+      await until(() => messages.some((m) => m.includes('kept as the last good run left them')), 'the invalid save to be reported');
+      expect(readText(root, `${LIBS}/core/src/lib/api.types.ts`)).toBe(good);
+    } finally {
+      stop.abort();
+    }
+    await expect(running).resolves.toEqual({ success: true });
   });
 
   it('keeps a hand edit: that library is held, the others are synced', async () => {

@@ -3,6 +3,7 @@ import { HandEditError, check, generate } from '../pipeline';
 import { buildModel } from '../model/build-model';
 import { SpecError, formatDiagnostic } from '../spec/diagnostics';
 import { loadSpec } from '../spec/load-spec';
+import { watchSpec } from './watch';
 import type { WritePlan } from '../write/plan-write';
 
 /** Exit codes, also listed in `--help` and the README. */
@@ -31,6 +32,13 @@ Exit codes: 0 ok · 1 drift (check) · 2 invalid spec · 3 hand-edited files blo
   --dry-run          show what would change, write nothing
   --force            overwrite generated files that were edited by hand
   --prune            delete generated files of models that are gone
+  --include-tags <a,b>    only models with an operation tagged so
+  --include-paths <p,q>   only models with an operation on these paths (* one segment, ** any)
+  --exclude-models <A,B>  leave these models out (also --exclude-tags, --exclude-paths)
+                     (a filter that matches no model is a warning naming it)
+  --watch            regenerate on every change of the spec (a save that does not validate is
+                     reported; the last good output stays)
+  --json             print one JSON summary (models, files by outcome, warnings) on stdout
   --quiet            no progress lines`,
   validate: `Usage: sync-patterns validate --spec <file> [--all-models] [--models <A,B>]
 
@@ -52,6 +60,13 @@ const OPTIONS = {
   force: { type: 'boolean' },
   prune: { type: 'boolean' },
   quiet: { type: 'boolean' },
+  json: { type: 'boolean' },
+  watch: { type: 'boolean' },
+  'include-tags': { type: 'string' },
+  'include-paths': { type: 'string' },
+  'exclude-models': { type: 'string' },
+  'exclude-tags': { type: 'string' },
+  'exclude-paths': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -78,17 +93,49 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       return EXIT.ok;
     }
     const spec = required(values.spec, '--spec', command);
+    const list = (value: string | boolean | undefined) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((v) => v.trim())
+            .filter(Boolean)
+        : undefined;
+    const include = { ...(list(values['include-tags']) ? { tags: list(values['include-tags']) } : {}), ...(list(values['include-paths']) ? { paths: list(values['include-paths']) } : {}) };
+    const exclude = {
+      ...(list(values['exclude-models']) ? { models: list(values['exclude-models']) } : {}),
+      ...(list(values['exclude-tags']) ? { tags: list(values['exclude-tags']) } : {}),
+      ...(list(values['exclude-paths']) ? { paths: list(values['exclude-paths']) } : {}),
+    };
     const build = {
-      ...(typeof values.models === 'string' ? { models: values.models.split(',').map((m) => m.trim()).filter(Boolean) } : {}),
+      ...(Object.keys(include).length || Object.keys(exclude).length ? { filters: { include, exclude } } : {}),
+      ...(typeof values.models === 'string'
+        ? {
+            models: values.models
+              .split(',')
+              .map((m) => m.trim())
+              .filter(Boolean),
+          }
+        : {}),
       ...(values['all-models'] ? { allModels: true } : {}),
       ...(typeof values.name === 'string' ? { apiName: values.name } : {}),
     };
-    const log = values.quiet ? undefined : (line: string) => warn(`· ${line}`);
+    const json = values.json === true;
+    // --json: one JSON summary on stdout and nothing else there; progress stays on stderr unless --quiet
+    const log = values.quiet || json ? undefined : (line: string) => warn(`· ${line}`);
+    const warnings: string[] = [];
+    const onWarning = (line: string) => {
+      warnings.push(line);
+      warn(line);
+    };
 
     if (command === 'validate') return await validate(spec, build, print);
     const outDir = required(values.out, '--out', command);
     if (command === 'check') {
-      const result = await check({ spec, out: outDir, ...build, log });
+      const result = await check({ spec, out: outDir, ...build, log, warn: onWarning });
+      if (json) {
+        print(JSON.stringify({ command, out: outDir, drift: result.drift, models: result.api.models.map((m) => m.schemaName), ...planSummary(result.plan), warnings }));
+        return result.drift ? EXIT.drift : EXIT.ok;
+      }
       if (!result.drift) {
         print(`up to date: ${result.files.length} files in ${outDir}`);
         return EXIT.ok;
@@ -98,41 +145,86 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       print(`run \`sync-patterns generate --spec ${spec} --out ${outDir}\` to update`);
       return EXIT.drift;
     }
-    const result = await generate({
-      spec,
-      out: outDir,
-      ...build,
-      dryRun: values['dry-run'] === true,
-      force: values.force === true,
-      prune: values.prune === true,
-      log,
-    });
-    if (values['dry-run']) print(`dry run: nothing written to ${outDir}`);
-    printPlan(result.plan, print);
+    const generateOnce = async () => {
+      const result = await generate({
+        spec,
+        out: outDir,
+        ...build,
+        dryRun: values['dry-run'] === true,
+        force: values.force === true,
+        prune: values.prune === true,
+        log,
+        warn: onWarning,
+      });
+      if (json) {
+        print(
+          JSON.stringify({ command, out: outDir, dryRun: values['dry-run'] === true, models: result.api.models.map((m) => m.schemaName), ...planSummary(result.plan), warnings: warnings.splice(0) }),
+        );
+        return;
+      }
+      if (values['dry-run']) print(`dry run: nothing written to ${outDir}`);
+      printPlan(result.plan, print);
+    };
+    if (values.watch !== true) {
+      await generateOnce();
+      return EXIT.ok;
+    }
+    // --watch: every spec change regenerates (only changed files are written); a spec that does not
+    // validate is reported and the last good output stays until the next save
+    const watched = async () => {
+      try {
+        await generateOnce();
+      } catch (error) {
+        if (reportFailure(error, warn) === EXIT.internal) throw error;
+        warn('sync-patterns: the last good output is kept; waiting for the next change');
+      }
+    };
+    await watched();
+    warn(`sync-patterns: watching ${spec} (and the files beside it); Ctrl-C stops`);
+    const stop = new AbortController();
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+    await watchSpec(spec, watched, stop.signal);
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof UsageError) {
-      warn(`sync-patterns: ${error.message}`);
-      return EXIT.usage;
-    }
-    if (error instanceof SpecError) {
-      warn(`sync-patterns: the spec has ${error.diagnostics.length} problem(s):`);
-      for (const d of error.diagnostics) warn(formatDiagnostic(d));
-      return EXIT.invalidSpec;
-    }
-    if (error instanceof HandEditError) {
-      warn(`sync-patterns: ${error.message}`);
-      return EXIT.handEdited;
-    }
-    warn(`sync-patterns: internal error: ${(error as Error).stack ?? String(error)}`);
-    warn('This is a bug in sync-patterns: please report it with the spec that triggered it.');
-    return EXIT.internal;
+    return reportFailure(error, warn);
   }
+}
+
+/** Prints what went wrong and says what to do next; returns the exit code. */
+function reportFailure(error: unknown, warn: (line: string) => void): number {
+  if (error instanceof UsageError) {
+    warn(`sync-patterns: ${error.message}`);
+    return EXIT.usage;
+  }
+  if (error instanceof SpecError) {
+    warn(`sync-patterns: the spec has ${error.diagnostics.length} problem(s):`);
+    for (const d of error.diagnostics) warn(formatDiagnostic(d));
+    return EXIT.invalidSpec;
+  }
+  if (error instanceof HandEditError) {
+    warn(`sync-patterns: ${error.message}`);
+    return EXIT.handEdited;
+  }
+  warn(`sync-patterns: internal error: ${(error as Error).stack ?? String(error)}`);
+  warn('This is a bug in sync-patterns: please report it with the spec that triggered it.');
+  return EXIT.internal;
 }
 
 function required(value: string | boolean | undefined, flag: string, command: string): string {
   if (typeof value !== 'string' || !value) throw new UsageError(`${command} needs ${flag}; run \`sync-patterns ${command} --help\``);
   return value;
+}
+
+/** The plan as the --json summary gives it: file lists by outcome. */
+function planSummary(plan: WritePlan) {
+  return {
+    created: plan.create.map((f) => f.path),
+    updated: plan.update.map((f) => f.path),
+    deleted: plan.deletes,
+    stale: plan.stale,
+    handEdited: plan.handEdited,
+    unchanged: plan.unchanged.length,
+  };
 }
 
 function printPlan(plan: WritePlan, print: (line: string) => void): void {

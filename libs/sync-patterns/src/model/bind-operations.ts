@@ -179,6 +179,7 @@ function toBound(kind: OperationKind, op: SpecOperation, binding: 'convention' |
     path: op.path,
     pointer: op.pointer,
     binding,
+    tags: Array.isArray(op.raw['tags']) ? op.raw['tags'].filter((t): t is string => typeof t === 'string') : [],
     pathParams: op.params.filter((p) => p.in === 'path'),
     queryParams,
     ...(op.operationId ? { operationId: op.operationId } : {}),

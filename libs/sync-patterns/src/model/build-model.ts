@@ -4,6 +4,7 @@ import type { LoadedSpec } from '../spec/load-spec';
 import { bindOperations, explicitBindings, isObjectSchema } from './bind-operations';
 import type { SyncApi, SyncField, SyncModel } from './ir';
 import { camelCase, kebabCase, pascalCase, pluralize, typeName, uniqueNames } from './naming';
+import { applyFilters, type ModelFilters } from './model-filters';
 import { listOperations } from './operations';
 import { componentPointer, deref, directRefs, isNullable, isObject, objectShape, propertyFlag } from './schema-utils';
 import { SUPPORTED_MODES, readRawOptions, resolveOptions } from './x-sync-options';
@@ -15,6 +16,8 @@ export interface BuildOptions {
   models?: string[];
   /** Also every resource-like schema without `x-sync`, in the default mode. */
   allModels?: boolean;
+  /** Include/exclude by model, tag and path (after binding). */
+  filters?: ModelFilters;
 }
 
 /** Interprets a loaded spec: the one place that reads OpenAPI and `x-sync`. Never throws on bad input: it reports. */
@@ -50,11 +53,12 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}): SyncAp
     candidates = candidates.filter((name) => options.models!.includes(name));
   }
 
-  const models: SyncModel[] = [];
+  const bound: SyncModel[] = [];
   for (const name of candidates.sort()) {
     const model = buildOne(name, annotated.includes(name));
-    if (model) models.push(model);
+    if (model) bound.push(model);
   }
+  const models = applyFilters(bound, options.filters, file, diagnostics);
 
   function buildOne(name: string, isAnnotated: boolean): SyncModel | undefined {
     const pointer = componentPointer(name);
@@ -145,7 +149,7 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}): SyncAp
   // cache mode: what invalidates a result must be a model this run knows
   for (const model of models) {
     model.sync.invalidatedBy?.forEach((name, i) => {
-      if (!models.some((m) => m.schemaName === name)) {
+      if (!bound.some((m) => m.schemaName === name)) {
         diagnostics.push({
           severity: 'error',
           file,

@@ -120,6 +120,8 @@ export interface BoundOperation {
   summary?: string;
   /** How it was bound: by convention, or by `x-sync-model`/`x-sync-op`. */
   binding: 'convention' | 'explicit';
+  /** The operation's OpenAPI tags (for include/exclude filters). */
+  tags: string[];
   pathParams: OperationParam[];
   queryParams: OperationParam[];
   /** The path parameter that carries the model's key (get, update, delete). */

@@ -1,4 +1,5 @@
 import { joinPathFragments, type Tree } from '@nx/devkit';
+import type { FilterSet } from '../model/model-filters';
 
 /**
  * `sync-patterns.json`, beside the api project's project.json: which spec the project serves and
@@ -14,11 +15,16 @@ export interface SyncConfig {
   name?: string;
   /** Also generate resource-like schemas without `x-sync` (as the CLI's `--all-models`). */
   allModels?: boolean;
+  /** Generate only models matching one of these (as the CLI's --include-* options). */
+  include?: FilterSet;
+  /** Leave out models matching one of these (as the CLI's --exclude-* options). */
+  exclude?: FilterSet;
 }
 
 export const CONFIG_FILE = 'sync-patterns.json';
 
-const KNOWN = new Set(['$schema', 'spec', 'directory', 'name', 'allModels']);
+const KNOWN = new Set(['$schema', 'spec', 'directory', 'name', 'allModels', 'include', 'exclude']);
+const FILTER_KINDS = ['models', 'tags', 'paths'] as const;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -57,7 +63,19 @@ export function parseConfig(text: string, file: string): SyncConfig {
     throw new ConfigError(`${file} #/name: "${String(config['name'])}" must be kebab-case (letters, digits, dashes)`);
   }
   if (config['allModels'] !== undefined && typeof config['allModels'] !== 'boolean') throw new ConfigError(`${file} #/allModels: must be true or false`);
+  const filters: Pick<SyncConfig, 'include' | 'exclude'> = {};
+  for (const side of ['include', 'exclude'] as const) {
+    const set = config[side];
+    if (set === undefined) continue;
+    if (typeof set !== 'object' || set === null || Array.isArray(set)) throw new ConfigError(`${file} #/${side}: expected an object with models, tags and/or paths`);
+    for (const [kind, list] of Object.entries(set)) {
+      if (!(FILTER_KINDS as readonly string[]).includes(kind)) throw new ConfigError(`${file} #/${side}/${kind}: unknown filter; use ${FILTER_KINDS.join(', ')}`);
+      if (!Array.isArray(list) || !list.every((v) => typeof v === 'string' && v)) throw new ConfigError(`${file} #/${side}/${kind}: expected a list of names`);
+    }
+    filters[side] = set as FilterSet;
+  }
   return {
+    ...filters,
     spec: config['spec'] as string,
     directory: (config['directory'] as string).replace(/\/+$/, ''),
     ...(config['name'] !== undefined ? { name: config['name'] as string } : {}),
@@ -69,5 +87,7 @@ export function serializeConfig(config: SyncConfig): string {
   const ordered: SyncConfig = { spec: config.spec, directory: config.directory };
   if (config.name !== undefined) ordered.name = config.name;
   if (config.allModels !== undefined) ordered.allModels = config.allModels;
+  if (config.include !== undefined) ordered.include = config.include;
+  if (config.exclude !== undefined) ordered.exclude = config.exclude;
   return JSON.stringify(ordered, null, 2) + '\n';
 }

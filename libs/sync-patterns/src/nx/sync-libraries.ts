@@ -25,6 +25,8 @@ export interface SyncOptions {
   /** Delete the libraries of models that are gone from the spec. */
   prune?: boolean;
   log?: (line: string) => void;
+  /** Warnings (a filter that matches nothing); default: `log`. */
+  warn?: (line: string) => void;
 }
 
 export type LibraryStatus = 'created' | 'updated' | 'unchanged' | 'held' | 'removed' | 'orphaned';
@@ -64,8 +66,10 @@ export async function syncLibraries(tree: Tree, apiProject: string, options: Syn
     out: outDir,
     apiName: apiName(config, apiProject),
     allModels: config.allModels,
+    ...(config.include || config.exclude ? { filters: { include: config.include, exclude: config.exclude } } : {}),
     coreImport: libraryLayout(tree, config, apiProject, CORE_KEY, 'core').importPath,
     log: options.log,
+    warn: options.warn,
   });
   const wanted = selectLibraries(api, options.only);
   const libraryOf = (file: string) => file.split('/')[0];

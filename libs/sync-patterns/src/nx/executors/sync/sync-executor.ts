@@ -1,4 +1,7 @@
-import { logger, type ExecutorContext } from '@nx/devkit';
+import { logger, readProjectConfiguration, type ExecutorContext } from '@nx/devkit';
+import * as path from 'node:path';
+import { watchSpec } from '../../../cli/watch';
+import { readConfig } from '../../config';
 import { FsTree } from 'nx/src/generators/tree';
 import { flushTree } from '../../flush-tree';
 import { formatReport, hasDrift } from '../../report';
@@ -8,6 +11,8 @@ export interface SyncExecutorOptions {
   check?: boolean;
   prune?: boolean;
   force?: boolean;
+  /** Keep running: sync again on every change of the spec. */
+  watch?: boolean;
 }
 
 /**
@@ -15,15 +20,48 @@ export interface SyncExecutorOptions {
  * nothing reaches the disk until the whole plan is known; `--check` never flushes it.
  */
 export default async function syncExecutor(options: SyncExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const stop = new AbortController();
+  if (options.watch) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+  return runSync(options, context, stop.signal);
+}
+
+/** The executor's work; `--watch` runs until `signal` aborts. */
+export async function runSync(options: SyncExecutorOptions, context: ExecutorContext, signal: AbortSignal): Promise<{ success: boolean }> {
   const project = context.projectName;
   if (!project) throw new Error('run the sync executor on an api project: nx run <api>:sync');
+  const result = await syncOnce(options, context, project);
+  if (!options.watch || options.check) return result;
+  // --watch: every spec change syncs again; a spec that does not validate is reported and the
+  // libraries stay as the last good run left them
+  const apiRoot = readProjectConfiguration(new FsTree(context.root, false), project).root;
+  const spec = path.join(context.root, readConfig(new FsTree(context.root, false), apiRoot).spec);
+  logger.info(`watching ${path.relative(context.root, spec)} (and the files beside it); Ctrl-C stops`);
+  await watchSpec(
+    spec,
+    async () => {
+      const { success } = await syncOnce(options, context, project);
+      if (!success) logger.warn('the libraries are kept as the last good run left them; waiting for the next change');
+    },
+    signal,
+  );
+  return { success: true };
+}
+
+async function syncOnce(options: SyncExecutorOptions, context: ExecutorContext, project: string): Promise<{ success: boolean }> {
   const tree = new FsTree(context.root, context.isVerbose);
   try {
-    const report = await syncLibraries(tree, project, { force: options.force, prune: options.prune, log: context.isVerbose ? (line) => logger.info(line) : undefined });
+    const report = await syncLibraries(tree, project, {
+      force: options.force,
+      prune: options.prune,
+      log: context.isVerbose ? (line) => logger.info(line) : undefined,
+      warn: (line) => logger.warn(line),
+    });
     for (const line of formatReport(report, { check: options.check })) logger.info(line);
     if (options.check) {
       if (!hasDrift(report)) return { success: true };
-      logger.error(`drift: run \`nx run ${project}:sync\` and commit the result${report.libraries.some((l) => l.status === 'held') ? ' (held libraries: move hand edits into files of your own, or --force)' : ''}`);
+      logger.error(
+        `drift: run \`nx run ${project}:sync\` and commit the result${report.libraries.some((l) => l.status === 'held') ? ' (held libraries: move hand edits into files of your own, or --force)' : ''}`,
+      );
       return { success: false };
     }
     await flushTree(tree);
