@@ -79,7 +79,11 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const { api, files } = await emitFromSpec(options);
   const plan = planWrite(files, fileReader(options.out), { force: options.force, prune: options.prune });
   if (plan.handEdited.length && !options.force) throw new HandEditError(plan.handEdited, options.out);
-  if (!options.dryRun && !isNoop(plan)) applyPlan(options.out, plan);
+  if (!options.dryRun && !isNoop(plan)) {
+    const started = Date.now();
+    applyPlan(options.out, plan);
+    options.log?.(`written: ${plan.create.length} created, ${plan.update.length} updated, ${plan.deletes.length} deleted in ${Date.now() - started} ms`);
+  } else options.log?.(options.dryRun ? 'written: nothing (dry run)' : 'written: nothing, already up to date');
   return { api, files, plan };
 }
 

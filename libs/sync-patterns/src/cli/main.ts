@@ -39,7 +39,9 @@ Exit codes: 0 ok · 1 drift (check) · 2 invalid spec · 3 hand-edited files blo
   --watch            regenerate on every change of the spec (a save that does not validate is
                      reported; the last good output stays)
   --json             print one JSON summary (models, files by outcome, warnings) on stdout
-  --quiet            no progress lines`,
+  --quiet            no progress lines (they show at a terminal: spec parsed, models bound, files
+                     emitted, written, with counts and times)
+  --progress         progress lines even when stderr is not a terminal (CI logs)`,
   validate: `Usage: sync-patterns validate --spec <file> [--all-models] [--models <A,B>]
 
 Lists every model with its mode, key and bound operations, then every problem (file + JSON pointer
@@ -61,6 +63,7 @@ const OPTIONS = {
   prune: { type: 'boolean' },
   quiet: { type: 'boolean' },
   json: { type: 'boolean' },
+  progress: { type: 'boolean' },
   watch: { type: 'boolean' },
   'include-tags': { type: 'string' },
   'include-paths': { type: 'string' },
@@ -120,8 +123,10 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       ...(typeof values.name === 'string' ? { apiName: values.name } : {}),
     };
     const json = values.json === true;
-    // --json: one JSON summary on stdout and nothing else there; progress stays on stderr unless --quiet
-    const log = values.quiet || json ? undefined : (line: string) => warn(`· ${line}`);
+    // progress on stderr at a terminal (or with --progress); quiet in CI logs, with --quiet and with
+    // --json (one JSON summary on stdout and nothing else there)
+    const progress = values.progress === true || (err as { isTTY?: boolean }).isTTY === true;
+    const log = values.quiet || json || !progress ? undefined : (line: string) => warn(`· ${line}`);
     const warnings: string[] = [];
     const onWarning = (line: string) => {
       warnings.push(line);
