@@ -30,6 +30,7 @@ export function App() {
           Projects <small>push</small>
         </h2>
         {projects.error && <p role="alert">{projects.error.message}</p>}
+        {!projects.data && !projects.error && <p>{projects.status === 'offline' ? 'Offline: projects load when the API is back.' : 'Loading projects…'}</p>}
         {projects.data?.map((project) => (
           <button key={project.id} aria-pressed={project.id === projectId} onClick={() => choose(project.id)} style={{ marginRight: 8 }}>
             {project.name}
