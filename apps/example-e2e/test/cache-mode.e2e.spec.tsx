@@ -9,6 +9,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { startTestServer, type TestServer } from '../../example-api/src/testing';
+import { seedProject } from './seed';
 
 /**
  * Cache mode with the generated hooks against the example API's metrics endpoint (todo counts per
@@ -31,8 +32,7 @@ beforeAll(async () => {
     return response;
   };
   configureExampleApi({ baseUrl: server.url, fetch: recording, cacheStorage });
-  const owner = await createUser({ email: 'cache@example.com', name: 'Cache', role: 'admin' });
-  project = await createProject({ name: 'Metrics', owner_id: owner.id, description: null, archived: false });
+  project = await seedProject({ createUser, createProject }, 'Metrics', 'cache@example.com');
 }, 120_000);
 afterAll(() => server?.close());
 afterEach(() => {

@@ -12,6 +12,7 @@ import { createProject, type Project } from '../.variants/live/project/src';
 import { useTodoMutations, useTodos, type Todo } from '../.variants/live/todo/src';
 import { createUser } from '../.variants/live/user/src';
 import { gatedFetch } from './gated-fetch';
+import { seedProject } from './seed';
 
 /**
  * The generated live hooks (Todo in live mode) rendered with React against the example API and its
@@ -30,17 +31,7 @@ beforeAll(async () => {
   port = await freePort();
   server = await startTestServer({ port, dataDir });
   configureExampleApi({ baseUrl: server.url, fetch: gate.fetch });
-  const owner = await createUser({
-    email: 'live@example.com',
-    name: 'Live',
-    role: 'admin',
-  });
-  project = await createProject({
-    name: 'Live',
-    owner_id: owner.id,
-    description: null,
-    archived: false,
-  });
+  project = await seedProject({ createUser, createProject }, 'Live', 'live@example.com');
 }, 120_000);
 afterAll(async () => {
   gate.open();

@@ -12,6 +12,7 @@ import { configureExampleApi } from '../.variants/live/core/src';
 import { createProject, type Project } from '../.variants/live/project/src';
 import { useTodoMutations, useTodos, type Todo } from '../.variants/live/todo/src';
 import { createUser } from '../.variants/live/user/src';
+import { seedProject } from './seed';
 
 /**
  * Local-first with the generated live hooks: synced rows are kept in a SQLite file on the "device";
@@ -34,8 +35,7 @@ beforeAll(async () => {
   port = await freePort();
   server = await startTestServer({ port, dataDir: path.join(dir, 'pg') });
   configureExampleApi({ baseUrl: server.url, fetch: recordingFetch });
-  const owner = await createUser({ email: 'local@example.com', name: 'Local', role: 'admin' });
-  project = await createProject({ name: 'Local', owner_id: owner.id, description: null, archived: false });
+  project = await seedProject({ createUser, createProject }, 'Local', 'local@example.com');
   for (const title of ['One', 'Two']) {
     await fetch(`${server.url}/todos`, {
       method: 'POST',

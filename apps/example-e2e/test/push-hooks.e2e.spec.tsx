@@ -9,6 +9,7 @@ import { createProject, type Project } from '../.variants/push/project/src';
 import { getTodo, useTodo, useTodoMutations, useTodos, type Todo } from '../.variants/push/todo/src';
 import { createUser } from '../.variants/push/user/src';
 import { gatedFetch } from './gated-fetch';
+import { seedProject } from './seed';
 
 let server: TestServer;
 let project: Project;
@@ -17,17 +18,7 @@ const gate = gatedFetch();
 beforeAll(async () => {
   server = await startTestServer();
   configureExampleApi({ baseUrl: server.url, fetch: gate.fetch });
-  const owner = await createUser({
-    email: 'e2e@example.com',
-    name: 'E2E',
-    role: 'admin',
-  });
-  project = await createProject({
-    name: 'End to end',
-    owner_id: owner.id,
-    description: null,
-    archived: false,
-  });
+  project = await seedProject({ createUser, createProject }, 'End to end', 'e2e@example.com');
 });
 afterAll(() => server?.close());
 afterEach(() => gate.open());

@@ -6,7 +6,7 @@ import { createFakeApi, waitUntil } from '../fake-api';
 import { createSyncClient } from '../sync-client';
 import { txidOf } from './txid';
 import { createFakeShape } from './fake-shape';
-import { createLiveCollection } from './live-collection';
+import { createLiveCollection, type LiveModelConfig } from './live-collection';
 
 /** Local-first on a real SQLite: synced rows saved, a restart shows them offline and resumes the stream. */
 interface Todo {
@@ -34,7 +34,8 @@ const migrations: SqliteMigration[] = [
 ];
 const passthrough = { '~standard': { version: 1 as const, vendor: 'test', validate: (value: unknown) => ({ value }) } };
 
-function start(db: Database.Database, fetchImpl: typeof fetch) {
+/** A live Todo collection on `db`'s local store, its requests through `fetchImpl`; `writes` adds the API writes and retry. */
+function start(db: Database.Database, fetchImpl: typeof fetch, writes: Partial<LiveModelConfig<Todo, string>> = {}) {
   return createLiveCollection<Todo, string>({
     id: 'test/todo',
     table: 'todos',
@@ -45,6 +46,7 @@ function start(db: Database.Database, fetchImpl: typeof fetch) {
     kinds: { done: 'boolean', id: 'string', meta: 'json', title: 'string' },
     rowSchema: passthrough,
     local: () => sqliteLocalStore(betterSqlite3Driver(db), { scope: 'test/todo', shape: 'todos|done,id,meta,title', table, migrations }),
+    ...writes,
   });
 }
 const down: typeof fetch = async () => {
@@ -111,22 +113,12 @@ describe('writes made while the API cannot be reached', () => {
   });
   const client = createSyncClient({ baseUrl: 'http://api.test', fetch: network });
 
-  function startWithWrites() {
-    return createLiveCollection<Todo, string>({
-      id: 'test/todo',
-      table: 'todos',
-      columns: ['done', 'id', 'meta', 'title'],
-      shapeUrl: () => 'http://api.test/v1/shape',
-      fetch: () => network,
-      getKey: (row) => row.id,
-      kinds: { done: 'boolean', id: 'string', meta: 'json', title: 'string' },
-      rowSchema: passthrough,
+  const startWithWrites = () =>
+    start(db, network, {
       retry: { attempts: 2, backoff: 'fixed', delayMs: 10 },
-      local: () => sqliteLocalStore(betterSqlite3Driver(db), { scope: 'test/todo', shape: 'todos|done,id,meta,title', table, migrations }),
       insert: async (row) => txidOf((await client.requestWithResponse({ method: 'POST', path: '/todos', body: row })).response, 'POST /todos'),
       update: async (id, changes) => txidOf((await client.requestWithResponse({ method: 'PATCH', path: '/todos/{id}', pathParams: { id }, body: changes })).response, 'PATCH /todos/{id}'),
     });
-  }
   const outbox = () => db.prepare('SELECT op, key, body FROM sync_patterns_outbox ORDER BY seq').all();
 
   it('are shown at once, kept in the outbox across a restart, and sent in order, once each, when the API is back', async () => {

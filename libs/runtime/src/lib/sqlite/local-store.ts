@@ -91,24 +91,24 @@ export async function sqliteLocalStore(db: SqliteDriver, options: { scope: strin
   const columns = table.columns.map((c) => c.name);
   const updates = columns.filter((c) => c !== table.key).map((c) => `${q(c)} = excluded.${q(c)}`);
   const upsert = `INSERT INTO ${q(table.name)} (${columns.map(q).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT (${q(table.key)}) ${updates.length ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING'}`;
-  /** Rows as the collection has them: updates carry only the changed columns, so they merge over the stored row. */
-  const current = new Map<string, Record<string, unknown>>();
-
   const apply = async (change: StoredChange) => {
     if (change.type === 'truncate') {
       await db.run(`DELETE FROM ${q(table.name)}`);
-      current.clear();
     } else if (change.type === 'delete') {
       await db.run(`DELETE FROM ${q(table.name)} WHERE ${q(table.key)} = ?`, [change.key as SqliteValue]);
-      current.delete(String(change.key));
-    } else {
-      const key = String(change.value[table.key]);
-      const row = { ...(change.type === 'update' ? current.get(key) : undefined), ...change.value };
-      current.set(key, row);
+    } else if (change.type === 'insert') {
       await db.run(
         upsert,
-        table.columns.map((c) => encode(c.kind, row[c.name])),
+        table.columns.map((c) => encode(c.kind, change.value[c.name])),
       );
+    } else {
+      // Electric's updates carry the key and the changed columns only: set just those
+      const changed = table.columns.filter((c) => c.name !== table.key && c.name in change.value);
+      if (!changed.length) return;
+      await db.run(`UPDATE ${q(table.name)} SET ${changed.map((c) => `${q(c.name)} = ?`).join(', ')} WHERE ${q(table.key)} = ?`, [
+        ...changed.map((c) => encode(c.kind, change.value[c.name])),
+        change.value[table.key] as SqliteValue,
+      ]);
     }
   };
 
@@ -138,7 +138,6 @@ export async function sqliteLocalStore(db: SqliteDriver, options: { scope: strin
       alone(async () => {
         const stored = await db.all(`SELECT ${columns.map(q).join(', ')} FROM ${q(table.name)}`);
         const rows = stored.map((row) => Object.fromEntries(table.columns.map((c) => [c.name, decode(c.kind, row[c.name])])));
-        for (const row of rows) current.set(String(row[table.key]), row);
         const [saved] = await db.all<{ shape: string; handle: string; offset: string }>(`SELECT "shape", "handle", "offset" FROM ${STREAMS} WHERE "scope" = ?`, [scope]);
         return { rows, position: saved && saved.shape === shape ? { handle: saved.handle, offset: saved.offset } : undefined };
       }),
@@ -171,6 +170,6 @@ export function localStoreOn(
   model: { scope: string; shape: object; table: SqliteTableInfo; migrations: readonly SqliteMigration[] },
 ): (() => Promise<LocalStore>) | undefined {
   if (!database) return undefined;
-  let opened: Promise<LocalStore> | undefined;
-  return () => (opened ??= sqliteLocalStore(database, { scope: model.scope, shape: JSON.stringify(model.shape), table: model.table, migrations: model.migrations }));
+  // the collection opens it once (createLiveCollection keeps the promise)
+  return () => sqliteLocalStore(database, { scope: model.scope, shape: JSON.stringify(model.shape), table: model.table, migrations: model.migrations });
 }
