@@ -7,6 +7,10 @@ const esmOnly = [
   'index-to-position',
   'supports-color',
   'fractional-indexing',
+  // MSW's, for the generated testing entries
+  'rettime',
+  'until-async',
+  '@open-draft/deferred-promise',
 ].join('|');
 
 // The workspace's import aliases (tsconfig.base.json paths), which ts-jest does not resolve itself.

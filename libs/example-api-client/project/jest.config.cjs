@@ -4,13 +4,13 @@
 module.exports = {
   displayName: "example-api-project",
   testEnvironment: "node",
-  // .js too (allowJs): in live mode TanStack DB requires an ESM-only package, which jest's CommonJS
-  // runtime cannot load untransformed
+  // .js too (allowJs): TanStack DB (live mode) and MSW (the testing entry) require ESM-only packages,
+  // which jest's CommonJS runtime cannot load untransformed
   transform: {
     "^.+\\.m?[tj]sx?$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.json" }],
   },
   transformIgnorePatterns: [
-    "node_modules/(?!(?:.*node_modules/)?fractional-indexing/)",
+    "node_modules/(?!(?:.*node_modules/)?(?:fractional-indexing|rettime|until-async|@open-draft/deferred-promise)/)",
   ],
   moduleNameMapper: {
     "^@sync-patterns\\/example-api-core$": "<rootDir>/../core/src/index.ts",

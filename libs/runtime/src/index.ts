@@ -11,3 +11,4 @@ export * from './lib/request-helpers';
 export * from './lib/fake-api';
 export * from './lib/row-filter';
 export * from './lib/cache-query';
+export * from './lib/mock/fake-data';

@@ -79,6 +79,7 @@ function tscArgs(dirs: string[]): string[] {
         '@sync-patterns/runtime': ['libs/runtime/src/index.ts'],
         '@sync-patterns/runtime/live': ['libs/runtime/src/live.ts'],
         '@sync-patterns/runtime/sqlite': ['libs/runtime/src/sqlite.ts'],
+        '@sync-patterns/runtime/mock': ['libs/runtime/src/mock.ts'],
         '*': ['node_modules/*'],
       },
     },
@@ -127,7 +128,7 @@ export function runGeneratedTests(dir: string): GeneratedTestRun {
     // Types are checked by `typecheck`; here ts-jest only transpiles.
     transform: {
       '^.+\\.tsx?$': [require.resolve('ts-jest'), { tsconfig, diagnostics: false }],
-      // as the generated libraries' jest config: TanStack DB requires an ESM-only package
+      // as the generated libraries' jest config: TanStack DB and MSW require ESM-only packages
       '^.+\\.m?js$': [
         require.resolve('ts-jest'),
         {
@@ -140,11 +141,12 @@ export function runGeneratedTests(dir: string): GeneratedTestRun {
         },
       ],
     },
-    transformIgnorePatterns: ['node_modules/(?!(?:.*node_modules/)?fractional-indexing/)'],
+    transformIgnorePatterns: ['node_modules/(?!(?:.*node_modules/)?(?:fractional-indexing|rettime|until-async|@open-draft/deferred-promise)/)'],
     moduleNameMapper: {
       '^@sync-patterns/runtime$': path.join(WORKSPACE, 'libs/runtime/src/index.ts'),
       '^@sync-patterns/runtime/live$': path.join(WORKSPACE, 'libs/runtime/src/live.ts'),
       '^@sync-patterns/runtime/sqlite$': path.join(WORKSPACE, 'libs/runtime/src/sqlite.ts'),
+      '^@sync-patterns/runtime/mock$': path.join(WORKSPACE, 'libs/runtime/src/mock.ts'),
     },
     moduleDirectories: ['node_modules', path.join(WORKSPACE, 'node_modules')],
     cacheDirectory: path.join(WORKSPACE, 'tmp', 'jest-generated-cache'),

@@ -27,6 +27,8 @@ describe('live mode libraries', () => {
       'todo.collection.ts',
       'todo.hooks.ts',
       'todo.migrations.ts',
+      'todo.mocks.spec.ts',
+      'todo.mocks.ts',
       'todo.spec.ts',
       'todo.types.ts',
       'todo.validators.ts',

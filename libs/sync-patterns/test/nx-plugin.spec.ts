@@ -155,7 +155,15 @@ describe('nx sync (the sync generator)', () => {
         .listChanges()
         .map((c) => c.path)
         .sort(),
-    ).toEqual([`${LIBS}/.sync-patterns/manifest.json`, `${LIBS}/core/src/lib/api.types.ts`, `${LIBS}/core/src/lib/validators.ts`, `${LIBS}/user/src/lib/user.validators.ts`]);
+    ).toEqual([
+      `${LIBS}/.sync-patterns/manifest.json`,
+      `${LIBS}/core/src/lib/api.types.ts`,
+      `${LIBS}/core/src/lib/fakes.ts`,
+      `${LIBS}/core/src/lib/validators.ts`,
+      // the new field gets fake values too
+      `${LIBS}/user/src/lib/user.mocks.ts`,
+      `${LIBS}/user/src/lib/user.validators.ts`,
+    ]);
   });
 });
 

@@ -41,7 +41,7 @@ describe('generate on the example spec', () => {
       Object.keys(snapshotDir(out))
         .filter((f) => f.endsWith('.spec.ts'))
         .sort(),
-    ).toEqual(['project/src/lib/project.spec.ts', 'todo-count/src/lib/todo-count.spec.ts', 'todo/src/lib/todo.spec.ts', 'user/src/lib/user.spec.ts']);
+    ).toEqual(['project', 'todo-count', 'todo', 'user'].flatMap((lib) => [`${lib}/src/lib/${lib}.mocks.spec.ts`, `${lib}/src/lib/${lib}.spec.ts`]));
     const run = runGeneratedTests(out);
     expect(run.output).toContain('Tests:');
     expect({ ok: run.ok, failed: run.failed }).toEqual({ ok: true, failed: 0 });

@@ -4,3 +4,4 @@
 export type * from './lib/api.types';
 export * from './lib/client';
 export * from './lib/validators';
+export * from './lib/fakes';

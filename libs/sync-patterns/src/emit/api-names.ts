@@ -7,6 +7,8 @@ import { resolvePointer } from '../spec/json-pointer';
 export interface ApiNames {
   client: string;
   configure: string;
+  /** The core library's fake-data definitions (its testing entry). */
+  fakeDefinitions: string;
   /** Validator const of each component schema that some model needs. */
   validators: Map<string, string>;
 }
@@ -26,6 +28,7 @@ export function apiNames(api: SyncApi): ApiNames {
     names = {
       client: `${base}Client`,
       configure: `configure${base.charAt(0).toUpperCase()}${base.slice(1)}`,
+      fakeDefinitions: `${base}FakeDefinitions`,
       validators: new Map(needed.sort().map((n) => [n, unique.get(n)!])),
     };
     memo.set(api, names);

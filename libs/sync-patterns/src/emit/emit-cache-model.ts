@@ -1,4 +1,5 @@
 import type { SyncApi, SyncModel } from '../model/ir';
+import { emitMocks } from './emit-mocks';
 import { fileHeader } from './file-header';
 import type { GeneratedFile } from './file-set';
 import { pushSpecView } from './push-spec-view';
@@ -21,5 +22,6 @@ export function emitCacheModel(api: SyncApi, model: SyncModel, specLabel: string
     ...(['types', 'validators'] as const).map((kind) => ({ path: `${dir}/src/lib/${dir}.${kind}.ts`, content: renderTemplate(`push/${kind}`, view) })),
     ...(['queries', 'hooks'] as const).map((kind) => ({ path: `${dir}/src/lib/${dir}.${kind}.ts`, content: renderTemplate(`cache/${kind}`, view) })),
     { path: `${dir}/src/index.ts`, content: renderTemplate('cache/index', view) },
+    ...emitMocks(api, model, view),
   ];
 }

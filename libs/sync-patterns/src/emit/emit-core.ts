@@ -1,11 +1,12 @@
 import type { SyncApi } from '../model/ir';
 import { isObject } from '../model/schema-utils';
 import { apiNames } from './api-names';
+import { fakeSchemas } from './fake-schema';
 import { fileHeader } from './file-header';
 import type { GeneratedFile } from './file-set';
 import { renderTemplate } from './render-template';
 import { typesInput } from './types-input';
-import { docComment, str } from './ts-syntax';
+import { docComment, literalBlock, str } from './ts-syntax';
 import { zodFor } from './zod-schema';
 
 /**
@@ -37,6 +38,8 @@ export async function emitCore(api: SyncApi, specLabel: string): Promise<Generat
     title: docComment(`The HTTP client of ${api.title}. Configure it once at start (base URL, headers, fetch).`),
     baseUrl: str(api.serverUrl),
     validators,
+    fakeDefinitions: names.fakeDefinitions,
+    definitions: literalBlock(fakeSchemas(api).definitions),
   };
   return [
     { path: 'core/src/lib/api.types.ts', content: header + types },
@@ -48,6 +51,7 @@ export async function emitCore(api: SyncApi, specLabel: string): Promise<Generat
       path: 'core/src/lib/validators.ts',
       content: renderTemplate('core/validators', view),
     },
+    { path: 'core/src/lib/fakes.ts', content: renderTemplate('core/fakes', view) },
     { path: 'core/src/index.ts', content: renderTemplate('core/index', view) },
   ];
 }

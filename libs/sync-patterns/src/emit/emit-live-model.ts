@@ -1,4 +1,5 @@
 import type { SyncApi, SyncModel } from '../model/ir';
+import { emitMocks } from './emit-mocks';
 import { fileHeader } from './file-header';
 import type { GeneratedFile } from './file-set';
 import { liveView } from './live-view';
@@ -55,5 +56,6 @@ export function emitLiveModel(api: SyncApi, model: SyncModel, specLabel: string,
       path: `${dir}/src/index.ts`,
       content: renderTemplate('live/index', view),
     },
+    ...emitMocks(api, model, view),
   ];
 }

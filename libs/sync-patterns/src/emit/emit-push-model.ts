@@ -1,4 +1,5 @@
 import type { SyncApi, SyncModel } from '../model/ir';
+import { emitMocks } from './emit-mocks';
 import { fileHeader } from './file-header';
 import type { GeneratedFile } from './file-set';
 import { pushSpecView } from './push-spec-view';
@@ -25,6 +26,7 @@ export function emitPushModel(api: SyncApi, model: SyncModel, specLabel: string,
       path: `${dir}/src/index.ts`,
       content: renderTemplate('push/index', view),
     },
+    ...emitMocks(api, model, view),
   ];
   // Without a sample row, or an operation to test, nothing could be asserted honestly: no spec file.
   if (view.spec.row !== undefined && view.spec.tested)

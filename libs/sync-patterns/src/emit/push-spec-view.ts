@@ -121,7 +121,7 @@ function paramsSample(api: SyncApi, op: BoundOperation): Record<string, Sample> 
 }
 
 /** How list answers hold rows: the answer itself, or one property of a wrapper object (the rest sampled). */
-function listWrapperSample(api: SyncApi, op: BoundOperation): { itemsKey?: string; rest: Record<string, unknown> } | undefined {
+export function listWrapperSample(api: SyncApi, op: BoundOperation): { itemsKey?: string; rest: Record<string, unknown> } | undefined {
   const itemsPath = op.response?.itemsPath;
   if (!op.response || !itemsPath || itemsPath.length > 1) return undefined;
   if (itemsPath.length === 0) return { rest: {} };

@@ -18,13 +18,18 @@ export function literal(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-/** Like `literal`, laid out over several lines (2-space indent) when it does not fit on one. */
-export function literalBlock(value: unknown, width = 80): string {
+/**
+ * Like `literal`, laid out over several lines (2-space indent) when it does not fit on one; `indent`
+ * prefixes the lines after the first, for a literal that starts inside an indented block.
+ */
+export function literalBlock(value: unknown, width = 80, indent = ''): string {
   const flat = literal(value);
   if (flat.length <= width) return flat;
+  // JSON escapes newlines inside strings, so every raw newline here is layout.
   return JSON.stringify(value, null, 2)
     .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+    .replace(/\u2029/g, '\\u2029')
+    .replace(/\n/g, `\n${indent}`);
 }
 
 /** Text safe inside a `/* … *\/` or `//` comment: no comment terminator, no line breaks it did not ask for. */

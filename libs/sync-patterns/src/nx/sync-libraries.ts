@@ -3,6 +3,7 @@ import {
   generateFiles,
   joinPathFragments,
   offsetFromRoot,
+  readJson,
   readProjectConfiguration,
   removeProjectConfiguration,
   updateJson,
@@ -130,6 +131,7 @@ function projectExists(tree: Tree, project: string): boolean {
 
 /** project.json and the scaffold files on first sight; afterwards only the tags that follow the mode. */
 function ensureProject(tree: Tree, layout: LibraryLayout, apiProject: string, config: SyncConfig, schemaName: string | undefined): void {
+  ensureImportPaths(tree, layout, schemaName !== undefined);
   if (projectExists(tree, layout.project)) {
     const project = readProjectConfiguration(tree, layout.project);
     // the mode tag follows the spec (push → live); every other tag is the user's
@@ -154,12 +156,22 @@ function ensureProject(tree: Tree, layout: LibraryLayout, apiProject: string, co
     displayName: JSON.stringify(layout.project),
     moduleNameMapper: core ? `{ ${JSON.stringify(`^${escapeRegExp(core.importPath)}$`)}: '<rootDir>/../core/src/index.ts' }` : '{}',
   });
+}
+
+/** The library's import paths in tsconfig.base.json (and a model library's testing entry); written only when missing. */
+function ensureImportPaths(tree: Tree, layout: LibraryLayout, isModel: boolean): void {
+  const wanted: [string, string][] = [[layout.importPath, 'index.ts']];
+  if (isModel) wanted.push([`${layout.importPath}/testing`, 'testing.ts']); // fake data and MSW handlers, for tests and stories
+  const current = tree.exists('tsconfig.base.json') ? readJson(tree, 'tsconfig.base.json') : {};
+  if (wanted.every(([name]) => current.compilerOptions?.paths?.[name] !== undefined)) return;
   updateJson(tree, 'tsconfig.base.json', (json) => {
     json.compilerOptions ??= {};
     json.compilerOptions.paths ??= {};
-    // without a baseUrl, TypeScript resolves paths from the config's folder and wants them relative
-    const target = joinPathFragments(layout.root, 'src/index.ts');
-    json.compilerOptions.paths[layout.importPath] ??= [json.compilerOptions.baseUrl === undefined ? `./${target}` : target];
+    for (const [name, file] of wanted) {
+      // without a baseUrl, TypeScript resolves paths from the config's folder and wants them relative
+      const target = joinPathFragments(layout.root, 'src', file);
+      json.compilerOptions.paths[name] ??= [json.compilerOptions.baseUrl === undefined ? `./${target}` : target];
+    }
     return json;
   });
 }
@@ -196,7 +208,10 @@ function goneLibraries(tree: Tree, config: SyncConfig, apiProject: string, plan:
       removeProjectConfiguration(tree, layout.project);
       tree.delete(layout.root);
       updateJson(tree, 'tsconfig.base.json', (json) => {
-        if (json.compilerOptions?.paths) delete json.compilerOptions.paths[layout.importPath];
+        if (json.compilerOptions?.paths) {
+          delete json.compilerOptions.paths[layout.importPath];
+          delete json.compilerOptions.paths[`${layout.importPath}/testing`];
+        }
         return json;
       });
     }

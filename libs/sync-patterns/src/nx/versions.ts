@@ -25,6 +25,8 @@ export const DEV_DEPENDENCIES = {
   // live hooks import react itself (push hooks only through TanStack Query)
   '@types/react': '19.3.0',
   typescript: '5.9.3',
+  // the libraries' testing entries (fake data + request handlers); 2.x still ships CommonJS for jest
+  msw: '2.15.0',
 };
 
 /** The runtime the generated code imports is released together with the generator, at its version. */

@@ -18,6 +18,10 @@ export interface FakeShapeRequest {
 export interface FakeShape {
   /** Routes requests to the shape URL (default path `/v1/shape`) here and every other to `next`. */
   fetchWith(next: typeof fetch): typeof fetch;
+  /** Whether a URL is this shape's endpoint (the path, and the table when the shape was given one). */
+  serves(url: URL): boolean;
+  /** Answers one shape request (for request interceptors such as MSW). */
+  answer(url: URL, signal?: AbortSignal | null): Promise<Response>;
   insert(row: FakeRow, txid?: number): void;
   update(key: string | number, changes: FakeRow, txid?: number): void;
   remove(key: string | number, txid?: number): void;
@@ -33,7 +37,18 @@ interface LoggedChange {
   headers: { operation: 'insert' | 'update' | 'delete'; txids?: number[] };
 }
 
-export function createFakeShape(options: { key: string; path?: string; handle?: string }): FakeShape {
+export interface FakeShapeOptions {
+  key: string;
+  /** The shape endpoint's path. Default `/v1/shape`. */
+  path?: string;
+  handle?: string;
+  /** Serve requests for this table only (several fake shapes behind one interceptor). */
+  table?: string;
+  /** End a live request with no changes after this long, as Electric does (default: wait for a change). */
+  longPollMs?: number;
+}
+
+export function createFakeShape(options: FakeShapeOptions): FakeShape {
   const shapePath = options.path ?? '/v1/shape';
   const handle = options.handle ?? 'fake-shape-1';
   const rows = new Map<string, FakeRow>();
@@ -83,7 +98,7 @@ export function createFakeShape(options: { key: string; path?: string; handle?: 
     if (params.get('handle') !== handle || !Number.isSafeInteger(from) || from > log.length) {
       return reply([{ headers: { control: 'must-refetch' } }], headers, 409);
     }
-    if (request.live && from === log.length) await changeOrAbort(signal);
+    if (request.live && from === log.length) await changeOrAbort(signal, options.longPollMs);
     if (signal?.aborted) throw signal.reason ?? new DOMException('Aborted', 'AbortError');
     const changes = log.slice(from).map((c) => ({
       ...c,
@@ -98,9 +113,11 @@ export function createFakeShape(options: { key: string; path?: string; handle?: 
     });
   }
 
-  function changeOrAbort(signal: AbortSignal | null | undefined): Promise<void> {
+  function changeOrAbort(signal: AbortSignal | null | undefined, limitMs: number | undefined): Promise<void> {
     return new Promise((resolve) => {
+      const timer = limitMs === undefined ? undefined : setTimeout(() => done(), limitMs);
       const done = () => {
+        clearTimeout(timer);
         wake.delete(done);
         signal?.removeEventListener('abort', done);
         resolve();
@@ -110,13 +127,17 @@ export function createFakeShape(options: { key: string; path?: string; handle?: 
     });
   }
 
+  const serves = (url: URL) => url.pathname.endsWith(shapePath) && (options.table === undefined || url.searchParams.get('table') === options.table);
+
   return {
     fetchWith(next) {
       return (async (input: RequestInfo | URL, init?: RequestInit) => {
         const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, 'http://fake.invalid');
-        return url.pathname.endsWith(shapePath) ? answer(url, init?.signal) : next(input, init);
+        return serves(url) ? answer(url, init?.signal) : next(input, init);
       }) as typeof fetch;
     },
+    serves,
+    answer,
     insert(row, txid) {
       const key = keyOf(row[options.key]);
       rows.set(key, { ...row });

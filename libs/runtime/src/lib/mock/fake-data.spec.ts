@@ -1,0 +1,73 @@
+import { fakeRow, fakeRows, type FakeModel } from './fake-data';
+
+const tree: FakeModel = {
+  key: 'id',
+  row: { $ref: '#/Node' },
+  definitions: {
+    '#/Node': {
+      type: 'object',
+      required: ['id', 'children', 'parent'],
+      properties: {
+        id: { type: 'string' },
+        parent: { $ref: '#/Node', nullable: true },
+        children: { type: 'array', items: { $ref: '#/Node' } },
+      },
+    },
+  },
+};
+
+const shapes: FakeModel = {
+  key: 'id',
+  row: {
+    type: 'object',
+    required: ['id', 'shape', 'status', 'size', 'email', 'code'],
+    properties: {
+      id: { type: 'integer', minimum: 10 },
+      shape: { oneOf: [{ $ref: '#/Circle' }, { $ref: '#/Square' }] },
+      status: { enum: ['open', 'closed', null] },
+      size: { type: 'number', exclusiveMinimum: 0, maximum: 1, multipleOf: 0.25 },
+      email: { type: 'string', format: 'email' },
+      code: { type: 'string', pattern: '^[A-Z]{3}-\\d{2}$', sample: 'ABC-12' },
+    },
+  },
+  definitions: {
+    '#/Circle': { type: 'object', required: ['kind', 'radius'], properties: { kind: { const: 'circle' }, radius: { type: 'number', minimum: 1 } } },
+    '#/Square': { type: 'object', required: ['kind', 'side'], properties: { kind: { const: 'square' }, side: { type: 'integer', maximum: 9 } } },
+  },
+};
+
+type Node = { id: string; parent: Node | null; children: Node[] };
+const depth = (node: Node | null): number => (node === null ? 0 : 1 + Math.max(depth(node.parent), ...node.children.map(depth)));
+
+describe('fake data', () => {
+  it('ends recursion: a self-referencing schema gives a finite tree, nullable links ending in null', () => {
+    for (let seed = 1; seed <= 50; seed++) {
+      const node = fakeRow<Node>(tree, seed);
+      expect(depth(node)).toBeLessThanOrEqual(4);
+      expect(node.children.every((child) => Array.isArray(child.children))).toBe(true);
+    }
+  });
+
+  it('gives each discriminated branch its own tag and fields, and keeps enums, bounds and formats', () => {
+    const rows = fakeRows<Record<string, any>>(shapes, 40, 3);
+    const kinds = new Set(rows.map((row) => row['shape'].kind));
+    expect(kinds).toEqual(new Set(['circle', 'square']));
+    for (const row of rows) {
+      if (row['shape'].kind === 'circle') expect(row['shape'].radius).toBeGreaterThanOrEqual(1);
+      else expect(Number.isInteger(row['shape'].side) && row['shape'].side <= 9).toBe(true);
+      expect(['open', 'closed']).toContain(row['status']);
+      expect(row['size'] > 0 && row['size'] <= 1 && (row['size'] * 4) % 1 === 0).toBe(true);
+      expect(row['email']).toMatch(/^[a-z]+\.\d+@example\.com$/);
+      expect(row['code']).toMatch(/^[A-Z]{3}-\d{2}$/);
+      expect(row['id']).toBeGreaterThanOrEqual(10);
+    }
+  });
+
+  it('is deterministic per seed, gives distinct keys, and applies overrides', () => {
+    expect(fakeRows(shapes, 10, 5)).toEqual(fakeRows(shapes, 10, 5));
+    expect(fakeRows(shapes, 10, 5)).not.toEqual(fakeRows(shapes, 10, 6));
+    const words = fakeRows<Node>(tree, 200);
+    expect(new Set(words.map((n) => n.id)).size).toBe(200);
+    expect(fakeRow<Node>(tree, 1, { id: 'chosen' }).id).toBe('chosen');
+  });
+});

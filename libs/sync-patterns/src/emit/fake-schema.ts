@@ -1,0 +1,168 @@
+import type { JsonSchema, SyncApi, SyncModel } from '../model/ir';
+import { deref, isObject, propertyFlag } from '../model/schema-utils';
+import { child } from '../spec/json-pointer';
+import { discriminatorTags } from './discriminator-tags';
+import { NO_SAMPLE, sampleOf } from './sample-value';
+
+/**
+ * What the runtime's fake-data builder reads (its `FakeSchema`): the keywords of a schema that
+ * constrain values, nothing else (no descriptions, no titles), with every `$ref` turned into a
+ * named definition so that recursion stays a reference instead of an endless tree. Definitions are
+ * shared by all models of an api (the core library holds them once), keyed by JSON pointer.
+ */
+export type FakeSchema = Record<string, unknown>;
+
+const SCALAR_KEYWORDS = [
+  'type',
+  'nullable',
+  'const',
+  'enum',
+  'format',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+] as const;
+
+export interface FakeSchemas {
+  /** Pointer → schema, for every definition some model's row reaches. */
+  definitions: Record<string, FakeSchema>;
+  /** Model schema name → its row schema (excluded and writeOnly fields left out). */
+  rows: Map<string, FakeSchema>;
+}
+
+const memo = new WeakMap<SyncApi, FakeSchemas>();
+
+/** Computed once per api: the core library prints the definitions, each model library its row. */
+export function fakeSchemas(api: SyncApi): FakeSchemas {
+  let known = memo.get(api);
+  if (!known) {
+    const builder = new FakeSchemaBuilder(api);
+    const rows = new Map<string, FakeSchema>();
+    for (const model of api.models) rows.set(model.schemaName, builder.row(model));
+    known = { definitions: builder.sortedDefinitions(), rows };
+    memo.set(api, known);
+  }
+  return known;
+}
+
+class FakeSchemaBuilder {
+  private readonly definitions = new Map<string, FakeSchema>();
+  private readonly tags;
+
+  constructor(private readonly api: SyncApi) {
+    this.tags = discriminatorTags(api.document);
+  }
+
+  /** The row's schema: its definition (the fields x-sync keeps off the client are the model's `omit`). */
+  row(model: SyncModel): FakeSchema {
+    return this.convert({ $ref: model.schemaPointer }, model.schemaPointer);
+  }
+
+  sortedDefinitions(): Record<string, FakeSchema> {
+    return Object.fromEntries([...this.definitions.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
+  private convert(schema: unknown, pointer: string): FakeSchema {
+    if (!isObject(schema)) return {};
+    if (typeof schema['$ref'] === 'string') {
+      const located = deref(this.api.document, schema, pointer);
+      if (!located) return {};
+      this.define(located.pointer, located.schema);
+      const out: FakeSchema = { $ref: located.pointer };
+      if (schema['nullable'] === true) out['nullable'] = true;
+      return out;
+    }
+    return this.plain(schema, pointer);
+  }
+
+  private define(pointer: string, schema: JsonSchema): void {
+    if (this.definitions.has(pointer)) return;
+    this.definitions.set(pointer, {}); // a placeholder first: a cycle back here stops at the $ref
+    const converted = this.plain(schema, pointer);
+    const tags = this.tags.get(pointer);
+    if (tags) {
+      // openapi-typescript pins the discriminator to a literal; the fake value must carry it.
+      const properties = { ...(converted['properties'] as Record<string, FakeSchema> | undefined) };
+      for (const [name, value] of Object.entries(tags)) properties[name] = { const: value };
+      converted['properties'] = properties;
+      converted['required'] = [...new Set([...((converted['required'] as string[] | undefined) ?? []), ...Object.keys(tags)])];
+    }
+    this.definitions.set(pointer, converted);
+  }
+
+  private plain(schema: JsonSchema, pointer: string): FakeSchema {
+    const out: FakeSchema = {};
+    for (const keyword of SCALAR_KEYWORDS) if (schema[keyword] !== undefined) out[keyword] = schema[keyword];
+    const examples = scalarExamples(schema);
+    if (examples.length) out['examples'] = examples;
+    if (typeof schema['pattern'] === 'string') {
+      const sample = sampleOf(this.api.document, schema, pointer, { direction: 'read' });
+      if (sample !== NO_SAMPLE) out['sample'] = sample;
+    }
+    if (schema['items'] !== undefined) out['items'] = this.convert(schema['items'], child(pointer, 'items'));
+    if (isObject(schema['properties'])) {
+      const properties: Record<string, FakeSchema> = {};
+      for (const [name, property] of Object.entries(schema['properties'])) {
+        const at = child(pointer, 'properties', name);
+        // A row is read: what only clients send never comes back.
+        if (propertyFlag(this.api.document, { schema: property as JsonSchema, pointer: at }, 'writeOnly')) continue;
+        properties[name] = this.convert(property, at);
+      }
+      out['properties'] = properties;
+    }
+    if (Array.isArray(schema['required'])) out['required'] = schema['required'].filter((name): name is string => typeof name === 'string' && !this.isWriteOnly(schema, pointer, name));
+    for (const key of ['oneOf', 'anyOf', 'allOf'] as const) {
+      const branches = schema[key];
+      if (Array.isArray(branches)) out[key] = branches.map((branch, i) => this.convert(branch, child(pointer, key, i)));
+    }
+    return out;
+  }
+
+  private isWriteOnly(schema: JsonSchema, pointer: string, name: string): boolean {
+    const properties = schema['properties'];
+    if (!isObject(properties) || !isObject(properties[name])) return false;
+    return propertyFlag(this.api.document, { schema: properties[name] as JsonSchema, pointer: child(pointer, 'properties', name) }, 'writeOnly');
+  }
+}
+
+/** OpenAPI 3.0 `example` and 3.1 `examples`, scalars only, and only those the schema's own bounds admit. */
+function scalarExamples(schema: JsonSchema): unknown[] {
+  const all = [...(Array.isArray(schema['examples']) ? schema['examples'] : []), ...('example' in schema ? [schema['example']] : [])];
+  return all.filter((value) => fitsScalar(schema, value));
+}
+
+function fitsScalar(schema: JsonSchema, value: unknown): boolean {
+  const types = Array.isArray(schema['type']) ? schema['type'] : [schema['type']];
+  if (Array.isArray(schema['enum']) && !schema['enum'].includes(value)) return false;
+  if (typeof value === 'string') {
+    if (!types.includes('string') || schema['format'] !== undefined) return false;
+    const length = [...value].length;
+    if (typeof schema['minLength'] === 'number' && length < schema['minLength']) return false;
+    if (typeof schema['maxLength'] === 'number' && length > schema['maxLength']) return false;
+    if (typeof schema['pattern'] === 'string') {
+      try {
+        if (!new RegExp(schema['pattern']).test(value)) return false;
+      } catch {
+        return false;
+      }
+    }
+    return true;
+  }
+  if (typeof value === 'number') {
+    if (!(types.includes('number') || (types.includes('integer') && Number.isInteger(value)))) return false;
+    if (typeof schema['minimum'] === 'number' && value < schema['minimum']) return false;
+    if (typeof schema['maximum'] === 'number' && value > schema['maximum']) return false;
+    if (typeof schema['exclusiveMinimum'] === 'number' && value <= schema['exclusiveMinimum']) return false;
+    if (typeof schema['exclusiveMaximum'] === 'number' && value >= schema['exclusiveMaximum']) return false;
+    return schema['exclusiveMinimum'] !== true && schema['exclusiveMaximum'] !== true && schema['multipleOf'] === undefined;
+  }
+  return typeof value === 'boolean' && types.includes('boolean');
+}
