@@ -7,3 +7,4 @@ export * from './lib/live/live-result';
 export * from './lib/live/live-mutations';
 export * from './lib/live/txid';
 export * from './lib/live/fake-shape';
+export * from './lib/live/where-params';

@@ -39,8 +39,8 @@ Exit codes: 0 ok · 1 drift (check) · 2 invalid spec · 3 hand-edited files blo
   --watch            regenerate on every change of the spec (a save that does not validate is
                      reported; the last good output stays)
   --json             print one JSON summary (models, files by outcome, warnings) on stdout
-  --quiet            no progress lines (they show at a terminal: spec parsed, models bound, files
-                     emitted, written, with counts and times)
+  --quiet            counts only: no progress lines (they show at a terminal: spec parsed, models
+                     bound, files emitted, written) and no file lists (hand-edited files are still named)
   --progress         progress lines even when stderr is not a terminal (CI logs)`,
   validate: `Usage: sync-patterns validate --spec <file> [--all-models] [--models <A,B>]
 
@@ -146,7 +146,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         return EXIT.ok;
       }
       print(`drift in ${outDir}:`);
-      printPlan(result.plan, print);
+      printPlan(result.plan, print, values.quiet !== true);
       print(`run \`sync-patterns generate --spec ${spec} --out ${outDir}\` to update`);
       return EXIT.drift;
     }
@@ -168,7 +168,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         return;
       }
       if (values['dry-run']) print(`dry run: nothing written to ${outDir}`);
-      printPlan(result.plan, print);
+      printPlan(result.plan, print, values.quiet !== true);
     };
     if (values.watch !== true) {
       await generateOnce();
@@ -232,7 +232,7 @@ function planSummary(plan: WritePlan) {
   };
 }
 
-function printPlan(plan: WritePlan, print: (line: string) => void): void {
+function printPlan(plan: WritePlan, print: (line: string) => void, listFiles = true): void {
   const rows: [string, string[]][] = [
     ['created', plan.create.map((f) => f.path)],
     ['updated', plan.update.map((f) => f.path)],
@@ -243,7 +243,8 @@ function printPlan(plan: WritePlan, print: (line: string) => void): void {
   for (const [label, files] of rows) {
     if (!files.length) continue;
     print(`${label}: ${files.length}`);
-    for (const file of files) print(`  ${file}`);
+    // hand edits are always named: they are what the user has to act on
+    if (listFiles || files === plan.handEdited) for (const file of files) print(`  ${file}`);
   }
   print(`unchanged: ${plan.unchanged.length}`);
 }

@@ -137,7 +137,12 @@ export async function sqliteLocalStore(db: SqliteDriver, options: { scope: strin
     load: () =>
       alone(async () => {
         const stored = await db.all(`SELECT ${columns.map(q).join(', ')} FROM ${q(table.name)}`);
-        const rows = stored.map((row) => Object.fromEntries(table.columns.map((c) => [c.name, decode(c.kind, row[c.name])])));
+        // a cold start reads every row: only the columns whose stored form differs are decoded
+        const decoded = table.columns.filter((c) => c.kind === 'boolean' || c.kind === 'json' || c.kind === 'integer');
+        const rows = stored.map((row: Record<string, unknown>) => {
+          for (const c of decoded) row[c.name] = decode(c.kind, row[c.name]);
+          return row;
+        });
         const [saved] = await db.all<{ shape: string; handle: string; offset: string }>(`SELECT "shape", "handle", "offset" FROM ${STREAMS} WHERE "scope" = ?`, [scope]);
         return { rows, position: saved && saved.shape === shape ? { handle: saved.handle, offset: saved.offset } : undefined };
       }),

@@ -21,10 +21,21 @@ export interface BetterSqlite3Like {
 }
 
 export function betterSqlite3Driver(db: BetterSqlite3Like): SqliteDriver {
+  // Preparing is most of the cost of a small statement, and a sync writes the same few statements
+  // for every row: they are prepared once. The set is small (a few per table), but bounded anyway.
+  const prepared = new Map<string, ReturnType<BetterSqlite3Like['prepare']>>();
+  const statement = (sql: string) => {
+    let found = prepared.get(sql);
+    if (!found) {
+      if (prepared.size >= 256) prepared.clear();
+      prepared.set(sql, (found = db.prepare(sql)));
+    }
+    return found;
+  };
   return {
     exec: (sql) => void db.exec(sql),
-    run: (sql, params = []) => void db.prepare(sql).run(...params),
-    all: <T>(sql: string, params: readonly SqliteValue[] = []) => db.prepare(sql).all(...params) as T[],
+    run: (sql, params = []) => void statement(sql).run(...params),
+    all: <T>(sql: string, params: readonly SqliteValue[] = []) => statement(sql).all(...params) as T[],
   };
 }
 

@@ -1,0 +1,72 @@
+interface ToolResult {
+  ms: number;
+  rssMiB: number;
+  failures: number;
+  errors?: number;
+}
+
+interface DocumentResult {
+  label: string;
+  generation: Record<string, ToolResult>;
+  incremental?: { check: ToolResult; change?: ToolResult; model?: string; written: number };
+  typecheck?: Record<string, ToolResult & { errors: number }>;
+}
+
+export interface BenchReport {
+  date: string;
+  machine: { cpus: number; cpu?: string; memoryGiB: number; node: string };
+  runs: number;
+  documents: Record<string, DocumentResult>;
+  live?: { rows: number; p50: number; p99: number; bytesPerRow: number; coldStartMs?: number }[];
+}
+
+const OURS = 'sync-patterns';
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const ratio = (ours: number, theirs: number) => `${(ours / theirs).toFixed(2)}×`;
+
+/** The table (markdown, so docs/performance.md can hold it as printed) and the PASS/FAIL lines. */
+export function printReport(report: BenchReport): string {
+  const lines: string[] = [];
+  const verdicts: string[] = [];
+  const verdict = (ok: boolean, text: string) => verdicts.push(`${ok ? 'PASS' : 'FAIL'}  ${text}`);
+  lines.push(
+    `Machine: ${report.machine.cpus} × ${report.machine.cpu ?? 'cpu'}, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}; medians of ${report.runs} runs after a warm-up; ${report.date.slice(0, 10)}`,
+  );
+  for (const [id, doc] of Object.entries(report.documents)) {
+    const ours = doc.generation[OURS];
+    lines.push('', `### ${doc.label}`, '', '| tool | wall | peak RSS | ours ÷ theirs (time) | ours ÷ theirs (memory) | tsc --noEmit | tsc errors |', '|---|---|---|---|---|---|---|');
+    for (const [tool, result] of Object.entries(doc.generation)) {
+      const tsc = doc.typecheck?.[tool];
+      const failed = result.failures ? ` (${result.failures} failed)` : '';
+      lines.push(
+        `| ${tool} | ${seconds(result.ms)}${failed} | ${result.rssMiB.toFixed(0)} MiB | ${tool === OURS ? '—' : ratio(ours.ms, result.ms)} | ${tool === OURS ? '—' : ratio(ours.rssMiB, result.rssMiB)} | ${tsc ? seconds(tsc.ms) : '—'} | ${tsc ? tsc.errors : '—'} |`,
+      );
+    }
+    if (doc.incremental) {
+      const { check, change, model, written } = doc.incremental;
+      lines.push('', `- \`check\`, no drift: ${seconds(check.ms)}, ${check.rssMiB.toFixed(0)} MiB`);
+      if (change) lines.push(`- one-model change (${model} gains a field): ${seconds(change.ms)}, ${written} files rewritten (${ratio(change.ms, ours.ms)} of a full run)`);
+    }
+    if (id === 'stripe' || id === 'github') {
+      const oat = doc.generation['openapi-typescript'];
+      const peers = ['orval', 'hey-api'].filter((p) => doc.generation[p] && !doc.generation[p].failures);
+      for (const peer of peers) verdict(ours.ms < doc.generation[peer].ms, `${id}: generation faster than ${peer} (${seconds(ours.ms)} vs ${seconds(doc.generation[peer].ms)})`);
+      if (oat) {
+        verdict(ours.ms <= 1.25 * oat.ms, `${id}: generation within 1.25× of openapi-typescript types-only (${ratio(ours.ms, oat.ms)})`);
+        verdict(ours.rssMiB <= 1.25 * oat.rssMiB, `${id}: peak memory within 1.25× of openapi-typescript (${ratio(ours.rssMiB, oat.rssMiB)})`);
+      }
+      if (doc.incremental?.change) verdict(doc.incremental.change.ms < ours.ms / 10, `${id}: one-model change under a tenth of a full run (${ratio(doc.incremental.change.ms, ours.ms)})`);
+      if (id === 'github' && doc.incremental) verdict(doc.incremental.check.ms < 300, `github: check with no drift under 0.3 s (${seconds(doc.incremental.check.ms)})`);
+    }
+  }
+  for (const live of report.live ?? []) {
+    lines.push(
+      `- live, ${live.rows} rows, 3 live queries: change → re-render p50 ${live.p50.toFixed(2)} ms, p99 ${live.p99.toFixed(2)} ms, ${live.bytesPerRow.toFixed(0)} bytes/row${live.coldStartMs === undefined ? '' : `, cold start from SQLite ${live.coldStartMs.toFixed(0)} ms`}`,
+    );
+    if (live.rows >= 100_000) {
+      verdict(live.p50 < 1, `live: change → re-render p50 under 1 ms at ${live.rows} rows (${live.p50.toFixed(2)} ms)`);
+      if (live.coldStartMs !== undefined) verdict(live.coldStartMs < 1000, `live: ${live.rows}-row cold start from SQLite under 1 s (${live.coldStartMs.toFixed(0)} ms)`);
+    }
+  }
+  return `${lines.join('\n')}\n\n${verdicts.join('\n')}\n`;
+}
