@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { emitApi } from './emit/emit-api';
 import type { PreviousOutput } from './emit/sqlite/emit-migrations';
@@ -6,8 +7,10 @@ import { buildModel, type BuildOptions } from './model/build-model';
 import type { SyncApi } from './model/ir';
 import { SpecError, formatDiagnostic } from './spec/diagnostics';
 import { loadSpec } from './spec/load-spec';
+import { inputFingerprint } from './write/input-fingerprint';
+import { hashContent, MANIFEST_PATH, parseManifest, type Manifest } from './write/manifest';
 import { isNoop, planWrite, type WritePlan } from './write/plan-write';
-import { applyPlan, fileReader } from './write/write-files';
+import { applyPlan, fileReader, resolveInside } from './write/write-files';
 
 export interface PipelineOptions extends BuildOptions {
   spec: string;
@@ -76,8 +79,12 @@ export async function emitFromSpec(options: PipelineOptions): Promise<{ api: Syn
 }
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
-  const { api, files } = await emitFromSpec(options);
-  const plan = planWrite(files, fileReader(options.out), { force: options.force, prune: options.prune });
+  const warnings: string[] = [];
+  const warn = options.warn ?? options.log;
+  const { api, files } = await emitFromSpec({ ...options, warn: (line) => (warnings.push(line), warn?.(line)) });
+  const fingerprint = fingerprintOf(options);
+  const inputs = fingerprint === undefined ? undefined : { fingerprint, models: api.models.map((m) => m.schemaName), warnings };
+  const plan = planWrite(files, fileReader(options.out), { force: options.force, prune: options.prune, inputs });
   if (plan.handEdited.length && !options.force) throw new HandEditError(plan.handEdited, options.out);
   if (!options.dryRun && !isNoop(plan)) {
     const started = Date.now();
@@ -93,4 +100,39 @@ export async function check(options: PipelineOptions): Promise<GenerateResult & 
   const plan = planWrite(files, fileReader(options.out));
   const drift = plan.create.length + plan.update.length + plan.stale.length + plan.handEdited.length > 0;
   return { api, files, plan, drift };
+}
+
+export type UpToDate = NonNullable<Manifest['inputs']> & { files: number };
+
+/**
+ * The fast "nothing to do": the manifest records that these exact inputs (spec bytes, options,
+ * generator) produced the files in `out`, and every one of them is still byte for byte what was
+ * written. Answers from hashes alone — no parsing, no emitting. Undefined means "run the pipeline"
+ * (inputs changed, a file was edited or removed, or the spec refers to other files).
+ */
+export function upToDate(options: PipelineOptions): UpToDate | undefined {
+  const fingerprint = fingerprintOf(options);
+  if (fingerprint === undefined) return undefined;
+  const manifest = parseManifest(fileReader(options.out)(MANIFEST_PATH));
+  if (!manifest?.inputs || manifest.inputs.fingerprint !== fingerprint) return undefined;
+  for (const [file, hash] of Object.entries(manifest.files)) {
+    try {
+      if (hashContent(readFileSync(resolveInside(options.out, file))) !== hash) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return { ...manifest.inputs, warnings: manifest.inputs.warnings ?? [], files: Object.keys(manifest.files).length };
+}
+
+function fingerprintOf(options: PipelineOptions): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(options.spec, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const specLabel = path.relative(path.resolve(options.out), path.resolve(options.spec)).split(path.sep).join('/');
+  const { models, allModels, apiName, filters, coreImport } = options;
+  return inputFingerprint(text, { specLabel, models, allModels, apiName, filters, coreImport });
 }

@@ -13,10 +13,7 @@ export interface SyncPluginOptions {
  * decides the output — the config, the spec (and files beside it that it may `$ref`), the plugin's
  * version — plus the generated directory itself, so a cache hit can never restore over hand edits.
  */
-export const createNodes: CreateNodes<SyncPluginOptions> = [
-  `**/${CONFIG_FILE}`,
-  (files, options, context) => createNodesFromFiles(inferSyncTarget, files, options ?? {}, context),
-];
+export const createNodes: CreateNodes<SyncPluginOptions> = [`**/${CONFIG_FILE}`, (files, options, context) => createNodesFromFiles(inferSyncTarget, files, options ?? {}, context)];
 
 /** The same, under the name Nx 22 looked for. */
 export const createNodesV2 = createNodes;

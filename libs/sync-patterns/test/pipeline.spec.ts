@@ -1,7 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { HandEditError, check, generate } from '../src/pipeline';
+import { HandEditError, check, generate, upToDate } from '../src/pipeline';
 import { planWrite } from '../src/write/plan-write';
 import { applyPlan, fileReader } from '../src/write/write-files';
 import { emitFromSpec } from '../src/pipeline';
@@ -64,7 +64,12 @@ describe('generate on the example spec', () => {
         spec: path.join(dir, 'openapi.yaml'),
         out: path.join(dir, 'out'),
       });
-      return snapshotDir(path.join(dir, 'out'));
+      const files = snapshotDir(path.join(dir, 'out'));
+      // the manifest records a hash of the spec's bytes (for the fast up-to-date answer), which
+      // another key order changes; every generated file and every content hash must not change
+      const manifest = JSON.parse(files['.sync-patterns/manifest.json']);
+      expect(manifest.inputs.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+      return { ...files, '.sync-patterns/manifest.json': JSON.stringify({ ...manifest, inputs: { ...manifest.inputs, fingerprint: '' } }) };
     };
     const original = readFileSync(EXAMPLE_SPEC, 'utf8');
     const a = await run(original);
@@ -123,5 +128,41 @@ describe('generate on the example spec', () => {
     });
     expect(result.plan.create.length).toBeGreaterThan(0);
     expect(() => statSync(fresh)).toThrow();
+  });
+});
+
+describe('the fast up-to-date answer (check, and generate with nothing to do)', () => {
+  const root = tempDir('fresh');
+  const spec = path.join(root, 'openapi.yaml');
+  const out = path.join(root, 'out');
+
+  beforeAll(async () => {
+    writeFileSync(spec, readFileSync(EXAMPLE_SPEC, 'utf8'));
+    await generate({ spec, out });
+  });
+
+  it('answers from the manifest when spec, options, generator and files are unchanged', () => {
+    expect(upToDate({ spec, out })).toMatchObject({ models: ['Project', 'Todo', 'TodoCount', 'User'], warnings: [] });
+  });
+
+  it('takes the full path when the options, the spec or any generated file differ', async () => {
+    expect(upToDate({ spec, out, models: ['Todo'] })).toBeUndefined();
+    const file = path.join(out, 'todo/src/index.ts');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, `${original}// edited\n`);
+    expect(upToDate({ spec, out })).toBeUndefined();
+    writeFileSync(file, original);
+    expect(upToDate({ spec, out })).toBeDefined();
+    writeFileSync(spec, `${readFileSync(EXAMPLE_SPEC, 'utf8')}\n# a comment changes the bytes\n`);
+    expect(upToDate({ spec, out })).toBeUndefined();
+    await generate({ spec, out });
+    expect(upToDate({ spec, out })).toBeDefined();
+  });
+
+  it('never answers for a spec that refers to other files (they are not fingerprinted)', async () => {
+    const multi = path.join(__dirname, 'fixtures/multi-file/openapi.yaml');
+    const multiOut = path.join(root, 'multi');
+    await generate({ spec: multi, out: multiOut });
+    expect(upToDate({ spec: multi, out: multiOut })).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { HandEditError, check, generate } from '../pipeline';
+import { HandEditError, check, generate, upToDate } from '../pipeline';
 import { buildModel } from '../model/build-model';
 import { SpecError, formatDiagnostic } from '../spec/diagnostics';
 import { loadSpec } from '../spec/load-spec';
@@ -135,6 +135,30 @@ export async function main(argv: string[], out = process.stdout, err = process.s
 
     if (command === 'validate') return await validate(spec, build, print);
     const outDir = required(values.out, '--out', command);
+    // Same spec, options and generator as the files on disk record, and no file touched: nothing to do.
+    const fresh = values.force || values.prune || values.watch ? undefined : upToDate({ spec, out: outDir, ...build });
+    if (fresh) {
+      for (const line of fresh.warnings) onWarning(line);
+      log?.(`up to date: the spec, the options and ${fresh.files} files are as the last generation left them`);
+      if (json)
+        print(
+          JSON.stringify({
+            command,
+            out: outDir,
+            ...(command === 'check' ? { drift: false } : { dryRun: values['dry-run'] === true }),
+            models: fresh.models,
+            created: [],
+            updated: [],
+            deleted: [],
+            stale: [],
+            handEdited: [],
+            unchanged: fresh.files,
+            warnings,
+          }),
+        );
+      else print(command === 'check' ? `up to date: ${fresh.files} files in ${outDir}` : `unchanged: ${fresh.files}`);
+      return EXIT.ok;
+    }
     if (command === 'check') {
       const result = await check({ spec, out: outDir, ...build, log, warn: onWarning });
       if (json) {

@@ -15,6 +15,10 @@ export function liveView(api: SyncApi, model: SyncModel, push: PushView) {
     where: model.sync.where === undefined ? undefined : str(model.sync.where),
     columns: literal(synced.map((f) => f.name)),
     kinds: literal(kinds),
+    absentWhenNull: (() => {
+      const names = synced.filter((f) => !f.required && !f.nullable && f.name !== model.sync.key).map((f) => f.name);
+      return names.length ? literal(names) : undefined;
+    })(),
     collectionId: str(`${api.id}/${model.names.file}`),
     // a row validator that requires a field the shape leaves out would refuse every synced row
     validatesRows: push.rowValidator !== undefined && !model.fields.some((f) => (f.excluded || f.writeOnly) && f.required),

@@ -3,7 +3,7 @@ import { isObject, objectShape } from '../model/schema-utils';
 import { child, resolvePointer } from '../spec/json-pointer';
 import { literal, literalBlock, str } from './ts-syntax';
 import type { PushView } from './push-view';
-import { NO_SAMPLE, propertySamples, sampleOf, type Sample } from './sample-value';
+import { NO_SAMPLE, PROTOTYPE_NAMES, propertySamples, sampleOf, type Sample } from './sample-value';
 
 /**
  * What the generated `<model>.spec.ts` needs: sample rows, inputs and responses derived from the
@@ -148,7 +148,12 @@ function patchSample(api: SyncApi, op: BoundOperation, partial: boolean, row: Re
   const changes = propertySamples(api.document, { $ref: body.schemaPointer }, body.schemaPointer, { direction: 'write', variant: 1 });
   const changed = [...changes].find(([name, value]) => name in row && !body.readOnlyFields.includes(name) && JSON.stringify(value) !== JSON.stringify(row[name]));
   if (!changed) return undefined;
-  if (partial || !isFullBodyNeeded(api, op)) return { [changed[0]]: changed[1] };
+  if (partial || !isFullBodyNeeded(api, op)) {
+    // fields named like Object members are set too (see PROTOTYPE_NAMES)
+    const full = sampleOf(api.document, { $ref: body.schemaPointer }, body.schemaPointer, { direction: 'write' });
+    const inherited = isObject(full) ? Object.entries(full).filter(([name]) => PROTOTYPE_NAMES.has(name) && !body.readOnlyFields.includes(name)) : [];
+    return { ...Object.fromEntries(inherited), [changed[0]]: changed[1] };
+  }
   const full = sampleOf(api.document, { $ref: body.schemaPointer }, body.schemaPointer, { direction: 'write' });
   if (full === NO_SAMPLE || !isObject(full)) return undefined;
   const patch: Record<string, Sample> = { ...full, [changed[0]]: changed[1] };

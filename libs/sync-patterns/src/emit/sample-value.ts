@@ -22,6 +22,9 @@ export interface SampleOptions {
 
 const MAX_DEPTH = 8;
 
+/** Names every object literal already has, inherited from Object.prototype. */
+export const PROTOTYPE_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 export function sampleOf(document: OpenApiDocument, schema: unknown, pointer: string, options: SampleOptions): Sample | typeof NO_SAMPLE {
   return new Sampler(document, options).value(schema, pointer, 0, new Set());
 }
@@ -137,9 +140,12 @@ class Sampler {
     const root = this.atRoot;
     this.atRoot = false;
     for (const [name, prop] of shape.properties) {
-      if (!shape.required.has(name)) continue;
+      // An optional property named like an Object member (constructor, toString…) is set anyway: a
+      // literal without it has the inherited member, which TypeScript checks against its type.
+      if (!shape.required.has(name) && !PROTOTYPE_NAMES.has(name)) continue;
       if (root && this.options.direction === 'write' && propertyFlag(this.document, prop, 'readOnly')) continue;
       const value = this.value(prop.schema, prop.pointer, depth + 1, path);
+      if (value === NO_SAMPLE && !shape.required.has(name)) continue;
       if (value === NO_SAMPLE) return NO_SAMPLE;
       out[name] = value;
     }

@@ -10,12 +10,21 @@ export function str(value: string): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-/** Any JSON value as a TypeScript expression. */
+/**
+ * Any JSON value as a TypeScript expression. A `"__proto__":` key would set the object's prototype
+ * in a literal, so it is written as a computed key, which defines an own property as JSON does.
+ */
 export function literal(value: unknown): string {
   if (value === undefined) return 'undefined';
-  return JSON.stringify(value, null, 0)
+  return safeJson(JSON.stringify(value, null, 0));
+}
+
+/** Line separators escaped, `__proto__` keys computed (a `{` or `,` then `"` cannot occur inside a JSON string). */
+function safeJson(json: string): string {
+  return json
     .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+    .replace(/\u2029/g, '\\u2029')
+    .replace(/([{,]\s*)"__proto__":/g, '$1["__proto__"]:');
 }
 
 /**
@@ -26,10 +35,7 @@ export function literalBlock(value: unknown, width = 80, indent = ''): string {
   const flat = literal(value);
   if (flat.length <= width) return flat;
   // JSON escapes newlines inside strings, so every raw newline here is layout.
-  return JSON.stringify(value, null, 2)
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029')
-    .replace(/\n/g, `\n${indent}`);
+  return safeJson(JSON.stringify(value, null, 2)).replace(/\n/g, `\n${indent}`);
 }
 
 /** Text safe inside a `/* … *\/` or `//` comment: no comment terminator, no line breaks it did not ask for. */

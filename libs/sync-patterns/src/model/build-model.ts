@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../spec/diagnostics';
 import { child } from '../spec/json-pointer';
 import type { LoadedSpec } from '../spec/load-spec';
@@ -191,11 +192,21 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}): SyncAp
   };
 }
 
+/**
+ * Names become identifiers and file names (`<file>.mocks.spec.ts`, and tools add to those: jest's
+ * cache names files after them): past 48 characters a name is cut and made unique again with a
+ * hash of the schema name, so no file name approaches the file system's 255-byte limit.
+ */
+function boundedName(name: string, schemaName: string): string {
+  if (name.length <= 48) return name;
+  return `${name.slice(0, 40)}${createHash('sha256').update(schemaName).digest('hex').slice(0, 8)}`;
+}
+
 function assignNames(models: SyncModel[]): void {
   const types = uniqueNames(
     models,
     (m) => m.schemaName,
-    (m) => typeName(m.schemaName),
+    (m) => boundedName(typeName(m.schemaName), m.schemaName),
   );
   for (const model of models) {
     const type = types.get(model)!;

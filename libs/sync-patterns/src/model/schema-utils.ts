@@ -118,6 +118,18 @@ export function isRowOf(schema: unknown, name: string): boolean {
   return false;
 }
 
+const wrapperShapes = new WeakMap<JsonSchema, ObjectShape>();
+
+/**
+ * objectShape of a response schema, kept: binding asks it of every list-like response once per
+ * model, which on a large spec (Stripe: 100+ models × 400+ operations) was most of the run.
+ */
+function wrapperShape(document: OpenApiDocument, schema: JsonSchema, pointer: string): ObjectShape {
+  let shape = wrapperShapes.get(schema);
+  if (!shape) wrapperShapes.set(schema, (shape = objectShape(document, schema, pointer)));
+  return shape;
+}
+
 /**
  * Where rows of `name` sit in a list response: `[]` if the response is an array of them, or the
  * path to the one array-of-rows property of a wrapper object (`{ data: Todo[], count }` → ['data']).
@@ -129,7 +141,7 @@ export function itemsPathOf(document: OpenApiDocument, schema: unknown, pointer:
   if (s['type'] === 'array' || (Array.isArray(s['type']) && s['type'].includes('array'))) {
     return isRowOf(s['items'], name) ? [] : undefined;
   }
-  const shape = objectShape(document, s, located.pointer);
+  const shape = wrapperShape(document, s, located.pointer);
   const candidates: string[][] = [];
   for (const [prop, loc] of shape.properties) {
     const inner = deref(document, loc.schema, loc.pointer);

@@ -16,7 +16,13 @@ export const CORE_KEY = 'core';
 
 /** The api's name in project names and import paths: the config's `name`, else the api project's. */
 export function apiName(config: SyncConfig, apiProject: string): string {
-  return config.name ?? apiProject.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
+  return (
+    config.name ??
+    apiProject
+      .replace(/[^a-zA-Z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .toLowerCase()
+  );
 }
 
 export function libraryLayout(tree: Tree, config: SyncConfig, apiProject: string, key: string, mode: SyncMode | 'core'): LibraryLayout {

@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 export interface Manifest {
   version: 1;
   files: Record<string, string>;
+  /** What the files were generated from (see input-fingerprint.ts), the models and the spec's warnings. */
+  inputs?: { fingerprint: string; models: string[]; warnings: string[] };
 }
 
 export const MANIFEST_PATH = '.sync-patterns/manifest.json';
@@ -25,8 +27,8 @@ export function parseManifest(text: string | undefined): Manifest | undefined {
   }
 }
 
-export function serializeManifest(files: Record<string, string>): string {
+export function serializeManifest(files: Record<string, string>, inputs?: Manifest['inputs']): string {
   const sorted: Record<string, string> = {};
   for (const key of Object.keys(files).sort()) sorted[key] = files[key];
-  return JSON.stringify({ version: 1, files: sorted }, null, 2) + '\n';
+  return JSON.stringify({ version: 1, files: sorted, ...(inputs ? { inputs } : {}) }, null, 2) + '\n';
 }

@@ -1,5 +1,5 @@
 import type { GeneratedFile } from '../emit/file-set';
-import { MANIFEST_PATH, hashContent, parseManifest, serializeManifest } from './manifest';
+import { MANIFEST_PATH, hashContent, parseManifest, serializeManifest, type Manifest } from './manifest';
 
 /** What applying a file set would do, decided before anything is touched. */
 export interface WritePlan {
@@ -25,6 +25,8 @@ export interface PlanOptions {
    * kept. How one library is regenerated while another (held for hand edits, or not asked for) is not.
    */
   frozen?: (path: string) => boolean;
+  /** Recorded in the manifest: what this file set was generated from (the CLI's fast up-to-date check). */
+  inputs?: Manifest['inputs'];
 }
 
 /**
@@ -89,7 +91,7 @@ export function planWrite(files: GeneratedFile[], read: (path: string) => string
     }
   }
   plan.writes = [...plan.create, ...plan.update];
-  const manifestText = serializeManifest(hashes);
+  const manifestText = serializeManifest(hashes, options.inputs);
   if (read(MANIFEST_PATH) !== manifestText) plan.writes.push({ path: MANIFEST_PATH, content: manifestText });
   return plan;
 }

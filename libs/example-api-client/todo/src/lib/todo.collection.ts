@@ -21,7 +21,8 @@ function createTodoCollection(status: LiveStatus, queryClient: QueryClient) {
   return createLiveCollection<Todo, TodoId>({
     id: "example-api/todo",
     ...todoShape,
-    kinds: {"created_at":"date-time","due_at":"date-time","id":"string","priority":"integer","project_id":"string","status":"string","title":"string","updated_at":"date-time"},
+    // `as const`: a column named like an Object method (hasOwnProperty) would widen the kinds to string
+    kinds: {"created_at":"date-time","due_at":"date-time","id":"string","priority":"integer","project_id":"string","status":"string","title":"string","updated_at":"date-time"} as const,
     shapeUrl: () => shapeUrlOf(client.options),
     headers: () => client.options.headers,
     fetch: () => client.options.fetch,

@@ -75,7 +75,9 @@ export function createFakeShape(options: FakeShapeOptions): FakeShape {
       live: params.get('live') === 'true',
     };
     requests.push(request);
-    const project = (row: FakeRow) => (request.columns ? Object.fromEntries(request.columns.filter((c) => c in row).map((c) => [c, row[c]])) : { ...row });
+    // as Electric: an insert carries every requested column (NULL, null, where the row has no value),
+    // an update only the key and the columns it changed
+    const project = (row: FakeRow, whole = true) => (request.columns ? Object.fromEntries(request.columns.filter((c) => whole || c in row).map((c) => [c, row[c] ?? null])) : { ...row });
     const headers: Record<string, string> = {
       'electric-handle': handle,
       'content-type': 'application/json',
@@ -102,7 +104,7 @@ export function createFakeShape(options: FakeShapeOptions): FakeShape {
     if (signal?.aborted) throw signal.reason ?? new DOMException('Aborted', 'AbortError');
     const changes = log.slice(from).map((c) => ({
       ...c,
-      value: c.headers.operation === 'delete' ? c.value : project(c.value),
+      value: c.headers.operation === 'delete' ? c.value : project(c.value, c.headers.operation === 'insert'),
     }));
     const extra: Record<string, string> = request.live ? { 'electric-cursor': String(log.length) } : { 'electric-schema': '{}' };
     return reply([...changes, { headers: { control: 'up-to-date' } }], {

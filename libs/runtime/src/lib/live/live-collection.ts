@@ -32,7 +32,9 @@ export interface LiveModelConfig<T extends object, TKey extends string | number>
   fetch?: () => typeof fetch | undefined;
   getKey: (row: T) => TKey;
   /** Per column, the kind of value the OpenAPI type promises. */
-  kinds: Record<string, ColumnKind>;
+  kinds: Readonly<Record<string, ColumnKind>>;
+  /** Optional columns that cannot be null in the API: Postgres' NULL there means "absent". */
+  absentWhenNull?: readonly string[];
   /** Checks every synced row: a malformed one surfaces as a SyncError instead of entering the store. */
   rowSchema: StandardSchemaV1;
   /** The API writes; each answers the write's Postgres txid. */
@@ -119,7 +121,12 @@ export function createLiveCollection<T extends object, TKey extends string | num
     },
     fetchClient: trackingFetch,
     signal: stopper.signal,
-    transformer: (row) => checkSyncedRow(config, convertRow(row, config.kinds)) as never,
+    // whole rows only (see checkSyncedRow), judged before NULLs of optional columns become absent
+    transformer: (row) => {
+      const whole = config.columns.every((column) => column in row);
+      const converted = convertRow(row, config.kinds, config.absentWhenNull);
+      return (whole ? checkSyncedRow(config, converted, true) : converted) as never;
+    },
     onError: (error: unknown) => {
       status.set('error', error);
       return {}; // keep syncing: the next answer clears the error
@@ -164,8 +171,10 @@ export function createLiveCollection<T extends object, TKey extends string | num
 export type LiveCollection<T extends object> = ReturnType<typeof createLiveCollection<T, string | number>>['collection'];
 
 /** Electric's values → the JSON the API would have sent for the same row. */
-export function convertRow(row: Record<string, unknown>, kinds: Record<string, ColumnKind>): Record<string, unknown> {
+export function convertRow(row: Record<string, unknown>, kinds: Readonly<Record<string, ColumnKind>>, absentWhenNull: readonly string[] = []): Record<string, unknown> {
   const out: Record<string, unknown> = { ...row };
+  // Electric sends every column; the API leaves an unset optional field out, and its type says so
+  for (const column of absentWhenNull) if (out[column] === null) delete out[column];
   for (const [column, kind] of Object.entries(kinds)) {
     const value = out[column];
     if (value === null || value === undefined) continue;
@@ -195,8 +204,9 @@ export function checkSyncedRow(
     rowSchema: StandardSchemaV1;
   },
   row: Record<string, unknown>,
+  whole = config.columns.every((column) => column in row),
 ): Record<string, unknown> {
-  if (!config.columns.every((column) => column in row)) return row;
+  if (!whole) return row;
   const result = config.rowSchema['~standard'].validate(row);
   if (result instanceof Promise) return row; // async validators cannot run inside the stream's parser
   if (result.issues) {

@@ -11,7 +11,11 @@ export interface ModelSchema {
 
 /** `nx g sync-patterns:model --project api --model Todo` (or `--all`) */
 export async function modelGenerator(tree: Tree, schema: ModelSchema): Promise<void> {
-  const models = schema.model?.split(',').map((m) => m.trim()).filter(Boolean) ?? [];
+  const models =
+    schema.model
+      ?.split(',')
+      .map((m) => m.trim())
+      .filter(Boolean) ?? [];
   if (!schema.all && !models.length) throw new Error('name the model with --model <SchemaName> (or pass --all for every x-sync model)');
   const report = await syncLibraries(tree, schema.project, { only: schema.all ? undefined : models, force: schema.force });
   for (const line of formatReport(report)) logger.info(line);
