@@ -65,6 +65,8 @@ describe('x-sync validation', () => {
     [{ 'x-sync': { mode: 'cache', invalidatedBy: ['Nope'] } }, '#/components/schemas/Todo/x-sync/invalidatedBy/0', 'invalidatedBy names "Nope", which is not an x-sync model'],
     [{ 'x-sync': { mode: 'cache', invalidatedBy: 'Todo' } }, '#/components/schemas/Todo/x-sync/invalidatedBy', 'invalidatedBy must be a list'],
     [{ 'x-sync': { mode: 'live', invalidatedBy: ['Todo'] } }, '#/components/schemas/Todo/x-sync/invalidatedBy', 'invalidatedBy applies to cache mode only'],
+    [{ 'x-sync': { mode: 'live', table: 'sqlite_master' } }, '#/components/schemas/Todo/x-sync/table', 'cannot be a local SQLite table'],
+    [{ 'x-sync': { mode: 'live', table: 'sync_patterns_outbox' } }, '#/components/schemas/Todo/x-sync/table', 'cannot be a local SQLite table'],
   ])('%j → an error at its pointer', async (todo, pointer, message) => {
     const errors = await diagnosticsOf(todo);
     expect(errors).toEqual([

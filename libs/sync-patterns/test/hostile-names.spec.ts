@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { generate } from '../src/pipeline';
 import { SpecError } from '../src/spec/diagnostics';
@@ -55,7 +55,11 @@ it('importing the generated modules declares and does nothing else', () => {
 const SAMPLES = 10;
 
 describe('hostile names and strings (fast-check, fixed seed)', () => {
-  const cases = fc.sample(caseArb, { seed: 20261125, numRuns: SAMPLES });
+  // the sampled cases, plus one that certainly aims at paths outside the output directory
+  const cases: Case[] = [
+    ...fc.sample(caseArb, { seed: 20261125, numRuns: SAMPLES }),
+    { live: '../../../etc/passwd', push: '..', table: 'passwd', props: ['../x', '..\\y', '/abs'], enumValues: ['../z'], description: '../../' },
+  ];
   const root = tempDir('hostile');
   const generated: { c: Case; out: string }[] = [];
   const refused: { c: Case; message: string }[] = [];
@@ -79,7 +83,15 @@ describe('hostile names and strings (fast-check, fixed seed)', () => {
   it('generates every sampled spec, or refuses it with the file and a JSON pointer', () => {
     for (const r of refused) expect(r.message).toMatch(/spec-\d+\.json.*#\//s);
     // a refusal is for a deliberate limit; most hostile specs must generate
-    expect(generated.length).toBeGreaterThanOrEqual(SAMPLES - 2);
+    expect(generated.length).toBeGreaterThanOrEqual(cases.length - 2);
+  });
+
+  it('writes nothing outside the output directory, whatever the names', () => {
+    for (const [i] of cases.entries()) if (existsSync(path.join(root, String(i)))) expect(readdirSync(path.join(root, String(i)))).toEqual(['out']);
+    const allowed = new Set([...cases.keys()].flatMap((i) => [String(i), `spec-${i}.json`]));
+    expect(readdirSync(root).filter((name) => !allowed.has(name))).toEqual([]);
+    // the case aimed at ../../../etc/passwd generated, inside its own folder
+    expect(generated.some((g) => g.c.live === '../../../etc/passwd')).toBe(true);
   });
 
   it('type-checks under strict', () => {

@@ -50,6 +50,12 @@ export const NASTY = [
   'fooBar',
   'FooBar',
   'x'.repeat(200),
+  // names that reach file paths must not leave the output directory
+  '../../../etc/passwd',
+  '..',
+  '..\\..\\x',
+  '/abs/path',
+  'C:\\x',
 ];
 
 const name = fc.oneof(fc.constantFrom(...NASTY), fc.string({ minLength: 1, maxLength: 12, unit: 'grapheme' }));

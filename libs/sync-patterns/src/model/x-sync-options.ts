@@ -71,6 +71,15 @@ export function resolveOptions(
 
   const key = stringOption(pick('key'), 'id', at('key'), ctx);
   const table = stringOption(pick('table'), snakeCase(pluralize(schemaName)), at('table'), ctx);
+  // a live model's table is also created in the device's SQLite, where these names are taken
+  if (mode === 'live' && (/^sqlite_/i.test(table) || /^sync_patterns_(migrations|outbox|streams)$/i.test(table))) {
+    problem(
+      ctx,
+      pick('table') !== undefined ? at('table') : pointer,
+      `table ${JSON.stringify(table)} cannot be a local SQLite table: SQLite reserves names starting with sqlite_, and sync-patterns uses sync_patterns_migrations, _outbox and _streams`,
+      'set x-sync.table to another name (the table in Postgres must have that name too)',
+    );
+  }
 
   let exclude: string[] = [];
   const rawExclude = own.exclude;
