@@ -1,6 +1,6 @@
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { directorySample, generateOne, sharedSpecDocuments, SHARED_SPECS, type CorpusOutcome } from './corpus';
+import { batchBySize, directorySample, generateOne, runPool, sharedSpecDocuments, SHARED_SPECS, type CorpusOutcome } from './corpus';
 import { tempDir, typecheckAsync, WORKSPACE } from './helpers';
 
 /**
@@ -29,7 +29,7 @@ describe('generate --all-models over real-world OpenAPI documents', () => {
       if ((index + 1) % 25 === 0) progress(`generated ${index + 1}/${documents.length}`);
     }
     const generated = outcomes.filter((o): o is Extract<CorpusOutcome, { outcome: 'generated' }> => o.outcome === 'generated');
-    const batches = batchBySize(generated.map((o) => o.out));
+    const batches = batchBySize(generated.map((o) => o.out), BATCH_BYTES);
     progress(`type-checking ${generated.length} outputs in ${batches.length} compiler runs`);
     let done = 0;
     await runPool(batches, PARALLEL, async (batch) => {
@@ -75,40 +75,6 @@ describe('generate --all-models over real-world OpenAPI documents', () => {
     expect(outcomes.filter((o) => o.outcome === 'generated').length).toBeGreaterThanOrEqual(outcomes.length / 3);
   });
 });
-
-/** Groups output folders so each compiler run checks about BATCH_BYTES of generated source. */
-function batchBySize(dirs: string[]): string[][] {
-  const batches: string[][] = [];
-  let current: string[] = [];
-  let bytes = 0;
-  for (const dir of dirs) {
-    const size = folderBytes(dir);
-    if (current.length && bytes + size > BATCH_BYTES) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(dir);
-    bytes += size;
-  }
-  if (current.length) batches.push(current);
-  return batches;
-}
-
-function folderBytes(dir: string): number {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .reduce((sum, entry) => sum + statSync(path.join(entry.parentPath, entry.name)).size, 0);
-}
-
-async function runPool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: size }, async () => {
-      while (next < items.length) await work(items[next++]);
-    }),
-  );
-}
 
 function writeReport(outcomes: CorpusOutcome[], typeErrors: Map<string, string>): void {
   const count = (kind: CorpusOutcome['outcome']) => outcomes.filter((o) => o.outcome === kind).length;

