@@ -29,7 +29,10 @@ describe('generate --all-models over real-world OpenAPI documents', () => {
       if ((index + 1) % 25 === 0) progress(`generated ${index + 1}/${documents.length}`);
     }
     const generated = outcomes.filter((o): o is Extract<CorpusOutcome, { outcome: 'generated' }> => o.outcome === 'generated');
-    const batches = batchBySize(generated.map((o) => o.out), BATCH_BYTES);
+    const batches = batchBySize(
+      generated.map((o) => o.out),
+      BATCH_BYTES,
+    );
     progress(`type-checking ${generated.length} outputs in ${batches.length} compiler runs`);
     let done = 0;
     await runPool(batches, PARALLEL, async (batch) => {

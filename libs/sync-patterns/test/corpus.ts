@@ -109,4 +109,3 @@ export async function runPool<T>(items: T[], size: number, work: (item: T) => Pr
     }),
   );
 }
-

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { main, EXIT } from '../src/cli/main';
+import { generate } from '../src/pipeline';
 import { buildModel } from '../src/model/build-model';
 import { SpecError } from '../src/spec/diagnostics';
 import { loadSpec, parseSpec } from '../src/spec/load-spec';
@@ -166,6 +167,25 @@ describe('x-sync validation', () => {
 
   it('names a missing file', async () => {
     await expect(loadSpec('/nope/openapi.yaml')).rejects.toThrow('spec file not found');
+  });
+
+  // from the full corpus: mercedes-benz.com/configurator.json (a oneOf branch that is a string) and
+  // cpy.re/peertube.json (a $ref to a URL) stopped openapi-typescript, which was reported as a crash
+  it.each([
+    [{ oneOf: ['string'] }, '#/components/schemas/Todo', 'Expected SchemaObject'],
+    [{ $ref: 'https://example.invalid/schema.json' }, '#/components/schemas/Todo/properties/kind', 'resolve'],
+  ])('refuses what openapi-typescript cannot type (%j) with the file and its pointer', async (kind, pointer, message) => {
+    const dir = tempDir('untypable');
+    const spec = path.join(dir, 'api.json');
+    const todo = { type: 'object', 'x-sync': 'push', properties: { id: { type: 'string' }, kind } };
+    writeFileSync(spec, JSON.stringify({ ...base, components: { schemas: { Todo: todo } } }));
+    const error = await generate({ spec, out: path.join(dir, 'out') }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SpecError);
+    expect((error as SpecError).diagnostics[0]).toMatchObject({
+      file: expect.stringContaining('api.json'),
+      pointer: expect.stringMatching(new RegExp(`^${pointer.replace(/[/]/g, '\\/')}`)),
+      message: expect.stringContaining(message),
+    });
   });
 });
 

@@ -1,5 +1,7 @@
 import type { SyncApi } from '../model/ir';
 import { isObject } from '../model/schema-utils';
+import { specError } from '../spec/diagnostics';
+import { resolvePointer } from '../spec/json-pointer';
 import { apiNames } from './api-names';
 import { fakeSchemas } from './fake-schema';
 import { fileHeader } from './file-header';
@@ -60,11 +62,16 @@ export async function emitCore(api: SyncApi, specLabel: string): Promise<Generat
 async function openapiTypes(api: SyncApi): Promise<string> {
   const { default: openapiTS, astToString } = await import('openapi-typescript');
   const input = withPrototypeSafeKeys(typesInput(api.document));
-  const ast = await openapiTS(input.document as never, {
-    defaultNonNullable: false,
-    silent: true,
-    redocly: await lintConfig(),
-  });
+  let ast: Awaited<ReturnType<typeof openapiTS>>;
+  try {
+    ast = await openapiTS(input.document as never, {
+      defaultNonNullable: false,
+      silent: true,
+      redocly: await lintConfig(),
+    });
+  } catch (error) {
+    throw refusal(api, error);
+  }
   return input.restore(astToString(ast));
 }
 
@@ -79,4 +86,36 @@ let lint: Promise<unknown> | undefined;
 function lintConfig(): Promise<never> {
   lint ??= import('@redocly/openapi-core').then(({ createConfig }) => createConfig({ rules: { 'operation-operationId-unique': { severity: 'error' } } }, { extends: [] }));
   return lint as Promise<never>;
+}
+
+/**
+ * openapi-typescript stops on what it cannot type (a schema that is a string, a `$ref` it cannot
+ * fetch) and names the place: that is a problem of the spec, reported as one — file, pointer, what
+ * to do — not a crash. Anything without a place stays an internal error.
+ */
+function refusal(api: SyncApi, error: unknown): unknown {
+  const message = error instanceof Error ? error.message : String(error);
+  const at = /\bat (#\/\S*)/.exec(message);
+  if (!at) return error;
+  const what = message
+    .replace(/^Error: /, '')
+    .replace(at[0], '')
+    .trim();
+  const remote = /resolve \$ref|fetch/i.test(message);
+  return specError(
+    api.specFile,
+    nearestPointer(api.document, at[1]),
+    `the TypeScript types cannot be generated: ${what} (openapi-typescript, at ${at[1]})`,
+    remote ? 'make the $ref point inside the document (or to a local file), or remove it' : 'fix the schema there so it is a valid Schema Object',
+  );
+}
+
+/** openapi-typescript's paths are not always JSON pointers of the document (they skip `properties`): the longest prefix that is. */
+function nearestPointer(document: unknown, pointer: string): string {
+  const segments = pointer.split('/');
+  for (let n = segments.length; n > 1; n--) {
+    const candidate = segments.slice(0, n).join('/');
+    if (resolvePointer(document, candidate) !== undefined) return candidate;
+  }
+  return '#';
 }

@@ -100,7 +100,8 @@ class FakeSchemaBuilder {
 
   private plain(schema: JsonSchema, pointer: string): FakeSchema {
     const out: FakeSchema = {};
-    for (const keyword of SCALAR_KEYWORDS) if (schema[keyword] !== undefined) out[keyword] = schema[keyword];
+    // only values of the shape each keyword has (real specs hold `type: { description }` and worse)
+    for (const keyword of SCALAR_KEYWORDS) if (schema[keyword] !== undefined && wellFormed(keyword, schema[keyword])) out[keyword] = schema[keyword];
     const examples = scalarExamples(schema);
     if (examples.length) out['examples'] = examples;
     if (typeof schema['pattern'] === 'string') {
@@ -165,4 +166,26 @@ function fitsScalar(schema: JsonSchema, value: unknown): boolean {
     return schema['exclusiveMinimum'] !== true && schema['exclusiveMaximum'] !== true && schema['multipleOf'] === undefined;
   }
   return typeof value === 'boolean' && types.includes('boolean');
+}
+
+function wellFormed(keyword: (typeof SCALAR_KEYWORDS)[number], value: unknown): boolean {
+  switch (keyword) {
+    case 'type':
+      return typeof value === 'string' || (Array.isArray(value) && value.every((t) => typeof t === 'string'));
+    case 'enum':
+      return Array.isArray(value);
+    case 'format':
+    case 'pattern':
+      return typeof value === 'string';
+    case 'nullable':
+    case 'uniqueItems':
+      return typeof value === 'boolean';
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+    case 'const':
+      return true;
+    default:
+      return typeof value === 'number' && Number.isFinite(value);
+  }
 }
