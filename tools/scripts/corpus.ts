@@ -10,8 +10,8 @@
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { batchBySize, directorySample, generateOne, runPool, sharedSpecDocuments, type CorpusOutcome } from '../../libs/sync-patterns/test/corpus';
-import { tempDir, typecheckAsync, WORKSPACE } from '../../libs/sync-patterns/test/helpers';
+import { directorySample, generateOne, sharedSpecDocuments, typecheckOutputs, type CorpusOutcome } from '../../libs/sync-patterns/test/corpus';
+import { tempDir, WORKSPACE } from '../../libs/sync-patterns/test/helpers';
 
 const GITHUB = path.join(WORKSPACE, 'tools/bench/node_modules/@octokit/openapi/generated/api.github.com.json');
 const REPORT = path.join(WORKSPACE, 'tmp/corpus/full-report.json');
@@ -39,26 +39,16 @@ async function main() {
   }
   if (typecheck) {
     const generated = outcomes.filter((o): o is Generated => o.outcome === 'generated');
-    const batches = batchBySize(
+    log(`type-checking ${generated.length} outputs`);
+    await typecheckOutputs(
       generated.map((o) => o.out),
-      1_500_000,
+      (batch, done) => {
+        for (const dir of batch) rmSync(dir, { recursive: true, force: true });
+        log(`type-checked ${done}/${generated.length}`);
+        report(outcomes, typeErrors, false);
+      },
+      typeErrors,
     );
-    log(`type-checking ${generated.length} outputs in ${batches.length} compiler runs`);
-    let done = 0;
-    await runPool(batches, 2, async (batch) => {
-      const errors = await typecheckAsync(batch);
-      for (const dir of batch) {
-        const mine = errors
-          .split('\n')
-          .filter((line) => line.includes(`/${path.basename(dir)}/`))
-          .join('\n');
-        if (mine || (errors && batch.length === 1)) typeErrors.set(dir, mine || errors);
-        rmSync(dir, { recursive: true, force: true });
-      }
-      done += batch.length;
-      log(`type-checked ${done}/${generated.length}`);
-      report(outcomes, typeErrors, false);
-    });
   }
   rmSync(root, { recursive: true, force: true });
   const summary = report(outcomes, typeErrors, typecheck);

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { batchBySize, directorySample, generateOne, runPool, sharedSpecDocuments, SHARED_SPECS, type CorpusOutcome } from './corpus';
-import { tempDir, typecheckAsync, WORKSPACE } from './helpers';
+import { directorySample, generateOne, sharedSpecDocuments, SHARED_SPECS, typecheckOutputs, type CorpusOutcome } from './corpus';
+import { tempDir, WORKSPACE } from './helpers';
 
 /**
  * `generate --all-models` over real-world documents: each must give code that type-checks under
@@ -9,8 +9,6 @@ import { tempDir, typecheckAsync, WORKSPACE } from './helpers';
  * are written to tmp/corpus/report.json (and printed).
  */
 const DIRECTORY_SAMPLE = 120;
-const BATCH_BYTES = 1_500_000; // generated source per tsc run: small documents share one compiler start
-const PARALLEL = 2;
 
 const progress = (line: string) => process.stderr.write(`[corpus] ${line}\n`);
 
@@ -29,24 +27,12 @@ describe('generate --all-models over real-world OpenAPI documents', () => {
       if ((index + 1) % 25 === 0) progress(`generated ${index + 1}/${documents.length}`);
     }
     const generated = outcomes.filter((o): o is Extract<CorpusOutcome, { outcome: 'generated' }> => o.outcome === 'generated');
-    const batches = batchBySize(
+    progress(`type-checking ${generated.length} outputs`);
+    await typecheckOutputs(
       generated.map((o) => o.out),
-      BATCH_BYTES,
+      (_, done) => progress(`type-checked ${done}/${generated.length}`),
+      typeErrors,
     );
-    progress(`type-checking ${generated.length} outputs in ${batches.length} compiler runs`);
-    let done = 0;
-    await runPool(batches, PARALLEL, async (batch) => {
-      const errors = await typecheckAsync(batch);
-      for (const dir of batch) {
-        const mine = errors
-          .split('\n')
-          .filter((line) => line.includes(`/${path.basename(dir)}/`))
-          .join('\n');
-        if (mine || (errors && batch.length === 1)) typeErrors.set(dir, mine || errors);
-      }
-      done += batch.length;
-      progress(`type-checked ${done}/${generated.length}`);
-    });
     writeReport(outcomes, typeErrors);
   }, 20 * 60_000);
 

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { generate } from '../src/pipeline';
 import { SpecError } from '../src/spec/diagnostics';
-import { WORKSPACE } from './helpers';
+import { typecheckAsync, WORKSPACE } from './helpers';
 
 /**
  * The real-world documents `generate --all-models` is held to: every document of ../shared/specs
@@ -108,4 +108,27 @@ export async function runPool<T>(items: T[], size: number, work: (item: T) => Pr
       while (next < items.length) await work(items[next++]);
     }),
   );
+}
+
+/**
+ * Type-checks output folders in batches of about 1.5 MB of source (small outputs share one compiler
+ * start), two compilers at a time; each folder's errors go into `typeErrors` under its path. `afterBatch` sees
+ * each finished batch (to report progress, or to delete what was checked).
+ */
+export async function typecheckOutputs(dirs: string[], afterBatch: (batch: string[], done: number) => void, typeErrors = new Map<string, string>()): Promise<Map<string, string>> {
+  const batches = batchBySize(dirs, 1_500_000);
+  let done = 0;
+  await runPool(batches, 2, async (batch) => {
+    const errors = await typecheckAsync(batch);
+    for (const dir of batch) {
+      const mine = errors
+        .split('\n')
+        .filter((line) => line.includes(`/${path.basename(dir)}/`))
+        .join('\n');
+      if (mine || (errors && batch.length === 1)) typeErrors.set(dir, mine || errors);
+    }
+    done += batch.length;
+    afterBatch(batch, done);
+  });
+  return typeErrors;
 }
