@@ -6,7 +6,9 @@
  * type-checking. Writes tmp/corpus/full-report.json as it goes (a long run can be stopped and read),
  * prints the counts. `npm test` runs a fixed sample of the same (libs/sync-patterns/test/corpus.spec.ts).
  *
- *   npm run corpus -- [--limit N] [--skip-typecheck]
+ *   npm run corpus -- [--limit N] [--only text[,text…]] [--skip-typecheck]
+ *
+ * `--only` keeps the documents whose path contains one of the texts (to re-check a finding).
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -23,7 +25,11 @@ async function main() {
   const limitAt = argv.indexOf('--limit');
   const limit = limitAt >= 0 ? Number(argv[limitAt + 1]) : Infinity;
   const typecheck = !argv.includes('--skip-typecheck');
-  const documents = [...sharedSpecDocuments(), ...directorySample(Number.MAX_SAFE_INTEGER), ...(existsSync(GITHUB) ? [GITHUB] : [])].slice(0, limit);
+  const onlyAt = argv.indexOf('--only');
+  const only = onlyAt >= 0 ? argv[onlyAt + 1].split(',') : undefined;
+  const documents = [...sharedSpecDocuments(), ...directorySample(Number.MAX_SAFE_INTEGER), ...(existsSync(GITHUB) ? [GITHUB] : [])]
+    .filter((file) => !only || only.some((text) => file.includes(text)))
+    .slice(0, limit);
   if (!existsSync(GITHUB)) log(`GitHub's description is not installed (run \`npm run bench\` once, or npm ci in tools/bench): it is left out`);
   const root = tempDir('corpus-full');
   const outcomes: CorpusOutcome[] = [];

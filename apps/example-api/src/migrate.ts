@@ -1,4 +1,5 @@
 import type { Database } from './database';
+import { IDEMPOTENCY_TABLE } from './idempotency';
 
 /**
  * The example's tables. Each migration runs once, in order, recorded in `schema_migrations`, so a
@@ -33,6 +34,7 @@ const MIGRATIONS: readonly string[] = [
    );
    create index todos_project_id on todos (project_id);
    create index projects_owner_id on projects (owner_id);`,
+  IDEMPOTENCY_TABLE,
 ];
 
 /** Applies the pending migrations, each in its own transaction; returns how many ran. */
@@ -44,7 +46,11 @@ export async function migrate(db: Database): Promise<number> {
     const version = index + 1;
     if (done.has(version)) continue;
     await db.transaction(async (tx) => {
-      for (const statement of sql.split(/;\s*(?:\n|$)/).map((s) => s.trim()).filter(Boolean)) await tx.query(statement);
+      for (const statement of sql
+        .split(/;\s*(?:\n|$)/)
+        .map((s) => s.trim())
+        .filter(Boolean))
+        await tx.query(statement);
       await tx.query('insert into schema_migrations (version) values ($1)', [version]);
     });
     applied++;

@@ -13,6 +13,17 @@ export class NotFound extends Error {
   }
 }
 
+/** An answer with a status and error code of its own (bad headers, reused idempotency keys). */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 interface PostgresError {
   code?: string;
   detail?: string;
@@ -22,6 +33,7 @@ interface PostgresError {
 /** Maps validation, Postgres constraint and unexpected errors to a status and a Problem body. */
 export function toProblem(error: unknown): { status: number; body: Problem } {
   if (error instanceof NotFound) return { status: 404, body: { error: 'not_found', message: error.message } };
+  if (error instanceof HttpProblem) return { status: error.status, body: { error: error.code, message: error.message } };
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const details = fastifyError.validation.map((v) => ({

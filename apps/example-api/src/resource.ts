@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database, Queryable } from './database';
+import { idempotencyKeyOf, once, REPLAYED_HEADER, type WriteAnswer } from './idempotency';
 import { NotFound } from './problems';
 
 /** One table exposed as list/create/get/patch/delete under `path`. */
@@ -28,14 +29,20 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Every write runs in a transaction that also reads `pg_current_xact_id()`, answered in the
  * `X-Sync-Txid` header: live-mode clients match their optimistic rows against the txids that
  * Electric reports for the replicated change. Cast to `xid` (32 bits, without the epoch), the form
- * Electric reports.
+ * Electric reports. A write with an `Idempotency-Key` runs once per key (see idempotency.ts).
  */
-async function write<T>(db: Database, work: (tx: Queryable) => Promise<T>): Promise<{ result: T; txid: string }> {
-  return db.transaction(async (tx) => {
-    const result = await work(tx);
-    const [{ txid }] = await tx.query<{ txid: string }>('select pg_current_xact_id()::xid::text as txid');
-    return { result, txid };
-  });
+async function write(db: Database, request: FastifyRequest, reply: FastifyReply, status: number, work: (tx: Queryable) => Promise<unknown>): Promise<FastifyReply> {
+  const key = idempotencyKeyOf(request.headers);
+  const answer = await db.transaction((tx) =>
+    once(tx, key, { method: request.method, path: request.url, body: request.body }, async (): Promise<WriteAnswer> => {
+      const body = await work(tx);
+      const [{ txid }] = await tx.query<{ txid: string }>('select pg_current_xact_id()::xid::text as txid');
+      return { status, txid, body };
+    }),
+  );
+  if (answer.replayed) reply.header(REPLAYED_HEADER, 'true');
+  reply.code(answer.status).header(TXID_HEADER, answer.txid);
+  return answer.status === 204 ? reply.send() : reply.send(answer.body);
 }
 
 export function registerResource(app: FastifyInstance, db: Database, spec: ResourceSpec): void {
@@ -75,8 +82,7 @@ export function registerResource(app: FastifyInstance, db: Database, spec: Resou
     const body = request.body as Record<string, unknown>;
     const names = Object.keys(body);
     const values = names.map((name) => body[name]);
-    const { result, txid } = await write(db, (tx) => one(tx, `insert into ${spec.table} (${names.join(', ')}) values (${names.map((_, i) => `$${i + 1}`).join(', ')}) returning ${select}`, values));
-    return reply.code(201).header(TXID_HEADER, txid).send(result);
+    return write(db, request, reply, 201, (tx) => one(tx, `insert into ${spec.table} (${names.join(', ')}) values (${names.map((_, i) => `$${i + 1}`).join(', ')}) returning ${select}`, values));
   });
 
   app.patch(`${spec.path}/:id`, { schema: { body: spec.patchBody } }, async (request, reply) => {
@@ -87,13 +93,11 @@ export function registerResource(app: FastifyInstance, db: Database, spec: Resou
     if (spec.touch) sets.push(`${spec.touch} = now()`);
     // An empty patch on a table without a touched column still answers the current row.
     const sql = sets.length ? `update ${spec.table} set ${sets.join(', ')} where id = $1 returning ${select}` : `select ${select} from ${spec.table} where id = $1`;
-    const { result, txid } = await write(db, (tx) => one(tx, sql, [id, ...names.map((name) => body[name])]));
-    return reply.header(TXID_HEADER, txid).send(result);
+    return write(db, request, reply, 200, (tx) => one(tx, sql, [id, ...names.map((name) => body[name])]));
   });
 
   app.delete(`${spec.path}/:id`, async (request, reply) => {
     const id = idParam(request.params);
-    const { txid } = await write(db, (tx) => one(tx, `delete from ${spec.table} where id = $1 returning id`, [id]));
-    return reply.code(204).header(TXID_HEADER, txid).send();
+    return write(db, request, reply, 204, async (tx) => void (await one(tx, `delete from ${spec.table} where id = $1 returning id`, [id])));
   });
 }

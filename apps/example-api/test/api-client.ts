@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 
 /** Calls the example API as a client would; answers carry the write's Postgres txid. */
 export function apiClient(baseUrl: () => string) {
-  async function call(method: string, url: string, body?: unknown) {
+  async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
     const response = await fetch(`${baseUrl()}${url}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, txid: response.headers.get('x-sync-txid'), body: text ? JSON.parse(text) : undefined };
+    return { status: response.status, txid: response.headers.get('x-sync-txid'), replayed: response.headers.get('idempotent-replayed') === 'true', body: text ? JSON.parse(text) : undefined };
   }
   return {
     call,

@@ -88,4 +88,35 @@ describe('example API on real Postgres', () => {
     expect(forged.status).toBe(201);
     expect(forged.body.created_at.startsWith('2000')).toBe(false);
   });
+
+  it('does a write once per Idempotency-Key: a retry gets the first answer, txid included', async () => {
+    const user = await newUser();
+    const project = await newProject(user.id);
+    const todo = { project_id: project.id, title: 'Once', status: 'todo', priority: 1 };
+    const key = { 'idempotency-key': randomUUID() };
+    const first = await call('POST', '/todos', todo, key);
+    const retry = await call('POST', '/todos', todo, key);
+    expect(first).toMatchObject({ status: 201, replayed: false });
+    expect(retry).toMatchObject({ status: 201, replayed: true, txid: first.txid, body: first.body });
+    expect((await call('GET', `/todos?project_id=${project.id}`)).body).toHaveLength(1);
+    // the same key for another request is refused, not replayed
+    expect(await call('POST', '/todos', { ...todo, title: 'Other' }, key)).toMatchObject({ status: 422, body: { error: 'idempotency_key_reused' } });
+
+    const patchKey = { 'idempotency-key': randomUUID() };
+    const patched = await call('PATCH', `/todos/${first.body.id}`, { priority: 3 }, patchKey);
+    await call('PATCH', `/todos/${first.body.id}`, { priority: 4 });
+    expect(await call('PATCH', `/todos/${first.body.id}`, { priority: 3 }, patchKey)).toMatchObject({ status: 200, replayed: true, txid: patched.txid });
+    expect((await call('GET', `/todos/${first.body.id}`)).body.priority).toBe(4); // the replay changed nothing
+
+    const deleteKey = { 'idempotency-key': randomUUID() };
+    const deleted = await call('DELETE', `/todos/${first.body.id}`, undefined, deleteKey);
+    expect(await call('DELETE', `/todos/${first.body.id}`, undefined, deleteKey)).toMatchObject({ status: 204, replayed: true, txid: deleted.txid });
+    expect((await call('DELETE', `/todos/${first.body.id}`)).status).toBe(404);
+
+    // a refused write stores nothing under its key: fixed and retried, it runs
+    const refusedKey = { 'idempotency-key': randomUUID() };
+    expect((await call('POST', '/todos', { ...todo, priority: 9 }, refusedKey)).status).toBe(422);
+    expect((await call('POST', '/todos', { ...todo, project_id: randomUUID() }, refusedKey)).status).toBe(422);
+    expect((await call('POST', '/todos', todo, { 'idempotency-key': 'not ascii é' })).status).toBe(400);
+  });
 });

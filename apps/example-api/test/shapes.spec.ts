@@ -1,4 +1,4 @@
-import { isChangeMessage, ShapeStream, type Message, type Row } from '@electric-sql/client';
+import { isChangeMessage, isVisibleInSnapshot, ShapeStream, type Message, type Row } from '@electric-sql/client';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -67,9 +67,16 @@ describe('the development shape server', () => {
   it('sends a snapshot, then every change with its txid, values parsed by type', async () => {
     const project = await api.newProject((await api.newUser()).id);
     const before = todo(project.id, { title: 'Before', due_at: '2026-03-04T05:06:07.000Z' });
-    expect((await api.call('POST', '/todos', before)).status).toBe(201);
+    const beforeWrite = await api.call('POST', '/todos', before);
+    expect(beforeWrite.status).toBe(201);
     const shape = follow({ table: 'todos', where: 'project_id = $1', params: [project.id] });
     await shape.until(() => shape.upToDate() > 0, 'the snapshot');
+    // the snapshot says which transactions it holds: a write's txid that arrived in it is matched
+    const snapshotEnd = shape.messages.find((m) => !isChangeMessage(m) && m.headers.control === 'snapshot-end');
+    expect(snapshotEnd).toBeDefined();
+    const visible = snapshotEnd!.headers as unknown as { xmin: string; xmax: string; xip_list: string[] };
+    expect(isVisibleInSnapshot(Number(beforeWrite.txid), visible)).toBe(true);
+    expect(isVisibleInSnapshot(Number(visible.xmax) + 1, visible)).toBe(false);
     expect(shape.values()).toEqual([expect.objectContaining({ id: before.id, title: 'Before', priority: 2, due_at: '2026-03-04 05:06:07+00', internal_notes: null })]);
 
     const created = todo(project.id);

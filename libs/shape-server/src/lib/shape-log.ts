@@ -15,7 +15,8 @@ export interface ShapeDefinition {
 
 export type ShapeMessage =
   | { headers: { operation: 'insert' | 'update' | 'delete'; lsn?: string; op_position?: number; last?: boolean; txids?: number[] }; key: string; value: Record<string, string | null> }
-  | { headers: { control: 'up-to-date' | 'must-refetch' } };
+  | { headers: { control: 'up-to-date' | 'must-refetch' } }
+  | { headers: { control: 'snapshot-end'; xmin: string; xmax: string; xip_list: string[] } };
 
 export interface LogPosition {
   /** The last change id the messages cover: the next request's offset is `${last}_0`. */
@@ -38,10 +39,17 @@ export async function snapshot(db: ShapeSource, shape: ShapeDefinition): Promise
       shape.params,
     );
     const [last] = await tx.query<{ id: string }>(`SELECT coalesce(max(id), 0)::text AS id FROM ${quoteIdent(shape.logSchema)}.sync_changes`);
-    return {
-      messages: rows.map(({ value }) => ({ headers: { operation: 'insert' as const }, key: rowKey(shape, value), value })),
-      position: { last: BigInt(last.id) },
-    };
+    // which transactions the rows include, as Electric tells it: a client waiting for the txid of a
+    // write that reached it through a snapshot (after a 409) sees it there. Writers are held, so
+    // this snapshot and the rows' agree on every captured table. xid, not xid8: the txids' form.
+    const [visible] = await tx.query<{ xmin: string; xmax: string; xip: string[] }>(
+      `SELECT pg_snapshot_xmin(s)::xid::text AS xmin, pg_snapshot_xmax(s)::xid::text AS xmax,
+              coalesce((SELECT array_agg(x::xid::text ORDER BY x) FROM pg_snapshot_xip(s) AS x), '{}') AS xip
+         FROM pg_current_snapshot() AS s`,
+    );
+    const messages: ShapeMessage[] = rows.map(({ value }) => ({ headers: { operation: 'insert' as const }, key: rowKey(shape, value), value }));
+    messages.push({ headers: { control: 'snapshot-end', xmin: visible.xmin, xmax: visible.xmax, xip_list: visible.xip } });
+    return { messages, position: { last: BigInt(last.id) } };
   });
 }
 

@@ -34,16 +34,16 @@ function createTodoCollection(status: LiveStatus, queryClient: QueryClient) {
     invalidates: { queryClient, keys: [["example-api","todo-count"]] },
     getKey: (row) => row["id"],
     rowSchema: todoSchema,
-    insert: async (row) => {
-      const { response } = await client.requestWithResponse({ method: 'POST', path: "/todos", body: omitFields(row, ["created_at","updated_at"]), bodyEncoding: "json" });
+    insert: async (row, { headers }) => {
+      const { response } = await client.requestWithResponse({ method: 'POST', path: "/todos", body: omitFields(row, ["created_at","updated_at"]), bodyEncoding: "json", headers });
       return txidOf(response, "POST /todos");
     },
-    update: async (id, changes) => {
-      const { response } = await client.requestWithResponse({ method: "PATCH", path: "/todos/{id}", pathParams: { ["id"]: String(id) }, body: changes, bodyEncoding: "json" });
+    update: async (id, changes, { headers }) => {
+      const { response } = await client.requestWithResponse({ method: "PATCH", path: "/todos/{id}", pathParams: { ["id"]: String(id) }, body: changes, bodyEncoding: "json", headers });
       return txidOf(response, "PATCH /todos/{id}");
     },
-    remove: async (id) => {
-      const { response } = await client.requestWithResponse({ method: 'DELETE', path: "/todos/{id}", pathParams: { ["id"]: String(id) } });
+    remove: async (id, { headers }) => {
+      const { response } = await client.requestWithResponse({ method: 'DELETE', path: "/todos/{id}", pathParams: { ["id"]: String(id) }, headers });
       return txidOf(response, "DELETE /todos/{id}");
     },
   }, status);

@@ -9,7 +9,7 @@ import type { LocalStore, StreamPosition } from '../sqlite/local-store';
 import { defaultRetryPolicy, type RetryPolicy } from '../retry-policy';
 import { memoryOutbox } from '../sqlite/local-store';
 import { withLocalStore } from './live-persistence';
-import { matchTxids, OutboxWriter, type ReplayTarget } from './outbox-writer';
+import { matchTxids, OutboxWriter, type ReplayTarget, type WriteRequest } from './outbox-writer';
 import { WriteQueue } from './write-queue';
 import { LiveStatus } from './live-status';
 
@@ -37,10 +37,13 @@ export interface LiveModelConfig<T extends object, TKey extends string | number>
   absentWhenNull?: readonly string[];
   /** Checks every synced row: a malformed one surfaces as a SyncError instead of entering the store. */
   rowSchema: StandardSchemaV1;
-  /** The API writes; each answers the write's Postgres txid. */
-  insert?: (row: T) => Promise<number>;
-  update?: (key: TKey, changes: Partial<T>) => Promise<number>;
-  remove?: (key: TKey) => Promise<number>;
+  /**
+   * The API writes; each answers the write's Postgres txid. `request.headers` go with the request
+   * (an `Idempotency-Key` that stays the same when the write is tried again).
+   */
+  insert?: (row: T, request: WriteRequest) => Promise<number>;
+  update?: (key: TKey, changes: Partial<T>, request: WriteRequest) => Promise<number>;
+  remove?: (key: TKey, request: WriteRequest) => Promise<number>;
   /** The device's store of synced rows (local-first): hydrates the collection and resumes the stream. */
   local?: () => Promise<LocalStore>;
   /** `x-sync.retry`: how server errors are retried (a write that cannot reach the API waits instead). */
@@ -139,18 +142,25 @@ export function createLiveCollection<T extends object, TKey extends string | num
     onInsert:
       config.insert &&
       (async ({ transaction }) =>
-        accepted(await Promise.all(transaction.mutations.map((m) => writes.send('insert', m.key as TKey, m.modified as Record<string, unknown>, m.metadata, () => config.insert!(m.modified as T)))))),
+        accepted(
+          await Promise.all(
+            transaction.mutations.map((m) => writes.send('insert', m.key as TKey, m.modified as Record<string, unknown>, m.metadata, (request) => config.insert!(m.modified as T, request))),
+          ),
+        )),
     onUpdate:
       config.update &&
       (async ({ transaction }) =>
         accepted(
           await Promise.all(
-            transaction.mutations.map((m) => writes.send('update', m.key as TKey, m.changes as Record<string, unknown>, m.metadata, () => config.update!(m.key as TKey, m.changes as Partial<T>))),
+            transaction.mutations.map((m) =>
+              writes.send('update', m.key as TKey, m.changes as Record<string, unknown>, m.metadata, (request) => config.update!(m.key as TKey, m.changes as Partial<T>, request)),
+            ),
           ),
         )),
     onDelete:
       config.remove &&
-      (async ({ transaction }) => accepted(await Promise.all(transaction.mutations.map((m) => writes.send('delete', m.key as TKey, null, m.metadata, () => config.remove!(m.key as TKey)))))),
+      (async ({ transaction }) =>
+        accepted(await Promise.all(transaction.mutations.map((m) => writes.send('delete', m.key as TKey, null, m.metadata, (request) => config.remove!(m.key as TKey, request)))))),
   });
   // local-first: the device's stored rows under the stream (see live-persistence)
   if (local) options.sync = withLocalStore(options.sync, { open: local, shapeOptions, position: () => position, keyOf: (row) => config.getKey(row as T), status });

@@ -1,12 +1,18 @@
-import type { Outbox, OutboxEntry } from '../sqlite/local-store';
+import { newIdempotencyKey, type Outbox, type OutboxEntry } from '../sqlite/local-store';
 import { toSyncError } from '../sync-error';
 import { WriteQueueStopped, type WriteQueue } from './write-queue';
 
 /** Marks a mutation that replays an outbox entry, so it is not queued a second time. */
 interface ReplayMetadata {
   outboxSeq: number;
+  idempotencyKey: string;
 }
-const seqOf = (metadata: unknown): number | undefined => (metadata && typeof (metadata as ReplayMetadata).outboxSeq === 'number' ? (metadata as ReplayMetadata).outboxSeq : undefined);
+const replayOf = (metadata: unknown): ReplayMetadata | undefined => (metadata && typeof (metadata as ReplayMetadata).outboxSeq === 'number' ? (metadata as ReplayMetadata) : undefined);
+
+/** What a write's request carries besides its body: the `Idempotency-Key` header, the same on every try. */
+export interface WriteRequest {
+  headers: Record<string, string>;
+}
 
 /** The collection calls replay makes (TanStack DB's, narrowed). */
 export interface ReplayTarget<TKey> {
@@ -46,17 +52,21 @@ export class OutboxWriter<TKey extends string | number> {
     return (this.outbox ??= this.open());
   }
 
-  async send(op: OutboxEntry['op'], key: TKey, body: Record<string, unknown> | null, metadata: unknown, call: () => Promise<number>): Promise<number | undefined> {
+  async send(op: OutboxEntry['op'], key: TKey, body: Record<string, unknown> | null, metadata: unknown, call: (request: WriteRequest) => Promise<number>): Promise<number | undefined> {
     const outbox = await this.store();
-    const replayed = seqOf(metadata);
-    const seq = replayed ?? (await outbox.enqueue({ op, key, body }));
+    const replay = replayOf(metadata);
+    const replayed = replay?.outboxSeq;
+    const idempotencyKey = replay?.idempotencyKey ?? newIdempotencyKey();
+    const seq = replayed ?? (await outbox.enqueue({ op, key, body, idempotencyKey }));
+    const request: WriteRequest = { headers: { 'idempotency-key': idempotencyKey } };
     let result: number | undefined;
     try {
-      result = await this.queue.run(call);
+      result = await this.queue.run(() => call(request));
     } catch (error) {
       if (error instanceof WriteQueueStopped) throw error; // not sent: it stays for the next start
       await outbox.dequeue(seq);
-      // a replayed insert the server already has: it was sent before the app stopped
+      // a replayed insert the server already has: it was sent before the app stopped (to an API
+      // that does not honour Idempotency-Key)
       if (replayed !== undefined && op === 'insert' && toSyncError(error).status === 409) return undefined;
       throw error;
     }
@@ -71,7 +81,7 @@ export class OutboxWriter<TKey extends string | number> {
     await collection.preload();
     const outbox = await this.store();
     for (const entry of entries) {
-      const metadata = { outboxSeq: entry.seq };
+      const metadata: ReplayMetadata = { outboxSeq: entry.seq, idempotencyKey: entry.idempotencyKey };
       const key = entry.key as TKey;
       // a synced row proves an insert arrived; an update or delete of a row that is gone has nothing to do
       const done = entry.op === 'insert' ? collection.has(key) : !collection.has(key);

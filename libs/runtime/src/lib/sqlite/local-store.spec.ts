@@ -47,17 +47,28 @@ describe.each(drivers)('the SQLite local store on %s', (_, open) => {
     expect((await changed.load()).position).toBeUndefined();
   });
 
-  it('keeps an outbox per model, oldest first, with keys and bodies as they were', async () => {
+  it('keeps an outbox per model, oldest first, with keys, bodies and idempotency keys as they were', async () => {
     const db = await open();
     const items = await sqliteLocalStore(db, { scope: 'api/item', shape: 'v1', table, migrations });
-    const first = await items.enqueue({ op: 'insert', key: 3, body: { id: 3, title: 'Three' } });
-    const second = await items.enqueue({ op: 'delete', key: 1, body: null });
+    const first = await items.enqueue({ op: 'insert', key: 3, body: { id: 3, title: 'Three' }, idempotencyKey: 'k-1' });
+    const second = await items.enqueue({ op: 'delete', key: 1, body: null, idempotencyKey: 'k-2' });
     expect(await items.pending()).toEqual([
-      { seq: first, op: 'insert', key: 3, body: { id: 3, title: 'Three' } },
-      { seq: second, op: 'delete', key: 1, body: null },
+      { seq: first, op: 'insert', key: 3, body: { id: 3, title: 'Three' }, idempotencyKey: 'k-1' },
+      { seq: second, op: 'delete', key: 1, body: null, idempotencyKey: 'k-2' },
     ]);
     await items.dequeue(first);
     expect((await items.pending()).map((e) => e.seq)).toEqual([second]);
+  });
+
+  it('opens an outbox an earlier version made (no idempotency keys): its entries get fresh ones', async () => {
+    const db = await open();
+    await db.exec(`CREATE TABLE "sync_patterns_outbox" ("seq" INTEGER PRIMARY KEY AUTOINCREMENT, "scope" TEXT NOT NULL, "op" TEXT NOT NULL, "key" TEXT NOT NULL, "body" TEXT) STRICT;`);
+    await db.run(`INSERT INTO "sync_patterns_outbox" ("scope", "op", "key", "body") VALUES ('api/item', 'delete', '1', NULL)`);
+    const items = await sqliteLocalStore(db, { scope: 'api/item', shape: 'v1', table, migrations });
+    const [old] = await items.pending();
+    expect(old).toMatchObject({ op: 'delete', key: 1, idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    await items.enqueue({ op: 'delete', key: 2, body: null, idempotencyKey: 'k-3' });
+    expect((await items.pending()).map((e) => e.key)).toEqual([1, 2]);
   });
 
   it('lets models share one database, opening and saving at the same time', async () => {
@@ -82,7 +93,7 @@ describe.each(drivers)('the SQLite local store on %s', (_, open) => {
     await Promise.all([
       items.save([{ type: 'insert', value: { id: 1, title: 'item' } }], undefined),
       tags.save([{ type: 'insert', value: { id: 1, title: 'tag' } }], undefined),
-      items.enqueue({ op: 'delete', key: 1, body: null }),
+      items.enqueue({ op: 'delete', key: 1, body: null, idempotencyKey: 'k' }),
     ]);
     expect((await items.load()).rows.map((r) => r['title'])).toEqual(['item']);
     expect((await tags.load()).rows.map((r) => r['title'])).toEqual(['tag']);

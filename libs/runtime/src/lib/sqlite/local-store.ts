@@ -27,6 +27,11 @@ export interface OutboxEntry {
   key: string | number;
   /** The row (insert) or the changes (update). */
   body: Record<string, unknown> | null;
+  /**
+   * Sent as `Idempotency-Key` with every try of this write, across restarts too: an API that
+   * honours it answers a retry whose first try did land (the answer was lost) without doing it twice.
+   */
+  idempotencyKey: string;
 }
 
 /** Where writes wait while the API cannot be reached: durable on a local database, else in memory. */
@@ -54,6 +59,11 @@ export function memoryOutbox(): Outbox {
       return [...entries];
     },
   };
+}
+
+/** A fresh `Idempotency-Key` for one write. */
+export function newIdempotencyKey(): string {
+  return globalThis.crypto.randomUUID();
 }
 
 const STREAMS = '"sync_patterns_streams"';
@@ -86,7 +96,12 @@ export async function sqliteLocalStore(db: SqliteDriver, options: { scope: strin
   await migrate(db, scope, options.migrations);
   await alone(async () => {
     await db.exec(`CREATE TABLE IF NOT EXISTS ${STREAMS} ("scope" TEXT NOT NULL PRIMARY KEY, "shape" TEXT NOT NULL, "handle" TEXT NOT NULL, "offset" TEXT NOT NULL) STRICT;`);
-    await db.exec(`CREATE TABLE IF NOT EXISTS ${OUTBOX} ("seq" INTEGER PRIMARY KEY AUTOINCREMENT, "scope" TEXT NOT NULL, "op" TEXT NOT NULL, "key" TEXT NOT NULL, "body" TEXT) STRICT;`);
+    await db.exec(
+      `CREATE TABLE IF NOT EXISTS ${OUTBOX} ("seq" INTEGER PRIMARY KEY AUTOINCREMENT, "scope" TEXT NOT NULL, "op" TEXT NOT NULL, "key" TEXT NOT NULL, "body" TEXT, "idempotency_key" TEXT) STRICT;`,
+    );
+    // an outbox made by an earlier version has no idempotency_key column: its entries get one when replayed
+    const outboxColumns = await db.all<{ name: string }>(`PRAGMA table_info(${OUTBOX})`);
+    if (!outboxColumns.some((c) => c.name === 'idempotency_key')) await db.exec(`ALTER TABLE ${OUTBOX} ADD COLUMN "idempotency_key" TEXT;`);
   });
   const columns = table.columns.map((c) => c.name);
   const updates = columns.filter((c) => c !== table.key).map((c) => `${q(c)} = excluded.${q(c)}`);
@@ -115,23 +130,28 @@ export async function sqliteLocalStore(db: SqliteDriver, options: { scope: strin
   return {
     enqueue: (entry) =>
       alone(async () => {
-        const [{ seq }] = await db.all<{ seq: number }>(`INSERT INTO ${OUTBOX} ("scope", "op", "key", "body") VALUES (?, ?, ?, ?) RETURNING "seq"`, [
+        const [{ seq }] = await db.all<{ seq: number }>(`INSERT INTO ${OUTBOX} ("scope", "op", "key", "body", "idempotency_key") VALUES (?, ?, ?, ?, ?) RETURNING "seq"`, [
           scope,
           entry.op,
           JSON.stringify(entry.key),
           entry.body === null ? null : JSON.stringify(entry.body),
+          entry.idempotencyKey,
         ]);
         return Number(seq);
       }),
     dequeue: (seq) => alone(async () => void (await db.run(`DELETE FROM ${OUTBOX} WHERE "seq" = ?`, [seq]))),
     pending: () =>
       alone(async () => {
-        const rows = await db.all<{ seq: number; op: string; key: string; body: string | null }>(`SELECT "seq", "op", "key", "body" FROM ${OUTBOX} WHERE "scope" = ? ORDER BY "seq"`, [scope]);
+        const rows = await db.all<{ seq: number; op: string; key: string; body: string | null; idempotency_key: string | null }>(
+          `SELECT "seq", "op", "key", "body", "idempotency_key" FROM ${OUTBOX} WHERE "scope" = ? ORDER BY "seq"`,
+          [scope],
+        );
         return rows.map((r) => ({
           seq: Number(r.seq),
           op: r.op as OutboxEntry['op'],
           key: JSON.parse(r.key) as string | number,
           body: r.body === null ? null : (JSON.parse(r.body) as Record<string, unknown>),
+          idempotencyKey: r.idempotency_key ?? newIdempotencyKey(),
         }));
       }),
     load: () =>
