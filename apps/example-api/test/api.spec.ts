@@ -119,4 +119,20 @@ describe('example API on real Postgres', () => {
     expect((await call('POST', '/todos', { ...todo, project_id: randomUUID() }, refusedKey)).status).toBe(422);
     expect((await call('POST', '/todos', todo, { 'idempotency-key': 'not ascii é' })).status).toBe(400);
   });
+
+  it('takes hostile input as data: SQL in filters and field names, oversized bodies', async () => {
+    const user = await newUser();
+    const project = await newProject(user.id);
+    await call('POST', '/todos', { project_id: project.id, title: 'target', status: 'todo', priority: 1 });
+    // a filter is a bound parameter: SQL in it is a value that matches nothing (or fails the uuid format)
+    expect((await call('GET', `/todos?status=${encodeURIComponent("todo' OR '1'='1")}`)).status).toBe(422);
+    const filtered = await call('GET', `/projects?owner_id=${encodeURIComponent(`${user.id}' OR '1'='1`)}&offset=0&limit=10`);
+    expect([400, 422]).toContain(filtered.status);
+    // a field name is never SQL: unknown fields are dropped before the query is built
+    const sneaky = await call('POST', '/todos', { project_id: project.id, title: 'x', status: 'todo', priority: 1, 'title) VALUES ($1); DROP TABLE todos; --': 1 });
+    expect(sneaky.status).toBe(201);
+    expect((await call('GET', `/todos?project_id=${project.id}`)).body).toHaveLength(2);
+    // bodies past the limit are refused before they are parsed
+    expect((await call('POST', '/todos', { project_id: project.id, title: 'x'.repeat(70 * 1024), status: 'todo', priority: 1 })).status).toBe(413);
+  });
 });

@@ -1,4 +1,4 @@
-import { isChangeMessage, isVisibleInSnapshot, ShapeStream, type Message, type Row } from '@electric-sql/client';
+import { isChangeMessage, isVisibleInSnapshot, ShapeStream, type Message, type PostgresSnapshot, type Row } from '@electric-sql/client';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -74,7 +74,7 @@ describe('the development shape server', () => {
     // the snapshot says which transactions it holds: a write's txid that arrived in it is matched
     const snapshotEnd = shape.messages.find((m) => !isChangeMessage(m) && m.headers.control === 'snapshot-end');
     expect(snapshotEnd).toBeDefined();
-    const visible = snapshotEnd!.headers as unknown as { xmin: string; xmax: string; xip_list: string[] };
+    const visible = snapshotEnd!.headers as unknown as PostgresSnapshot;
     expect(isVisibleInSnapshot(Number(beforeWrite.txid), visible)).toBe(true);
     expect(isVisibleInSnapshot(Number(visible.xmax) + 1, visible)).toBe(false);
     expect(shape.values()).toEqual([expect.objectContaining({ id: before.id, title: 'Before', priority: 2, due_at: '2026-03-04 05:06:07+00', internal_notes: null })]);
@@ -118,6 +118,27 @@ describe('the development shape server', () => {
     expect(await bad('table=nope&offset=-1')).toMatchObject({ status: 400, body: { message: expect.stringContaining('does not exist') } });
     expect(await bad(`table=todos&offset=-1&where=${encodeURIComponent('1=1; drop table todos')}`)).toMatchObject({ status: 400 });
     expect(await bad(`table=todos&offset=-1&where=${encodeURIComponent('pg_sleep(1) is null')}`)).toMatchObject({ status: 400 });
+  });
+
+  it('serves only live tables, binds where parameters, and caps request sizes', async () => {
+    const status = async (query: string) => (await fetch(`${server.url}/v1/shape?${query}`)).status;
+    // tables that exist but are not live: the change log (it holds excluded columns), migrations, idempotency records
+    for (const table of ['idempotency_keys', 'schema_migrations', 'sync_patterns.sync_changes', 'sync_patterns.sync_log', 'pg_catalog.pg_authid']) {
+      const response = await fetch(`${server.url}/v1/shape?table=${encodeURIComponent(table)}&offset=-1`);
+      expect([table, response.status, ((await response.json()) as { message: string }).message]).toEqual([table, 400, expect.stringContaining('does not exist or is not served')]);
+    }
+    // a parameter is a value, never SQL: the injection finds no row and the table is still there
+    const project = await api.newProject((await api.newUser()).id);
+    await api.call('POST', '/todos', todo(project.id, { title: 'safe' }));
+    const injected = follow({ table: 'todos', where: 'title = $1', params: [`x' OR '1'='1'; DROP TABLE todos; --`] });
+    await injected.until(() => injected.upToDate() > 0, 'the snapshot');
+    expect(injected.rows.size).toBe(0);
+    injected.stop();
+    expect((await api.call('GET', `/todos?project_id=${project.id}`)).body).toHaveLength(1);
+    // a where clause that tries to leave its parentheses
+    expect(await status(`table=todos&offset=-1&where=${encodeURIComponent(`true) OR (true`)}`)).toBe(400);
+    expect(await status(`table=todos&offset=-1&where=${encodeURIComponent('x'.repeat(5000))}`)).toBe(400);
+    expect(await status(`table=todos&offset=-1&where=${'x'.repeat(20_000)}`)).toBe(431);
   });
 
   it('answers 409 must-refetch after a log reset; the client refetches and keeps every row once', async () => {

@@ -23,6 +23,8 @@ export function faultyNetwork() {
     duplicateShapeResponses: 0,
   };
   const writes: WriteAttempt[] = [];
+  /** The headers of every shape request and of every API request, in order. */
+  const headers = { shapes: [] as Headers[], api: [] as Headers[] };
   /** Shape responses delivered a second time. */
   const delivered = { twice: 0 };
   let replay: { body: string; status: number; headers: Headers } | undefined;
@@ -36,6 +38,7 @@ export function faultyNetwork() {
       attempt('network down');
       throw new TypeError('fetch failed');
     }
+    (url.pathname.endsWith('/v1/shape') ? headers.shapes : headers.api).push(request.headers);
     if (url.pathname.endsWith('/v1/shape')) {
       if (replay) {
         const again = replay;
@@ -67,5 +70,5 @@ export function faultyNetwork() {
     attempt('sent', response.headers.get('idempotent-replayed') === 'true');
     return response;
   };
-  return { fetch: network, faults, writes, delivered };
+  return { fetch: network, faults, writes, delivered, headers };
 }

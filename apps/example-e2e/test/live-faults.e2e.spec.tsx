@@ -32,6 +32,7 @@ afterEach(() => {
   Object.assign(network.faults, { down: false, serverErrors: 0, lostAnswers: 0, duplicateShapeResponses: 0 });
   network.writes.length = 0;
   network.delivered.twice = 0;
+  configureExampleApi({ baseUrl: server.url, headers: undefined, shapeUrl: undefined, shapeHeaders: undefined });
   for (const client of clients.splice(0)) closeLiveCollections(client);
 });
 
@@ -157,9 +158,14 @@ describe('live mode under faults', () => {
     const gone = await act(() => b.current.mutations.create(newTodo('Gone')));
     await waitFor(() => expect(a.current.list.data).toHaveLength(2));
 
-    for (const change of [() => b.current.mutations.update(kept.id, { title: 'Kept, renamed' }), () => b.current.mutations.remove(gone.id), () => b.current.mutations.create(newTodo('Added'))]) {
+    const changes: (() => Promise<unknown>)[] = [
+      () => b.current.mutations.update(kept.id, { title: 'Kept, renamed' }),
+      () => b.current.mutations.remove(gone.id),
+      () => b.current.mutations.create(newTodo('Added')),
+    ];
+    for (const change of changes) {
       network.faults.duplicateShapeResponses = 2; // whichever client reads next gets it twice
-      await act(change);
+      await act(async () => void (await change()));
     }
     await waitFor(() => expect(network.delivered.twice).toBeGreaterThanOrEqual(3));
     const rows = await onServer();
@@ -170,4 +176,28 @@ describe('live mode under faults', () => {
     }
     expect(rows.map((t) => t.title).sort()).toEqual(['Added', 'Kept, renamed']);
   }, 60_000);
+});
+
+describe('credentials of a live model', () => {
+  it("go to the shape URL only as configured: the API's on its own origin, none elsewhere, shapeHeaders when given", async () => {
+    const shapeAuth = (from: number) => [...new Set(network.headers.shapes.slice(from).map((h) => h.get('authorization')))];
+    const apiAuth = (from: number) => [...new Set(network.headers.api.slice(from).map((h) => h.get('authorization')))];
+    // the same server under another name: 127.0.0.1 is the API's origin, localhost another one
+    const elsewhere = server.url.replace('127.0.0.1', 'localhost') + '/v1/shape';
+    const cases = [
+      { options: {}, shapes: ['Bearer api'] },
+      { options: { shapeUrl: elsewhere }, shapes: [null] },
+      { options: { shapeUrl: elsewhere, shapeHeaders: { authorization: 'Bearer shapes' } }, shapes: ['Bearer shapes'] },
+    ];
+    for (const { options, shapes } of cases) {
+      const from = { shapes: network.headers.shapes.length, api: network.headers.api.length };
+      configureExampleApi({ baseUrl: server.url, headers: { authorization: 'Bearer api' }, shapeUrl: undefined, shapeHeaders: undefined, ...options });
+      const app = renderApp();
+      await waitFor(() => expect(app.current.list.status).toBe('live'));
+      await act(() => app.current.mutations.create(newTodo(`Auth ${JSON.stringify(options)}`)));
+      expect([options, shapeAuth(from.shapes)]).toEqual([options, shapes]);
+      expect(apiAuth(from.api)).toEqual(['Bearer api']);
+      for (const client of clients.splice(0)) closeLiveCollections(client);
+    }
+  });
 });

@@ -22,6 +22,12 @@ export interface SyncClientOptions {
    */
   shapeUrl?: string;
   /**
+   * Headers of shape requests. Default: the API's `headers` when shapes are read from the API's own
+   * origin (the default `<baseUrl>/v1/shape`, or a `shapeUrl` there), none when they are read
+   * elsewhere — a token meant for the API never goes to another host unless it is given here.
+   */
+  shapeHeaders?: HeadersInput;
+  /**
    * Local-first: the device's SQLite (any `SqliteDriver`) where live models keep their synced rows.
    * With it, a live collection starts from the stored rows (offline too) and resumes its stream
    * from where it stood; without it, live data lives in memory only.
@@ -36,6 +42,23 @@ export function shapeUrlOf(options: SyncClientOptions): string {
   const url = options.shapeUrl ?? `${options.baseUrl.replace(/\/+$/, '')}/v1/shape`;
   // Electric's client needs an absolute URL; a relative base is resolved against the page
   return /^[a-z]+:\/\//i.test(url) || typeof location === 'undefined' ? url : new URL(url, location.href).toString();
+}
+
+/** The headers a client's live models send with shape requests (see `shapeHeaders`). */
+export function shapeHeadersOf(options: SyncClientOptions): HeadersInput | undefined {
+  if (options.shapeHeaders !== undefined) return options.shapeHeaders;
+  if (options.shapeUrl === undefined) return options.headers;
+  return originOf(options.baseUrl) === originOf(options.shapeUrl) ? options.headers : undefined;
+}
+
+/** The origin of a URL; relative URLs are the page's ('' without a page: all relative URLs alike). */
+function originOf(url: string): string {
+  const base = typeof location === 'undefined' ? undefined : location.href;
+  try {
+    return new URL(url, base).origin;
+  } catch {
+    return /^[a-z][a-z0-9+.-]*:/i.test(url) ? url : '';
+  }
 }
 
 export interface SyncRequest {

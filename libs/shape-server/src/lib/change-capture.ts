@@ -45,10 +45,19 @@ BEGIN
 END
 $fn$`);
   for (const table of tables) {
-    const trigger = quoteIdent(`sync_patterns_capture`);
+    const trigger = quoteIdent(CAPTURE_TRIGGER);
     await db.query(`DROP TRIGGER IF EXISTS ${trigger} ON ${qualified(table)}`);
     await db.query(`CREATE TRIGGER ${trigger} AFTER INSERT OR UPDATE OR DELETE ON ${qualified(table)} FOR EACH ROW EXECUTE FUNCTION ${LOG_SCHEMA}.sync_capture()`);
   }
+}
+
+/** The trigger that marks a table as captured: only such tables are served as shapes. */
+export const CAPTURE_TRIGGER = 'sync_patterns_capture';
+
+/** Whether `installChangeCapture` set up this table (its changes reach the log, so it can be live). */
+export async function isCaptured(db: Queryable, table: TableName): Promise<boolean> {
+  const rows = await db.query(`SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = $2 AND NOT tgisinternal`, [qualified(table), CAPTURE_TRIGGER]);
+  return rows.length > 0;
 }
 
 /** Waits for writers in flight, so what is read next is consistent with the log's last id. */

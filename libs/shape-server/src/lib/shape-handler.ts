@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DEFAULT_LOG_SCHEMA, logEpoch, NOTIFY_CHANNEL } from './change-capture';
+import { DEFAULT_LOG_SCHEMA, isCaptured, logEpoch, NOTIFY_CHANNEL } from './change-capture';
 import { LiveWaiters } from './live-waiters';
 import { changesAfter, snapshot, type ShapeDefinition, type ShapeMessage } from './shape-log';
 import { BadRequest, parseShapeRequest, type ShapeRequest } from './shape-request';
@@ -46,7 +46,11 @@ export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
     response.on('close', () => aborted.abort());
     try {
       const shapeRequest = parseShapeRequest(new URL(request.url ?? '/', 'http://localhost').searchParams);
-      const shape = await defineShape(source, { ...shapeRequest, table: { schema: shapeRequest.table.schema ?? options.defaultSchema ?? 'public', table: shapeRequest.table.table } }, options.logSchema ?? DEFAULT_LOG_SCHEMA);
+      const shape = await defineShape(
+        source,
+        { ...shapeRequest, table: { schema: shapeRequest.table.schema ?? options.defaultSchema ?? 'public', table: shapeRequest.table.table } },
+        options.logSchema ?? DEFAULT_LOG_SCHEMA,
+      );
       const handle = await shapeHandle(source, shape);
       if (shapeRequest.offset.kind === 'after' && shapeRequest.handle !== handle) {
         // a reset log, or a handle of another shape: the client starts over with the new handle
@@ -57,9 +61,14 @@ export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
       let last: bigint;
       let upToDate = true;
       if (shapeRequest.offset.kind === 'initial') {
-        ({ messages, position: { last } } = await snapshot(source, shape));
+        ({
+          messages,
+          position: { last },
+        } = await snapshot(source, shape));
       } else if (shapeRequest.offset.kind === 'now') {
-        ({ position: { last } } = await changesAfter(source, shape, BigInt(Number.MAX_SAFE_INTEGER)));
+        ({
+          position: { last },
+        } = await changesAfter(source, shape, BigInt(Number.MAX_SAFE_INTEGER)));
         messages = [];
       } else {
         const after = shapeRequest.offset.id;
@@ -103,8 +112,11 @@ export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
 }
 
 async function defineShape(source: ShapeSource, request: ShapeRequest & { table: TableName }, logSchema: string): Promise<ShapeDefinition> {
-  const table = await readTableSchema(source, request.table);
-  if (!table) throw new BadRequest(`table: ${request.table.schema}.${request.table.table} does not exist`);
+  // Only tables whose changes are captured are served: the others could never stream, and serving
+  // them would expose every table of the database to anyone who can reach the endpoint. Both cases
+  // get the same answer, so the endpoint does not tell which other tables exist.
+  const table = (await isCaptured(source, request.table)) ? await readTableSchema(source, request.table) : undefined;
+  if (!table) throw new BadRequest(`table: ${request.table.schema}.${request.table.table} does not exist or is not served (only tables set up with installChangeCapture are)`);
   if (!table.primaryKey.length) throw new BadRequest(`table: ${request.table.schema}.${request.table.table} has no primary key; shapes need one`);
   const names = new Set(table.columns.map((c) => c.name));
   const columns = request.columns ?? table.columns.map((c) => c.name);

@@ -25,6 +25,9 @@ describe("Electric's shape request parameters", () => {
     ['table=a.b.c&offset=-1', /not a table name/],
     ['table=todos&offset=-1&params[2]=x', /\$1 is missing/],
     ['table=todos&offset=-1&columns=id;drop', /cannot read/],
+    [`table=todos&offset=-1&where=${'x'.repeat(4097)}`, /longer than 4096/],
+    [`table=todos&offset=-1&${Array.from({ length: 101 }, (_, i) => `params[${i + 1}]=x`).join('&')}`, /more than 100/],
+    [`table=todos&offset=-1&params[1]=${'x'.repeat(4097)}`, /longer than 4096/],
   ])('refuses %s', (query, message) => {
     expect(() => parse(query)).toThrow(BadRequest);
     expect(() => parse(query)).toThrow(message);

@@ -14,6 +14,9 @@ export interface ShapeRequest {
 
 export class BadRequest extends Error {}
 
+/** Caps on what one request may ask (Node's own 16 KiB header limit caps the URL as a whole). */
+export const LIMITS = { where: 4096, params: 100, param: 4096, columns: 1000 };
+
 export function parseShapeRequest(query: URLSearchParams): ShapeRequest {
   const tableParam = query.get('table');
   if (!tableParam) throw new BadRequest('the table parameter is required (e.g. table=todos or table=app.todos)');
@@ -23,15 +26,11 @@ export function parseShapeRequest(query: URLSearchParams): ShapeRequest {
   const handle = query.get('handle') ?? undefined;
   if (offset.kind === 'after' && !handle) throw new BadRequest('handle: required when offset is neither -1 nor now');
   const where = query.get('where')?.trim() || undefined;
-  return {
-    table,
-    offset,
-    handle,
-    live: query.get('live') === 'true',
-    where,
-    params: whereParams(query),
-    columns: query.has('columns') ? parseColumns(query.get('columns')!) : undefined,
-  };
+  if (where && where.length > LIMITS.where) throw new BadRequest(`where: longer than ${LIMITS.where} characters`);
+  const params = whereParams(query);
+  const columns = query.has('columns') ? parseColumns(query.get('columns')!) : undefined;
+  if (columns && columns.length > LIMITS.columns) throw new BadRequest(`columns: more than ${LIMITS.columns}`);
+  return { table, offset, handle, live: query.get('live') === 'true', where, params, columns };
 }
 
 function parseOffset(value: string | null): ShapeRequest['offset'] {
@@ -48,7 +47,10 @@ function whereParams(query: URLSearchParams): string[] {
   const byIndex = new Map<number, string>();
   for (const [key, value] of query) {
     const match = /^params\[([1-9][0-9]*)\]$/.exec(key);
-    if (match) byIndex.set(Number(match[1]), value);
+    if (!match) continue;
+    if (byIndex.size >= LIMITS.params) throw new BadRequest(`params: more than ${LIMITS.params}`);
+    if (value.length > LIMITS.param) throw new BadRequest(`params[${match[1]}]: longer than ${LIMITS.param} characters`);
+    byIndex.set(Number(match[1]), value);
   }
   const params: string[] = [];
   for (let i = 1; i <= byIndex.size; i++) {

@@ -26,7 +26,7 @@ export function parseTableName(value: string, defaultSchema: string | null = 'pu
     if (!match) return undefined;
     parts.push(match[1] !== undefined ? match[1].replace(/""/g, '"') : match[2].toLowerCase());
     index = pattern.lastIndex;
-    if (match[3] === '' ) break;
+    if (match[3] === '') break;
   }
   if (parts.length === 1) return defaultSchema === null ? { table: parts[0] } : { schema: defaultSchema, table: parts[0] };
   if (parts.length === 2) return { schema: parts[0], table: parts[1] };

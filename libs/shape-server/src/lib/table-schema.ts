@@ -32,14 +32,19 @@ export async function readTableSchema(db: Queryable, name: TableName): Promise<T
       ORDER BY a.attnum`,
     [exists[0].oid],
   );
-  const columns = rows.map((row): ColumnInfo => ({
-    name: row.name,
-    type: row.elem ?? row.type,
-    dims: row.elem ? Math.max(1, row.ndims) : 0,
-    notNull: row.not_null,
-    ...(row.pk_index !== null ? { pkIndex: row.pk_index } : {}),
-  }));
-  const primaryKey = columns.filter((c) => c.pkIndex !== undefined).sort((a, b) => a.pkIndex! - b.pkIndex!).map((c) => c.name);
+  const columns = rows.map(
+    (row): ColumnInfo => ({
+      name: row.name,
+      type: row.elem ?? row.type,
+      dims: row.elem ? Math.max(1, row.ndims) : 0,
+      notNull: row.not_null,
+      ...(row.pk_index !== null ? { pkIndex: row.pk_index } : {}),
+    }),
+  );
+  const primaryKey = columns
+    .filter((c) => c.pkIndex !== undefined)
+    .sort((a, b) => a.pkIndex! - b.pkIndex!)
+    .map((c) => c.name);
   return { name, columns, primaryKey };
 }
 

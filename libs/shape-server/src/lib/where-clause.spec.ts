@@ -18,6 +18,8 @@ describe('where clauses the development shape server accepts', () => {
     [`"secret" = 1`, /not a column/],
     [`id = 1 -- comment`, /comments are not supported/],
     [`status = lower(status)`, /neither a column|function calls/],
+    [`status = 'x') OR (priority = 1`, /closes a parenthesis that was not opened/],
+    [`(status = 'x'`, /not closed/],
   ])('refuses %s', (where, message) => {
     expect(() => checkWhereClause(where, columns)).toThrow(WhereClauseError);
     expect(() => checkWhereClause(where, columns)).toThrow(message);

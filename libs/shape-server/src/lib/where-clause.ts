@@ -15,6 +15,8 @@ export function checkWhereClause(where: string, columns: Set<string>): void {
   const token = /\s*(?:('(?:[^']|'')*')|(\$[1-9][0-9]*)|([0-9]+(?:\.[0-9]+)?)|("(?:[^"]|"")+")|([A-Za-z_][A-Za-z0-9_]*)|(::|<>|!=|<=|>=|\|\||[=<>(),+\-*/%[\]]))/y;
   let index = 0;
   let previous = '';
+  // the clause is put inside parentheses of the server's own queries: it must not close them
+  let depth = 0;
   while (index < where.length) {
     if (/^\s*$/.test(where.slice(index))) break;
     token.lastIndex = index;
@@ -36,6 +38,9 @@ export function checkWhereClause(where: string, columns: Set<string>): void {
     if (word !== undefined && previous !== '::' && /^[A-Za-z_]/.test(word) && where.slice(index).trimStart().startsWith('(') && !KEYWORDS.has(word.toLowerCase())) {
       throw new WhereClauseError(`where: function calls are not supported ("${word}(")`);
     }
+    if (operator === '(') depth++;
+    if (operator === ')' && --depth < 0) throw new WhereClauseError(`where: ")" at character ${index} closes a parenthesis that was not opened`);
     previous = operator ?? word ?? '';
   }
+  if (depth > 0) throw new WhereClauseError('where: a parenthesis is not closed');
 }
