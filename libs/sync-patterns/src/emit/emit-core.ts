@@ -66,6 +66,9 @@ async function openapiTypes(api: SyncApi): Promise<string> {
   try {
     ast = await openapiTS(input.document as never, {
       defaultNonNullable: false,
+      // `{ type: object }` with no properties accepts any object; openapi-typescript's default,
+      // Record<string, never>, accepts none with a field — and poisons every intersection it is in
+      emptyObjectsUnknown: true,
       silent: true,
       redocly: await lintConfig(),
     });

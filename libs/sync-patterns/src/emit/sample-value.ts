@@ -149,8 +149,12 @@ class Sampler {
       if (value === NO_SAMPLE) return NO_SAMPLE;
       out[name] = value;
     }
-    // Required names without a declared property accept anything.
-    for (const name of shape.required) if (!(name in out) && !shape.properties.has(name)) out[name] = 'sample';
+    // Required names without a declared property: openapi-typescript leaves them out of the type,
+    // so a literal may carry them only where the type takes any property (additionalProperties: true or {}).
+    const additional = schema['additionalProperties'];
+    if (additional === true || (isObject(additional) && Object.keys(additional).length === 0)) {
+      for (const name of shape.required) if (!(name in out) && !shape.properties.has(name)) out[name] = 'sample';
+    }
     // A discriminated type's tag is pinned to a literal by openapi-typescript; the sample carries it.
     const tags = this.tags.get(pointer);
     return tags ? { ...out, ...tags } : out;

@@ -18,8 +18,29 @@ const RESERVED = new Set(
   ).split(' '),
 );
 
+/**
+ * What generated files import from packages (TanStack, the runtime, zod, MSW). A model type named
+ * like one of them, or whose hooks (`use<T>…`) would be, would clash with the import: `Query` gives
+ * `useQuery`. Kept complete by a test that reads the templates' imports.
+ */
+export const IMPORTED_NAMES: ReadonlySet<string> = new Set(
+  (
+    'CACHE_NOTIFY_PROPS CacheQueryResult CacheStorage CachedResult FakeModel FakeSchema FakeShape LiveStatus MockResource ' +
+    'MockResourceOptions MutationObserver PushModelBinding QueryClient RequestOptions SqliteMigration SqliteTableInfo ' +
+    'SyncClientOptions SyncError SyncQueryResult Updater cacheQueryFn cacheTiming cacheView clientKey closeLiveCollections ' +
+    'createFakeApi createFakeShape createLiveCollection createModelKeys createMutationOptions createSyncClient ' +
+    'defaultCacheStorage eq fakeRow fakeRows infiniteQueryOptions latestError liveModelIn localStoreOn mapListItems ' +
+    'mockResource omitFields queryOptions readField removeMutationOptions retryOptions rowsOf setupServer shapeHeadersOf ' +
+    'shapeUrlOf splitParams toCacheResult toLiveResult toSyncError toSyncResult txidOf updateMutationOptions ' +
+    'useInfiniteQuery useLiveQuery useLiveStatus useMutation useQuery useQueryClient useSuspenseQuery useWriteTracker ' +
+    'validateInput waitUntil whereParams withPageParam z'
+  ).split(' '),
+);
+
 export function isReserved(name: string): boolean {
-  return RESERVED.has(name);
+  if (RESERVED.has(name) || IMPORTED_NAMES.has(name)) return true;
+  for (const imported of IMPORTED_NAMES) if (imported.startsWith(`use${name}`)) return true;
+  return false;
 }
 
 /** Words of a name: split on anything that is not a letter or digit, and on camelCase humps. */

@@ -1,0 +1,44 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { IMPORTED_NAMES, typeName } from '../src/model/naming';
+
+const TEMPLATES = path.join(__dirname, '../src/emit/templates');
+
+/** Every name a template imports from a package (relative imports are the library's own files). */
+function namesTemplatesImport(): string[] {
+  const names = new Set<string>();
+  for (const mode of readdirSync(TEMPLATES)) {
+    for (const file of readdirSync(path.join(TEMPLATES, mode))) {
+      const text = readFileSync(path.join(TEMPLATES, mode, file), 'utf8').replace(/<%[\s\S]*?%>/g, ' ');
+      for (const [, list, from] of text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'([^']+)'/g)) {
+        if (from.startsWith('.')) continue;
+        for (const part of list.split(',')) {
+          const name = part
+            .trim()
+            .replace(/^type\s+/, '')
+            .split(/\s+as\s+/)
+            .pop()!
+            .trim();
+          if (name) names.add(name);
+        }
+      }
+    }
+  }
+  return [...names].sort();
+}
+
+describe('model type names', () => {
+  it('know every name the templates import', () => {
+    expect(namesTemplatesImport().filter((name) => !IMPORTED_NAMES.has(name))).toEqual([]);
+  });
+
+  it('never clash with an import, directly or through their hooks', () => {
+    expect(typeName('Query')).toBe('QueryModel'); // useQuery, useQueryClient
+    expect(typeName('mutation')).toBe('MutationModel'); // useMutation
+    expect(typeName('QueryClient')).toBe('QueryClientModel');
+    expect(typeName('SyncError')).toBe('SyncErrorModel');
+    expect(typeName('LiveStatus')).toBe('LiveStatusModel');
+    expect(typeName('Todo')).toBe('Todo');
+    expect(typeName('Queries')).toBe('Queries');
+  });
+});
