@@ -165,6 +165,20 @@ describe('x-sync validation', () => {
     expect((error as SpecError).message).toMatch(/bad\.yaml: not valid YAML at line \d+/);
   });
 
+  it('refuses operationIds used twice, at the repeat, naming the first use', async () => {
+    const op = (operationId: string) => ({ operationId, responses: { '200': { description: 'ok' } } });
+    const document = { ...base, paths: { '/a': { get: op('listThings'), post: op('makeThing') }, '/b': { get: op('listThings') } } };
+    await expect(parseSpec(JSON.stringify(document), 'dup.json')).rejects.toMatchObject({
+      diagnostics: [
+        expect.objectContaining({
+          file: 'dup.json',
+          pointer: '#/paths/~1b/get/operationId',
+          message: 'operationId "listThings" is already used at #/paths/~1a/get/operationId',
+        }),
+      ],
+    });
+  });
+
   it('names a missing file', async () => {
     await expect(loadSpec('/nope/openapi.yaml')).rejects.toThrow('spec file not found');
   });

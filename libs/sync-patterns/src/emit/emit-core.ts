@@ -1,3 +1,4 @@
+import type { GlobalContext } from 'openapi-typescript';
 import type { SyncApi } from '../model/ir';
 import { isObject } from '../model/schema-utils';
 import { specError } from '../spec/diagnostics';
@@ -60,36 +61,59 @@ export async function emitCore(api: SyncApi, specLabel: string): Promise<Generat
 }
 
 async function openapiTypes(api: SyncApi): Promise<string> {
-  const { default: openapiTS, astToString } = await import('openapi-typescript');
   const input = withPrototypeSafeKeys(typesInput(api.document));
-  let ast: Awaited<ReturnType<typeof openapiTS>>;
+  const { transformSchema, astToString, scanDiscriminators, resolveRef } = await import('openapi-typescript');
+  const document = input.document as never;
   try {
-    ast = await openapiTS(input.document as never, {
-      defaultNonNullable: false,
-      // `{ type: object }` with no properties accepts any object; openapi-typescript's default,
-      // Record<string, never>, accepts none with a field — and poisons every intersection it is in
-      emptyObjectsUnknown: true,
-      silent: true,
-      redocly: await lintConfig(),
-    });
+    // openapi-typescript's own entry point first runs Redocly over the document: parse, lint,
+    // bundle. Here the document is already loaded, bundled (external refs pulled in) and checked
+    // (operationIds unique: spec/unique-operation-ids.ts), so the transform runs on it directly —
+    // the same output (byte for byte on the 106 generated documents of the corpus sample), without
+    // Redocly's walks over the whole document.
+    const ctx: GlobalContext = {
+      ...TRANSFORM_OPTIONS,
+      discriminators: scanDiscriminators(document, TRANSFORM_OPTIONS),
+      injectFooter: [],
+      redoc: undefined as never, // read by the Redocly pass only
+      resolve: ($ref) => resolveRef(document, $ref, { silent: true }),
+    };
+    return input.restore(astToString(transformSchema(document, ctx)));
   } catch (error) {
     throw refusal(api, error);
   }
-  return input.restore(astToString(ast));
 }
 
-let lint: Promise<unknown> | undefined;
-
-/**
- * openapi-typescript lints its input with Redocly's "minimal" rule set, whose findings it does not
- * report (silent) — on Stripe that was a quarter of the run. The document reaching it has already
- * been loaded, bundled and checked here, so only the rule that changes its output stays: operationIds
- * must be unique (they name the `operations` types).
- */
-function lintConfig(): Promise<never> {
-  lint ??= import('@redocly/openapi-core').then(({ createConfig }) => createConfig({ rules: { 'operation-operationId-unique': { severity: 'error' } } }, { extends: [] }));
-  return lint as Promise<never>;
-}
+/** openapi-typescript's options, as its entry point would fill them in for ours. */
+const TRANSFORM_OPTIONS = {
+  additionalProperties: false,
+  alphabetize: false,
+  arrayLength: false,
+  // optional fields with defaults stay optional: a client may leave them out
+  defaultNonNullable: false,
+  // `{ type: object }` with no properties accepts any object; openapi-typescript's default,
+  // Record<string, never>, accepts none with a field — and poisons every intersection it is in
+  emptyObjectsUnknown: true,
+  enum: false,
+  enumValues: false,
+  conditionalEnums: false,
+  dedupeEnums: false,
+  excludeDeprecated: false,
+  exportType: false,
+  immutable: false,
+  rootTypes: false,
+  rootTypesNoSchemaPrefix: false,
+  rootTypesKeepCasing: false,
+  pathParamsAsTypes: false,
+  postTransform: undefined,
+  propertiesRequiredByDefault: false,
+  silent: true,
+  inject: undefined,
+  transform: undefined,
+  transformProperty: undefined,
+  makePathsEnum: false,
+  generatePathParams: false,
+  readWriteMarkers: false,
+} satisfies Omit<GlobalContext, 'discriminators' | 'injectFooter' | 'redoc' | 'resolve'>;
 
 /**
  * openapi-typescript stops on what it cannot type (a schema that is a string, a `$ref` it cannot

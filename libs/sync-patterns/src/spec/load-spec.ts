@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { canonicalize } from './canonicalize';
 import { SpecError, specError, type Diagnostic } from './diagnostics';
+import { checkOperationIds } from './unique-operation-ids';
 
 /** An OpenAPI document as plain JSON data. The model builder is the only code that interprets it. */
 export type OpenApiDocument = Record<string, unknown>;
@@ -31,6 +32,7 @@ export async function parseSpec(text: string, file: string): Promise<LoadedSpec>
   let document = parseText(text, file);
   const version = detectVersion(document, file);
   if (hasExternalRefs(document)) document = await bundleExternalRefs(file);
+  checkOperationIds(document, file);
   return { file, document: canonicalize(document), version };
 }
 
