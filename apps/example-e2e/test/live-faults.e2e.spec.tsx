@@ -5,7 +5,7 @@ import { act, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { startTestServer, type TestServer } from '../../example-api/src/testing';
 import { configureExampleApi } from '../.variants/live/core/src';
-import { createProject, type Project } from '../.variants/live/project/src';
+import { createProject, useProjectMutations, type Project } from '../.variants/live/project/src';
 import { useTodoMutations, useTodos, type Todo } from '../.variants/live/todo/src';
 import { createUser } from '../.variants/live/user/src';
 import { faultyNetwork } from './faulty-network';
@@ -199,5 +199,31 @@ describe('credentials of a live model', () => {
       expect(apiAuth(from.api)).toEqual(['Bearer api']);
       for (const client of clients.splice(0)) closeLiveCollections(client);
     }
+  });
+});
+
+describe('push mode under faults', () => {
+  it('an answer lost after the API did the write: the retry is answered from the first try, one row, no error', async () => {
+    const client = new QueryClient();
+    clients.push(client);
+    const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+    const app = renderHook(() => useProjectMutations(), { wrapper }).result;
+    network.writes.length = 0;
+    network.faults.lostAnswers = 1;
+    const name = `Pushed once ${Date.now()}`;
+    const created = await act(() => app.current.create({ name, owner_id: project.owner_id, description: null, archived: false }));
+    expect(app.current.error).toBeNull();
+    expect(network.writes.map((w) => [w.method, w.outcome, w.replayed])).toEqual([
+      ['POST', 'answer lost', false],
+      ['POST', 'sent', true],
+    ]);
+    expect(network.writes[0].idempotencyKey).toBe(network.writes[1].idempotencyKey);
+    const projects = (await (await fetch(`${server.url}/projects?owner_id=${project.owner_id}&offset=0&limit=100`)).json()) as { data: Project[] };
+    expect(projects.data.filter((p) => p.name === name).map((p) => p.id)).toEqual([created.id]);
+
+    // a second create with the same input is a new write: a new key, a second row
+    network.writes.length = 0;
+    await act(() => app.current.create({ name, owner_id: project.owner_id, description: null, archived: false }));
+    expect(network.writes.map((w) => w.replayed)).toEqual([false]);
   });
 });

@@ -17,7 +17,7 @@ import { JSDOM } from 'jsdom';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const LIB = path.join(ROOT, 'tmp/bench/live-lib');
-const CHANGES = 300;
+const CHANGES = Number(process.env["LIVE_BENCH_CHANGES"] ?? 300);
 
 // visible: Electric's client pauses its streams while the page is hidden (jsdom's default)
 const dom = new JSDOM('<!doctype html><html><body></body></html>', { pretendToBeVisual: true });

@@ -3,6 +3,7 @@ import { mapInfiniteItems, mapListItems, sameId, type ItemsPath } from './list-d
 import type { ModelKeys } from './model-keys';
 import { retryOptions, type RetryPolicy } from './retry-policy';
 import { toSyncError, type SyncError } from './sync-error';
+import { newIdempotencyKey, type WriteRequest } from './request-helpers';
 import { validateInput, type StandardSchemaV1 } from './validate';
 
 /** What the generator knows about a push model, handed to the shared optimistic-write logic. */
@@ -23,6 +24,33 @@ export interface OptimisticContext {
 export type WriteOptions<TResult, TVariables> = UseMutationOptions<TResult, SyncError, TVariables, OptimisticContext>;
 
 let draftCounter = 0;
+
+const keysByBinding = new WeakMap<object, Map<string, Map<unknown, string>>>();
+
+/**
+ * One `Idempotency-Key` per mutate call, the same on each of its retries (TanStack Query calls
+ * mutationFn again with the same variables): an API that honours it answers a retry whose first
+ * try landed — its answer lost — with that first answer instead of writing twice. Kept per model
+ * and kind of write, not per options object: hooks make new options on every render, and a retry
+ * runs with the newest.
+ */
+function idempotencyKeys(binding: object, kind: 'create' | 'update' | 'remove') {
+  let kinds = keysByBinding.get(binding);
+  if (!kinds) keysByBinding.set(binding, (kinds = new Map()));
+  let keys = kinds.get(kind);
+  if (!keys) kinds.set(kind, (keys = new Map()));
+  const pending = keys;
+  return {
+    of(variables: unknown): WriteRequest {
+      let key = pending.get(variables);
+      if (key === undefined) pending.set(variables, (key = newIdempotencyKey()));
+      return { headers: { 'idempotency-key': key } };
+    },
+    settled(variables: unknown) {
+      pending.delete(variables);
+    },
+  };
+}
 
 /** Cancels in-flight reads of the model (so they cannot overwrite the optimistic state) and snapshots its cache. */
 async function begin(qc: QueryClient, binding: { keys: { all: readonly unknown[] } }) {
@@ -45,7 +73,7 @@ function settle(qc: QueryClient, binding: { keys: { all: readonly unknown[] }; r
 }
 
 export interface CreateConfig<TRow, TInput, TResult> {
-  send: (input: TInput) => Promise<TResult>;
+  send: (input: TInput, request: WriteRequest) => Promise<TResult>;
   /** Completes the input before it is validated, shown and sent (e.g. a client-generated key). */
   prepare?: (input: TInput) => TInput;
   validator?: StandardSchemaV1;
@@ -56,11 +84,12 @@ export interface CreateConfig<TRow, TInput, TResult> {
 }
 
 export function createMutationOptions<TRow, TId, TInput, TResult>(qc: QueryClient, binding: PushModelBinding<TRow, TId>, config: CreateConfig<TRow, TInput, TResult>): WriteOptions<TResult, TInput> {
+  const keys = idempotencyKeys(binding, 'create');
   return {
     mutationKey: [...binding.keys.all, 'create'],
     mutationFn: async (raw) => {
       const input = config.prepare ? config.prepare(raw) : raw;
-      return config.send(config.validator ? await validateInput(config.validator, input, 'create input') : input);
+      return config.send(config.validator ? await validateInput(config.validator, input, 'create input') : input, keys.of(raw));
     },
     ...retryOptions(binding.retry),
     onMutate: async (raw) => {
@@ -76,7 +105,10 @@ export function createMutationOptions<TRow, TId, TInput, TResult>(qc: QueryClien
       qc.setQueryData(binding.keys.detail(binding.rowId(row)), row);
     },
     onError: (_error, _input, context) => rollback(qc, context),
-    onSettled: () => settle(qc, binding),
+    onSettled: (_result, _error, variables) => {
+      keys.settled(variables);
+      return settle(qc, binding);
+    },
   };
 }
 
@@ -86,7 +118,7 @@ export interface UpdateVariables<TId, TPatch> {
 }
 
 export interface UpdateConfig<TRow, TId, TPatch, TResult> {
-  send: (id: TId, patch: TPatch) => Promise<TResult>;
+  send: (id: TId, patch: TPatch, request: WriteRequest) => Promise<TResult>;
   validator?: StandardSchemaV1;
   rowOf?: (result: TResult) => TRow | undefined;
 }
@@ -96,9 +128,10 @@ export function updateMutationOptions<TRow, TId, TPatch, TResult>(
   binding: PushModelBinding<TRow, TId>,
   config: UpdateConfig<TRow, TId, TPatch, TResult>,
 ): WriteOptions<TResult, UpdateVariables<TId, TPatch>> {
+  const keys = idempotencyKeys(binding, 'update');
   return {
     mutationKey: [...binding.keys.all, 'update'],
-    mutationFn: async ({ id, patch }) => config.send(id, config.validator ? await validateInput(config.validator, patch, 'update input') : patch),
+    mutationFn: async (variables) => config.send(variables.id, config.validator ? await validateInput(config.validator, variables.patch, 'update input') : variables.patch, keys.of(variables)),
     ...retryOptions(binding.retry),
     onMutate: async ({ id, patch }) => {
       const snapshot = await begin(qc, binding);
@@ -112,18 +145,22 @@ export function updateMutationOptions<TRow, TId, TPatch, TResult>(
       if (row !== undefined) qc.setQueryData(binding.keys.detail(id), row);
     },
     onError: (_error, _variables, context) => rollback(qc, context),
-    onSettled: () => settle(qc, binding),
+    onSettled: (_result, _error, variables) => {
+      keys.settled(variables);
+      return settle(qc, binding);
+    },
   };
 }
 
 export interface RemoveConfig<TId, TResult> {
-  send: (id: TId) => Promise<TResult>;
+  send: (id: TId, request: WriteRequest) => Promise<TResult>;
 }
 
 export function removeMutationOptions<TRow, TId, TResult>(qc: QueryClient, binding: PushModelBinding<TRow, TId>, config: RemoveConfig<TId, TResult>): WriteOptions<TResult, TId> {
+  const keys = idempotencyKeys(binding, 'remove');
   return {
     mutationKey: [...binding.keys.all, 'remove'],
-    mutationFn: (id) => config.send(id),
+    mutationFn: (id) => config.send(id, keys.of(id)),
     ...retryOptions(binding.retry),
     onMutate: async (id) => {
       const snapshot = await begin(qc, binding);
@@ -132,7 +169,10 @@ export function removeMutationOptions<TRow, TId, TResult>(qc: QueryClient, bindi
     },
     onSuccess: (_result, id) => qc.removeQueries({ queryKey: binding.keys.detail(id), exact: true }),
     onError: (_error, _id, context) => rollback(qc, context),
-    onSettled: () => settle(qc, binding),
+    onSettled: (_result, _error, variables) => {
+      keys.settled(variables);
+      return settle(qc, binding);
+    },
   };
 }
 

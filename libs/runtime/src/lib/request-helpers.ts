@@ -1,6 +1,18 @@
 /** Per-call options of every generated API function. */
 export interface RequestOptions {
   signal?: AbortSignal;
+  /** Extra request headers (generated mutations send an `Idempotency-Key`). */
+  headers?: Record<string, string>;
+}
+
+/** What a write's request carries besides its body: the `Idempotency-Key` header, the same on every try. */
+export interface WriteRequest {
+  headers: Record<string, string>;
+}
+
+/** A fresh `Idempotency-Key` for one write. */
+export function newIdempotencyKey(): string {
+  return globalThis.crypto.randomUUID();
 }
 
 type Params = Record<string, unknown>;

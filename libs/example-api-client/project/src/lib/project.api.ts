@@ -18,25 +18,25 @@ import type {
 /** GET /projects */
 export function listProjects(params?: ProjectListParams, options?: RequestOptions): Promise<ProjectListResponse> {
   return client
-    .request<ProjectListResponse>({ method: "GET", path: "/projects", ...splitParams(params, []), signal: options?.signal });
+    .request<ProjectListResponse>({ method: "GET", path: "/projects", ...splitParams(params, []), signal: options?.signal, headers: options?.headers });
 }
 
 /** GET /projects/{id} */
 export function getProject(id: ProjectId, options?: RequestOptions): Promise<ProjectGetResult> {
-  return client.request<ProjectGetResult>({ method: 'GET', path: "/projects/{id}", pathParams: { ["id"]: String(id) }, signal: options?.signal });
+  return client.request<ProjectGetResult>({ method: 'GET', path: "/projects/{id}", pathParams: { ["id"]: String(id) }, signal: options?.signal, headers: options?.headers });
 }
 
 /** POST /projects */
 export function createProject(input: ProjectCreateInput, options?: RequestOptions): Promise<ProjectCreateResult> {
-  return client.request<ProjectCreateResult>({ method: 'POST', path: "/projects", body: input, bodyEncoding: "json", signal: options?.signal });
+  return client.request<ProjectCreateResult>({ method: 'POST', path: "/projects", body: input, bodyEncoding: "json", signal: options?.signal, headers: options?.headers });
 }
 
 /** PATCH /projects/{id} */
 export function updateProject(id: ProjectId, patch: ProjectUpdateInput, options?: RequestOptions): Promise<ProjectUpdateResult> {
-  return client.request<ProjectUpdateResult>({ method: "PATCH", path: "/projects/{id}", pathParams: { ["id"]: String(id) }, body: patch, bodyEncoding: "json", signal: options?.signal });
+  return client.request<ProjectUpdateResult>({ method: "PATCH", path: "/projects/{id}", pathParams: { ["id"]: String(id) }, body: patch, bodyEncoding: "json", signal: options?.signal, headers: options?.headers });
 }
 
 /** DELETE /projects/{id} */
 export function deleteProject(id: ProjectId, options?: RequestOptions): Promise<ProjectDeleteResult> {
-  return client.request<ProjectDeleteResult>({ method: 'DELETE', path: "/projects/{id}", pathParams: { ["id"]: String(id) }, signal: options?.signal });
+  return client.request<ProjectDeleteResult>({ method: 'DELETE', path: "/projects/{id}", pathParams: { ["id"]: String(id) }, signal: options?.signal, headers: options?.headers });
 }

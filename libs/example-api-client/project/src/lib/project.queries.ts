@@ -92,7 +92,7 @@ export const setProjectData = (qc: QueryClient, id: ProjectId, updater: Updater<
 /** Create: validated, shown at once in every cached list, rolled back if the server refuses it. */
 export function projectCreateMutationOptions(qc: QueryClient) {
   return createMutationOptions(qc, projectBinding, {
-    send: (input: ProjectCreateInput) => createProject(input),
+    send: (input: ProjectCreateInput, request) => createProject(input, request),
     validator: projectCreateInputSchema,
     rowOf: (result) => result,
     draft: (input, draftId) => ({ ...input, ["id"]: draftId }) as unknown as Project,
@@ -102,7 +102,7 @@ export function projectCreateMutationOptions(qc: QueryClient) {
 /** Update: validated, applied at once to the cached item and lists, rolled back if the server refuses it. */
 export function projectUpdateMutationOptions(qc: QueryClient) {
   return updateMutationOptions(qc, projectBinding, {
-    send: (id: ProjectId, patch: ProjectUpdateInput) => updateProject(id, patch),
+    send: (id: ProjectId, patch: ProjectUpdateInput, request) => updateProject(id, patch, request),
     validator: projectUpdateInputSchema,
     rowOf: (result) => result,
   });
@@ -111,6 +111,6 @@ export function projectUpdateMutationOptions(qc: QueryClient) {
 /** Delete: removed at once from cached lists, restored if the server refuses it. */
 export function projectRemoveMutationOptions(qc: QueryClient) {
   return removeMutationOptions(qc, projectBinding, {
-    send: (id: ProjectId) => deleteProject(id),
+    send: (id: ProjectId, request) => deleteProject(id, request),
   });
 }

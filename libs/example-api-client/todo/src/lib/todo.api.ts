@@ -22,26 +22,26 @@ const strip = <T,>(row: T): T => omitFields(row, EXCLUDED);
 /** GET /todos */
 export function listTodos(params?: TodoListParams, options?: RequestOptions): Promise<TodoListResponse> {
   return client
-    .request<TodoListResponse>({ method: "GET", path: "/todos", ...splitParams(params, []), signal: options?.signal })
+    .request<TodoListResponse>({ method: "GET", path: "/todos", ...splitParams(params, []), signal: options?.signal, headers: options?.headers })
     .then((data) => mapListItems(data, [], (rows) => rows.map(strip)) as TodoListResponse);
 }
 
 /** GET /todos/{id} */
 export function getTodo(id: TodoId, options?: RequestOptions): Promise<TodoGetResult> {
-  return client.request<TodoGetResult>({ method: 'GET', path: "/todos/{id}", pathParams: { ["id"]: String(id) }, signal: options?.signal }).then(strip);
+  return client.request<TodoGetResult>({ method: 'GET', path: "/todos/{id}", pathParams: { ["id"]: String(id) }, signal: options?.signal, headers: options?.headers }).then(strip);
 }
 
 /** POST /todos */
 export function createTodo(input: TodoCreateInput, options?: RequestOptions): Promise<TodoCreateResult> {
-  return client.request<TodoCreateResult>({ method: 'POST', path: "/todos", body: input, bodyEncoding: "json", signal: options?.signal }).then(strip);
+  return client.request<TodoCreateResult>({ method: 'POST', path: "/todos", body: input, bodyEncoding: "json", signal: options?.signal, headers: options?.headers }).then(strip);
 }
 
 /** PATCH /todos/{id} */
 export function updateTodo(id: TodoId, patch: TodoUpdateInput, options?: RequestOptions): Promise<TodoUpdateResult> {
-  return client.request<TodoUpdateResult>({ method: "PATCH", path: "/todos/{id}", pathParams: { ["id"]: String(id) }, body: patch, bodyEncoding: "json", signal: options?.signal }).then(strip);
+  return client.request<TodoUpdateResult>({ method: "PATCH", path: "/todos/{id}", pathParams: { ["id"]: String(id) }, body: patch, bodyEncoding: "json", signal: options?.signal, headers: options?.headers }).then(strip);
 }
 
 /** DELETE /todos/{id} */
 export function deleteTodo(id: TodoId, options?: RequestOptions): Promise<TodoDeleteResult> {
-  return client.request<TodoDeleteResult>({ method: 'DELETE', path: "/todos/{id}", pathParams: { ["id"]: String(id) }, signal: options?.signal });
+  return client.request<TodoDeleteResult>({ method: 'DELETE', path: "/todos/{id}", pathParams: { ["id"]: String(id) }, signal: options?.signal, headers: options?.headers });
 }

@@ -18,25 +18,25 @@ import type {
 /** GET /users — List users */
 export function listUsers(params?: UserListParams, options?: RequestOptions): Promise<UserListResponse> {
   return client
-    .request<UserListResponse>({ method: "GET", path: "/users", ...splitParams(params, []), signal: options?.signal });
+    .request<UserListResponse>({ method: "GET", path: "/users", ...splitParams(params, []), signal: options?.signal, headers: options?.headers });
 }
 
 /** GET /users/{id} */
 export function getUser(id: UserId, options?: RequestOptions): Promise<UserGetResult> {
-  return client.request<UserGetResult>({ method: 'GET', path: "/users/{id}", pathParams: { ["id"]: String(id) }, signal: options?.signal });
+  return client.request<UserGetResult>({ method: 'GET', path: "/users/{id}", pathParams: { ["id"]: String(id) }, signal: options?.signal, headers: options?.headers });
 }
 
 /** POST /users */
 export function createUser(input: UserCreateInput, options?: RequestOptions): Promise<UserCreateResult> {
-  return client.request<UserCreateResult>({ method: 'POST', path: "/users", body: input, bodyEncoding: "json", signal: options?.signal });
+  return client.request<UserCreateResult>({ method: 'POST', path: "/users", body: input, bodyEncoding: "json", signal: options?.signal, headers: options?.headers });
 }
 
 /** PATCH /users/{id} */
 export function updateUser(id: UserId, patch: UserUpdateInput, options?: RequestOptions): Promise<UserUpdateResult> {
-  return client.request<UserUpdateResult>({ method: "PATCH", path: "/users/{id}", pathParams: { ["id"]: String(id) }, body: patch, bodyEncoding: "json", signal: options?.signal });
+  return client.request<UserUpdateResult>({ method: "PATCH", path: "/users/{id}", pathParams: { ["id"]: String(id) }, body: patch, bodyEncoding: "json", signal: options?.signal, headers: options?.headers });
 }
 
 /** DELETE /users/{id} */
 export function deleteUser(id: UserId, options?: RequestOptions): Promise<UserDeleteResult> {
-  return client.request<UserDeleteResult>({ method: 'DELETE', path: "/users/{id}", pathParams: { ["id"]: String(id) }, signal: options?.signal });
+  return client.request<UserDeleteResult>({ method: 'DELETE', path: "/users/{id}", pathParams: { ["id"]: String(id) }, signal: options?.signal, headers: options?.headers });
 }

@@ -74,7 +74,7 @@ export const setUserData = (qc: QueryClient, id: UserId, updater: Updater<UserGe
 /** Create: validated, shown at once in every cached list, rolled back if the server refuses it. */
 export function userCreateMutationOptions(qc: QueryClient) {
   return createMutationOptions(qc, userBinding, {
-    send: (input: UserCreateInput) => createUser(input),
+    send: (input: UserCreateInput, request) => createUser(input, request),
     validator: userCreateInputSchema,
     rowOf: (result) => result,
     draft: (input, draftId) => ({ ...input, ["id"]: draftId }) as unknown as User,
@@ -84,7 +84,7 @@ export function userCreateMutationOptions(qc: QueryClient) {
 /** Update: validated, applied at once to the cached item and lists, rolled back if the server refuses it. */
 export function userUpdateMutationOptions(qc: QueryClient) {
   return updateMutationOptions(qc, userBinding, {
-    send: (id: UserId, patch: UserUpdateInput) => updateUser(id, patch),
+    send: (id: UserId, patch: UserUpdateInput, request) => updateUser(id, patch, request),
     validator: userUpdateInputSchema,
     rowOf: (result) => result,
   });
@@ -93,6 +93,6 @@ export function userUpdateMutationOptions(qc: QueryClient) {
 /** Delete: removed at once from cached lists, restored if the server refuses it. */
 export function userRemoveMutationOptions(qc: QueryClient) {
   return removeMutationOptions(qc, userBinding, {
-    send: (id: UserId) => deleteUser(id),
+    send: (id: UserId, request) => deleteUser(id, request),
   });
 }

@@ -9,7 +9,8 @@ import type { LocalStore, StreamPosition } from '../sqlite/local-store';
 import { defaultRetryPolicy, type RetryPolicy } from '../retry-policy';
 import { memoryOutbox } from '../sqlite/local-store';
 import { withLocalStore } from './live-persistence';
-import { matchTxids, OutboxWriter, type ReplayTarget, type WriteRequest } from './outbox-writer';
+import { matchTxids, OutboxWriter, type ReplayTarget } from './outbox-writer';
+import type { WriteRequest } from '../request-helpers';
 import { WriteQueue } from './write-queue';
 import { LiveStatus } from './live-status';
 

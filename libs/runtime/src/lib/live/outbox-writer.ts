@@ -1,4 +1,5 @@
-import { newIdempotencyKey, type Outbox, type OutboxEntry } from '../sqlite/local-store';
+import { newIdempotencyKey, type WriteRequest } from '../request-helpers';
+import type { Outbox, OutboxEntry } from '../sqlite/local-store';
 import { toSyncError } from '../sync-error';
 import { WriteQueueStopped, type WriteQueue } from './write-queue';
 
@@ -8,11 +9,6 @@ interface ReplayMetadata {
   idempotencyKey: string;
 }
 const replayOf = (metadata: unknown): ReplayMetadata | undefined => (metadata && typeof (metadata as ReplayMetadata).outboxSeq === 'number' ? (metadata as ReplayMetadata) : undefined);
-
-/** What a write's request carries besides its body: the `Idempotency-Key` header, the same on every try. */
-export interface WriteRequest {
-  headers: Record<string, string>;
-}
 
 /** The collection calls replay makes (TanStack DB's, narrowed). */
 export interface ReplayTarget<TKey> {

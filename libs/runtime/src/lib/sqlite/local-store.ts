@@ -1,5 +1,6 @@
 import { migrate, type SqliteMigration, type SqliteTableInfo } from './migrate';
 import { exclusive, type SqliteDriver, type SqliteValue } from './sqlite-driver';
+import { newIdempotencyKey } from '../request-helpers';
 
 /** Where a shape stream stood when its rows were last saved: enough to resume it. */
 export interface StreamPosition {
@@ -59,11 +60,6 @@ export function memoryOutbox(): Outbox {
       return [...entries];
     },
   };
-}
-
-/** A fresh `Idempotency-Key` for one write. */
-export function newIdempotencyKey(): string {
-  return globalThis.crypto.randomUUID();
 }
 
 const STREAMS = '"sync_patterns_streams"';
