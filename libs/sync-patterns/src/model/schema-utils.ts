@@ -134,21 +134,40 @@ function wrapperShape(document: OpenApiDocument, schema: JsonSchema, pointer: st
  * Where rows of `name` sit in a list response: `[]` if the response is an array of them, or the
  * path to the one array-of-rows property of a wrapper object (`{ data: Todo[], count }` → ['data']).
  */
-export function itemsPathOf(document: OpenApiDocument, schema: unknown, pointer: string, name: string, depth = 0): string[] | undefined {
+export function itemsPathOf(document: OpenApiDocument, schema: unknown, pointer: string, name: string): string[] | undefined {
   const located = deref(document, schema, pointer);
-  if (!located || depth > 2) return undefined;
-  const s = located.schema;
-  if (s['type'] === 'array' || (Array.isArray(s['type']) && s['type'].includes('array'))) {
-    return isRowOf(s['items'], name) ? [] : undefined;
+  if (!located) return undefined;
+  let paths = rowPaths.get(located.schema);
+  if (!paths) rowPaths.set(located.schema, (paths = computeRowPaths(document, located.schema, located.pointer)));
+  return paths.get(name) ?? undefined;
+}
+
+/** Per response schema, where the rows of each model it lists sit (null: in more than one property). */
+const rowPaths = new WeakMap<JsonSchema, Map<string, string[] | null>>();
+
+/** Binding asks every list-like response about every model: the answer is worked out once per response. */
+function computeRowPaths(document: OpenApiDocument, s: JsonSchema, pointer: string): Map<string, string[] | null> {
+  const paths = new Map<string, string[] | null>();
+  if (isArraySchema(s)) {
+    const row = rowNameOf(s['items']);
+    if (row !== undefined) paths.set(row, []);
+    return paths;
   }
-  const shape = wrapperShape(document, s, located.pointer);
-  const candidates: string[][] = [];
-  for (const [prop, loc] of shape.properties) {
+  for (const [prop, loc] of wrapperShape(document, s, pointer).properties) {
     const inner = deref(document, loc.schema, loc.pointer);
-    if (!inner) continue;
-    const isArray = inner.schema['type'] === 'array' || (Array.isArray(inner.schema['type']) && inner.schema['type'].includes('array'));
-    if (isArray && isRowOf(inner.schema['items'], name)) candidates.push([prop]);
+    if (!inner || !isArraySchema(inner.schema)) continue;
+    const row = rowNameOf(inner.schema['items']);
+    if (row !== undefined) paths.set(row, paths.has(row) ? null : [prop]);
   }
-  if (candidates.length === 1) return candidates[0];
+  return paths;
+}
+
+const isArraySchema = (s: JsonSchema) => s['type'] === 'array' || (Array.isArray(s['type']) && s['type'].includes('array'));
+
+/** The component a schema is a row of (see isRowOf). */
+function rowNameOf(schema: unknown): string | undefined {
+  const name = componentName(schema);
+  if (name !== undefined) return name;
+  if (isObject(schema) && Array.isArray(schema['allOf']) && schema['allOf'].length === 1) return componentName(schema['allOf'][0]);
   return undefined;
 }
