@@ -4,7 +4,7 @@ import type { OpenApiDocument } from '../spec/load-spec';
 import type { BoundOperation, OperationKind } from './ir';
 import type { SpecOperation } from './operations';
 import { detectPagination } from './pagination';
-import { isObject, isRowOf, itemsPathOf, objectShape, propertyFlag } from './schema-utils';
+import { componentName, isObject, isRowOf, itemsPathOf, listedModels, objectShape, propertyFlag } from './schema-utils';
 
 export const OPERATION_KINDS: OperationKind[] = ['list', 'get', 'create', 'update', 'delete'];
 
@@ -143,8 +143,9 @@ export function bindOperations(
       bound[kind] = toBound(kind, op, 'explicit', model, key, document);
       continue;
     }
-    const candidates = operations
-      .filter((op) => !explicit.some((b) => b.op === op))
+    const index = operationIndex(operations, explicit, document);
+    const candidates = index
+      .candidates(kind, model, bound)
       .filter((op) => shapeProblem(kind, op, document, model) === undefined && matchesConvention(kind, op, model, bound))
       .sort((a, b) => (rank(a) < rank(b) ? -1 : 1));
     if (candidates.length === 0) continue;
@@ -163,6 +164,74 @@ export function bindOperations(
     bound[kind] = toBound(kind, candidates[0], 'convention', model, key, document);
   }
   return bound;
+}
+
+interface OperationIndex {
+  /** A superset of the operations that can be `kind` of `model` by convention, in spec order. */
+  candidates(kind: OperationKind, model: string, bound: Partial<Record<OperationKind, BoundOperation>>): SpecOperation[];
+}
+
+const indexes = new WeakMap<SpecOperation[], OperationIndex>();
+
+/**
+ * Every model asks about every operation (graph-beta: 856 models x 10,000+ operations, most of a
+ * 150 s run). The operations are indexed once by what can make them match — the model their
+ * response is a row or a list of, their path, their parent path — so each model looks at a handful.
+ * The checks themselves are unchanged (shapeProblem, matchesConvention), and candidates keep spec
+ * order, so the choice among equals is the same.
+ */
+function operationIndex(operations: SpecOperation[], explicit: ExplicitBinding[], document: OpenApiDocument): OperationIndex {
+  const known = indexes.get(operations);
+  if (known) return known;
+  const pinned = new Set(explicit.map((b) => b.op));
+  const order = new Map<SpecOperation, number>();
+  const byRow = new Map<string, SpecOperation[]>();
+  const byListed = new Map<string, SpecOperation[]>();
+  const byPath = new Map<string, SpecOperation[]>();
+  const add = (map: Map<string, SpecOperation[]>, key: string, op: SpecOperation) => {
+    const list = map.get(key);
+    if (list) list.push(op);
+    else map.set(key, [op]);
+  };
+  operations.forEach((op, i) => {
+    if (pinned.has(op)) return;
+    order.set(op, i);
+    add(byPath, op.path, op);
+    const located = op.success?.located;
+    if (!located) return;
+    // isRowOf accepts a $ref, or an allOf of one $ref: both names lead here
+    for (const row of new Set([
+      componentName(located.schema),
+      isObject(located.schema) && Array.isArray(located.schema['allOf']) && located.schema['allOf'].length === 1 ? componentName(located.schema['allOf'][0]) : undefined,
+    ]))
+      if (row !== undefined) add(byRow, row, op);
+    if (op.method === 'get') for (const model of listedModels(document, located.schema, located.pointer)) add(byListed, model, op);
+  });
+  const inOrder = (...lists: (SpecOperation[] | undefined)[]) => [...new Set(lists.flatMap((l) => l ?? []))].sort((a, b) => order.get(a)! - order.get(b)!);
+  const index: OperationIndex = {
+    candidates(kind, model, bound) {
+      switch (kind) {
+        case 'list':
+          return inOrder(byListed.get(model));
+        case 'get':
+          return inOrder(byRow.get(model));
+        case 'create':
+          return inOrder(byRow.get(model), bound.list && byPath.get(bound.list.path));
+        case 'update':
+        case 'delete':
+          return inOrder(byRow.get(model), bound.get && byPath.get(bound.get.path), bound.list && childPaths(byPath, bound.list.path));
+      }
+    },
+  };
+  indexes.set(operations, index);
+  return index;
+}
+
+/** Operations whose parent path (the path without its last `/{param}`) is `path`. */
+function childPaths(byPath: Map<string, SpecOperation[]>, path: string): SpecOperation[] {
+  const out: SpecOperation[] = [];
+  for (const [candidate, ops] of byPath) if (parentPath(candidate) === path) out.push(...ops);
+  return out;
 }
 
 function inferKind(op: SpecOperation, model: string, document: OpenApiDocument, bound: Partial<Record<OperationKind, BoundOperation>>): OperationKind | undefined {

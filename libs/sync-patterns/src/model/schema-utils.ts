@@ -142,6 +142,15 @@ export function itemsPathOf(document: OpenApiDocument, schema: unknown, pointer:
   return paths.get(name) ?? undefined;
 }
 
+/** The models whose rows a list response holds (at the top or in one wrapper property). */
+export function listedModels(document: OpenApiDocument, schema: unknown, pointer: string): string[] {
+  const located = deref(document, schema, pointer);
+  if (!located) return [];
+  let paths = rowPaths.get(located.schema);
+  if (!paths) rowPaths.set(located.schema, (paths = computeRowPaths(document, located.schema, located.pointer)));
+  return [...paths.entries()].filter(([, path]) => path !== null).map(([name]) => name);
+}
+
 /** Per response schema, where the rows of each model it lists sit (null: in more than one property). */
 const rowPaths = new WeakMap<JsonSchema, Map<string, string[] | null>>();
 
