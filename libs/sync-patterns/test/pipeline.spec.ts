@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -16,6 +17,18 @@ function reversedKeys(value: unknown): unknown {
       .reverse()
       .map(([k, v]) => [k, reversedKeys(v)]),
   );
+}
+
+/** The value with the keys of every object in an order drawn from `random`. */
+function shuffledKeys(value: unknown, random: () => number): unknown {
+  if (Array.isArray(value)) return value.map((item) => shuffledKeys(item, random));
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value);
+  for (let i = entries.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [entries[i], entries[j]] = [entries[j], entries[i]];
+  }
+  return Object.fromEntries(entries.map(([k, v]) => [k, shuffledKeys(v, random)]));
 }
 
 describe('generate on the example spec', () => {
@@ -77,6 +90,13 @@ describe('generate on the example spec', () => {
     expect(Object.keys(a).length).toBeGreaterThan(20);
     expect(b).toEqual(a);
     expect(await run(original)).toEqual(a);
+    // and in random orders (fast-check, fixed seed: the same orders on every run)
+    for (const stream of fc.sample(fc.infiniteStream(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })), { seed: 20261126, numRuns: 3 })) {
+      const draws = stream[Symbol.iterator]();
+      const shuffled = stringify(shuffledKeys(parse(original), () => draws.next().value as number));
+      expect(shuffled).not.toBe(stringify(parse(original)));
+      expect(await run(shuffled)).toEqual(a);
+    }
   });
 
   it('reports a hand-edited file and never overwrites it, unless forced', async () => {
