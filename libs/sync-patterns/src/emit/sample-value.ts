@@ -96,6 +96,9 @@ class Sampler {
     }
     const types = typesOf(schema);
     if (this.isObjectLike(schema)) return this.object(schema, pointer, depth, path);
+    // a malformed `type` (an object, from a spec that meant a property named "type"): openapi-typescript
+    // types the schema as an object that may hold anything, and the validator accepts anything
+    if (schema['type'] !== undefined && typeof schema['type'] !== 'string' && !Array.isArray(schema['type'])) return {};
     for (const type of types) {
       const value = this.typed(type, schema, pointer, depth, path);
       if (value !== NO_SAMPLE) return value;

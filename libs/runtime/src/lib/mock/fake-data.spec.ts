@@ -70,4 +70,25 @@ describe('fake data', () => {
     expect(new Set(words.map((n) => n.id)).size).toBe(200);
     expect(fakeRow<Node>(tree, 1, { id: 'chosen' }).id).toBe('chosen');
   });
+
+  // from the full corpus (codat.io accounting): allOf parts that are scalars made objects
+  it('merges allOf parts that are not objects into the scalar they describe', () => {
+    const model: FakeModel = {
+      key: 'id',
+      row: {
+        type: 'object',
+        required: ['id', 'currency', 'issued'],
+        properties: {
+          id: { type: 'string' },
+          currency: { allOf: [{ $ref: '#/Currency' }, { type: 'null' }] },
+          issued: { allOf: [{ description: 'when' } as never, { $ref: '#/DateTime' }] },
+        },
+      },
+      definitions: { '#/Currency': { type: 'string', pattern: '^[A-Z]{3}$', sample: 'EUR' }, '#/DateTime': { type: 'string', format: 'date-time' } },
+    };
+    for (const row of fakeRows<{ currency: unknown; issued: unknown }>(model, 20)) {
+      expect(typeof row.currency).toBe('string');
+      expect(row.issued).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
+    }
+  });
 });

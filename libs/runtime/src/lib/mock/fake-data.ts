@@ -198,21 +198,12 @@ class FakeBuilder {
 
   private merge(schema: FakeSchema): FakeSchema {
     const { allOf, ...rest } = schema;
-    const merged: FakeSchema = {};
+    let merged: FakeSchema = {};
     for (const part of allOf ?? []) {
       const resolved = part.$ref !== undefined ? (this.definitions[part.$ref] ?? {}) : part;
-      const flat = resolved.allOf ? this.merge(resolved) : resolved;
-      Object.assign(merged, flat, {
-        properties: { ...merged.properties, ...flat.properties },
-        required: [...(merged.required ?? []), ...(flat.required ?? [])],
-      });
+      merged = mergeTwo(merged, resolved.allOf ? this.merge(resolved) : resolved);
     }
-    return {
-      ...merged,
-      ...rest,
-      properties: { ...merged.properties, ...rest.properties },
-      required: [...(merged.required ?? []), ...(rest.required ?? [])],
-    };
+    return mergeTwo(merged, rest);
   }
 
   private object(schema: FakeSchema, depth: number, path: readonly string[]): Record<string, unknown> {
@@ -326,6 +317,19 @@ function fits(schema: FakeSchema, value: string): boolean {
   } catch {
     return true;
   }
+}
+
+/**
+ * Two parts of an allOf as one schema. Properties and required names only when there are some (an
+ * empty `properties` would make a string an object), and a `type: null` part does not erase the
+ * other part's type (`allOf: [{ $ref: Currency }, { type: null }]` is how some specs say nullable).
+ */
+function mergeTwo(into: FakeSchema, part: FakeSchema): FakeSchema {
+  const merged: FakeSchema = { ...into, ...part };
+  if (part.type === 'null' && into.type !== undefined) merged.type = into.type;
+  if (into.properties || part.properties) merged.properties = { ...into.properties, ...part.properties };
+  if (into.required || part.required) merged.required = [...(into.required ?? []), ...(part.required ?? [])];
+  return merged;
 }
 
 function typesOf(schema: FakeSchema): string[] {
