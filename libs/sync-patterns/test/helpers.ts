@@ -86,7 +86,8 @@ function tscArgs(dirs: string[]): string[] {
     include: dirs.map((d) => path.join(d, '**/*.ts')),
   };
   writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify(config));
-  return ['--max-old-space-size=3072', path.join(WORKSPACE, 'node_modules/typescript/bin/tsc'), '-p', root];
+  // the largest outputs (graph-beta: 856 libraries in one program) need more than 3 GB
+  return ['--max-old-space-size=6144', path.join(WORKSPACE, 'node_modules/typescript/bin/tsc'), '-p', root];
 }
 
 export interface GeneratedTestRun {

@@ -7,6 +7,9 @@ import { typesInput } from './types-input';
 export type DiscriminatorTags = Map<string, Record<string, string>>;
 
 const memo = new WeakMap<OpenApiDocument, DiscriminatorTags>();
+const hiddenMemo = new WeakMap<OpenApiDocument, (pointer: string) => ReadonlySet<string>>();
+/** The discriminators openapi-typescript ends up knowing, by schema pointer (its `objects`). */
+const knownDiscriminators = new WeakMap<OpenApiDocument, Map<string, Record<string, unknown>>>();
 
 /**
  * The literal discriminator values openapi-typescript writes into object types, so that sample
@@ -96,7 +99,59 @@ export function discriminatorTags(document: OpenApiDocument): DiscriminatorTags 
   }
 
   memo.set(document, tags);
+  knownDiscriminators.set(document, discriminators);
   return tags;
+}
+
+/**
+ * The discriminator properties a schema's generated type lacks although its JSON Schema has them:
+ * openapi-typescript writes `Omit<Parent, "kind">` for every part inherited from a discriminated
+ * schema and adds `kind` back only where it pins a value — a schema its scan did not reach in time
+ * (it goes in key order) has none, and so none of its descendants do. Samples leave those out.
+ */
+export function hiddenDiscriminatorProperties(document: OpenApiDocument): (pointer: string) => ReadonlySet<string> {
+  const known = hiddenMemo.get(document);
+  if (known) return known;
+  const tags = discriminatorTags(document);
+  const discriminators = knownDiscriminators.get(document)!;
+  const doc = typesInput(document);
+  const names = new Set([...discriminators.values()].map((d) => d['propertyName'] as string));
+  const visible = new Map<string, boolean>();
+  const isVisible = (at: string, node: Record<string, unknown>, prop: string, depth: number): boolean => {
+    const memoKey = `${prop}\u0000${at}`;
+    const cached = visible.get(memoKey);
+    if (cached !== undefined) return cached;
+    visible.set(memoKey, false); // a cycle through allOf adds nothing
+    let result = tags.get(at)?.[prop] !== undefined || (isObject(node['properties']) && Object.prototype.hasOwnProperty.call(node['properties'], prop));
+    const parts = Array.isArray(node['allOf']) ? node['allOf'] : [];
+    parts.forEach((part, i) => {
+      if (result || !isObject(part) || depth > 32) return;
+      if (typeof part['$ref'] === 'string') {
+        if (discriminators.get(part['$ref'])?.['propertyName'] === prop) return; // Omit<Parent, prop>
+        const target = deref(doc, part, at);
+        if (target) result = isVisible(target.pointer, target.schema, prop, depth + 1);
+      } else {
+        if (isObject(part['discriminator']) && part['discriminator']['propertyName'] === prop) return;
+        result = isVisible(child(at, 'allOf', i), part, prop, depth + 1);
+      }
+    });
+    visible.set(memoKey, result);
+    return result;
+  };
+  const none: ReadonlySet<string> = new Set();
+  const byPointer = new Map<string, ReadonlySet<string>>();
+  const hidden = (pointer: string): ReadonlySet<string> => {
+    if (!names.size) return none;
+    let out = byPointer.get(pointer);
+    if (out) return out;
+    const node = deref(doc, { $ref: pointer }, pointer)?.schema;
+    // only schemas composed with allOf lose properties this way
+    out = node && Array.isArray(node['allOf']) ? new Set([...names].filter((prop) => !isVisible(pointer, node, prop, 0))) : none;
+    byPointer.set(pointer, out);
+    return out;
+  };
+  hiddenMemo.set(document, hidden);
+  return hidden;
 }
 
 /** Depth-first, in key order, as openapi-typescript walks: the order decides which pin wins. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { GlobalContext } from 'openapi-typescript';
 import type { SyncApi } from '../model/ir';
 import { isObject } from '../model/schema-utils';
@@ -24,9 +25,16 @@ export async function emitCore(api: SyncApi, specLabel: string): Promise<Generat
   const types = await openapiTypes(api);
   const components = (api.document['components'] as Record<string, unknown> | undefined)?.['schemas'];
   const schemas = isObject(components) ? components : {};
+  // targets of refs into schemas or operations get validators of their own, named after the pointer
+  const deep = new Map<string, string>();
   const ctx = {
     document: api.document,
     refName: (c: string) => names.validators.get(c) ?? 'z.unknown()',
+    deepRefName: (pointer: string) => {
+      let name = deep.get(pointer);
+      if (name === undefined) deep.set(pointer, (name = deepValidatorName(pointer)));
+      return name;
+    },
   };
   const validators = [...names.validators.entries()]
     .sort((a, b) => (a[1] < b[1] ? -1 : 1))
@@ -35,6 +43,11 @@ export async function emitCore(api: SyncApi, specLabel: string): Promise<Generat
       name: constName,
       code: zodFor(schemas[component], ctx),
     }));
+  // each emitted target may refer to more: until none is new, in the order they were met
+  for (const [pointer, name] of deep) {
+    const target = resolvePointer(api.document, pointer);
+    validators.push({ doc: docComment(`Validates \`${pointer}\`, which other schemas refer to.`), name, code: zodFor(target, ctx) });
+  }
   const view = {
     header,
     client: names.client,
@@ -114,6 +127,19 @@ const TRANSFORM_OPTIONS = {
   generatePathParams: false,
   readWriteMarkers: false,
 } satisfies Omit<GlobalContext, 'discriminators' | 'injectFooter' | 'redoc' | 'resolve'>;
+
+/** `#/components/schemas/Pet/properties/owner` → `deepPetPropertiesOwner_1a2b3c4dSchema`: readable, unique, a valid identifier. */
+function deepValidatorName(pointer: string): string {
+  const words = pointer
+    .slice(2)
+    .replace(/~1/g, '/')
+    .replace(/~0/g, '~')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1));
+  const readable = words.join('').slice(-48);
+  return `deep${readable}_${createHash('sha256').update(pointer).digest('hex').slice(0, 8)}Schema`;
+}
 
 /**
  * openapi-typescript stops on what it cannot type (a schema that is a string, a `$ref` it cannot

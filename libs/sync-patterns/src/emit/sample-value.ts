@@ -2,7 +2,7 @@ import type { JsonSchema } from '../model/ir';
 import { deref, isObject, objectShape, propertyFlag } from '../model/schema-utils';
 import { child } from '../spec/json-pointer';
 import type { OpenApiDocument } from '../spec/load-spec';
-import { discriminatorTags, type DiscriminatorTags } from './discriminator-tags';
+import { discriminatorTags, hiddenDiscriminatorProperties, type DiscriminatorTags } from './discriminator-tags';
 
 /**
  * Deterministic sample values for generated tests: the smallest value a schema accepts, built from
@@ -49,6 +49,7 @@ export function propertySamples(document: OpenApiDocument, schema: unknown, poin
 class Sampler {
   private uuids = 0;
   private readonly tags: DiscriminatorTags;
+  private readonly hidden: (pointer: string) => ReadonlySet<string>;
 
   constructor(
     private readonly document: OpenApiDocument,
@@ -57,6 +58,7 @@ class Sampler {
     private atRoot = true,
   ) {
     this.tags = discriminatorTags(document);
+    this.hidden = hiddenDiscriminatorProperties(document);
   }
 
   private get variant(): number {
@@ -142,7 +144,9 @@ class Sampler {
     const out: Record<string, Sample> = {};
     const root = this.atRoot;
     this.atRoot = false;
+    const hidden = this.hidden(pointer);
     for (const [name, prop] of shape.properties) {
+      if (hidden.has(name)) continue; // not in the generated type (see hiddenDiscriminatorProperties)
       // An optional property named like an Object member (constructor, toString…) is set anyway: a
       // literal without it has the inherited member, which TypeScript checks against its type.
       if (!shape.required.has(name) && !PROTOTYPE_NAMES.has(name)) continue;
@@ -242,6 +246,7 @@ const PATTERN_CANDIDATES = [
   '2026-01-02',
   '#000000',
   '+10000000000',
+  '1.0.0',
 ];
 
 function matches(pattern: unknown, value: string): boolean {

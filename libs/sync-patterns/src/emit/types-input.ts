@@ -1,11 +1,14 @@
 import type { OpenApiDocument } from '../spec/load-spec';
 import { withExplicitDiscriminators } from './discriminator-mapping';
-import { inlineDeepRefs } from './inline-deep-refs';
+import { withInhabitableMaps } from './inhabitable-maps';
+import { hoistDeepRefs } from './hoist-deep-refs';
+import { withNullableUnions } from './nullable-unions';
 
 /**
- * The document openapi-typescript is given: explicit discriminator mappings and no refs into paths.
+ * The document openapi-typescript is given: explicit discriminator mappings, no refs into paths, no
+ * types that no value could have (maps beside declared properties, `null` intersected with a union).
  * A fresh copy on every call — openapi-typescript changes its input while it works.
  */
 export function typesInput(document: OpenApiDocument): OpenApiDocument {
-  return inlineDeepRefs(withExplicitDiscriminators(document));
+  return withNullableUnions(withInhabitableMaps(hoistDeepRefs(withExplicitDiscriminators(document))));
 }

@@ -2,6 +2,7 @@ import type { JsonSchema } from '../model/ir';
 import { componentName, deref, isObject, objectShape } from '../model/schema-utils';
 import { resolvePointer } from '../spec/json-pointer';
 import type { OpenApiDocument } from '../spec/load-spec';
+import { looseMapsOf } from './inhabitable-maps';
 import { literal, str } from './ts-syntax';
 
 /**
@@ -14,6 +15,12 @@ export interface ZodEmitContext {
   document: OpenApiDocument;
   /** The const that validates a component schema. */
   refName(component: string): string;
+  /**
+   * The const that validates the target of a `$ref` into a schema or an operation (not a whole
+   * component), when the file being written declares such consts; otherwise the target is inlined.
+   * Inlining targets that refer to each other grows exponentially (azure network-applicationGateway).
+   */
+  deepRefName?(pointer: string): string;
 }
 
 const MAX_DEPTH = 24;
@@ -29,7 +36,9 @@ export function zodFor(schema: unknown, ctx: ZodEmitContext, depth = 0): string 
   }
   if (typeof schema['$ref'] === 'string') {
     const located = deref(ctx.document, schema, '#');
-    return located ? zodFor(located.schema, ctx, depth + 1) : 'z.unknown()';
+    if (!located) return 'z.unknown()';
+    if (ctx.deepRefName) return withNullable(`z.lazy(() => ${ctx.deepRefName(located.pointer)})`, schema);
+    return zodFor(located.schema, ctx, depth + 1);
   }
   return withNullable(baseSchema(schema, ctx, depth), schema);
 }
@@ -168,14 +177,16 @@ function objectSchema(schema: JsonSchema, ctx: ZodEmitContext, depth: number): s
   const required = new Set(Array.isArray(schema['required']) ? schema['required'] : []);
   const additional = schema['additionalProperties'];
   const names = Object.keys(properties);
-  if (names.length === 0 && isObject(additional)) return `z.record(z.string(), ${zodFor(additional, ctx, depth + 1)})`;
+  const loose = looseMapsOf(ctx.document).has(schema);
+  if (names.length === 0 && isObject(additional) && !loose) return `z.record(z.string(), ${zodFor(additional, ctx, depth + 1)})`;
   const fields = names.map((name) => {
     const inner = zodFor(properties[name], ctx, depth + 1);
     return `${str(name)}: ${required.has(name) ? inner : `${inner}.optional()`}`;
   });
   const body = `{ ${fields.join(', ')} }`;
   if (additional === false) return `z.strictObject(${body})`;
-  if (isObject(additional) && Object.keys(additional).length) return `z.object(${body}).catchall(${zodFor(additional, ctx, depth + 1)})`;
+  // a map beside declared properties holds only the undeclared ones (see inhabitable-maps.ts)
+  if (isObject(additional) && Object.keys(additional).length && !loose) return `z.object(${body}).catchall(${zodFor(additional, ctx, depth + 1)})`;
   return `z.looseObject(${body})`;
 }
 

@@ -4,7 +4,7 @@ import type { OpenApiDocument } from '../spec/load-spec';
 import type { BoundOperation, OperationKind } from './ir';
 import type { SpecOperation } from './operations';
 import { detectPagination } from './pagination';
-import { componentName, isObject, isRowOf, itemsPathOf, listedModels, objectShape, propertyFlag } from './schema-utils';
+import { componentName, deref, isObject, isRowOf, itemsPathOf, listedModels, objectShape, propertyFlag } from './schema-utils';
 
 export const OPERATION_KINDS: OperationKind[] = ['list', 'get', 'create', 'update', 'delete'];
 
@@ -49,6 +49,14 @@ export function explicitBindings(operations: SpecOperation[], schemaNames: Set<s
 
 const pathParams = (op: SpecOperation) => op.params.filter((p) => p.in === 'path');
 const onlyIdParam = (op: SpecOperation) => op.itemParam !== undefined && pathParams(op).length === 1;
+/** A write body must be an object: its optimistic row is built from it (a bare number, string or list is no row). */
+function objectBody(op: SpecOperation, document: OpenApiDocument): boolean {
+  const located = op.body && deref(document, op.body.located.schema, op.body.located.pointer);
+  if (!located) return true;
+  const type = located.schema['type'];
+  const types = Array.isArray(type) ? type : typeof type === 'string' ? [type] : [];
+  return types.length === 0 || types.includes('object');
+}
 const parentPath = (path: string) => path.replace(/\/\{[^}]+\}\/?$/, '');
 
 /** Why `op` cannot serve as `kind` for `model`, or undefined when it can (by shape, not by convention). */
@@ -68,11 +76,13 @@ function shapeProblem(kind: OperationKind, op: SpecOperation, document: OpenApiD
       if (op.method !== 'post') return 'a create operation must be a POST';
       if (pathParams(op).length > 0) return 'its path must have no path parameters';
       if (!op.body) return 'it must take a JSON, form or multipart request body';
+      if (!objectBody(op, document)) return "its request body must be an object (the new row's fields)";
       return undefined;
     case 'update':
       if (op.method !== 'put' && op.method !== 'patch') return 'an update operation must be a PUT or PATCH';
       if (!onlyIdParam(op)) return 'its path must end in the key parameter, e.g. /todos/{id}, with no other path parameters';
       if (!op.body) return 'it must take a JSON, form or multipart request body';
+      if (!objectBody(op, document)) return 'its request body must be an object (the fields to change)';
       return undefined;
     case 'delete':
       if (op.method !== 'delete') return 'a delete operation must be a DELETE';
