@@ -88,7 +88,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (plan.handEdited.length && !options.force) throw new HandEditError(plan.handEdited, options.out);
   if (!options.dryRun && !isNoop(plan)) {
     const started = Date.now();
-    applyPlan(options.out, plan);
+    await applyPlan(options.out, plan);
     options.log?.(`written: ${plan.create.length} created, ${plan.update.length} updated, ${plan.deletes.length} deleted in ${Date.now() - started} ms`);
   } else options.log?.(options.dryRun ? 'written: nothing (dry run)' : 'written: nothing, already up to date');
   return { api, files, plan };

@@ -129,13 +129,13 @@ describe('generate on the example spec', () => {
     const plan = planWrite(files, fileReader(out));
     expect(plan.update.length).toBeGreaterThan(0);
     let swaps = 0;
-    expect(() =>
+    await expect(
       applyPlan(out, plan, {
         beforeSwap: () => {
           if (++swaps === 2) throw new Error('disk full');
         },
       }),
-    ).toThrow('disk full');
+    ).rejects.toThrow('disk full');
     expect(snapshotDir(out)).toEqual(before);
   });
 

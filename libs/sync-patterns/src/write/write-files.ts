@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { WritePlan } from './plan-write';
 
@@ -19,28 +20,51 @@ export function resolveInside(outDir: string, file: string): string {
 }
 
 /**
- * Applies a plan all or nothing: every new content is staged next to its target first, then the
- * targets are swapped in; if anything fails, the files that were replaced are put back and the
- * staged and new files removed, leaving the directory as it was.
+ * File operations in flight at once. A generation writes hundreds of small files; one at a time,
+ * each waits for the disk (Stripe: 0.85 s of a 2 s run on this machine's disk), while a few in
+ * flight overlap those waits (libuv runs four at a time).
  */
-export function applyPlan(outDir: string, plan: WritePlan, hooks: { beforeSwap?: (file: string) => void } = {}): void {
+const IN_FLIGHT = 16;
+
+async function eachLimited<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const failures: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length && !failures.length) {
+      const item = items[next++];
+      await work(item).catch((error: unknown) => void failures.push(error));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, items.length) }, worker));
+  if (failures.length) throw failures[0];
+}
+
+/**
+ * Applies a plan all or nothing. Into a directory that does not exist yet, the whole tree is
+ * written beside it and renamed into place at once. Otherwise every new content is staged next to
+ * its target first, then the targets are swapped in; if anything fails, the files that were
+ * replaced are put back and the staged and new files removed, leaving the directory as it was.
+ */
+export async function applyPlan(outDir: string, plan: WritePlan, hooks: { beforeSwap?: (file: string) => void } = {}): Promise<void> {
   const tag = `.sp-${process.pid}-${Date.now().toString(36)}`;
+  const root = path.resolve(outDir);
+  if (!existsSync(root) && !plan.deletes.length && !hooks.beforeSwap) return writeFresh(root, plan, tag);
   const staged: { target: string; temp: string }[] = [];
   const createdDirs: string[] = [];
   const backups: { target: string; backup: string }[] = [];
   const created: string[] = [];
   try {
-    for (const file of plan.writes) {
-      const target = resolveInside(outDir, file.path);
-      const dir = path.dirname(target);
-      if (!existsSync(dir)) {
-        const first = mkdirSync(dir, { recursive: true });
-        if (first) createdDirs.push(first);
-      }
-      const temp = `${target}${tag}.tmp`;
-      writeFileSync(temp, file.content);
-      staged.push({ target, temp });
+    const targets = plan.writes.map((file) => ({ target: resolveInside(outDir, file.path), content: file.content }));
+    for (const dir of [...new Set(targets.map((t) => path.dirname(t.target)))].sort()) {
+      if (existsSync(dir)) continue;
+      const first = await mkdir(dir, { recursive: true });
+      if (first) createdDirs.push(first);
     }
+    await eachLimited(targets, async ({ target, content }) => {
+      const temp = `${target}${tag}.tmp`;
+      staged.push({ target, temp });
+      await writeFile(temp, content);
+    });
     for (const file of plan.deletes) {
       const target = resolveInside(outDir, file);
       const backup = `${target}${tag}.bak`;
@@ -65,5 +89,21 @@ export function applyPlan(outDir: string, plan: WritePlan, hooks: { beforeSwap?:
     for (const dir of createdDirs.reverse()) rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  for (const { backup } of backups) rmSync(backup, { force: true });
+  await eachLimited(backups, ({ backup }) => rm(backup, { force: true }));
+}
+
+/** A new output directory: written whole beside its place, then renamed there in one step. */
+async function writeFresh(root: string, plan: WritePlan, tag: string): Promise<void> {
+  const staging = `${root}${tag}`;
+  const parentCreated = await mkdir(path.dirname(root), { recursive: true });
+  try {
+    const targets = plan.writes.map((file) => ({ target: path.join(staging, path.relative(root, resolveInside(root, file.path))), content: file.content }));
+    for (const dir of [...new Set(targets.map((t) => path.dirname(t.target)))].sort()) await mkdir(dir, { recursive: true });
+    await eachLimited(targets, ({ target, content }) => writeFile(target, content));
+    await rename(staging, root);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    if (parentCreated) rmSync(parentCreated, { recursive: true, force: true });
+    throw error;
+  }
 }
