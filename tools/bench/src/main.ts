@@ -45,6 +45,11 @@ function nodeBinary(): string {
   return existsSync(bundled) ? bundled : process.execPath;
 }
 
+/** Flushes the page cache's dirty pages (`sync`), so a measurement starts on an idle disk. */
+function settleDisk(): void {
+  spawnSync('sync', [], { stdio: 'ignore' });
+}
+
 function log(line: string) {
   process.stderr.write(`[bench] ${line}\n`);
 }
@@ -77,11 +82,13 @@ async function generationSection(node: string, doc: BenchDocument, tools: Genera
     results[tool.id] = await runRepeated(`${doc.id} ${tool.id}`, runs, async (run) => {
       rmSync(out(run), { recursive: true, force: true });
       mkdirSync(out(run), { recursive: true });
-      const result = await measure(node, tool.script, tool.args(doc.file, out(run)), ROOT);
-      // keep the last run's output for check, regeneration and type-checking
-      if (run > 0 && run < runs) rmSync(out(run), { recursive: true, force: true });
-      return result;
+      // each run starts with the disk idle: what earlier runs wrote or deleted is flushed first, so a
+      // tool that writes many files is not charged for the previous run's writeback
+      settleDisk();
+      return measure(node, tool.script, tool.args(doc.file, out(run)), ROOT);
     });
+    // keep the last run's output for check, regeneration and type-checking
+    for (let run = 1; run < runs; run++) rmSync(out(run), { recursive: true, force: true });
   }
   return results;
 }
@@ -105,6 +112,7 @@ async function incrementalSection(node: string, doc: BenchDocument, ours: Genera
     spec.components.schemas[model].properties.bench_extra = { type: 'string', description: `run ${run}` };
     writeFileSync(changed, JSON.stringify(spec));
     cpSync(out, `${out}-changed`, { recursive: true });
+    settleDisk();
     const result = await measure(node, ours.script, ['generate', '--spec', changed, '--out', `${out}-changed`, '--all-models', '--json'], ROOT);
     const summary = JSON.parse(result.stdout || '{}') as { created?: string[]; updated?: string[] };
     written = (summary.created?.length ?? 0) + (summary.updated?.length ?? 0);
