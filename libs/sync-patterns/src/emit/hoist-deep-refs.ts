@@ -16,15 +16,21 @@ const WHOLE_COMPONENT = /^#\/components\/[^/]+\/[^/]+$/;
 
 export function hoistDeepRefs(document: OpenApiDocument): OpenApiDocument {
   const targets = new Map<string, string>();
+  // refs to values that are no schema (an example's string, shutterstock.com) are replaced by the value
+  const values = new Map<string, unknown>();
   const find = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(find);
     if (!isObject(node)) return;
     const ref = node['$ref'];
-    if (typeof ref === 'string' && ref.startsWith('#/') && !WHOLE_COMPONENT.test(ref) && !targets.has(ref) && resolvePointer(document, ref) !== undefined) targets.set(ref, '');
+    if (typeof ref === 'string' && ref.startsWith('#/') && !WHOLE_COMPONENT.test(ref) && !targets.has(ref) && !values.has(ref)) {
+      const target = resolvePointer(document, ref);
+      if (isObject(target)) targets.set(ref, '');
+      else if (target !== undefined) values.set(ref, target);
+    }
     for (const value of Object.values(node)) find(value);
   };
   find(document);
-  if (!targets.size) return document;
+  if (!targets.size && !values.size) return document;
 
   const components = (isObject(document['components']) ? document['components'] : (document['components'] = {})) as Record<string, unknown>;
   const schemas = (isObject(components['schemas']) ? components['schemas'] : (components['schemas'] = {})) as Record<string, unknown>;
@@ -44,12 +50,19 @@ export function hoistDeepRefs(document: OpenApiDocument): OpenApiDocument {
   for (const [name, schema] of hoisted) schemas[name] = schema;
 
   const point = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(point);
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => (isValueRef(item) ? (node[i] = structuredClone(values.get(item['$ref'] as string))) : point(item)));
+      return;
+    }
     if (!isObject(node)) return;
     const ref = node['$ref'];
     if (typeof ref === 'string' && targets.has(ref)) node['$ref'] = targets.get(ref);
-    for (const value of Object.values(node)) point(value);
+    for (const [key, value] of Object.entries(node)) {
+      if (isValueRef(value)) node[key] = structuredClone(values.get(value['$ref'] as string));
+      else point(value);
+    }
   };
+  const isValueRef = (value: unknown): value is Record<string, unknown> => isObject(value) && typeof value['$ref'] === 'string' && values.has(value['$ref']);
   point(document);
   return document;
 }

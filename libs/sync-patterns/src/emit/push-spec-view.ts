@@ -53,6 +53,8 @@ export function pushSpecView(api: SyncApi, model: SyncModel, view: PushView) {
         input: literalBlock(createInput),
         invalidField: invalidField === undefined ? undefined : str(invalidField),
         clientKey: model.clientGeneratedKey,
+        // the answer replaces the optimistic row only when it is the row (else the refetch does)
+        answersRow: create.response?.isRow === true,
       },
     update: update &&
       patch !== undefined &&
