@@ -12,7 +12,7 @@
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { directorySample, generateOne, sharedSpecDocuments, typecheckOutputs, type CorpusOutcome } from '../../libs/sync-patterns/test/corpus';
+import { corpusCounts, directorySample, generateOne, sharedSpecDocuments, typecheckOutputs, type CorpusOutcome } from '../../libs/sync-patterns/test/corpus';
 import { tempDir, WORKSPACE } from '../../libs/sync-patterns/test/helpers';
 
 const GITHUB = path.join(WORKSPACE, 'tools/bench/node_modules/@octokit/openapi/generated/api.github.com.json');
@@ -63,20 +63,7 @@ async function main() {
 }
 
 function report(outcomes: CorpusOutcome[], typeErrors: Map<string, string>, typeChecked: boolean) {
-  const count = (kind: CorpusOutcome['outcome']) => outcomes.filter((o) => o.outcome === kind).length;
-  const generated = outcomes.filter((o): o is Generated => o.outcome === 'generated');
-  const summary = {
-    documents: outcomes.length,
-    generated: generated.length,
-    typeChecked,
-    typeErrors: typeErrors.size,
-    noResourceModels: count('no-models'),
-    refused: count('refused'),
-    crashed: count('crashed'),
-    models: generated.reduce((n, o) => n + o.models, 0),
-    files: generated.reduce((n, o) => n + o.files, 0),
-    generateMs: outcomes.reduce((n, o) => n + o.ms, 0),
-  };
+  const summary = { ...corpusCounts(outcomes, typeErrors), typeChecked };
   const rows = outcomes.map((o) => ({
     file: path.relative(WORKSPACE, o.file),
     outcome: o.outcome,

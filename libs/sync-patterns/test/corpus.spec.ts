@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { directorySample, generateOne, sharedSpecDocuments, SHARED_SPECS, typecheckOutputs, type CorpusOutcome } from './corpus';
+import { corpusCounts, directorySample, generateOne, sharedSpecDocuments, SHARED_SPECS, typecheckOutputs, type CorpusOutcome } from './corpus';
 import { tempDir, WORKSPACE } from './helpers';
 
 /**
@@ -66,20 +66,8 @@ describe('generate --all-models over real-world OpenAPI documents', () => {
 });
 
 function writeReport(outcomes: CorpusOutcome[], typeErrors: Map<string, string>): void {
-  const count = (kind: CorpusOutcome['outcome']) => outcomes.filter((o) => o.outcome === kind).length;
-  const generated = outcomes.filter((o): o is Extract<CorpusOutcome, { outcome: 'generated' }> => o.outcome === 'generated');
-  const summary = {
-    documents: outcomes.length,
-    generated: count('generated'),
-    typeChecked: generated.length - typeErrors.size,
-    typeErrors: typeErrors.size,
-    noResourceModels: count('no-models'),
-    refused: count('refused'),
-    crashed: count('crashed'),
-    models: generated.reduce((n, o) => n + o.models, 0),
-    files: generated.reduce((n, o) => n + o.files, 0),
-    generateMs: outcomes.reduce((n, o) => n + o.ms, 0),
-  };
+  const counts = corpusCounts(outcomes, typeErrors);
+  const summary = { ...counts, typeChecked: counts.generated - counts.typeErrors };
   const dir = path.join(WORKSPACE, 'tmp', 'corpus');
   mkdirSync(dir, { recursive: true });
   const rows = outcomes.map((o) => ({

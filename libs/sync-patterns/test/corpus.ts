@@ -132,3 +132,20 @@ export async function typecheckOutputs(dirs: string[], afterBatch: (batch: strin
   });
   return typeErrors;
 }
+
+/** The counts of a corpus run, for its report (the sample in npm test and `npm run corpus` alike). */
+export function corpusCounts(outcomes: CorpusOutcome[], typeErrors: Map<string, string>) {
+  const count = (kind: CorpusOutcome['outcome']) => outcomes.filter((o) => o.outcome === kind).length;
+  const generated = outcomes.filter((o): o is Extract<CorpusOutcome, { outcome: 'generated' }> => o.outcome === 'generated');
+  return {
+    documents: outcomes.length,
+    generated: generated.length,
+    typeErrors: typeErrors.size,
+    noResourceModels: count('no-models'),
+    refused: count('refused'),
+    crashed: count('crashed'),
+    models: generated.reduce((n, o) => n + o.models, 0),
+    files: generated.reduce((n, o) => n + o.files, 0),
+    generateMs: outcomes.reduce((n, o) => n + o.ms, 0),
+  };
+}
