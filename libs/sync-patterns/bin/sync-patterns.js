@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // The published package runs its compiled CLI; inside this repository the TypeScript sources run
 // directly through @swc-node/register, so no build step sits between an edit and a run.
+// V8's compile cache (Node 22.1+; a no-op before): from the second run on, this CLI's modules and
+// TypeScript's are not parsed and compiled again — about 80 ms of every start. It lives where Node
+// keeps it by default (the OS temp directory); NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+require('node:module').enableCompileCache?.();
 const { existsSync } = require('node:fs');
 const path = require('node:path');
 const compiled = path.join(__dirname, '..', 'src', 'cli', 'main.js');

@@ -7,6 +7,7 @@ import { resolvePointer } from '../spec/json-pointer';
 import { apiNames } from './api-names';
 import { fakeSchemas } from './fake-schema';
 import { fileHeader } from './file-header';
+import { openapiTypescriptTransform } from './openapi-typescript-transform';
 import type { GeneratedFile } from './file-set';
 import { renderTemplate } from './render-template';
 import { typesInput } from './types-input';
@@ -22,7 +23,7 @@ import { zodFor } from './zod-schema';
 export async function emitCore(api: SyncApi, specLabel: string): Promise<GeneratedFile[]> {
   const names = apiNames(api);
   const header = fileHeader(specLabel, `core library of ${api.title}`);
-  const types = await openapiTypes(api);
+  const types = openapiTypes(api);
   const components = (api.document['components'] as Record<string, unknown> | undefined)?.['schemas'];
   const schemas = isObject(components) ? components : {};
   // targets of refs into schemas or operations get validators of their own, named after the pointer
@@ -73,9 +74,9 @@ export async function emitCore(api: SyncApi, specLabel: string): Promise<Generat
   ];
 }
 
-async function openapiTypes(api: SyncApi): Promise<string> {
+function openapiTypes(api: SyncApi): string {
   const input = withPrototypeSafeKeys(typesInput(api.document));
-  const { transformSchema, astToString, scanDiscriminators, resolveRef } = await import('openapi-typescript');
+  const { transformSchema, astToString, scanDiscriminators, resolveRef } = openapiTypescriptTransform();
   const document = input.document as never;
   try {
     // openapi-typescript's own entry point first runs Redocly over the document: parse, lint,
