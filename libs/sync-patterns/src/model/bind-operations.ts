@@ -198,6 +198,8 @@ function operationIndex(operations: SpecOperation[], explicit: ExplicitBinding[]
   const byRow = new Map<string, SpecOperation[]>();
   const byListed = new Map<string, SpecOperation[]>();
   const byPath = new Map<string, SpecOperation[]>();
+  // by the path without its last `/{param}`: the item operations under a list's path
+  const byParent = new Map<string, SpecOperation[]>();
   const add = (map: Map<string, SpecOperation[]>, key: string, op: SpecOperation) => {
     const list = map.get(key);
     if (list) list.push(op);
@@ -207,6 +209,7 @@ function operationIndex(operations: SpecOperation[], explicit: ExplicitBinding[]
     if (pinned.has(op)) return;
     order.set(op, i);
     add(byPath, op.path, op);
+    add(byParent, parentPath(op.path), op);
     const located = op.success?.located;
     if (!located) return;
     // isRowOf accepts a $ref, or an allOf of one $ref: both names lead here
@@ -229,19 +232,12 @@ function operationIndex(operations: SpecOperation[], explicit: ExplicitBinding[]
           return inOrder(byRow.get(model), bound.list && byPath.get(bound.list.path));
         case 'update':
         case 'delete':
-          return inOrder(byRow.get(model), bound.get && byPath.get(bound.get.path), bound.list && childPaths(byPath, bound.list.path));
+          return inOrder(byRow.get(model), bound.get && byPath.get(bound.get.path), bound.list && byParent.get(bound.list.path));
       }
     },
   };
   indexes.set(operations, index);
   return index;
-}
-
-/** Operations whose parent path (the path without its last `/{param}`) is `path`. */
-function childPaths(byPath: Map<string, SpecOperation[]>, path: string): SpecOperation[] {
-  const out: SpecOperation[] = [];
-  for (const [candidate, ops] of byPath) if (parentPath(candidate) === path) out.push(...ops);
-  return out;
 }
 
 function inferKind(op: SpecOperation, model: string, document: OpenApiDocument, bound: Partial<Record<OperationKind, BoundOperation>>): OperationKind | undefined {
