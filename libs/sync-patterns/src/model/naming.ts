@@ -27,7 +27,7 @@ export const IMPORTED_NAMES: ReadonlySet<string> = new Set(
   (
     'CACHE_NOTIFY_PROPS CacheQueryResult CacheStorage CachedResult FakeModel FakeSchema FakeShape LiveStatus MockResource ' +
     'MockResourceOptions MutationObserver PushModelBinding QueryClient RequestOptions SqliteMigration SqliteTableInfo ' +
-    'SyncClientOptions SyncError SyncQueryResult Updater cacheQueryFn cacheTiming cacheView clientKey closeLiveCollections ' +
+    'SyncClientOptions SyncError SyncQueryResult Updater cacheQueryFn cacheTiming cacheView clientKey closeLiveCollections collectionReady ' +
     'createFakeApi createFakeShape createLiveCollection createModelKeys createMutationOptions createSyncClient ' +
     'defaultCacheStorage eq fakeRow fakeRows infiniteQueryOptions latestError liveModelIn localStoreOn mapListItems ' +
     'mockResource omitFields queryOptions readField removeMutationOptions retryOptions rowsOf setupServer shapeHeadersOf ' +

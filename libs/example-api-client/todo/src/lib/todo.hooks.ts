@@ -2,7 +2,7 @@
 // Do not edit: run `sync-patterns generate` again instead. Hand edits are detected and kept, never
 // silently overwritten; put extensions in files of your own next to this one.
 import { type SyncQueryResult, type SyncError } from '@sync-patterns/runtime';
-import { toLiveResult, useLiveStatus, whereParams, useWriteTracker } from '@sync-patterns/runtime/live';
+import { collectionReady, toLiveResult, useLiveStatus, whereParams, useWriteTracker } from '@sync-patterns/runtime/live';
 import { eq, useLiveQuery } from '@tanstack/react-db';
 import { useQueryClient } from '@tanstack/react-query';
 import { todoCollection, todoLiveStatus, todoRowFromInput, validateTodoPatch } from './todo.collection';
@@ -21,7 +21,7 @@ export function useTodos(params?: TodoListParams): SyncQueryResult<Todo[]> {
   const collection = todoCollection(qc);
   const query = useLiveQuery({ query: (q) => whereParams(q.from({ row: collection }), params, todoColumns) });
   const stream = useLiveStatus(todoLiveStatus(qc));
-  return toLiveResult(query, stream, ["example-api", "todo", 'live', params ?? {}], () => collection.preload());
+  return toLiveResult(query, stream, ["example-api", "todo", 'live', params ?? {}], () => collectionReady(collection));
 }
 
 /** One Todo by its key, as the stream has it. */
@@ -30,7 +30,7 @@ export function useTodo(id: TodoId): SyncQueryResult<Todo> {
   const collection = todoCollection(qc);
   const query = useLiveQuery({ query: (q) => q.from({ row: collection }).where(({ row }) => eq(row["id"], id)).findOne() });
   const stream = useLiveStatus(todoLiveStatus(qc));
-  return toLiveResult<Todo>(query, stream, ["example-api", "todo", 'live', id], () => collection.preload());
+  return toLiveResult<Todo>(query, stream, ["example-api", "todo", 'live', id], () => collectionReady(collection));
 }
 
 export interface TodoMutations {

@@ -34,6 +34,8 @@ export interface FakeShape {
 interface LoggedChange {
   key: string;
   value: FakeRow;
+  /** An update's whole row after it (sent instead of `value` when replica=full). */
+  row?: FakeRow;
   headers: { operation: 'insert' | 'update' | 'delete'; txids?: number[] };
 }
 
@@ -96,6 +98,7 @@ export function createFakeShape(options: FakeShapeOptions): FakeShape {
         'electric-up-to-date': '',
       });
     }
+    const full = params.get('replica') === 'full';
     const from = Number.parseInt(request.offset, 10);
     if (params.get('handle') !== handle || !Number.isSafeInteger(from) || from > log.length) {
       return reply([{ headers: { control: 'must-refetch' } }], headers, 409);
@@ -104,7 +107,8 @@ export function createFakeShape(options: FakeShapeOptions): FakeShape {
     if (signal?.aborted) throw signal.reason ?? new DOMException('Aborted', 'AbortError');
     const changes = log.slice(from).map((c) => ({
       ...c,
-      value: c.headers.operation === 'delete' ? c.value : project(c.value, c.headers.operation === 'insert'),
+      // replica=full: an update carries the whole row
+      value: c.headers.operation === 'delete' ? c.value : full && c.row ? project(c.row) : project(c.value, c.headers.operation === 'insert'),
     }));
     const extra: Record<string, string> = request.live ? { 'electric-cursor': String(log.length) } : { 'electric-schema': '{}' };
     return reply([...changes, { headers: { control: 'up-to-date' } }], {
@@ -153,11 +157,13 @@ export function createFakeShape(options: FakeShapeOptions): FakeShape {
       const id = keyOf(key);
       const current = rows.get(id);
       if (!current) throw new Error(`fake shape: no row ${id} to update`);
-      rows.set(id, { ...current, ...changes });
-      // Electric sends the key and the changed columns only
+      const row = { ...current, ...changes };
+      rows.set(id, row);
+      // Electric sends the key and the changed columns only (the whole row with replica=full)
       record({
         key: id,
         value: { [options.key]: current[options.key], ...changes },
+        row,
         headers: { operation: 'update', ...txids(txid) },
       });
     },

@@ -122,6 +122,10 @@ export function createLiveCollection<T extends object, TKey extends string | num
       table: config.table,
       ...(config.where ? { where: config.where } : {}),
       columns: [...config.columns],
+      // local-first: a stream resumed from the stored position meets updates of rows not in the
+      // collection yet (they are still in SQLite only); with the whole row in every update
+      // Electric's collection takes them instead of demanding a full snapshot again
+      ...(config.local ? { replica: 'full' as const } : {}),
     },
     fetchClient: trackingFetch,
     signal: stopper.signal,
@@ -163,9 +167,17 @@ export function createLiveCollection<T extends object, TKey extends string | num
       (async ({ transaction }) =>
         accepted(await Promise.all(transaction.mutations.map((m) => writes.send('delete', m.key as TKey, null, m.metadata, (request) => config.remove!(m.key as TKey, request)))))),
   });
-  // local-first: the device's stored rows under the stream (see live-persistence)
-  if (local) options.sync = withLocalStore(options.sync, { open: local, shapeOptions, position: () => position, keyOf: (row) => config.getKey(row as T), status });
-  const collection = createCollection(options);
+  // local-first: the device's stored rows under the stream, each live query answered from them
+  // first (TanStack DB's on-demand mode; see live-persistence)
+  const collection = createCollection(
+    local
+      ? {
+          ...options,
+          syncMode: 'on-demand' as const,
+          sync: withLocalStore(options.sync, { open: local, shapeOptions, position: () => position, keyOf: (row) => config.getKey(row as T), status }),
+        }
+      : options,
+  );
   // writes a previous run of the app could not send: shown again and sent (local-first only)
   const reportError = (error: unknown) => status.set('error', error);
   if (local) void writes.replay(collection as unknown as ReplayTarget<TKey>, reportError).catch(reportError);

@@ -2,6 +2,7 @@ import { newIdempotencyKey, type WriteRequest } from '../request-helpers';
 import type { Outbox, OutboxEntry } from '../sqlite/local-store';
 import { toSyncError } from '../sync-error';
 import { WriteQueueStopped, type WriteQueue } from './write-queue';
+import { collectionReady, type StartableCollection } from './collection-ready';
 
 /** Marks a mutation that replays an outbox entry, so it is not queued a second time. */
 interface ReplayMetadata {
@@ -11,9 +12,8 @@ interface ReplayMetadata {
 const replayOf = (metadata: unknown): ReplayMetadata | undefined => (metadata && typeof (metadata as ReplayMetadata).outboxSeq === 'number' ? (metadata as ReplayMetadata) : undefined);
 
 /** The collection calls replay makes (TanStack DB's, narrowed). */
-export interface ReplayTarget<TKey> {
+export interface ReplayTarget<TKey> extends StartableCollection {
   has(key: TKey): boolean;
-  preload(): Promise<void>;
   insert(row: Record<string, unknown>, config: { metadata: ReplayMetadata }): { isPersisted: { promise: Promise<unknown> } };
   update(key: TKey, config: { metadata: ReplayMetadata }, change: (draft: Record<string, unknown>) => void): { isPersisted: { promise: Promise<unknown> } };
   delete(key: TKey, config: { metadata: ReplayMetadata }): { isPersisted: { promise: Promise<unknown> } };
@@ -74,7 +74,7 @@ export class OutboxWriter<TKey extends string | number> {
   async replay(collection: ReplayTarget<TKey>, onRefused: (error: unknown) => void): Promise<void> {
     const entries = await (await this.store()).pending();
     if (!entries.length) return;
-    await collection.preload();
+    await collectionReady(collection); // every stored row in
     const outbox = await this.store();
     for (const entry of entries) {
       const metadata: ReplayMetadata = { outboxSeq: entry.seq, idempotencyKey: entry.idempotencyKey };

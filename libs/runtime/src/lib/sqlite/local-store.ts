@@ -1,6 +1,7 @@
 import { migrate, type SqliteMigration, type SqliteTableInfo } from './migrate';
 import { exclusive, type SqliteDriver, type SqliteValue } from './sqlite-driver';
 import { newIdempotencyKey } from '../request-helpers';
+import type { SubsetFilter } from './subset-filter';
 
 /** Where a shape stream stood when its rows were last saved: enough to resume it. */
 export interface StreamPosition {
@@ -17,7 +18,16 @@ export type StoredChange = { type: 'insert' | 'update'; value: Record<string, un
  * the stream commits. Optimistic rows never enter it — only what the server confirmed.
  */
 export interface LocalStore extends Outbox {
+  /** The model's local table: its name, key and columns. */
+  readonly table: SqliteTableInfo;
+  /** Every stored row, and where the stream stood. */
   load(): Promise<{ rows: Record<string, unknown>[]; position: StreamPosition | undefined }>;
+  /** Where the stream stood when rows were last saved, if it was for this shape definition. */
+  position(): Promise<StreamPosition | undefined>;
+  /** Stored rows that `filter` selects (every row without one), in key order, a page at a time after the key `after`. */
+  select(filter?: SubsetFilter, page?: { after?: SqliteValue; limit: number }): Promise<Record<string, unknown>[]>;
+  /** The stored rows with these keys (those that exist). */
+  withKeys(keys: readonly (string | number)[]): Promise<Record<string, unknown>[]>;
   save(changes: readonly StoredChange[], position: StreamPosition | undefined): Promise<void>;
 }
 
@@ -65,6 +75,8 @@ export function memoryOutbox(): Outbox {
 const STREAMS = '"sync_patterns_streams"';
 const OUTBOX = '"sync_patterns_outbox"';
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+/** Keys per `IN (…)`: under SQLite's smallest parameter limit (999). */
+const KEYS_PER_QUERY = 500;
 
 const encode = (kind: string, value: unknown): SqliteValue => {
   if (value === undefined || value === null) return null;
@@ -100,6 +112,17 @@ export async function sqliteLocalStore(db: SqliteDriver, options: { scope: strin
     if (!outboxColumns.some((c) => c.name === 'idempotency_key')) await db.exec(`ALTER TABLE ${OUTBOX} ADD COLUMN "idempotency_key" TEXT;`);
   });
   const columns = table.columns.map((c) => c.name);
+  const selected = columns.map(q).join(', ');
+  // only the columns whose stored form differs are decoded: a cold start may read every row
+  const decoded = table.columns.filter((c) => c.kind === 'boolean' || c.kind === 'json' || c.kind === 'integer');
+  const decodeRows = (stored: Record<string, unknown>[]) => {
+    for (const row of stored) for (const c of decoded) row[c.name] = decode(c.kind, row[c.name]);
+    return stored;
+  };
+  const storedPosition = async (): Promise<StreamPosition | undefined> => {
+    const [saved] = await db.all<{ shape: string; handle: string; offset: string }>(`SELECT "shape", "handle", "offset" FROM ${STREAMS} WHERE "scope" = ?`, [scope]);
+    return saved && saved.shape === shape ? { handle: saved.handle, offset: saved.offset } : undefined;
+  };
   const updates = columns.filter((c) => c !== table.key).map((c) => `${q(c)} = excluded.${q(c)}`);
   const upsert = `INSERT INTO ${q(table.name)} (${columns.map(q).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT (${q(table.key)}) ${updates.length ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING'}`;
   const apply = async (change: StoredChange) => {
@@ -124,6 +147,7 @@ export async function sqliteLocalStore(db: SqliteDriver, options: { scope: strin
   };
 
   return {
+    table,
     enqueue: (entry) =>
       alone(async () => {
         const [{ seq }] = await db.all<{ seq: number }>(`INSERT INTO ${OUTBOX} ("scope", "op", "key", "body", "idempotency_key") VALUES (?, ?, ?, ?, ?) RETURNING "seq"`, [
@@ -152,15 +176,26 @@ export async function sqliteLocalStore(db: SqliteDriver, options: { scope: strin
       }),
     load: () =>
       alone(async () => {
-        const stored = await db.all(`SELECT ${columns.map(q).join(', ')} FROM ${q(table.name)}`);
-        // a cold start reads every row: only the columns whose stored form differs are decoded
-        const decoded = table.columns.filter((c) => c.kind === 'boolean' || c.kind === 'json' || c.kind === 'integer');
-        const rows = stored.map((row: Record<string, unknown>) => {
-          for (const c of decoded) row[c.name] = decode(c.kind, row[c.name]);
-          return row;
-        });
-        const [saved] = await db.all<{ shape: string; handle: string; offset: string }>(`SELECT "shape", "handle", "offset" FROM ${STREAMS} WHERE "scope" = ?`, [scope]);
-        return { rows, position: saved && saved.shape === shape ? { handle: saved.handle, offset: saved.offset } : undefined };
+        const rows = decodeRows(await db.all(`SELECT ${selected} FROM ${q(table.name)}`));
+        return { rows, position: await storedPosition() };
+      }),
+    position: () => alone(storedPosition),
+    select: (filter, page) =>
+      alone(async () => {
+        const conditions = [...(filter ? [`(${filter.sql})`] : []), ...(page?.after !== undefined ? [`${q(table.key)} > ?`] : [])];
+        const params = [...(filter?.params ?? []), ...(page?.after !== undefined ? [page.after] : [])];
+        const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+        const paged = page ? ` ORDER BY ${q(table.key)} LIMIT ${Math.max(1, Math.floor(page.limit))}` : '';
+        return decodeRows(await db.all(`SELECT ${selected} FROM ${q(table.name)}${where}${paged}`, params));
+      }),
+    withKeys: (keys) =>
+      alone(async () => {
+        const rows: Record<string, unknown>[] = [];
+        for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {
+          const some = keys.slice(i, i + KEYS_PER_QUERY);
+          rows.push(...decodeRows(await db.all(`SELECT ${selected} FROM ${q(table.name)} WHERE ${q(table.key)} IN (${some.map(() => '?').join(', ')})`, some)));
+        }
+        return rows;
       }),
     save: (changes, position) =>
       alone(async () => {
