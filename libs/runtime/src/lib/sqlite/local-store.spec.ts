@@ -41,10 +41,11 @@ describe.each(drivers)('the SQLite local store on %s', (_, open) => {
       { handle: 'h1', offset: '10_0' },
     );
     const again = await sqliteLocalStore(db, { scope: 'api/item', shape: 'v1', table, migrations });
-    expect(await again.load()).toEqual({ rows: [{ id: 1, done: true, meta: { tags: ['a'], n: 1 }, price: 2.5, title: 'One, renamed' }], position: { handle: 'h1', offset: '10_0' } });
+    expect(await again.select()).toEqual([{ id: 1, done: true, meta: { tags: ['a'], n: 1 }, price: 2.5, title: 'One, renamed' }]);
+    expect(await again.position()).toEqual({ handle: 'h1', offset: '10_0' });
     // another shape definition (the spec changed the columns): the rows stay, the stream starts over
     const changed = await sqliteLocalStore(db, { scope: 'api/item', shape: 'v2', table, migrations });
-    expect((await changed.load()).position).toBeUndefined();
+    expect(await changed.position()).toBeUndefined();
   });
 
   it('keeps an outbox per model, oldest first, with keys, bodies and idempotency keys as they were', async () => {
@@ -95,7 +96,7 @@ describe.each(drivers)('the SQLite local store on %s', (_, open) => {
       tags.save([{ type: 'insert', value: { id: 1, title: 'tag' } }], undefined),
       items.enqueue({ op: 'delete', key: 1, body: null, idempotencyKey: 'k' }),
     ]);
-    expect((await items.load()).rows.map((r) => r['title'])).toEqual(['item']);
-    expect((await tags.load()).rows.map((r) => r['title'])).toEqual(['tag']);
+    expect((await items.select()).map((r) => r['title'])).toEqual(['item']);
+    expect((await tags.select()).map((r) => r['title'])).toEqual(['tag']);
   });
 });

@@ -20,8 +20,6 @@ export type StoredChange = { type: 'insert' | 'update'; value: Record<string, un
 export interface LocalStore extends Outbox {
   /** The model's local table: its name, key and columns. */
   readonly table: SqliteTableInfo;
-  /** Every stored row, and where the stream stood. */
-  load(): Promise<{ rows: Record<string, unknown>[]; position: StreamPosition | undefined }>;
   /** Where the stream stood when rows were last saved, if it was for this shape definition. */
   position(): Promise<StreamPosition | undefined>;
   /** Stored rows that `filter` selects (every row without one), in key order, a page at a time after the key `after`. */
@@ -173,11 +171,6 @@ export async function sqliteLocalStore(db: SqliteDriver, options: { scope: strin
           body: r.body === null ? null : (JSON.parse(r.body) as Record<string, unknown>),
           idempotencyKey: r.idempotency_key ?? newIdempotencyKey(),
         }));
-      }),
-    load: () =>
-      alone(async () => {
-        const rows = decodeRows(await db.all(`SELECT ${selected} FROM ${q(table.name)}`));
-        return { rows, position: await storedPosition() };
       }),
     position: () => alone(storedPosition),
     select: (filter, page) =>
