@@ -22,7 +22,7 @@ export interface EmitOptions {
 export async function emitApi(api: SyncApi, options: EmitOptions = {}): Promise<GeneratedFile[]> {
   const specLabel = options.specLabel ?? api.specFile;
   const coreImport = options.coreImport ?? '../../../core/src';
-  const files = await emitCore(api, specLabel);
+  const files = emitCore(api, specLabel);
   for (const model of api.models) {
     if (model.sync.mode === 'push') files.push(...emitPushModel(api, model, specLabel, coreImport));
     else if (model.sync.mode === 'live') files.push(...emitLiveModel(api, model, specLabel, coreImport, options.previous ?? (() => undefined)));

@@ -20,7 +20,7 @@ import { zodFor } from './zod-schema';
  * library builds on), the configured HTTP client, and the validators of the component schemas the
  * models use.
  */
-export async function emitCore(api: SyncApi, specLabel: string): Promise<GeneratedFile[]> {
+export function emitCore(api: SyncApi, specLabel: string): GeneratedFile[] {
   const names = apiNames(api);
   const header = fileHeader(specLabel, `core library of ${api.title}`);
   const types = openapiTypes(api);

@@ -123,7 +123,7 @@ export function withLocalStore<C extends SyncConfig>(
         // says more), and never before, whatever the stream says
         const hydrated = hydrate(local).catch((error: unknown) => (reportError(error), true));
         const markReady = () => void hydrated.then(() => !stopped && params.markReady());
-        void hydrated.then((any) => (any || position) && markReady());
+        void hydrated.then((any) => (any || position) && !stopped && params.markReady());
         const pending: StoredChange[] = [];
         const result = inner({
           ...params,

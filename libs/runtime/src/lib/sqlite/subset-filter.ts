@@ -76,9 +76,8 @@ function columnOf(expression: IR.BasicExpression | undefined, kinds: Map<string,
 /** `eq(column, value)` either way round. */
 function columnAndValue(args: IR.BasicExpression[], kinds: Map<string, SqliteKind>): [string | undefined, unknown] {
   const [a, b] = args;
-  if (columnOf(a, kinds) !== undefined && b?.type === 'val') return [columnOf(a, kinds), b.value];
-  if (columnOf(b, kinds) !== undefined && a?.type === 'val') return [columnOf(b, kinds), a.value];
-  return [undefined, undefined];
+  const [column, value] = a?.type === 'val' ? [columnOf(b, kinds), a] : [columnOf(a, kinds), b];
+  return column !== undefined && value?.type === 'val' ? [column, value.value] : [undefined, undefined];
 }
 
 /**
