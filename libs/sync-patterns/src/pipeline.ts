@@ -1,13 +1,17 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { emitApi } from './emit/emit-api';
+import { emitApi, emitApiParts } from './emit/emit-api';
+import { sortFiles } from './emit/file-set';
+import { documentUnits, type DocumentUnits } from './incremental/document-units';
+import { apiSummary, emitIncrementally, namesHash, storedModel } from './incremental/incremental-emit';
+import { cacheDisabled, cacheFolder, readState, writeState, type StoredModel } from './incremental/incremental-state';
 import type { PreviousOutput } from './emit/sqlite/emit-migrations';
 import type { GeneratedFile } from './emit/file-set';
 import { buildModel, type BuildOptions } from './model/build-model';
 import type { SyncApi } from './model/ir';
 import { SpecError, formatDiagnostic } from './spec/diagnostics';
 import { loadSpec } from './spec/load-spec';
-import { inputFingerprint } from './write/input-fingerprint';
+import { inputFingerprint, optionsFingerprint } from './write/input-fingerprint';
 import { hashContent, MANIFEST_PATH, parseManifest, type Manifest } from './write/manifest';
 import { isNoop, planWrite, type WritePlan } from './write/plan-write';
 import { applyPlan, fileReader, resolveInside } from './write/write-files';
@@ -52,8 +56,22 @@ export class HandEditError extends Error {
   }
 }
 
-/** spec → IR → files, with no writes. Throws SpecError when the spec has errors. */
-export async function emitFromSpec(options: PipelineOptions): Promise<{ api: SyncApi; files: GeneratedFile[] }> {
+/** What the next run needs to start from this one's output (incremental/incremental-state.ts). */
+interface RunRecord {
+  units: DocumentUnits;
+  models: StoredModel[];
+  core: string[];
+}
+
+/**
+ * spec → IR → files, with no writes. Throws SpecError when the spec has errors. Starts from the
+ * previous run's output where that is exact (incremental/incremental-emit.ts), else emits it all.
+ */
+export async function emitFromSpec(
+  options: PipelineOptions,
+  /** Reads the output folder; when given, the run may start from the files there (the CLI's runs). */
+  read?: (file: string) => string | undefined,
+): Promise<{ api: SyncApi; files: GeneratedFile[]; record?: RunRecord; fingerprint?: string }> {
   const log = options.log ?? (() => undefined);
   let started = Date.now();
   const spec = await loadSpec(options.spec);
@@ -73,31 +91,82 @@ export async function emitFromSpec(options: PipelineOptions): Promise<{ api: Syn
   );
   started = Date.now();
   const specLabel = path.relative(path.resolve(options.out), path.resolve(options.spec)).split(path.sep).join('/');
-  const files = await emitApi(api, { specLabel, coreImport: options.coreImport, previous: options.previous ?? fileReader(options.out) });
-  log(`files emitted: ${files.length} in ${Date.now() - started} ms`);
-  return { api, files };
+  const emit = { specLabel, coreImport: options.coreImport, previous: options.previous ?? read ?? fileReader(options.out) };
+  // the spec's bytes as they were read (a later read could see a newer save)
+  const fingerprint = fingerprintOf(options, spec.text);
+  if (!read || cacheDisabled() || fingerprint === undefined) {
+    const files = await emitApi(api, emit);
+    log(`files emitted: ${files.length} in ${Date.now() - started} ms`);
+    return { api, files, fingerprint };
+  }
+  const units = documentUnits(spec.document);
+  const manifest = parseManifest(read(MANIFEST_PATH));
+  const previous = manifest?.inputs && readState(cacheFolder(options.out), manifest.inputs.fingerprint);
+  const why = !manifest?.inputs ? 'no previous output' : !previous ? 'no record of the previous run' : undefined;
+  const incremental = previous && manifest ? emitIncrementally({ api, units, previous, options: optionsKey(options), read, manifest, emit }) : { fallback: why! };
+  if ('files' in incremental) {
+    const { files, changed, emitted, models, core } = incremental;
+    log(
+      `files emitted: ${files.length} in ${Date.now() - started} ms, from the previous run's (${changed.length} schema(s) changed${changed.length ? `: ${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', …' : ''}` : ''}; ${emitted.length} model librar${emitted.length === 1 ? 'y' : 'ies'} emitted again)`,
+    );
+    return { api, files, record: { units, models, core }, fingerprint };
+  }
+  const { core, models } = emitApiParts(api, emit);
+  const files = sortFiles([...core, ...[...models.values()].flatMap((m) => m.files)]);
+  log(`files emitted: ${files.length} in ${Date.now() - started} ms (a full run: ${incremental.fallback})`);
+  const stored = api.models.map((m) => {
+    const { files: made, reads } = models.get(m.schemaName)!;
+    return storedModel(m, made, reads);
+  });
+  return { api, files, record: { units, models: stored, core: core.map((f) => f.path) }, fingerprint };
+}
+
+/** Leaves what the next run needs to start from this output (a cache: failures are ignored). */
+function recordRun(options: PipelineOptions, api: SyncApi, record: RunRecord | undefined, fingerprint: string | undefined): void {
+  if (!record || fingerprint === undefined) return;
+  const { units } = record;
+  writeState(cacheFolder(options.out), {
+    fingerprint,
+    options: optionsKey(options),
+    restHash: units.restHash,
+    rest: units.rest,
+    schemas: units.schemas,
+    names: namesHash(api),
+    summary: apiSummary(api),
+    models: record.models,
+    core: record.core,
+  });
+}
+
+function optionsKey(options: PipelineOptions): string {
+  const { models, allModels, apiName, filters, coreImport } = options;
+  const specLabel = path.relative(path.resolve(options.out), path.resolve(options.spec)).split(path.sep).join('/');
+  return optionsFingerprint({ specLabel, models, allModels, apiName, filters, coreImport });
 }
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const warnings: string[] = [];
   const warn = options.warn ?? options.log;
-  const { api, files } = await emitFromSpec({ ...options, warn: (line) => (warnings.push(line), warn?.(line)) });
-  const fingerprint = fingerprintOf(options);
+  // one read of each output file per run: the incremental emit and the plan both look at them
+  const read = keptReads(fileReader(options.out));
+  const { api, files, record, fingerprint } = await emitFromSpec({ ...options, warn: (line) => (warnings.push(line), warn?.(line)) }, read);
   const inputs = fingerprint === undefined ? undefined : { fingerprint, models: api.models.map((m) => m.schemaName), warnings };
-  const plan = planWrite(files, fileReader(options.out), { force: options.force, prune: options.prune, inputs });
+  const plan = planWrite(files, read, { force: options.force, prune: options.prune, inputs });
   if (plan.handEdited.length && !options.force) throw new HandEditError(plan.handEdited, options.out);
   if (!options.dryRun && !isNoop(plan)) {
     const started = Date.now();
     await applyPlan(options.out, plan);
     options.log?.(`written: ${plan.create.length} created, ${plan.update.length} updated, ${plan.deletes.length} deleted in ${Date.now() - started} ms`);
   } else options.log?.(options.dryRun ? 'written: nothing (dry run)' : 'written: nothing, already up to date');
+  if (!options.dryRun) recordRun(options, api, record, fingerprint);
   return { api, files, plan };
 }
 
 /** What `generate` would change; `drift` is false only when the output is exactly up to date. */
 export async function check(options: PipelineOptions): Promise<GenerateResult & { drift: boolean }> {
-  const { api, files } = await emitFromSpec(options);
-  const plan = planWrite(files, fileReader(options.out));
+  const read = keptReads(fileReader(options.out));
+  const { api, files } = await emitFromSpec(options, read);
+  const plan = planWrite(files, read);
   const drift = plan.create.length + plan.update.length + plan.stale.length + plan.handEdited.length > 0;
   return { api, files, plan, drift };
 }
@@ -125,14 +194,22 @@ export function upToDate(options: PipelineOptions): UpToDate | undefined {
   return { ...manifest.inputs, warnings: manifest.inputs.warnings ?? [], files: Object.keys(manifest.files).length };
 }
 
-function fingerprintOf(options: PipelineOptions): string | undefined {
-  let text: string;
+function keptReads(read: (file: string) => string | undefined): (file: string) => string | undefined {
+  const kept = new Map<string, string | undefined>();
+  return (file) => {
+    if (!kept.has(file)) kept.set(file, read(file));
+    return kept.get(file);
+  };
+}
+
+function fingerprintOf(options: PipelineOptions, specText?: string): string | undefined {
+  const specLabel = path.relative(path.resolve(options.out), path.resolve(options.spec)).split(path.sep).join('/');
+  const { models, allModels, apiName, filters, coreImport } = options;
+  let text = specText;
   try {
-    text = readFileSync(options.spec, 'utf8');
+    text ??= readFileSync(options.spec, 'utf8');
   } catch {
     return undefined;
   }
-  const specLabel = path.relative(path.resolve(options.out), path.resolve(options.spec)).split(path.sep).join('/');
-  const { models, allModels, apiName, filters, coreImport } = options;
   return inputFingerprint(text, { specLabel, models, allModels, apiName, filters, coreImport });
 }

@@ -2,6 +2,7 @@ import type { SyncApi } from '../model/ir';
 import { camelCase, typeName, uniqueNames } from '../model/naming';
 import { directRefs, isObject } from '../model/schema-utils';
 import { resolvePointer } from '../spec/json-pointer';
+import { untracked } from '../spec/read-tracking';
 
 /** Names shared by the core library and every model library of one api; computed once per api. */
 export interface ApiNames {
@@ -19,7 +20,7 @@ export function apiNames(api: SyncApi): ApiNames {
   let names = memo.get(api);
   if (!names) {
     const base = camelCase(api.id);
-    const needed = [...neededComponents(api)];
+    const needed = [...untracked(() => neededComponents(api))];
     const unique = uniqueNames(
       needed,
       (n) => n,

@@ -1,7 +1,8 @@
 import { deref, isObject } from '../model/schema-utils';
 import { child, parsePointer } from '../spec/json-pointer';
 import type { OpenApiDocument } from '../spec/load-spec';
-import { typesInput } from './types-input';
+import { untracked } from '../spec/read-tracking';
+import { typesInputView } from './types-input';
 
 /** Schema pointer → the discriminator property and value its generated type pins. */
 export type DiscriminatorTags = Map<string, Record<string, string>>;
@@ -10,6 +11,18 @@ const memo = new WeakMap<OpenApiDocument, DiscriminatorTags>();
 const hiddenMemo = new WeakMap<OpenApiDocument, (pointer: string) => ReadonlySet<string>>();
 /** The discriminators openapi-typescript ends up knowing, by schema pointer (its `objects`). */
 const knownDiscriminators = new WeakMap<OpenApiDocument, Map<string, Record<string, unknown>>>();
+
+/**
+ * Records that `document` has no discriminator anywhere, which its caller knows already (the
+ * incremental run's facts): there is then nothing to pin or hide, and no need to prepare the whole
+ * document as openapi-typescript sees it to find that out.
+ */
+export function declareNoDiscriminators(document: OpenApiDocument): void {
+  const none: ReadonlySet<string> = new Set();
+  memo.set(document, new Map());
+  knownDiscriminators.set(document, new Map());
+  hiddenMemo.set(document, () => none);
+}
 
 /**
  * The literal discriminator values openapi-typescript writes into object types, so that sample
@@ -21,8 +34,11 @@ const knownDiscriminators = new WeakMap<OpenApiDocument, Map<string, Record<stri
  */
 export function discriminatorTags(document: OpenApiDocument): DiscriminatorTags {
   const known = memo.get(document);
-  if (known) return known;
-  const doc = typesInput(document);
+  return known ?? untracked(() => scanTags(document));
+}
+
+function scanTags(document: OpenApiDocument): DiscriminatorTags {
+  const doc = typesInputView(document);
   const discriminators = new Map<string, Record<string, unknown>>();
   const handled = new Set<string>();
   const tags: DiscriminatorTags = new Map();
@@ -112,9 +128,16 @@ export function discriminatorTags(document: OpenApiDocument): DiscriminatorTags 
 export function hiddenDiscriminatorProperties(document: OpenApiDocument): (pointer: string) => ReadonlySet<string> {
   const known = hiddenMemo.get(document);
   if (known) return known;
+  const scan = untracked(() => hiddenScan(document));
+  const hidden = (pointer: string) => untracked(() => scan(pointer));
+  hiddenMemo.set(document, hidden);
+  return hidden;
+}
+
+function hiddenScan(document: OpenApiDocument): (pointer: string) => ReadonlySet<string> {
   const tags = discriminatorTags(document);
   const discriminators = knownDiscriminators.get(document)!;
-  const doc = typesInput(document);
+  const doc = typesInputView(document);
   const names = new Set([...discriminators.values()].map((d) => d['propertyName'] as string));
   const visible = new Map<string, boolean>();
   const isVisible = (at: string, node: Record<string, unknown>, prop: string, depth: number): boolean => {
@@ -150,7 +173,6 @@ export function hiddenDiscriminatorProperties(document: OpenApiDocument): (point
     byPointer.set(pointer, out);
     return out;
   };
-  hiddenMemo.set(document, hidden);
   return hidden;
 }
 

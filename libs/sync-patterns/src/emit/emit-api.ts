@@ -1,4 +1,5 @@
-import type { SyncApi } from '../model/ir';
+import type { SyncApi, SyncModel } from '../model/ir';
+import { recordingReads } from '../spec/read-tracking';
 import { emitCacheModel } from './emit-cache-model';
 import { emitCore } from './emit-core';
 import { emitLiveModel } from './emit-live-model';
@@ -20,13 +21,31 @@ export interface EmitOptions {
 
 /** IR → every file of the api's libraries, sorted by path. Pure: no file system, no clock. */
 export async function emitApi(api: SyncApi, options: EmitOptions = {}): Promise<GeneratedFile[]> {
+  const { core, models } = emitApiParts(api, options);
+  return sortFiles([...core, ...[...models.values()].flatMap((m) => m.files)]);
+}
+
+/**
+ * emitApi's files as they are made: the core library's, and each model's (by schema name) with the
+ * component schemas it read (spec/read-tracking.ts).
+ */
+export function emitApiParts(api: SyncApi, options: EmitOptions = {}): { core: GeneratedFile[]; models: Map<string, { files: GeneratedFile[]; reads: Set<string> }> } {
+  const specLabel = options.specLabel ?? api.specFile;
+  const core = emitCore(api, specLabel);
+  const models = new Map<string, { files: GeneratedFile[]; reads: Set<string> }>();
+  for (const model of api.models) {
+    const { result, reads } = recordingReads(() => emitModel(api, model, options));
+    models.set(model.schemaName, { files: result, reads });
+  }
+  return { core, models };
+}
+
+/** One model's library. */
+export function emitModel(api: SyncApi, model: SyncModel, options: EmitOptions = {}): GeneratedFile[] {
   const specLabel = options.specLabel ?? api.specFile;
   const coreImport = options.coreImport ?? '../../../core/src';
-  const files = emitCore(api, specLabel);
-  for (const model of api.models) {
-    if (model.sync.mode === 'push') files.push(...emitPushModel(api, model, specLabel, coreImport));
-    else if (model.sync.mode === 'live') files.push(...emitLiveModel(api, model, specLabel, coreImport, options.previous ?? (() => undefined)));
-    else if (model.sync.mode === 'cache') files.push(...emitCacheModel(api, model, specLabel, coreImport));
-  }
-  return sortFiles(files);
+  if (model.sync.mode === 'push') return emitPushModel(api, model, specLabel, coreImport);
+  if (model.sync.mode === 'live') return emitLiveModel(api, model, specLabel, coreImport, options.previous ?? (() => undefined));
+  if (model.sync.mode === 'cache') return emitCacheModel(api, model, specLabel, coreImport);
+  return [];
 }

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { GlobalContext } from 'openapi-typescript';
 import type { SyncApi } from '../model/ir';
+import type { OpenApiDocument } from '../spec/load-spec';
 import { isObject } from '../model/schema-utils';
 import { specError } from '../spec/diagnostics';
 import { resolvePointer } from '../spec/json-pointer';
 import { apiNames } from './api-names';
-import { fakeSchemas } from './fake-schema';
+import { fakeDefinitions } from './fake-schema';
 import { fileHeader } from './file-header';
 import { openapiTypescriptTransform } from './openapi-typescript-transform';
 import type { GeneratedFile } from './file-set';
@@ -40,7 +41,7 @@ export function emitCore(api: SyncApi, specLabel: string): GeneratedFile[] {
   const validators = [...names.validators.entries()]
     .sort((a, b) => (a[1] < b[1] ? -1 : 1))
     .map(([component, constName]) => ({
-      doc: docComment(`Validates \`${component}\` (components.schemas).`),
+      doc: componentValidatorDoc(component),
       name: constName,
       code: zodFor(schemas[component], ctx),
     }));
@@ -57,7 +58,7 @@ export function emitCore(api: SyncApi, specLabel: string): GeneratedFile[] {
     baseUrl: str(api.serverUrl),
     validators,
     fakeDefinitions: names.fakeDefinitions,
-    definitions: literalBlock(fakeSchemas(api).definitions),
+    definitions: literalBlock(fakeDefinitions(api)),
   };
   return [
     { path: 'core/src/lib/api.types.ts', content: header + types },
@@ -74,27 +75,63 @@ export function emitCore(api: SyncApi, specLabel: string): GeneratedFile[] {
   ];
 }
 
+function componentValidatorDoc(component: string): string {
+  return docComment(`Validates \`${component}\` (components.schemas).`);
+}
+
+/** A component's validator as core/validators.ejs lays it out. */
+export function validatorEntry(component: string, constName: string, code: string): string {
+  return `\n${componentValidatorDoc(component)}export const ${constName}: z.ZodType = ${code};\n`;
+}
+
 function openapiTypes(api: SyncApi): string {
-  const input = withPrototypeSafeKeys(typesInput(api.document));
-  const { transformSchema, astToString, scanDiscriminators, resolveRef } = openapiTypescriptTransform();
-  const document = input.document as never;
   try {
-    // openapi-typescript's own entry point first runs Redocly over the document: parse, lint,
-    // bundle. Here the document is already loaded, bundled (external refs pulled in) and checked
-    // (operationIds unique: spec/unique-operation-ids.ts), so the transform runs on it directly —
-    // the same output (byte for byte on the 106 generated documents of the corpus sample), without
-    // Redocly's walks over the whole document.
-    const ctx: GlobalContext = {
-      ...TRANSFORM_OPTIONS,
-      discriminators: scanDiscriminators(document, TRANSFORM_OPTIONS),
-      injectFooter: [],
-      redoc: undefined as never, // read by the Redocly pass only
-      resolve: ($ref) => resolveRef(document, $ref, { silent: true }),
-    };
-    return input.restore(astToString(transformSchema(document, ctx)));
+    return printTypes(api.document);
   } catch (error) {
     throw refusal(api, error);
   }
+}
+
+function printTypes(source: OpenApiDocument): string {
+  const input = withPrototypeSafeKeys(typesInput(source));
+  const { transformSchema, astToString, scanDiscriminators, resolveRef } = openapiTypescriptTransform();
+  const document = input.document as never;
+  // openapi-typescript's own entry point first runs Redocly over the document: parse, lint,
+  // bundle. Here the document is already loaded, bundled (external refs pulled in) and checked
+  // (operationIds unique: spec/unique-operation-ids.ts), so the transform runs on it directly —
+  // the same output (byte for byte on the 106 generated documents of the corpus sample), without
+  // Redocly's walks over the whole document.
+  const ctx: GlobalContext = {
+    ...TRANSFORM_OPTIONS,
+    discriminators: scanDiscriminators(document, TRANSFORM_OPTIONS),
+    injectFooter: [],
+    redoc: undefined as never, // read by the Redocly pass only
+    resolve: ($ref) => resolveRef(document, $ref, { silent: true }),
+  };
+  return input.restore(astToString(transformSchema(document, ctx)));
+}
+
+const SCHEMAS_OPEN = '\nexport interface components {\n    schemas: {\n';
+const SCHEMAS_CLOSE = '\n    };\n';
+
+/** Where `components.schemas`' entries are in printed types: after its opening line, up to (not including) its closing one. */
+export function schemaEntriesRegion(types: string): [number, number] | undefined {
+  const open = types.indexOf(SCHEMAS_OPEN);
+  if (open < 0) return undefined;
+  const start = open + SCHEMAS_OPEN.length;
+  const close = types.indexOf(SCHEMAS_CLOSE, start - 1);
+  return close < 0 ? undefined : [start, close + 1];
+}
+
+/**
+ * One schema entry's lines in the printed types, printed on its own. Where the entry reads nothing
+ * of the others (see incremental/document-units.ts, `inert`), these are exactly its lines in the
+ * print of the whole document: the schemas are printed one after the other.
+ */
+export function schemaEntryTypes(openapi: unknown, name: string, schema: unknown): string | undefined {
+  const types = printTypes({ openapi, components: { schemas: { [name]: schema } } } as OpenApiDocument);
+  const region = schemaEntriesRegion(types);
+  return region && types.slice(region[0], region[1]);
 }
 
 /** openapi-typescript's options, as its entry point would fill them in for ours. */

@@ -31,39 +31,47 @@ const SCALAR_KEYWORDS = [
   'uniqueItems',
 ] as const;
 
-export interface FakeSchemas {
-  /** Pointer → schema, for every definition some model's row reaches. */
-  definitions: Record<string, FakeSchema>;
-  /** Model schema name → its row schema (excluded and writeOnly fields left out). */
-  rows: Map<string, FakeSchema>;
+/** Pointer → schema, for every definition some model's row reaches: what the core library prints. */
+export function fakeDefinitions(api: SyncApi): Record<string, FakeSchema> {
+  const builder = new FakeSchemaBuilder(api);
+  for (const model of api.models) builder.row(model);
+  return builder.sortedDefinitions();
 }
 
-const memo = new WeakMap<SyncApi, FakeSchemas>();
+/** A model's row schema, as its library prints it: a reference to its definition in the core library. */
+export function fakeRow(api: SyncApi, model: SyncModel): FakeSchema {
+  return new FakeSchemaBuilder(api, { shallow: true }).row(model);
+}
 
-/** Computed once per api: the core library prints the definitions, each model library its row. */
-export function fakeSchemas(api: SyncApi): FakeSchemas {
-  let known = memo.get(api);
-  if (!known) {
-    const builder = new FakeSchemaBuilder(api);
-    const rows = new Map<string, FakeSchema>();
-    for (const model of api.models) rows.set(model.schemaName, builder.row(model));
-    known = { definitions: builder.sortedDefinitions(), rows };
-    memo.set(api, known);
-  }
-  return known;
+/**
+ * The one definition `pointer` has among fakeDefinitions', computed alone. Exact for a schema whose
+ * definition depends on no other (incremental/document-units.ts, `inert`: no discriminator tags).
+ */
+export function fakeDefinitionOf(api: SyncApi, pointer: string, schema: JsonSchema): FakeSchema {
+  return new FakeSchemaBuilder(api, { shallow: true }).definitionOf(pointer, schema);
 }
 
 class FakeSchemaBuilder {
   private readonly definitions = new Map<string, FakeSchema>();
-  private readonly tags;
+  private readonly tags: ReturnType<typeof discriminatorTags>;
+  private readonly shallow: boolean;
 
-  constructor(private readonly api: SyncApi) {
-    this.tags = discriminatorTags(api.document);
+  /** `shallow`: the definitions a schema refers to are not built (one schema's own, or a row's reference). */
+  constructor(
+    private readonly api: SyncApi,
+    options: { shallow?: boolean } = {},
+  ) {
+    this.shallow = options.shallow === true;
+    this.tags = this.shallow ? new Map() : discriminatorTags(api.document);
   }
 
-  /** The row's schema: its definition (the fields x-sync keeps off the client are the model's `omit`). */
+  /** The row's schema: a reference to its definition (the fields x-sync keeps off the client are the model's `omit`). */
   row(model: SyncModel): FakeSchema {
     return this.convert({ $ref: model.schemaPointer }, model.schemaPointer);
+  }
+
+  definitionOf(pointer: string, schema: JsonSchema): FakeSchema {
+    return this.plain(schema, pointer);
   }
 
   sortedDefinitions(): Record<string, FakeSchema> {
@@ -84,7 +92,7 @@ class FakeSchemaBuilder {
   }
 
   private define(pointer: string, schema: JsonSchema): void {
-    if (this.definitions.has(pointer)) return;
+    if (this.shallow || this.definitions.has(pointer)) return;
     this.definitions.set(pointer, {}); // a placeholder first: a cycle back here stops at the $ref
     const converted = this.plain(schema, pointer);
     const tags = this.tags.get(pointer);

@@ -1,6 +1,6 @@
 import type { BoundOperation, SyncApi, SyncModel } from '../model/ir';
 import { apiNames } from './api-names';
-import { fakeSchemas } from './fake-schema';
+import { fakeRow } from './fake-schema';
 import type { PushView } from './push-view';
 import { listWrapperSample } from './push-spec-view';
 import { literal, literalBlock, str } from './ts-syntax';
@@ -36,7 +36,7 @@ export function mockView(api: SyncApi, model: SyncModel, push: PushView) {
     ...(remove && { remove: withId(remove, 204) }),
   };
   return {
-    fakeRow: literalBlock(fakeSchemas(api).rows.get(model.schemaName) ?? {}, 80, '  '),
+    fakeRow: literalBlock(fakeRow(api, model), 80, '  '),
     /** Fields the fake row leaves out: what x-sync keeps off the client. */
     omit: (() => {
       const names = model.fields.filter((f) => f.excluded || f.writeOnly).map((f) => f.name);

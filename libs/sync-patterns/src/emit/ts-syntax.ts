@@ -20,7 +20,7 @@ export function literal(value: unknown): string {
 }
 
 /** Line separators escaped, `__proto__` keys computed (a `{` or `,` then `"` cannot occur inside a JSON string). */
-function safeJson(json: string): string {
+export function safeJson(json: string): string {
   return json
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029')

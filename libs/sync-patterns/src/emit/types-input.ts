@@ -12,3 +12,12 @@ import { withNullableUnions } from './nullable-unions';
 export function typesInput(document: OpenApiDocument): OpenApiDocument {
   return withNullableUnions(withInhabitableMaps(hoistDeepRefs(withExplicitDiscriminators(document))));
 }
+
+const views = new WeakMap<OpenApiDocument, OpenApiDocument>();
+
+/** typesInput's document, once per document, for readers that never change it (the discriminator scans). */
+export function typesInputView(document: OpenApiDocument): OpenApiDocument {
+  let view = views.get(document);
+  if (!view) views.set(document, (view = typesInput(document)));
+  return view;
+}

@@ -1,3 +1,4 @@
+import { noteRead } from './read-tracking';
 /** RFC 6901 JSON pointers, written as URI fragments (`#/components/schemas/Todo`) as OpenAPI does. */
 export function pointer(...segments: (string | number)[]): string {
   return '#' + segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
@@ -38,6 +39,7 @@ export function resolvePointer(document: unknown, ref: string): unknown {
     segments = parsed.get(ref);
     if (!segments) return undefined;
   }
+  noteRead(segments);
   let current: unknown = document;
   for (const segment of segments) {
     // own properties only: `#/components/schemas/__proto__` must not reach Object.prototype

@@ -14,6 +14,8 @@ export interface LoadedSpec {
   /** Canonical (sorted keys), with every external `$ref` bundled into the document. */
   document: OpenApiDocument;
   version: '3.0' | '3.1';
+  /** The text it was parsed from (the run's fingerprint is of these bytes, not of a later save). */
+  text: string;
 }
 
 export async function loadSpec(file: string): Promise<LoadedSpec> {
@@ -33,7 +35,7 @@ export async function parseSpec(text: string, file: string): Promise<LoadedSpec>
   const version = detectVersion(document, file);
   if (hasExternalRefs(document)) document = await bundleExternalRefs(file);
   checkOperationIds(document, file);
-  return { file, document: canonicalize(document), version };
+  return { file, document: canonicalize(document), version, text };
 }
 
 function parseText(text: string, file: string): OpenApiDocument {

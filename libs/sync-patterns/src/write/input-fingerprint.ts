@@ -20,6 +20,11 @@ function hasExternalRef(text: string): boolean {
   return /["']?\$ref["']?\s*:\s*["']?(?!#)[^\s"',}]/.test(text);
 }
 
+/** The generator and the options, without the spec: what an incremental run must share with the run before it. */
+export function optionsFingerprint(options: object): string {
+  return createHash('sha256').update(generatorFingerprint()).update('\0').update(stableJson(options)).digest('hex');
+}
+
 let generator: string | undefined;
 
 /** The hash of the generator's own files (this package's src tree and its package.json). */

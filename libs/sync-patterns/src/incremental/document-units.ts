@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import type { OpenApiDocument } from '../spec/load-spec';
+import { isObject } from '../model/schema-utils';
+
+const SCHEMA_PREFIX = '#/components/schemas/';
+
+/**
+ * What an incremental run needs to know of one `components.schemas` entry, from its text alone.
+ *
+ * `inert` means the entry changes nothing but its own outputs when it changes: no `allOf` (others'
+ * types and validators read through it), no discriminator (tags land in other schemas' types and
+ * fakes), no `$ref` but to a whole component schema (deep refs are hoisted into components of their
+ * own), and it is no alias (`{ $ref }` at its top, which referrers see through). `marks` are the
+ * schemas whose outputs this entry does reach into: `allOf` parts, discriminator branches and mapping
+ * targets, containers of deep refs.
+ */
+export interface SchemaFacts {
+  inert: boolean;
+  /** Every component schema it names in a `$ref`, sorted. */
+  refs: string[];
+  /** Schemas whose outputs depend on this entry's content (see above), sorted. */
+  marks: string[];
+  /** The flags referrers read through a `$ref` (fake rows skip writeOnly fields). */
+  flags: string;
+  /** Holds a discriminator somewhere. */
+  discriminated: boolean;
+}
+
+export interface SchemaUnit extends SchemaFacts {
+  name: string;
+  /** JSON text of the entry: the unit of change. */
+  text: string;
+  hash: string;
+}
+
+export interface DocumentUnits {
+  schemas: SchemaUnit[];
+  /** Everything but the schema entries (their names and order included). */
+  restHash: string;
+  /** What the rest of the document refers to and reaches into. */
+  rest: Pick<SchemaFacts, 'refs' | 'marks' | 'discriminated'>;
+}
+
+/** The document cut into its schema entries and the rest, each hashed, with the facts of each. */
+export function documentUnits(document: OpenApiDocument): DocumentUnits {
+  const components = isObject(document['components']) ? (document['components'] as Record<string, unknown>) : undefined;
+  const entries = components && isObject(components['schemas']) ? (components['schemas'] as Record<string, unknown>) : {};
+  const schemas: SchemaUnit[] = [];
+  for (const [name, schema] of Object.entries(entries)) {
+    const text = JSON.stringify(schema) ?? 'null';
+    schemas.push({ name, text, hash: hashText(text), ...schemaFacts(schema) });
+  }
+  const rest = { ...document, components: { ...components, schemas: Object.keys(entries) } };
+  const restFacts = schemaFacts(rest);
+  return { schemas, restHash: hashText(JSON.stringify(rest)), rest: { refs: restFacts.refs, marks: restFacts.marks, discriminated: restFacts.discriminated } };
+}
+
+export function hashText(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
+
+export function schemaFacts(schema: unknown): SchemaFacts {
+  const refs = new Set<string>();
+  const marks = new Set<string>();
+  let inert = isObject(schema) && schema['$ref'] === undefined;
+  let discriminated = false;
+  const nameOf = (ref: string): { name: string; deep: boolean } | undefined => {
+    if (!ref.startsWith(SCHEMA_PREFIX)) return undefined;
+    const [first, ...more] = ref.slice(SCHEMA_PREFIX.length).split('/');
+    return { name: decodeURIComponent(first).replace(/~1/g, '/').replace(/~0/g, '~'), deep: more.length > 0 };
+  };
+  const markRef = (value: unknown) => {
+    const ref = isObject(value) && typeof value['$ref'] === 'string' ? value['$ref'] : typeof value === 'string' ? value : undefined;
+    if (ref === undefined) return;
+    const target = nameOf(ref);
+    // a mapping value may also be a bare schema name
+    marks.add(target ? target.name : ref);
+  };
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!isObject(node)) return;
+    const ref = node['$ref'];
+    if (typeof ref === 'string') {
+      const target = nameOf(ref);
+      if (!target || target.deep) inert = false;
+      if (target) {
+        refs.add(target.name);
+        if (target.deep) marks.add(target.name);
+      }
+    }
+    if (node['allOf'] !== undefined) {
+      inert = false;
+      if (Array.isArray(node['allOf'])) node['allOf'].forEach(markRef);
+    }
+    const discriminator = node['discriminator'];
+    if (discriminator !== undefined) {
+      inert = false;
+      discriminated = true;
+      if (isObject(discriminator) && isObject(discriminator['mapping'])) Object.values(discriminator['mapping']).forEach(markRef);
+      for (const key of ['oneOf', 'anyOf'] as const) if (Array.isArray(node[key])) (node[key] as unknown[]).forEach(markRef);
+    }
+    for (const value of Object.values(node)) visit(value);
+  };
+  visit(schema);
+  const flags = isObject(schema) ? `${schema['readOnly'] === true}${schema['writeOnly'] === true}` : '';
+  return { inert, refs: [...refs].sort(), marks: [...marks].sort(), flags, discriminated };
+}

@@ -1,0 +1,200 @@
+import { createHash } from 'node:crypto';
+import { apiNames } from '../emit/api-names';
+import { declareNoDiscriminators } from '../emit/discriminator-tags';
+import { emitModel, type EmitOptions } from '../emit/emit-api';
+import { schemaEntriesRegion, schemaEntryTypes, validatorEntry } from '../emit/emit-core';
+import { fakeDefinitionOf } from '../emit/fake-schema';
+import type { GeneratedFile } from '../emit/file-set';
+import { sortFiles } from '../emit/file-set';
+import { safeJson } from '../emit/ts-syntax';
+import { zodFor } from '../emit/zod-schema';
+import type { JsonSchema, SyncApi, SyncModel } from '../model/ir';
+import { componentPointer } from '../model/schema-utils';
+import { recordingReads } from '../spec/read-tracking';
+import { hashContent, type Manifest } from '../write/manifest';
+import type { DocumentUnits } from './document-units';
+import type { LoadedState, StoredModel } from './incremental-state';
+
+export const CORE_TYPES = 'core/src/lib/api.types.ts';
+export const CORE_VALIDATORS = 'core/src/lib/validators.ts';
+export const CORE_FAKES = 'core/src/lib/fakes.ts';
+
+export interface IncrementalInput {
+  /** The new document's IR (binding always runs whole: it is cheap, and it reads everything). */
+  api: SyncApi;
+  units: DocumentUnits;
+  previous: LoadedState;
+  /** Options and generator of this run (input-fingerprint.ts). */
+  options: string;
+  /** Reads the output folder. */
+  read: (path: string) => string | undefined;
+  manifest: Manifest;
+  emit: EmitOptions;
+}
+
+export type IncrementalResult =
+  | { files: GeneratedFile[]; changed: string[]; emitted: string[]; models: StoredModel[]; core: string[] }
+  | { fallback: string };
+
+/**
+ * The files a full run would make from the new document, made from the previous run's files and
+ * state where only schema entries changed that nothing else reads: each changed entry's lines are
+ * replaced in the core library's types, validators and fake definitions — after checking that its
+ * old lines, made the same way from its old text, are there exactly once — and only the model
+ * libraries that reach a changed entry, or whose IR changed, are emitted again. Anything else (the
+ * rest of the document changed, an entry composes others, a file was edited) answers `fallback`
+ * with the reason, and the caller runs in full. incremental-emit.spec.ts holds it to a full run's
+ * output, byte for byte, over random edits of real documents.
+ */
+export function emitIncrementally(input: IncrementalInput): IncrementalResult {
+  const { api, units, read, manifest } = input;
+  const { state, schemaText } = input.previous;
+  const fallback = (reason: string): IncrementalResult => ({ fallback: reason });
+  if (state.options !== input.options) return fallback('options or generator changed');
+  if (state.restHash !== units.restHash) return fallback('the document changed outside components.schemas');
+  if (state.schemas.length !== units.schemas.length) return fallback('schemas were added or removed');
+  const marked = new Set([...state.rest.marks, ...state.schemas.flatMap((s) => s.marks)]);
+  const changed: { name: string; before: JsonSchema; after: JsonSchema }[] = [];
+  const schemas = (api.document['components'] as { schemas: Record<string, JsonSchema> }).schemas;
+  for (let i = 0; i < units.schemas.length; i++) {
+    const before = state.schemas[i];
+    const after = units.schemas[i];
+    if (before.name !== after.name) return fallback('schemas were renamed or reordered');
+    if (before.hash === after.hash) continue;
+    const name = after.name;
+    if (!before.inert || !after.inert) return fallback(`${name} composes or discriminates (allOf, discriminator, a $ref into a schema)`);
+    if (marked.has(name)) return fallback(`other schemas read ${name} (an allOf part, discriminator branch or $ref target inside it)`);
+    if (before.refs.join('\0') !== after.refs.join('\0')) return fallback(`${name} refers to other schemas than before`);
+    if (before.flags !== after.flags) return fallback(`${name}'s readOnly/writeOnly changed`);
+    changed.push({ name, before: JSON.parse(schemaText(before)) as JsonSchema, after: schemas[name] });
+  }
+  if (namesHash(api) !== state.names) return fallback('the validators the models need changed');
+  if (apiSummary(api) !== state.summary) return fallback('models were added, removed or renamed, or their modes changed');
+  if (!state.rest.discriminated && !units.schemas.some((s) => s.discriminated)) declareNoDiscriminators(api.document);
+
+  const reuse = (path: string): string | undefined => {
+    const content = read(path);
+    return content !== undefined && manifest.files[path] === hashContent(content) ? content : undefined;
+  };
+  const files: GeneratedFile[] = [];
+  const coreFiles = state.core;
+  for (const path of coreFiles) {
+    let content = reuse(path);
+    if (content === undefined) return fallback(`${path} was edited or removed`);
+    for (const change of changed) {
+      const next = spliceCore(api, path, content, change);
+      if (next === undefined) return fallback(`${change.name}'s lines in ${path} are not where they were made`);
+      content = next;
+    }
+    files.push({ path, content });
+  }
+
+  const changedNames = new Set(changed.map((c) => c.name));
+  const models: StoredModel[] = [];
+  const emitted: string[] = [];
+  for (let i = 0; i < api.models.length; i++) {
+    const model = api.models[i];
+    const stored = state.models[i];
+    if (modelHash(model) !== stored.hash || stored.reads.some((name) => changedNames.has(name))) {
+      const { result: made, reads } = recordingReads(() => emitModel(api, model, input.emit));
+      files.push(...made);
+      models.push(storedModel(model, made, reads));
+      emitted.push(model.schemaName);
+      continue;
+    }
+    for (const path of stored.files) {
+      const content = reuse(path);
+      if (content === undefined) return fallback(`${path} was edited or removed`);
+      files.push({ path, content, ...(stored.appendOnly.includes(path) ? { appendOnly: true } : {}) });
+    }
+    models.push(stored);
+  }
+  return { files: sortFiles(files), changed: changed.map((c) => c.name), emitted, models, core: coreFiles };
+}
+
+/** One changed schema's lines replaced in one core file; undefined when its old lines are not there exactly once. */
+function spliceCore(api: SyncApi, path: string, content: string, change: { name: string; before: JsonSchema; after: JsonSchema }): string | undefined {
+  if (path === CORE_TYPES) {
+    const region = schemaEntriesRegion(content);
+    if (!region) return undefined;
+    const openapi = api.document['openapi'];
+    return replaceOnce(content, schemaEntryTypes(openapi, change.name, change.before), schemaEntryTypes(openapi, change.name, change.after), region);
+  }
+  if (path === CORE_VALIDATORS) {
+    const constName = apiNames(api).validators.get(change.name);
+    if (constName === undefined) return content;
+    const entry = (schema: JsonSchema) => validatorEntry(change.name, constName, zodFor(schema, validatorContext(api, change.name, schema)));
+    return replaceOnce(content, entry(change.before), entry(change.after));
+  }
+  if (path === CORE_FAKES) {
+    const pointer = componentPointer(change.name);
+    const key = `${JSON.stringify(pointer)}: `;
+    // not a definition (no model's row reaches it): nothing to replace — unless it is, in a layout not looked for here
+    if (!content.includes(key)) return content;
+    const entry = (schema: JsonSchema) => safeJson(JSON.stringify({ [pointer]: fakeDefinitionOf(api, pointer, schema) }, null, 2)).slice(2, -2);
+    const before = entry(change.before);
+    for (const end of [',\n', '\n}']) {
+      const found = replaceOnce(content, `\n${before}${end}`, `\n${entry(change.after)}${end}`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  return content;
+}
+
+/**
+ * What zodFor reads of the document for a schema that refers to whole components only: which names
+ * exist (refs to unknown names are `z.unknown()`) and the schema's own maps (inhabitable-maps.ts).
+ */
+function validatorContext(api: SyncApi, name: string, schema: JsonSchema) {
+  const names = apiNames(api).validators;
+  const all = (api.document['components'] as { schemas: Record<string, unknown> }).schemas;
+  const document = { components: { schemas: Object.fromEntries(Object.keys(all).map((n) => [n, n === name ? schema : {}])) } };
+  return {
+    document,
+    refName: (c: string) => names.get(c) ?? 'z.unknown()',
+    deepRefName: (): string => {
+      throw new Error('an inert schema has no deep $ref');
+    },
+  };
+}
+
+function replaceOnce(text: string, from: string | undefined, to: string | undefined, region: [number, number] = [0, text.length]): string | undefined {
+  if (from === undefined || to === undefined) return undefined;
+  const at = text.indexOf(from, region[0]);
+  if (at < 0 || at + from.length > region[1] || text.indexOf(from, at + 1) >= 0) return undefined;
+  return text.slice(0, at) + to + text.slice(at + from.length);
+}
+
+const hash = (value: unknown) => createHash('sha1').update(JSON.stringify(value)).digest('base64');
+
+function modelHash(model: SyncModel): string {
+  return hash(model);
+}
+
+/** What the next run needs to know of a model's library. */
+export function storedModel(model: SyncModel, files: GeneratedFile[], reads: Set<string>): StoredModel {
+  return {
+    schemaName: model.schemaName,
+    hash: modelHash(model),
+    files: files.map((f) => f.path),
+    appendOnly: files.filter((f) => f.appendOnly).map((f) => f.path),
+    reads: [...reads].sort(),
+  };
+}
+
+/** What every model's files read of the api beyond their own model: names, modes, cache invalidation. */
+export function apiSummary(api: SyncApi): string {
+  return hash({
+    id: api.id,
+    title: api.title,
+    version: api.version,
+    serverUrl: api.serverUrl,
+    models: api.models.map((m) => ({ schemaName: m.schemaName, names: m.names, sync: m.sync })),
+  });
+}
+
+export function namesHash(api: SyncApi): string {
+  const names = apiNames(api);
+  return hash({ ...names, validators: [...names.validators] });
+}

