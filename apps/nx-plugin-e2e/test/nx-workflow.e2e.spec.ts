@@ -115,4 +115,17 @@ describe('the sync-patterns Nx plugin in a fresh workspace', () => {
     ok(root, 'git', ['checkout', '--', '.']);
     expect(existsSync(path.join(root, LIBS, 'todo/project.json'))).toBe(true);
   });
+
+  it('the packed CLI regenerates a one-schema change from its previous output, byte for byte as a full run does', () => {
+    const generate = (out: string, env: Record<string, string> = {}) =>
+      ok(root, 'npx', ['sync-patterns', 'generate', '--spec', SPEC, '--out', out, '--progress'], { SYNC_PATTERNS_CACHE_DIR: path.join(root, 'tmp/sp-cache'), ...env });
+    generate('tmp/incremental/out');
+    edit(root, SPEC, (text) => text.replace('title: { type: string, minLength: 1, maxLength: 200 }', 'title: { type: string, minLength: 1, maxLength: 250 }'));
+    ok(root, 'cp', ['-r', 'tmp/incremental', 'tmp/full']);
+    // the compiled package prints the changed entries' types in a worker thread
+    expect(generate('tmp/incremental/out')).toContain("from the previous run's (1 schema(s) changed");
+    expect(generate('tmp/full/out', { SYNC_PATTERNS_NO_CACHE: '1' })).toContain('files emitted');
+    expect(ok(root, 'diff', ['-r', 'tmp/incremental/out', 'tmp/full/out'])).toBe('');
+    ok(root, 'git', ['checkout', '--', '.']);
+  });
 });

@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { emitApi, emitApiParts } from './emit/emit-api';
+import { inThreadPrinter, workerPrinter, type EntryPrinter } from './emit/entry-printer';
+import { printerLoaded } from './emit/openapi-typescript-transform';
+import { OutputMemory } from './write/output-memory';
 import { sortFiles } from './emit/file-set';
-import { documentUnits, type DocumentUnits } from './incremental/document-units';
+import { knownLooseMaps } from './emit/inhabitable-maps';
+import { documentUnits, type DocumentUnits, type SchemaFacts } from './incremental/document-units';
 import { apiSummary, emitIncrementally, namesHash, storedModel } from './incremental/incremental-emit';
-import { cacheDisabled, cacheFolder, readState, writeState, type StoredModel } from './incremental/incremental-state';
+import { cacheDisabled, cacheFolder, readState, writeState, type IncrementalState, type StoredModel } from './incremental/incremental-state';
 import type { PreviousOutput } from './emit/sqlite/emit-migrations';
 import type { GeneratedFile } from './emit/file-set';
 import { buildModel, type BuildOptions } from './model/build-model';
@@ -33,6 +37,8 @@ export interface GenerateOptions extends PipelineOptions {
   dryRun?: boolean;
   force?: boolean;
   prune?: boolean;
+  /** Kept across the runs of one process (`--watch`): the output folder's files as last seen. */
+  memory?: OutputMemory;
 }
 
 export interface GenerateResult {
@@ -61,6 +67,7 @@ interface RunRecord {
   units: DocumentUnits;
   models: StoredModel[];
   core: string[];
+  looseMaps?: string[];
 }
 
 /**
@@ -71,9 +78,28 @@ export async function emitFromSpec(
   options: PipelineOptions,
   /** Reads the output folder; when given, the run may start from the files there (the CLI's runs). */
   read?: (file: string) => string | undefined,
+  memory?: OutputMemory,
 ): Promise<{ api: SyncApi; files: GeneratedFile[]; record?: RunRecord; fingerprint?: string }> {
   const log = options.log ?? (() => undefined);
   let started = Date.now();
+  // a run that may start from the previous output starts loading the types printer now, beside this
+  // thread (a process that has it loaded already prints here)
+  const printer = read && !cacheDisabled() && parseManifest(read(MANIFEST_PATH))?.inputs ? (printerLoaded() ? inThreadPrinter : workerPrinter()) : undefined;
+  try {
+    return await emitWith(options, read, printer, log, started, memory);
+  } finally {
+    printer?.close();
+  }
+}
+
+async function emitWith(
+  options: PipelineOptions,
+  read: ((file: string) => string | undefined) | undefined,
+  printer: EntryPrinter | undefined,
+  log: (line: string) => void,
+  started: number,
+  memory: OutputMemory | undefined,
+): Promise<{ api: SyncApi; files: GeneratedFile[]; record?: RunRecord; fingerprint?: string }> {
   const spec = await loadSpec(options.spec);
   const paths = Object.keys((spec.document['paths'] as object | undefined) ?? {}).length;
   log(`spec loaded: ${options.spec} (OpenAPI ${spec.version}, ${paths} paths) in ${Date.now() - started} ms`);
@@ -93,23 +119,23 @@ export async function emitFromSpec(
   const specLabel = path.relative(path.resolve(options.out), path.resolve(options.spec)).split(path.sep).join('/');
   const emit = { specLabel, coreImport: options.coreImport, previous: options.previous ?? read ?? fileReader(options.out) };
   // the spec's bytes as they were read (a later read could see a newer save)
-  const fingerprint = fingerprintOf(options, spec.text);
+  const fingerprint = fingerprintOf(options, spec.bytes ?? spec.text);
   if (!read || cacheDisabled() || fingerprint === undefined) {
     const files = await emitApi(api, emit);
     log(`files emitted: ${files.length} in ${Date.now() - started} ms`);
     return { api, files, fingerprint };
   }
-  const units = documentUnits(spec.document);
   const manifest = parseManifest(read(MANIFEST_PATH));
   const previous = manifest?.inputs && readState(cacheFolder(options.out), manifest.inputs.fingerprint);
+  const units = documentUnits(spec.document, previous ? knownFacts(previous.state) : undefined);
   const why = !manifest?.inputs ? 'no previous output' : !previous ? 'no record of the previous run' : undefined;
-  const incremental = previous && manifest ? emitIncrementally({ api, units, previous, options: optionsKey(options), read, manifest, emit }) : { fallback: why! };
+  const incremental = previous && manifest ? await emitIncrementally({ api, units, previous, options: optionsKey(options), read, manifest, emit, printer, hashOf: memory && ((file, content) => memory.hashOf(file, content)) }) : { fallback: why! };
   if ('files' in incremental) {
     const { files, changed, emitted, models, core } = incremental;
     log(
       `files emitted: ${files.length} in ${Date.now() - started} ms, from the previous run's (${changed.length} schema(s) changed${changed.length ? `: ${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', …' : ''}` : ''}; ${emitted.length} model librar${emitted.length === 1 ? 'y' : 'ies'} emitted again)`,
     );
-    return { api, files, record: { units, models, core }, fingerprint };
+    return { api, files, record: { units, models, core, looseMaps: looseMapPointers(api) }, fingerprint };
   }
   const { core, models } = emitApiParts(api, emit);
   const files = sortFiles([...core, ...[...models.values()].flatMap((m) => m.files)]);
@@ -118,7 +144,19 @@ export async function emitFromSpec(
     const { files: made, reads } = models.get(m.schemaName)!;
     return storedModel(m, made, reads);
   });
-  return { api, files, record: { units, models: stored, core: core.map((f) => f.path) }, fingerprint };
+  return { api, files, record: { units, models: stored, core: core.map((f) => f.path), looseMaps: looseMapPointers(api) }, fingerprint };
+}
+
+function looseMapPointers(api: SyncApi): string[] | undefined {
+  const known = knownLooseMaps(api.document);
+  return known && [...known.values()];
+}
+
+/** The facts of the schema entries a previous run saw, by hash (an entry's facts follow from its text). */
+function knownFacts(state: IncrementalState): (hash: string) => SchemaFacts | undefined {
+  const byHash = new Map(state.schemas.map(({ inert, refs, marks, flags, discriminated, hash }) => [hash, { inert, refs, marks, flags, discriminated }]));
+  byHash.set(state.restHash, { ...state.rest, inert: false, flags: '' });
+  return (hash) => byHash.get(hash);
 }
 
 /** Leaves what the next run needs to start from this output (a cache: failures are ignored). */
@@ -135,6 +173,7 @@ function recordRun(options: PipelineOptions, api: SyncApi, record: RunRecord | u
     summary: apiSummary(api),
     models: record.models,
     core: record.core,
+    looseMaps: record.looseMaps,
   });
 }
 
@@ -148,14 +187,15 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const warnings: string[] = [];
   const warn = options.warn ?? options.log;
   // one read of each output file per run: the incremental emit and the plan both look at them
-  const read = keptReads(fileReader(options.out));
-  const { api, files, record, fingerprint } = await emitFromSpec({ ...options, warn: (line) => (warnings.push(line), warn?.(line)) }, read);
+  const read = options.memory?.reader() ?? keptReads(fileReader(options.out));
+  const { api, files, record, fingerprint } = await emitFromSpec({ ...options, warn: (line) => (warnings.push(line), warn?.(line)) }, read, options.memory);
   const inputs = fingerprint === undefined ? undefined : { fingerprint, models: api.models.map((m) => m.schemaName), warnings };
   const plan = planWrite(files, read, { force: options.force, prune: options.prune, inputs });
   if (plan.handEdited.length && !options.force) throw new HandEditError(plan.handEdited, options.out);
   if (!options.dryRun && !isNoop(plan)) {
     const started = Date.now();
     await applyPlan(options.out, plan);
+    options.memory?.applied(plan);
     options.log?.(`written: ${plan.create.length} created, ${plan.update.length} updated, ${plan.deletes.length} deleted in ${Date.now() - started} ms`);
   } else options.log?.(options.dryRun ? 'written: nothing (dry run)' : 'written: nothing, already up to date');
   if (!options.dryRun) recordRun(options, api, record, fingerprint);
@@ -202,12 +242,12 @@ function keptReads(read: (file: string) => string | undefined): (file: string) =
   };
 }
 
-function fingerprintOf(options: PipelineOptions, specText?: string): string | undefined {
+function fingerprintOf(options: PipelineOptions, specBytes?: string | Buffer): string | undefined {
   const specLabel = path.relative(path.resolve(options.out), path.resolve(options.spec)).split(path.sep).join('/');
   const { models, allModels, apiName, filters, coreImport } = options;
-  let text = specText;
+  let text = specBytes;
   try {
-    text ??= readFileSync(options.spec, 'utf8');
+    text ??= readFileSync(options.spec);
   } catch {
     return undefined;
   }

@@ -4,6 +4,7 @@ import { buildModel } from '../model/build-model';
 import { SpecError, formatDiagnostic } from '../spec/diagnostics';
 import { loadSpec } from '../spec/load-spec';
 import { watchSpec } from './watch';
+import { OutputMemory } from '../write/output-memory';
 import type { WritePlan } from '../write/plan-write';
 
 /** Exit codes, also listed in `--help` and the README. */
@@ -174,10 +175,13 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       print(`run \`sync-patterns generate --spec ${spec} --out ${outDir}\` to update`);
       return EXIT.drift;
     }
+    // --watch: the output folder's files as the last run left them
+    const memory = values.watch === true ? new OutputMemory(outDir) : undefined;
     const generateOnce = async () => {
       const result = await generate({
         spec,
         out: outDir,
+        memory,
         ...build,
         dryRun: values['dry-run'] === true,
         force: values.force === true,

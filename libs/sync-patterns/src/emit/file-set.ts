@@ -7,6 +7,8 @@ export interface GeneratedFile {
    * schema change comes as a new file.
    */
   appendOnly?: boolean;
+  /** sha256 of `content` (write/manifest.ts), where its maker has it already. */
+  hash?: string;
 }
 
 export function sortFiles(files: GeneratedFile[]): GeneratedFile[] {

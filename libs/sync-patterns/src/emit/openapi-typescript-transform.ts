@@ -27,3 +27,8 @@ export function openapiTypescriptTransform(): OpenapiTypescriptTransform {
   loaded = { transformSchema: transform, astToString: printer.astToString, scanDiscriminators: utils.scanDiscriminators, resolveRef: utils.resolveRef };
   return loaded;
 }
+
+/** Whether this thread has loaded it already (a long-running process prints in place then). */
+export function printerLoaded(): boolean {
+  return loaded !== undefined;
+}

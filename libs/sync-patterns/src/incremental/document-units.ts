@@ -41,18 +41,23 @@ export interface DocumentUnits {
   rest: Pick<SchemaFacts, 'refs' | 'marks' | 'discriminated'>;
 }
 
-/** The document cut into its schema entries and the rest, each hashed, with the facts of each. */
-export function documentUnits(document: OpenApiDocument): DocumentUnits {
+/**
+ * The document cut into its schema entries and the rest, each hashed, with the facts of each.
+ * `known` gives the facts of entries seen before, by hash: only the others are walked.
+ */
+export function documentUnits(document: OpenApiDocument, known?: (hash: string) => SchemaFacts | undefined): DocumentUnits {
   const components = isObject(document['components']) ? (document['components'] as Record<string, unknown>) : undefined;
   const entries = components && isObject(components['schemas']) ? (components['schemas'] as Record<string, unknown>) : {};
   const schemas: SchemaUnit[] = [];
   for (const [name, schema] of Object.entries(entries)) {
     const text = JSON.stringify(schema) ?? 'null';
-    schemas.push({ name, text, hash: hashText(text), ...schemaFacts(schema) });
+    const hash = hashText(text);
+    schemas.push({ name, text, hash, ...(known?.(hash) ?? schemaFacts(schema)) });
   }
   const rest = { ...document, components: { ...components, schemas: Object.keys(entries) } };
-  const restFacts = schemaFacts(rest);
-  return { schemas, restHash: hashText(JSON.stringify(rest)), rest: { refs: restFacts.refs, marks: restFacts.marks, discriminated: restFacts.discriminated } };
+  const restHash = hashText(JSON.stringify(rest));
+  const { refs, marks, discriminated } = known?.(restHash) ?? schemaFacts(rest);
+  return { schemas, restHash, rest: { refs, marks, discriminated } };
 }
 
 export function hashText(text: string): string {

@@ -2,14 +2,17 @@ import { createHash } from 'node:crypto';
 import { apiNames } from '../emit/api-names';
 import { declareNoDiscriminators } from '../emit/discriminator-tags';
 import { emitModel, type EmitOptions } from '../emit/emit-api';
-import { schemaEntriesRegion, schemaEntryTypes, validatorEntry } from '../emit/emit-core';
+import { schemaEntriesRegion, validatorEntry } from '../emit/emit-core';
+import { inThreadPrinter, type EntryPrinter } from '../emit/entry-printer';
 import { fakeDefinitionOf } from '../emit/fake-schema';
 import type { GeneratedFile } from '../emit/file-set';
 import { sortFiles } from '../emit/file-set';
 import { safeJson } from '../emit/ts-syntax';
 import { zodFor } from '../emit/zod-schema';
 import type { JsonSchema, SyncApi, SyncModel } from '../model/ir';
-import { componentPointer } from '../model/schema-utils';
+import { componentPointer, isObject } from '../model/schema-utils';
+import { resolvePointer } from '../spec/json-pointer';
+import { declareLooseMaps, localLooseMaps } from '../emit/inhabitable-maps';
 import { recordingReads } from '../spec/read-tracking';
 import { hashContent, type Manifest } from '../write/manifest';
 import type { DocumentUnits } from './document-units';
@@ -30,6 +33,10 @@ export interface IncrementalInput {
   read: (path: string) => string | undefined;
   manifest: Manifest;
   emit: EmitOptions;
+  /** Prints schema entries' types; default: in this thread. */
+  printer?: EntryPrinter;
+  /** sha256 of an output file's content (a long-running process remembers them); default: hashed here. */
+  hashOf?: (path: string, content: string) => string;
 }
 
 export type IncrementalResult =
@@ -46,7 +53,7 @@ export type IncrementalResult =
  * with the reason, and the caller runs in full. incremental-emit.spec.ts holds it to a full run's
  * output, byte for byte, over random edits of real documents.
  */
-export function emitIncrementally(input: IncrementalInput): IncrementalResult {
+export async function emitIncrementally(input: IncrementalInput): Promise<IncrementalResult> {
   const { api, units, read, manifest } = input;
   const { state, schemaText } = input.previous;
   const fallback = (reason: string): IncrementalResult => ({ fallback: reason });
@@ -72,23 +79,33 @@ export function emitIncrementally(input: IncrementalInput): IncrementalResult {
   if (apiSummary(api) !== state.summary) return fallback('models were added, removed or renamed, or their modes changed');
   if (!state.rest.discriminated && !units.schemas.some((s) => s.discriminated)) declareNoDiscriminators(api.document);
 
+  // an output file is taken as it is only when it is still what the manifest says was written
   const reuse = (path: string): string | undefined => {
     const content = read(path);
-    return content !== undefined && manifest.files[path] === hashContent(content) ? content : undefined;
+    return content !== undefined && manifest.files[path] === (input.hashOf?.(path, content) ?? hashContent(content)) ? content : undefined;
   };
   const files: GeneratedFile[] = [];
   const coreFiles = state.core;
+  const openapi = api.document['openapi'];
+  const printed = await (input.printer ?? inThreadPrinter).print(
+    changed.flatMap((c) => [
+      { openapi, name: c.name, schema: c.before },
+      { openapi, name: c.name, schema: c.after },
+    ]),
+  );
+  const types = new Map(changed.map((c, i) => [c.name, { before: printed[2 * i], after: printed[2 * i + 1] }]));
   for (const path of coreFiles) {
     let content = reuse(path);
     if (content === undefined) return fallback(`${path} was edited or removed`);
     for (const change of changed) {
-      const next = spliceCore(api, path, content, change);
+      const next = spliceCore(api, path, content, change, types.get(change.name)!);
       if (next === undefined) return fallback(`${change.name}'s lines in ${path} are not where they were made`);
       content = next;
     }
     files.push({ path, content });
   }
 
+  if (state.looseMaps) declareLooseMaps(api.document, looseMapsAfter(api, state.looseMaps, changed));
   const changedNames = new Set(changed.map((c) => c.name));
   const models: StoredModel[] = [];
   const emitted: string[] = [];
@@ -105,20 +122,37 @@ export function emitIncrementally(input: IncrementalInput): IncrementalResult {
     for (const path of stored.files) {
       const content = reuse(path);
       if (content === undefined) return fallback(`${path} was edited or removed`);
-      files.push({ path, content, ...(stored.appendOnly.includes(path) ? { appendOnly: true } : {}) });
+      files.push({ path, content, hash: manifest.files[path], ...(stored.appendOnly.includes(path) ? { appendOnly: true } : {}) });
     }
     models.push(stored);
   }
   return { files: sortFiles(files), changed: changed.map((c) => c.name), emitted, models, core: coreFiles };
 }
 
+/** The previous run's maps beside properties, found again in the new document: those of changed schemas as they are now. */
+function looseMapsAfter(api: SyncApi, pointers: string[], changed: { name: string; after: JsonSchema }[]): Map<Record<string, unknown>, string> {
+  const found = new Map<Record<string, unknown>, string>();
+  const prefixes = changed.map((c) => componentPointer(c.name));
+  for (const pointer of pointers) {
+    if (prefixes.some((prefix) => pointer === prefix || pointer.startsWith(`${prefix}/`))) continue;
+    const node = resolvePointer(api.document, pointer);
+    if (isObject(node)) found.set(node, pointer);
+  }
+  for (const c of changed) localLooseMaps(c.after, componentPointer(c.name), found);
+  return found;
+}
+
 /** One changed schema's lines replaced in one core file; undefined when its old lines are not there exactly once. */
-function spliceCore(api: SyncApi, path: string, content: string, change: { name: string; before: JsonSchema; after: JsonSchema }): string | undefined {
+function spliceCore(
+  api: SyncApi,
+  path: string,
+  content: string,
+  change: { name: string; before: JsonSchema; after: JsonSchema },
+  types: { before?: string; after?: string },
+): string | undefined {
   if (path === CORE_TYPES) {
     const region = schemaEntriesRegion(content);
-    if (!region) return undefined;
-    const openapi = api.document['openapi'];
-    return replaceOnce(content, schemaEntryTypes(openapi, change.name, change.before), schemaEntryTypes(openapi, change.name, change.after), region);
+    return region && replaceOnce(content, types.before, types.after, region);
   }
   if (path === CORE_VALIDATORS) {
     const constName = apiNames(api).validators.get(change.name);

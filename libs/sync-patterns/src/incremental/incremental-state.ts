@@ -28,6 +28,8 @@ export interface IncrementalState {
   models: StoredModel[];
   /** The core library's files. */
   core: string[];
+  /** Pointers of the maps beside properties (inhabitable-maps.ts), when the run worked them out. */
+  looseMaps?: string[];
 }
 
 export interface StoredSchema extends SchemaFacts {

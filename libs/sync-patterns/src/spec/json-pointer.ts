@@ -1,12 +1,17 @@
 import { noteRead } from './read-tracking';
 /** RFC 6901 JSON pointers, written as URI fragments (`#/components/schemas/Todo`) as OpenAPI does. */
 export function pointer(...segments: (string | number)[]): string {
-  return '#' + segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+  return child('#', ...segments);
 }
 
 export function child(base: string, ...segments: (string | number)[]): string {
-  return base + pointer(...segments).slice(1);
+  let out = base;
+  for (const segment of segments) out += '/' + escapeSegment(String(segment));
+  return out;
 }
+
+// most segments need no escaping: test before building new strings (binding makes pointers by the thousand)
+const escapeSegment = (s: string) => (s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s);
 
 /** Parsed pointers, by text: the model builder and emitters resolve the same few thousand refs over and over. */
 const parsed = new Map<string, readonly string[] | undefined>();

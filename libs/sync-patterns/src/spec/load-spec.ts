@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
-import { canonicalize } from './canonicalize';
+import { canonicalize, canonicalizeOwned } from './canonicalize';
 import { SpecError, specError, type Diagnostic } from './diagnostics';
 import { checkOperationIds } from './unique-operation-ids';
 
@@ -14,34 +14,43 @@ export interface LoadedSpec {
   /** Canonical (sorted keys), with every external `$ref` bundled into the document. */
   document: OpenApiDocument;
   version: '3.0' | '3.1';
-  /** The text it was parsed from (the run's fingerprint is of these bytes, not of a later save). */
+  /** The text it was parsed from. */
   text: string;
+  /** The file's bytes, when read from one (the run's fingerprint is of these, not of a later save). */
+  bytes?: Buffer;
 }
 
 export async function loadSpec(file: string): Promise<LoadedSpec> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw specError(file, '', code === 'ENOENT' ? 'spec file not found' : `cannot read spec file (${code})`, 'check the --spec path');
   }
-  return parseSpec(text, file);
+  return { ...(await parseSpec(bytes.toString('utf8'), file)), bytes };
 }
 
 /** Parses a spec held in memory; `file` names it in diagnostics and anchors relative `$ref`s. */
 export async function parseSpec(text: string, file: string): Promise<LoadedSpec> {
   let document = parseText(text, file);
   const version = detectVersion(document, file);
-  if (hasExternalRefs(document)) document = await bundleExternalRefs(file);
+  // JSON.parse makes every object once; YAML aliases and bundling can share one between places,
+  // and the emitters tell schemas apart by identity: those documents are copied
+  let owned = isJson(text);
+  if (mayHaveExternalRefs(text) && hasExternalRefs(document)) {
+    document = await bundleExternalRefs(file);
+    owned = false;
+  }
   checkOperationIds(document, file);
-  return { file, document: canonicalize(document), version, text };
+  return { file, document: owned ? canonicalizeOwned(document) : canonicalize(document), version, text };
 }
 
+const isJson = (text: string) => /^\s*[[{]/.test(text);
+
 function parseText(text: string, file: string): OpenApiDocument {
-  const trimmed = text.trimStart();
   let value: unknown;
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+  if (isJson(text)) {
     try {
       value = JSON.parse(text);
     } catch (error) {
@@ -83,6 +92,24 @@ function detectVersion(document: OpenApiDocument, file: string): '3.0' | '3.1' {
   if (/^3\.0(\.|$)/.test(declared)) return '3.0';
   if (/^3\.[1-9](\.|$)/.test(declared)) return '3.1';
   throw specError(file, '#/openapi', `unsupported OpenAPI version ${declared}`, 'sync-patterns reads OpenAPI 3.0.x and 3.1.x');
+}
+
+/**
+ * False only when the text cannot hold a `$ref` to another file: JSON whose every `"$ref"` is
+ * followed by a value starting with `#`, with no escaped `$` that could spell another. (YAML is
+ * walked: it has too many ways to write a key and a string.)
+ */
+function mayHaveExternalRefs(text: string): boolean {
+  if (!isJson(text) || /\\u0024/i.test(text)) return true;
+  for (let at = text.indexOf('"$ref"'); at >= 0; at = text.indexOf('"$ref"', at + 6)) {
+    let i = at + 6;
+    while (i < text.length && /\s/.test(text[i])) i++;
+    if (text[i] !== ':') continue; // not a key (a string value that reads "$ref")
+    i++;
+    while (i < text.length && /\s/.test(text[i])) i++;
+    if (text[i] !== '"' || text[i + 1] !== '#') return true;
+  }
+  return false;
 }
 
 function hasExternalRefs(value: unknown): boolean {

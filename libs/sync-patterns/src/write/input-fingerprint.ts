@@ -10,10 +10,18 @@ import * as path from 'node:path';
  * Undefined for a spec with references to other files: those are not tracked here, so such specs
  * always take the full path.
  */
-export function inputFingerprint(specText: string, options: object): string | undefined {
-  if (hasExternalRef(specText)) return undefined;
-  return createHash('sha256').update(generatorFingerprint()).update('\0').update(stableJson(options)).update('\0').update(specText).digest('hex');
+export function inputFingerprint(spec: string | Buffer, options: object): string | undefined {
+  const shaping = stableJson(options);
+  if (last && last.shaping === shaping && (typeof spec === 'string' ? last.spec === spec : Buffer.isBuffer(last.spec) && last.spec.equals(spec))) return last.fingerprint;
+  // the regex looks for ASCII only: latin1 is the cheap way to see a file's bytes as text
+  const text = typeof spec === 'string' ? spec : spec.toString('latin1');
+  const fingerprint = hasExternalRef(text) ? undefined : createHash('sha256').update(generatorFingerprint()).update('\0').update(shaping).update('\0').update(spec).digest('hex');
+  last = { spec, shaping, fingerprint };
+  return fingerprint;
 }
+
+/** The last answer: a run asks for the same spec's fingerprint more than once (the up-to-date check, then the write). */
+let last: { spec: string | Buffer; shaping: string; fingerprint: string | undefined } | undefined;
 
 /** A `$ref` whose value does not start with `#`, in JSON or YAML. Over-matching only costs the fast path. */
 function hasExternalRef(text: string): boolean {

@@ -45,7 +45,7 @@ export function planWrite(files: GeneratedFile[], read: (path: string) => string
   for (const file of files) {
     if (frozen(file.path)) continue;
     produced.add(file.path);
-    const hash = hashContent(file.content);
+    const hash = file.hash ?? hashContent(file.content);
     const current = read(file.path);
     if (file.appendOnly && current !== undefined) {
       // written once and never again (a migration may have run on devices); an edit is still reported

@@ -1,0 +1,60 @@
+import { statSync } from 'node:fs';
+import { hashContent } from './manifest';
+import { fileReader, resolveInside } from './write-files';
+import type { WritePlan } from './plan-write';
+
+/**
+ * What a long-running generator (`--watch`) knows of its output folder between runs: each file's
+ * content and hash as it last read or wrote it, with the file's size and modification time then.
+ * A file whose size and time are unchanged is taken from memory (a thousand files are not read and
+ * hashed again on every save); any other — edited, replaced, touched — is read from disk, so a
+ * hand edit is seen as in a fresh run.
+ */
+export class OutputMemory {
+  private readonly files = new Map<string, { content: string; hash?: string; size: number; mtimeMs: number }>();
+
+  constructor(private readonly outDir: string) {}
+
+  /** A reader of the output folder, for one run. */
+  reader(): (file: string) => string | undefined {
+    const disk = fileReader(this.outDir);
+    return (file) => {
+      const known = this.files.get(file);
+      const stat = this.stat(file);
+      if (!stat) {
+        this.files.delete(file);
+        return undefined;
+      }
+      if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs) return known.content;
+      const content = disk(file);
+      if (content === undefined) this.files.delete(file);
+      else this.files.set(file, { content, size: stat.size, mtimeMs: stat.mtimeMs });
+      return content;
+    };
+  }
+
+  /** sha256 of a file's content as read through `reader`, worked out once. */
+  hashOf(file: string, content: string): string {
+    const known = this.files.get(file);
+    if (known && known.content === content) return (known.hash ??= hashContent(content));
+    return hashContent(content);
+  }
+
+  /** After a plan was applied: what it wrote and deleted. */
+  applied(plan: WritePlan): void {
+    for (const file of plan.writes) {
+      const stat = this.stat(file.path);
+      if (stat) this.files.set(file.path, { content: file.content, size: stat.size, mtimeMs: stat.mtimeMs });
+    }
+    for (const file of plan.deletes) this.files.delete(file);
+  }
+
+  private stat(file: string): { size: number; mtimeMs: number } | undefined {
+    try {
+      const { size, mtimeMs } = statSync(resolveInside(this.outDir, file));
+      return { size, mtimeMs };
+    } catch {
+      return undefined;
+    }
+  }
+}
