@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { emitApi, emitApiParts } from './emit/emit-api';
-import { inThreadPrinter, workerPrinter, type EntryPrinter } from './emit/entry-printer';
+import { inThreadPrinter, sharedWorkerPrinter, type EntryPrinter } from './emit/entry-printer';
 import { printerLoaded } from './emit/openapi-typescript-transform';
 import { OutputMemory } from './write/output-memory';
 import { sortFiles } from './emit/file-set';
@@ -84,12 +84,8 @@ export async function emitFromSpec(
   let started = Date.now();
   // a run that may start from the previous output starts loading the types printer now, beside this
   // thread (a process that has it loaded already prints here)
-  const printer = read && !cacheDisabled() && parseManifest(read(MANIFEST_PATH))?.inputs ? (printerLoaded() ? inThreadPrinter : workerPrinter()) : undefined;
-  try {
-    return await emitWith(options, read, printer, log, started, memory);
-  } finally {
-    printer?.close();
-  }
+  const printer = read && !cacheDisabled() && parseManifest(read(MANIFEST_PATH))?.inputs ? (printerLoaded() ? inThreadPrinter : sharedWorkerPrinter()) : undefined;
+  return emitWith(options, read, printer, log, started, memory);
 }
 
 async function emitWith(
@@ -129,7 +125,7 @@ async function emitWith(
   const previous = manifest?.inputs && readState(cacheFolder(options.out), manifest.inputs.fingerprint);
   const units = documentUnits(spec.document, previous ? knownFacts(previous.state) : undefined);
   const why = !manifest?.inputs ? 'no previous output' : !previous ? 'no record of the previous run' : undefined;
-  const incremental = previous && manifest ? await emitIncrementally({ api, units, previous, options: optionsKey(options), read, manifest, emit, printer, hashOf: memory && ((file, content) => memory.hashOf(file, content)) }) : { fallback: why! };
+  const incremental = previous && manifest ? await emitIncrementally({ api, units, previous, options: optionsKey(options), read, manifest, emit, printer, hashOf: memory && ((file, content) => memory.hashOf(file, content)), stat: (file) => statOf(options.out, file) }) : { fallback: why! };
   if ('files' in incremental) {
     const { files, changed, emitted, models, core } = incremental;
     log(
@@ -159,10 +155,24 @@ function knownFacts(state: IncrementalState): (hash: string) => SchemaFacts | un
   return (hash) => byHash.get(hash);
 }
 
+function statOf(out: string, file: string): [number, number] | undefined {
+  try {
+    const { size, mtimeMs } = statSync(resolveInside(out, file));
+    return [size, mtimeMs];
+  } catch {
+    return undefined;
+  }
+}
+
 /** Leaves what the next run needs to start from this output (a cache: failures are ignored). */
-function recordRun(options: PipelineOptions, api: SyncApi, record: RunRecord | undefined, fingerprint: string | undefined): void {
+function recordRun(options: PipelineOptions, api: SyncApi, record: RunRecord | undefined, fingerprint: string | undefined, plan: WritePlan): void {
   if (!record || fingerprint === undefined) return;
   const { units } = record;
+  const stats: Record<string, [number, number]> = {};
+  for (const file of Object.keys(plan.hashes)) {
+    const stat = statOf(options.out, file);
+    if (stat) stats[file] = stat;
+  }
   writeState(cacheFolder(options.out), {
     fingerprint,
     options: optionsKey(options),
@@ -174,6 +184,7 @@ function recordRun(options: PipelineOptions, api: SyncApi, record: RunRecord | u
     models: record.models,
     core: record.core,
     looseMaps: record.looseMaps,
+    stats,
   });
 }
 
@@ -187,10 +198,11 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const warnings: string[] = [];
   const warn = options.warn ?? options.log;
   // one read of each output file per run: the incremental emit and the plan both look at them
-  const read = options.memory?.reader() ?? keptReads(fileReader(options.out));
-  const { api, files, record, fingerprint } = await emitFromSpec({ ...options, warn: (line) => (warnings.push(line), warn?.(line)) }, read, options.memory);
+  const memory = options.memory ?? new OutputMemory(options.out, false);
+  const read = memory.reader();
+  const { api, files, record, fingerprint } = await emitFromSpec({ ...options, warn: (line) => (warnings.push(line), warn?.(line)) }, read, memory);
   const inputs = fingerprint === undefined ? undefined : { fingerprint, models: api.models.map((m) => m.schemaName), warnings };
-  const plan = planWrite(files, read, { force: options.force, prune: options.prune, inputs });
+  const plan = planWrite(files, read, { force: options.force, prune: options.prune, inputs, hashOf: (file, content) => memory.hashOf(file, content) });
   if (plan.handEdited.length && !options.force) throw new HandEditError(plan.handEdited, options.out);
   if (!options.dryRun && !isNoop(plan)) {
     const started = Date.now();
@@ -198,15 +210,16 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     options.memory?.applied(plan);
     options.log?.(`written: ${plan.create.length} created, ${plan.update.length} updated, ${plan.deletes.length} deleted in ${Date.now() - started} ms`);
   } else options.log?.(options.dryRun ? 'written: nothing (dry run)' : 'written: nothing, already up to date');
-  if (!options.dryRun) recordRun(options, api, record, fingerprint);
+  if (!options.dryRun) recordRun(options, api, record, fingerprint, plan);
   return { api, files, plan };
 }
 
 /** What `generate` would change; `drift` is false only when the output is exactly up to date. */
 export async function check(options: PipelineOptions): Promise<GenerateResult & { drift: boolean }> {
-  const read = keptReads(fileReader(options.out));
-  const { api, files } = await emitFromSpec(options, read);
-  const plan = planWrite(files, read);
+  const memory = new OutputMemory(options.out, false);
+  const read = memory.reader();
+  const { api, files } = await emitFromSpec(options, read, memory);
+  const plan = planWrite(files, read, { hashOf: (file, content) => memory.hashOf(file, content) });
   const drift = plan.create.length + plan.update.length + plan.stale.length + plan.handEdited.length > 0;
   return { api, files, plan, drift };
 }
@@ -232,14 +245,6 @@ export function upToDate(options: PipelineOptions): UpToDate | undefined {
     }
   }
   return { ...manifest.inputs, warnings: manifest.inputs.warnings ?? [], files: Object.keys(manifest.files).length };
-}
-
-function keptReads(read: (file: string) => string | undefined): (file: string) => string | undefined {
-  const kept = new Map<string, string | undefined>();
-  return (file) => {
-    if (!kept.has(file)) kept.set(file, read(file));
-    return kept.get(file);
-  };
 }
 
 function fingerprintOf(options: PipelineOptions, specBytes?: string | Buffer): string | undefined {

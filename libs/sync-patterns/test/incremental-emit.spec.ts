@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { generate, HandEditError } from '../src/pipeline';
 import { SpecError } from '../src/spec/diagnostics';
+import { OutputMemory } from '../src/write/output-memory';
 import { SHARED_SPECS } from './corpus';
 import { EXAMPLE_SPEC, snapshotDir, tempDir, WORKSPACE } from './helpers';
 
@@ -206,6 +207,29 @@ describe('incremental regeneration', () => {
     (schemas[name]['properties'] as Json)['sp_extra'] = { type: 'string' };
     writeFileSync(spec, stringify(doc));
     await expect(run(spec, out, false)).rejects.toBeInstanceOf(HandEditError);
+    expect(readFileSync(edited, 'utf8')).toMatch(/\/\/ mine\n$/);
+  });
+
+  it('a long-running process (--watch) sees a hand edit made between its runs', async () => {
+    const dir = path.join(root, 'watch-memory');
+    const spec = path.join(dir, 'spec.yaml');
+    mkdirSync(dir, { recursive: true });
+    const { parse } = await import('yaml');
+    const doc = parse(readFileSync(EXAMPLE_SPEC, 'utf8')) as Json;
+    writeFileSync(spec, stringify(doc));
+    const out = path.join(dir, 'out');
+    const memory = new OutputMemory(out);
+    const schemas = schemasOf(doc);
+    const name = Object.keys(schemas).find((n) => n !== 'Project' && isObject(schemas[n]['properties']))!;
+    await generate({ spec, out, allModels: true, memory });
+    (schemas[name]['properties'] as Json)['sp_first'] = { type: 'string' };
+    writeFileSync(spec, stringify(doc));
+    await generate({ spec, out, allModels: true, memory });
+    const edited = path.join(out, 'project/src/lib/project.api.ts');
+    writeFileSync(edited, `${readFileSync(edited, 'utf8')}\n// mine\n`);
+    (schemas[name]['properties'] as Json)['sp_second'] = { type: 'string' };
+    writeFileSync(spec, stringify(doc));
+    await expect(generate({ spec, out, allModels: true, memory })).rejects.toBeInstanceOf(HandEditError);
     expect(readFileSync(edited, 'utf8')).toMatch(/\/\/ mine\n$/);
   });
 

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { available, benchDocuments, type BenchDocument } from './documents';
 import { generators, type Generator } from './generators';
 import { measure, median, type Measured } from './measure';
+import { measureWatch } from './watch-bench';
 import { typecheckArgs } from './typecheck';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -103,7 +104,7 @@ async function incrementalSection(node: string, doc: BenchDocument, ours: Genera
   const dry = spawnSync(node, [ours.script, 'generate', '--spec', doc.file, '--out', out, '--all-models', '--json', '--dry-run'], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const models: string[] = JSON.parse(dry.stdout || '{}').models ?? [];
   const model = models.find((name) => spec.components?.schemas?.[name]?.properties);
-  if (!model) return { check, change: undefined, model: undefined, written: 0 };
+  if (!model) return { check, change: undefined, model: undefined, written: 0, watch: undefined };
   // the same path as the baseline's spec: generated headers name it, so another path would change every file
   const changed = doc.file;
   let written = 0;
@@ -120,7 +121,33 @@ async function incrementalSection(node: string, doc: BenchDocument, ours: Genera
     return result;
   });
   writeFileSync(changed, original);
-  return { check, change, model, written };
+
+  // the same change saved while `generate --watch` runs, against full regenerations in such a process
+  const watched = async (label: string, env?: Record<string, string>) => {
+    const watchOut = `${out}-watch`;
+    cpSync(out, watchOut, { recursive: true });
+    try {
+      return await measureWatch({
+        node,
+        script: ours.script,
+        spec: changed,
+        out: watchOut,
+        cwd: ROOT,
+        runs,
+        env,
+        log: (line) => log(`${doc.id} ${label} ${line}`),
+        edit: (run) => {
+          spec.components.schemas[model].properties.bench_extra = { type: 'string', description: `watched run ${run}` };
+          return JSON.stringify(spec);
+        },
+      });
+    } finally {
+      rmSync(watchOut, { recursive: true, force: true });
+      writeFileSync(changed, original);
+    }
+  };
+  const watch = { change: await watched(`--watch, one-model change (${model})`), full: await watched('--watch, full regeneration', { SYNC_PATTERNS_NO_CACHE: '1' }) };
+  return { check, change, model, written, watch };
 }
 
 async function typecheckSection(node: string, doc: BenchDocument, tools: Generator[], runs: number) {

@@ -205,8 +205,10 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     // --watch: every spec change regenerates (only changed files are written); a spec that does not
     // validate is reported and the last good output stays until the next save
     const watched = async () => {
+      const started = performance.now();
       try {
         await generateOnce();
+        warn(`sync-patterns: regenerated in ${Math.round(performance.now() - started)} ms; watching`);
       } catch (error) {
         if (reportFailure(error, warn) === EXIT.internal) throw error;
         warn('sync-patterns: the last good output is kept; waiting for the next change');

@@ -27,6 +27,13 @@ export const inThreadPrinter: EntryPrinter = {
  * loading it would be the longest step of such a run. Any failure of the worker falls back to
  * printing here.
  */
+let shared: EntryPrinter | undefined;
+
+/** One worker printer per process: a long-running one (`--watch`) keeps it loaded between runs. */
+export function sharedWorkerPrinter(): EntryPrinter {
+  return (shared ??= workerPrinter());
+}
+
 export function workerPrinter(): EntryPrinter {
   let worker: Worker | undefined;
   try {

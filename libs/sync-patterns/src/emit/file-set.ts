@@ -9,6 +9,8 @@ export interface GeneratedFile {
   appendOnly?: boolean;
   /** sha256 of `content` (write/manifest.ts), where its maker has it already. */
   hash?: string;
+  /** The file on disk is this content already (its maker checked): the plan need not read it again. */
+  onDisk?: boolean;
 }
 
 export function sortFiles(files: GeneratedFile[]): GeneratedFile[] {

@@ -37,6 +37,8 @@ export interface IncrementalInput {
   printer?: EntryPrinter;
   /** sha256 of an output file's content (a long-running process remembers them); default: hashed here. */
   hashOf?: (path: string, content: string) => string;
+  /** Size and modification time of an output file, undefined when it is missing. */
+  stat: (path: string) => [number, number] | undefined;
 }
 
 export type IncrementalResult =
@@ -84,6 +86,16 @@ export async function emitIncrementally(input: IncrementalInput): Promise<Increm
     const content = read(path);
     return content !== undefined && manifest.files[path] === (input.hashOf?.(path, content) ?? hashContent(content)) ? content : undefined;
   };
+  // …which, for a file whose size and modification time are as the last run left them, is taken as
+  // read (as git does for its index): a thousand files are not read and hashed again
+  const unchangedOnDisk = (path: string): GeneratedFile | undefined => {
+    const recorded = state.stats?.[path];
+    const hash = manifest.files[path];
+    if (!recorded || hash === undefined) return undefined;
+    const now = input.stat(path);
+    if (!now || now[0] !== recorded[0] || now[1] !== recorded[1]) return undefined;
+    return lazyFile(path, hash, read);
+  };
   const files: GeneratedFile[] = [];
   const coreFiles = state.core;
   const openapi = api.document['openapi'];
@@ -120,13 +132,32 @@ export async function emitIncrementally(input: IncrementalInput): Promise<Increm
       continue;
     }
     for (const path of stored.files) {
+      const appendOnly = stored.appendOnly.includes(path) ? { appendOnly: true } : {};
+      const kept = unchangedOnDisk(path);
+      if (kept) {
+        files.push(Object.assign(kept, appendOnly));
+        continue;
+      }
       const content = reuse(path);
       if (content === undefined) return fallback(`${path} was edited or removed`);
-      files.push({ path, content, hash: manifest.files[path], ...(stored.appendOnly.includes(path) ? { appendOnly: true } : {}) });
+      files.push({ path, content, hash: manifest.files[path], onDisk: true, ...appendOnly });
     }
     models.push(stored);
   }
   return { files: sortFiles(files), changed: changed.map((c) => c.name), emitted, models, core: coreFiles };
+}
+
+/** A file known to be on disk as the manifest says: its content is read only if someone asks. */
+function lazyFile(path: string, hash: string, read: (path: string) => string | undefined): GeneratedFile {
+  let content: string | undefined;
+  return {
+    path,
+    hash,
+    onDisk: true,
+    get content() {
+      return (content ??= read(path) ?? '');
+    },
+  };
 }
 
 /** The previous run's maps beside properties, found again in the new document: those of changed schemas as they are now. */

@@ -30,6 +30,8 @@ export interface IncrementalState {
   core: string[];
   /** Pointers of the maps beside properties (inhabitable-maps.ts), when the run worked them out. */
   looseMaps?: string[];
+  /** Size and modification time of each output file as the run left it (see incremental-emit.ts). */
+  stats?: Record<string, [number, number]>;
 }
 
 export interface StoredSchema extends SchemaFacts {

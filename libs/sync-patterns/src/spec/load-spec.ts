@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
 import { canonicalize, canonicalizeOwned } from './canonicalize';
 import { SpecError, specError, type Diagnostic } from './diagnostics';
 import { checkOperationIds } from './unique-operation-ids';
@@ -57,6 +56,9 @@ function parseText(text: string, file: string): OpenApiDocument {
       throw specError(file, '', `not valid JSON: ${(error as Error).message}`, 'fix the syntax error at the position given');
     }
   } else {
+    // loaded for YAML only: a JSON spec's run does without it
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parseDocument } = require('yaml') as typeof import('yaml');
     const doc = parseDocument(text, { uniqueKeys: true });
     if (doc.errors.length) {
       const diagnostics: Diagnostic[] = doc.errors.map((e) => ({

@@ -13,13 +13,33 @@ import type { WritePlan } from './plan-write';
 export class OutputMemory {
   private readonly files = new Map<string, { content: string; hash?: string; size: number; mtimeMs: number }>();
 
-  constructor(private readonly outDir: string) {}
+  /**
+   * `acrossRuns` false: for one run only (every file read once, its hash worked out once); the
+   * files are then not looked at again, so no stat is taken.
+   */
+  constructor(
+    private readonly outDir: string,
+    private readonly acrossRuns = true,
+  ) {}
 
   /** A reader of the output folder, for one run. */
   reader(): (file: string) => string | undefined {
     const disk = fileReader(this.outDir);
+    if (!this.acrossRuns) {
+      return (file) => {
+        const known = this.files.get(file);
+        if (known) return known.content;
+        const content = disk(file);
+        if (content !== undefined) this.files.set(file, { content, size: -1, mtimeMs: -1 });
+        return content;
+      };
+    }
+    // looked at once per run: the incremental emit and the plan read the same files
+    const seen = new Set<string>();
     return (file) => {
       const known = this.files.get(file);
+      if (known && seen.has(file)) return known.content;
+      seen.add(file);
       const stat = this.stat(file);
       if (!stat) {
         this.files.delete(file);
@@ -42,9 +62,10 @@ export class OutputMemory {
 
   /** After a plan was applied: what it wrote and deleted. */
   applied(plan: WritePlan): void {
+    if (!this.acrossRuns) return;
     for (const file of plan.writes) {
       const stat = this.stat(file.path);
-      if (stat) this.files.set(file.path, { content: file.content, size: stat.size, mtimeMs: stat.mtimeMs });
+      if (stat) this.files.set(file.path, { content: file.content, hash: plan.hashes[file.path], size: stat.size, mtimeMs: stat.mtimeMs });
     }
     for (const file of plan.deletes) this.files.delete(file);
   }

@@ -13,6 +13,8 @@ export interface WritePlan {
   /** The files to write, manifest included, when the plan is applied. */
   writes: GeneratedFile[];
   deletes: string[];
+  /** The manifest's hashes after the plan (the file's own, or what was generated where it was edited). */
+  hashes: Record<string, string>;
 }
 
 export interface PlanOptions {
@@ -27,6 +29,8 @@ export interface PlanOptions {
   frozen?: (path: string) => boolean;
   /** Recorded in the manifest: what this file set was generated from (the CLI's fast up-to-date check). */
   inputs?: Manifest['inputs'];
+  /** sha256 of a file's current content, where the caller has worked it out already; default: hashed here. */
+  hashOf?: (path: string, content: string) => string;
 }
 
 /**
@@ -37,14 +41,20 @@ export interface PlanOptions {
 export function planWrite(files: GeneratedFile[], read: (path: string) => string | undefined, options: PlanOptions = {}): WritePlan {
   const manifest = parseManifest(read(MANIFEST_PATH));
   const previous = manifest?.files ?? {};
-  const plan: WritePlan = { create: [], update: [], unchanged: [], stale: [], handEdited: [], writes: [], deletes: [] };
   const hashes: Record<string, string> = {};
+  const plan: WritePlan = { create: [], update: [], unchanged: [], stale: [], handEdited: [], writes: [], deletes: [], hashes };
+  const hashOf = options.hashOf ?? ((_: string, content: string) => hashContent(content));
   const produced = new Set<string>();
 
   const frozen = options.frozen ?? (() => false);
   for (const file of files) {
     if (frozen(file.path)) continue;
     produced.add(file.path);
+    if (file.onDisk && file.hash !== undefined && previous[file.path] === file.hash) {
+      plan.unchanged.push(file.path);
+      hashes[file.path] = file.hash;
+      continue;
+    }
     const hash = file.hash ?? hashContent(file.content);
     const current = read(file.path);
     if (file.appendOnly && current !== undefined) {
@@ -63,7 +73,7 @@ export function planWrite(files: GeneratedFile[], read: (path: string) => string
     } else if (current === file.content) {
       plan.unchanged.push(file.path);
       hashes[file.path] = hash;
-    } else if (previous[file.path] === hashContent(current) || options.force) {
+    } else if (previous[file.path] === hashOf(file.path, current) || options.force) {
       plan.update.push(file);
       hashes[file.path] = hash;
     } else {
