@@ -12,6 +12,55 @@ const hiddenMemo = new WeakMap<OpenApiDocument, (pointer: string) => ReadonlySet
 /** The discriminators openapi-typescript ends up knowing, by schema pointer (its `objects`). */
 const knownDiscriminators = new WeakMap<OpenApiDocument, Map<string, Record<string, unknown>>>();
 
+/** What the discriminator scans found, as data: an incremental run carries it over (see declareDiscriminators). */
+export interface DiscriminatorRecord {
+  tags: [string, Record<string, string>][];
+  discriminators: [string, Record<string, unknown>][];
+  /** hiddenDiscriminatorProperties' answers, for the pointers it was asked about. */
+  hidden: [string, string[]][];
+}
+
+/** Answers hiddenDiscriminatorProperties gave, by document. */
+const asked = new WeakMap<OpenApiDocument, Map<string, ReadonlySet<string>>>();
+
+/** The scans' results for `document`, if they ran. */
+export function discriminatorRecord(document: OpenApiDocument): DiscriminatorRecord | undefined {
+  const tags = memo.get(document);
+  const discriminators = knownDiscriminators.get(document);
+  if (!tags || !discriminators) return undefined;
+  return { tags: [...tags], discriminators: [...discriminators], hidden: [...(asked.get(document) ?? [])].map(([pointer, names]) => [pointer, [...names]]) };
+}
+
+/**
+ * Records the scans' results for `document` from the run before. Exact where only schemas changed
+ * that hold no discriminator or allOf and that none of those reach (incremental/document-units.ts):
+ * tags are pinned, and properties hidden, only on schemas with discriminators and allOf, from what
+ * those hold. A pointer the previous run did not ask about is answered from the document when its
+ * schema has no allOf (nothing hidden), else by the scans themselves.
+ */
+export function declareDiscriminators(document: OpenApiDocument, record: DiscriminatorRecord): void {
+  memo.set(document, new Map(record.tags));
+  knownDiscriminators.set(document, new Map(record.discriminators));
+  const known = new Map(record.hidden.map(([pointer, names]) => [pointer, new Set(names) as ReadonlySet<string>]));
+  // the answers carried over are passed on to the next run too
+  const seen = new Map(known);
+  asked.set(document, seen);
+  let scan: ((pointer: string) => ReadonlySet<string>) | undefined;
+  hiddenMemo.set(document, (pointer) =>
+    untracked(() => {
+      let out = known.get(pointer);
+      if (out === undefined) {
+        const located = deref(document, { $ref: pointer }, pointer);
+        out = located && !Array.isArray(located.schema['allOf']) ? NONE : (scan ??= hiddenScan(document))(pointer);
+      }
+      seen.set(pointer, out);
+      return out;
+    }),
+  );
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
 /**
  * Records that `document` has no discriminator anywhere, which its caller knows already (the
  * incremental run's facts): there is then nothing to pin or hide, and no need to prepare the whole
@@ -129,7 +178,14 @@ export function hiddenDiscriminatorProperties(document: OpenApiDocument): (point
   const known = hiddenMemo.get(document);
   if (known) return known;
   const scan = untracked(() => hiddenScan(document));
-  const hidden = (pointer: string) => untracked(() => scan(pointer));
+  const seen = new Map<string, ReadonlySet<string>>();
+  asked.set(document, seen);
+  const hidden = (pointer: string) =>
+    untracked(() => {
+      const out = scan(pointer);
+      seen.set(pointer, out);
+      return out;
+    });
   hiddenMemo.set(document, hidden);
   return hidden;
 }

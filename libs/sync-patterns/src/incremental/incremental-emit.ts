@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { apiNames } from '../emit/api-names';
-import { declareNoDiscriminators } from '../emit/discriminator-tags';
+import { declareDiscriminators, declareNoDiscriminators } from '../emit/discriminator-tags';
 import { emitModel, type EmitOptions } from '../emit/emit-api';
 import { schemaEntriesRegion, validatorEntry } from '../emit/emit-core';
 import { inThreadPrinter, type EntryPrinter } from '../emit/entry-printer';
@@ -80,6 +80,7 @@ export async function emitIncrementally(input: IncrementalInput): Promise<Increm
   if (namesHash(api) !== state.names) return fallback('the validators the models need changed');
   if (apiSummary(api) !== state.summary) return fallback('models were added, removed or renamed, or their modes changed');
   if (!state.rest.discriminated && !units.schemas.some((s) => s.discriminated)) declareNoDiscriminators(api.document);
+  else if (state.discriminators) declareDiscriminators(api.document, state.discriminators);
 
   // an output file is taken as it is only when it is still what the manifest says was written
   const reuse = (path: string): string | undefined => {

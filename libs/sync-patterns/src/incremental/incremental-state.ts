@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { DiscriminatorRecord } from '../emit/discriminator-tags';
 import type { SchemaFacts } from './document-units';
 
 /**
@@ -30,6 +31,8 @@ export interface IncrementalState {
   core: string[];
   /** Pointers of the maps beside properties (inhabitable-maps.ts), when the run worked them out. */
   looseMaps?: string[];
+  /** The discriminator scans' results (discriminator-tags.ts), when the run worked them out. */
+  discriminators?: DiscriminatorRecord;
   /** Size and modification time of each output file as the run left it (see incremental-emit.ts). */
   stats?: Record<string, [number, number]>;
 }
