@@ -1,6 +1,6 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { generate, HandEditError } from '../src/pipeline';
 import { SpecError } from '../src/spec/diagnostics';
 import { OutputMemory } from '../src/write/output-memory';
@@ -114,6 +114,28 @@ const EDITS: Record<string, Edit> = {
 };
 const LOCAL_EDITS = ['addField', 'removeField', 'describe', 'retype', 'growEnum'];
 
+/** The example's spec in `dir` (YAML), with a way to add a field to one of its schemas (not Project's) and save. */
+function exampleIn(dir: string) {
+  const spec = path.join(dir, 'spec.yaml');
+  mkdirSync(dir, { recursive: true });
+  const doc = parse(readFileSync(EXAMPLE_SPEC, 'utf8')) as Json;
+  writeFileSync(spec, stringify(doc));
+  const schemas = schemasOf(doc);
+  const name = Object.keys(schemas).find((n) => n !== 'Project' && isObject(schemas[n]['properties']))!;
+  const addField = (field: string) => {
+    (schemas[name]['properties'] as Json)[field] = { type: 'string' };
+    writeFileSync(spec, stringify(doc));
+  };
+  return { spec, out: path.join(dir, 'out'), addField };
+}
+
+/** Appends a line to a generated file, as a user editing it by hand would. */
+function editByHand(out: string): string {
+  const edited = path.join(out, 'project/src/lib/project.api.ts');
+  writeFileSync(edited, `${readFileSync(edited, 'utf8')}\n// mine\n`);
+  return edited;
+}
+
 describe('incremental regeneration', () => {
   const root = tempDir('incremental');
   const previousCache = process.env['SYNC_PATTERNS_CACHE_DIR'];
@@ -146,7 +168,6 @@ describe('incremental regeneration', () => {
       const dir = path.join(root, String(index));
       const yaml = /\.ya?ml$/.test(source);
       const spec = path.join(dir, yaml ? 'spec.yaml' : 'spec.json');
-      const { parse } = await import('yaml');
       const doc = parse(readFileSync(source, 'utf8')) as Json;
       const save = () => writeFileSync(spec, yaml ? stringify(doc) : JSON.stringify(doc, null, 1));
       mkdirSync(dir, { recursive: true });
@@ -192,62 +213,33 @@ describe('incremental regeneration', () => {
   }, 600_000);
 
   it('never takes a hand edit for its own output: the edit is reported as in a full run', async () => {
-    const dir = path.join(root, 'hand-edit');
-    const spec = path.join(dir, 'spec.yaml');
-    mkdirSync(dir, { recursive: true });
-    const { parse } = await import('yaml');
-    const doc = parse(readFileSync(EXAMPLE_SPEC, 'utf8')) as Json;
-    writeFileSync(spec, stringify(doc));
-    const out = path.join(dir, 'out');
+    const { spec, out, addField } = exampleIn(path.join(root, 'hand-edit'));
     await run(spec, out, false);
-    const edited = path.join(out, 'project/src/lib/project.api.ts');
-    writeFileSync(edited, `${readFileSync(edited, 'utf8')}\n// mine\n`);
-    const schemas = schemasOf(doc);
-    const name = Object.keys(schemas).find((n) => n !== 'Project' && isObject(schemas[n]['properties']))!;
-    (schemas[name]['properties'] as Json)['sp_extra'] = { type: 'string' };
-    writeFileSync(spec, stringify(doc));
+    const edited = editByHand(out);
+    addField('sp_extra');
     await expect(run(spec, out, false)).rejects.toBeInstanceOf(HandEditError);
     expect(readFileSync(edited, 'utf8')).toMatch(/\/\/ mine\n$/);
   });
 
   it('a long-running process (--watch) sees a hand edit made between its runs', async () => {
-    const dir = path.join(root, 'watch-memory');
-    const spec = path.join(dir, 'spec.yaml');
-    mkdirSync(dir, { recursive: true });
-    const { parse } = await import('yaml');
-    const doc = parse(readFileSync(EXAMPLE_SPEC, 'utf8')) as Json;
-    writeFileSync(spec, stringify(doc));
-    const out = path.join(dir, 'out');
+    const { spec, out, addField } = exampleIn(path.join(root, 'watch-memory'));
     const memory = new OutputMemory(out);
-    const schemas = schemasOf(doc);
-    const name = Object.keys(schemas).find((n) => n !== 'Project' && isObject(schemas[n]['properties']))!;
     await generate({ spec, out, allModels: true, memory });
-    (schemas[name]['properties'] as Json)['sp_first'] = { type: 'string' };
-    writeFileSync(spec, stringify(doc));
+    addField('sp_first');
     await generate({ spec, out, allModels: true, memory });
-    const edited = path.join(out, 'project/src/lib/project.api.ts');
-    writeFileSync(edited, `${readFileSync(edited, 'utf8')}\n// mine\n`);
-    (schemas[name]['properties'] as Json)['sp_second'] = { type: 'string' };
-    writeFileSync(spec, stringify(doc));
+    const edited = editByHand(out);
+    addField('sp_second');
     await expect(generate({ spec, out, allModels: true, memory })).rejects.toBeInstanceOf(HandEditError);
     expect(readFileSync(edited, 'utf8')).toMatch(/\/\/ mine\n$/);
   });
 
   it('runs in full when its record is missing or unreadable, with the same output', async () => {
     const dir = path.join(root, 'lost-record');
-    const spec = path.join(dir, 'spec.yaml');
-    mkdirSync(dir, { recursive: true });
-    const { parse } = await import('yaml');
-    const doc = parse(readFileSync(EXAMPLE_SPEC, 'utf8')) as Json;
-    writeFileSync(spec, stringify(doc));
-    const out = path.join(dir, 'out');
+    const { spec, out, addField } = exampleIn(dir);
     await run(spec, out, false);
     const cache = process.env['SYNC_PATTERNS_CACHE_DIR']!;
-    for (const file of require('node:fs').readdirSync(cache) as string[]) writeFileSync(path.join(cache, file), '{ not json');
-    const schemas = schemasOf(doc);
-    const name = Object.keys(schemas).find((n) => isObject(schemas[n]['properties']))!;
-    (schemas[name]['properties'] as Json)['sp_extra'] = { type: 'string' };
-    writeFileSync(spec, stringify(doc));
+    for (const file of readdirSync(cache)) writeFileSync(path.join(cache, file), '{ not json');
+    addField('sp_extra');
     cpSync(out, path.join(dir, 'full'), { recursive: true });
     expect(await run(spec, out, false)).toBe('no record of the previous run');
     await run(spec, path.join(dir, 'full'), true);
