@@ -239,6 +239,13 @@ describe('incremental regeneration', () => {
     await run(spec, out, false);
     const cache = process.env['SYNC_PATTERNS_CACHE_DIR']!;
     for (const file of readdirSync(cache)) writeFileSync(path.join(cache, file), '{ not json');
+    // (no change to the spec: the run is a full one only for want of a record, and leaves a new one)
+    expect(await run(spec, out, false)).toBe('no record of the previous run');
+    // a record whose texts are another run's (two runs writing it at once) is not used either
+    for (const file of readdirSync(cache).filter((f) => f.endsWith('.schemas.txt'))) {
+      const texts = readFileSync(path.join(cache, file), 'utf8');
+      writeFileSync(path.join(cache, file), `another-run\n${texts.slice(texts.indexOf('\n') + 1)}`);
+    }
     addField('sp_extra');
     cpSync(out, path.join(dir, 'full'), { recursive: true });
     expect(await run(spec, out, false)).toBe('no record of the previous run');

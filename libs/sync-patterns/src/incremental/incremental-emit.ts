@@ -75,7 +75,13 @@ export async function emitIncrementally(input: IncrementalInput): Promise<Increm
     if (marked.has(name)) return fallback(`other schemas read ${name} (an allOf part, discriminator branch or $ref target inside it)`);
     if (before.refs.join('\0') !== after.refs.join('\0')) return fallback(`${name} refers to other schemas than before`);
     if (before.flags !== after.flags) return fallback(`${name}'s readOnly/writeOnly changed`);
-    changed.push({ name, before: JSON.parse(schemaText(before)) as JsonSchema, after: schemas[name] });
+    let previous: JsonSchema;
+    try {
+      previous = JSON.parse(schemaText(before)) as JsonSchema;
+    } catch {
+      return fallback('the record of the previous run is damaged');
+    }
+    changed.push({ name, before: previous, after: schemas[name] });
   }
   if (namesHash(api) !== state.names) return fallback('the validators the models need changed');
   if (apiSummary(api) !== state.summary) return fallback('models were added, removed or renamed, or their modes changed');

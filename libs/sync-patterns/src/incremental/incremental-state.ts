@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -15,6 +15,8 @@ import type { SchemaFacts } from './document-units';
  */
 export interface IncrementalState {
   version: typeof STATE_VERSION;
+  /** Written at the head of the text file too: the two files are one state only when they match. */
+  pair: string;
   /** The manifest fingerprint of the output this state describes. */
   fingerprint: string;
   /** Generator and options, without the spec. */
@@ -55,7 +57,7 @@ export interface StoredModel {
   reads: string[];
 }
 
-const STATE_VERSION = 1;
+const STATE_VERSION = 2;
 /** States kept per cache folder: one per output a machine generates, and some history. */
 const KEEP = 16;
 
@@ -89,14 +91,17 @@ export function readState(folder: string, fingerprint: string): LoadedState | un
     const state = JSON.parse(readFileSync(`${stem}.json`, 'utf8')) as IncrementalState;
     if (state.version !== STATE_VERSION || state.fingerprint !== fingerprint) return undefined;
     const texts = readFileSync(`${stem}.schemas.txt`, 'utf8');
-    return { state, schemaText: (schema) => texts.slice(schema.at[0], schema.at[0] + schema.at[1]) };
+    // two runs writing the same state at once may leave one's JSON beside the other's texts
+    if (!texts.startsWith(state.pair)) return undefined;
+    const base = state.pair.length;
+    return { state, schemaText: (schema) => texts.slice(base + schema.at[0], base + schema.at[0] + schema.at[1]) };
   } catch {
     return undefined;
   }
 }
 
 /** Writes a state (each file whole: beside its place, then renamed) and drops the oldest beyond KEEP. Never throws: it is a cache. */
-export function writeState(folder: string, state: Omit<IncrementalState, 'version' | 'schemas'> & { schemas: (Omit<StoredSchema, 'at'> & { text: string })[] }): void {
+export function writeState(folder: string, state: Omit<IncrementalState, 'version' | 'schemas' | 'pair'> & { schemas: (Omit<StoredSchema, 'at'> & { text: string })[] }): void {
   try {
     mkdirSync(folder, { recursive: true });
     let offset = 0;
@@ -106,12 +111,15 @@ export function writeState(folder: string, state: Omit<IncrementalState, 'versio
       return { ...schema, at };
     });
     const stem = path.join(folder, fileStem(state.fingerprint));
-    const texts = state.schemas.map((s) => s.text).join('');
-    const stored: IncrementalState = { ...state, version: STATE_VERSION, schemas };
-    writeFileSync(`${stem}.schemas.txt.tmp`, texts);
-    renameSync(`${stem}.schemas.txt.tmp`, `${stem}.schemas.txt`);
-    writeFileSync(`${stem}.json.tmp`, JSON.stringify(stored));
-    renameSync(`${stem}.json.tmp`, `${stem}.json`);
+    const pair = `${randomUUID()}\n`;
+    const texts = pair + state.schemas.map((s) => s.text).join('');
+    const stored: IncrementalState = { ...state, version: STATE_VERSION, pair, schemas };
+    // each process its own temporary files; the last rename wins, whole
+    const tmp = `.${process.pid}-${pair.slice(0, 8)}.tmp`;
+    writeFileSync(`${stem}.schemas.txt${tmp}`, texts);
+    renameSync(`${stem}.schemas.txt${tmp}`, `${stem}.schemas.txt`);
+    writeFileSync(`${stem}.json${tmp}`, JSON.stringify(stored));
+    renameSync(`${stem}.json${tmp}`, `${stem}.json`);
     prune(folder);
   } catch {
     // a cache that cannot be written only makes the next run a full one
