@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { emitApi, emitApiParts } from './emit/emit-api';
-import { inThreadPrinter, sharedWorkerPrinter, type EntryPrinter } from './emit/entry-printer';
+import { inThreadPrinter, sharedWorkerPrinter } from './emit/entry-printer';
 import { printerLoaded } from './emit/openapi-typescript-transform';
 import { OutputMemory } from './write/output-memory';
 import { sortFiles } from './emit/file-set';
@@ -19,7 +19,7 @@ import { loadSpec } from './spec/load-spec';
 import { inputFingerprint, optionsFingerprint } from './write/input-fingerprint';
 import { hashContent, MANIFEST_PATH, parseManifest, type Manifest } from './write/manifest';
 import { isNoop, planWrite, type WritePlan } from './write/plan-write';
-import { applyPlan, fileReader, resolveInside } from './write/write-files';
+import { applyPlan, fileReader, outputStat, resolveInside } from './write/write-files';
 
 export interface PipelineOptions extends BuildOptions {
   spec: string;
@@ -83,22 +83,11 @@ export async function emitFromSpec(
 ): Promise<{ api: SyncApi; files: GeneratedFile[]; record?: RunRecord; fingerprint?: string }> {
   const log = options.log ?? (() => undefined);
   let started = Date.now();
+  const manifest = read && !cacheDisabled() ? parseManifest(read(MANIFEST_PATH)) : undefined;
   // a run that may start from the previous output starts loading the types printer now, beside this
   // thread, when reading and binding the spec will take long enough to hide it (starting a worker
   // costs more than it saves on a small spec); a process that has it loaded already prints here
-  const printer =
-    read && !cacheDisabled() && parseManifest(read(MANIFEST_PATH))?.inputs ? (!printerLoaded() && sizeOf(options.spec) > WORKER_FROM_BYTES ? sharedWorkerPrinter() : inThreadPrinter) : undefined;
-  return emitWith(options, read, printer, log, started, memory);
-}
-
-async function emitWith(
-  options: PipelineOptions,
-  read: ((file: string) => string | undefined) | undefined,
-  printer: EntryPrinter | undefined,
-  log: (line: string) => void,
-  started: number,
-  memory: OutputMemory | undefined,
-): Promise<{ api: SyncApi; files: GeneratedFile[]; record?: RunRecord; fingerprint?: string }> {
+  const printer = manifest?.inputs && !printerLoaded() && sizeOf(options.spec) > WORKER_FROM_BYTES ? sharedWorkerPrinter() : inThreadPrinter;
   const spec = await loadSpec(options.spec);
   const paths = Object.keys((spec.document['paths'] as object | undefined) ?? {}).length;
   log(`spec loaded: ${options.spec} (OpenAPI ${spec.version}, ${paths} paths) in ${Date.now() - started} ms`);
@@ -115,8 +104,7 @@ async function emitWith(
       .join(', ')}${api.models.length > 10 ? ', …' : ''}) in ${Date.now() - started} ms`,
   );
   started = Date.now();
-  const specLabel = path.relative(path.resolve(options.out), path.resolve(options.spec)).split(path.sep).join('/');
-  const emit = { specLabel, coreImport: options.coreImport, previous: options.previous ?? read ?? fileReader(options.out) };
+  const emit = { specLabel: shaping(options).specLabel, coreImport: options.coreImport, previous: options.previous ?? read ?? fileReader(options.out) };
   // the spec's bytes as they were read (a later read could see a newer save)
   const fingerprint = fingerprintOf(options, spec.bytes ?? spec.text);
   if (!read || cacheDisabled() || fingerprint === undefined) {
@@ -124,11 +112,10 @@ async function emitWith(
     log(`files emitted: ${files.length} in ${Date.now() - started} ms`);
     return { api, files, fingerprint };
   }
-  const manifest = parseManifest(read(MANIFEST_PATH));
   const previous = manifest?.inputs && readState(cacheFolder(options.out), manifest.inputs.fingerprint);
   const units = documentUnits(spec.document, previous ? knownFacts(previous.state) : undefined);
   const why = !manifest?.inputs ? 'no previous output' : !previous ? 'no record of the previous run' : undefined;
-  const incremental = previous && manifest ? await emitIncrementally({ api, units, previous, options: optionsKey(options), read, manifest, emit, printer, hashOf: memory && ((file, content) => memory.hashOf(file, content)), stat: (file) => statOf(options.out, file) }) : { fallback: why! };
+  const incremental = previous && manifest ? await emitIncrementally({ api, units, previous, options: optionsFingerprint(shaping(options)), read, manifest, emit, printer, hashOf: memory && ((file, content) => memory.hashOf(file, content)), stat: (file) => outputStat(options.out, file) }) : { fallback: why! };
   if ('files' in incremental) {
     const { files, changed, emitted, models, core } = incremental;
     log(
@@ -169,14 +156,6 @@ function sizeOf(file: string): number {
   }
 }
 
-function statOf(out: string, file: string): [number, number] | undefined {
-  try {
-    const { size, mtimeMs } = statSync(resolveInside(out, file));
-    return [size, mtimeMs];
-  } catch {
-    return undefined;
-  }
-}
 
 /** Leaves what the next run needs to start from this output (a cache: failures are ignored). */
 function recordRun(options: PipelineOptions, api: SyncApi, record: RunRecord | undefined, fingerprint: string | undefined, plan: WritePlan): void {
@@ -184,12 +163,12 @@ function recordRun(options: PipelineOptions, api: SyncApi, record: RunRecord | u
   const { units } = record;
   const stats: Record<string, [number, number]> = {};
   for (const file of Object.keys(plan.hashes)) {
-    const stat = statOf(options.out, file);
+    const stat = outputStat(options.out, file);
     if (stat) stats[file] = stat;
   }
   writeState(cacheFolder(options.out), {
     fingerprint,
-    options: optionsKey(options),
+    options: optionsFingerprint(shaping(options)),
     restHash: units.restHash,
     rest: units.rest,
     schemas: units.schemas,
@@ -203,10 +182,11 @@ function recordRun(options: PipelineOptions, api: SyncApi, record: RunRecord | u
   });
 }
 
-function optionsKey(options: PipelineOptions): string {
+/** The options that shape the output, with how headers name the spec: what fingerprints cover. */
+function shaping(options: PipelineOptions) {
   const { models, allModels, apiName, filters, coreImport } = options;
   const specLabel = path.relative(path.resolve(options.out), path.resolve(options.spec)).split(path.sep).join('/');
-  return optionsFingerprint({ specLabel, models, allModels, apiName, filters, coreImport });
+  return { specLabel, models, allModels, apiName, filters, coreImport };
 }
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
@@ -263,13 +243,11 @@ export function upToDate(options: PipelineOptions): UpToDate | undefined {
 }
 
 function fingerprintOf(options: PipelineOptions, specBytes?: string | Buffer): string | undefined {
-  const specLabel = path.relative(path.resolve(options.out), path.resolve(options.spec)).split(path.sep).join('/');
-  const { models, allModels, apiName, filters, coreImport } = options;
   let text = specBytes;
   try {
     text ??= readFileSync(options.spec);
   } catch {
     return undefined;
   }
-  return inputFingerprint(text, { specLabel, models, allModels, apiName, filters, coreImport });
+  return inputFingerprint(text, shaping(options));
 }

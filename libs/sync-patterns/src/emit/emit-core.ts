@@ -21,6 +21,11 @@ import { zodFor } from './zod-schema';
  * library builds on), the configured HTTP client, and the validators of the component schemas the
  * models use.
  */
+/** The core library's files that hold one entry per component schema (an incremental run edits these). */
+export const CORE_TYPES = 'core/src/lib/api.types.ts';
+export const CORE_VALIDATORS = 'core/src/lib/validators.ts';
+export const CORE_FAKES = 'core/src/lib/fakes.ts';
+
 export function emitCore(api: SyncApi, specLabel: string): GeneratedFile[] {
   const names = apiNames(api);
   const header = fileHeader(specLabel, `core library of ${api.title}`);
@@ -61,16 +66,16 @@ export function emitCore(api: SyncApi, specLabel: string): GeneratedFile[] {
     definitions: literalBlock(fakeDefinitions(api)),
   };
   return [
-    { path: 'core/src/lib/api.types.ts', content: header + types },
+    { path: CORE_TYPES, content: header + types },
     {
       path: 'core/src/lib/client.ts',
       content: renderTemplate('core/client', view),
     },
     {
-      path: 'core/src/lib/validators.ts',
+      path: CORE_VALIDATORS,
       content: renderTemplate('core/validators', view),
     },
-    { path: 'core/src/lib/fakes.ts', content: renderTemplate('core/fakes', view) },
+    { path: CORE_FAKES, content: renderTemplate('core/fakes', view) },
     { path: 'core/src/index.ts', content: renderTemplate('core/index', view) },
   ];
 }

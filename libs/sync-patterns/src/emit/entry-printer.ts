@@ -11,13 +11,11 @@ export interface EntryRequest {
 /** Prints schema entries' types (emit-core.ts `schemaEntryTypes`), one answer per request, in order. */
 export interface EntryPrinter {
   print(requests: EntryRequest[]): Promise<(string | undefined)[]>;
-  close(): void;
 }
 
 /** In this thread: loads TypeScript and openapi-typescript when first asked. */
 export const inThreadPrinter: EntryPrinter = {
   print: async (requests) => requests.map((r) => schemaEntryTypes(r.openapi, r.name, r.schema)),
-  close: () => undefined,
 };
 
 /**
@@ -34,7 +32,7 @@ export function sharedWorkerPrinter(): EntryPrinter {
   return (shared ??= workerPrinter());
 }
 
-export function workerPrinter(): EntryPrinter {
+function workerPrinter(): EntryPrinter {
   let worker: Worker | undefined;
   try {
     const file = require.resolve('./entry-printer-worker');
@@ -67,10 +65,6 @@ export function workerPrinter(): EntryPrinter {
         worker!.postMessage({ id, requests });
       });
       return answer ?? inThreadPrinter.print(requests);
-    },
-    close() {
-      void worker?.terminate();
-      worker = undefined;
     },
   };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { apiNames } from '../emit/api-names';
 import { declareDiscriminators, declareNoDiscriminators } from '../emit/discriminator-tags';
 import { emitModel, type EmitOptions } from '../emit/emit-api';
-import { schemaEntriesRegion, validatorEntry } from '../emit/emit-core';
+import { CORE_FAKES, CORE_TYPES, CORE_VALIDATORS, schemaEntriesRegion, validatorEntry } from '../emit/emit-core';
 import { inThreadPrinter, type EntryPrinter } from '../emit/entry-printer';
 import { fakeDefinitionOf } from '../emit/fake-schema';
 import type { GeneratedFile } from '../emit/file-set';
@@ -18,9 +18,6 @@ import { hashContent, type Manifest } from '../write/manifest';
 import type { DocumentUnits } from './document-units';
 import type { LoadedState, StoredModel } from './incremental-state';
 
-export const CORE_TYPES = 'core/src/lib/api.types.ts';
-export const CORE_VALIDATORS = 'core/src/lib/validators.ts';
-export const CORE_FAKES = 'core/src/lib/fakes.ts';
 
 export interface IncrementalInput {
   /** The new document's IR (binding always runs whole: it is cheap, and it reads everything). */

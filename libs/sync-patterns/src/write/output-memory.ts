@@ -1,6 +1,5 @@
-import { statSync } from 'node:fs';
 import { hashContent } from './manifest';
-import { fileReader, resolveInside } from './write-files';
+import { fileReader, outputStat } from './write-files';
 import type { WritePlan } from './plan-write';
 
 /**
@@ -45,10 +44,11 @@ export class OutputMemory {
         this.files.delete(file);
         return undefined;
       }
-      if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs) return known.content;
+      const [size, mtimeMs] = stat;
+      if (known && known.size === size && known.mtimeMs === mtimeMs) return known.content;
       const content = disk(file);
       if (content === undefined) this.files.delete(file);
-      else this.files.set(file, { content, size: stat.size, mtimeMs: stat.mtimeMs });
+      else this.files.set(file, { content, size, mtimeMs });
       return content;
     };
   }
@@ -65,17 +65,12 @@ export class OutputMemory {
     if (!this.acrossRuns) return;
     for (const file of plan.writes) {
       const stat = this.stat(file.path);
-      if (stat) this.files.set(file.path, { content: file.content, hash: plan.hashes[file.path], size: stat.size, mtimeMs: stat.mtimeMs });
+      if (stat) this.files.set(file.path, { content: file.content, hash: plan.hashes[file.path], size: stat[0], mtimeMs: stat[1] });
     }
     for (const file of plan.deletes) this.files.delete(file);
   }
 
-  private stat(file: string): { size: number; mtimeMs: number } | undefined {
-    try {
-      const { size, mtimeMs } = statSync(resolveInside(this.outDir, file));
-      return { size, mtimeMs };
-    } catch {
-      return undefined;
-    }
+  private stat(file: string): [number, number] | undefined {
+    return outputStat(this.outDir, file);
   }
 }

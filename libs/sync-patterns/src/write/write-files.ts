@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { WritePlan } from './plan-write';
@@ -9,6 +9,16 @@ export function fileReader(outDir: string): (file: string) => string | undefined
     const full = resolveInside(outDir, file);
     return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
   };
+}
+
+/** Size and modification time of an output file, undefined when it is missing. */
+export function outputStat(outDir: string, file: string): [number, number] | undefined {
+  try {
+    const { size, mtimeMs } = statSync(resolveInside(outDir, file));
+    return [size, mtimeMs];
+  } catch {
+    return undefined;
+  }
 }
 
 /** A generated path can never leave the output directory, whatever names the spec holds. */
