@@ -5,6 +5,7 @@ export * from './lib/live/collection-ready';
 export * from './lib/live/live-status';
 export * from './lib/live/live-scope';
 export * from './lib/live/live-result';
+export * from './lib/live/live-rows';
 export * from './lib/live/live-mutations';
 export * from './lib/live/txid';
 export * from './lib/live/fake-shape';

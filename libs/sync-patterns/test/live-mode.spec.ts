@@ -39,7 +39,7 @@ describe('live mode libraries', () => {
     expect(collection).not.toContain('internal_notes"]');
     expect(collection).toContain('txidOf(response, "POST /todos")');
     const hooks = readFileSync(path.join(out, 'todo/src/lib/todo.hooks.ts'), 'utf8');
-    expect(hooks).toContain('useLiveQuery({ query:');
+    expect(hooks).toContain('useLiveRows(collection, queryKey, (q) => whereParams(');
     expect(hooks).toMatch(/export function useTodos\(params\?: TodoListParams\): SyncQueryResult<Todo\[\]>/);
     expect(hooks).toMatch(/export function useTodoMutations\(\): TodoMutations/);
   });

@@ -127,6 +127,7 @@ async function benchRows(count: number) {
   const bytesPerRow = (process.memoryUsage().heapUsed - heapBefore) / count;
 
   const latencies: number[] = [];
+  const profiler = await startProfile();
   for (let i = 0; i < CHANGES; i++) {
     const row = watched[i % watched.length];
     const title = `changed ${i}`;
@@ -136,6 +137,7 @@ async function benchRows(count: number) {
     const commit = commits.find((c) => c.view === 'project' && Array.isArray(c.rows) && c.rows.some((t) => t.id === row.id && t.title === title))!;
     latencies.push(commit.at - leftServer);
   }
+  await profiler.stop();
   app.stop();
 
   commits.length = 0;
@@ -159,6 +161,25 @@ async function benchRows(count: number) {
   latencies.sort((a, b) => a - b);
   const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)];
   return { rows: count, p50: at(50), p99: at(99), bytesPerRow, coldStartMs, hydratedMs };
+}
+
+/** LIVE_BENCH_PROFILE=file: a CPU profile of the change phase only. */
+async function startProfile(): Promise<{ stop(): Promise<void> }> {
+  const file = process.env['LIVE_BENCH_PROFILE'];
+  if (!file) return { stop: async () => undefined };
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      (await import('node:fs')).writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 main().catch((error) => {

@@ -32,7 +32,7 @@ export const IMPORTED_NAMES: ReadonlySet<string> = new Set(
     'defaultCacheStorage eq fakeRow fakeRows infiniteQueryOptions latestError liveModelIn localStoreOn mapListItems ' +
     'mockResource omitFields queryOptions readField removeMutationOptions retryOptions rowsOf setupServer shapeHeadersOf ' +
     'shapeUrlOf splitParams toCacheResult toLiveResult toSyncError toSyncResult txidOf updateMutationOptions ' +
-    'useInfiniteQuery useLiveQuery useLiveStatus useMutation useQuery useQueryClient useSuspenseQuery useWriteTracker ' +
+    'useInfiniteQuery useLiveRow useLiveRows useLiveStatus useMutation useQuery useQueryClient useSuspenseQuery useWriteTracker ' +
     'validateInput waitUntil whereParams withPageParam z'
   ).split(' '),
 );

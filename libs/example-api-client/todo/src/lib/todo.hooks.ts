@@ -2,8 +2,8 @@
 // Do not edit: run `sync-patterns generate` again instead. Hand edits are detected and kept, never
 // silently overwritten; put extensions in files of your own next to this one.
 import { type SyncQueryResult, type SyncError } from '@sync-patterns/runtime';
-import { collectionReady, toLiveResult, useLiveStatus, whereParams, useWriteTracker } from '@sync-patterns/runtime/live';
-import { eq, useLiveQuery } from '@tanstack/react-db';
+import { collectionReady, toLiveResult, useLiveRow, useLiveRows, useLiveStatus, whereParams, useWriteTracker } from '@sync-patterns/runtime/live';
+import { eq } from '@tanstack/react-db';
 import { useQueryClient } from '@tanstack/react-query';
 import { todoCollection, todoLiveStatus, todoRowFromInput, validateTodoPatch } from './todo.collection';
 import type { Todo, TodoId, TodoListParams, TodoCreateInput, TodoUpdateInput } from './todo.types';
@@ -19,18 +19,20 @@ import type { Todo, TodoId, TodoListParams, TodoCreateInput, TodoUpdateInput } f
 export function useTodos(params?: TodoListParams): SyncQueryResult<Todo[]> {
   const qc = useQueryClient();
   const collection = todoCollection(qc);
-  const query = useLiveQuery({ query: (q) => whereParams(q.from({ row: collection }), params, todoColumns) });
+  const queryKey = ["example-api", "todo", 'live', params ?? {}];
+  const query = useLiveRows(collection, queryKey, (q) => whereParams(q.from({ row: collection }), params, todoColumns));
   const stream = useLiveStatus(todoLiveStatus(qc));
-  return toLiveResult(query, stream, ["example-api", "todo", 'live', params ?? {}], () => collectionReady(collection));
+  return toLiveResult(query, stream, queryKey, () => collectionReady(collection));
 }
 
 /** One Todo by its key, as the stream has it. */
 export function useTodo(id: TodoId): SyncQueryResult<Todo> {
   const qc = useQueryClient();
   const collection = todoCollection(qc);
-  const query = useLiveQuery({ query: (q) => q.from({ row: collection }).where(({ row }) => eq(row["id"], id)).findOne() });
+  const queryKey = ["example-api", "todo", 'live', id];
+  const query = useLiveRow(collection, queryKey, (q) => q.from({ row: collection }).where(({ row }) => eq(row["id"], id)).findOne());
   const stream = useLiveStatus(todoLiveStatus(qc));
-  return toLiveResult<Todo>(query, stream, ["example-api", "todo", 'live', id], () => collectionReady(collection));
+  return toLiveResult(query, stream, queryKey, () => collectionReady(collection));
 }
 
 export interface TodoMutations {

@@ -4,7 +4,7 @@ import type { SyncError } from '../sync-error';
 import type { SyncQueryResult, SyncStatus } from '../sync-status';
 import type { LiveStatus } from './live-status';
 
-/** The parts of a `useLiveQuery` result the unified result is made of. */
+/** The parts of a live query result (`useLiveRows`) the unified result is made of. */
 export interface LiveQueryLike<T> {
   data: T | undefined;
   isReady: boolean;
