@@ -8,8 +8,12 @@ import { sortFiles } from './emit/file-set';
 import { knownLooseMaps } from './emit/inhabitable-maps';
 import { discriminatorRecord } from './emit/discriminator-tags';
 import { documentUnits, type DocumentUnits, type SchemaFacts } from './incremental/document-units';
-import { apiSummary, emitIncrementally, namesHash, storedModel } from './incremental/incremental-emit';
-import { cacheDisabled, cacheFolder, readState, writeState, type IncrementalState, type StoredModel } from './incremental/incremental-state';
+import { apiSummary, emitIncrementally, storedModel } from './incremental/incremental-emit';
+import { apiNames, validatorSeeds } from './emit/api-names';
+import { cacheDisabled, cacheFolder, inMemoryState, readState, writeState, type IncrementalState, type StateInput, type StoredModel } from './incremental/incremental-state';
+import { patchedSpec } from './incremental/patched-spec';
+import { reusedUnits, spansOf } from './incremental/reused-units';
+import type { Span } from './incremental/schema-spans';
 import type { PreviousOutput } from './emit/sqlite/emit-migrations';
 import type { GeneratedFile } from './emit/file-set';
 import { buildModel, type BuildOptions } from './model/build-model';
@@ -66,6 +70,8 @@ export class HandEditError extends Error {
 /** What the next run needs to start from this one's output (incremental/incremental-state.ts). */
 interface RunRecord {
   units: DocumentUnits;
+  /** A JSON spec's text and its schema entries' spans. */
+  spec?: { text: string; spans: Span[] };
   models: StoredModel[];
   core: string[];
   looseMaps?: string[];
@@ -88,9 +94,12 @@ export async function emitFromSpec(
   // thread, when reading and binding the spec will take long enough to hide it (starting a worker
   // costs more than it saves on a small spec); a process that has it loaded already prints here
   const printer = manifest?.inputs && !printerLoaded() && sizeOf(options.spec) > WORKER_FROM_BYTES ? sharedWorkerPrinter() : inThreadPrinter;
-  const spec = await loadSpec(options.spec);
+  // a long-running process starts from its last run's document when the save edited one schema entry
+  const kept = manifest?.inputs && memory?.keptFor(manifest.inputs.fingerprint);
+  const patched = kept ? await patchedSpec(kept, options.spec) : undefined;
+  const spec = patched ?? (await loadSpec(options.spec));
   const paths = Object.keys((spec.document['paths'] as object | undefined) ?? {}).length;
-  log(`spec loaded: ${options.spec} (OpenAPI ${spec.version}, ${paths} paths) in ${Date.now() - started} ms`);
+  log(`spec loaded: ${options.spec} (OpenAPI ${spec.version}, ${paths} paths) in ${Date.now() - started} ms${patched ? ", one schema entry parsed again, the rest kept from the last run's" : ''}`);
   started = Date.now();
   const api = buildModel(spec, options);
   const errors = api.diagnostics.filter((d) => d.severity === 'error');
@@ -112,16 +121,20 @@ export async function emitFromSpec(
     log(`files emitted: ${files.length} in ${Date.now() - started} ms`);
     return { api, files, fingerprint };
   }
-  const previous = manifest?.inputs && readState(cacheFolder(options.out), manifest.inputs.fingerprint);
-  const units = documentUnits(spec.document, previous ? knownFacts(previous.state) : undefined);
+  const previous = manifest?.inputs && (kept ? kept.state : readState(cacheFolder(options.out), manifest.inputs.fingerprint));
+  const jsonText = spec.fromJsonText ? spec.text : undefined;
+  const reused = previous && jsonText !== undefined ? reusedUnits(previous, jsonText, spec.document) : undefined;
+  const units = reused?.units ?? documentUnits(spec.document, previous ? knownFacts(previous.state) : undefined);
+  const spans = reused ? reused.spans : spansOf(jsonText, units);
+  const specRecord = jsonText !== undefined && spans ? { text: jsonText, spans } : undefined;
   const why = !manifest?.inputs ? 'no previous output' : !previous ? 'no record of the previous run' : undefined;
-  const incremental = previous && manifest ? await emitIncrementally({ api, units, previous, options: optionsFingerprint(shaping(options)), read, manifest, emit, printer, hashOf: memory && ((file, content) => memory.hashOf(file, content)), stat: (file) => outputStat(options.out, file) }) : { fallback: why! };
+  const incremental = previous && manifest ? await emitIncrementally({ api, units, previous, options: optionsFingerprint(shaping(options)), read, manifest, emit, printer, hashOf: memory && ((file, content) => memory.hashOf(file, content)), stat: (file) => (memory ? memory.stat(file) : outputStat(options.out, file)) }) : { fallback: why! };
   if ('files' in incremental) {
     const { files, changed, emitted, models, core } = incremental;
     log(
       `files emitted: ${files.length} in ${Date.now() - started} ms, from the previous run's (${changed.length} schema(s) changed${changed.length ? `: ${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', …' : ''}` : ''}; ${emitted.length} model librar${emitted.length === 1 ? 'y' : 'ies'} emitted again)`,
     );
-    return { api, files, record: { units, models, core, looseMaps: looseMapPointers(api) }, fingerprint };
+    return { api, files, record: { units, spec: specRecord, models, core, looseMaps: looseMapPointers(api) }, fingerprint };
   }
   const { core, models } = emitApiParts(api, emit);
   const files = sortFiles([...core, ...[...models.values()].flatMap((m) => m.files)]);
@@ -130,7 +143,7 @@ export async function emitFromSpec(
     const { files: made, reads } = models.get(m.schemaName)!;
     return storedModel(m, made, reads);
   });
-  return { api, files, record: { units, models: stored, core: core.map((f) => f.path), looseMaps: looseMapPointers(api) }, fingerprint };
+  return { api, files, record: { units, spec: specRecord, models: stored, core: core.map((f) => f.path), looseMaps: looseMapPointers(api) }, fingerprint };
 }
 
 function looseMapPointers(api: SyncApi): string[] | undefined {
@@ -158,28 +171,33 @@ function sizeOf(file: string): number {
 
 
 /** Leaves what the next run needs to start from this output (a cache: failures are ignored). */
-function recordRun(options: PipelineOptions, api: SyncApi, record: RunRecord | undefined, fingerprint: string | undefined, plan: WritePlan): void {
+function recordRun(options: PipelineOptions, api: SyncApi, record: RunRecord | undefined, fingerprint: string | undefined, plan: WritePlan, memory: OutputMemory): void {
   if (!record || fingerprint === undefined) return;
   const { units } = record;
   const stats: Record<string, [number, number]> = {};
   for (const file of Object.keys(plan.hashes)) {
-    const stat = outputStat(options.out, file);
+    const stat = memory.stat(file);
     if (stat) stats[file] = stat;
   }
-  writeState(cacheFolder(options.out), {
+  const state: StateInput = {
     fingerprint,
     options: optionsFingerprint(shaping(options)),
     restHash: units.restHash,
     rest: units.rest,
     schemas: units.schemas,
-    names: namesHash(api),
+    names: { seeds: validatorSeeds(api), validators: [...apiNames(api).validators] },
     summary: apiSummary(api),
     models: record.models,
     core: record.core,
     looseMaps: record.looseMaps,
     discriminators: discriminatorRecord(api.document),
     stats,
-  });
+    spec: record.spec,
+  };
+  const folder = cacheFolder(options.out);
+  // a long-running process hands the record to its next run in memory, and writes it once it has answered
+  if (memory.acrossRuns) memory.keep({ state: inMemoryState(state), spec: { document: api.document, version: api.version } }, () => writeState(folder, state));
+  else writeState(folder, state);
 }
 
 /** The options that shape the output, with how headers name the spec: what fingerprints cover. */
@@ -202,10 +220,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (!options.dryRun && !isNoop(plan)) {
     const started = Date.now();
     await applyPlan(options.out, plan);
-    options.memory?.applied(plan);
+    memory.applied(plan);
     options.log?.(`written: ${plan.create.length} created, ${plan.update.length} updated, ${plan.deletes.length} deleted in ${Date.now() - started} ms`);
   } else options.log?.(options.dryRun ? 'written: nothing (dry run)' : 'written: nothing, already up to date');
-  if (!options.dryRun) recordRun(options, api, record, fingerprint, plan);
+  if (!options.dryRun) recordRun(options, api, record, fingerprint, plan, memory);
   return { api, files, plan };
 }
 

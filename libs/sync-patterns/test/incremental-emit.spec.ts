@@ -146,15 +146,17 @@ describe('incremental regeneration', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  /** Runs generate, in full when `full`; true when it started from the previous run, else why not. */
-  const run = async (spec: string, out: string, full: boolean): Promise<true | string> => {
+  let patchedRuns = 0;
+  /** Runs generate, in full when `full`; true when it started from the previous run, else why not. `memory`: as `--watch` runs. */
+  const run = async (spec: string, out: string, full: boolean, memory?: OutputMemory): Promise<true | string> => {
     const lines: string[] = [];
     if (full) process.env['SYNC_PATTERNS_NO_CACHE'] = '1';
     try {
-      await generate({ spec, out, allModels: true, prune: true, log: (line) => lines.push(line) });
+      await generate({ spec, out, allModels: true, prune: true, memory, log: (line) => lines.push(line) });
     } finally {
       delete process.env['SYNC_PATTERNS_NO_CACHE'];
     }
+    if (lines.some((line) => line.startsWith('spec loaded') && line.includes('one schema entry parsed again'))) patchedRuns++;
     const emitted = lines.find((line) => line.startsWith('files emitted')) ?? '';
     return emitted.includes("from the previous run's") || (/\(a full run: (.*)\)$/.exec(emitted)?.[1] ?? 'full');
   };
@@ -174,7 +176,11 @@ describe('incremental regeneration', () => {
       save();
       const incrementalOut = path.join(dir, 'a', 'out');
       const fullOut = path.join(dir, 'b', 'out');
+      // the same edits in a long-running process, which starts each run from the last one's document
+      const watchedOut = path.join(dir, 'c', 'out');
+      const watching = new OutputMemory(watchedOut);
       await run(spec, incrementalOut, false);
+      await run(spec, watchedOut, false, watching);
       // seeded by the document's name: its edits are the same whichever other documents are present
       const next = random([...path.basename(source)].reduce((seed, c) => (seed * 31 + c.charCodeAt(0)) | 0, 7));
       const pick = <T>(items: T[]) => (items.length ? items[Math.floor(next() * items.length)] : undefined);
@@ -194,20 +200,27 @@ describe('incremental regeneration', () => {
           // an edit that makes the spec invalid is refused by both, and undone
           if (!(error instanceof SpecError)) throw error;
           await expect(run(spec, fullOut, true)).rejects.toBeInstanceOf(SpecError);
+          await expect(run(spec, watchedOut, false, watching)).rejects.toBeInstanceOf(SpecError);
           Object.assign(doc, JSON.parse(before));
           save();
           continue;
         }
         await run(spec, fullOut, true);
+        const watchedOutcome = await run(spec, watchedOut, false, watching);
         total++;
         const tookIncremental = outcome === true;
         if (tookIncremental) incremental++;
         report.push(`${path.basename(source)} ${kind} ${edited}: ${tookIncremental ? 'incremental' : `full (${outcome})`}`);
-        expect({ edit: `${kind} ${edited}`, files: snapshotDir(incrementalOut) }).toEqual({ edit: `${kind} ${edited}`, files: snapshotDir(fullOut) });
+        const full = snapshotDir(fullOut);
+        expect({ edit: `${kind} ${edited}`, files: snapshotDir(incrementalOut) }).toEqual({ edit: `${kind} ${edited}`, files: full });
+        expect({ edit: `${kind} ${edited}`, watched: true, files: snapshotDir(watchedOut) }).toEqual({ edit: `${kind} ${edited}`, watched: true, files: full });
+        expect({ edit: `${kind} ${edited}`, watchedIncremental: watchedOutcome === true }).toEqual({ edit: `${kind} ${edited}`, watchedIncremental: outcome === true });
         if (!LOCAL_EDITS.includes(kind)) expect({ edit: `${kind} ${edited}`, tookIncremental }).toEqual({ edit: `${kind} ${edited}`, tookIncremental: false });
       }
     }
-    process.stderr.write(`[incremental] ${incremental}/${total} edits regenerated incrementally\n${report.join('\n')}\n`);
+    process.stderr.write(`[incremental] ${incremental}/${total} edits regenerated incrementally; ${patchedRuns} --watch runs parsed one schema entry only\n${report.join('\n')}\n`);
+    // the JSON documents' local edits, in the long-running process
+    expect(patchedRuns).toBeGreaterThanOrEqual(total / 3);
     expect(total).toBeGreaterThanOrEqual(DOCUMENTS.length * 4);
     // most local edits take the incremental path; the rest are schemas others read
     expect(incremental).toBeGreaterThanOrEqual(total / 3);

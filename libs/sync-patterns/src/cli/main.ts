@@ -219,6 +219,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     const stop = new AbortController();
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
     await watchSpec(spec, watched, stop.signal);
+    memory?.flush();
     return EXIT.ok;
   } catch (error) {
     return reportFailure(error, warn);

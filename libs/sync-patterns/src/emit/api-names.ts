@@ -19,22 +19,40 @@ const memo = new WeakMap<SyncApi, ApiNames>();
 export function apiNames(api: SyncApi): ApiNames {
   let names = memo.get(api);
   if (!names) {
-    const base = camelCase(api.id);
     const needed = [...untracked(() => neededComponents(api))];
     const unique = uniqueNames(
       needed,
       (n) => n,
       (n) => `${typeName(n)}Schema`,
     );
-    names = {
-      client: `${base}Client`,
-      configure: `configure${base.charAt(0).toUpperCase()}${base.slice(1)}`,
-      fakeDefinitions: `${base}FakeDefinitions`,
-      validators: new Map(needed.sort().map((n) => [n, unique.get(n)!])),
-    };
+    names = withBaseNames(api, new Map(needed.sort().map((n) => [n, unique.get(n)!])));
     memo.set(api, names);
   }
   return names;
+}
+
+/**
+ * Where the walk for the validators starts: each model's row and its write bodies. With these and
+ * the `$ref`s between schemas unchanged, the validators' names are what they were
+ * (incremental/incremental-emit.ts carries them over instead of walking again).
+ */
+export function validatorSeeds(api: SyncApi): string {
+  return JSON.stringify(api.models.map((m) => [m.schemaPointer, m.operations.create?.body?.schemaPointer ?? null, m.operations.update?.body?.schemaPointer ?? null]));
+}
+
+/** An earlier run's validator names, for an api whose seeds and `$ref`s are as they were then. */
+export function declareValidatorNames(api: SyncApi, validators: [string, string][]): void {
+  memo.set(api, withBaseNames(api, new Map(validators)));
+}
+
+function withBaseNames(api: SyncApi, validators: Map<string, string>): ApiNames {
+  const base = camelCase(api.id);
+  return {
+    client: `${base}Client`,
+    configure: `configure${base.charAt(0).toUpperCase()}${base.slice(1)}`,
+    fakeDefinitions: `${base}FakeDefinitions`,
+    validators,
+  };
 }
 
 /** The component schemas reachable from any model's row or write bodies: what needs a validator. */

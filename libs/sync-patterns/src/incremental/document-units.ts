@@ -47,17 +47,24 @@ export interface DocumentUnits {
  */
 export function documentUnits(document: OpenApiDocument, known?: (hash: string) => SchemaFacts | undefined): DocumentUnits {
   const components = isObject(document['components']) ? (document['components'] as Record<string, unknown>) : undefined;
-  const entries = components && isObject(components['schemas']) ? (components['schemas'] as Record<string, unknown>) : {};
-  const schemas: SchemaUnit[] = [];
-  for (const [name, schema] of Object.entries(entries)) {
-    const text = JSON.stringify(schema) ?? 'null';
-    const hash = hashText(text);
-    schemas.push({ name, text, hash, ...(known?.(hash) ?? schemaFacts(schema)) });
-  }
+  const entries = schemaEntries(document);
+  const schemas = Object.entries(entries).map(([name, schema]) => schemaUnit(name, schema, known));
   const rest = { ...document, components: { ...components, schemas: Object.keys(entries) } };
   const restHash = hashText(JSON.stringify(rest));
   const { refs, marks, discriminated } = known?.(restHash) ?? schemaFacts(rest);
   return { schemas, restHash, rest: { refs, marks, discriminated } };
+}
+
+/** The document's `components.schemas`, or an empty record. */
+export function schemaEntries(document: OpenApiDocument): Record<string, unknown> {
+  const components = document['components'];
+  return isObject(components) && isObject(components['schemas']) ? (components['schemas'] as Record<string, unknown>) : {};
+}
+
+export function schemaUnit(name: string, schema: unknown, known?: (hash: string) => SchemaFacts | undefined): SchemaUnit {
+  const text = JSON.stringify(schema) ?? 'null';
+  const hash = hashText(text);
+  return { name, text, hash, ...(known?.(hash) ?? schemaFacts(schema)) };
 }
 
 export function hashText(text: string): string {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { apiNames } from '../emit/api-names';
+import { apiNames, declareValidatorNames, validatorSeeds } from '../emit/api-names';
 import { declareDiscriminators, declareNoDiscriminators } from '../emit/discriminator-tags';
 import { emitModel, type EmitOptions } from '../emit/emit-api';
 import { CORE_FAKES, CORE_TYPES, CORE_VALIDATORS, schemaEntriesRegion, validatorEntry } from '../emit/emit-core';
@@ -80,7 +80,9 @@ export async function emitIncrementally(input: IncrementalInput): Promise<Increm
     }
     changed.push({ name, before: previous, after: schemas[name] });
   }
-  if (namesHash(api) !== state.names) return fallback('the validators the models need changed');
+  // the validators' names follow from where their walk starts and the $refs it follows, which the edits above keep
+  if (validatorSeeds(api) !== state.names.seeds) return fallback('the validators the models need changed');
+  declareValidatorNames(api, state.names.validators);
   if (apiSummary(api) !== state.summary) return fallback('models were added, removed or renamed, or their modes changed');
   if (!state.rest.discriminated && !units.schemas.some((s) => s.discriminated)) declareNoDiscriminators(api.document);
   else if (state.discriminators) declareDiscriminators(api.document, state.discriminators);
@@ -263,7 +265,3 @@ export function apiSummary(api: SyncApi): string {
   });
 }
 
-export function namesHash(api: SyncApi): string {
-  const names = apiNames(api);
-  return hash({ ...names, validators: [...names.validators] });
-}

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { DiscriminatorRecord } from '../emit/discriminator-tags';
 import type { SchemaFacts } from './document-units';
+import type { Span } from './schema-spans';
 
 /**
  * What a generation leaves behind for the next one to start from: the units of the document it read
@@ -24,8 +25,8 @@ export interface IncrementalState {
   restHash: string;
   rest: Pick<SchemaFacts, 'refs' | 'marks' | 'discriminated'>;
   schemas: StoredSchema[];
-  /** Hash of the names every library uses (api-names.ts). */
-  names: string;
+  /** The validators' names and where their walk started (api-names.ts). */
+  names: { seeds: string; validators: [string, string][] };
   /** Hash of what every model's files read of the other models. */
   summary: string;
   models: StoredModel[];
@@ -37,6 +38,8 @@ export interface IncrementalState {
   discriminators?: DiscriminatorRecord;
   /** Size and modification time of each output file as the run left it (see incremental-emit.ts). */
   stats?: Record<string, [number, number]>;
+  /** The spec's text (offset and length in the text file) and each schema entry's span in it, for a JSON spec (reused-units.ts). */
+  spec?: { at: [number, number]; spans: Span[] };
 }
 
 export interface StoredSchema extends SchemaFacts {
@@ -57,7 +60,7 @@ export interface StoredModel {
   reads: string[];
 }
 
-const STATE_VERSION = 2;
+const STATE_VERSION = 3;
 /** States kept per cache folder: one per output a machine generates, and some history. */
 const KEEP = 16;
 
@@ -83,6 +86,8 @@ export interface LoadedState {
   state: IncrementalState;
   /** The JSON text a schema entry had. */
   schemaText(schema: StoredSchema): string;
+  /** The spec's text, when it was recorded. */
+  specText(): string | undefined;
 }
 
 export function readState(folder: string, fingerprint: string): LoadedState | undefined {
@@ -94,14 +99,34 @@ export function readState(folder: string, fingerprint: string): LoadedState | un
     // two runs writing the same state at once may leave one's JSON beside the other's texts
     if (!texts.startsWith(state.pair)) return undefined;
     const base = state.pair.length;
-    return { state, schemaText: (schema) => texts.slice(base + schema.at[0], base + schema.at[0] + schema.at[1]) };
+    const slice = ([offset, length]: [number, number]) => texts.slice(base + offset, base + offset + length);
+    return { state, schemaText: (schema) => slice(schema.at), specText: () => state.spec && slice(state.spec.at) };
   } catch {
     return undefined;
   }
 }
 
+/** A run's state as it hands it over: the texts beside the facts. */
+export type StateInput = Omit<IncrementalState, 'version' | 'schemas' | 'pair' | 'spec'> & {
+  schemas: (Omit<StoredSchema, 'at'> & { text: string })[];
+  spec?: { text: string; spans: Span[] };
+};
+
+/** The state as a next run in the same process reads it (`--watch`), without the disk. */
+export function inMemoryState(input: StateInput): LoadedState {
+  const texts = new Map<StoredSchema, string>();
+  const schemas = input.schemas.map(({ text, ...schema }) => {
+    const stored: StoredSchema = { ...schema, at: [0, text.length] };
+    texts.set(stored, text);
+    return stored;
+  });
+  const spec = input.spec && { at: [0, input.spec.text.length] as [number, number], spans: input.spec.spans };
+  const state: IncrementalState = { ...input, version: STATE_VERSION, pair: '', schemas, spec };
+  return { state, schemaText: (schema) => texts.get(schema)!, specText: () => input.spec?.text };
+}
+
 /** Writes a state (each file whole: beside its place, then renamed) and drops the oldest beyond KEEP. Never throws: it is a cache. */
-export function writeState(folder: string, state: Omit<IncrementalState, 'version' | 'schemas' | 'pair'> & { schemas: (Omit<StoredSchema, 'at'> & { text: string })[] }): void {
+export function writeState(folder: string, state: StateInput): void {
   try {
     mkdirSync(folder, { recursive: true });
     let offset = 0;
@@ -110,10 +135,11 @@ export function writeState(folder: string, state: Omit<IncrementalState, 'versio
       offset += text.length;
       return { ...schema, at };
     });
+    const spec = state.spec && { at: [offset, state.spec.text.length] as [number, number], spans: state.spec.spans };
     const stem = path.join(folder, fileStem(state.fingerprint));
     const pair = `${randomUUID()}\n`;
-    const texts = pair + state.schemas.map((s) => s.text).join('');
-    const stored: IncrementalState = { ...state, version: STATE_VERSION, pair, schemas };
+    const texts = pair + state.schemas.map((s) => s.text).join('') + (state.spec?.text ?? '');
+    const stored: IncrementalState = { ...state, version: STATE_VERSION, pair, schemas, spec };
     // each process its own temporary files; the last rename wins, whole
     const tmp = `.${process.pid}-${pair.slice(0, 8)}.tmp`;
     writeFileSync(`${stem}.schemas.txt${tmp}`, texts);

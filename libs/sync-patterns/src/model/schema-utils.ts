@@ -118,16 +118,31 @@ export function isRowOf(schema: unknown, name: string): boolean {
   return false;
 }
 
-const wrapperShapes = new WeakMap<JsonSchema, ObjectShape>();
+/**
+ * A memo per document and schema object. A schema's answer depends on the schemas it refers to, and
+ * a long-running process (`--watch`) builds each new document from the last one's unchanged objects
+ * (incremental/patched-spec.ts): keyed by the schema alone, an answer would outlive a change to a
+ * schema it refers to.
+ */
+function perDocument<T>(): (document: OpenApiDocument, schema: JsonSchema, compute: () => T) => T {
+  const memos = new WeakMap<OpenApiDocument, WeakMap<JsonSchema, T>>();
+  return (document, schema, compute) => {
+    let memo = memos.get(document);
+    if (!memo) memos.set(document, (memo = new WeakMap()));
+    let value = memo.get(schema);
+    if (value === undefined) memo.set(schema, (value = compute()));
+    return value;
+  };
+}
+
+const wrapperShapes = perDocument<ObjectShape>();
 
 /**
  * objectShape of a response schema, kept: binding asks it of every list-like response once per
  * model, which on a large spec (Stripe: 100+ models × 400+ operations) was most of the run.
  */
 function wrapperShape(document: OpenApiDocument, schema: JsonSchema, pointer: string): ObjectShape {
-  let shape = wrapperShapes.get(schema);
-  if (!shape) wrapperShapes.set(schema, (shape = objectShape(document, schema, pointer)));
-  return shape;
+  return wrapperShapes(document, schema, () => objectShape(document, schema, pointer));
 }
 
 /**
@@ -137,22 +152,22 @@ function wrapperShape(document: OpenApiDocument, schema: JsonSchema, pointer: st
 export function itemsPathOf(document: OpenApiDocument, schema: unknown, pointer: string, name: string): string[] | undefined {
   const located = deref(document, schema, pointer);
   if (!located) return undefined;
-  let paths = rowPaths.get(located.schema);
-  if (!paths) rowPaths.set(located.schema, (paths = computeRowPaths(document, located.schema, located.pointer)));
-  return paths.get(name) ?? undefined;
+  return rowPathsOf(document, located).get(name) ?? undefined;
 }
 
 /** The models whose rows a list response holds (at the top or in one wrapper property). */
 export function listedModels(document: OpenApiDocument, schema: unknown, pointer: string): string[] {
   const located = deref(document, schema, pointer);
   if (!located) return [];
-  let paths = rowPaths.get(located.schema);
-  if (!paths) rowPaths.set(located.schema, (paths = computeRowPaths(document, located.schema, located.pointer)));
-  return [...paths.entries()].filter(([, path]) => path !== null).map(([name]) => name);
+  return [...rowPathsOf(document, located).entries()].filter(([, path]) => path !== null).map(([name]) => name);
 }
 
 /** Per response schema, where the rows of each model it lists sit (null: in more than one property). */
-const rowPaths = new WeakMap<JsonSchema, Map<string, string[] | null>>();
+const rowPaths = perDocument<Map<string, string[] | null>>();
+
+function rowPathsOf(document: OpenApiDocument, located: { schema: JsonSchema; pointer: string }): Map<string, string[] | null> {
+  return rowPaths(document, located.schema, () => computeRowPaths(document, located.schema, located.pointer));
+}
 
 /** Binding asks every list-like response about every model: the answer is worked out once per response. */
 function computeRowPaths(document: OpenApiDocument, s: JsonSchema, pointer: string): Map<string, string[] | null> {

@@ -17,6 +17,8 @@ export interface LoadedSpec {
   text: string;
   /** The file's bytes, when read from one (the run's fingerprint is of these, not of a later save). */
   bytes?: Buffer;
+  /** The document is the text's JSON (not YAML, nothing bundled from other files). */
+  fromJsonText: boolean;
 }
 
 export async function loadSpec(file: string): Promise<LoadedSpec> {
@@ -42,7 +44,7 @@ export async function parseSpec(text: string, file: string): Promise<LoadedSpec>
     owned = false;
   }
   checkOperationIds(document, file);
-  return { file, document: owned ? canonicalizeOwned(document) : canonicalize(document), version, text };
+  return { file, document: owned ? canonicalizeOwned(document) : canonicalize(document), version, text, fromJsonText: owned };
 }
 
 const isJson = (text: string) => /^\s*[[{]/.test(text);
@@ -101,7 +103,7 @@ function detectVersion(document: OpenApiDocument, file: string): '3.0' | '3.1' {
  * followed by a value starting with `#`, with no escaped `$` that could spell another. (YAML is
  * walked: it has too many ways to write a key and a string.)
  */
-function mayHaveExternalRefs(text: string): boolean {
+export function mayHaveExternalRefs(text: string): boolean {
   if (!isJson(text) || /\\u0024/i.test(text)) return true;
   for (let at = text.indexOf('"$ref"'); at >= 0; at = text.indexOf('"$ref"', at + 6)) {
     let i = at + 6;

@@ -1,3 +1,4 @@
+import type { KeptSpec } from '../incremental/patched-spec';
 import { hashContent } from './manifest';
 import { fileReader, outputStat } from './write-files';
 import type { WritePlan } from './plan-write';
@@ -11,6 +12,12 @@ import type { WritePlan } from './plan-write';
  */
 export class OutputMemory {
   private readonly files = new Map<string, { content: string; hash?: string; size: number; mtimeMs: number }>();
+  /** This run's stat of each file: the reader, the incremental emit and the run's record all ask. */
+  private readonly stats = new Map<string, [number, number] | undefined>();
+  /** The last run's record (incremental/incremental-state.ts) and document, for the next run in this process. */
+  private kept: KeptSpec | undefined;
+  /** Writing that record to disk (for a later process) waits until the run has answered. */
+  private pending: (() => void) | undefined;
 
   /**
    * `acrossRuns` false: for one run only (every file read once, its hash worked out once); the
@@ -18,11 +25,32 @@ export class OutputMemory {
    */
   constructor(
     private readonly outDir: string,
-    private readonly acrossRuns = true,
+    readonly acrossRuns = true,
   ) {}
+
+  /** Keeps a run's record and document for the next run here; `write` puts the record on disk once the run is over. */
+  keep(kept: KeptSpec, write: () => void): void {
+    this.kept = kept;
+    const first = this.pending === undefined;
+    this.pending = write;
+    if (first) setImmediate(() => this.flush());
+  }
+
+  /** What the last run here kept, when its record describes the output with this fingerprint. */
+  keptFor(fingerprint: string): KeptSpec | undefined {
+    return this.kept?.state.state.fingerprint === fingerprint ? this.kept : undefined;
+  }
+
+  /** Writes the kept record now (before the process ends). */
+  flush(): void {
+    const write = this.pending;
+    this.pending = undefined;
+    write?.();
+  }
 
   /** A reader of the output folder, for one run. */
   reader(): (file: string) => string | undefined {
+    this.stats.clear();
     const disk = fileReader(this.outDir);
     if (!this.acrossRuns) {
       return (file) => {
@@ -62,6 +90,8 @@ export class OutputMemory {
 
   /** After a plan was applied: what it wrote and deleted. */
   applied(plan: WritePlan): void {
+    for (const file of plan.writes) this.stats.delete(file.path);
+    for (const file of plan.deletes) this.stats.delete(file);
     if (!this.acrossRuns) return;
     for (const file of plan.writes) {
       const stat = this.stat(file.path);
@@ -70,7 +100,9 @@ export class OutputMemory {
     for (const file of plan.deletes) this.files.delete(file);
   }
 
-  private stat(file: string): [number, number] | undefined {
-    return outputStat(this.outDir, file);
+  /** Size and modification time of an output file (undefined when missing), taken once per run until the run writes it. */
+  stat(file: string): [number, number] | undefined {
+    if (!this.stats.has(file)) this.stats.set(file, outputStat(this.outDir, file));
+    return this.stats.get(file);
   }
 }

@@ -1,4 +1,5 @@
 import type { GeneratedFile } from '../emit/file-set';
+import { bytesOf } from './file-bytes';
 import { MANIFEST_PATH, hashContent, parseManifest, serializeManifest, type Manifest } from './manifest';
 
 /** What applying a file set would do, decided before anything is touched. */
@@ -55,7 +56,7 @@ export function planWrite(files: GeneratedFile[], read: (path: string) => string
       hashes[file.path] = file.hash;
       continue;
     }
-    const hash = file.hash ?? hashContent(file.content);
+    const hash = file.hash ?? hashContent(bytesOf(file));
     const current = read(file.path);
     if (file.appendOnly && current !== undefined) {
       // written once and never again (a migration may have run on devices); an edit is still reported

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { bytesOf } from './file-bytes';
 import type { WritePlan } from './plan-write';
 
 /** Reads a file of the output directory as text, or undefined when it does not exist. */
@@ -64,7 +65,7 @@ export async function applyPlan(outDir: string, plan: WritePlan, hooks: { before
   const backups: { target: string; backup: string }[] = [];
   const created: string[] = [];
   try {
-    const targets = plan.writes.map((file) => ({ target: resolveInside(outDir, file.path), content: file.content }));
+    const targets = plan.writes.map((file) => ({ target: resolveInside(outDir, file.path), content: bytesOf(file) }));
     for (const dir of [...new Set(targets.map((t) => path.dirname(t.target)))].sort()) {
       if (existsSync(dir)) continue;
       const first = await mkdir(dir, { recursive: true });
@@ -107,7 +108,7 @@ async function writeFresh(root: string, plan: WritePlan, tag: string): Promise<v
   const staging = `${root}${tag}`;
   const parentCreated = await mkdir(path.dirname(root), { recursive: true });
   try {
-    const targets = plan.writes.map((file) => ({ target: path.join(staging, path.relative(root, resolveInside(root, file.path))), content: file.content }));
+    const targets = plan.writes.map((file) => ({ target: path.join(staging, path.relative(root, resolveInside(root, file.path))), content: bytesOf(file) }));
     for (const dir of [...new Set(targets.map((t) => path.dirname(t.target)))].sort()) await mkdir(dir, { recursive: true });
     await eachLimited(targets, ({ target, content }) => writeFile(target, content));
     await rename(staging, root);
