@@ -215,7 +215,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const read = memory.reader();
   const { api, files, record, fingerprint } = await emitFromSpec({ ...options, warn: (line) => (warnings.push(line), warn?.(line)) }, read, memory);
   const inputs = fingerprint === undefined ? undefined : { fingerprint, models: api.models.map((m) => m.schemaName), warnings };
-  const plan = planWrite(files, read, { force: options.force, prune: options.prune, inputs, hashOf: (file, content) => memory.hashOf(file, content) });
+  const plan = planWrite(files, read, { force: options.force, prune: options.prune, inputs, hashOf: (file, content) => memory.hashOf(file, content), known: (file) => memory.knownBytes(file) });
   if (plan.handEdited.length && !options.force) throw new HandEditError(plan.handEdited, options.out);
   if (!options.dryRun && !isNoop(plan)) {
     const started = Date.now();

@@ -1,7 +1,8 @@
 import type { OpenApiDocument } from '../spec/load-spec';
 import { schemaEntries, schemaUnit, type DocumentUnits, type SchemaUnit } from './document-units';
 import type { LoadedState } from './incremental-state';
-import { commonEnds, isOneValue, schemaSpans, type Span } from './schema-spans';
+import { commonEnds } from '../write/common-ends';
+import { isOneValue, schemaSpans, type Span } from './schema-spans';
 
 export interface UnitsWithSpans {
   units: DocumentUnits;

@@ -1,4 +1,5 @@
 import type { KeptSpec } from '../incremental/patched-spec';
+import { bytesOf, type KnownBytes } from './file-bytes';
 import { hashContent } from './manifest';
 import { fileReader, outputStat } from './write-files';
 import type { WritePlan } from './plan-write';
@@ -11,7 +12,7 @@ import type { WritePlan } from './plan-write';
  * hand edit is seen as in a fresh run.
  */
 export class OutputMemory {
-  private readonly files = new Map<string, { content: string; hash?: string; size: number; mtimeMs: number }>();
+  private readonly files = new Map<string, { content: string; hash?: string; size: number; mtimeMs: number; bytes?: Buffer }>();
   /** This run's stat of each file: the reader, the incremental emit and the run's record all ask. */
   private readonly stats = new Map<string, [number, number] | undefined>();
   /** The last run's record (incremental/incremental-state.ts) and document, for the next run in this process. */
@@ -88,6 +89,12 @@ export class OutputMemory {
     return hashContent(content);
   }
 
+  /** A large file's text and bytes as this process last wrote them (a basis to encode its next version from). */
+  knownBytes(file: string): KnownBytes | undefined {
+    const known = this.files.get(file);
+    return known?.bytes && { content: known.content, bytes: known.bytes };
+  }
+
   /** After a plan was applied: what it wrote and deleted. */
   applied(plan: WritePlan): void {
     for (const file of plan.writes) this.stats.delete(file.path);
@@ -95,7 +102,9 @@ export class OutputMemory {
     if (!this.acrossRuns) return;
     for (const file of plan.writes) {
       const stat = this.stat(file.path);
-      if (stat) this.files.set(file.path, { content: file.content, hash: plan.hashes[file.path], size: stat[0], mtimeMs: stat[1] });
+      const written = bytesOf(file);
+      const bytes = typeof written === 'string' ? undefined : written;
+      if (stat) this.files.set(file.path, { content: file.content, hash: plan.hashes[file.path], size: stat[0], mtimeMs: stat[1], bytes });
     }
     for (const file of plan.deletes) this.files.delete(file);
   }

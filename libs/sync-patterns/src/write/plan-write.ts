@@ -1,5 +1,5 @@
 import type { GeneratedFile } from '../emit/file-set';
-import { bytesOf } from './file-bytes';
+import { bytesOf, type KnownBytes } from './file-bytes';
 import { MANIFEST_PATH, hashContent, parseManifest, serializeManifest, type Manifest } from './manifest';
 
 /** What applying a file set would do, decided before anything is touched. */
@@ -32,6 +32,8 @@ export interface PlanOptions {
   inputs?: Manifest['inputs'];
   /** sha256 of a file's current content, where the caller has worked it out already; default: hashed here. */
   hashOf?: (path: string, content: string) => string;
+  /** A file's earlier text and bytes, where the caller keeps them: a large file is then encoded only where it changed. */
+  known?: (path: string) => KnownBytes | undefined;
 }
 
 /**
@@ -56,7 +58,7 @@ export function planWrite(files: GeneratedFile[], read: (path: string) => string
       hashes[file.path] = file.hash;
       continue;
     }
-    const hash = file.hash ?? hashContent(bytesOf(file));
+    const hash = file.hash ?? hashContent(bytesOf(file, options.known?.(file.path)));
     const current = read(file.path);
     if (file.appendOnly && current !== undefined) {
       // written once and never again (a migration may have run on devices); an edit is still reported
