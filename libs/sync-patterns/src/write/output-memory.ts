@@ -21,8 +21,8 @@ export class OutputMemory {
   private pending: (() => void) | undefined;
 
   /**
-   * `acrossRuns` false: for one run only (every file read once, its hash worked out once); the
-   * files are then not looked at again, so no stat is taken.
+   * `acrossRuns` false: for one run only (every file read once, its hash worked out once, stat'ed
+   * only where the run asks); nothing is kept for a next run.
    */
   constructor(
     private readonly outDir: string,
