@@ -97,7 +97,7 @@ export async function emitFromSpec(
   // a long-running process starts from its last run's document when the save edited one schema entry
   const kept = manifest?.inputs && memory?.keptFor(manifest.inputs.fingerprint);
   const patched = kept ? await patchedSpec(kept, options.spec) : undefined;
-  const spec = patched ?? (await loadSpec(options.spec));
+  const spec = patched?.spec ?? (await loadSpec(options.spec));
   const paths = Object.keys((spec.document['paths'] as object | undefined) ?? {}).length;
   log(`spec loaded: ${options.spec} (OpenAPI ${spec.version}, ${paths} paths) in ${Date.now() - started} ms${patched ? ", one schema entry parsed again, the rest kept from the last run's" : ''}`);
   started = Date.now();
@@ -123,10 +123,11 @@ export async function emitFromSpec(
   }
   const previous = manifest?.inputs && (kept ? kept.state : readState(cacheFolder(options.out), manifest.inputs.fingerprint));
   const jsonText = spec.fromJsonText ? spec.text : undefined;
-  const reused = previous && jsonText !== undefined ? reusedUnits(previous, jsonText, spec.document) : undefined;
+  const reused = previous && jsonText !== undefined ? reusedUnits(previous, jsonText, spec.document, patched?.edit) : undefined;
   const units = reused?.units ?? documentUnits(spec.document, previous ? knownFacts(previous.state) : undefined);
   const spans = reused ? reused.spans : spansOf(jsonText, units);
   const specRecord = jsonText !== undefined && spans ? { text: jsonText, spans } : undefined;
+  const recordOf = (models: StoredModel[], core: string[]): RunRecord => ({ units, spec: specRecord, models, core, looseMaps: looseMapPointers(api) });
   const why = !manifest?.inputs ? 'no previous output' : !previous ? 'no record of the previous run' : undefined;
   const incremental = previous && manifest ? await emitIncrementally({ api, units, previous, options: optionsFingerprint(shaping(options)), read, manifest, emit, printer, hashOf: memory && ((file, content) => memory.hashOf(file, content)), stat: (file) => (memory ? memory.stat(file) : outputStat(options.out, file)) }) : { fallback: why! };
   if ('files' in incremental) {
@@ -134,7 +135,7 @@ export async function emitFromSpec(
     log(
       `files emitted: ${files.length} in ${Date.now() - started} ms, from the previous run's (${changed.length} schema(s) changed${changed.length ? `: ${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', …' : ''}` : ''}; ${emitted.length} model librar${emitted.length === 1 ? 'y' : 'ies'} emitted again)`,
     );
-    return { api, files, record: { units, spec: specRecord, models, core, looseMaps: looseMapPointers(api) }, fingerprint };
+    return { api, files, record: recordOf(models, core), fingerprint };
   }
   const { core, models } = emitApiParts(api, emit);
   const files = sortFiles([...core, ...[...models.values()].flatMap((m) => m.files)]);
@@ -143,7 +144,7 @@ export async function emitFromSpec(
     const { files: made, reads } = models.get(m.schemaName)!;
     return storedModel(m, made, reads);
   });
-  return { api, files, record: { units, spec: specRecord, models: stored, core: core.map((f) => f.path), looseMaps: looseMapPointers(api) }, fingerprint };
+  return { api, files, record: recordOf(stored, core.map((f) => f.path)), fingerprint };
 }
 
 function looseMapPointers(api: SyncApi): string[] | undefined {

@@ -3,7 +3,7 @@ import { canonicalizeOwned } from '../spec/canonicalize';
 import { mayHaveExternalRefs, type LoadedSpec } from '../spec/load-spec';
 import { schemaEntries } from './document-units';
 import type { LoadedState } from './incremental-state';
-import { editedEntry } from './reused-units';
+import { editedEntry, type EditedEntry } from './reused-units';
 
 /** What a long-running process keeps of its last run's spec: the record (its text and spans) and the document read from it. */
 export interface KeptSpec {
@@ -18,8 +18,9 @@ export interface KeptSpec {
  * document again. Nothing in a run changes the document (the emitters copy what they alter), and
  * what is worked out per schema object is kept per document (schema-utils.ts). Undefined when it
  * cannot be shown, or the edit brings in a `$ref` to another file: the caller loads the spec whole.
+ * The edit found is handed on, for the units (reused-units.ts) not to look for it again.
  */
-export async function patchedSpec(kept: KeptSpec, file: string): Promise<LoadedSpec | undefined> {
+export async function patchedSpec(kept: KeptSpec, file: string): Promise<{ spec: LoadedSpec; edit: EditedEntry } | undefined> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -43,5 +44,5 @@ export async function patchedSpec(kept: KeptSpec, file: string): Promise<LoadedS
   if (!Object.prototype.hasOwnProperty.call(schemas, name)) return undefined;
   // new objects down to the edited entry, in the same key order; every other object is the last run's
   const document = { ...before, components: { ...(before['components'] as object), schemas: { ...schemas, [name]: canonicalizeOwned(entry) } } };
-  return { file, document, version: kept.spec.version, text, bytes, fromJsonText: true };
+  return { spec: { file, document, version: kept.spec.version, text, bytes, fromJsonText: true }, edit };
 }

@@ -17,9 +17,8 @@ export interface UnitsWithSpans {
  * and walked again (the other way, 775 entries on Stripe, is most of an incremental run's time after
  * parsing). Undefined when that cannot be shown: the caller cuts the document up whole.
  */
-export function reusedUnits(previous: LoadedState, text: string, document: OpenApiDocument): UnitsWithSpans | undefined {
+export function reusedUnits(previous: LoadedState, text: string, document: OpenApiDocument, edit = editedEntry(previous, text)): UnitsWithSpans | undefined {
   const { schemas: stored, spec } = previous.state;
-  const edit = editedEntry(previous, text);
   if (!edit || !spec) return undefined;
   const { index: edited, delta } = edit;
   const end = spec.spans[edited][1];
@@ -42,8 +41,6 @@ export interface EditedEntry {
   delta: number;
 }
 
-let lastEdit: { before: string; text: string; edit: EditedEntry | undefined } | undefined;
-
 /**
  * The one schema entry an edit from the recorded text to `text` lies in, when there is one and it is
  * still one JSON value (an edit inside an entry can also split it in two): outside it, the texts are
@@ -53,15 +50,12 @@ export function editedEntry(previous: LoadedState, text: string): EditedEntry | 
   const before = previous.specText();
   const { schemas: stored, spec } = previous.state;
   if (before === undefined || !spec || spec.spans.length !== stored.length) return undefined;
-  if (lastEdit?.before === before && lastEdit.text === text) return lastEdit.edit;
   const [prefix, suffix] = commonEnds(before, text);
   const oldEnd = before.length - suffix;
   const index = spec.spans.findIndex(([start, end]) => start <= prefix && oldEnd <= end);
   const delta = text.length - before.length;
   const span: Span | undefined = index < 0 ? undefined : [spec.spans[index][0], spec.spans[index][1] + delta];
-  const edit = span && isOneValue(text, span[0], span[1]) ? { index, span, delta } : undefined;
-  lastEdit = { before, text, edit };
-  return edit;
+  return span && isOneValue(text, span[0], span[1]) ? { index, span, delta } : undefined;
 }
 
 /** Each schema entry's span in a JSON text, in the order of `units`; undefined when the text does not show them all. */
