@@ -16,7 +16,9 @@ import { reusedUnits, spansOf } from './incremental/reused-units';
 import type { Span } from './incremental/schema-spans';
 import type { PreviousOutput } from './emit/sqlite/emit-migrations';
 import type { GeneratedFile } from './emit/file-set';
-import { buildModel, type BuildOptions } from './model/build-model';
+import { bindSpec, type BuildOptions } from './model/build-model';
+import type { BindingRecord } from './model/binding-record';
+import { previousBinding } from './incremental/previous-binding';
 import type { SyncApi } from './model/ir';
 import { SpecError, formatDiagnostic } from './spec/diagnostics';
 import { loadSpec } from './spec/load-spec';
@@ -75,6 +77,7 @@ interface RunRecord {
   models: StoredModel[];
   core: string[];
   looseMaps?: string[];
+  binding: BindingRecord;
 }
 
 /**
@@ -100,8 +103,18 @@ export async function emitFromSpec(
   const spec = patched?.spec ?? (await loadSpec(options.spec));
   const paths = Object.keys((spec.document['paths'] as object | undefined) ?? {}).length;
   log(`spec loaded: ${options.spec} (OpenAPI ${spec.version}, ${paths} paths) in ${Date.now() - started} ms${patched ? ", one schema entry parsed again, the rest kept from the last run's" : ''}`);
+  const emit = { specLabel: shaping(options).specLabel, coreImport: options.coreImport, previous: options.previous ?? read ?? fileReader(options.out) };
+  // the spec's bytes as they were read (a later read could see a newer save)
+  const fingerprint = fingerprintOf(options, spec.bytes ?? spec.text);
+  const fromPrevious = read !== undefined && !cacheDisabled() && fingerprint !== undefined;
+  // the previous run's record, and this document cut into units (hashed schema entries) to compare with it
+  const previous = fromPrevious && manifest?.inputs ? (kept ? kept.state : readState(cacheFolder(options.out), manifest.inputs.fingerprint)) : undefined;
+  const jsonText = spec.fromJsonText ? spec.text : undefined;
+  const reused = previous && jsonText !== undefined ? reusedUnits(previous, jsonText, spec.document, patched?.edit) : undefined;
+  const units = fromPrevious ? (reused?.units ?? documentUnits(spec.document, previous ? knownFacts(previous.state) : undefined)) : undefined;
   started = Date.now();
-  const api = buildModel(spec, options);
+  const optionsPrint = optionsFingerprint(shaping(options));
+  const { api, record: binding } = bindSpec(spec, options, units && previousBinding(previous, units, optionsPrint, kept ? kept.spec.document : undefined));
   const errors = api.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new SpecError(errors);
   const warn = options.warn ?? log;
@@ -113,23 +126,16 @@ export async function emitFromSpec(
       .join(', ')}${api.models.length > 10 ? ', …' : ''}) in ${Date.now() - started} ms`,
   );
   started = Date.now();
-  const emit = { specLabel: shaping(options).specLabel, coreImport: options.coreImport, previous: options.previous ?? read ?? fileReader(options.out) };
-  // the spec's bytes as they were read (a later read could see a newer save)
-  const fingerprint = fingerprintOf(options, spec.bytes ?? spec.text);
-  if (!read || cacheDisabled() || fingerprint === undefined) {
+  if (!units || read === undefined) {
     const files = await emitApi(api, emit);
     log(`files emitted: ${files.length} in ${Date.now() - started} ms`);
     return { api, files, fingerprint };
   }
-  const previous = manifest?.inputs && (kept ? kept.state : readState(cacheFolder(options.out), manifest.inputs.fingerprint));
-  const jsonText = spec.fromJsonText ? spec.text : undefined;
-  const reused = previous && jsonText !== undefined ? reusedUnits(previous, jsonText, spec.document, patched?.edit) : undefined;
-  const units = reused?.units ?? documentUnits(spec.document, previous ? knownFacts(previous.state) : undefined);
   const spans = reused ? reused.spans : spansOf(jsonText, units);
   const specRecord = jsonText !== undefined && spans ? { text: jsonText, spans } : undefined;
-  const recordOf = (models: StoredModel[], core: string[]): RunRecord => ({ units, spec: specRecord, models, core, looseMaps: looseMapPointers(api) });
+  const recordOf = (models: StoredModel[], core: string[]): RunRecord => ({ units, spec: specRecord, models, core, looseMaps: looseMapPointers(api), binding });
   const why = !manifest?.inputs ? 'no previous output' : !previous ? 'no record of the previous run' : undefined;
-  const incremental = previous && manifest ? await emitIncrementally({ api, units, previous, options: optionsFingerprint(shaping(options)), read, manifest, emit, printer, hashOf: memory && ((file, content) => memory.hashOf(file, content)), stat: (file) => (memory ? memory.stat(file) : outputStat(options.out, file)) }) : { fallback: why! };
+  const incremental = previous && manifest ? await emitIncrementally({ api, units, previous, options: optionsPrint, read, manifest, emit, printer, hashOf: memory && ((file, content) => memory.hashOf(file, content)), stat: (file) => (memory ? memory.stat(file) : outputStat(options.out, file)) }) : { fallback: why! };
   if ('files' in incremental) {
     const { files, changed, emitted, models, core } = incremental;
     log(
@@ -194,6 +200,7 @@ function recordRun(options: PipelineOptions, api: SyncApi, record: RunRecord | u
     discriminators: discriminatorRecord(api.document),
     stats,
     spec: record.spec,
+    binding: record.binding,
   };
   const folder = cacheFolder(options.out);
   // a long-running process hands the record to its next run in memory, and writes it once it has answered

@@ -23,7 +23,7 @@ function recorded(text: string, units: DocumentUnits): LoadedState {
   const texts = new Map(units.schemas.map((u) => [u.name, u.text]));
   return {
     state: {
-      version: 3,
+      version: 4,
       pair: '',
       fingerprint: '',
       options: '',

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { DiscriminatorRecord } from '../emit/discriminator-tags';
+import type { BindingRecord, CandidateRecord } from '../model/binding-record';
 import type { SchemaFacts } from './document-units';
 import type { Span } from './schema-spans';
 
@@ -40,6 +41,8 @@ export interface IncrementalState {
   stats?: Record<string, [number, number]>;
   /** The spec's text (offset and length in the text file) and each schema entry's span in it, for a JSON spec (reused-units.ts). */
   spec?: { at: [number, number]; spans: Span[] };
+  /** What binding found, per schema (model/build-model.ts). */
+  binding?: BindingRecord;
 }
 
 export interface StoredSchema extends SchemaFacts {
@@ -60,7 +63,7 @@ export interface StoredModel {
   reads: string[];
 }
 
-const STATE_VERSION = 3;
+const STATE_VERSION = 4;
 /** States kept per cache folder: one per output a machine generates, and some history. */
 const KEEP = 16;
 
@@ -90,16 +93,21 @@ export interface LoadedState {
   specText(): string | undefined;
 }
 
+/** The state as its file holds it: the models binding found are in the text file, unescaped. */
+type StoredState = Omit<IncrementalState, 'binding'> & { binding?: StoredBinding };
+type StoredBinding = Omit<BindingRecord, 'candidates'> & { candidates: (Omit<CandidateRecord, 'model'> & { model?: [number, number] })[] };
+
 export function readState(folder: string, fingerprint: string): LoadedState | undefined {
   const stem = path.join(folder, fileStem(fingerprint));
   try {
-    const state = JSON.parse(readFileSync(`${stem}.json`, 'utf8')) as IncrementalState;
-    if (state.version !== STATE_VERSION || state.fingerprint !== fingerprint) return undefined;
+    const { binding, ...stored } = JSON.parse(readFileSync(`${stem}.json`, 'utf8')) as StoredState;
+    if (stored.version !== STATE_VERSION || stored.fingerprint !== fingerprint) return undefined;
     const texts = readFileSync(`${stem}.schemas.txt`, 'utf8');
     // two runs writing the same state at once may leave one's JSON beside the other's texts
-    if (!texts.startsWith(state.pair)) return undefined;
-    const base = state.pair.length;
+    if (!texts.startsWith(stored.pair)) return undefined;
+    const base = stored.pair.length;
     const slice = ([offset, length]: [number, number]) => texts.slice(base + offset, base + offset + length);
+    const state: IncrementalState = { ...stored, ...(binding ? { binding: { ...binding, candidates: binding.candidates.map(({ model, ...c }) => (model ? { ...c, model: slice(model) } : c)) } } : {}) };
     return { state, schemaText: (schema) => slice(schema.at), specText: () => state.spec && slice(state.spec.at) };
   } catch {
     return undefined;
@@ -136,10 +144,22 @@ export function writeState(folder: string, state: StateInput): void {
       return { ...schema, at };
     });
     const spec = state.spec && { at: [offset, state.spec.text.length] as [number, number], spans: state.spec.spans };
+    offset += state.spec?.text.length ?? 0;
+    const models: string[] = [];
+    const binding: StoredBinding | undefined = state.binding && {
+      ...state.binding,
+      candidates: state.binding.candidates.map(({ model, ...c }) => {
+        if (model === undefined) return c;
+        models.push(model);
+        const at: [number, number] = [offset, model.length];
+        offset += model.length;
+        return { ...c, model: at };
+      }),
+    };
     const stem = path.join(folder, fileStem(state.fingerprint));
     const pair = `${randomUUID()}\n`;
-    const texts = pair + state.schemas.map((s) => s.text).join('') + (state.spec?.text ?? '');
-    const stored: IncrementalState = { ...state, version: STATE_VERSION, pair, schemas, spec };
+    const texts = pair + state.schemas.map((s) => s.text).join('') + (state.spec?.text ?? '') + models.join('');
+    const stored: StoredState = { ...state, version: STATE_VERSION, pair, schemas, spec, binding };
     // each process its own temporary files; the last rename wins, whole
     const tmp = `.${process.pid}-${pair.slice(0, 8)}.tmp`;
     writeFileSync(`${stem}.schemas.txt${tmp}`, texts);

@@ -4,6 +4,7 @@ import type { OpenApiDocument } from '../spec/load-spec';
 import type { BoundOperation, OperationKind } from './ir';
 import type { SpecOperation } from './operations';
 import { detectPagination } from './pagination';
+import { keptWithReads, untracked } from '../spec/read-tracking';
 import { componentName, deref, isObject, isRowOf, itemsPathOf, listedModels, objectShape, propertyFlag } from './schema-utils';
 
 export const OPERATION_KINDS: OperationKind[] = ['list', 'get', 'create', 'update', 'delete'];
@@ -179,9 +180,31 @@ export function bindOperations(
 interface OperationIndex {
   /** A superset of the operations that can be `kind` of `model` by convention, in spec order. */
   candidates(kind: OperationKind, model: string, bound: Partial<Record<OperationKind, BoundOperation>>): SpecOperation[];
+  /** Which models each GET lists, by its pointer. */
+  listings: ReadonlyMap<string, readonly string[]>;
+  /** Some operation could read `model` by convention: returns it as a row or lists it. */
+  readsByConvention(model: string): boolean;
 }
 
-const indexes = new WeakMap<SpecOperation[], OperationIndex>();
+/**
+ * False when no operation can read `model`, so binding it finds neither a list nor a get: a model
+ * needs one (buildModel), and `--all-models` asks this of every schema (Stripe: 775, 92 models).
+ */
+export function mayBeRead(model: string, operations: SpecOperation[], explicit: ExplicitBinding[], document: OpenApiDocument): boolean {
+  return explicit.some((b) => b.model === model) || operationIndex(operations, explicit, document).readsByConvention(model);
+}
+
+/** Per document and operations (a long-running process keeps the operations of a document edited inside its schemas, whose lists can differ). */
+const indexes = new WeakMap<OpenApiDocument, WeakMap<SpecOperation[], { value: OperationIndex; reads: Set<string> }>>();
+
+/**
+ * The index now, reading what it reads while the caller records (build-model.ts); and which models
+ * each GET lists (by operation pointer, those that list any): the one part of the index that
+ * follows from component schemas (a response's `$ref` to a wrapper), not from the operations alone.
+ */
+export function operationListings(operations: SpecOperation[], explicit: ExplicitBinding[], document: OpenApiDocument): ReadonlyMap<string, readonly string[]> {
+  return indexed(operations, explicit, document).listings;
+}
 
 /**
  * Every model asks about every operation (graph-beta: 856 models x 10,000+ operations, most of a
@@ -190,9 +213,18 @@ const indexes = new WeakMap<SpecOperation[], OperationIndex>();
  * The checks themselves are unchanged (shapeProblem, matchesConvention), and candidates keep spec
  * order, so the choice among equals is the same.
  */
+function indexed(operations: SpecOperation[], explicit: ExplicitBinding[], document: OpenApiDocument): OperationIndex {
+  let memo = indexes.get(document);
+  if (!memo) indexes.set(document, (memo = new WeakMap()));
+  return keptWithReads(memo, operations, () => buildIndex(operations, explicit, document));
+}
+
+/** The index as a model's binding asks it: not counted as the model's reads, since what the index read only shows in its listings, which build-model.ts compares across runs. */
 function operationIndex(operations: SpecOperation[], explicit: ExplicitBinding[], document: OpenApiDocument): OperationIndex {
-  const known = indexes.get(operations);
-  if (known) return known;
+  return untracked(() => indexed(operations, explicit, document));
+}
+
+function buildIndex(operations: SpecOperation[], explicit: ExplicitBinding[], document: OpenApiDocument): OperationIndex {
   const pinned = new Set(explicit.map((b) => b.op));
   const order = new Map<SpecOperation, number>();
   const byRow = new Map<string, SpecOperation[]>();
@@ -200,6 +232,7 @@ function operationIndex(operations: SpecOperation[], explicit: ExplicitBinding[]
   const byPath = new Map<string, SpecOperation[]>();
   // by the path without its last `/{param}`: the item operations under a list's path
   const byParent = new Map<string, SpecOperation[]>();
+  const listings = new Map<string, string[]>();
   const add = (map: Map<string, SpecOperation[]>, key: string, op: SpecOperation) => {
     const list = map.get(key);
     if (list) list.push(op);
@@ -218,10 +251,15 @@ function operationIndex(operations: SpecOperation[], explicit: ExplicitBinding[]
       isObject(located.schema) && Array.isArray(located.schema['allOf']) && located.schema['allOf'].length === 1 ? componentName(located.schema['allOf'][0]) : undefined,
     ]))
       if (row !== undefined) add(byRow, row, op);
-    if (op.method === 'get') for (const model of listedModels(document, located.schema, located.pointer)) add(byListed, model, op);
+    if (op.method !== 'get') return;
+    const listed = listedModels(document, located.schema, located.pointer);
+    for (const model of listed) add(byListed, model, op);
+    if (listed.length) listings.set(op.pointer, listed);
   });
   const inOrder = (...lists: (SpecOperation[] | undefined)[]) => [...new Set(lists.flatMap((l) => l ?? []))].sort((a, b) => order.get(a)! - order.get(b)!);
   const index: OperationIndex = {
+    listings,
+    readsByConvention: (model) => byRow.has(model) || byListed.has(model),
     candidates(kind, model, bound) {
       switch (kind) {
         case 'list':
@@ -236,7 +274,6 @@ function operationIndex(operations: SpecOperation[], explicit: ExplicitBinding[]
       }
     },
   };
-  indexes.set(operations, index);
   return index;
 }
 

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../spec/diagnostics';
 import { child } from '../spec/json-pointer';
-import type { LoadedSpec } from '../spec/load-spec';
-import { bindOperations, explicitBindings, isObjectSchema } from './bind-operations';
+import type { LoadedSpec, OpenApiDocument } from '../spec/load-spec';
+import { recordingReads } from '../spec/read-tracking';
+import { bindOperations, explicitBindings, isObjectSchema, mayBeRead, operationListings, type ExplicitBinding } from './bind-operations';
+import { listingChanges, readsAny, sameOutsideSchemas, type BindingRecord, type CandidateRecord, type PreviousBinding } from './binding-record';
 import type { SyncApi, SyncField, SyncModel } from './ir';
 import { camelCase, kebabCase, pascalCase, pluralize, typeName, uniqueNames } from './naming';
 import { applyFilters, type ModelFilters } from './model-filters';
-import { listOperations } from './operations';
+import { listOperations, type SpecOperation } from './operations';
 import { componentPointer, deref, directRefs, isNullable, isObject, objectShape, propertyFlag } from './schema-utils';
-import { SUPPORTED_MODES, readRawOptions, resolveOptions } from './x-sync-options';
+import { SUPPORTED_MODES, readRawOptions, resolveOptions, type RawSyncOptions } from './x-sync-options';
 
 export interface BuildOptions {
   /** Name of the api (folder and key root); default: the spec's title, else its file name. */
@@ -23,15 +25,60 @@ export interface BuildOptions {
 
 /** Interprets a loaded spec: the one place that reads OpenAPI and `x-sync`. Never throws on bad input: it reports. */
 export function buildModel(spec: LoadedSpec, options: BuildOptions = {}): SyncApi {
+  return bindSpec(spec, options).api;
+}
+
+/** The operations and what else every model's binding starts from. */
+interface SpecWide {
+  defaults: RawSyncOptions;
+  operations: SpecOperation[];
+  explicit: ExplicitBinding[];
+}
+
+/** The spec-wide part as worked out for a document this process holds (binding-record.ts: sameOutsideSchemas). */
+const specWideOf = new WeakMap<OpenApiDocument, SpecWide>();
+
+/**
+ * buildModel, and the record of it; a schema whose binding read nothing that changed since
+ * `previous` takes its outcome from there (a one-schema edit binds that schema again, and those
+ * that read it or that a GET now lists differently, not all of them). The rest — filters, names,
+ * embeddings, cache checks — runs in full: it is cheap.
+ */
+export function bindSpec(spec: LoadedSpec, options: BuildOptions = {}, previous?: PreviousBinding): { api: SyncApi; record: BindingRecord } {
   const { document, file } = spec;
   const diagnostics: Diagnostic[] = [];
   const ctx = { file, diagnostics };
   const schemasNode = isObject(document['components']) ? (document['components'] as Record<string, unknown>)['schemas'] : undefined;
   const schemas = isObject(schemasNode) ? schemasNode : {};
   const schemaNames = new Set(Object.keys(schemas));
-  const defaults = readRawOptions(document['x-sync-defaults'], '#/x-sync-defaults', ctx);
-  const operations = listOperations(document, file, diagnostics);
-  const explicit = explicitBindings(operations, schemaNames, file, diagnostics);
+  const scope = JSON.stringify([file, options.allModels === true, options.models ?? []]);
+  const last = previous && previous.record.scope === scope && !readsAny(previous.record.specWideReads, previous.changed) ? previous : undefined;
+  const changed = last?.changed ?? new Set<string>();
+
+  // x-sync-defaults, the operations and their explicit bindings: read now, or (when the last run's
+  // still hold) only once some schema is bound again — their diagnostics are the last run's then
+  let specWideReads = last?.record.specWideReads ?? [];
+  const specWideDiagnostics: Diagnostic[] = last?.record.specWideDiagnostics ?? [];
+  let listingReads = last?.record.listingReads ?? [];
+  let listings = last?.record.listings ?? [];
+  const readSpecWide = (into: Diagnostic[]): SpecWide => {
+    const held = last?.document && sameOutsideSchemas(last.document, document) ? specWideOf.get(last.document) : undefined;
+    const { result, reads } = held
+      ? { result: held, reads: new Set(specWideReads) }
+      : recordingReads(() => {
+          const defaults = readRawOptions(document['x-sync-defaults'], '#/x-sync-defaults', { file, diagnostics: into });
+          const operations = listOperations(document, file, into);
+          return { defaults, operations, explicit: explicitBindings(operations, schemaNames, file, into) };
+        });
+    specWideOf.set(document, result);
+    specWideReads = [...reads].sort();
+    const found = recordingReads(() => operationListings(result.operations, result.explicit, document));
+    listingReads = [...found.reads].sort();
+    listings = [...found.result];
+    return result;
+  };
+  let specWide = last ? undefined : readSpecWide(specWideDiagnostics);
+  diagnostics.push(...specWideDiagnostics);
 
   const annotated = [...schemaNames].filter(
     (name) => isObject(schemas[name]) && (schemas[name] as Record<string, unknown>)['x-sync'] !== undefined && (schemas[name] as Record<string, unknown>)['x-sync'] !== false,
@@ -54,14 +101,39 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}): SyncAp
     candidates = candidates.filter((name) => options.models!.includes(name));
   }
 
+  const isAnnotated = new Set(annotated);
+  const lastOutcomes = new Map(last?.record.candidates.map((c) => [c.name, c]));
+  const rebind = (name: string) => !lastOutcomes.has(name) || readsAny(lastOutcomes.get(name)!.reads, changed);
+  // a GET may list other models now (a response's wrapper changed): those are bound again too
+  let relisted = new Set<string>();
+  if (last && (readsAny(listingReads, changed) || candidates.some(rebind))) {
+    const before = listings;
+    specWide = readSpecWide([]);
+    relisted = listingChanges(before, new Map(listings));
+  }
   const bound: SyncModel[] = [];
+  const outcomes: CandidateRecord[] = [];
   for (const name of candidates.sort()) {
-    const model = buildOne(name, annotated.includes(name));
+    const kept = lastOutcomes.get(name);
+    if (kept && !rebind(name) && !relisted.has(name)) {
+      diagnostics.push(...kept.diagnostics);
+      if (kept.model !== undefined) bound.push(JSON.parse(kept.model) as SyncModel);
+      outcomes.push(kept);
+      continue;
+    }
+    specWide ??= readSpecWide([]);
+    const from = diagnostics.length;
+    const { result: model, reads } = recordingReads(() => buildOne(name, isAnnotated.has(name), specWide!));
+    reads.add(name);
+    // kept before names and embeddings are given: those are worked out again over all models
+    outcomes.push({ name, reads: [...reads].sort(), ...(model ? { model: JSON.stringify(model) } : {}), diagnostics: diagnostics.slice(from) });
     if (model) bound.push(model);
   }
   const models = applyFilters(bound, options.filters, file, diagnostics);
 
-  function buildOne(name: string, isAnnotated: boolean): SyncModel | undefined {
+  function buildOne(name: string, isAnnotated: boolean, { defaults, operations, explicit }: SpecWide): SyncModel | undefined {
+    // a schema no operation reads is no model; only an annotated one is told why, below
+    if (!isAnnotated && !mayBeRead(name, operations, explicit, document)) return undefined;
     const pointer = componentPointer(name);
     const located = deref(document, schemas[name], pointer);
     const fail = (at: string, message: string, hint: string) => {
@@ -178,7 +250,7 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}): SyncAp
   const servers = Array.isArray(document['servers']) ? document['servers'] : [];
   const serverUrl = isObject(servers[0]) && typeof servers[0]['url'] === 'string' ? servers[0]['url'] : '';
   const stem = file.replace(/^.*[\\/]/, '').replace(/\.(json|ya?ml)$/i, '');
-  return {
+  const api: SyncApi = {
     id: (options.apiName ? kebabCase(options.apiName) : kebabCase(title || stem)).slice(0, 48).replace(/-+$/, ''),
     title: title || stem,
     specFile: file,
@@ -188,6 +260,7 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}): SyncAp
     models,
     diagnostics,
   };
+  return { api, record: { scope, specWideReads, specWideDiagnostics, listingReads, listings, candidates: outcomes } };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { child, resolvePointer } from '../spec/json-pointer';
+import { keptWithReads } from '../spec/read-tracking';
 import type { OpenApiDocument } from '../spec/load-spec';
 import type { JsonSchema } from './ir';
 
@@ -125,13 +126,11 @@ export function isRowOf(schema: unknown, name: string): boolean {
  * schema it refers to.
  */
 function perDocument<T>(): (document: OpenApiDocument, schema: JsonSchema, compute: () => T) => T {
-  const memos = new WeakMap<OpenApiDocument, WeakMap<JsonSchema, T>>();
+  const memos = new WeakMap<OpenApiDocument, WeakMap<JsonSchema, { value: T; reads: Set<string> }>>();
   return (document, schema, compute) => {
     let memo = memos.get(document);
     if (!memo) memos.set(document, (memo = new WeakMap()));
-    let value = memo.get(schema);
-    if (value === undefined) memo.set(schema, (value = compute()));
-    return value;
+    return keptWithReads(memo, schema, compute);
   };
 }
 

@@ -29,6 +29,19 @@ export function untracked<T>(work: () => T): T {
   }
 }
 
+/**
+ * `compute()` once per key, and its reads again on every later call: work kept across models (a
+ * response's shape, asked by each model that response could list) still counts as read by each.
+ */
+export function keptWithReads<K extends object, T>(memo: WeakMap<K, { value: T; reads: Set<string> }>, key: K, compute: () => T): T {
+  let kept = memo.get(key);
+  if (kept === undefined) {
+    const { result, reads } = recordingReads(compute);
+    memo.set(key, (kept = { value: result, reads }));
+  } else if (recorder !== undefined) for (const name of kept.reads) recorder.add(name);
+  return kept.value;
+}
+
 /** Called with a resolved pointer's segments. */
 export function noteRead(segments: readonly string[]): void {
   if (recorder !== undefined && segments.length > 2 && segments[0] === 'components' && segments[1] === 'schemas') recorder.add(segments[2]);
