@@ -219,6 +219,18 @@ function indexed(operations: SpecOperation[], explicit: ExplicitBinding[], docum
   return keptWithReads(memo, operations, () => buildIndex(operations, explicit, document));
 }
 
+/**
+ * The index of `from` taken as `to`'s: for a document whose operations are `from`'s and whose
+ * schemas differ only where the index read none (build-model.ts checks both).
+ */
+export function carryIndex(operations: SpecOperation[], from: OpenApiDocument, to: OpenApiDocument): void {
+  const kept = indexes.get(from)?.get(operations);
+  if (!kept) return;
+  let memo = indexes.get(to);
+  if (!memo) indexes.set(to, (memo = new WeakMap()));
+  memo.set(operations, kept);
+}
+
 /** The index as a model's binding asks it: not counted as the model's reads, since what the index read only shows in its listings, which build-model.ts compares across runs. */
 function operationIndex(operations: SpecOperation[], explicit: ExplicitBinding[], document: OpenApiDocument): OperationIndex {
   return untracked(() => indexed(operations, explicit, document));

@@ -3,7 +3,7 @@ import type { Diagnostic } from '../spec/diagnostics';
 import { child } from '../spec/json-pointer';
 import type { LoadedSpec, OpenApiDocument } from '../spec/load-spec';
 import { recordingReads } from '../spec/read-tracking';
-import { bindOperations, explicitBindings, isObjectSchema, mayBeRead, operationListings, type ExplicitBinding } from './bind-operations';
+import { bindOperations, carryIndex, explicitBindings, isObjectSchema, mayBeRead, operationListings, type ExplicitBinding } from './bind-operations';
 import { listingChanges, readsAny, sameOutsideSchemas, type BindingRecord, type CandidateRecord, type PreviousBinding } from './binding-record';
 import type { SyncApi, SyncField, SyncModel } from './ir';
 import { camelCase, kebabCase, pascalCase, pluralize, typeName, uniqueNames } from './naming';
@@ -72,6 +72,8 @@ export function bindSpec(spec: LoadedSpec, options: BuildOptions = {}, previous?
         });
     specWideOf.set(document, result);
     specWideReads = [...reads].sort();
+    // the same operations, and nothing their listings read changed: the same index
+    if (held && !readsAny(listingReads, changed)) carryIndex(held.operations, last!.document!, document);
     const found = recordingReads(() => operationListings(result.operations, result.explicit, document));
     listingReads = [...found.reads].sort();
     listings = [...found.result];
