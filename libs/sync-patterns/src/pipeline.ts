@@ -10,7 +10,7 @@ import { discriminatorRecord } from './emit/discriminator-tags';
 import { documentUnits, type DocumentUnits, type SchemaFacts } from './incremental/document-units';
 import { apiSummary, emitIncrementally, storedModel } from './incremental/incremental-emit';
 import { apiNames, validatorSeeds } from './emit/api-names';
-import { cacheDisabled, cacheFolder, inMemoryState, readState, writeState, type IncrementalState, type StateInput, type StoredModel } from './incremental/incremental-state';
+import { cacheDisabled, cacheFolder, inMemoryState, readState, recordedInputs, recordInputs, writeState, type IncrementalState, type StateInput, type StoredModel } from './incremental/incremental-state';
 import { patchedSpec } from './incremental/patched-spec';
 import { reusedUnits, spansOf } from './incremental/reused-units';
 import type { Span } from './incremental/schema-spans';
@@ -89,16 +89,19 @@ export async function emitFromSpec(
   /** Reads the output folder; when given, the run may start from the files there (the CLI's runs). */
   read?: (file: string) => string | undefined,
   memory?: OutputMemory,
-): Promise<{ api: SyncApi; files: GeneratedFile[]; record?: RunRecord; fingerprint?: string }> {
+): Promise<Omit<EmittedRun, 'options'> & { files: GeneratedFile[] }> {
   const log = options.log ?? (() => undefined);
   let started = Date.now();
-  const manifest = read && !cacheDisabled() ? parseManifest(read(MANIFEST_PATH)) : undefined;
+  const manifestText = read && !cacheDisabled() ? read(MANIFEST_PATH) : undefined;
+  const manifest = parseManifest(manifestText);
+  // what the output was made from: its manifest says, or (the Nx libraries') the record of the run that wrote it
+  const lastInputs = manifest && (manifest.inputs?.fingerprint ?? recordedInputs(cacheFolder(options.out), hashContent(manifestText!)));
   // a run that may start from the previous output starts loading the types printer now, beside this
   // thread, when reading and binding the spec will take long enough to hide it (starting a worker
   // costs more than it saves on a small spec); a process that has it loaded already prints here
-  const printer = manifest?.inputs && !printerLoaded() && sizeOf(options.spec) > WORKER_FROM_BYTES ? sharedWorkerPrinter() : inThreadPrinter;
+  const printer = lastInputs && !printerLoaded() && sizeOf(options.spec) > WORKER_FROM_BYTES ? sharedWorkerPrinter() : inThreadPrinter;
   // a long-running process starts from its last run's document when the save edited one schema entry
-  const kept = manifest?.inputs && memory?.keptFor(manifest.inputs.fingerprint);
+  const kept = lastInputs ? memory?.keptFor(lastInputs) : undefined;
   const patched = kept ? await patchedSpec(kept, options.spec) : undefined;
   const spec = patched?.spec ?? (await loadSpec(options.spec));
   const paths = Object.keys((spec.document['paths'] as object | undefined) ?? {}).length;
@@ -108,7 +111,7 @@ export async function emitFromSpec(
   const fingerprint = fingerprintOf(options, spec.bytes ?? spec.text);
   const fromPrevious = read !== undefined && !cacheDisabled() && fingerprint !== undefined;
   // the previous run's record, and this document cut into units (hashed schema entries) to compare with it
-  const previous = fromPrevious && manifest?.inputs ? (kept ? kept.state : readState(cacheFolder(options.out), manifest.inputs.fingerprint)) : undefined;
+  const previous = fromPrevious && lastInputs ? (kept ? kept.state : readState(cacheFolder(options.out), lastInputs)) : undefined;
   const jsonText = spec.fromJsonText ? spec.text : undefined;
   const reused = previous && jsonText !== undefined ? reusedUnits(previous, jsonText, spec.document, patched?.edit) : undefined;
   const units = fromPrevious ? (reused?.units ?? documentUnits(spec.document, previous ? knownFacts(previous.state) : undefined)) : undefined;
@@ -134,7 +137,7 @@ export async function emitFromSpec(
   const spans = reused ? reused.spans : spansOf(jsonText, units);
   const specRecord = jsonText !== undefined && spans ? { text: jsonText, spans } : undefined;
   const recordOf = (models: StoredModel[], core: string[]): RunRecord => ({ units, spec: specRecord, models, core, looseMaps: looseMapPointers(api), binding });
-  const why = !manifest?.inputs ? 'no previous output' : !previous ? 'no record of the previous run' : undefined;
+  const why = !lastInputs ? 'no previous output' : !previous ? 'no record of the previous run' : undefined;
   const incremental = previous && manifest ? await emitIncrementally({ api, units, previous, options: optionsPrint, read, manifest, emit, printer, hashOf: memory && ((file, content) => memory.hashOf(file, content)), stat: (file) => (memory ? memory.stat(file) : outputStat(options.out, file)) }) : { fallback: why! };
   if ('files' in incremental) {
     const { files, changed, emitted, models, core } = incremental;
@@ -177,9 +180,29 @@ function sizeOf(file: string): number {
 }
 
 
-/** Leaves what the next run needs to start from this output (a cache: failures are ignored). */
-function recordRun(options: PipelineOptions, api: SyncApi, record: RunRecord | undefined, fingerprint: string | undefined, plan: WritePlan, memory: OutputMemory): void {
+/** What emitFromSpec made, to be remembered once its files are on disk (rememberRun). */
+export interface EmittedRun {
+  options: PipelineOptions;
+  api: SyncApi;
+  record?: RunRecord;
+  fingerprint?: string;
+}
+
+/**
+ * After `plan` was applied to the output folder (or found it up to date): what the next run starts
+ * from. The memory learns what was written, and the run's record is left (a cache: failures are
+ * ignored) — with, for an output whose manifest does not name its inputs (the Nx libraries'), which
+ * inputs those were, by the manifest's hash.
+ */
+export function rememberRun(run: EmittedRun, plan: WritePlan, memory: OutputMemory): void {
+  memory.applied(plan);
+  const { options, api, record, fingerprint } = run;
   if (!record || fingerprint === undefined) return;
+  recordRun(options, api, record, fingerprint, plan, memory);
+  if (!parseManifest(plan.manifest)?.inputs) recordInputs(cacheFolder(options.out), hashContent(plan.manifest), fingerprint);
+}
+
+function recordRun(options: PipelineOptions, api: SyncApi, record: RunRecord, fingerprint: string, plan: WritePlan, memory: OutputMemory): void {
   const { units } = record;
   const stats: Record<string, [number, number]> = {};
   for (const file of Object.keys(plan.hashes)) {
@@ -228,10 +251,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (!options.dryRun && !isNoop(plan)) {
     const started = Date.now();
     await applyPlan(options.out, plan);
-    memory.applied(plan);
     options.log?.(`written: ${plan.create.length} created, ${plan.update.length} updated, ${plan.deletes.length} deleted in ${Date.now() - started} ms`);
   } else options.log?.(options.dryRun ? 'written: nothing (dry run)' : 'written: nothing, already up to date');
-  if (!options.dryRun) recordRun(options, api, record, fingerprint, plan, memory);
+  if (!options.dryRun) rememberRun({ options, api, record, fingerprint }, plan, memory);
   return { api, files, plan };
 }
 

@@ -182,6 +182,28 @@ describe('nx run api:sync (the executor)', () => {
     await expect(syncExecutor({ check: true }, executorContext(root))).resolves.toEqual({ success: true });
   });
 
+  it('starts from the previous run’s output, and writes what a full run writes', async () => {
+    const root = await withModels();
+    const verbose = { ...(executorContext(root) as object), isVerbose: true } as never;
+    process.env['SYNC_PATTERNS_CACHE_DIR'] = path.join(root, 'tmp/sync-cache');
+    try {
+      // the first run finds no record of the libraries' inputs (the generators wrote them): a full one, which leaves it
+      await expect(syncExecutor({}, verbose)).resolves.toEqual({ success: true });
+      expect(messages.join('\n')).toContain('a full run: no previous output');
+      messages.length = 0;
+      editSpec(root, addField);
+      await expect(syncExecutor({}, verbose)).resolves.toEqual({ success: true });
+      expect(messages.join('\n')).toMatch(/from the previous run's \(1 schema\(s\) changed: User; 1 model library emitted again\)/);
+      expect(readText(root, `${LIBS}/user/src/lib/user.validators.ts`)).toContain('nickname');
+      // a full run finds nothing to change
+      process.env['SYNC_PATTERNS_NO_CACHE'] = '1';
+      await expect(syncExecutor({ check: true }, executorContext(root))).resolves.toEqual({ success: true });
+    } finally {
+      delete process.env['SYNC_PATTERNS_NO_CACHE'];
+      delete process.env['SYNC_PATTERNS_CACHE_DIR'];
+    }
+  });
+
   it('appends a SQLite migration to a live library when its table changes, never rewriting the earlier ones', async () => {
     const root = await withModels();
     const first = readText(root, `${LIBS}/todo/migrations/0001_todo.sql`);

@@ -172,13 +172,40 @@ export function writeState(folder: string, state: StateInput): void {
   }
 }
 
+/**
+ * Which inputs an output was made from, for an output whose manifest does not say (the Nx
+ * libraries': their committed manifest names no generator build), by the manifest's hash.
+ */
+export function recordedInputs(folder: string, manifestHash: string): string | undefined {
+  try {
+    return readFileSync(path.join(folder, `${manifestHash.slice(0, 32)}.inputs`), 'utf8') || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Records that the output whose manifest hashes to `manifestHash` was made from `fingerprint` (a cache: failures are ignored). */
+export function recordInputs(folder: string, manifestHash: string, fingerprint: string): void {
+  try {
+    mkdirSync(folder, { recursive: true });
+    const file = path.join(folder, `${manifestHash.slice(0, 32)}.inputs`);
+    writeFileSync(`${file}.${process.pid}.tmp`, fingerprint);
+    renameSync(`${file}.${process.pid}.tmp`, file);
+    prune(folder);
+  } catch {
+    // the next run is a full one
+  }
+}
+
 function prune(folder: string): void {
-  const states = readdirSync(folder)
-    .filter((name) => name.endsWith('.json'))
-    .map((name) => ({ name, at: statSync(path.join(folder, name)).mtimeMs }))
-    .sort((a, b) => b.at - a.at);
-  for (const { name } of states.slice(KEEP)) {
+  const newestFirst = (suffix: string) =>
+    readdirSync(folder)
+      .filter((name) => name.endsWith(suffix))
+      .map((name) => ({ name, at: statSync(path.join(folder, name)).mtimeMs }))
+      .sort((a, b) => b.at - a.at);
+  for (const { name } of newestFirst('.json').slice(KEEP)) {
     rmSync(path.join(folder, name), { force: true });
     rmSync(path.join(folder, name.replace(/\.json$/, '.schemas.txt')), { force: true });
   }
+  for (const { name } of newestFirst('.inputs').slice(KEEP)) rmSync(path.join(folder, name), { force: true });
 }

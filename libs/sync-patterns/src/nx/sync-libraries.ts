@@ -13,7 +13,8 @@ import {
 } from '@nx/devkit';
 import * as path from 'node:path';
 import type { SyncApi } from '../model/ir';
-import { emitFromSpec } from '../pipeline';
+import { emitFromSpec, rememberRun } from '../pipeline';
+import type { OutputMemory } from '../write/output-memory';
 import { planWrite, type WritePlan } from '../write/plan-write';
 import { apiName, CORE_KEY, libraryLayout, type LibraryLayout } from './library-layout';
 import { readConfig, type SyncConfig } from './config';
@@ -28,6 +29,12 @@ export interface SyncOptions {
   log?: (line: string) => void;
   /** Warnings (a filter that matches nothing); default: `log`. */
   warn?: (line: string) => void;
+  /**
+   * Start from the previous run's output, as the CLI does (incremental/), and offer to leave a
+   * record for the next run (`remember`). Only for a tree that is the file system as it is: the
+   * output folder is read from disk, and so are its files' sizes and times.
+   */
+  memory?: OutputMemory;
 }
 
 export type LibraryStatus = 'created' | 'updated' | 'unchanged' | 'held' | 'removed' | 'orphaned';
@@ -46,6 +53,12 @@ export interface SyncReport {
   libraries: LibraryReport[];
   /** True when the tree now differs from before: what `--check` calls drift. */
   changed: boolean;
+  /**
+   * With `memory`: leaves what the next run starts from — call it once the tree is on disk (or
+   * `--check` found no drift). Absent when a library was held or left out: the output is then not
+   * all that the spec gives.
+   */
+  remember?: () => void;
 }
 
 const TARGET_SYNC_GENERATOR = 'sync-patterns:sync';
@@ -60,8 +73,9 @@ export async function syncLibraries(tree: Tree, apiProject: string, options: Syn
   const apiRoot = readProjectConfiguration(tree, apiProject).root;
   const config = readConfig(tree, apiRoot);
   const outDir = path.join(tree.root, config.directory);
-  const read = (file: string) => tree.read(joinPathFragments(config.directory, file), 'utf-8') ?? undefined;
-  const { api, files } = await emitFromSpec({
+  const { memory } = options;
+  const read = memory ? memory.reader() : (file: string) => tree.read(joinPathFragments(config.directory, file), 'utf-8') ?? undefined;
+  const pipeline = {
     previous: read,
     spec: path.join(tree.root, config.spec),
     out: outDir,
@@ -71,7 +85,9 @@ export async function syncLibraries(tree: Tree, apiProject: string, options: Syn
     coreImport: libraryLayout(tree, config, apiProject, CORE_KEY, 'core').importPath,
     log: options.log,
     warn: options.warn,
-  });
+  };
+  const emitted = await emitFromSpec(pipeline, memory && read, memory);
+  const { api, files } = emitted;
   const wanted = selectLibraries(api, options.only);
   const libraryOf = (file: string) => file.split('/')[0];
   const inWorkspace = (file: string) => joinPathFragments(config.directory, file);
@@ -79,9 +95,10 @@ export async function syncLibraries(tree: Tree, apiProject: string, options: Syn
   // A file a living library no longer needs is removed with it; a gone model's library only with --prune.
   const prune = (file: string) => living.has(libraryOf(file)) || options.prune === true;
 
-  const probe = planWrite(files, read, { force: options.force, prune, frozen: (f) => !isWanted(libraryOf(f), wanted) });
+  const hashOf = memory && ((file: string, content: string) => memory.hashOf(file, content));
+  const probe = planWrite(files, read, { force: options.force, prune, frozen: (f) => !isWanted(libraryOf(f), wanted), hashOf });
   const held = new Set(probe.handEdited.map(libraryOf));
-  const plan = held.size ? planWrite(files, read, { force: options.force, prune, frozen: (f) => held.has(libraryOf(f)) || !isWanted(libraryOf(f), wanted) }) : probe;
+  const plan = held.size ? planWrite(files, read, { force: options.force, prune, frozen: (f) => held.has(libraryOf(f)) || !isWanted(libraryOf(f), wanted), hashOf }) : probe;
 
   for (const file of plan.writes) tree.write(joinPathFragments(config.directory, file.path), file.content);
   for (const file of plan.deletes) tree.delete(joinPathFragments(config.directory, file));
@@ -101,7 +118,19 @@ export async function syncLibraries(tree: Tree, apiProject: string, options: Syn
     libraries.push({ project: layout.project, root: layout.root, status: created ? 'created' : written.length ? 'updated' : 'unchanged', files: written });
   }
   libraries.push(...goneLibraries(tree, config, apiProject, plan, living, options.prune === true));
-  return { apiProject, spec: config.spec, libraries, changed: tree.listChanges().length > 0 };
+  const whole = memory && !held.size && !wanted;
+  return {
+    apiProject,
+    spec: config.spec,
+    libraries,
+    changed: tree.listChanges().length > 0,
+    ...(whole ? { remember: () => rememberRun({ ...emitted, options: pipeline }, plan, memory) } : {}),
+  };
+}
+
+/** Where an api project's libraries are generated (absolute). */
+export function outputDirectory(tree: Tree, apiProject: string): string {
+  return path.join(tree.root, readConfig(tree, readProjectConfiguration(tree, apiProject).root).directory);
 }
 
 function selectLibraries(api: SyncApi, only: string[] | undefined): Set<string> | undefined {

@@ -16,6 +16,8 @@ export interface WritePlan {
   deletes: string[];
   /** The manifest's hashes after the plan (the file's own, or what was generated where it was edited). */
   hashes: Record<string, string>;
+  /** The manifest's text after the plan. */
+  manifest: string;
 }
 
 export interface PlanOptions {
@@ -45,7 +47,7 @@ export function planWrite(files: GeneratedFile[], read: (path: string) => string
   const manifest = parseManifest(read(MANIFEST_PATH));
   const previous = manifest?.files ?? {};
   const hashes: Record<string, string> = {};
-  const plan: WritePlan = { create: [], update: [], unchanged: [], stale: [], handEdited: [], writes: [], deletes: [], hashes };
+  const plan: WritePlan = { create: [], update: [], unchanged: [], stale: [], handEdited: [], writes: [], deletes: [], hashes, manifest: '' };
   const hashOf = options.hashOf ?? ((_: string, content: string) => hashContent(content));
   const produced = new Set<string>();
 
@@ -104,8 +106,8 @@ export function planWrite(files: GeneratedFile[], read: (path: string) => string
     }
   }
   plan.writes = [...plan.create, ...plan.update];
-  const manifestText = serializeManifest(hashes, options.inputs);
-  if (read(MANIFEST_PATH) !== manifestText) plan.writes.push({ path: MANIFEST_PATH, content: manifestText });
+  plan.manifest = serializeManifest(hashes, options.inputs);
+  if (read(MANIFEST_PATH) !== plan.manifest) plan.writes.push({ path: MANIFEST_PATH, content: plan.manifest });
   return plan;
 }
 

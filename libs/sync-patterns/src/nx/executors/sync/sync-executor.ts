@@ -5,7 +5,8 @@ import { readConfig } from '../../config';
 import { FsTree } from 'nx/src/generators/tree';
 import { flushTree } from '../../flush-tree';
 import { formatReport, hasDrift } from '../../report';
-import { syncLibraries } from '../../sync-libraries';
+import { outputDirectory, syncLibraries } from '../../sync-libraries';
+import { OutputMemory } from '../../../write/output-memory';
 
 export interface SyncExecutorOptions {
   check?: boolean;
@@ -17,7 +18,9 @@ export interface SyncExecutorOptions {
 
 /**
  * `nx run api:sync`: the same generation as the generators, on a tree over the file system, so
- * nothing reaches the disk until the whole plan is known; `--check` never flushes it.
+ * nothing reaches the disk until the whole plan is known; `--check` never flushes it. Like the
+ * CLI, it starts from the previous run's output where that is exact (incremental/), and under
+ * `--watch` keeps what it knows of the output between runs.
  */
 export default async function syncExecutor(options: SyncExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const stop = new AbortController();
@@ -29,8 +32,11 @@ export default async function syncExecutor(options: SyncExecutorOptions, context
 export async function runSync(options: SyncExecutorOptions, context: ExecutorContext, signal: AbortSignal): Promise<{ success: boolean }> {
   const project = context.projectName;
   if (!project) throw new Error('run the sync executor on an api project: nx run <api>:sync');
-  const result = await syncOnce(options, context, project);
-  if (!options.watch || options.check) return result;
+  const watching = options.watch === true && !options.check;
+  // the output as the last run left it, to start from: for this run, or (--watch) for every run of this process
+  const memory = new OutputMemory(outputDirectory(new FsTree(context.root, false), project), watching);
+  const result = await syncOnce(options, context, project, memory);
+  if (!watching) return result;
   // --watch: every spec change syncs again; a spec that does not validate is reported and the
   // libraries stay as the last good run left them
   const apiRoot = readProjectConfiguration(new FsTree(context.root, false), project).root;
@@ -39,15 +45,16 @@ export async function runSync(options: SyncExecutorOptions, context: ExecutorCon
   await watchSpec(
     spec,
     async () => {
-      const { success } = await syncOnce(options, context, project);
+      const { success } = await syncOnce(options, context, project, memory);
       if (!success) logger.warn('the libraries are kept as the last good run left them; waiting for the next change');
     },
     signal,
   );
+  memory.flush();
   return { success: true };
 }
 
-async function syncOnce(options: SyncExecutorOptions, context: ExecutorContext, project: string): Promise<{ success: boolean }> {
+async function syncOnce(options: SyncExecutorOptions, context: ExecutorContext, project: string, memory: OutputMemory): Promise<{ success: boolean }> {
   const tree = new FsTree(context.root, context.isVerbose);
   try {
     const report = await syncLibraries(tree, project, {
@@ -55,16 +62,21 @@ async function syncOnce(options: SyncExecutorOptions, context: ExecutorContext, 
       prune: options.prune,
       log: context.isVerbose ? (line) => logger.info(line) : undefined,
       warn: (line) => logger.warn(line),
+      memory,
     });
     for (const line of formatReport(report, { check: options.check })) logger.info(line);
     if (options.check) {
-      if (!hasDrift(report)) return { success: true };
+      if (!hasDrift(report)) {
+        report.remember?.();
+        return { success: true };
+      }
       logger.error(
         `drift: run \`nx run ${project}:sync\` and commit the result${report.libraries.some((l) => l.status === 'held') ? ' (held libraries: move hand edits into files of your own, or --force)' : ''}`,
       );
       return { success: false };
     }
     await flushTree(tree);
+    report.remember?.();
     const held = report.libraries.filter((l) => l.status === 'held');
     if (held.length) logger.warn(`hand edits kept in ${held.map((l) => l.project).join(', ')}: move them into files of your own, or pass --force to overwrite`);
     return { success: true };
