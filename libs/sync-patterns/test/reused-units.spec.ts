@@ -8,7 +8,7 @@ import { isOneValue, schemaSpans } from '../src/incremental/schema-spans';
 import { commonEnds } from '../src/write/common-ends';
 import { reencoded } from '../src/write/file-bytes';
 import { parseSpec } from '../src/spec/load-spec';
-import { EXAMPLE_SPEC, WORKSPACE } from './helpers';
+import { EXAMPLE_SPEC, seededRandom, WORKSPACE } from './helpers';
 
 /**
  * Units taken from the previous run by comparing texts must be exactly the units of the new
@@ -47,9 +47,6 @@ async function unitsOf(text: string) {
   return { document: spec.document, units: documentUnits(spec.document) };
 }
 
-function random(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-}
 
 const HOSTILE = {
   openapi: '3.1.0',
@@ -86,7 +83,7 @@ describe('schema spans', () => {
   });
 
   it('compare texts from both ends without overlapping', () => {
-    const next = random(3);
+    const next = seededRandom(3);
     for (let n = 0; n < 200; n++) {
       const a = Array.from({ length: Math.floor(next() * 3000) }, () => 'ab'[Math.floor(next() * 2)]).join('');
       const at = Math.floor(next() * (a.length + 1));
@@ -109,7 +106,7 @@ describe('units reused from the previous run', () => {
     for (const file of [...documents, 'hostile']) {
       const doc = (file === 'hostile' ? structuredClone(HOSTILE) : parse(readFileSync(file, 'utf8'))) as Json;
       const schemas = (doc['components'] as Json)['schemas'] as Record<string, Json>;
-      const next = random(file.length);
+      const next = seededRandom(file.length);
       let text = JSON.stringify(doc, null, 1);
       let previous = recorded(text, (await unitsOf(text)).units);
       for (let n = 0; n < 25; n++) {
@@ -155,7 +152,7 @@ describe('units reused from the previous run', () => {
 
 describe('a large file encoded from its earlier version', () => {
   it('gives the bytes Buffer.from gives, whatever was edited — accents, emoji and surrogate halves at the edges', () => {
-    const next = random(11);
+    const next = seededRandom(11);
     const alphabet = ['a', 'b', ' ', '\n', 'é', '—', '😀', '\u2028', '𝒳'];
     const text = () => Array.from({ length: Math.floor(next() * 400) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
     for (let n = 0; n < 500; n++) {

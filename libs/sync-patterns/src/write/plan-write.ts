@@ -16,8 +16,9 @@ export interface WritePlan {
   deletes: string[];
   /** The manifest's hashes after the plan (the file's own, or what was generated where it was edited). */
   hashes: Record<string, string>;
-  /** The manifest's text after the plan. */
+  /** The manifest's text after the plan, and the inputs it records. */
   manifest: string;
+  inputs?: Manifest['inputs'];
 }
 
 export interface PlanOptions {
@@ -47,7 +48,7 @@ export function planWrite(files: GeneratedFile[], read: (path: string) => string
   const manifest = parseManifest(read(MANIFEST_PATH));
   const previous = manifest?.files ?? {};
   const hashes: Record<string, string> = {};
-  const plan: WritePlan = { create: [], update: [], unchanged: [], stale: [], handEdited: [], writes: [], deletes: [], hashes, manifest: '' };
+  const plan: WritePlan = { create: [], update: [], unchanged: [], stale: [], handEdited: [], writes: [], deletes: [], hashes, manifest: '', ...(options.inputs ? { inputs: options.inputs } : {}) };
   const hashOf = options.hashOf ?? ((_: string, content: string) => hashContent(content));
   const produced = new Set<string>();
 
