@@ -4,4 +4,5 @@
 export type * from './lib/api.types';
 export * from './lib/client';
 export * from './lib/validators';
+export * from './lib/zod-builders';
 export * from './lib/fakes';

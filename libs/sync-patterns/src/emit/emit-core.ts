@@ -75,6 +75,7 @@ export function emitCore(api: SyncApi, specLabel: string): GeneratedFile[] {
       path: CORE_VALIDATORS,
       content: renderTemplate('core/validators', view),
     },
+    { path: 'core/src/lib/zod-builders.ts', content: renderTemplate('core/zod-builders', view) },
     { path: CORE_FAKES, content: renderTemplate('core/fakes', view) },
     { path: 'core/src/index.ts', content: renderTemplate('core/index', view) },
   ];

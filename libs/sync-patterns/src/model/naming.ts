@@ -33,7 +33,7 @@ export const IMPORTED_NAMES: ReadonlySet<string> = new Set(
     'mockResource omitFields queryOptions readField removeMutationOptions retryOptions rowsOf setupServer shapeHeadersOf ' +
     'shapeUrlOf splitParams toCacheResult toLiveResult toSyncError toSyncResult txidOf updateMutationOptions ' +
     'useInfiniteQuery useLiveRow useLiveRows useLiveStatus useMutation useQuery useQueryClient useSuspenseQuery useWriteTracker ' +
-    'validateInput waitUntil whereParams withPageParam z'
+    'validateInput waitUntil whereParams withPageParam z zod'
   ).split(' '),
 );
 
