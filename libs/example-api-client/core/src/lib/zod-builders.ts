@@ -4,11 +4,10 @@
 import { z as zod } from 'zod';
 
 // zod's builders as the validators call them, with plain signatures. Every validator is typed as a
-// plain ZodType (the TypeScript types come from openapi-typescript, api.types.ts), and with zod's
-// own generic signatures TypeScript would still infer a type for every schema literal and compare
-// it with ZodType — most of the time type-checking a large api took (Stripe's validators: 7 s →
-// 2 s). The runtime is zod's: `zodBuilders` is zod itself, and the assignment checks each
-// signature against the zod installed.
+// plain ZodType (the TypeScript types come from openapi-typescript, api.types.ts); through zod's own
+// generic signatures TypeScript would still infer a type for every schema literal and compare it
+// with ZodType, which on a large api is most of the time type-checking takes. At runtime
+// `zodBuilders` is zod itself, and the assignment checks each signature against the zod installed.
 
 type Schema = zod.ZodType;
 type Shape = Record<string, Schema>;
