@@ -204,6 +204,13 @@ describe('nx run api:sync (the executor)', () => {
     }
   });
 
+  it('reports an unreadable config and fails, naming the file', async () => {
+    const root = await withModels();
+    writeFileSync(path.join(root, 'apps/api/sync-patterns.json'), '{ "spec": ');
+    await expect(syncExecutor({}, executorContext(root))).resolves.toEqual({ success: false });
+    expect(messages.join('\n')).toContain('apps/api/sync-patterns.json');
+  });
+
   it('appends a SQLite migration to a live library when its table changes, never rewriting the earlier ones', async () => {
     const root = await withModels();
     const first = readText(root, `${LIBS}/todo/migrations/0001_todo.sql`);

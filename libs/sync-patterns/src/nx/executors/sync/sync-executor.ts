@@ -34,7 +34,7 @@ export async function runSync(options: SyncExecutorOptions, context: ExecutorCon
   if (!project) throw new Error('run the sync executor on an api project: nx run <api>:sync');
   const watching = options.watch === true && !options.check;
   // the output as the last run left it, to start from: for this run, or (--watch) for every run of this process
-  const memory = new OutputMemory(outputDirectory(new FsTree(context.root, false), project), watching);
+  const memory = outputMemory(context, project, watching);
   const result = await syncOnce(options, context, project, memory);
   if (!watching) return result;
   // --watch: every spec change syncs again; a spec that does not validate is reported and the
@@ -50,11 +50,20 @@ export async function runSync(options: SyncExecutorOptions, context: ExecutorCon
     },
     signal,
   );
-  memory.flush();
+  memory?.flush();
   return { success: true };
 }
 
-async function syncOnce(options: SyncExecutorOptions, context: ExecutorContext, project: string, memory: OutputMemory): Promise<{ success: boolean }> {
+/** Undefined when the project's config cannot be read: the sync then reports that, as it always did. */
+function outputMemory(context: ExecutorContext, project: string, acrossRuns: boolean): OutputMemory | undefined {
+  try {
+    return new OutputMemory(outputDirectory(new FsTree(context.root, false), project), acrossRuns);
+  } catch {
+    return undefined;
+  }
+}
+
+async function syncOnce(options: SyncExecutorOptions, context: ExecutorContext, project: string, memory: OutputMemory | undefined): Promise<{ success: boolean }> {
   const tree = new FsTree(context.root, context.isVerbose);
   try {
     const report = await syncLibraries(tree, project, {
