@@ -56,6 +56,20 @@ export function documentUnits(document: OpenApiDocument, known?: (hash: string) 
 }
 
 /** The document's `components.schemas`, or an empty record. */
+/**
+ * Where two cuts of a document differ: the indexes of the entries whose text changed, or why they
+ * cannot be compared entry by entry (entries added, removed, renamed or moved).
+ */
+export function changedEntries(before: readonly { name: string; hash: string }[], after: readonly { name: string; hash: string }[]): { changed: number[] } | { mismatch: string } {
+  if (before.length !== after.length) return { mismatch: 'schemas were added or removed' };
+  const changed: number[] = [];
+  for (let i = 0; i < after.length; i++) {
+    if (before[i].name !== after[i].name) return { mismatch: 'schemas were renamed or reordered' };
+    if (before[i].hash !== after[i].hash) changed.push(i);
+  }
+  return { changed };
+}
+
 export function schemaEntries(document: OpenApiDocument): Record<string, unknown> {
   const components = document['components'];
   return isObject(components) && isObject(components['schemas']) ? (components['schemas'] as Record<string, unknown>) : {};

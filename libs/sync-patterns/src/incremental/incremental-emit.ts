@@ -15,7 +15,7 @@ import { resolvePointer } from '../spec/json-pointer';
 import { declareLooseMaps, localLooseMaps } from '../emit/inhabitable-maps';
 import { recordingReads } from '../spec/read-tracking';
 import { hashContent, type Manifest } from '../write/manifest';
-import type { DocumentUnits } from './document-units';
+import { changedEntries, type DocumentUnits } from './document-units';
 import type { LoadedState, StoredModel } from './incremental-state';
 
 
@@ -58,15 +58,14 @@ export async function emitIncrementally(input: IncrementalInput): Promise<Increm
   const fallback = (reason: string): IncrementalResult => ({ fallback: reason });
   if (state.options !== input.options) return fallback('options or generator changed');
   if (state.restHash !== units.restHash) return fallback('the document changed outside components.schemas');
-  if (state.schemas.length !== units.schemas.length) return fallback('schemas were added or removed');
+  const entries = changedEntries(state.schemas, units.schemas);
+  if ('mismatch' in entries) return fallback(entries.mismatch);
   const marked = new Set([...state.rest.marks, ...state.schemas.flatMap((s) => s.marks)]);
   const changed: { name: string; before: JsonSchema; after: JsonSchema }[] = [];
   const schemas = (api.document['components'] as { schemas: Record<string, JsonSchema> }).schemas;
-  for (let i = 0; i < units.schemas.length; i++) {
+  for (const i of entries.changed) {
     const before = state.schemas[i];
     const after = units.schemas[i];
-    if (before.name !== after.name) return fallback('schemas were renamed or reordered');
-    if (before.hash === after.hash) continue;
     const name = after.name;
     if (!before.inert || !after.inert) return fallback(`${name} composes or discriminates (allOf, discriminator, a $ref into a schema)`);
     if (marked.has(name)) return fallback(`other schemas read ${name} (an allOf part, discriminator branch or $ref target inside it)`);

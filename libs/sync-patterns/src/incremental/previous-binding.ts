@@ -1,6 +1,6 @@
 import type { PreviousBinding } from '../model/binding-record';
 import type { OpenApiDocument } from '../spec/load-spec';
-import type { DocumentUnits } from './document-units';
+import { changedEntries, type DocumentUnits } from './document-units';
 import type { LoadedState } from './incremental-state';
 
 /**
@@ -11,13 +11,9 @@ import type { LoadedState } from './incremental-state';
  */
 export function previousBinding(previous: LoadedState | undefined, units: DocumentUnits, options: string, document?: OpenApiDocument): PreviousBinding | undefined {
   const state = previous?.state;
-  if (!state?.binding || state.options !== options || state.restHash !== units.restHash || state.schemas.length !== units.schemas.length) return undefined;
-  const changed = new Set<string>();
-  for (let i = 0; i < units.schemas.length; i++) {
-    const before = state.schemas[i];
-    const after = units.schemas[i];
-    if (before.name !== after.name) return undefined;
-    if (before.hash !== after.hash) changed.add(after.name);
-  }
+  if (!state?.binding || state.options !== options || state.restHash !== units.restHash) return undefined;
+  const entries = changedEntries(state.schemas, units.schemas);
+  if ('mismatch' in entries) return undefined;
+  const changed = new Set(entries.changed.map((i) => units.schemas[i].name));
   return { record: state.binding, changed, ...(document ? { document } : {}) };
 }

@@ -62,16 +62,19 @@ export function bindSpec(spec: LoadedSpec, options: BuildOptions = {}, previous?
   let listingReads = last?.record.listingReads ?? [];
   let listings = last?.record.listings ?? [];
   const readSpecWide = (into: Diagnostic[]): SpecWide => {
+    // a document held from the last run shares its operations (and so read the same schemas)
     const held = last?.document && sameOutsideSchemas(last.document, document) ? specWideOf.get(last.document) : undefined;
-    const { result, reads } = held
-      ? { result: held, reads: new Set(specWideReads) }
-      : recordingReads(() => {
-          const defaults = readRawOptions(document['x-sync-defaults'], '#/x-sync-defaults', { file, diagnostics: into });
-          const operations = listOperations(document, file, into);
-          return { defaults, operations, explicit: explicitBindings(operations, schemaNames, file, into) };
-        });
+    const readAgain = (): SpecWide => {
+      const { result, reads } = recordingReads(() => {
+        const defaults = readRawOptions(document['x-sync-defaults'], '#/x-sync-defaults', { file, diagnostics: into });
+        const operations = listOperations(document, file, into);
+        return { defaults, operations, explicit: explicitBindings(operations, schemaNames, file, into) };
+      });
+      specWideReads = [...reads].sort();
+      return result;
+    };
+    const result = held ?? readAgain();
     specWideOf.set(document, result);
-    specWideReads = [...reads].sort();
     // the same operations, and nothing their listings read changed: the same index
     if (held && !readsAny(listingReads, changed)) carryIndex(held.operations, last!.document!, document);
     const found = recordingReads(() => operationListings(result.operations, result.explicit, document));
