@@ -4,6 +4,7 @@ export * from './lib/query-string';
 export * from './lib/validate';
 export * from './lib/retry-policy';
 export * from './lib/model-keys';
+export * from './lib/draft-keys';
 export * from './lib/list-data';
 export * from './lib/push-mutations';
 export * from './lib/sync-status';

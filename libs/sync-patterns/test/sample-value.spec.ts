@@ -18,10 +18,19 @@ describe('sample values for generated tests', () => {
     expect(sample({ type: 'string', format: 'uuid', maxLength: 10 })).toBe(NO_SAMPLE);
   });
 
-  it('finds a value for common patterns and gives up on unsatisfiable ones', () => {
+  it('finds a value for common patterns, draws one from any other pattern, and gives up on unsatisfiable ones', () => {
     expect(sample({ type: 'string', pattern: '^[0-9]+$' })).toBe('1');
     expect(sample({ type: 'string', pattern: '^[A-Z]{3}$' })).toBe('ABC');
-    expect(sample({ type: 'string', pattern: '^zz-never$' })).toBe(NO_SAMPLE);
+    // no fixed candidate fits these: drawn from the pattern, the same on every run
+    for (const pattern of ['^zz-never$', '^[0-9]{5}$', '^[A-Z]{3}-\\d{4}$', '^(?:[a-z]{2}_){2}[0-9]+$']) {
+      const value = sample({ type: 'string', pattern });
+      expect(value).toMatch(new RegExp(pattern));
+      expect(sample({ type: 'string', pattern })).toBe(value);
+      // a patch's value differs where the pattern allows
+      expect(sample({ type: 'string', pattern }, {}, 'read', 1)).toMatch(new RegExp(pattern));
+    }
+    expect(sample({ type: 'string', pattern: '^[0-9]{5}$', maxLength: 4 })).toBe(NO_SAMPLE);
+    expect(sample({ type: 'string', pattern: '^a$', minLength: 2 })).toBe(NO_SAMPLE);
   });
 
   it('honours numeric bounds, exclusive bounds and multipleOf', () => {

@@ -43,7 +43,8 @@ describe('optimistic writes', () => {
       createMutationOptions(qc, binding, {
         send: () => answer.promise,
         rowOf: (row: Row) => row,
-        draft: (input: { title: string }, draftId) => ({ id: draftId, ...input }),
+        keyKind: 'string',
+        draft: (input: { title: string }, draftId) => ({ id: String(draftId), ...input }),
       }),
     );
     const done = observer.mutate({ title: 'two' });
@@ -88,7 +89,7 @@ describe('optimistic writes', () => {
     const qc = seeded();
     const send = jest.fn();
     const validator = { '~standard': { version: 1 as const, vendor: 'test', validate: () => ({ issues: [{ message: 'too short', path: ['title'] }] }) } };
-    const observer = new MutationObserver(qc, createMutationOptions(qc, binding, { send, validator, draft: (i: { title: string }, id) => ({ id, ...i }) }));
+    const observer = new MutationObserver(qc, createMutationOptions(qc, binding, { send, validator, keyKind: 'string', draft: (i: { title: string }, id) => ({ id: String(id), ...i }) }));
     const error = await observer.mutate({ title: '' }).catch((e: unknown) => e);
     expect(send).not.toHaveBeenCalled();
     expect(error).toMatchObject({ kind: 'validation', issues: [{ path: 'title', message: 'too short' }] });

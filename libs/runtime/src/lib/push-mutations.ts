@@ -5,6 +5,7 @@ import { retryOptions, type RetryPolicy } from './retry-policy';
 import { toSyncError, type SyncError } from './sync-error';
 import { newIdempotencyKey, type WriteRequest } from './request-helpers';
 import { validateInput, type StandardSchemaV1 } from './validate';
+import { draftKey, type KeyKind } from './draft-keys';
 
 /** What the generator knows about a push model, handed to the shared optimistic-write logic. */
 export interface PushModelBinding<TRow, TId> {
@@ -22,8 +23,6 @@ export interface OptimisticContext {
 }
 
 export type WriteOptions<TResult, TVariables> = UseMutationOptions<TResult, SyncError, TVariables, OptimisticContext>;
-
-let draftCounter = 0;
 
 const keysByBinding = new WeakMap<object, Map<string, Map<unknown, string>>>();
 
@@ -79,8 +78,10 @@ export interface CreateConfig<TRow, TInput, TResult> {
   validator?: StandardSchemaV1;
   /** The saved row, when the endpoint answers with it. */
   rowOf?: (result: TResult) => TRow | undefined;
-  /** The row shown until the server answers; its key is the input's own (client-generated) or a draft id. */
-  draft: (input: TInput, draftId: string) => TRow;
+  /** The kind of the model's key: a draft key of that kind stands in until the server answers. */
+  keyKind: KeyKind;
+  /** The row shown until the server answers; its key is the input's own (client-chosen or client-generated) or `draftKey`. */
+  draft: (input: TInput, draftKey: string | number) => TRow;
 }
 
 export function createMutationOptions<TRow, TId, TInput, TResult>(qc: QueryClient, binding: PushModelBinding<TRow, TId>, config: CreateConfig<TRow, TInput, TResult>): WriteOptions<TResult, TInput> {
@@ -94,7 +95,7 @@ export function createMutationOptions<TRow, TId, TInput, TResult>(qc: QueryClien
     ...retryOptions(binding.retry),
     onMutate: async (raw) => {
       const snapshot = await begin(qc, binding);
-      const draft = config.draft(config.prepare ? config.prepare(raw) : raw, `draft-${++draftCounter}`);
+      const draft = config.draft(config.prepare ? config.prepare(raw) : raw, draftKey(config.keyKind));
       editLists(qc, binding, (rows, isLast) => (isLast ? [...rows, draft] : rows));
       return { snapshot, draftId: binding.rowId(draft) };
     },

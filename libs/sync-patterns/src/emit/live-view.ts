@@ -1,5 +1,5 @@
-import type { SyncApi, SyncModel } from '../model/ir';
-import { deref } from '../model/schema-utils';
+import type { BoundOperation, SyncApi, SyncModel } from '../model/ir';
+import { deref, objectShape } from '../model/schema-utils';
 import type { PushView } from './push-view';
 import { literal, str } from './ts-syntax';
 
@@ -23,8 +23,18 @@ export function liveView(api: SyncApi, model: SyncModel, push: PushView) {
     // a row validator that requires a field the shape leaves out would refuse every synced row
     validatesRows: push.rowValidator !== undefined && !model.fields.some((f) => (f.excluded || f.writeOnly) && f.required),
     createReadOnly: create ? literal(create.body!.readOnlyFields) : '[]',
-    /** Optimistic inserts need the key before the server answers. */
-    optimisticCreate: model.clientGeneratedKey,
+    /**
+     * Who makes a new row's key: the client (a UUID it generates when the input leaves it out), the
+     * caller (the input carries it; a draft key when left out), or the server (a draft key stands in,
+     * never sent, until the synced row arrives under the saved key).
+     */
+    newKey: model.clientGeneratedKey ? ('uuid' as const) : model.keyInCreateInput ? ('caller' as const) : ('server' as const),
+    /** The kind of draft key a row gets until the server has saved it. */
+    draftKind: str(model.keyKind),
+    /** What a create's body leaves out: read-only fields, and the key when the server makes it. */
+    createOmits: create ? literal([...new Set([...create.body!.readOnlyFields, ...(model.keyInCreateInput ? [] : [model.sync.key])])]) : '[]',
+    /** The body's fields when an update must send the whole body (PUT, or required fields): TanStack DB's changes hold only what differs. */
+    fullUpdateBody: update && !push.update?.partial ? fullBodyFields(api, update) : undefined,
     /** How errors name each write (`POST /todos`). */
     calls: {
       create: create && str(`POST ${create.path}`),
@@ -56,4 +66,13 @@ function columnKind(api: SyncApi, pointer: string): string {
   if (type === 'object' || type === 'array') return 'json';
   if (type === 'string' && schema['format'] === 'date-time') return 'date-time';
   return 'string';
+}
+
+/** The writable fields of an update body that replaces the row (PUT) or insists on fields (required): all of them go every time. */
+function fullBodyFields(api: SyncApi, op: BoundOperation): string | undefined {
+  const body = op.body!;
+  const shape = objectShape(api.document, { $ref: body.schemaPointer }, body.schemaPointer);
+  const writable = [...shape.properties.keys()].filter((name) => !body.readOnlyFields.includes(name));
+  const whole = op.method === 'put' || writable.some((name) => shape.required.has(name));
+  return whole && writable.length ? literal(writable) : undefined;
 }

@@ -13,7 +13,7 @@ import { NO_SAMPLE, PROTOTYPE_NAMES, propertySamples, sampleOf, type Sample } fr
 export function pushSpecView(api: SyncApi, model: SyncModel, view: PushView) {
   const doc = api.document;
   const key = model.sync.key;
-  const row = rowSample(api, model);
+  const row = model.sync.mode === 'live' ? syncedRow(model, rowSample(api, model)) : rowSample(api, model);
   const served = row && servedRow(api, model, row);
   const { list, get, create, update } = model.operations;
   const remove = model.operations.delete;
@@ -21,7 +21,7 @@ export function pushSpecView(api: SyncApi, model: SyncModel, view: PushView) {
   const listParams = list ? paramsSample(api, list) : undefined;
   const listWrapper = list && row && listParams ? listWrapperSample(api, list) : undefined;
   const createInput = create && row ? writeSample(api, model, create) : undefined;
-  const patch = update && row ? patchSample(api, update, view.update?.partial === true, row) : undefined;
+  const patch = update && row ? patchSample(api, update, view.update?.partial === true, row, key) : undefined;
   const invalidField = create ? requiredWritableField(api, model, create) : undefined;
   const rowId = row ? row[key] : undefined;
 
@@ -60,6 +60,8 @@ export function pushSpecView(api: SyncApi, model: SyncModel, view: PushView) {
       patch !== undefined &&
       rowId !== undefined && {
         patch: literalBlock(patch),
+        /** The body carries the key (a full PUT): a test on another row puts that row's key in it. */
+        hasKey: key in patch,
         call: call(update, { [update.idParam!]: rowId }),
       },
     remove: remove &&
@@ -91,6 +93,17 @@ function rowSample(api: SyncApi, model: SyncModel): Record<string, Sample> | und
   }
   const id = row[model.sync.key];
   return typeof id === 'string' || typeof id === 'number' ? row : undefined;
+}
+
+/**
+ * A live row as the collection holds it: a shape row carries every synced column, and Postgres'
+ * NULL of a nullable column the sample leaves out stays null (not absent, as in a push answer).
+ */
+function syncedRow(model: SyncModel, row: Record<string, Sample> | undefined): Record<string, Sample> | undefined {
+  if (!row) return row;
+  const filled = { ...row };
+  for (const field of model.fields) if (!field.excluded && !field.writeOnly && field.nullable && !(field.name in filled)) filled[field.name] = null;
+  return filled;
 }
 
 /** The row as the server sends it: with the fields `x-sync` keeps off the client, which must be stripped. */
@@ -144,11 +157,15 @@ function writeSample(api: SyncApi, model: SyncModel, op: BoundOperation): Record
   return input;
 }
 
-/** A patch that changes one field the row shows, so the optimistic update is observable. */
-function patchSample(api: SyncApi, op: BoundOperation, partial: boolean, row: Record<string, Sample>): Record<string, Sample> | undefined {
+/**
+ * A patch that changes one field the row shows, so the optimistic update is observable. Never the
+ * key: a row keeps its key (TanStack DB refuses to change one); a body that must carry it carries
+ * the row's own.
+ */
+function patchSample(api: SyncApi, op: BoundOperation, partial: boolean, row: Record<string, Sample>, key: string): Record<string, Sample> | undefined {
   const body = op.body!;
   const changes = propertySamples(api.document, { $ref: body.schemaPointer }, body.schemaPointer, { direction: 'write', variant: 1 });
-  const changed = [...changes].find(([name, value]) => name in row && !body.readOnlyFields.includes(name) && JSON.stringify(value) !== JSON.stringify(row[name]));
+  const changed = [...changes].find(([name, value]) => name !== key && name in row && !body.readOnlyFields.includes(name) && JSON.stringify(value) !== JSON.stringify(row[name]));
   if (!changed) return undefined;
   if (partial || !isFullBodyNeeded(api, op)) {
     // fields named like Object members are set too (see PROTOTYPE_NAMES)
@@ -160,6 +177,7 @@ function patchSample(api: SyncApi, op: BoundOperation, partial: boolean, row: Re
   if (full === NO_SAMPLE || !isObject(full)) return undefined;
   const patch: Record<string, Sample> = { ...full, [changed[0]]: changed[1] };
   for (const name of body.readOnlyFields) delete patch[name];
+  if (key in patch) patch[key] = row[key];
   return patch;
 }
 

@@ -78,6 +78,9 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
     cache: model.sync.mode === 'cache' ? { ttl: literal(model.sync.ttl) } : undefined,
     itemsPath: list ? literal(list.response?.itemsPath ?? []) : '[]',
     clientKey: model.clientGeneratedKey,
+    /** Create inputs carry the key: the optimistic row keeps it (a draft key only when it is left out). */
+    keyInInput: model.keyInCreateInput,
+    keyKind: str(model.keyKind),
     list: list && {
       fn: `list${model.names.plural}`,
       doc: opDoc(list),

@@ -3,6 +3,7 @@ import { deref, isObject, objectShape, propertyFlag } from '../model/schema-util
 import { child } from '../spec/json-pointer';
 import type { OpenApiDocument } from '../spec/load-spec';
 import { discriminatorTags, hiddenDiscriminatorProperties, type DiscriminatorTags } from './discriminator-tags';
+import { patternSample } from './pattern-sample';
 
 /**
  * Deterministic sample values for generated tests: the smallest value a schema accepts, built from
@@ -199,7 +200,9 @@ class Sampler {
     const letter = this.variant === 0 ? 'x' : 'y';
     const base = letter.repeat(Math.max(min, 1));
     const candidates = [base, ...PATTERN_CANDIDATES, ...PATTERN_CANDIDATES.map((c) => c.repeat(Math.max(1, Math.ceil(min / c.length))))];
-    return candidates.find(fits) ?? NO_SAMPLE;
+    const found = candidates.find(fits);
+    if (found !== undefined || typeof schema['pattern'] !== 'string') return found ?? NO_SAMPLE;
+    return patternSample(schema['pattern'], fits, this.variant) ?? NO_SAMPLE;
   }
 
   private formatSample(format: string): string | undefined {

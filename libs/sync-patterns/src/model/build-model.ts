@@ -5,7 +5,7 @@ import type { LoadedSpec, OpenApiDocument } from '../spec/load-spec';
 import { recordingReads } from '../spec/read-tracking';
 import { bindOperations, carryIndex, explicitBindings, isObjectSchema, mayBeRead, operationListings, type ExplicitBinding } from './bind-operations';
 import { listingChanges, readsAny, sameOutsideSchemas, type BindingRecord, type CandidateRecord, type PreviousBinding } from './binding-record';
-import type { SyncApi, SyncField, SyncModel } from './ir';
+import type { KeyKind, SyncApi, SyncField, SyncModel } from './ir';
 import { camelCase, kebabCase, pascalCase, pluralize, typeName, uniqueNames } from './naming';
 import { applyFilters, type ModelFilters } from './model-filters';
 import { listOperations, type SpecOperation } from './operations';
@@ -208,7 +208,9 @@ export function bindSpec(spec: LoadedSpec, options: BuildOptions = {}, previous?
     const keySchema = keyField ? deref(document, keyField.schema, keyField.pointer)?.schema : undefined;
     const createBody = operationsBound.create?.body;
     const bodyShape = createBody ? objectShape(document, { $ref: createBody.schemaPointer }, createBody.schemaPointer) : undefined;
-    const clientGeneratedKey = keySchema?.['format'] === 'uuid' && bodyShape !== undefined && bodyShape.properties.has(sync.key) && !createBody!.readOnlyFields.includes(sync.key);
+    const keyInCreateInput = bodyShape !== undefined && bodyShape.properties.has(sync.key) && !createBody!.readOnlyFields.includes(sync.key);
+    const keyKind = keyKindOf(keySchema);
+    const clientGeneratedKey = keyKind === 'uuid' && keyInCreateInput;
 
     return {
       schemaName: name,
@@ -220,6 +222,8 @@ export function bindSpec(spec: LoadedSpec, options: BuildOptions = {}, previous?
       fields,
       operations: operationsBound,
       clientGeneratedKey,
+      keyInCreateInput,
+      keyKind,
       embeddedIn: [],
     };
   }
@@ -294,4 +298,12 @@ function assignNames(models: SyncModel[]): void {
       file: kebabCase(type),
     };
   }
+}
+
+/** What a key's schema holds: integer and number keys are numbers in TypeScript, the rest strings. */
+function keyKindOf(schema: Record<string, unknown> | undefined): KeyKind {
+  const types = Array.isArray(schema?.['type']) ? (schema['type'] as unknown[]) : [schema?.['type']];
+  if (types.includes('integer')) return 'integer';
+  if (types.includes('number')) return 'number';
+  return schema?.['format'] === 'uuid' ? 'uuid' : 'string';
 }

@@ -62,6 +62,9 @@ export interface ModelNames {
   file: string;
 }
 
+/** The kind of value a model's key holds (the runtime's KeyKind). */
+export type KeyKind = 'integer' | 'number' | 'uuid' | 'string';
+
 export interface SyncField {
   name: string;
   schemaPointer: string;
@@ -86,6 +89,10 @@ export interface SyncModel {
   operations: Partial<Record<OperationKind, BoundOperation>>;
   /** True when the key is a string the client may generate (uuid) and create inputs accept it. */
   clientGeneratedKey: boolean;
+  /** True when create inputs carry the key (the client chooses it, or generates it when a uuid). */
+  keyInCreateInput: boolean;
+  /** What the key holds: a row not saved yet gets a draft key of this kind. */
+  keyKind: KeyKind;
   /** Other models (schema names) whose rows embed this one: their caches go stale when it changes. */
   embeddedIn: string[];
 }

@@ -29,8 +29,8 @@ export const IMPORTED_NAMES: ReadonlySet<string> = new Set(
     'MockResourceOptions MutationObserver PushModelBinding QueryClient RequestOptions SqliteMigration SqliteTableInfo ' +
     'SyncClientOptions SyncError SyncQueryResult Updater cacheQueryFn cacheTiming cacheView clientKey closeLiveCollections collectionReady ' +
     'createFakeApi createFakeShape createLiveCollection createModelKeys createMutationOptions createSyncClient ' +
-    'defaultCacheStorage eq fakeRow fakeRows infiniteQueryOptions latestError liveModelIn localStoreOn mapListItems ' +
-    'mockResource omitFields queryOptions readField removeMutationOptions retryOptions rowsOf setupServer shapeHeadersOf ' +
+    'defaultCacheStorage draftKey eq fakeRow fakeRows infiniteQueryOptions latestError isDraftKey liveModelIn localStoreOn mapListItems ' +
+    'mockResource omitFields pickFields queryOptions readField rememberSavedKey removeMutationOptions retryOptions rowsOf savedKeyOf setupServer shapeHeadersOf ' +
     'shapeUrlOf splitParams toCacheResult toLiveResult toSyncError toSyncResult txidOf updateMutationOptions ' +
     'useInfiniteQuery useLiveRow useLiveRows useLiveStatus useMutation useQuery useQueryClient useSuspenseQuery useWriteTracker ' +
     'validateInput waitUntil whereParams withPageParam z zod'

@@ -94,8 +94,9 @@ export function projectCreateMutationOptions(qc: QueryClient) {
   return createMutationOptions(qc, projectBinding, {
     send: (input: ProjectCreateInput, request) => createProject(input, request),
     validator: projectCreateInputSchema,
+    keyKind: "uuid",
     rowOf: (result) => result,
-    draft: (input, draftId) => ({ ...input, ["id"]: draftId }) as unknown as Project,
+    draft: (input, draftKey) => ({ ...input, ["id"]: draftKey }) as unknown as Project,
   });
 }
 

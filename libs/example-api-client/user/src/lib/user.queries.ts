@@ -76,8 +76,9 @@ export function userCreateMutationOptions(qc: QueryClient) {
   return createMutationOptions(qc, userBinding, {
     send: (input: UserCreateInput, request) => createUser(input, request),
     validator: userCreateInputSchema,
+    keyKind: "uuid",
     rowOf: (result) => result,
-    draft: (input, draftId) => ({ ...input, ["id"]: draftId }) as unknown as User,
+    draft: (input, draftKey) => ({ ...input, ["id"]: draftKey }) as unknown as User,
   });
 }
 

@@ -43,7 +43,8 @@ export interface LiveModelConfig<T extends object, TKey extends string | number>
    * (an `Idempotency-Key` that stays the same when the write is tried again).
    */
   insert?: (row: T, request: WriteRequest) => Promise<number>;
-  update?: (key: TKey, changes: Partial<T>, request: WriteRequest) => Promise<number>;
+  /** `row` is the row as the write leaves it: a full (`PUT`) body is made from it, a `PATCH` sends `changes`. */
+  update?: (key: TKey, changes: Partial<T>, request: WriteRequest, row: T) => Promise<number>;
   remove?: (key: TKey, request: WriteRequest) => Promise<number>;
   /** The device's store of synced rows (local-first): hydrates the collection and resumes the stream. */
   local?: () => Promise<LocalStore>;
@@ -158,7 +159,7 @@ export function createLiveCollection<T extends object, TKey extends string | num
         accepted(
           await Promise.all(
             transaction.mutations.map((m) =>
-              writes.send('update', m.key as TKey, m.changes as Record<string, unknown>, m.metadata, (request) => config.update!(m.key as TKey, m.changes as Partial<T>, request)),
+              writes.send('update', m.key as TKey, m.changes as Record<string, unknown>, m.metadata, (request) => config.update!(m.key as TKey, m.changes as Partial<T>, request, m.modified as T)),
             ),
           ),
         )),

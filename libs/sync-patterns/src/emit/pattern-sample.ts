@@ -1,0 +1,52 @@
+import RandExp from 'randexp';
+
+/**
+ * A string that matches a schema's `pattern`, drawn by randexp from the pattern itself, for the
+ * patterns no fixed candidate satisfies (`^[A-Z]{3}-\d{4}$`, `^[0-9]{5}$`). Seeded by the pattern and
+ * the variant, so the same schema always gets the same sample; `fits` adds the schema's other
+ * bounds (lengths). Undefined when the pattern is not one randexp reads or no draw fits.
+ */
+export function patternSample(pattern: string, fits: (value: string) => boolean, variant: number): string | undefined {
+  let generator: RandExp;
+  try {
+    generator = new RandExp(pattern);
+  } catch {
+    return undefined;
+  }
+  const random = seeded(hash(`${variant}\0${pattern}`));
+  generator.randInt = (low, high) => low + Math.floor(random() * (high - low + 1));
+  // short repetitions first (`a*`, `\d+` give a few characters), longer ones when lengths need them
+  for (const max of [3, 8, 32, 100]) {
+    generator.max = max;
+    for (let draw = 0; draw < 8; draw++) {
+      const value = safeGen(generator);
+      if (value !== undefined && fits(value)) return value;
+    }
+  }
+  return undefined;
+}
+
+function safeGen(generator: RandExp): string | undefined {
+  try {
+    return generator.gen();
+  } catch {
+    return undefined;
+  }
+}
+
+/** FNV-1a: a stable 32-bit seed from the pattern's text. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** mulberry32: small, fast and the same on every machine. */
+function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
