@@ -1,44 +1,115 @@
 import { useProjects } from '@sync-patterns/example-api-project';
+import { useSyncStatus } from '@sync-patterns/runtime';
 import { useEffect, useState } from 'react';
+import { BrandMark } from './icons';
+import { MODE_EXPLANATIONS, ModeBadge } from './ModeBadge';
+import { OfflineBanner } from './OfflineBanner';
 import { SyncIndicator } from './SyncIndicator';
 import { TodoCounts } from './TodoCounts';
 import { TodoList } from './TodoList';
 
 const CHOSEN = 'sync-patterns-example:project';
 
-/** Projects (push mode) on the left, the chosen project's todos (live mode) and the counts (cache mode). */
+interface Chosen {
+  id: string;
+  name: string;
+  description: string | null;
+}
+
+function remembered(): Chosen | undefined {
+  try {
+    const value = JSON.parse(sessionStorage.getItem(CHOSEN) ?? 'null') as Chosen | null;
+    return value?.id ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Projects (push mode) in the sidebar, the chosen project's todos (live mode), the counts (cache mode) beside them. */
 export function App() {
   const projects = useProjects();
+  // while the query retries it is still "connecting", but the app knows the server is gone
+  const appStatus = useSyncStatus().status;
+  const offline = projects.status === 'offline' || appStatus === 'offline';
   // the chosen project is remembered, so after a reload without the API its todos still show
-  const [chosen, setChosen] = useState<string | undefined>(() => sessionStorage.getItem(CHOSEN) ?? undefined);
-  const choose = (id: string) => {
-    sessionStorage.setItem(CHOSEN, id);
-    setChosen(id);
+  const [chosen, setChosen] = useState<Chosen | undefined>(remembered);
+  const choose = (project: Chosen) => {
+    const value = { id: project.id, name: project.name, description: project.description };
+    sessionStorage.setItem(CHOSEN, JSON.stringify(value));
+    setChosen(value);
   };
-  const projectId = chosen ?? projects.data?.[0]?.id;
+  const first = projects.data?.[0];
+  const current = projects.data?.find((p) => p.id === chosen?.id) ?? chosen ?? first;
   useEffect(() => {
-    if (projectId && !chosen) choose(projectId);
+    if (first && !chosen) choose(first);
   });
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 880, margin: '1rem auto', display: 'grid', gap: '1rem' }}>
-      <header style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
-        <h1 style={{ margin: 0, fontSize: '1.3rem' }}>sync-patterns example</h1>
-        <SyncIndicator />
+    <>
+      <a className="skip-link" href="#todos">
+        Skip to the todos
+      </a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <div className="brand">
+            <BrandMark />
+            <div>
+              <h1>Team Todos</h1>
+              <p>A local-first example built with sync-patterns</p>
+            </div>
+          </div>
+          <SyncIndicator />
+        </div>
       </header>
-      <section aria-label="Projects (push mode)">
-        <h2 style={{ fontSize: '1rem' }}>
-          Projects <small>push</small>
-        </h2>
-        {projects.error && <p role="alert">{projects.error.message}</p>}
-        {!projects.data && !projects.error && <p>{projects.status === 'offline' ? 'Offline: projects load when the API is back.' : 'Loading projects…'}</p>}
-        {projects.data?.map((project) => (
-          <button key={project.id} aria-pressed={project.id === projectId} onClick={() => choose(project.id)} style={{ marginRight: 8 }}>
-            {project.name}
-          </button>
-        ))}
-      </section>
-      {projectId && <TodoList projectId={projectId} />}
-      <TodoCounts />
-    </main>
+      <OfflineBanner />
+      <div className="layout">
+        <nav className="sidebar panel" aria-labelledby="projects-title">
+          <div className="panel-head">
+            <h2 id="projects-title">Projects</h2>
+            <ModeBadge mode="push" />
+          </div>
+          <p className="panel-note">{MODE_EXPLANATIONS.push}</p>
+          {projects.error && !offline && (
+            <p role="alert" className="alert">
+              {projects.error.message}
+            </p>
+          )}
+          {!projects.data && !projects.error && !offline && (
+            <div className="project-list" aria-busy="true">
+              <span className="visually-hidden">Loading projects…</span>
+              <span className="skeleton" style={{ height: '2.4rem' }} />
+            </div>
+          )}
+          {!projects.data && offline && <p className="empty">Offline: the projects load when the server is back.</p>}
+          {projects.data?.length === 0 && <p className="empty">No projects yet.</p>}
+          {projects.data && projects.data.length > 0 && (
+            <ul className="project-list">
+              {projects.data.map((project) => (
+                <li key={project.id}>
+                  <button type="button" className="project-button" aria-current={project.id === current?.id ? 'true' : undefined} onClick={() => choose(project)}>
+                    <span className="name">{project.name}</span>
+                    {project.description && <span className="description">{project.description}</span>}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </nav>
+        <main className="content" id="todos" tabIndex={-1}>
+          {current ? (
+            <TodoList key={current.id} project={current} />
+          ) : projects.data ? (
+            <p className="panel empty">Create a project to start adding todos.</p>
+          ) : (
+            <div className="panel" aria-busy="true">
+              <span className="visually-hidden">Loading…</span>
+              <span className="skeleton" style={{ width: '40%', height: '1.5rem' }} />
+            </div>
+          )}
+        </main>
+        <aside className="stats">
+          <TodoCounts />
+        </aside>
+      </div>
+    </>
   );
 }

@@ -1,14 +1,28 @@
-import { useSyncStatus } from '@sync-patterns/runtime';
+import { useSyncStatus, type SyncStatus } from '@sync-patterns/runtime';
 
-const COLOURS = { live: '#1a7f37', connecting: '#9a6700', offline: '#6e7781', error: '#cf222e' } as const;
+const WORDS: Record<SyncStatus, string> = { live: 'Live', connecting: 'Connecting…', offline: 'Offline', error: 'Sync error' };
+const EXPLANATIONS: Record<SyncStatus, string> = {
+  live: 'Every list is up to date with the server.',
+  connecting: 'Reaching the server…',
+  offline: 'The server cannot be reached; changes wait on this device.',
+  error: 'The server answered with an error.',
+};
 
-/** The app-wide sync status: one word, the writes still on their way, the newest error. */
+/** The app-wide sync status as a pill: one word, the writes still on their way, the newest error as its tooltip. */
 export function SyncIndicator() {
   const { status, pendingWrites, error } = useSyncStatus();
   return (
-    <p data-testid="sync-status" data-status={status} style={{ margin: 0, color: COLOURS[status] }} title={error?.message}>
-      ● {status}
-      {pendingWrites > 0 && <span data-testid="pending-writes"> · {pendingWrites} pending</span>}
-    </p>
+    <div role="status" className="sync-pill" data-testid="sync-status" data-status={status} title={error?.message ?? EXPLANATIONS[status]}>
+      <span className="dot" aria-hidden="true" />
+      <span>
+        <span className="visually-hidden">Sync status: </span>
+        {WORDS[status]}
+      </span>
+      {pendingWrites > 0 && (
+        <span className="pending" data-testid="pending-writes">
+          {pendingWrites} pending
+        </span>
+      )}
+    </div>
   );
 }

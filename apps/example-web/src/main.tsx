@@ -4,6 +4,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { openLocalDatabase } from './local-database';
+import './styles.css';
 
 // Local-first: live rows and waiting writes in the page's SQLite (kept across reloads). Without it
 // (a browser without WebAssembly or IndexedDB) the app still works, with live data in memory.

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { freePort, startTestServer, type TestServer } from '../../example-api/src/testing';
-import { launchChromium, screenshot } from './browser';
+import { launchChromium, newPage, screenshot } from './browser';
 import { startWebApp, type WebApp } from './web-app';
 
 /**
@@ -31,13 +31,15 @@ afterAll(async () => {
 });
 
 async function openApp(): Promise<Page> {
-  const page = await browser.newPage();
+  const page = await newPage(browser);
   await page.goto(web.url);
   await page.getByTestId('sync-status').and(page.locator('[data-status=live]')).waitFor();
   await page.getByTestId('todo').first().waitFor();
   return page;
 }
-const todoTitles = async (page: Page) => (await page.getByTestId('todo').allInnerTexts()).map((t) => t.replace(/×$/, '').trim());
+const todoTitles = async (page: Page) => (await page.getByTestId('todo-title').allInnerTexts()).map((t) => t.trim());
+const todo = (page: Page, title: string) => page.getByTestId('todo').filter({ hasText: title });
+const offlineBanner = (page: Page) => page.getByRole('status').filter({ hasText: 'You are offline' });
 async function add(page: Page, title: string) {
   await page.getByLabel('New todo').fill(title);
   await page.getByRole('button', { name: 'Add' }).click();
@@ -50,7 +52,26 @@ describe('the example web app in Chromium', () => {
     expect(await todoTitles(page)).toEqual(['Generate the client libraries', 'Ship the web app', 'Write the OpenAPI document']);
     await page.getByTestId('count').first().waitFor();
     expect(await page.getByTestId('count').first().innerText()).toMatch(/Launch\s+1\/3 done/);
-    await screenshot(page, '1-loaded');
+    // the layout: landmarks, the chosen project, each panel saying its sync mode in words
+    await page.getByRole('banner').getByRole('heading', { name: 'Team Todos' }).waitFor();
+    expect(await page.getByTestId('sync-status').textContent()).toBe('Sync status: Live');
+    const projects = page.getByRole('navigation', { name: 'Projects' });
+    expect(await projects.getByRole('button', { name: /Launch/ }).getAttribute('aria-current')).toBe('true');
+    expect(await projects.getByText('Push mode').count()).toBe(1);
+    const todos = page.getByRole('main').getByRole('region', { name: 'Todos' });
+    expect(await todos.getByText('Live mode').count()).toBe(1);
+    expect(await todos.getByRole('listitem').count()).toBe(3);
+    expect(await todos.getByRole('checkbox', { name: 'Write the OpenAPI document' }).isChecked()).toBe(true);
+    expect(await todos.getByRole('button', { name: 'Delete Ship the web app' }).count()).toBe(1);
+    expect(await page.getByRole('region', { name: 'Progress' }).getByText('Cache mode').count()).toBe(1);
+    expect(await offlineBanner(page).count()).toBe(0);
+    await screenshot(page, '1-loaded', 'overview');
+    // dark mode follows the system setting
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const light = await background();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await background()).not.toBe(light);
+    await screenshot(page, '1-loaded-dark', 'overview-dark');
     await page.close();
   });
 
@@ -64,13 +85,16 @@ describe('the example web app in Chromium', () => {
     });
     await add(a, 'Seen everywhere');
     await a.getByText('Seen everywhere').waitFor(); // optimistic: the POST is still held
-    expect(await a.getByTestId('todo').filter({ hasText: 'Seen everywhere' }).getAttribute('data-pending')).toBe('true');
+    expect(await todo(a, 'Seen everywhere').getAttribute('data-pending')).toBe('true');
+    await todo(a, 'Seen everywhere').getByText('Saving…').waitFor();
     await expectText(a, '1 pending');
-    await screenshot(a, '2-optimistic');
+    await screenshot(a, '2-optimistic', 'pending-write');
     expect(await todoTitles(b)).not.toContain('Seen everywhere');
     release();
     await b.getByText('Seen everywhere').waitFor();
-    await a.getByTestId('todo').filter({ hasText: 'Seen everywhere' }).and(a.locator(':not([data-pending])')).waitFor();
+    await todo(a, 'Seen everywhere').and(a.locator(':not([data-pending])')).waitFor();
+    expect(await todo(a, 'Seen everywhere').getByText('Saving…').count()).toBe(0);
+    await a.getByTestId('pending-writes').waitFor({ state: 'detached' });
     await a.getByTestId('count').filter({ hasText: 'Launch' }).filter({ hasText: '1/4 done' }).waitFor(); // A's write made A's counts stale
     await screenshot(b, '3-page-b');
     await a.close();
@@ -85,10 +109,16 @@ describe('the example web app in Chromium', () => {
         : route.continue(),
     );
     await add(page, 'Refused');
-    await page.getByRole('alert').waitFor();
-    expect(await page.getByRole('alert').innerText()).toMatch(/POST \/todos failed with 422/);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toMatch(/POST \/todos failed with 422/);
+    expect(await alert.innerText()).toMatch(/The server refused your change\s+Refused for the test\. It has been undone\./); // the server's reason
     await page.getByText('Refused', { exact: true }).waitFor({ state: 'detached' });
-    await screenshot(page, '4-refused');
+    await screenshot(page, '4-refused', 'refused-write');
+    // dismissible, and the focus goes back to the form
+    await alert.getByRole('button', { name: 'Dismiss' }).click();
+    await alert.waitFor({ state: 'detached' });
+    expect(await page.getByLabel('New todo').evaluate((input) => input === document.activeElement)).toBe(true);
     await page.close();
   });
 
@@ -98,18 +128,22 @@ describe('the example web app in Chromium', () => {
     await api.close({ keepData: true });
     await page.getByTestId('sync-status').and(page.locator('[data-status=offline]')).waitFor({ timeout: 60_000 });
     expect(await todoTitles(page)).toContain('Seen everywhere'); // the rows the app had
+    await offlineBanner(page).waitFor();
     await add(page, 'Written offline');
     await page.getByText('Written offline').waitFor();
     await expectText(page, '1 pending');
-    await screenshot(page, '5-offline');
+    await todo(page, 'Written offline').getByText('Waiting to send').waitFor();
+    expect(await offlineBanner(page).innerText()).toMatch(/sent when the server is back \(1 change waiting\)/);
+    await screenshot(page, '5-offline', 'offline');
     // longer than x-sync.retry's attempts last: the write is not given up while the API is away
     await page.waitForTimeout(3_000);
-    expect(await page.getByTestId('todo').filter({ hasText: 'Written offline' }).getAttribute('data-pending')).toBe('true');
+    expect(await todo(page, 'Written offline').getAttribute('data-pending')).toBe('true');
     expect(await page.getByRole('alert').count()).toBe(0);
 
     api = await startTestServer({ port: apiPort, data });
     await page.getByTestId('sync-status').and(page.locator('[data-status=live]')).waitFor({ timeout: 90_000 });
-    await page.getByTestId('todo').filter({ hasText: 'Written offline' }).and(page.locator(':not([data-pending])')).waitFor({ timeout: 60_000 });
+    await offlineBanner(page).waitFor({ state: 'detached' });
+    await todo(page, 'Written offline').and(page.locator(':not([data-pending])')).waitFor({ timeout: 60_000 });
     const titles = await todoTitles(page);
     expect(titles.filter((t) => t === 'Written offline')).toHaveLength(1);
     expect(titles).toEqual(expect.arrayContaining(['Seen everywhere', 'Written offline']));
@@ -134,6 +168,8 @@ describe('the example web app in Chromium', () => {
     await page.getByTestId('todo').filter({ hasText: 'Survives a reload' }).waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('todo').filter({ hasText: 'Survives a reload' }).getAttribute('data-pending')).toBe('true');
     expect(await todoTitles(page)).toEqual(expect.arrayContaining(['Seen everywhere', 'Written offline']));
+    await offlineBanner(page).waitFor({ timeout: 30_000 });
+    await page.getByRole('navigation', { name: 'Projects' }).getByText('the projects load when the server is back').waitFor();
     await screenshot(page, '7-reloaded-offline');
 
     api = await startTestServer({ port: apiPort, data });
@@ -144,7 +180,33 @@ describe('the example web app in Chromium', () => {
     expect((await todoTitles(page)).filter((t) => t === 'Survives a reload')).toHaveLength(1);
     await page.close();
   });
+
+  it('ticks and deletes todos from the keyboard, and the counts follow', async () => {
+    const page = await openApp();
+    const todos = page.getByRole('region', { name: 'Todos' });
+    const counts = page.getByTestId('count').filter({ hasText: 'Launch' });
+    await counts.filter({ hasText: '1/6 done' }).waitFor(); // 3 seeded, 3 added by the tests above
+    const ship = todos.getByRole('checkbox', { name: 'Ship the web app' });
+    await ship.focus();
+    await page.keyboard.press('Space');
+    await todos.getByRole('checkbox', { name: 'Ship the web app', checked: true }).waitFor(); // at once, optimistically
+    await counts.filter({ hasText: '2/6 done' }).waitFor();
+    await todos.getByRole('button', { name: 'Delete Written offline' }).focus();
+    await page.keyboard.press('Enter');
+    await todo(page, 'Written offline').waitFor({ state: 'detached' });
+    await counts.filter({ hasText: '2/5 done' }).waitFor();
+    const onServer = (await (await fetch(`${api.url}/todos`)).json()) as Row[] | { data: Row[] };
+    const rows = Array.isArray(onServer) ? onServer : onServer.data;
+    expect(rows.find((t) => t.title === 'Ship the web app')?.status).toBe('done');
+    expect(rows.some((t) => t.title === 'Written offline')).toBe(false);
+    await page.close();
+  });
 });
+
+interface Row {
+  title: string;
+  status: string;
+}
 
 async function expectText(page: Page, text: string) {
   await page.getByText(text).first().waitFor();
