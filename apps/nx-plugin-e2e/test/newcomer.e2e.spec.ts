@@ -51,9 +51,11 @@ describe('a newcomer: npm run pack, a workspace with only Nx, init, model, test'
   it('installs both packages with the line `npm run pack` printed', () => {
     expect(packed.installLine).toBe(`npm i -D ${packed.plugin} && npm i ${packed.runtime}`);
     ok(root, 'sh', ['-c', packed.installLine], NPM_ENV);
+    // npm records the tarballs as paths relative to the workspace
     const pkg = JSON.parse(read('package.json'));
-    expect(pkg.devDependencies['sync-patterns']).toBe(`file:${packed.plugin}`);
-    expect(pkg.dependencies['@sync-patterns/runtime']).toBe(`file:${packed.runtime}`);
+    const tarball = (spec: string) => path.resolve(root, spec.replace(/^file:/, ''));
+    expect(tarball(pkg.devDependencies['sync-patterns'])).toBe(packed.plugin);
+    expect(tarball(pkg.dependencies['@sync-patterns/runtime'])).toBe(packed.runtime);
   });
 
   it('init sets up each api, 3.0 and 3.1, and installs what the generated code needs', () => {
