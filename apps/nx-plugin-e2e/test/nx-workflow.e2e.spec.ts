@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { commitAll, edit, freshWorkspace, nx, nxOk, ok, packPackages, write } from './workspace';
+import { commitAll, edit, freshWorkspace, NPM_ENV, nx, nxOk, ok, packedPackages, write } from './workspace';
 
 /**
  * What a user does, in order, in a workspace that installed the packed plugin: init → model →
@@ -13,16 +13,12 @@ const MODEL_LIBS = ['api-project', 'api-todo', 'api-todo-count', 'api-user'];
 const HAND_EDITED = `${LIBS}/todo/src/lib/todo.hooks.ts`;
 
 let root: string;
-let packed: string;
 
 beforeAll(() => {
-  const packages = packPackages();
-  packed = packages.dir;
-  root = freshWorkspace(packages);
+  root = freshWorkspace(packedPackages());
 });
 
 afterAll(() => {
-  if (packed) rmSync(packed, { recursive: true, force: true });
   if (root && !process.env['KEEP_E2E_WORKSPACE']) rmSync(root, { recursive: true, force: true });
 });
 
@@ -48,7 +44,7 @@ describe('the sync-patterns Nx plugin in a fresh workspace', () => {
       '@electric-sql/client': expect.any(String),
     });
     expect(pkg.overrides).toEqual({ '@tanstack/db': expect.any(String) });
-    ok(root, 'npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error']);
+    ok(root, 'npm', ['install'], NPM_ENV);
   });
 
   it('model --all creates one library per x-sync model, whose test and typecheck targets pass', () => {

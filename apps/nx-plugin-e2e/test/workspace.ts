@@ -35,26 +35,56 @@ export function ok(cwd: string, command: string, args: string[], env: Record<str
   return result.output;
 }
 
-/** The two packages a user installs, built and packed from this repository. */
-export function packPackages(): {
+/** The two packages a user installs, as `npm run pack` (the README's command) makes them. */
+export interface Packed {
+  dir: string;
   plugin: string;
   runtime: string;
-  dir: string;
-} {
-  const into = mkdtempSync(path.join(os.tmpdir(), 'sp-pack-'));
-  const pack = (lib: string) => {
-    ok(REPO, process.execPath, ['tools/scripts/build-package.mjs', lib]);
-    const out = ok(REPO, 'npm', ['pack', path.join('dist', lib), '--pack-destination', into, '--json', '--silent']);
-    const [{ filename }] = JSON.parse(out.slice(out.indexOf('['))) as {
-      filename: string;
-    }[];
-    return path.join(into, filename);
+  /** The line `npm run pack` prints for the user to run in their workspace. */
+  installLine: string;
+}
+
+/** Where global-setup.ts leaves the one packing of an e2e run for every test file. */
+export const PACKED_ENV = 'SYNC_PATTERNS_E2E_PACKED';
+
+/** Runs `npm run pack -- --out <dir>` and reads the tarballs and the install line from what it prints. */
+export function packPackages(into = mkdtempSync(path.join(os.tmpdir(), 'sp-pack-'))): Packed {
+  const out = ok(REPO, 'npm', ['run', '--silent', 'pack', '--', '--out', into]);
+  const lines = out.split('\n').map((line) => line.trim());
+  const tarball = (name: string) => {
+    const file = lines.find((line) => line === path.join(into, name));
+    if (!file) throw new Error(`npm run pack printed no ${name}:\n${out}`);
+    return file;
   };
+  const installLine = lines.find((line) => line.startsWith('npm i -D '));
+  if (!installLine) throw new Error(`npm run pack printed no install line:\n${out}`);
+  const version = (JSON.parse(readFileSync(path.join(REPO, 'libs/sync-patterns/package.json'), 'utf8')) as { version: string }).version;
   return {
-    plugin: pack('libs/sync-patterns'),
-    runtime: pack('libs/runtime'),
     dir: into,
+    plugin: tarball(`sync-patterns-${version}.tgz`),
+    runtime: tarball(`sync-patterns-runtime-${version}.tgz`),
+    installLine,
   };
+}
+
+/** The packing global-setup.ts made for this run (or one of its own when a test file runs alone). */
+export function packedPackages(): Packed {
+  const shared = process.env[PACKED_ENV];
+  return shared ? (JSON.parse(shared) as Packed) : packPackages();
+}
+
+/** A git-tracked workspace made of these files, its packages installed. */
+export function createWorkspace(prefix: string, files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), prefix));
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), content.endsWith('\n') ? content : content + '\n');
+  }
+  // what the tarballs do not hold comes from the npm cache this repository's install filled
+  // (package metadata the cache lacks is fetched once)
+  ok(root, 'npm', ['install'], NPM_ENV);
+  commitAll(root, 'workspace');
+  return root;
 }
 
 /**
@@ -63,8 +93,7 @@ export function packPackages(): {
  * and git history (nx affected needs it). No tsconfig.base.json: init creates it.
  */
 export function freshWorkspace(packages: { plugin: string; runtime: string }): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'sp-nx-e2e-'));
-  const files: Record<string, string> = {
+  return createWorkspace('sp-nx-e2e-', {
     'package.json': JSON.stringify(
       {
         name: '@acme/source',
@@ -94,16 +123,7 @@ export function freshWorkspace(packages: { plugin: string; runtime: string }): s
     'apps/api/openapi.yaml': readFileSync(path.join(REPO, 'apps/example-api/openapi.yaml'), 'utf8'),
     'libs/other/project.json': JSON.stringify({ name: 'other', projectType: 'library', targets: {} }, null, 2),
     'libs/other/src/index.ts': 'export const other = 1;\n',
-  };
-  for (const [file, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), content.endsWith('\n') ? content : content + '\n');
-  }
-  // The two sync-patterns packages come from their tarballs; the rest from the npm cache this
-  // repository's install filled (package metadata the cache lacks is fetched once).
-  ok(root, 'npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error']);
-  commitAll(root, 'workspace');
-  return root;
+  });
 }
 
 export function commitAll(root: string, message: string): void {
@@ -128,8 +148,17 @@ export const NX_ENV = {
   NX_INTERACTIVE: 'false',
 };
 
+/** npm as the e2e runs it, here and in the installs generators start: quiet, from the cache first. */
+export const NPM_ENV = {
+  npm_config_prefer_offline: 'true',
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_loglevel: 'error',
+  npm_config_update_notifier: 'false',
+};
+
 export function nx(root: string, ...args: string[]): Run {
-  return run(root, path.join(root, 'node_modules/.bin/nx'), args, NX_ENV);
+  return run(root, path.join(root, 'node_modules/.bin/nx'), args, { ...NPM_ENV, ...NX_ENV });
 }
 
 export function nxOk(root: string, ...args: string[]): string {
