@@ -229,6 +229,39 @@ describe('incremental regeneration', () => {
     expect(readFileSync(edited, 'utf8')).toMatch(/\/\/ mine\n$/);
   });
 
+  it('runs in full where an edit makes or unmakes schemas that refer to themselves outside objects (type aliases)', async () => {
+    const dir = path.join(root, 'recursive');
+    mkdirSync(dir, { recursive: true });
+    const spec = path.join(dir, 'spec.yaml');
+    const doc = parse(readFileSync(path.join(__dirname, 'fixtures/recursive-types.yaml'), 'utf8')) as Json;
+    const schemas = schemasOf(doc);
+    // no cycle outside objects yet: Forest names Branch inside an object, Branch holds arrays of Forest
+    schemas['Forest'] = { type: 'object', properties: { branch: { $ref: '#/components/schemas/Branch' } } };
+    schemas['EdgeConfigItemValue'] = { type: 'string' };
+    const step = async (change: () => void) => {
+      change();
+      writeFileSync(spec, stringify(doc));
+      rmSync(path.join(dir, 'full'), { recursive: true, force: true });
+      if (existsSync(path.join(dir, 'out'))) cpSync(path.join(dir, 'out'), path.join(dir, 'full'), { recursive: true });
+      const outcome = await run(spec, path.join(dir, 'out'), false);
+      await run(spec, path.join(dir, 'full'), true);
+      expect(snapshotDir(path.join(dir, 'out'))).toEqual(snapshotDir(path.join(dir, 'full')));
+      return { outcome, types: readFileSync(path.join(dir, 'out', 'core/src/lib/api.types.ts'), 'utf8') };
+    };
+    expect((await step(() => undefined)).types).not.toContain('type Recursive_');
+    // an edit that only describes: incremental as ever
+    expect((await step(() => (schemas['EdgeConfigItemValue'] = { type: 'string', description: 'a value' }))).outcome).toBe(true);
+    // Forest becomes a union holding Branch: the pair now refers to itself outside objects
+    const made = await step(() => (schemas['Forest'] = { oneOf: [{ type: 'array', items: { $ref: '#/components/schemas/Branch' } }, { type: 'string' }] }));
+    expect(made.outcome).toMatch(/Forest refers to itself outside an object/);
+    expect(made.types).toContain('type Recursive_Forest = Recursive_Branch[] | string;');
+    // while aliases are there, every edit runs in full
+    expect((await step(() => (schemas['EdgeConfigItemValue'] = { type: 'string', description: 'another' }))).outcome).toMatch(/refer to themselves outside objects/);
+    // and back: Forest an object again, no alias left
+    const unmade = await step(() => (schemas['Forest'] = { type: 'object', properties: { branch: { $ref: '#/components/schemas/Branch' } } }));
+    expect(unmade.types).not.toContain('type Recursive_');
+  });
+
   it('runs in full when its record is missing or unreadable, with the same output', async () => {
     const dir = path.join(root, 'lost-record');
     const { spec, out, addField } = exampleIn(dir);

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import type { GlobalContext } from 'openapi-typescript';
 import type { SyncApi } from '../model/ir';
 import type { OpenApiDocument } from '../spec/load-spec';
-import { isObject } from '../model/schema-utils';
+import { componentPointer, isObject } from '../model/schema-utils';
 import { specError } from '../spec/diagnostics';
 import { resolvePointer } from '../spec/json-pointer';
 import { apiNames } from './api-names';
 import { fakeDefinitions } from './fake-schema';
 import { fileHeader } from './file-header';
+import { hoistRecursiveTypes } from './recursive-types';
 import { openapiTypescriptTransform } from './openapi-typescript-transform';
 import type { GeneratedFile } from './file-set';
 import { renderTemplate } from './render-template';
@@ -91,11 +92,25 @@ export function validatorEntry(component: string, constName: string, code: strin
 }
 
 function openapiTypes(api: SyncApi): string {
+  let types: string;
   try {
-    return printTypes(api.document);
+    types = printTypes(api.document);
   } catch (error) {
     throw refusal(api, error);
   }
+  const region = schemaEntriesRegion(types);
+  if (!region) return types;
+  const recursive = hoistRecursiveTypes(types, region);
+  if (recursive.unrepresentable.length) {
+    const [first, ...others] = recursive.unrepresentable;
+    throw specError(
+      api.specFile,
+      componentPointer(first),
+      `${[first, ...others].join(', ')} refer to each other through oneOf/anyOf/allOf alone, with no object or array between: no TypeScript type can describe ${others.length ? 'them' : 'it'}`,
+      'put an object or an array level in the cycle, or remove the reference (a union that contains itself adds nothing to it)',
+    );
+  }
+  return recursive.types;
 }
 
 function printTypes(source: OpenApiDocument): string {

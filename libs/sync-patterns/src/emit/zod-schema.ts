@@ -44,7 +44,9 @@ export function zodFor(schema: unknown, ctx: ZodEmitContext, depth = 0): string 
 }
 
 function withNullable(code: string, schema: JsonSchema): string {
-  const nullable = schema['nullable'] === true || (Array.isArray(schema['type']) && schema['type'].includes('null'));
+  // `type: 'null'` beside a union means "null or one of these", as the types read it (nullable-unions.ts)
+  const nullUnion = schema['type'] === 'null' && (Array.isArray(schema['oneOf']) || Array.isArray(schema['anyOf']));
+  const nullable = schema['nullable'] === true || nullUnion || (Array.isArray(schema['type']) && schema['type'].includes('null'));
   return nullable && !code.endsWith('.nullable()') && code !== 'z.null()' ? `${code}.nullable()` : code;
 }
 

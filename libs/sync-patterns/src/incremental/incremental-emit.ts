@@ -5,6 +5,7 @@ import { emitModel, type EmitOptions } from '../emit/emit-api';
 import { CORE_FAKES, CORE_TYPES, CORE_VALIDATORS, schemaEntriesRegion, validatorEntry } from '../emit/emit-core';
 import { inThreadPrinter, type EntryPrinter } from '../emit/entry-printer';
 import { fakeDefinitionOf } from '../emit/fake-schema';
+import { RECURSIVE_ALIAS_PREFIX, refsOutsideObjects } from '../emit/recursive-types';
 import type { GeneratedFile } from '../emit/file-set';
 import { sortFiles } from '../emit/file-set';
 import { safeJson } from '../emit/ts-syntax';
@@ -111,6 +112,8 @@ export async function emitIncrementally(input: IncrementalInput): Promise<Increm
     ]),
   );
   const types = new Map(changed.map((c, i) => [c.name, { before: printed[2 * i], after: printed[2 * i + 1] }]));
+  const selfReferent = selfReferentEntry(changed, types, units, (path) => (path === CORE_TYPES ? reuse(path) : undefined));
+  if (selfReferent) return fallback(selfReferent);
   for (const path of coreFiles) {
     let content = reuse(path);
     if (content === undefined) return fallback(`${path} was edited or removed`);
@@ -227,6 +230,40 @@ function validatorContext(api: SyncApi, name: string, schema: JsonSchema) {
       throw new Error('an inert schema has no deep $ref');
     },
   };
+}
+
+/**
+ * Why a change may alter which entries are type aliases (emit/recursive-types.ts), or undefined when
+ * it cannot: the types hold no alias, and no changed entry names, outside objects, a schema that
+ * leads back to it. Such an entry would print differently in the whole document than on its own.
+ */
+function selfReferentEntry(
+  changed: { name: string }[],
+  printed: Map<string, { before?: string; after?: string }>,
+  units: DocumentUnits,
+  read: (path: string) => string | undefined,
+): string | undefined {
+  const types = read(CORE_TYPES);
+  if (types?.includes(RECURSIVE_ALIAS_PREFIX)) return 'the types hold schemas that refer to themselves outside objects';
+  const refs = new Map(units.schemas.map((s) => [s.name, s.refs]));
+  const leadsBack = (from: string, to: string) => {
+    const seen = new Set<string>();
+    const queue = [from];
+    while (queue.length) {
+      const name = queue.pop()!;
+      if (name === to) return true;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      queue.push(...(refs.get(name) ?? []));
+    }
+    return false;
+  };
+  for (const { name } of changed) {
+    const lines = printed.get(name);
+    const outside = [lines?.before, lines?.after].flatMap((text) => (text ? refsOutsideObjects(text) : []));
+    if (outside.some((target) => leadsBack(target, name))) return `${name} refers to itself outside an object (through ${[...new Set(outside)].join(', ')})`;
+  }
+  return undefined;
 }
 
 function replaceOnce(text: string, from: string | undefined, to: string | undefined, region: [number, number] = [0, text.length]): string | undefined {
