@@ -34,6 +34,7 @@ const NEWCOMER = (version: SpecShape['version']): SpecShape => ({
       remove: true,
       get: true,
       listWrapped: false,
+      encoding: 'json',
     },
     {
       mode: 'push',
@@ -44,6 +45,7 @@ const NEWCOMER = (version: SpecShape['version']): SpecShape => ({
       remove: true,
       get: true,
       listWrapped: false,
+      encoding: 'json',
     },
     {
       mode: 'cache',
@@ -54,6 +56,7 @@ const NEWCOMER = (version: SpecShape['version']): SpecShape => ({
       remove: false,
       get: false,
       listWrapped: false,
+      encoding: 'json',
     },
   ],
 });

@@ -27,6 +27,8 @@ export interface ModelShape {
   get: boolean;
   /** The list answers an array, or an object holding it (`{ items, total }`). */
   listWrapped: boolean;
+  /** How write bodies are encoded (Stripe's are forms). */
+  encoding: 'json' | 'form' | 'multipart';
 }
 
 export interface SpecShape {
@@ -53,6 +55,7 @@ const modelArb: fc.Arbitrary<ModelShape> = fc
     remove: fc.boolean(),
     get: fc.boolean(),
     listWrapped: fc.boolean(),
+    encoding: fc.constantFrom('json', 'json', 'form', 'multipart'),
   })
   .map((m): ModelShape => (m.mode === 'cache' ? { ...m, update: 'none', remove: false } : m));
 
@@ -126,6 +129,7 @@ export function specOfShapes(shape: SpecShape): object {
   const paths: Record<string, unknown> = {};
   const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
   const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
+  const MEDIA = { json: 'application/json', form: 'application/x-www-form-urlencoded', multipart: 'multipart/form-data' } as const;
   shape.models.forEach((model, m) => {
     const name = MODEL_NAMES[m];
     const fields = model.fields.map((f, i) => ({ f, name: fieldName(f, i) }));
@@ -168,7 +172,7 @@ export function specOfShapes(shape: SpecShape): object {
     if (model.mode !== 'cache') {
       collection['post'] = {
         operationId: `create${name}`,
-        requestBody: { required: true, ...json(createBody) },
+        requestBody: { required: true, content: { [MEDIA[model.encoding]]: { schema: createBody } } },
         responses: { '201': { description: 'created', ...json(ref(name)) } },
       };
     }
@@ -180,7 +184,7 @@ export function specOfShapes(shape: SpecShape): object {
     if (model.update !== 'none')
       item[model.update] = {
         operationId: `update${name}`,
-        requestBody: { required: true, ...json(updateBody) },
+        requestBody: { required: true, content: { [MEDIA[model.encoding]]: { schema: updateBody } } },
         responses: { '200': { description: 'updated', ...json(ref(name)) } },
       };
     if (model.remove) item['delete'] = { operationId: `delete${name}`, responses: { '204': { description: 'deleted' } } };

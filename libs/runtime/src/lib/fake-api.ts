@@ -1,3 +1,4 @@
+import { encodeBody, type BodyEncoding } from './sync-client';
 /**
  * An in-memory stand-in for an HTTP API, for the tests sync-patterns generates (and your own):
  * pass `fake.fetch` to the client's `configure({ fetch })`, queue answers, inspect requests.
@@ -55,9 +56,10 @@ export function createFakeApi(): FakeApi {
       method: (init.method ?? 'GET').toUpperCase(),
       url: url.pathname + url.search,
       path: url.pathname,
-      body: parseBody(init.body),
       headers: Object.fromEntries(new Headers(init.headers).entries()),
+      body: undefined,
     };
+    request.body = parseBody(init.body, request.headers['content-type']);
     requests.push(request);
     const next = queue.shift();
     if (!next) {
@@ -100,8 +102,11 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   });
 }
 
-function parseBody(body: BodyInit | null | undefined): unknown {
+/** The body as the API would read it: JSON parsed, a form's and a multipart body's fields as an object. */
+function parseBody(body: BodyInit | null | undefined, type = ''): unknown {
+  if (body instanceof FormData) return Object.fromEntries(body.entries());
   if (typeof body !== 'string') return body ?? undefined;
+  if (/^application\/x-www-form-urlencoded\b/i.test(type)) return Object.fromEntries(new URLSearchParams(body).entries());
   try {
     return JSON.parse(body);
   } catch {
@@ -126,4 +131,14 @@ export async function waitUntil(check: () => boolean, timeoutMs = 2000): Promise
     if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms: ${check.toString()}`);
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
+}
+
+/**
+ * What the fake API records as the body of a request that sent `value` with `encoding`: the value
+ * itself for JSON; a form's or a multipart body's fields as text (what a test compares a non-JSON
+ * request's body with).
+ */
+export function sentBody(value: unknown, encoding: BodyEncoding = 'json'): unknown {
+  const headers: Record<string, string> = {};
+  return parseBody(encodeBody({ body: value, bodyEncoding: encoding }, headers) ?? null, headers['content-type']);
 }

@@ -152,7 +152,8 @@ async function resolveHeaders(input: HeadersInput | undefined): Promise<HeaderMa
   return typeof input === 'function' ? await input() : input;
 }
 
-function encodeBody(request: SyncRequest, headers: HeaderMap): BodyInit | undefined {
+/** The request's body as sent, its content type set in `headers`. */
+export function encodeBody(request: Pick<SyncRequest, 'body' | 'bodyEncoding'>, headers: HeaderMap): BodyInit | undefined {
   if (request.body === undefined) return undefined;
   switch (request.bodyEncoding ?? 'json') {
     case 'json':

@@ -2,6 +2,7 @@ import type { JsonSchema, SyncApi, SyncModel } from '../model/ir';
 import { deref, isObject, propertyFlag } from '../model/schema-utils';
 import { child } from '../spec/json-pointer';
 import { discriminatorTags } from './discriminator-tags';
+import { patternSamples } from './pattern-sample';
 import { NO_SAMPLE, sampleOf } from './sample-value';
 
 /**
@@ -115,7 +116,12 @@ class FakeSchemaBuilder {
     if (typeof schema['pattern'] === 'string') {
       const sample = sampleOf(this.api.document, schema, pointer, { direction: 'read' });
       if (sample !== NO_SAMPLE) out['sample'] = sample;
+      // several, so rows can differ where the builder's own strings never match (a key must)
+      const samples = typeof sample === 'string' ? stringSamples(schema, sample) : [];
+      if (samples.length > 1) out['samples'] = samples;
     }
+    // a map without `type` (`{ additionalProperties: { $ref } }`): an object, as its validator says
+    if (schema['type'] === undefined && schema['properties'] === undefined && (isObject(schema['additionalProperties']) || schema['additionalProperties'] === true)) out['type'] = 'object';
     if (schema['items'] !== undefined) out['items'] = this.convert(schema['items'], child(pointer, 'items'));
     if (isObject(schema['properties'])) {
       const properties: Record<string, FakeSchema> = {};
@@ -196,4 +202,24 @@ function wellFormed(keyword: (typeof SCALAR_KEYWORDS)[number], value: unknown): 
     default:
       return typeof value === 'number' && Number.isFinite(value);
   }
+}
+
+/** How many distinct strings a pattern's fake values are drawn from: enough for the 20 rows with distinct keys the generated tests make. */
+const PATTERN_SAMPLES = 24;
+
+/** `first` and other strings the pattern and the lengths admit, distinct, the same on every run. */
+function stringSamples(schema: JsonSchema, first: string): string[] {
+  const min = typeof schema['minLength'] === 'number' ? schema['minLength'] : 0;
+  const max = typeof schema['maxLength'] === 'number' ? schema['maxLength'] : Infinity;
+  const pattern = schema['pattern'] as string;
+  const fits = (value: string) => {
+    const length = [...value].length;
+    if (length < min || length > max) return false;
+    try {
+      return new RegExp(pattern).test(value);
+    } catch {
+      return false;
+    }
+  };
+  return [...new Set([first, ...patternSamples(pattern, fits, PATTERN_SAMPLES)])].slice(0, PATTERN_SAMPLES);
 }

@@ -1,29 +1,43 @@
 import RandExp from 'randexp';
 
 /**
- * A string that matches a schema's `pattern`, drawn by randexp from the pattern itself, for the
- * patterns no fixed candidate satisfies (`^[A-Z]{3}-\d{4}$`, `^[0-9]{5}$`). Seeded by the pattern and
- * the variant, so the same schema always gets the same sample; `fits` adds the schema's other
- * bounds (lengths). Undefined when the pattern is not one randexp reads or no draw fits.
+ * Strings that match a schema's `pattern`, drawn by randexp from the pattern itself, for the
+ * patterns no fixed candidate satisfies (`^[A-Z]{3}-\d{4}$`, `^[0-9]{5}$`). Seeded by the pattern
+ * (and the variant), so the same schema always gets the same values; `fits` adds the schema's
+ * other bounds (lengths). None when the pattern is not one randexp reads or no draw fits.
  */
 export function patternSample(pattern: string, fits: (value: string) => boolean, variant: number): string | undefined {
+  return draws(pattern, fits, variant, 1)[0];
+}
+
+/** Up to `count` distinct strings that match `pattern` and `fits` (the fake rows' choices). */
+export function patternSamples(pattern: string, fits: (value: string) => boolean, count: number): string[] {
+  return draws(pattern, fits, 0, count);
+}
+
+/** Repetitions (`*`, `+`, `{2,}`) first drawn short, longer when the lengths need it. */
+const MAX_REPEATS = [3, 8, 32, 100];
+const DRAWS_PER_LENGTH = 8;
+
+function draws(pattern: string, fits: (value: string) => boolean, variant: number, count: number): string[] {
   let generator: RandExp;
   try {
     generator = new RandExp(pattern);
   } catch {
-    return undefined;
+    return [];
   }
   const random = seeded(hash(`${variant}\0${pattern}`));
   generator.randInt = (low, high) => low + Math.floor(random() * (high - low + 1));
-  // short repetitions first (`a*`, `\d+` give a few characters), longer ones when lengths need them
-  for (const max of [3, 8, 32, 100]) {
+  const found = new Set<string>();
+  for (const max of MAX_REPEATS) {
     generator.max = max;
-    for (let draw = 0; draw < 8; draw++) {
+    for (let draw = 0; draw < DRAWS_PER_LENGTH * count && found.size < count; draw++) {
       const value = safeGen(generator);
-      if (value !== undefined && fits(value)) return value;
+      if (value !== undefined && fits(value)) found.add(value);
     }
+    if (found.size) break;
   }
-  return undefined;
+  return [...found];
 }
 
 function safeGen(generator: RandExp): string | undefined {

@@ -55,6 +55,9 @@ export function pushSpecView(api: SyncApi, model: SyncModel, view: PushView) {
         clientKey: model.clientGeneratedKey,
         // the answer replaces the optimistic row only when it is the row (else the refetch does)
         answersRow: create.response?.isRow === true,
+        /** A JSON body is the values themselves; a form's or a multipart body's fields are text. */
+        json: create.body!.encoding === 'json',
+        encoding: str(create.body!.encoding),
       },
     update: update &&
       patch !== undefined &&
@@ -62,6 +65,10 @@ export function pushSpecView(api: SyncApi, model: SyncModel, view: PushView) {
         patch: literalBlock(patch),
         /** The body carries the key (a full PUT): a test on another row puts that row's key in it. */
         hasKey: key in patch,
+        json: update.body!.encoding === 'json',
+        encoding: str(update.body!.encoding),
+        /** The one field the patch changes, as the row then holds it (what a form body surely carries). */
+        changed: literalBlock(changedField(patch, row!, key)),
         call: call(update, { [update.idParam!]: rowId }),
       },
     remove: remove &&
@@ -194,4 +201,10 @@ function requiredWritableField(api: SyncApi, model: SyncModel, op: BoundOperatio
     return schema !== undefined && ['type', '$ref', 'enum', 'const', 'oneOf', 'anyOf', 'allOf'].some((k) => k in schema);
   };
   return [...shape.required].find((name) => constrains(name) && !op.body!.readOnlyFields.includes(name) && !(model.clientGeneratedKey && name === model.sync.key));
+}
+
+/** The field of `patch` whose value differs from the row's (patchSample makes exactly one differ). */
+function changedField(patch: Record<string, Sample>, row: Record<string, Sample>, key: string): Record<string, Sample> {
+  const name = Object.keys(patch).find((n) => n !== key && JSON.stringify(patch[n]) !== JSON.stringify(row[n]));
+  return name === undefined ? {} : { [name]: patch[name] };
 }

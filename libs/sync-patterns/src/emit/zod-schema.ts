@@ -171,8 +171,16 @@ function allOfSchema(schema: JsonSchema, ctx: ZodEmitContext, depth: number): st
   const parts = (schema['allOf'] as unknown[]).map((p) => zodFor(p, ctx, depth + 1));
   const { allOf: _allOf, ...rest } = schema;
   if (isObject(rest['properties'])) parts.push(objectSchema(rest, ctx, depth));
+  else if (Array.isArray(rest['required']) && rest['required'].length) {
+    // `required` beside allOf, for properties the parts declare (influxdata's AuthorizationPostRequest): present, whatever their parts say of them
+    const present = rest['required'].filter((name): name is string => typeof name === 'string');
+    parts.push(`z.looseObject({ ${present.map((name) => `${str(name)}: ${PRESENT}`).join(', ')} })`);
+  }
   return parts.reduce((acc, part) => (acc ? `z.intersection(${acc}, ${part})` : part), '');
 }
+
+/** Any value but none: zod takes a missing key for `undefined`, which `z.unknown()` alone accepts. */
+const PRESENT = `z.unknown().refine((value) => value !== undefined, { message: 'Required' })`;
 
 function objectSchema(schema: JsonSchema, ctx: ZodEmitContext, depth: number): string {
   const properties = isObject(schema['properties']) ? schema['properties'] : {};

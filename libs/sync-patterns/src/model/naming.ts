@@ -25,12 +25,12 @@ const RESERVED = new Set(
  */
 export const IMPORTED_NAMES: ReadonlySet<string> = new Set(
   (
-    'CACHE_NOTIFY_PROPS CacheQueryResult CacheStorage CachedResult FakeModel FakeSchema FakeShape LiveStatus MockResource ' +
+    'CACHE_NOTIFY_PROPS CacheQueryResult CacheStorage CachedResult FakeModel FakeRequest FakeSchema FakeShape LiveStatus MockResource ' +
     'MockResourceOptions MutationObserver PushModelBinding QueryClient RequestOptions SqliteMigration SqliteTableInfo ' +
     'SyncClientOptions SyncError SyncQueryResult Updater cacheQueryFn cacheTiming cacheView clientKey closeLiveCollections collectionReady ' +
     'createFakeApi createFakeShape createLiveCollection createModelKeys createMutationOptions createSyncClient ' +
     'defaultCacheStorage draftKey eq fakeRow fakeRows infiniteQueryOptions latestError isDraftKey liveModelIn localStoreOn mapListItems ' +
-    'mockResource omitFields pickFields queryOptions readField rememberSavedKey removeMutationOptions retryOptions rowsOf savedKeyOf setupServer shapeHeadersOf ' +
+    'mockResource omitFields pickFields queryOptions readField rememberSavedKey removeMutationOptions retryOptions rowsOf savedKeyOf sentBody setupServer shapeHeadersOf ' +
     'shapeUrlOf splitParams toCacheResult toLiveResult toSyncError toSyncResult txidOf updateMutationOptions ' +
     'useInfiniteQuery useLiveRow useLiveRows useLiveStatus useMutation useQuery useQueryClient useSuspenseQuery useWriteTracker ' +
     'validateInput waitUntil whereParams withPageParam z zod'

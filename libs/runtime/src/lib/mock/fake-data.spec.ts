@@ -91,4 +91,41 @@ describe('fake data', () => {
       expect(row.issued).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
     }
   });
+
+  // from the corpus run of generated tests (azure logic, sinao.app, influxdata, amazonaws omics)
+  it('gives rows their declared types and distinct keys within the key schema', () => {
+    const model: FakeModel = {
+      key: 'id',
+      row: { $ref: '#/Row' },
+      definitions: {
+        '#/Row': {
+          allOf: [{ $ref: '#/Base' }, { type: 'object', properties: { discount: { type: 'integer' } } }],
+        },
+        '#/Base': {
+          type: 'object',
+          required: ['id', 'content'],
+          properties: {
+            id: { type: 'string', pattern: '^[a-z]{2}[0-9]{3}$', sample: 'ab123', samples: ['ab123', 'cd456', 'ef789', 'gh012', 'ij345', 'kl678'] },
+            // `properties` beside `type: string` (azure): a string all the same
+            content: { type: 'string', properties: {} },
+            discount: { type: 'object', properties: { amount: { type: 'integer' } } },
+            short: { type: 'string', maxLength: 6 },
+          },
+        },
+      },
+    };
+    const rows = fakeRows<Record<string, unknown>>(model, 6);
+    expect(new Set(rows.map((r) => r['id'])).size).toBe(6);
+    for (const row of rows) {
+      expect(row['id']).toMatch(/^[a-z]{2}[0-9]{3}$/);
+      expect(typeof row['content']).toBe('string');
+      // an object in one allOf part, an integer in the other: no value fits both, so an optional one is left out
+      expect(row).not.toHaveProperty('discount');
+    }
+    // a key with a maximum length gets its number within it
+    const short: FakeModel = { key: 'id', row: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 6 } } }, definitions: {} };
+    const keys = fakeRows<{ id: string }>(short, 40).map((r) => r.id);
+    expect(new Set(keys).size).toBe(40);
+    for (const key of keys) expect(key.length).toBeLessThanOrEqual(6);
+  });
 });

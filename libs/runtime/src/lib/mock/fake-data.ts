@@ -34,6 +34,10 @@ export interface FakeSchema {
   $ref?: string;
   /** A value the generator proved valid, used where a pattern defeats the builder's own strings. */
   sample?: unknown;
+  /** Several such strings, distinct (rows pick among them: keys must differ). */
+  samples?: string[];
+  /** Set on a property whose allOf parts no value satisfies together (an object in one, an integer in the other). */
+  impossible?: boolean;
 }
 
 export interface FakeModel {
@@ -60,6 +64,7 @@ export function fakeRow<T>(model: FakeModel, seed = 1, overrides?: Partial<T>): 
 
 /** `count` fake rows with distinct keys, the same for the same seed. */
 export function fakeRows<T>(model: FakeModel, count: number, seed = 1): T[] {
+  const keySchema = fieldSchema(model, model.key);
   const rows: T[] = [];
   const seen = new Set<string>();
   for (let i = 0; rows.length < count; i++) {
@@ -67,15 +72,46 @@ export function fakeRows<T>(model: FakeModel, count: number, seed = 1): T[] {
     const row = fakeRow<Record<string, unknown>>(model, seed * 100_003 + i);
     const id = keyOf(row[model.key]);
     if (seen.has(id)) {
-      // Sequential integer keys read better than random ones, and cannot collide; a word key gets a number.
+      // Sequential integer keys read better than random ones, and cannot collide; a word key gets a
+      // number where its schema admits one (else another row is drawn)
+      const numbered = typeof row[model.key] === 'string' ? numberedKey(row[model.key] as string, rows.length + 1, keySchema) : undefined;
       if (Number.isInteger(row[model.key])) row[model.key] = nextFreeInteger(seen, model, rows.length + 1);
-      else if (typeof row[model.key] === 'string' && !seen.has(keyOf(`${row[model.key]}-${rows.length + 1}`))) row[model.key] = `${row[model.key]}-${rows.length + 1}`;
+      else if (numbered !== undefined && !seen.has(keyOf(numbered))) row[model.key] = numbered;
       else continue;
     }
     seen.add(keyOf(row[model.key]));
     rows.push(row as T);
   }
   return rows;
+}
+
+/** `value-n`, cut to the key's maximum length; undefined where the key's schema refuses it (a pattern). */
+function numberedKey(value: string, n: number, schema: FakeSchema | undefined): string | undefined {
+  const suffix = `-${n}`;
+  const max = schema?.maxLength ?? Infinity;
+  const numbered = [...value].slice(0, Math.max(0, max - suffix.length)).join('') + suffix;
+  return !schema || fits(schema, numbered) ? numbered : undefined;
+}
+
+/** A field's own schema in the row (through `$ref`s and allOf parts), as far as fake rows and mocks need it. */
+export function fieldSchema(model: FakeModel, name: string): FakeSchema | undefined {
+  const seen = new Set<string>();
+  const find = (schema: FakeSchema | undefined): FakeSchema | undefined => {
+    if (!schema) return undefined;
+    if (schema.$ref !== undefined) {
+      if (seen.has(schema.$ref)) return undefined;
+      seen.add(schema.$ref);
+      return find(model.definitions[schema.$ref]);
+    }
+    const own = schema.properties?.[name];
+    if (own) return own.$ref !== undefined ? find(own) ?? model.definitions[own.$ref] : own;
+    for (const part of schema.allOf ?? []) {
+      const found = find(part);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return find(model.row);
 }
 
 function keyOf(value: unknown): string {
@@ -165,8 +201,10 @@ class FakeBuilder {
     const union = schema.oneOf ?? schema.anyOf;
     if (union?.length) return this.union(schema, union, depth, name, path);
     if (schema.allOf?.length) return this.value(this.merge(schema), depth, name, path);
+    if (schema.impossible) return null;
     const types = typesOf(schema);
-    if (types.includes('object') || schema.properties) return this.object(schema, depth, path);
+    // properties beside another declared type (`{ type: string, properties: {} }`) do not make an object
+    if (types.includes('object') || (schema.properties && types.every((t) => t === 'null'))) return this.object(schema, depth, path);
     const type = types.find((t) => t !== 'null') ?? (types.includes('null') ? 'null' : undefined);
     switch (type) {
       case 'null':
@@ -210,11 +248,16 @@ class FakeBuilder {
     const out: Record<string, unknown> = {};
     const required = new Set(schema.required ?? []);
     for (const [name, property] of Object.entries(schema.properties ?? {})) {
-      if (!required.has(name) && depth >= RICH_DEPTH) continue;
+      if (!required.has(name) && (depth >= RICH_DEPTH || this.isImpossible(property))) continue;
       out[name] = this.value(property, depth + 1, name, path);
     }
     for (const name of required) if (!(name in out)) out[name] = this.pick(WORDS);
     return out;
+  }
+
+  /** A property no value can have (its allOf parts disagree): left out where optional. */
+  private isImpossible(schema: FakeSchema): boolean {
+    return schema.impossible === true || (schema.allOf !== undefined && this.merge(schema).impossible === true);
   }
 
   private array(schema: FakeSchema, depth: number, name: string, path: readonly string[]): unknown[] {
@@ -259,6 +302,7 @@ class FakeBuilder {
   private string(schema: FakeSchema, name: string): string {
     const value = this.formatted(schema.format) ?? this.text(schema, name);
     if (fits(schema, value)) return value;
+    if (schema.samples?.length) return this.pick(schema.samples);
     return typeof schema.sample === 'string' ? schema.sample : value;
   }
 
@@ -327,9 +371,28 @@ function fits(schema: FakeSchema, value: string): boolean {
 function mergeTwo(into: FakeSchema, part: FakeSchema): FakeSchema {
   const merged: FakeSchema = { ...into, ...part };
   if (part.type === 'null' && into.type !== undefined) merged.type = into.type;
-  if (into.properties || part.properties) merged.properties = { ...into.properties, ...part.properties };
+  if (disjointTypes(into, part)) merged.impossible = true;
+  if (into.properties || part.properties) {
+    merged.properties = { ...into.properties, ...part.properties };
+    // a property both parts declare must satisfy both
+    for (const name of Object.keys(into.properties ?? {})) if (part.properties?.[name]) merged.properties[name] = { allOf: [into.properties![name], part.properties[name]] };
+  }
   if (into.required || part.required) merged.required = [...(into.required ?? []), ...(part.required ?? [])];
   return merged;
+}
+
+/** Both declare types, and no value has one of each (integer is a number; a `null` part means nullable, see above). */
+function disjointTypes(a: FakeSchema, b: FakeSchema): boolean {
+  const values = (schema: FakeSchema) =>
+    new Set(
+      typesOf(schema)
+        .filter((t) => t !== 'null')
+        .flatMap((t) => (t === 'integer' ? ['integer', 'number'] : t === 'number' ? ['number', 'integer'] : [t])),
+    );
+  const first = values(a);
+  const second = values(b);
+  if (!first.size || !second.size) return false;
+  return ![...first].some((t) => second.has(t));
 }
 
 function typesOf(schema: FakeSchema): string[] {

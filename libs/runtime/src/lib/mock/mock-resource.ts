@@ -2,6 +2,7 @@ import { http, HttpResponse, type HttpHandler } from 'msw';
 import { createFakeShape, type FakeShape } from '../live/fake-shape';
 import { TXID_HEADER } from '../live/txid';
 import { fakeRow, type FakeModel } from './fake-data';
+import { readFormFields } from './form-fields';
 
 /**
  * MSW request handlers that behave like one model's REST resource over an in-memory table: lists
@@ -116,6 +117,10 @@ export function mockResource<T extends object>(definition: MockResourceDefinitio
   const withTxid = (id: number | undefined): HeadersInit | undefined => (id === undefined ? undefined : { [TXID_HEADER]: String(id) });
   const notFound = (id: string) => HttpResponse.json({ error: 'not_found', message: `no row with ${key} ${id}` }, { status: 404 });
   const body = async (request: Request): Promise<Record<string, unknown>> => {
+    const type = request.headers.get('content-type') ?? '';
+    // form and multipart bodies: their fields read back into the row's values, as the API would
+    if (/^application\/x-www-form-urlencoded\b/i.test(type)) return readFormFields(new URLSearchParams(await request.text()).entries(), definition.fake);
+    if (/^multipart\/form-data\b/i.test(type)) return readFormFields((await request.formData()).entries(), definition.fake);
     const value: unknown = await request.json().catch(() => undefined);
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
   };
