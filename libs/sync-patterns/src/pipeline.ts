@@ -20,7 +20,7 @@ import { bindSpec, type BuildOptions } from './model/build-model';
 import type { BindingRecord } from './model/binding-record';
 import { previousBinding } from './incremental/previous-binding';
 import type { SyncApi } from './model/ir';
-import { SpecError, formatDiagnostic } from './spec/diagnostics';
+import { SpecError, collapseRepeats, formatDiagnostic, type Diagnostic } from './spec/diagnostics';
 import { loadSpec } from './spec/load-spec';
 import { inputFingerprint, optionsFingerprint } from './write/input-fingerprint';
 import { hashContent, MANIFEST_PATH, parseManifest, type Manifest } from './write/manifest';
@@ -34,8 +34,11 @@ export interface PipelineOptions extends BuildOptions {
   coreImport?: string;
   /** Progress lines (stage, counts, time). */
   log?: (line: string) => void;
-  /** Warnings about the spec or the options (e.g. a filter that matches nothing); default: `log`. */
-  warn?: (line: string) => void;
+  /**
+   * Warnings about the spec or the options (e.g. a filter that matches nothing), as lines, with the
+   * warning each line says (repeats of one kind are summed up in one: collapseRepeats); default: `log`.
+   */
+  warn?: (line: string, diagnostic: Diagnostic) => void;
   /** Reads the previous generation's files (SQLite migrations are carried over); default: from `out`. */
   previous?: PreviousOutput;
 }
@@ -121,7 +124,7 @@ export async function emitFromSpec(
   const errors = api.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new SpecError(errors);
   const warn = options.warn ?? log;
-  for (const d of api.diagnostics) if (d.severity === 'warning') warn(formatDiagnostic(d));
+  for (const d of collapseRepeats(api.diagnostics.filter((d) => d.severity === 'warning'))) warn(formatDiagnostic(d), d);
   log(
     `models bound: ${api.models.length} (${api.models
       .map((m) => m.schemaName)
@@ -244,7 +247,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   // one read of each output file per run: the incremental emit and the plan both look at them
   const memory = options.memory ?? new OutputMemory(options.out, false);
   const read = memory.reader();
-  const { api, files, record, fingerprint } = await emitFromSpec({ ...options, warn: (line) => (warnings.push(line), warn?.(line)) }, read, memory);
+  const { api, files, record, fingerprint } = await emitFromSpec({ ...options, warn: (line, d) => (warnings.push(line), warn?.(line, d)) }, read, memory);
   const inputs = fingerprint === undefined ? undefined : { fingerprint, models: api.models.map((m) => m.schemaName), warnings };
   const plan = planWrite(files, read, { force: options.force, prune: options.prune, inputs, hashOf: (file, content) => memory.hashOf(file, content), known: (file) => memory.knownBytes(file) });
   if (plan.handEdited.length && !options.force) throw new HandEditError(plan.handEdited, options.out);
