@@ -11,9 +11,9 @@ import type { OpenApiDocument } from './load-spec';
  *
  * One walk over the schemas of `paths`, `webhooks` and `components`; pointers are built only for
  * what is reported. `example` values, `default`, `enum`, `const` and `x-` extensions are data, not
- * schemas: they are not walked into. On Stripe (2.5 MB) it takes 11–15 ms in a new process, about
- * what touching every object of the document takes at all; a long-running process walks again only
- * the entries a save changed (`remembered`), 1–2 ms.
+ * schemas: they are not walked into. On Stripe (2.5 MB) it takes 9–12 ms in a new process (a bare
+ * walk over every object of it, 6 ms); a long-running process walks again only the entries a save
+ * changed (`remembered`): under 1 ms.
  */
 export function versionKeywordWarnings(document: OpenApiDocument, version: '3.0' | '3.1', file: string): Diagnostic[] {
   const found: Diagnostic[] = [];
