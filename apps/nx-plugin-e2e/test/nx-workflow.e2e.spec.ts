@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { commitAll, edit, freshWorkspace, NPM_ENV, nx, nxOk, ok, packedPackages, write } from './workspace';
+import { REPO, commitAll, edit, freshWorkspace, NPM_ENV, nx, nxOk, ok, packedPackages, write } from './workspace';
 
 /**
  * What a user does, in order, in a workspace that installed the packed plugin: init → model →
@@ -115,6 +115,9 @@ describe('the sync-patterns Nx plugin in a fresh workspace', () => {
   it('the packed CLI regenerates a one-schema change from its previous output, byte for byte as a full run does', () => {
     const generate = (out: string, env: Record<string, string> = {}) =>
       ok(root, 'npx', ['sync-patterns', 'generate', '--spec', SPEC, '--out', out, '--progress'], { SYNC_PATTERNS_CACHE_DIR: path.join(root, 'tmp/sp-cache'), ...env });
+    // the compiled CLI finds the package's own package.json
+    const { version } = JSON.parse(readFileSync(path.join(REPO, 'libs/sync-patterns/package.json'), 'utf8')) as { version: string };
+    expect(ok(root, 'npx', ['sync-patterns', '--version']).trim()).toBe(version);
     generate('tmp/incremental/out');
     edit(root, SPEC, (text) => text.replace('title: { type: string, minLength: 1, maxLength: 200 }', 'title: { type: string, minLength: 1, maxLength: 250 }'));
     ok(root, 'cp', ['-r', 'tmp/incremental', 'tmp/full']);

@@ -20,7 +20,7 @@ import { bindSpec, type BuildOptions } from './model/build-model';
 import type { BindingRecord } from './model/binding-record';
 import { previousBinding } from './incremental/previous-binding';
 import type { SyncApi } from './model/ir';
-import { SpecError, formatDiagnostic } from './spec/diagnostics';
+import { SpecError, collapseRepeats, formatDiagnostic, type Diagnostic } from './spec/diagnostics';
 import { loadSpec } from './spec/load-spec';
 import { inputFingerprint, optionsFingerprint } from './write/input-fingerprint';
 import { hashContent, MANIFEST_PATH, parseManifest, type Manifest } from './write/manifest';
@@ -34,8 +34,11 @@ export interface PipelineOptions extends BuildOptions {
   coreImport?: string;
   /** Progress lines (stage, counts, time). */
   log?: (line: string) => void;
-  /** Warnings about the spec or the options (e.g. a filter that matches nothing); default: `log`. */
-  warn?: (line: string) => void;
+  /**
+   * Warnings about the spec or the options (e.g. a filter that matches nothing), as lines, with the
+   * warning each line says (repeats of one kind are summed up in one: collapseRepeats); default: `log`.
+   */
+  warn?: (line: string, diagnostic: Diagnostic) => void;
   /** Reads the previous generation's files (SQLite migrations are carried over); default: from `out`. */
   previous?: PreviousOutput;
 }
@@ -59,7 +62,7 @@ export class HandEditError extends Error {
   override readonly name = 'HandEditError';
   constructor(
     readonly files: string[],
-    outDir: string,
+    readonly outDir: string,
   ) {
     super(
       `${files.length} generated file(s) in ${outDir} were edited by hand, so nothing was written:\n` +
@@ -119,9 +122,9 @@ export async function emitFromSpec(
   const optionsPrint = optionsFingerprint(shaping(options));
   const { api, record: binding } = bindSpec(spec, options, units && previousBinding(previous, units, optionsPrint, kept ? kept.spec.document : undefined));
   const errors = api.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) throw new SpecError(errors);
+  if (errors.length) throw new SpecError(errors, collapseRepeats(api.diagnostics.filter((d) => d.severity === 'warning')));
   const warn = options.warn ?? log;
-  for (const d of api.diagnostics) if (d.severity === 'warning') warn(formatDiagnostic(d));
+  for (const d of collapseRepeats(api.diagnostics.filter((d) => d.severity === 'warning'))) warn(formatDiagnostic(d), d);
   log(
     `models bound: ${api.models.length} (${api.models
       .map((m) => m.schemaName)
@@ -239,12 +242,12 @@ function shaping(options: PipelineOptions) {
 }
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
-  const warnings: string[] = [];
+  const warnings: Diagnostic[] = [];
   const warn = options.warn ?? options.log;
   // one read of each output file per run: the incremental emit and the plan both look at them
   const memory = options.memory ?? new OutputMemory(options.out, false);
   const read = memory.reader();
-  const { api, files, record, fingerprint } = await emitFromSpec({ ...options, warn: (line) => (warnings.push(line), warn?.(line)) }, read, memory);
+  const { api, files, record, fingerprint } = await emitFromSpec({ ...options, warn: (line, d) => (warnings.push(d), warn?.(line, d)) }, read, memory);
   const inputs = fingerprint === undefined ? undefined : { fingerprint, models: api.models.map((m) => m.schemaName), warnings };
   const plan = planWrite(files, read, { force: options.force, prune: options.prune, inputs, hashOf: (file, content) => memory.hashOf(file, content), known: (file) => memory.knownBytes(file) });
   if (plan.handEdited.length && !options.force) throw new HandEditError(plan.handEdited, options.out);
@@ -287,7 +290,10 @@ export function upToDate(options: PipelineOptions): UpToDate | undefined {
       return undefined;
     }
   }
-  return { ...manifest.inputs, warnings: manifest.inputs.warnings ?? [], files: Object.keys(manifest.files).length };
+  // the warnings as the run that wrote the files gave them (a manifest of another form: the full path)
+  const warnings = manifest.inputs.warnings ?? [];
+  if (!Array.isArray(warnings) || !warnings.every((w) => typeof w === 'object' && w !== null && typeof w.message === 'string')) return undefined;
+  return { ...manifest.inputs, warnings, files: Object.keys(manifest.files).length };
 }
 
 function fingerprintOf(options: PipelineOptions, specBytes?: string | Buffer): string | undefined {

@@ -80,6 +80,56 @@ describe('x-sync validation', () => {
     ]);
   });
 
+  it.each([
+    // the case: a bad key hid a bad exclude of the same model until the next run
+    [{ 'x-sync': { key: 'uuid', exclude: ['notes'] } }, ['#/components/schemas/Todo/x-sync/key', '#/components/schemas/Todo/x-sync/exclude/0']],
+    [{ 'x-sync': { key: 'uuid', exclude: ['uuid'] } }, ['#/components/schemas/Todo/x-sync/key', '#/components/schemas/Todo/x-sync/exclude/0', '#/components/schemas/Todo/x-sync/exclude/0']],
+    [{ 'x-sync': { mode: 'realtime', retry: { attempts: 0 }, colour: 'red' } }, ['#/components/schemas/Todo/x-sync/colour', '#/components/schemas/Todo/x-sync/mode', '#/components/schemas/Todo/x-sync/retry/attempts']],
+    [{ 'x-sync': { key: 7, mode: 'cache', ttl: 0, invalidatedBy: 'Todo' } }, ['#/components/schemas/Todo/x-sync/key', '#/components/schemas/Todo/x-sync/ttl', '#/components/schemas/Todo/x-sync/invalidatedBy']],
+    // an unknown mode is one error: what depends on the mode is checked for its form only
+    [{ 'x-sync': { mode: 'cahce', ttl: 60, invalidatedBy: ['Todo'] } }, ['#/components/schemas/Todo/x-sync/mode']],
+    [{ 'x-sync': { mode: 'cahce', ttl: '1m' } }, ['#/components/schemas/Todo/x-sync/mode', '#/components/schemas/Todo/x-sync/ttl']],
+    // not an object schema: its options are still checked
+    [{ type: 'string', properties: undefined, 'x-sync': { colour: 'red' } }, ['#/components/schemas/Todo/x-sync/colour', '#/components/schemas/Todo']],
+  ])('%j → every error of the model in one run', async (todo, pointers) => {
+    expect((await diagnosticsOf(todo)).map((d) => d.pointer)).toEqual(pointers);
+  });
+
+  it('reports a bad x-sync-defaults option once, where it is written', async () => {
+    const spec = await parseSpec(
+      JSON.stringify({
+        ...base,
+        'x-sync-defaults': { conflict: 'loudest-wins', retry: { backoff: 'sideways' } },
+        paths: { ...base.paths, '/notes': { get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Note' } } } } } } } } },
+        components: { schemas: { Todo: { type: 'object', 'x-sync': 'push', properties: { id: { type: 'string' } } }, Note: { type: 'object', 'x-sync': 'push', properties: { id: { type: 'string' } } } } },
+      }),
+      'api.json',
+    );
+    const api = buildModel(spec);
+    expect(api.diagnostics.map((d) => [d.pointer, d.message])).toEqual([
+      ['#/x-sync-defaults/conflict', 'unknown conflict policy "loudest-wins"'],
+      ['#/x-sync-defaults/retry/backoff', 'unknown backoff "sideways"'],
+    ]);
+    expect(api.models).toEqual([]);
+  });
+
+  it('does not blame a cache model for naming a model that has errors of its own', async () => {
+    const spec = await parseSpec(
+      JSON.stringify({
+        ...base,
+        paths: { ...base.paths, '/stats': { get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Stat' } } } } } } } } },
+        components: {
+          schemas: {
+            Todo: { type: 'object', 'x-sync': { key: 'uuid' }, properties: { id: { type: 'string' } } },
+            Stat: { type: 'object', 'x-sync': { mode: 'cache', invalidatedBy: ['Todo', 'Nope'] }, properties: { id: { type: 'string' } } },
+          },
+        },
+      }),
+      'api.json',
+    );
+    expect(buildModel(spec).diagnostics.map((d) => d.pointer)).toEqual(['#/components/schemas/Todo/x-sync/key', '#/components/schemas/Stat/x-sync/invalidatedBy/1']);
+  });
+
   it('refuses cache mode on a model that is written, naming its write operations', async () => {
     const errors = await diagnosticsOf(
       { 'x-sync': { mode: 'cache' } },
@@ -168,15 +218,15 @@ describe('x-sync validation', () => {
   it('refuses operationIds used twice, at the repeat, naming the first use', async () => {
     const op = (operationId: string) => ({ operationId, responses: { '200': { description: 'ok' } } });
     const document = { ...base, paths: { '/a': { get: op('listThings'), post: op('makeThing') }, '/b': { get: op('listThings') } } };
-    await expect(parseSpec(JSON.stringify(document), 'dup.json')).rejects.toMatchObject({
-      diagnostics: [
-        expect.objectContaining({
-          file: 'dup.json',
-          pointer: '#/paths/~1b/get/operationId',
-          message: 'operationId "listThings" is already used at #/paths/~1a/get/operationId',
-        }),
-      ],
-    });
+    // an error of the spec among the others (a bad x-sync is reported in the same run), not a stop at parsing
+    expect(buildModel(await parseSpec(JSON.stringify(document), 'dup.json')).diagnostics).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        file: 'dup.json',
+        pointer: '#/paths/~1b/get/operationId',
+        message: 'operationId "listThings" is already used at #/paths/~1a/get/operationId',
+      }),
+    ]);
   });
 
   it('names a missing file', async () => {

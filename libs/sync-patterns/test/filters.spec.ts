@@ -62,7 +62,7 @@ describe('include / exclude filters', () => {
     );
     expect(code).toBe(EXIT.ok);
     const summary = JSON.parse(stdout);
-    expect(summary).toMatchObject({ command: 'generate', models: ['Todo'], updated: [], unchanged: 0, warnings: [expect.stringContaining('tag nope matches no model')] });
+    expect(summary).toMatchObject({ command: 'generate', models: ['Todo'], updated: [], unchanged: 0, warnings: [expect.objectContaining({ file, pointer: '#', message: expect.stringContaining('tag nope matches no model'), fix: expect.any(String) })] });
     expect(summary.created).toContain('todo/src/lib/todo.hooks.ts');
     expect(summary.created.some((f: string) => f.startsWith('note/'))).toBe(false);
     expect(stderr).toContain('tag nope matches no model');

@@ -3,6 +3,8 @@ import type { Diagnostic } from '../spec/diagnostics';
 import { child } from '../spec/json-pointer';
 import type { LoadedSpec, OpenApiDocument } from '../spec/load-spec';
 import { recordingReads } from '../spec/read-tracking';
+import { checkOperationIds } from '../spec/unique-operation-ids';
+import { versionKeywordWarnings } from '../spec/version-keywords';
 import { bindOperations, carryIndex, explicitBindings, isObjectSchema, mayBeRead, operationListings, type ExplicitBinding } from './bind-operations';
 import { listingChanges, readsAny, sameOutsideSchemas, type BindingRecord, type CandidateRecord, type PreviousBinding } from './binding-record';
 import type { KeyKind, SyncApi, SyncField, SyncModel } from './ir';
@@ -46,7 +48,8 @@ const specWideOf = new WeakMap<OpenApiDocument, SpecWide>();
  */
 export function bindSpec(spec: LoadedSpec, options: BuildOptions = {}, previous?: PreviousBinding): { api: SyncApi; record: BindingRecord } {
   const { document, file } = spec;
-  const diagnostics: Diagnostic[] = [];
+  // constructs of the other OpenAPI version: warnings, from one walk of the document's schemas on every run
+  const diagnostics: Diagnostic[] = versionKeywordWarnings(document, spec.version, file);
   const ctx = { file, diagnostics };
   const schemasNode = isObject(document['components']) ? (document['components'] as Record<string, unknown>)['schemas'] : undefined;
   const schemas = isObject(schemasNode) ? schemasNode : {};
@@ -66,6 +69,7 @@ export function bindSpec(spec: LoadedSpec, options: BuildOptions = {}, previous?
     const held = last?.document && sameOutsideSchemas(last.document, document) ? specWideOf.get(last.document) : undefined;
     const readAgain = (): SpecWide => {
       const { result, reads } = recordingReads(() => {
+        into.push(...checkOperationIds(document, file));
         const defaults = readRawOptions(document['x-sync-defaults'], '#/x-sync-defaults', { file, diagnostics: into });
         const operations = listOperations(document, file, into);
         return { defaults, operations, explicit: explicitBindings(operations, schemaNames, file, into) };
@@ -141,34 +145,44 @@ export function bindSpec(spec: LoadedSpec, options: BuildOptions = {}, previous?
     if (!isAnnotated && !mayBeRead(name, operations, explicit, document)) return undefined;
     const pointer = componentPointer(name);
     const located = deref(document, schemas[name], pointer);
+    // every problem of the model is reported, not the first: a bad key does not hide a bad exclude
+    // (each check below stands on its own); the model is left out if any was found
+    let failed = false;
     const fail = (at: string, message: string, hint: string) => {
+      failed = true;
       if (isAnnotated) diagnostics.push({ severity: 'error', file, pointer: at, message, hint });
-      return undefined;
     };
-    if (!located || !isObjectSchema(located.schema)) {
-      return fail(pointer, `${name} is not an object schema, so it cannot be synced`, 'put x-sync on the object schema that describes one row');
-    }
     const syncPointer = child(pointer, 'x-sync');
-    const own = isAnnotated ? readRawOptions(located.schema['x-sync'], syncPointer, ctx) : {};
-    const modePointer = typeof located.schema['x-sync'] === 'string' ? syncPointer : child(syncPointer, 'mode');
+    const rawSync = isObject(schemas[name]) ? (schemas[name] as Record<string, unknown>)['x-sync'] : undefined;
+    const optionErrors = diagnostics.length;
+    const own = isAnnotated ? readRawOptions(located ? located.schema['x-sync'] : rawSync, syncPointer, ctx) : {};
+    const modePointer = typeof (located ? located.schema['x-sync'] : rawSync) === 'string' ? syncPointer : child(syncPointer, 'mode');
     const sync = resolveOptions(name, own, defaults, syncPointer, isAnnotated ? ctx : { file, diagnostics: [] }, modePointer);
+    // options in error stand in with their defaults for the checks below; the model is not made of them
+    if (diagnostics.length > optionErrors) failed = true;
+    if (!located || !isObjectSchema(located.schema)) {
+      // its options were checked above: what they say about properties and operations cannot be
+      fail(pointer, `${name} is not an object schema, so it cannot be synced`, 'put x-sync on the object schema that describes one row');
+      return undefined;
+    }
     if (!SUPPORTED_MODES.includes(sync.mode)) {
-      return fail(own.mode !== undefined ? modePointer : syncPointer, `mode "${sync.mode}" is not supported by this version of sync-patterns yet`, `use one of: ${SUPPORTED_MODES.join(', ')}`);
+      fail(own.mode !== undefined ? modePointer : syncPointer, `mode "${sync.mode}" is not supported by this version of sync-patterns yet`, `use one of: ${SUPPORTED_MODES.join(', ')}`);
     }
 
     const shape = objectShape(document, located.schema, located.pointer);
     let operationsBound = bindOperations(name, sync.key, operations, explicit, document, file, diagnostics, isAnnotated);
     if (!shape.properties.has(sync.key)) {
       const fromPath = operationsBound.get?.idParam;
-      if (!isAnnotated && fromPath && shape.properties.has(fromPath)) sync.key = fromPath;
-      else {
-        return fail(
+      if (!isAnnotated && fromPath && shape.properties.has(fromPath)) {
+        sync.key = fromPath;
+        operationsBound = bindOperations(name, sync.key, operations, explicit, document, file, [], isAnnotated);
+      } else {
+        fail(
           own.key !== undefined ? child(syncPointer, 'key') : syncPointer,
           `key "${sync.key}" is not a property of ${name}`,
           `set \`key:\` to the property holding the primary key (properties: ${[...shape.properties.keys()].slice(0, 8).join(', ') || 'none'})`,
         );
       }
-      operationsBound = bindOperations(name, sync.key, operations, explicit, document, file, isAnnotated ? diagnostics : [], isAnnotated);
     }
     sync.exclude.forEach((field, i) => {
       if (!shape.properties.has(field)) fail(child(syncPointer, 'exclude', i), `exclude names "${field}", which is not a property of ${name}`, 'remove it or fix the spelling');
@@ -179,7 +193,7 @@ export function bindSpec(spec: LoadedSpec, options: BuildOptions = {}, previous?
         .filter((kind) => operationsBound[kind])
         .map((kind) => `${operationsBound[kind]!.method.toUpperCase()} ${operationsBound[kind]!.path} (${kind})`);
       if (writes.length) {
-        return fail(
+        fail(
           modePointer,
           `cache mode is for read-only results, but ${name} has write operations: ${writes.join(', ')}`,
           'use push or live for a model that is written, or keep cache mode on the schema of the read-only endpoint',
@@ -187,8 +201,9 @@ export function bindSpec(spec: LoadedSpec, options: BuildOptions = {}, previous?
       }
     }
     if (!operationsBound.list && !operationsBound.get) {
-      return fail(syncPointer, `no operation of the spec reads ${name}: no GET returning it or a list of it`, `add x-sync-model: ${name} and x-sync-op: list|get to its operations`);
+      fail(syncPointer, `no operation of the spec reads ${name}: no GET returning it or a list of it`, `add x-sync-model: ${name} and x-sync-op: list|get to its operations`);
     }
+    if (failed) return undefined;
 
     const fields: SyncField[] = [...shape.properties.entries()].map(([field, loc]) => {
       const target = deref(document, loc.schema, loc.pointer);
@@ -228,10 +243,12 @@ export function bindSpec(spec: LoadedSpec, options: BuildOptions = {}, previous?
     };
   }
 
-  // cache mode: what invalidates a result must be a model this run knows
+  // cache mode: what invalidates a result must be a model this run knows (an annotated model that
+  // failed has its own errors: naming it is not one more)
+  const failedModels = new Set(outcomes.filter((o) => o.model === undefined && isAnnotated.has(o.name)).map((o) => o.name));
   for (const model of models) {
     model.sync.invalidatedBy?.forEach((name, i) => {
-      if (!bound.some((m) => m.schemaName === name)) {
+      if (!bound.some((m) => m.schemaName === name) && !failedModels.has(name)) {
         diagnostics.push({
           severity: 'error',
           file,
@@ -267,9 +284,20 @@ export function bindSpec(spec: LoadedSpec, options: BuildOptions = {}, previous?
     document,
     serverUrl: /^\{|\{/.test(serverUrl) ? '' : serverUrl,
     models,
-    diagnostics,
+    diagnostics: withoutRepeats(diagnostics),
   };
   return { api, record: { scope, specWideReads, specWideDiagnostics, listingReads, listings, candidates: outcomes } };
+}
+
+/** Each problem once: one of `x-sync-defaults` is found again by every model that takes it. */
+function withoutRepeats(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.severity}\0${d.file}\0${d.pointer}\0${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**

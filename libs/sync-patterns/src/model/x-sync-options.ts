@@ -10,6 +10,8 @@ const BACKOFFS: RetrySettings['backoff'][] = ['exponential', 'linear', 'fixed'];
 const KEYS = ['mode', 'key', 'table', 'exclude', 'conflict', 'where', 'ttl', 'invalidatedBy', 'retry'] as const;
 const RETRY_KEYS = ['attempts', 'backoff', 'delayMs'] as const;
 
+const DEFAULTS_POINTER = '#/x-sync-defaults';
+
 /** Modes this version generates; the others are refused with a clear message rather than faked. */
 export const SUPPORTED_MODES: SyncMode[] = ['push', 'live', 'cache'];
 
@@ -60,13 +62,21 @@ export function resolveOptions(
   modePointer = child(pointer, 'mode'),
 ): SyncOptions {
   const pick = (key: (typeof KEYS)[number]) => (own[key] !== undefined ? own[key] : defaults[key]);
-  const at = (key: string) => child(pointer, key);
+  // where a picked option is written: the model's x-sync, or the document's x-sync-defaults
+  const at = (key: (typeof KEYS)[number]) => (own[key] === undefined && defaults[key] !== undefined ? child(DEFAULTS_POINTER, key) : child(pointer, key));
 
+  // every option is checked whatever the others hold: one run reports every problem. An unknown
+  // mode is reported once; what depends on the mode (ttl, invalidatedBy, table names) is then
+  // checked for its form only, not against the push mode that stands in for it
   let mode: SyncMode = 'push';
+  let modeKnown = true;
   const rawMode = pick('mode');
   if (rawMode !== undefined) {
     if (typeof rawMode === 'string' && (MODES as string[]).includes(rawMode)) mode = rawMode as SyncMode;
-    else problem(ctx, own.mode !== undefined ? modePointer : '#/x-sync-defaults/mode', `unknown sync mode ${JSON.stringify(rawMode)}`, `use one of: ${MODES.join(', ')}`);
+    else {
+      modeKnown = false;
+      problem(ctx, own.mode !== undefined ? modePointer : child(DEFAULTS_POINTER, 'mode'), `unknown sync mode ${JSON.stringify(rawMode)}`, `use one of: ${MODES.join(', ')}`);
+    }
   }
 
   const key = stringOption(pick('key'), 'id', at('key'), ctx);
@@ -99,7 +109,7 @@ export function resolveOptions(
   if (where !== undefined && typeof where !== 'string') problem(ctx, at('where'), 'where must be a SQL condition string', 'write `where: "archived = false"`');
 
   const ttl = mode === 'cache' ? pick('ttl') : own.ttl;
-  if (ttl !== undefined && mode !== 'cache') problem(ctx, at('ttl'), 'ttl applies to cache mode only', 'remove it, or set `mode: cache`');
+  if (ttl !== undefined && modeKnown && mode !== 'cache') problem(ctx, at('ttl'), 'ttl applies to cache mode only', 'remove it, or set `mode: cache`');
   else if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isFinite(ttl) || !(ttl > 0))) {
     problem(ctx, at('ttl'), `ttl must be a positive number of seconds, not ${JSON.stringify(ttl)}`, 'write `ttl: 300`');
   }
@@ -107,9 +117,10 @@ export function resolveOptions(
   let invalidatedBy: string[] = [];
   const rawInvalidatedBy = own.invalidatedBy;
   if (rawInvalidatedBy !== undefined) {
-    if (mode !== 'cache') problem(ctx, at('invalidatedBy'), 'invalidatedBy applies to cache mode only', 'remove it, or set `mode: cache`');
-    else if (Array.isArray(rawInvalidatedBy) && rawInvalidatedBy.every((e) => typeof e === 'string')) invalidatedBy = [...(rawInvalidatedBy as string[])];
-    else problem(ctx, at('invalidatedBy'), 'invalidatedBy must be a list of model (schema) names', 'write `invalidatedBy: [Todo, Project]`');
+    const names = Array.isArray(rawInvalidatedBy) && rawInvalidatedBy.every((e) => typeof e === 'string');
+    if (!names) problem(ctx, at('invalidatedBy'), 'invalidatedBy must be a list of model (schema) names', 'write `invalidatedBy: [Todo, Project]`');
+    if (modeKnown && mode !== 'cache') problem(ctx, at('invalidatedBy'), 'invalidatedBy applies to cache mode only', 'remove it, or set `mode: cache`');
+    else if (names) invalidatedBy = [...(rawInvalidatedBy as string[])];
   }
 
   return {

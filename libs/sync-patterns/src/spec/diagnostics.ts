@@ -8,6 +8,8 @@ export interface Diagnostic {
   pointer: string;
   message: string;
   hint?: string;
+  /** The kind of a warning that can come many times in one spec (e.g. `openapi-3.0-only/nullable`): repeats of a kind are summarized (collapseRepeats). */
+  code?: string;
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
@@ -15,14 +17,58 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${d.severity}: ${where}: ${d.message}${d.hint ? `\n  fix: ${d.hint}` : ''}`;
 }
 
-/** Thrown when a spec cannot be turned into code; carries every error found, not just the first. */
+/** Thrown when a spec cannot be turned into code; carries every error found, not just the first, and the warnings of the same run. */
 export class SpecError extends Error {
   override readonly name = 'SpecError';
-  constructor(readonly diagnostics: Diagnostic[]) {
+  constructor(
+    readonly diagnostics: Diagnostic[],
+    readonly warnings: Diagnostic[] = [],
+  ) {
     super(diagnostics.map(formatDiagnostic).join('\n'));
   }
 }
 
 export function specError(file: string, pointer: string, message: string, hint?: string): SpecError {
   return new SpecError([{ severity: 'error', file, pointer, message, hint }]);
+}
+
+/** How many warnings of one kind (`code`) are shown one by one; the rest are counted in one more. */
+export const REPEATS_SHOWN = 3;
+
+/**
+ * The warnings as a person reads them: past the first few of one kind (`code`), one warning says how
+ * many more there are and where the next is (`sync-patterns validate --json` lists every one).
+ * Errors, and warnings without a code, are all kept.
+ */
+export function collapseRepeats(diagnostics: readonly Diagnostic[], shown = REPEATS_SHOWN): Diagnostic[] {
+  const counts = new Map<string, number>();
+  for (const d of diagnostics) if (d.code !== undefined && d.severity !== 'error') counts.set(d.code, (counts.get(d.code) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  const out: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    if (d.code === undefined || d.severity === 'error' || counts.get(d.code)! <= shown + 1) {
+      out.push(d);
+      continue;
+    }
+    const n = (seen.get(d.code) ?? 0) + 1;
+    seen.set(d.code, n);
+    if (n <= shown) out.push(d);
+    else if (n === shown + 1) {
+      const more = counts.get(d.code)! - shown;
+      out.push({
+        severity: d.severity,
+        file: d.file,
+        pointer: d.pointer,
+        message: `${more} more like the ${shown} above (${d.code}), the next one here`,
+        hint: 'fix them alike; `sync-patterns validate --json` lists every one with its pointer',
+        code: d.code,
+      });
+    }
+  }
+  return out;
+}
+
+/** A diagnostic as --json gives it. */
+export function diagnosticJson(d: Diagnostic): { severity: Diagnostic['severity']; file: string; pointer: string; message: string; fix?: string; code?: string } {
+  return { severity: d.severity, file: d.file, pointer: d.pointer, message: d.message, ...(d.hint ? { fix: d.hint } : {}), ...(d.code ? { code: d.code } : {}) };
 }

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { canonicalize, canonicalizeOwned } from './canonicalize';
 import { SpecError, specError, type Diagnostic } from './diagnostics';
-import { checkOperationIds } from './unique-operation-ids';
 
 /** An OpenAPI document as plain JSON data. The model builder is the only code that interprets it. */
 export type OpenApiDocument = Record<string, unknown>;
@@ -43,7 +42,6 @@ export async function parseSpec(text: string, file: string): Promise<LoadedSpec>
     document = await bundleExternalRefs(file);
     owned = false;
   }
-  checkOperationIds(document, file);
   return { file, document: owned ? canonicalizeOwned(document) : canonicalize(document), version, text, fromJsonText: owned };
 }
 

@@ -1,4 +1,4 @@
-import { SpecError } from './diagnostics';
+import type { Diagnostic } from './diagnostics';
 import { child } from './json-pointer';
 import type { OpenApiDocument } from './load-spec';
 
@@ -6,12 +6,12 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 
 /**
  * operationIds must be unique (OpenAPI requires it): they name the generated `operations` types,
- * and two operations of one name would be one type declared twice. Each repeat is reported where
- * it is, with where the name was first used.
+ * and two operations of one name would be one type declared twice. Each repeat is an error where
+ * it is, with where the name was first used (reported with the spec's other problems, by buildModel).
  */
-export function checkOperationIds(document: OpenApiDocument, file: string): void {
+export function checkOperationIds(document: OpenApiDocument, file: string): Diagnostic[] {
   const first = new Map<string, string>();
-  const problems: SpecError['diagnostics'] = [];
+  const problems: Diagnostic[] = [];
   for (const section of ['paths', 'webhooks']) {
     const items = document[section];
     if (!items || typeof items !== 'object') continue;
@@ -35,5 +35,5 @@ export function checkOperationIds(document: OpenApiDocument, file: string): void
       }
     }
   }
-  if (problems.length) throw new SpecError(problems);
+  return problems;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Diagnostic } from '../spec/diagnostics';
 
 /**
  * The record of what the generator last wrote: a content hash per file. A file whose bytes still
@@ -7,8 +8,8 @@ import { createHash } from 'node:crypto';
 export interface Manifest {
   version: 1;
   files: Record<string, string>;
-  /** What the files were generated from (see input-fingerprint.ts), the models and the spec's warnings. */
-  inputs?: { fingerprint: string; models: string[]; warnings: string[] };
+  /** What the files were generated from (see input-fingerprint.ts), the models and the spec's warnings (as shown: collapseRepeats). */
+  inputs?: { fingerprint: string; models: string[]; warnings: Diagnostic[] };
 }
 
 export const MANIFEST_PATH = '.sync-patterns/manifest.json';
