@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { generate } from '../src/pipeline';
 import { SpecError } from '../src/spec/diagnostics';
-import { typecheckAsync, WORKSPACE } from './helpers';
+import { runGeneratedTests, typecheckAsync, WORKSPACE } from './helpers';
 
 /**
  * The real-world documents `generate --all-models` is held to: every document of ../shared/specs
@@ -143,8 +143,47 @@ export async function typecheckOutputs(dirs: string[], afterBatch: (batch: strin
   return typeErrors;
 }
 
+/** One output folder's generated tests: how many passed and failed, and the failing ones' names. */
+export interface GeneratedTestsOutcome {
+  passed: number;
+  failed: number;
+  failures: string[];
+}
+
+/**
+ * Runs the tests generated into output folders (all under `root`), in batches of about `perBatch`
+ * folders, one jest each; each folder's counts go into `results` under its path. `afterBatch` sees
+ * each finished batch (to report progress, or to delete what was run).
+ */
+export function runGeneratedTestsOf(
+  root: string,
+  dirs: string[],
+  afterBatch: (batch: string[], done: number) => void = () => undefined,
+  results = new Map<string, GeneratedTestsOutcome>(),
+  perBatch = 20,
+): Map<string, GeneratedTestsOutcome> {
+  let done = 0;
+  for (let i = 0; i < dirs.length; i += perBatch) {
+    const batch = dirs.slice(i, i + perBatch);
+    const run = runGeneratedTests(root, { roots: batch });
+    for (const dir of batch) {
+      const mine = run.files.filter((f) => f.path.startsWith(`${path.resolve(dir)}${path.sep}`));
+      results.set(dir, {
+        passed: mine.reduce((n, f) => n + f.passed, 0),
+        failed: mine.reduce((n, f) => n + f.failed, 0),
+        failures: mine.flatMap((f) => [...f.failures.map((name) => `${path.relative(dir, f.path)}: ${name}`), ...(f.error ? [`${path.relative(dir, f.path)}: ${f.error.split('\n').find((l) => l.trim()) ?? 'did not run'}`] : [])]),
+      });
+    }
+    // a jest that could not run at all (its config, a crash) leaves no report: every folder failed
+    if (!run.files.length && !run.ok) for (const dir of batch) results.set(dir, { passed: 0, failed: 1, failures: [`jest did not run: ${run.output.slice(0, 500)}`] });
+    done += batch.length;
+    afterBatch(batch, done);
+  }
+  return results;
+}
+
 /** The counts of a corpus run, for its report (the sample in npm test and `npm run corpus` alike). */
-export function corpusCounts(outcomes: CorpusOutcome[], typeErrors: Map<string, string>) {
+export function corpusCounts(outcomes: CorpusOutcome[], typeErrors: Map<string, string>, tests = new Map<string, GeneratedTestsOutcome>()) {
   const count = (kind: CorpusOutcome['outcome']) => outcomes.filter((o) => o.outcome === kind).length;
   const generated = outcomes.filter((o): o is Extract<CorpusOutcome, { outcome: 'generated' }> => o.outcome === 'generated');
   return {
@@ -157,5 +196,10 @@ export function corpusCounts(outcomes: CorpusOutcome[], typeErrors: Map<string, 
     models: generated.reduce((n, o) => n + o.models, 0),
     files: generated.reduce((n, o) => n + o.files, 0),
     generateMs: outcomes.reduce((n, o) => n + o.ms, 0),
+    /** Documents whose generated tests ran, those with a failing one, and the tests' counts. */
+    testedDocuments: tests.size,
+    testFailures: [...tests.values()].filter((t) => t.failed > 0).length,
+    testsPassed: [...tests.values()].reduce((n, t) => n + t.passed, 0),
+    testsFailed: [...tests.values()].reduce((n, t) => n + t.failed, 0),
   };
 }

@@ -1,6 +1,6 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 export const WORKSPACE = path.resolve(__dirname, '../../..');
@@ -106,13 +106,15 @@ export interface GeneratedTestRun {
   passed: number;
   failed: number;
   output: string;
+  /** Per test file: its path, its counts and the full names of its failing tests. */
+  files: { path: string; passed: number; failed: number; failures: string[]; error?: string }[];
 }
 
 /**
  * Runs the tests generated into `dir` with jest and ts-jest, in a process of their own, resolving
  * the runtime and peer packages from this workspace — as a user's project would run them.
  */
-export function runGeneratedTests(dir: string): GeneratedTestRun {
+export function runGeneratedTests(dir: string, options: { roots?: string[] } = {}): GeneratedTestRun {
   const root = tempDir('jest');
   const tsconfig = path.join(root, 'tsconfig.json');
   writeFileSync(
@@ -134,6 +136,8 @@ export function runGeneratedTests(dir: string): GeneratedTestRun {
   );
   const config = {
     rootDir: path.resolve(dir),
+    // a batch of output folders under `dir` (the corpus runs many in one jest)
+    ...(options.roots ? { roots: options.roots.map((r) => path.resolve(r)) } : {}),
     testEnvironment: 'node',
     testMatch: ['**/*.spec.ts'],
     // Types are checked by `typecheck`; here ts-jest only transpiles.
@@ -165,18 +169,20 @@ export function runGeneratedTests(dir: string): GeneratedTestRun {
   const configFile = path.join(root, 'jest.config.json');
   const report = path.join(root, 'report.json');
   writeFileSync(configFile, JSON.stringify(config));
-  const jest = spawnSync(process.execPath, [path.join(WORKSPACE, 'node_modules/jest/bin/jest.js'), '--config', configFile, '--ci', '--forceExit', '--json', '--outputFile', report], {
+  const jest = spawnSync(process.execPath, [path.join(WORKSPACE, 'node_modules/jest/bin/jest.js'), '--config', configFile, '--ci', '--forceExit', `--maxWorkers=${availableParallelism()}`, '--json', '--outputFile', report], {
     encoding: 'utf8',
     cwd: root,
   });
   const output = `${jest.stdout ?? ''}${jest.stderr ?? ''}`;
-  const json = (() => {
+  type Report = {
+    success: boolean;
+    numPassedTests: number;
+    numFailedTests: number;
+    testResults?: { name: string; message?: string; assertionResults: { status: string; fullName: string }[] }[];
+  };
+  const json = ((): Report => {
     try {
-      return JSON.parse(readFileSync(report, 'utf8')) as {
-        success: boolean;
-        numPassedTests: number;
-        numFailedTests: number;
-      };
+      return JSON.parse(readFileSync(report, 'utf8')) as Report;
     } catch {
       return { success: false, numPassedTests: 0, numFailedTests: 0 };
     }
@@ -186,5 +192,11 @@ export function runGeneratedTests(dir: string): GeneratedTestRun {
     passed: json.numPassedTests,
     failed: json.numFailedTests,
     output,
+    files: (json.testResults ?? []).map((file) => {
+      const failures = file.assertionResults.filter((a) => a.status === 'failed').map((a) => a.fullName);
+      // a file that fails before its tests run (a module that does not load) has no assertions
+      const error = !file.assertionResults.length && file.message ? file.message.slice(0, 2000) : undefined;
+      return { path: file.name, passed: file.assertionResults.filter((a) => a.status === 'passed').length, failed: failures.length + (error ? 1 : 0), failures, ...(error ? { error } : {}) };
+    }),
   };
 }

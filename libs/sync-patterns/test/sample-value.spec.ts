@@ -146,7 +146,7 @@ describe('sample values for generated tests', () => {
       Animal: {
         type: 'object',
         required: ['kind'],
-        properties: { kind: { type: 'string', enum: ['wild', 'tame'] } },
+        properties: { kind: { type: 'string' } },
         discriminator: { propertyName: 'kind' },
       },
       Dog: {
@@ -158,6 +158,23 @@ describe('sample values for generated tests', () => {
     });
     const changes = propertySamples(doc(schemas), { $ref: '#/components/schemas/Dog' }, '#/x', { direction: 'write', variant: 1 });
     expect([...changes.keys()]).toEqual(['name']);
+  });
+
+  it("follows the tag's own enum where it refuses the names a pin would give (no pin then: azure-kusto)", () => {
+    const schemas = {
+      Animal: {
+        type: 'object',
+        required: ['kind'],
+        properties: { kind: { type: 'string', enum: ['wild', 'tame'] } },
+        discriminator: { propertyName: 'kind' },
+      },
+      Dog: {
+        allOf: [{ $ref: '#/components/schemas/Animal' }, { type: 'object', properties: { name: { type: 'string' } } }],
+      },
+    };
+    expect(sample({ $ref: '#/components/schemas/Dog' }, schemas)).toEqual({
+      kind: 'wild',
+    });
   });
 
   it('fills required fields of nested objects in a property sample, readOnly ones included', () => {

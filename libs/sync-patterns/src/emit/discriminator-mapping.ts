@@ -22,11 +22,42 @@ export function withExplicitDiscriminators(document: OpenApiDocument): OpenApiDo
     if (isObject(discriminator) && typeof discriminator['propertyName'] === 'string' && discriminator['mapping'] === undefined && Array.isArray(branches)) {
       const mapping = inferMapping(copy, discriminator['propertyName'], branches);
       if (mapping) discriminator['mapping'] = mapping;
+      // the names openapi-typescript would pin are values a branch's own enum refuses (linode's
+      // tagged objects: Domain pinned `type: "Domain"`, its enum master | slave): a type no value
+      // has, in every use of the branch. The union stays, without the discriminator.
+      else if (pinsRefusedNames(copy, discriminator['propertyName'], branches)) delete node['discriminator'];
     }
     for (const value of Object.values(node)) visit(value);
   };
   visit(copy);
+  withoutRefusedBaseTags(copy);
   return copy;
+}
+
+/**
+ * A base schema's discriminator without mapping (subtypes name it in `allOf`): openapi-typescript
+ * pins the base's and each subtype's schema name as the tag. Where the tag property's own enum
+ * refuses those names (azure-kusto: `kind` is ReadWrite | ReadOnlyFollowing, the schemas Database,
+ * ReadWriteDatabase), every such type has no value; the discriminator goes, the enum stays.
+ */
+function withoutRefusedBaseTags(document: OpenApiDocument): void {
+  const schemas = isObject(document['components']) ? (document['components'] as Record<string, unknown>)['schemas'] : undefined;
+  if (!isObject(schemas)) return;
+  for (const [name, schema] of Object.entries(schemas)) {
+    if (!isObject(schema) || !isObject(schema['discriminator']) || schema['discriminator']['mapping'] !== undefined) continue;
+    if (schema['oneOf'] !== undefined || schema['anyOf'] !== undefined) continue;
+    const property = schema['discriminator']['propertyName'];
+    if (typeof property !== 'string') continue;
+    const pointer = `#/components/schemas/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const prop = objectShape(document, schema, pointer).properties.get(property);
+    const target = prop && deref(document, prop.schema, prop.pointer)?.schema;
+    const values = target ? ('const' in target ? [target['const']] : Array.isArray(target['enum']) ? target['enum'] : undefined) : undefined;
+    if (!values) continue;
+    const subtypes = Object.entries(schemas)
+      .filter(([, other]) => isObject(other) && Array.isArray(other['allOf']) && other['allOf'].some((part) => isObject(part) && part['$ref'] === pointer))
+      .map(([other]) => other);
+    if ([name, ...subtypes].some((pinned) => !values.includes(pinned))) delete schema['discriminator'];
+  }
 }
 
 /**
@@ -62,4 +93,18 @@ function inferMapping(document: OpenApiDocument, property: string, branches: unk
     mapping[values[0]] = ref;
   }
   return mapping;
+}
+
+/** Whether a branch's schema name, the value pinned without a mapping, is one its own enum or const refuses. */
+function pinsRefusedNames(document: OpenApiDocument, property: string, branches: unknown[]): boolean {
+  return branches.some((branch) => {
+    const name = componentName(branch);
+    if (name === undefined) return false;
+    const ref = (branch as { $ref: string }).$ref;
+    const prop = objectShape(document, branch, ref).properties.get(property);
+    const target = prop && deref(document, prop.schema, prop.pointer)?.schema;
+    if (!target) return false;
+    const values = 'const' in target ? [target['const']] : Array.isArray(target['enum']) ? target['enum'] : undefined;
+    return values !== undefined && !values.includes(name);
+  });
 }

@@ -1,4 +1,5 @@
 import type { BoundOperation, SyncApi, SyncModel } from '../model/ir';
+import { deref } from '../model/schema-utils';
 import { apiNames } from './api-names';
 import { fakeRow } from './fake-schema';
 import type { PushView } from './push-view';
@@ -35,7 +36,11 @@ export function mockView(api: SyncApi, model: SyncModel, push: PushView) {
     ...(update && { update: withId(update, 200) }),
     ...(remove && { remove: withId(remove, 204) }),
   };
+  // a key with listed values admits only so many distinct rows (linode's LongviewSubscription: 4 plans)
+  const distinct = keyValueCount(api, model);
+  const rows = (n: number) => String(Math.min(n, distinct));
   return {
+    rows: { few: rows(3), some: rows(5), many: rows(20), limited: distinct !== Infinity },
     fakeRow: literalBlock(fakeRow(api, model), 80, '  '),
     /** Fields the fake row leaves out: what x-sync keeps off the client. */
     omit: (() => {
@@ -75,4 +80,13 @@ function paging(list: BoundOperation, push: PushView) {
     ...(pagination.kind === 'offset' && pagination.limitParam && { limitParam: pagination.limitParam }),
     first: initial,
   };
+}
+
+/** How many distinct values the key's schema admits: its enum's or const's, else as many as wanted. */
+function keyValueCount(api: SyncApi, model: SyncModel): number {
+  const field = model.fields.find((f) => f.name === model.sync.key);
+  const schema = field && deref(api.document, { $ref: field.schemaPointer }, field.schemaPointer)?.schema;
+  if (!schema) return Infinity;
+  if ('const' in schema) return 1;
+  return Array.isArray(schema['enum']) ? Math.max(1, new Set(schema['enum'].filter((v) => v !== null).map((v) => JSON.stringify(v))).size) : Infinity;
 }

@@ -36,7 +36,10 @@ export interface FakeSchema {
   sample?: unknown;
   /** Several such strings, distinct (rows pick among them: keys must differ). */
   samples?: string[];
-  /** Set on a property whose allOf parts no value satisfies together (an object in one, an integer in the other). */
+  /**
+   * No value is known to satisfy it: allOf parts that disagree (an object in one, an integer in
+   * the other), or a pattern the generator found no string for. Rows leave it out where optional.
+   */
   impossible?: boolean;
 }
 
@@ -90,6 +93,7 @@ function numberedKey(value: string, n: number, schema: FakeSchema | undefined): 
   const suffix = `-${n}`;
   const max = schema?.maxLength ?? Infinity;
   const numbered = [...value].slice(0, Math.max(0, max - suffix.length)).join('') + suffix;
+  if (schema && (schema.enum !== undefined || 'const' in schema)) return undefined; // the key's values are listed
   return !schema || fits(schema, numbered) ? numbered : undefined;
 }
 
@@ -230,6 +234,10 @@ class FakeBuilder {
     const candidates = depth >= RICH_DEPTH && concrete.some((b) => b.$ref === undefined) ? concrete.filter((b) => b.$ref === undefined) : concrete;
     if (!candidates.length) return null;
     const branch = this.pick(candidates);
+    // what the schema says beside the union holds for every branch (influxdata's DBRP: properties
+    // beside a oneOf of required lists)
+    const shared = Object.keys(siblings).some((k) => k !== 'type' && k !== 'nullable' && k !== 'examples' && k !== 'sample' && k !== 'samples');
+    if (shared) return this.value({ allOf: [siblings, branch] }, depth, name, path);
     const inherited: FakeSchema = branch.$ref === undefined && branch.type === undefined && siblings.type !== undefined ? { ...branch, type: siblings.type } : branch;
     return this.value(inherited, depth, name, path);
   }
@@ -256,7 +264,11 @@ class FakeBuilder {
   }
 
   /** A property no value can have (its allOf parts disagree): left out where optional. */
-  private isImpossible(schema: FakeSchema): boolean {
+  private isImpossible(schema: FakeSchema, hops = 0): boolean {
+    if (schema.$ref !== undefined) {
+      const target = this.definitions[schema.$ref];
+      return target !== undefined && hops < 16 && this.isImpossible(target, hops + 1);
+    }
     return schema.impossible === true || (schema.allOf !== undefined && this.merge(schema).impossible === true);
   }
 
@@ -303,7 +315,8 @@ class FakeBuilder {
     const value = this.formatted(schema.format) ?? this.text(schema, name);
     if (fits(schema, value)) return value;
     if (schema.samples?.length) return this.pick(schema.samples);
-    return typeof schema.sample === 'string' ? schema.sample : value;
+    // the generator's sample may be null: a nullable string no string of which it could find
+    return typeof schema.sample === 'string' || schema.sample === null ? (schema.sample as string) : value;
   }
 
   private formatted(format: string | undefined): string | undefined {
