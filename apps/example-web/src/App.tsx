@@ -2,7 +2,7 @@ import { useProjects } from '@sync-patterns/example-api-project';
 import { useSyncStatus } from '@sync-patterns/runtime';
 import { useEffect, useState } from 'react';
 import { BrandMark } from './icons';
-import { MODE_EXPLANATIONS, ModeBadge } from './ModeBadge';
+import { PanelHead } from './ModeBadge';
 import { OfflineBanner } from './OfflineBanner';
 import { SyncIndicator } from './SyncIndicator';
 import { TodoCounts } from './TodoCounts';
@@ -63,11 +63,7 @@ export function App() {
       <OfflineBanner />
       <div className="layout">
         <nav className="sidebar panel" aria-labelledby="projects-title">
-          <div className="panel-head">
-            <h2 id="projects-title">Projects</h2>
-            <ModeBadge mode="push" />
-          </div>
-          <p className="panel-note">{MODE_EXPLANATIONS.push}</p>
+          <PanelHead id="projects-title" title="Projects" mode="push" />
           {projects.error && !offline && (
             <p role="alert" className="alert">
               {projects.error.message}

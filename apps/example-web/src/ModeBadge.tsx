@@ -1,3 +1,5 @@
+import type { ReactNode } from 'react';
+
 /** What each sync mode means, in a visitor's words: the badge and the sentence under a panel's title. */
 export type Mode = 'push' | 'live' | 'cache';
 
@@ -15,5 +17,24 @@ export function ModeBadge({ mode }: { mode: Mode }) {
       {LABELS[mode]}
       <span className="visually-hidden"> mode</span>
     </span>
+  );
+}
+
+/** A panel's title with the badge of the mode its data syncs in, and the sentence saying what that means. */
+export function PanelHead({ id, title, mode, small = false }: { id: string; title: ReactNode; mode: Mode; small?: boolean }) {
+  return (
+    <>
+      <div className="panel-head">
+        {small ? (
+          <h3 id={id} style={{ fontSize: '0.95rem' }}>
+            {title}
+          </h3>
+        ) : (
+          <h2 id={id}>{title}</h2>
+        )}
+        <ModeBadge mode={mode} />
+      </div>
+      <p className="panel-note">{MODE_EXPLANATIONS[mode]}</p>
+    </>
   );
 }

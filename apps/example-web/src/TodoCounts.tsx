@@ -2,7 +2,7 @@ import { useTodoCounts } from '@sync-patterns/example-api-todo-count';
 import { useSyncStatus } from '@sync-patterns/runtime';
 import { useEffect, useState } from 'react';
 import { RefreshIcon } from './icons';
-import { MODE_EXPLANATIONS, ModeBadge } from './ModeBadge';
+import { PanelHead } from './ModeBadge';
 
 /** Todo counts per project, computed by the API (cache mode): fresh for 30 s, refreshed by writes. */
 export function TodoCounts() {
@@ -11,11 +11,7 @@ export function TodoCounts() {
   const offline = useSyncStatus().status === 'offline';
   return (
     <section className="panel" aria-labelledby="counts-title">
-      <div className="panel-head">
-        <h2 id="counts-title">Progress</h2>
-        <ModeBadge mode="cache" />
-      </div>
-      <p className="panel-note">{MODE_EXPLANATIONS.cache}</p>
+      <PanelHead id="counts-title" title="Progress" mode="cache" />
       {!counts.data && (
         <p className="empty" aria-busy={counts.status === 'connecting'}>
           {counts.status === 'offline' ? 'Offline: the counts load when the server is back.' : counts.error ? `Counts unavailable: ${counts.error.message}` : 'Loading counts…'}

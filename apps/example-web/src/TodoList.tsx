@@ -3,7 +3,7 @@ import { useSyncStatus } from '@sync-patterns/runtime';
 import { useTodoMutations, useTodos, type Todo } from '@sync-patterns/example-api-todo';
 import { useRef, useState } from 'react';
 import { AlertIcon, CloseIcon, TrashIcon } from './icons';
-import { MODE_EXPLANATIONS, ModeBadge } from './ModeBadge';
+import { PanelHead } from './ModeBadge';
 
 /** The project's todos, live: every change by anyone streams in; writes show at once. */
 export function TodoList({ project }: { project: { id: string; name: string; description: string | null } }) {
@@ -25,13 +25,7 @@ export function TodoList({ project }: { project: { id: string; name: string; des
         {project.description && <p>{project.description}</p>}
       </div>
       <section className="panel" aria-labelledby="todos-title">
-        <div className="panel-head">
-          <h3 id="todos-title" style={{ fontSize: '0.95rem' }}>
-            Todos
-          </h3>
-          <ModeBadge mode="live" />
-        </div>
-        <p className="panel-note">{MODE_EXPLANATIONS.live}</p>
+        <PanelHead id="todos-title" title="Todos" mode="live" small />
         <form
           className="add-form"
           onSubmit={(event) => {

@@ -3,6 +3,7 @@ import { deref, isObject, propertyFlag } from '../model/schema-utils';
 import { child } from '../spec/json-pointer';
 import { discriminatorTags } from './discriminator-tags';
 import { patternSamples } from './pattern-sample';
+import { compiles } from './js-pattern';
 import { NO_SAMPLE, sampleOf } from './sample-value';
 
 /**
@@ -226,12 +227,3 @@ function stringSamples(schema: JsonSchema, first: string): string[] {
   return [...new Set([first, ...patternSamples(pattern, fits, PATTERN_SAMPLES)])].slice(0, PATTERN_SAMPLES);
 }
 
-/** Whether JavaScript compiles the pattern (the validators skip those it does not, so any value passes them). */
-function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}

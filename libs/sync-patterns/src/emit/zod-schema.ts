@@ -4,6 +4,7 @@ import { resolvePointer } from '../spec/json-pointer';
 import type { OpenApiDocument } from '../spec/load-spec';
 import { looseMapsOf } from './inhabitable-maps';
 import { literal, str } from './ts-syntax';
+import { compiles } from './js-pattern';
 
 /**
  * JSON Schema (OpenAPI 3.0 and 3.1 dialects) → zod 4 source. The output validates what the schema
@@ -114,15 +115,6 @@ function stringSchema(schema: JsonSchema): string {
   return code;
 }
 
-/** Patterns written for other regex engines (PCRE possessives, lookbehind quirks) are skipped, not emitted broken. */
-function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function numberSchema(base: string, schema: JsonSchema): string {
   let code = base;

@@ -1,4 +1,4 @@
-import { fakeRow, fakeRows, type FakeModel } from './fake-data';
+import { fakeRow, fakeRows, type FakeModel, type FakeSchema } from './fake-data';
 
 const tree: FakeModel = {
   key: 'id',
@@ -121,6 +121,19 @@ describe('fake data', () => {
       expect(typeof row['content']).toBe('string');
       // an object in one allOf part, an integer in the other: no value fits both, so an optional one is left out
       expect(row).not.toHaveProperty('discount');
+    }
+    // a key behind allOf (aws: `allOf: [{ $ref: Id }, {}]`), or a union of two patterns (lucidtech):
+    // never numbered out of its pattern; rows draw other samples instead
+    for (const id of [
+      { allOf: [{ $ref: '#/Id' }, {}] },
+      { anyOf: [{ type: 'string', pattern: '^a-[0-9]{2}$', samples: ['a-01', 'a-02', 'a-03'] }, { type: 'string', pattern: '^b-[0-9]{2}$', samples: ['b-01', 'b-02', 'b-03'] }] },
+    ] as FakeSchema[]) {
+      const wrapped: FakeModel = {
+        key: 'id',
+        row: { type: 'object', required: ['id'], properties: { id } },
+        definitions: { '#/Id': { type: 'string', pattern: '^als-[0-9a-z]{3}$', maxLength: 7, samples: ['als-001', 'als-002', 'als-003', 'als-004'] } },
+      };
+      for (const row of fakeRows<{ id: string }>(wrapped, 4)) expect(row.id).toMatch(/^(als-[0-9a-z]{3}|[ab]-[0-9]{2})$/);
     }
     // a key with a maximum length gets its number within it
     const short: FakeModel = { key: 'id', row: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 6 } } }, definitions: {} };

@@ -67,7 +67,7 @@ export function fakeRow<T>(model: FakeModel, seed = 1, overrides?: Partial<T>): 
 
 /** `count` fake rows with distinct keys, the same for the same seed. */
 export function fakeRows<T>(model: FakeModel, count: number, seed = 1): T[] {
-  const keySchema = fieldSchema(model, model.key);
+  const keySchema = flattened(fieldSchema(model, model.key), model);
   const rows: T[] = [];
   const seen = new Set<string>();
   for (let i = 0; rows.length < count; i++) {
@@ -93,7 +93,8 @@ function numberedKey(value: string, n: number, schema: FakeSchema | undefined): 
   const suffix = `-${n}`;
   const max = schema?.maxLength ?? Infinity;
   const numbered = [...value].slice(0, Math.max(0, max - suffix.length)).join('') + suffix;
-  if (schema && (schema.enum !== undefined || 'const' in schema)) return undefined; // the key's values are listed
+  // listed values, or a union of kinds (two patterns, aws' ids): a number fits none surely
+  if (schema && (schema.enum !== undefined || 'const' in schema || schema.oneOf || schema.anyOf)) return undefined;
   return !schema || fits(schema, numbered) ? numbered : undefined;
 }
 
@@ -116,6 +117,15 @@ export function fieldSchema(model: FakeModel, name: string): FakeSchema | undefi
     return undefined;
   };
   return find(model.row);
+}
+
+/** A schema with its `$ref` followed and its allOf parts merged (aws: `allOf: [{ $ref: Id }, { description }]`). */
+function flattened(schema: FakeSchema | undefined, model: FakeModel, hops = 0): FakeSchema | undefined {
+  if (!schema || hops > 16) return schema;
+  if (schema.$ref !== undefined) return flattened(model.definitions[schema.$ref], model, hops + 1);
+  if (!schema.allOf?.length) return schema;
+  const { allOf, ...rest } = schema;
+  return allOf.reduce<FakeSchema>((merged, part) => mergeTwo(merged, flattened(part, model, hops + 1) ?? {}), rest);
 }
 
 function keyOf(value: unknown): string {
