@@ -269,6 +269,9 @@ function numberSample(schema: JsonSchema, integer: boolean, variant: number): nu
   if (typeof exclusiveMinimum === 'number') low = Math.max(low, nextUp(exclusiveMinimum, integer));
   if (typeof maximum === 'number') high = exclusiveMaximum === true ? nextDown(maximum, integer) : maximum;
   if (typeof exclusiveMaximum === 'number') high = Math.min(high, nextDown(exclusiveMaximum, integer));
+  // int64's bounds (±9.2e18) say "any integer": past the safe range, no bound (the validators refuse unsafe integers)
+  if (low < Number.MIN_SAFE_INTEGER) low = -Infinity;
+  if (high > Number.MAX_SAFE_INTEGER) high = Infinity;
   const step = typeof multipleOf === 'number' && multipleOf > 0 ? multipleOf : integer ? 1 : 0;
   let value = Number.isFinite(low) ? low : Math.min(1, high);
   if (integer) value = Math.ceil(value);

@@ -1,5 +1,5 @@
 import type { JsonSchema } from '../model/ir';
-import { componentName, deref, isObject, objectShape } from '../model/schema-utils';
+import { componentName, deref, isObject, objectShape, propertyFlag } from '../model/schema-utils';
 import { resolvePointer } from '../spec/json-pointer';
 import type { OpenApiDocument } from '../spec/load-spec';
 import { looseMapsOf } from './inhabitable-maps';
@@ -163,12 +163,26 @@ function allOfSchema(schema: JsonSchema, ctx: ZodEmitContext, depth: number): st
   const parts = (schema['allOf'] as unknown[]).map((p) => zodFor(p, ctx, depth + 1));
   const { allOf: _allOf, ...rest } = schema;
   if (isObject(rest['properties'])) parts.push(objectSchema(rest, ctx, depth));
-  else if (Array.isArray(rest['required']) && rest['required'].length) {
-    // `required` beside allOf, for properties the parts declare (influxdata's AuthorizationPostRequest): present, whatever their parts say of them
-    const present = rest['required'].filter((name): name is string => typeof name === 'string');
-    parts.push(`z.looseObject({ ${present.map((name) => `${str(name)}: ${PRESENT}`).join(', ')} })`);
-  }
+  // a name one part (or the schema beside allOf) requires and another declares: each part's own
+  // validator misses it (influxdata's AuthorizationPostRequest, box's SignRequestCreateRequest)
+  const shape = objectShape(ctx.document, schema, '#');
+  const enforced = new Set(isObject(rest['properties']) ? Object.keys(rest['properties']) : []);
+  (schema['allOf'] as unknown[]).forEach((part, i) => {
+    const own = objectShape(ctx.document, part, `#/allOf/${i}`);
+    for (const name of own.required) if (own.properties.has(name)) enforced.add(name);
+  });
+  const present = [...shape.required].filter((name) => shape.properties.has(name) && !enforced.has(name) && !writeOnly(ctx, shape.properties.get(name)?.schema, name));
+  if (present.length) parts.push(`z.looseObject({ ${present.map((name) => `${str(name)}: ${PRESENT}`).join(', ')} })`);
   return parts.reduce((acc, part) => (acc ? `z.intersection(${acc}, ${part})` : part), '');
+}
+
+/**
+ * A required writeOnly property is required in requests only, as OpenAPI says. A schema's const
+ * validates what is read (rows, answers), so it does not ask for one (bunq's Invoice nests writeOnly
+ * `description`); a write input's validator (zodWriteInput) asks for its own again.
+ */
+function writeOnly(ctx: ZodEmitContext, property: unknown, name: string): boolean {
+  return isObject(property) && propertyFlag(ctx.document, { schema: property as JsonSchema, pointer: `#/properties/${name}` }, 'writeOnly');
 }
 
 /** Any value but none: zod takes a missing key for `undefined`, which `z.unknown()` alone accepts. */
@@ -183,7 +197,7 @@ function objectSchema(schema: JsonSchema, ctx: ZodEmitContext, depth: number): s
   if (names.length === 0 && isObject(additional) && !loose) return `z.record(z.string(), ${zodFor(additional, ctx, depth + 1)})`;
   const fields = names.map((name) => {
     const inner = zodFor(properties[name], ctx, depth + 1);
-    return `${str(name)}: ${required.has(name) ? inner : `${inner}.optional()`}`;
+    return `${str(name)}: ${required.has(name) && !writeOnly(ctx, properties[name], name) ? inner : `${inner}.optional()`}`;
   });
   const body = `{ ${fields.join(', ')} }`;
   if (additional === false) return `z.strictObject(${body})`;
@@ -197,10 +211,12 @@ function objectSchema(schema: JsonSchema, ctx: ZodEmitContext, depth: number): s
  * every field optional when `partial` (PATCH with the row schema as body).
  */
 export function zodWriteInput(bodyPointer: string, omit: string[], partial: boolean, ctx: ZodEmitContext): string {
-  if (omit.length === 0 && !partial) return zodFor(resolvePointer(ctx.document, bodyPointer), ctx);
   const located = deref(ctx.document, { $ref: bodyPointer }, bodyPointer);
-  if (!located) return 'z.unknown()';
-  const shape = objectShape(ctx.document, located.schema, located.pointer);
+  const shape = located && objectShape(ctx.document, located.schema, located.pointer);
+  // the schema's own const leaves required writeOnly fields optional (see writeOnly): a write asks for them
+  const asksWriteOnly = shape !== undefined && !partial && [...shape.required].some((name) => writeOnly(ctx, shape.properties.get(name)?.schema, name));
+  if (omit.length === 0 && !partial && !asksWriteOnly) return zodFor(resolvePointer(ctx.document, bodyPointer), ctx);
+  if (!shape) return 'z.unknown()';
   const fields = [...shape.properties.entries()]
     .filter(([name]) => !omit.includes(name))
     .map(([name, loc]) => {

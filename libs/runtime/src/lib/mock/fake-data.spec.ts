@@ -141,4 +141,25 @@ describe('fake data', () => {
     expect(new Set(keys).size).toBe(40);
     for (const key of keys) expect(key.length).toBeLessThanOrEqual(6);
   });
+
+  it('reads int64 bounds past the safe integers as no bound (gsmtasks): values stay exact integers', () => {
+    const model: FakeModel = {
+      key: 'id',
+      row: {
+        type: 'object',
+        required: ['id', 'position', 'floor'],
+        properties: {
+          id: { type: 'integer' },
+          position: { type: 'integer', minimum: -9223372036854775808, maximum: 9223372036854775807 },
+          floor: { type: 'integer', minimum: 5, maximum: 9223372036854775807 },
+        },
+      },
+      definitions: {},
+    };
+    for (const row of fakeRows<{ position: number; floor: number }>(model, 5)) {
+      expect(Number.isSafeInteger(row.position)).toBe(true);
+      expect(Number.isSafeInteger(row.floor)).toBe(true);
+      expect(row.floor).toBeGreaterThanOrEqual(5);
+    }
+  });
 });

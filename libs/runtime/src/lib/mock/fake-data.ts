@@ -306,6 +306,9 @@ class FakeBuilder {
     else if (schema.exclusiveMinimum === true && low !== undefined) low += step;
     if (typeof schema.exclusiveMaximum === 'number') high = Math.min(high ?? Infinity, schema.exclusiveMaximum - step);
     else if (schema.exclusiveMaximum === true && high !== undefined) high -= step;
+    // int64's bounds (±9.2e18, gsmtasks) say "any integer": past the safe range, no bound (zod's int refuses unsafe integers)
+    if (low !== undefined && low < Number.MIN_SAFE_INTEGER) low = undefined;
+    if (high !== undefined && high > Number.MAX_SAFE_INTEGER) high = undefined;
     const from = low ?? (high !== undefined ? Math.min(0, high - 1000) : 0);
     const to = high ?? from + 1000;
     const multiple = schema.multipleOf && schema.multipleOf > 0 ? schema.multipleOf : integer ? 1 : 0;
