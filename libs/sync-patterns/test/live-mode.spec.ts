@@ -34,10 +34,10 @@ describe('live mode libraries', () => {
       'todo.validators.ts',
     ]);
     const collection = readFileSync(path.join(out, 'todo/src/lib/todo.collection.ts'), 'utf8');
-    // the shape leaves excluded fields out; writes answer their txid
+    // the shape leaves excluded fields out; writes are requests the outbox stores and sends
     expect(collection).toContain('table: "todos"');
     expect(collection).not.toContain('internal_notes"]');
-    expect(collection).toContain('txidOf(response, "POST /todos")');
+    expect(collection).toContain(`insert: (row) => ({ method: 'POST', path: "/todos", body: omitFields(row, ["created_at","updated_at"]), bodyEncoding: "json" }),`);
     const hooks = readFileSync(path.join(out, 'todo/src/lib/todo.hooks.ts'), 'utf8');
     expect(hooks).toContain('useLiveRows(collection, queryKey, (q) => whereParams(');
     expect(hooks).toMatch(/export function useTodos\(params\?: TodoListParams\): SyncQueryResult<Todo\[\]>/);

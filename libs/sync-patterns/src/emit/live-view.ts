@@ -35,12 +35,6 @@ export function liveView(api: SyncApi, model: SyncModel, push: PushView) {
     createOmits: create ? literal([...new Set([...create.body!.readOnlyFields, ...(model.keyInCreateInput ? [] : [model.sync.key])])]) : '[]',
     /** The body's fields when an update must send the whole body (PUT, or required fields): TanStack DB's changes hold only what differs. */
     fullUpdateBody: update && !push.update?.partial ? fullBodyFields(api, update) : undefined,
-    /** How errors name each write (`POST /todos`). */
-    calls: {
-      create: create && str(`POST ${create.path}`),
-      update: update && str(`${update.method.toUpperCase()} ${update.path}`),
-      remove: remove && str(`DELETE ${remove.path}`),
-    },
     /** A column whose value a test can make malformed (not free-form JSON, not the key). */
     malformedField: (() => {
       const field = synced.find((f) => f.name !== model.sync.key && kinds[f.name] !== 'json');

@@ -2,7 +2,7 @@
 // Do not edit: run `sync-patterns generate` again instead. Hand edits are detected and kept, never
 // silently overwritten; put extensions in files of your own next to this one.
 import { clientKey, omitFields, shapeHeadersOf, shapeUrlOf, validateInput } from '@sync-patterns/runtime';
-import { createLiveCollection, liveModelIn, type LiveStatus, txidOf } from '@sync-patterns/runtime/live';
+import { createLiveCollection, liveModelIn, type LiveStatus } from '@sync-patterns/runtime/live';
 import { localStoreOn } from '@sync-patterns/runtime/sqlite';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { exampleApiClient as client } from "@sync-patterns/example-api-core";
@@ -35,18 +35,11 @@ function createTodoCollection(status: LiveStatus, queryClient: QueryClient) {
     invalidates: { queryClient, keys: [["example-api","todo-count"]] },
     getKey: (row) => row["id"],
     rowSchema: todoSchema,
-    insert: async (row, { headers }) => {
-      const { response } = await client.requestWithResponse({ method: 'POST', path: "/todos", body: omitFields(row, ["created_at","updated_at"]), bodyEncoding: "json", headers });
-      return txidOf(response, "POST /todos");
-    },
-    update: async (id, changes, { headers }) => {
-      const { response } = await client.requestWithResponse({ method: "PATCH", path: "/todos/{id}", pathParams: { ["id"]: String(id) }, body: changes, bodyEncoding: "json", headers });
-      return txidOf(response, "PATCH /todos/{id}");
-    },
-    remove: async (id, { headers }) => {
-      const { response } = await client.requestWithResponse({ method: 'DELETE', path: "/todos/{id}", pathParams: { ["id"]: String(id) }, headers });
-      return txidOf(response, "DELETE /todos/{id}");
-    },
+    // writes are requests the outbox stores as made and sends until their txid is synced
+    send: (request) => client.requestWithResponse(request),
+    insert: (row) => ({ method: 'POST', path: "/todos", body: omitFields(row, ["created_at","updated_at"]), bodyEncoding: "json" }),
+    update: (id, changes) => ({ method: "PATCH", path: "/todos/{id}", pathParams: { ["id"]: String(id) }, body: changes, bodyEncoding: "json" }),
+    remove: (id) => ({ method: 'DELETE', path: "/todos/{id}", pathParams: { ["id"]: String(id) } }),
   }, status);
 }
 

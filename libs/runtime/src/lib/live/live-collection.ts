@@ -9,8 +9,9 @@ import type { LocalStore, StreamPosition } from '../sqlite/local-store';
 import { defaultRetryPolicy, type RetryPolicy } from '../retry-policy';
 import { memoryOutbox } from '../sqlite/local-store';
 import { withLocalStore } from './live-persistence';
-import { matchTxids, OutboxWriter, type ReplayTarget } from './outbox-writer';
-import type { WriteRequest } from '../request-helpers';
+import { matchTxids, OutboxWriter, type WriteRequests, type WriterCollection } from './outbox-writer';
+import type { SyncRequest, SyncResponse } from '../sync-client';
+import type { StoredRequest } from '../sqlite/outbox';
 import { WriteQueue } from './write-queue';
 import { LiveStatus } from './live-status';
 
@@ -38,14 +39,18 @@ export interface LiveModelConfig<T extends object, TKey extends string | number>
   absentWhenNull?: readonly string[];
   /** Checks every synced row: a malformed one surfaces as a SyncError instead of entering the store. */
   rowSchema: StandardSchemaV1;
+  /** Sends a write's request: the app's client (base URL, auth headers, fetch). Needed with any write. */
+  send?: (request: SyncRequest) => Promise<SyncResponse<unknown>>;
   /**
-   * The API writes; each answers the write's Postgres txid. `request.headers` go with the request
-   * (an `Idempotency-Key` that stays the same when the write is tried again).
+   * The API writes, as the requests they make; each write's answer carries its Postgres txid. The
+   * outbox stores the request as made and sends it, with its Idempotency-Key, until it is confirmed.
    */
-  insert?: (row: T, request: WriteRequest) => Promise<number>;
+  insert?: (row: T) => StoredRequest;
   /** `row` is the row as the write leaves it: a full (`PUT`) body is made from it, a `PATCH` sends `changes`. */
-  update?: (key: TKey, changes: Partial<T>, request: WriteRequest, row: T) => Promise<number>;
-  remove?: (key: TKey, request: WriteRequest) => Promise<number>;
+  update?: (key: TKey, changes: Partial<T>, row: T) => StoredRequest;
+  remove?: (key: TKey) => StoredRequest;
+  /** A key the server chooses: the create answer's field that holds it (rows show under draft keys until then). */
+  savedKeyField?: string;
   /** The device's store of synced rows (local-first): hydrates the collection and resumes the stream. */
   local?: () => Promise<LocalStore>;
   /** `x-sync.retry`: how server errors are retried (a write that cannot reach the API waits instead). */
@@ -116,7 +121,19 @@ export function createLiveCollection<T extends object, TKey extends string | num
     return matchTxids(txids);
   };
   const queue = new WriteQueue(status, config.retry ?? defaultRetryPolicy);
-  const writes = new OutboxWriter<TKey>(local ?? (async () => memoryOutbox()), queue);
+  const saves: { flushed?: () => Promise<void> } = {};
+  const writes = new OutboxWriter<TKey>({
+    open: local ?? (async () => memoryOutbox()),
+    queue,
+    status,
+    send: (request) => {
+      if (!config.send) throw new SyncError({ kind: 'validation', message: `${config.id}: a write needs the config's send` });
+      return config.send(request);
+    },
+    requests: config as WriteRequests<TKey>,
+    savedKeyField: config.savedKeyField,
+    flushed: () => saves.flushed?.() ?? Promise.resolve(),
+  });
   const shapeOptions: ShapeStreamOptions<GetExtensions<T & Row<unknown>>> = {
     url: config.shapeUrl(),
     params: {
@@ -148,25 +165,16 @@ export function createLiveCollection<T extends object, TKey extends string | num
     onInsert:
       config.insert &&
       (async ({ transaction }) =>
-        accepted(
-          await Promise.all(
-            transaction.mutations.map((m) => writes.send('insert', m.key as TKey, m.modified as Record<string, unknown>, m.metadata, (request) => config.insert!(m.modified as T, request))),
-          ),
-        )),
+        accepted(await Promise.all(transaction.mutations.map((m) => writes.write('insert', m.key as TKey, m.modified as Record<string, unknown>, config.insert!(m.modified as T)))))),
     onUpdate:
       config.update &&
       (async ({ transaction }) =>
         accepted(
           await Promise.all(
-            transaction.mutations.map((m) =>
-              writes.send('update', m.key as TKey, m.changes as Record<string, unknown>, m.metadata, (request) => config.update!(m.key as TKey, m.changes as Partial<T>, request, m.modified as T)),
-            ),
+            transaction.mutations.map((m) => writes.write('update', m.key as TKey, m.changes as Record<string, unknown>, config.update!(m.key as TKey, m.changes as Partial<T>, m.modified as T))),
           ),
         )),
-    onDelete:
-      config.remove &&
-      (async ({ transaction }) =>
-        accepted(await Promise.all(transaction.mutations.map((m) => writes.send('delete', m.key as TKey, null, m.metadata, (request) => config.remove!(m.key as TKey, request)))))),
+    onDelete: config.remove && (async ({ transaction }) => accepted(await Promise.all(transaction.mutations.map((m) => writes.write('delete', m.key as TKey, null, config.remove!(m.key as TKey)))))),
   });
   // local-first: the device's stored rows under the stream, each live query answered from them
   // first (TanStack DB's on-demand mode; see live-persistence)
@@ -175,19 +183,28 @@ export function createLiveCollection<T extends object, TKey extends string | num
       ? {
           ...options,
           syncMode: 'on-demand' as const,
-          sync: withLocalStore(options.sync, { open: local, shapeOptions, position: () => position, keyOf: (row) => config.getKey(row as T), status }),
+          sync: withLocalStore(options.sync, {
+            open: local,
+            shapeOptions,
+            position: () => position,
+            keyOf: (row) => config.getKey(row as T),
+            status,
+            onConfirmed: (seqs) => writes.confirmed(seqs),
+            saves,
+          }),
         }
       : options,
   );
-  // writes a previous run of the app could not send: shown again and sent (local-first only)
+  // writes a previous run of the app left unconfirmed: sent again or awaited, and shown meanwhile
   const reportError = (error: unknown) => status.set('error', error);
-  if (local) void writes.replay(collection as unknown as ReplayTarget<TKey>, reportError).catch(reportError);
+  void writes.start(collection as unknown as WriterCollection<TKey>).catch(reportError);
   return {
     collection,
     status,
     stop: () => {
       stopper.abort();
       queue.stop();
+      writes.stop();
     },
   };
 }

@@ -9,7 +9,7 @@ type Row = Record<string, unknown>;
 /** The parts of a collection's sync config and its parameters that persistence wraps. */
 interface SyncParams {
   begin: (...args: never[]) => void;
-  write: (message: { type: 'insert' | 'update' | 'delete'; value: Row }) => void;
+  write: (message: { type: 'insert' | 'update' | 'delete'; value: Row; metadata?: Record<string, unknown> }) => void;
   commit: (...args: never[]) => unknown;
   truncate: () => void;
   markReady: () => void;
@@ -47,7 +47,17 @@ export const HYDRATION_PAGE = 5_000;
  */
 export function withLocalStore<C extends SyncConfig>(
   sync: C,
-  options: { open: () => Promise<LocalStore>; shapeOptions: object; position: () => StreamPosition | undefined; keyOf: (row: Row) => Key; status: LiveStatus },
+  options: {
+    open: () => Promise<LocalStore>;
+    shapeOptions: object;
+    position: () => StreamPosition | undefined;
+    keyOf: (row: Row) => Key;
+    status: LiveStatus;
+    /** The outbox writes a saved batch confirmed (their txids were in it). */
+    onConfirmed?: (seqs: number[]) => void;
+    /** Filled in: resolves once every batch committed so far is saved. */
+    saves?: { flushed?: () => Promise<void> };
+  },
 ): C {
   const inner = sync.sync as unknown as (params: SyncParams) => SyncResult;
   const wrapped = (params: SyncParams) => {
@@ -74,6 +84,7 @@ export function withLocalStore<C extends SyncConfig>(
       queue = next.catch(() => undefined);
       return next;
     };
+    if (options.saves) options.saves.flushed = () => inOrder(async () => undefined);
     // the stream's transaction stays open across responses until it is up to date: rows from
     // SQLite wait for its commit rather than land in it
     let streamOpen = false;
@@ -125,6 +136,8 @@ export function withLocalStore<C extends SyncConfig>(
         const markReady = () => void hydrated.then(() => !stopped && params.markReady());
         void hydrated.then((any) => (any || position) && !stopped && params.markReady());
         const pending: StoredChange[] = [];
+        /** The txids of the batch's changes: writes of this client they confirm are confirmed with its save. */
+        let batchTxids = new Set<number>();
         const result = inner({
           ...params,
           begin: (...args) => {
@@ -134,6 +147,8 @@ export function withLocalStore<C extends SyncConfig>(
           markReady,
           write: (message) => {
             const key = options.keyOf(message.value);
+            const txids = message.metadata?.['txids'];
+            if (Array.isArray(txids)) for (const txid of txids) batchTxids.add(Number(txid));
             pending.push(message.type === 'delete' ? { type: 'delete', key } : { type: message.type, value: message.value });
             if (message.type === 'insert' || shown.has(key)) {
               if (message.type === 'delete') shown.delete(key);
@@ -157,13 +172,16 @@ export function withLocalStore<C extends SyncConfig>(
             streamCommitted = [];
             waiting.forEach((resolve) => resolve());
             const batch = pending.splice(0);
+            const txids = [...batchTxids];
+            batchTxids = new Set();
             const unseen = [...changedUnseen];
             changedUnseen = new Set();
             for (const key of unseen) readBacks.set(key, (readBacks.get(key) ?? 0) + 1);
             const reached = options.position();
             // saves run in commit order; a failure is reported, the in-memory collection goes on
             void inOrder(async () => {
-              await local.save(batch, reached);
+              const confirmed = await local.save(batch, reached, txids);
+              if (confirmed.length) options.onConfirmed?.(confirmed);
               // reads begun between the truncate and its save saw the old rows
               if (batch.some((change) => change.type === 'truncate')) epoch++;
               if (!unseen.length) return;

@@ -1,5 +1,24 @@
 import { toSyncError, type SyncError } from '../sync-error';
 import type { SyncStatus } from '../sync-status';
+import type { OutboxEntry, StoredRefusal, StoredRequest } from '../sqlite/outbox';
+
+/**
+ * A write the API refused (a 4xx, or a server error past `x-sync.retry`): kept in the outbox and
+ * listed until the app sends it again or drops it. Nothing the user did vanishes unseen.
+ */
+export interface RefusedWrite {
+  /** The live collection's id (`<api>/<model>`). */
+  model: string;
+  seq: number;
+  op: OutboxEntry['op'];
+  key: string | number;
+  request: StoredRequest | null;
+  refusal: StoredRefusal;
+  /** Sends it again (a new Idempotency-Key); refused again, it is listed again. */
+  retry(): Promise<void>;
+  /** Drops it: the server's state stands. */
+  discard(): Promise<void>;
+}
 
 /**
  * Where one live collection's stream stands (connecting / live / offline / error) and its last
@@ -11,8 +30,10 @@ export class LiveStatus {
   error: SyncError | null = null;
   /** A collection counts in the app-wide picture once its stream has started. */
   started = false;
-  /** Writes sent or waiting to be sent (offline writes included). */
+  /** Writes in the outbox not yet confirmed: waiting, sent, or sent and waiting for their txid in the stream. */
   pendingWrites = 0;
+  /** Writes the API refused, oldest first, until retried or discarded. */
+  refusedWrites: readonly RefusedWrite[] = [];
   private readonly listeners = new Set<() => void>();
 
   /** `onChange` tells the scope the collection belongs to (see live-scope). */
@@ -35,6 +56,13 @@ export class LiveStatus {
   setPendingWrites(count: number): void {
     if (count === this.pendingWrites) return;
     this.pendingWrites = count;
+    for (const listener of [...this.listeners]) listener();
+    this.onChange();
+  }
+
+  setRefusedWrites(refused: readonly RefusedWrite[]): void {
+    if (!refused.length && !this.refusedWrites.length) return;
+    this.refusedWrites = refused;
     for (const listener of [...this.listeners]) listener();
     this.onChange();
   }

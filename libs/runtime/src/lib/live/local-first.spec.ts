@@ -4,7 +4,6 @@ import { sqliteLocalStore } from '../sqlite/local-store';
 import type { SqliteMigration, SqliteTableInfo } from '../sqlite/migrate';
 import { createFakeApi, waitUntil } from '../fake-api';
 import { createSyncClient } from '../sync-client';
-import { txidOf } from './txid';
 import { createFakeShape } from './fake-shape';
 import { createLiveCollection, type LiveModelConfig } from './live-collection';
 
@@ -116,10 +115,11 @@ describe('writes made while the API cannot be reached', () => {
   const startWithWrites = () =>
     start(db, network, {
       retry: { attempts: 2, backoff: 'fixed', delayMs: 10 },
-      insert: async (row) => txidOf((await client.requestWithResponse({ method: 'POST', path: '/todos', body: row })).response, 'POST /todos'),
-      update: async (id, changes) => txidOf((await client.requestWithResponse({ method: 'PATCH', path: '/todos/{id}', pathParams: { id }, body: changes })).response, 'PATCH /todos/{id}'),
+      send: (request) => client.requestWithResponse(request),
+      insert: (row) => ({ method: 'POST', path: '/todos', body: row }),
+      update: (id, changes) => ({ method: 'PATCH', path: '/todos/{id}', pathParams: { id }, body: changes }),
     });
-  const outbox = () => db.prepare('SELECT op, key, body FROM sync_patterns_outbox ORDER BY seq').all();
+  const outbox = () => db.prepare('SELECT op, key, body, state FROM sync_patterns_outbox ORDER BY seq').all();
 
   it('are shown at once, kept in the outbox across a restart, and sent in order, once each, when the API is back', async () => {
     shape.insert({ id: 'a', title: 'Synced before', done: false, meta: null });
@@ -133,8 +133,8 @@ describe('writes made while the API cannot be reached', () => {
     expect(first.collection.get('n')?.title).toBe('Made offline');
     await waitUntil(() => outbox().length === 2);
     expect(outbox()).toEqual([
-      { op: 'insert', key: '"n"', body: '{"id":"n","title":"Made offline","done":false,"meta":null}' },
-      { op: 'update', key: '"a"', body: '{"title":"Renamed offline"}' },
+      { op: 'insert', key: '"n"', body: '{"id":"n","title":"Made offline","done":false,"meta":null}', state: 'queued' },
+      { op: 'update', key: '"a"', body: '{"title":"Renamed offline"}', state: 'queued' },
     ]);
     await waitUntil(() => first.status.pendingWrites === 2);
     first.stop(); // the page is closed while offline
@@ -180,7 +180,7 @@ describe('writes made while the API cannot be reached', () => {
     live.stop();
   });
 
-  it('a write the API refuses once back is rolled back and leaves the outbox', async () => {
+  it('a write the API refuses once back is rolled back, kept and listed until discarded', async () => {
     down = false;
     api.reset();
     const live = startWithWrites();
@@ -192,7 +192,13 @@ describe('writes made while the API cannot be reached', () => {
     down = false;
     await expect(write.isPersisted.promise).rejects.toMatchObject({ kind: 'http', status: 422 });
     expect(live.collection.has('x')).toBe(false);
+    await waitUntil(() => live.status.refusedWrites.length === 1);
+    expect(outbox()).toMatchObject([{ op: 'insert', key: '"x"', state: 'refused' }]);
+    expect(live.status.refusedWrites[0]).toMatchObject({ model: 'test/todo', op: 'insert', key: 'x', request: { method: 'POST', path: '/todos' }, refusal: { kind: 'http', status: 422 } });
+    expect(live.status.pendingWrites).toBe(0);
+    await live.status.refusedWrites[0].discard();
     expect(outbox()).toEqual([]);
+    expect(live.status.refusedWrites).toEqual([]);
     live.stop();
   });
 });

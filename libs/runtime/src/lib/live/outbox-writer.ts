@@ -1,100 +1,289 @@
-import { newIdempotencyKey, type WriteRequest } from '../request-helpers';
-import type { Outbox, OutboxEntry } from '../sqlite/local-store';
-import { toSyncError } from '../sync-error';
-import { WriteQueueStopped, type WriteQueue } from './write-queue';
+import { createTransaction } from '@tanstack/react-db';
+import { isDraftKey, rememberSavedKey, savedKeyOf } from '../draft-keys';
+import { newIdempotencyKey, readField } from '../request-helpers';
+import type { Outbox, OutboxEntry, StoredRefusal, StoredRequest } from '../sqlite/outbox';
+import type { SyncRequest, SyncResponse } from '../sync-client';
+import { SyncError, toSyncError } from '../sync-error';
 import { collectionReady, type StartableCollection } from './collection-ready';
-
-/** Marks a mutation that replays an outbox entry, so it is not queued a second time. */
-interface ReplayMetadata {
-  outboxSeq: number;
-  idempotencyKey: string;
-}
-const replayOf = (metadata: unknown): ReplayMetadata | undefined => (metadata && typeof (metadata as ReplayMetadata).outboxSeq === 'number' ? (metadata as ReplayMetadata) : undefined);
-
-/** The collection calls replay makes (TanStack DB's, narrowed). */
-export interface ReplayTarget<TKey> extends StartableCollection {
-  has(key: TKey): boolean;
-  insert(row: Record<string, unknown>, config: { metadata: ReplayMetadata }): { isPersisted: { promise: Promise<unknown> } };
-  update(key: TKey, config: { metadata: ReplayMetadata }, change: (draft: Record<string, unknown>) => void): { isPersisted: { promise: Promise<unknown> } };
-  delete(key: TKey, config: { metadata: ReplayMetadata }): { isPersisted: { promise: Promise<unknown> } };
-}
+import type { LiveStatus, RefusedWrite } from './live-status';
+import { txidOf } from './txid';
+import { WriteQueueStopped, type WriteQueue } from './write-queue';
 
 /**
- * How long an accepted write's optimistic state waits for its txid in the stream. The API has
+ * How long TanStack DB keeps an accepted write's optimistic state waiting for its txid. The API has
  * accepted it, so rolling it back only makes the row blink out until the stream brings it; the
  * wait covers a stream that is reconnecting (Electric's client backs off while a server restarts).
+ * The outbox entry waits longer: until the txid is seen, however long that takes.
  */
 export const TXID_WAIT_MS = 30_000;
 
-/** The handlers' result: wait for the txids that are known (a replayed insert the server already has has none). */
+/** The handlers' result: wait for the txids that are known. */
 export function matchTxids(txids: (number | undefined)[]): { txid: number[]; timeout: number } {
   return { txid: txids.filter((t): t is number => t !== undefined), timeout: TXID_WAIT_MS };
 }
 
+/** The requests a model's writes make (generated: method, path, body from the row or the changes). */
+export interface WriteRequests<TKey> {
+  insert?: (row: Record<string, unknown>) => StoredRequest;
+  update?: (key: TKey, changes: Record<string, unknown>, row: Record<string, unknown>) => StoredRequest;
+  remove?: (key: TKey) => StoredRequest;
+}
+
+/** The collection calls the writer makes (TanStack DB's, narrowed). */
+export interface WriterCollection<TKey> extends StartableCollection {
+  has(key: TKey): boolean;
+  get(key: TKey): Record<string, unknown> | undefined;
+  insert(row: Record<string, unknown>): unknown;
+  update(key: TKey, change: (draft: Record<string, unknown>) => void): unknown;
+  delete(key: TKey): unknown;
+  utils: { awaitTxId(txid: number, timeout?: number): Promise<boolean> };
+}
+
+export interface OutboxWriterOptions<TKey> {
+  open: () => Promise<Outbox>;
+  queue: WriteQueue;
+  status: LiveStatus;
+  /** Sends one request (the app's client: base URL, auth headers, fetch). */
+  send: (request: SyncRequest) => Promise<SyncResponse<unknown>>;
+  requests: WriteRequests<TKey>;
+  /** A key the server chooses: the field of the create's answer that holds it (draft keys stand in until then). */
+  savedKeyField?: string;
+  /** Resolves once every synced batch received so far is saved (local-first); an entry is confirmed only after. */
+  flushed?: () => Promise<void>;
+}
+
+interface Tracked {
+  entry: OutboxEntry;
+  settled: Promise<void>;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 /**
- * A live collection's writes on their way to the API: each is put in the outbox before it is sent
- * (durable when the app has a local database), sent through the write queue (in order, waiting out
- * offline spells), and taken out once the API has answered — accepted or refused.
+ * A live collection's writes on their way to the API. Each is stored in the outbox with its exact
+ * request and Idempotency-Key before it is sent (durable when the app has a local database), sent
+ * through the write queue (in order, waiting out offline spells), marked `sent` with the txid the
+ * API answered, and taken out only once that txid is in the synced data — or, refused, kept and
+ * listed (`status.refusedWrites`) until the app retries or discards it.
+ *
+ * A restart replays what a previous run left: queued writes are sent again exactly as stored,
+ * whether or not their rows are visible locally (the server decides); sent ones wait for their
+ * txid. Writes made meanwhile are sent after them, so an old entry never overwrites a newer edit.
  */
 export class OutboxWriter<TKey extends string | number> {
   private outbox: Promise<Outbox> | undefined;
+  private readonly tracked = new Map<number, Tracked>();
+  private stopped = false;
+  private collection: WriterCollection<TKey> | undefined;
+  /** Resolves once a previous run's writes are in the queue: new writes go after them. */
+  private replayed: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly open: () => Promise<Outbox>,
-    private readonly queue: WriteQueue,
-  ) {}
+  constructor(private readonly options: OutboxWriterOptions<TKey>) {}
 
   private store(): Promise<Outbox> {
-    return (this.outbox ??= this.open());
+    return (this.outbox ??= this.options.open());
   }
 
-  async send(op: OutboxEntry['op'], key: TKey, body: Record<string, unknown> | null, metadata: unknown, call: (request: WriteRequest) => Promise<number>): Promise<number | undefined> {
-    const outbox = await this.store();
-    const replay = replayOf(metadata);
-    const replayed = replay?.outboxSeq;
-    const idempotencyKey = replay?.idempotencyKey ?? newIdempotencyKey();
-    const seq = replayed ?? (await outbox.enqueue({ op, key, body, idempotencyKey }));
-    const request: WriteRequest = { headers: { 'idempotency-key': idempotencyKey } };
-    let result: number | undefined;
-    try {
-      result = await this.queue.run(() => call(request));
-    } catch (error) {
-      if (error instanceof WriteQueueStopped) throw error; // not sent: it stays for the next start
-      await outbox.dequeue(seq);
-      // a replayed insert the server already has: it was sent before the app stopped (to an API
-      // that does not honour Idempotency-Key)
-      if (replayed !== undefined && op === 'insert' && toSyncError(error).status === 409) return undefined;
-      throw error;
+  /** A write the app just made (TanStack DB's mutation handler): its txid once the API accepted it. */
+  async write(op: OutboxEntry['op'], key: TKey, body: Record<string, unknown> | null, request: StoredRequest): Promise<number | undefined> {
+    await this.replayed;
+    const entry: Omit<OutboxEntry, 'seq'> = { op, key, body, request, idempotencyKey: newIdempotencyKey(), state: 'queued' };
+    const seq = await (await this.store()).enqueue(entry);
+    const tracked = this.track({ ...entry, seq });
+    tracked.settled.catch(() => undefined); // the handler's own rejection reports it
+    return this.deliver(tracked);
+  }
+
+  /** Starts the writer on `collection`: replays what a previous run left in the outbox. */
+  start(collection: WriterCollection<TKey>): Promise<void> {
+    this.collection = collection;
+    const run = this.replay(collection);
+    this.replayed = run.catch(() => undefined);
+    return run;
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Confirmed by the save of a synced batch (local-first): those writes are done. */
+  confirmed(seqs: readonly number[]): void {
+    for (const seq of seqs) this.settle(seq);
+  }
+
+  /** Sends a refused write again, with a new Idempotency-Key; it shows again until settled. */
+  async retry(seq: number): Promise<void> {
+    const tracked = this.tracked.get(seq);
+    if (!tracked || tracked.entry.state !== 'refused') return;
+    const request = tracked.entry.request ?? this.legacyRequest(tracked.entry);
+    const idempotencyKey = newIdempotencyKey();
+    await (await this.store()).requeue(seq, idempotencyKey, request);
+    const next = this.track({ ...tracked.entry, request, idempotencyKey, state: 'queued', txid: undefined, refusal: undefined });
+    this.show(next);
+    await this.deliver(next).catch(() => undefined); // a new refusal is listed again
+  }
+
+  /** Drops a refused write: the server's state stands. */
+  async discard(seq: number): Promise<void> {
+    const tracked = this.tracked.get(seq);
+    if (!tracked || tracked.entry.state !== 'refused') return;
+    await (await this.store()).remove(seq);
+    this.tracked.delete(seq);
+    this.publish();
+  }
+
+  private track(entry: OutboxEntry): Tracked {
+    let resolve!: () => void;
+    let reject!: (error: unknown) => void;
+    const settled = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    const tracked = { entry, settled, resolve, reject };
+    this.tracked.set(entry.seq, tracked);
+    this.publish();
+    return tracked;
+  }
+
+  private settle(seq: number): void {
+    const tracked = this.tracked.get(seq);
+    if (!tracked || tracked.entry.state === 'refused') return;
+    this.tracked.delete(seq);
+    tracked.resolve();
+    this.publish();
+  }
+
+  /** `pendingWrites` is what the outbox holds in flight; refusals are listed apart. */
+  private publish(): void {
+    const all = [...this.tracked.values()].map((t) => t.entry);
+    this.options.status.setPendingWrites(all.filter((e) => e.state !== 'refused').length);
+    const refused: RefusedWrite[] = all
+      .filter((e) => e.state === 'refused')
+      .map((e) => ({
+        model: this.options.status.name,
+        seq: e.seq,
+        op: e.op,
+        key: e.key,
+        request: e.request,
+        refusal: e.refusal!,
+        retry: () => this.retry(e.seq),
+        discard: () => this.discard(e.seq),
+      }));
+    this.options.status.setRefusedWrites(refused);
+  }
+
+  /** Sends the stored request through the queue; resolves to its txid, or rejects with the refusal. */
+  private deliver(tracked: Tracked): Promise<number | undefined> {
+    const { entry } = tracked;
+    return this.options.queue.run(() => this.attempt(entry)).then(
+      (txid) => txid,
+      async (error: unknown) => {
+        if (error instanceof WriteQueueStopped) throw error; // not sent: it stays queued for the next start
+        const outbox = await this.store();
+        const failure = toSyncError(error);
+        if (failure.kind === 'sync' && failure.message.includes('x-sync-txid')) {
+          // applied, but the answer cannot be matched in the stream: nothing to wait for
+          await outbox.remove(entry.seq);
+          this.settle(entry.seq);
+          throw error;
+        }
+        const refusal: StoredRefusal = { kind: failure.kind, message: failure.message, ...(failure.status === undefined ? {} : { status: failure.status }), ...(failure.body === undefined ? {} : { body: failure.body }) };
+        await outbox.refused(entry.seq, refusal);
+        entry.state = 'refused';
+        entry.refusal = refusal;
+        tracked.reject(error);
+        this.publish();
+        throw error;
+      },
+    );
+  }
+
+  private async attempt(entry: OutboxEntry): Promise<number> {
+    const stored = entry.request ?? this.legacyRequest(entry);
+    const { response, data } = await this.options.send({ ...withSavedKey(stored, entry.key), headers: { 'idempotency-key': entry.idempotencyKey } });
+    const txid = txidOf(response, `${stored.method} ${stored.path}`);
+    if (entry.op === 'insert' && this.options.savedKeyField && isDraftKey(entry.key)) rememberSavedKey(entry.key, readField(data, this.options.savedKeyField));
+    const alreadySynced = await (await this.store()).sent(entry.seq, txid);
+    if (alreadySynced) this.settle(entry.seq);
+    else {
+      entry.state = 'sent';
+      entry.txid = txid;
+      void this.watch(entry.seq, txid);
     }
-    await outbox.dequeue(seq);
-    return result;
+    return txid;
   }
 
-  /** Shows the writes a previous run left in the outbox again, as optimistic state, and sends them. */
-  async replay(collection: ReplayTarget<TKey>, onRefused: (error: unknown) => void): Promise<void> {
-    const entries = await (await this.store()).pending();
-    if (!entries.length) return;
-    await collectionReady(collection); // every stored row in
-    const outbox = await this.store();
-    for (const entry of entries) {
-      const metadata: ReplayMetadata = { outboxSeq: entry.seq, idempotencyKey: entry.idempotencyKey };
-      const key = entry.key as TKey;
-      // a synced row proves an insert arrived; an update or delete of a row that is gone has nothing to do
-      const done = entry.op === 'insert' ? collection.has(key) : !collection.has(key);
-      if (done) {
-        await outbox.dequeue(entry.seq);
-        continue;
+  /** Waits for the txid in the synced data (as long as it takes), then confirms the entry once its batch is saved. */
+  private async watch(seq: number, txid: number): Promise<void> {
+    const collection = this.collection;
+    if (!collection) return;
+    for (;;) {
+      if (this.stopped || !this.tracked.has(seq)) return;
+      try {
+        if (await collection.utils.awaitTxId(txid, TXID_WAIT_MS)) break;
+      } catch {
+        // not yet (a stream that reconnects, or lags): keep waiting
       }
-      const write =
-        entry.op === 'insert'
-          ? collection.insert(entry.body ?? {}, { metadata })
-          : entry.op === 'update'
-            ? collection.update(key, { metadata }, (draft) => void Object.assign(draft, entry.body))
-            : collection.delete(key, { metadata });
-      // a refused replay rolls back like any write; nobody awaits it, so its error goes to the status
-      write.isPersisted.promise.catch((error: unknown) => {
-        if (!(error instanceof WriteQueueStopped)) onRefused(error);
+    }
+    await this.options.flushed?.();
+    if (this.stopped || !this.tracked.has(seq)) return;
+    await (await this.store()).remove(seq);
+    this.settle(seq);
+  }
+
+  private async replay(collection: WriterCollection<TKey>): Promise<void> {
+    const entries = await (await this.store()).entries();
+    if (!entries.length) return;
+    const waiting: Tracked[] = [];
+    for (const entry of entries) {
+      const tracked = this.track(entry);
+      tracked.settled.catch(() => undefined); // listed as refused instead
+      if (entry.state === 'refused') continue;
+      waiting.push(tracked);
+      // in the order they were made, before any write of this run
+      if (entry.state === 'queued') void this.deliver(tracked).catch(() => undefined);
+      else if (entry.txid !== undefined) void this.watch(entry.seq, entry.txid);
+    }
+    // shown again over the stored rows until settled (sending does not wait for this)
+    void collectionReady(collection).then(() => {
+      for (const tracked of waiting) if (this.tracked.get(tracked.entry.seq) === tracked) this.show(tracked);
+    });
+  }
+
+  /** A write's optimistic state, held until it settles (rolled back if refused). Best effort: a row not there is not shown. */
+  private show(tracked: Tracked): void {
+    const collection = this.collection;
+    const { entry } = tracked;
+    if (!collection) return;
+    const key = entry.key as TKey;
+    try {
+      const transaction = createTransaction({ autoCommit: true, mutationFn: () => tracked.settled });
+      transaction.mutate(() => {
+        if (entry.op === 'insert' && !collection.has(key)) collection.insert(entry.body ?? {});
+        else if (entry.op === 'update' && collection.has(key)) collection.update(key, (draft) => void Object.assign(draft, entry.body));
+        else if (entry.op === 'delete' && collection.has(key)) collection.delete(key);
       });
+      transaction.isPersisted.promise.catch(() => undefined);
+    } catch {
+      // nothing to show (the change is already there): the write is still sent and confirmed
     }
   }
+
+  /** An entry an earlier version stored without its request: made from the write as stored. */
+  private legacyRequest(entry: OutboxEntry): StoredRequest {
+    const { requests } = this.options;
+    const key = entry.key as TKey;
+    const body = entry.body ?? {};
+    const made =
+      entry.op === 'insert' ? requests.insert?.(body) : entry.op === 'update' ? requests.update?.(key, body, { ...(this.collection?.get(key) ?? {}), ...body }) : requests.remove?.(key);
+    if (!made) throw new SyncError({ kind: 'validation', message: `${this.options.status.name}: an outbox entry (${entry.op} ${String(entry.key)}) has no request, and the model has no ${entry.op} operation to make one` });
+    entry.request = made;
+    return made;
+  }
+}
+
+/** A write of a row shown under a draft key, sent once the create told the saved key: the path names the saved row. */
+function withSavedKey(request: StoredRequest, key: string | number): StoredRequest {
+  if (!isDraftKey(key)) return request;
+  const saved = savedKeyOf(key);
+  if (saved === key || !request.pathParams) return request;
+  const pathParams = Object.fromEntries(Object.entries(request.pathParams).map(([name, value]) => [name, String(value) === String(key) ? String(saved) : value]));
+  return { ...request, pathParams };
 }

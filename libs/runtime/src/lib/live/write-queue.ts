@@ -45,7 +45,7 @@ export class WriteQueue {
     private readonly policy: RetryPolicy,
   ) {}
 
-  /** Writes sent or waiting to be sent. */
+  /** Writes being sent or waiting their turn (the outbox counts what is still unconfirmed: `pendingWrites`). */
   get pending(): number {
     return this.waiting;
   }
@@ -58,10 +58,9 @@ export class WriteQueue {
 
   run<T>(send: () => Promise<T>): Promise<T> {
     this.waiting++;
-    this.status.setPendingWrites(this.waiting);
     const result = this.tail.then(() => this.attempt(send));
     this.tail = result.catch(() => undefined);
-    const settle = () => this.status.setPendingWrites(--this.waiting);
+    const settle = () => void this.waiting--;
     result.then(settle, settle);
     return result;
   }

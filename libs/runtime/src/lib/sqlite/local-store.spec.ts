@@ -48,28 +48,54 @@ describe.each(drivers)('the SQLite local store on %s', (_, open) => {
     expect(await changed.position()).toBeUndefined();
   });
 
-  it('keeps an outbox per model, oldest first, with keys, bodies and idempotency keys as they were', async () => {
+  it('keeps an outbox per model, oldest first, with keys, bodies, requests and idempotency keys as they were', async () => {
     const db = await open();
     const items = await sqliteLocalStore(db, { scope: 'api/item', shape: 'v1', table, migrations });
-    const first = await items.enqueue({ op: 'insert', key: 3, body: { id: 3, title: 'Three' }, idempotencyKey: 'k-1' });
-    const second = await items.enqueue({ op: 'delete', key: 1, body: null, idempotencyKey: 'k-2' });
-    expect(await items.pending()).toEqual([
-      { seq: first, op: 'insert', key: 3, body: { id: 3, title: 'Three' }, idempotencyKey: 'k-1' },
-      { seq: second, op: 'delete', key: 1, body: null, idempotencyKey: 'k-2' },
+    const post = { method: 'POST' as const, path: '/items', body: { id: 3, title: 'Three' } };
+    const first = await items.enqueue({ op: 'insert', key: 3, body: { id: 3, title: 'Three' }, request: post, idempotencyKey: 'k-1' });
+    const second = await items.enqueue({ op: 'delete', key: 1, body: null, request: { method: 'DELETE', path: '/items/{id}', pathParams: { id: '1' } }, idempotencyKey: 'k-2' });
+    expect(await items.entries()).toEqual([
+      { seq: first, op: 'insert', key: 3, body: { id: 3, title: 'Three' }, request: post, idempotencyKey: 'k-1', state: 'queued' },
+      { seq: second, op: 'delete', key: 1, body: null, request: { method: 'DELETE', path: '/items/{id}', pathParams: { id: '1' } }, idempotencyKey: 'k-2', state: 'queued' },
     ]);
-    await items.dequeue(first);
-    expect((await items.pending()).map((e) => e.seq)).toEqual([second]);
+    await items.remove(first);
+    expect((await items.entries()).map((e) => e.seq)).toEqual([second]);
   });
 
-  it('opens an outbox an earlier version made (no idempotency keys): its entries get fresh ones', async () => {
+  it('confirms a sent write with the save of the batch that carries its txid, in one transaction', async () => {
+    const db = await open();
+    const items = await sqliteLocalStore(db, { scope: 'api/item', shape: 'v1', table, migrations });
+    const request = { method: 'PATCH' as const, path: '/items/{id}', pathParams: { id: '1' }, body: { title: 'Renamed' } };
+    const a = await items.enqueue({ op: 'update', key: 1, body: { title: 'Renamed' }, request, idempotencyKey: 'k-a' });
+    const b = await items.enqueue({ op: 'update', key: 1, body: { title: 'Again' }, request, idempotencyKey: 'k-b' });
+    expect(await items.sent(a, 700)).toBe(false);
+    expect((await items.entries())[0]).toMatchObject({ seq: a, state: 'sent', txid: 700 });
+    // a batch with another txid confirms nothing; one with 700 confirms `a`, and keeps 701 for `b`
+    expect(await items.save([{ type: 'insert', value: { id: 1, title: 'Other' } }], { handle: 'h', offset: '1_0' }, [699])).toEqual([]);
+    expect(await items.save([{ type: 'update', value: { id: 1, title: 'Renamed' } }, { type: 'update', value: { id: 1, title: 'Again' } }], { handle: 'h', offset: '2_0' }, [700, 701])).toEqual([a]);
+    // the answer to `b` comes after its txid was saved: confirmed at once, not left waiting for it
+    expect(await items.sent(b, 701)).toBe(true);
+    expect(await items.entries()).toEqual([]);
+    // with nothing in flight, the kept txids are gone too
+    expect(await db.all('SELECT * FROM sync_patterns_seen_txids')).toEqual([]);
+    // a refusal is kept, with what the API said, until requeued or removed
+    const c = await items.enqueue({ op: 'update', key: 1, body: { title: 'x' }, request, idempotencyKey: 'k-c' });
+    await items.refused(c, { kind: 'http', status: 422, message: 'no', body: { detail: 'no' } });
+    expect(await items.entries()).toMatchObject([{ seq: c, state: 'refused', refusal: { kind: 'http', status: 422, message: 'no', body: { detail: 'no' } } }]);
+    await items.requeue(c, 'k-d', request);
+    expect((await items.entries())[0]).toMatchObject({ seq: c, state: 'queued', idempotencyKey: 'k-d' });
+    expect((await items.entries())[0]).not.toHaveProperty('refusal');
+  });
+
+  it('opens an outbox an earlier version made (no idempotency keys, no requests): its entries are queued, with fresh keys', async () => {
     const db = await open();
     await db.exec(`CREATE TABLE "sync_patterns_outbox" ("seq" INTEGER PRIMARY KEY AUTOINCREMENT, "scope" TEXT NOT NULL, "op" TEXT NOT NULL, "key" TEXT NOT NULL, "body" TEXT) STRICT;`);
     await db.run(`INSERT INTO "sync_patterns_outbox" ("scope", "op", "key", "body") VALUES ('api/item', 'delete', '1', NULL)`);
     const items = await sqliteLocalStore(db, { scope: 'api/item', shape: 'v1', table, migrations });
-    const [old] = await items.pending();
-    expect(old).toMatchObject({ op: 'delete', key: 1, idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
-    await items.enqueue({ op: 'delete', key: 2, body: null, idempotencyKey: 'k-3' });
-    expect((await items.pending()).map((e) => e.key)).toEqual([1, 2]);
+    const [old] = await items.entries();
+    expect(old).toMatchObject({ op: 'delete', key: 1, request: null, state: 'queued', idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    await items.enqueue({ op: 'delete', key: 2, body: null, request: null, idempotencyKey: 'k-3' });
+    expect((await items.entries()).map((e) => e.key)).toEqual([1, 2]);
   });
 
   it('lets models share one database, opening and saving at the same time', async () => {
@@ -94,7 +120,7 @@ describe.each(drivers)('the SQLite local store on %s', (_, open) => {
     await Promise.all([
       items.save([{ type: 'insert', value: { id: 1, title: 'item' } }], undefined),
       tags.save([{ type: 'insert', value: { id: 1, title: 'tag' } }], undefined),
-      items.enqueue({ op: 'delete', key: 1, body: null, idempotencyKey: 'k' }),
+      items.enqueue({ op: 'delete', key: 1, body: null, request: null, idempotencyKey: 'k' }),
     ]);
     expect((await items.select()).map((r) => r['title'])).toEqual(['item']);
     expect((await tags.select()).map((r) => r['title'])).toEqual(['tag']);

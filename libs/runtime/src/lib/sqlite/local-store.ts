@@ -2,6 +2,9 @@ import { migrate, type SqliteMigration, type SqliteTableInfo } from './migrate';
 import { exclusive, type SqliteDriver, type SqliteValue } from './sqlite-driver';
 import { newIdempotencyKey } from '../request-helpers';
 import type { SubsetFilter } from './subset-filter';
+import { confirmSyncedIn, createOutboxTables, sqliteOutbox, type Outbox } from './outbox';
+
+export * from './outbox';
 
 /** Where a shape stream stood when its rows were last saved: enough to resume it. */
 export interface StreamPosition {
@@ -26,52 +29,14 @@ export interface LocalStore extends Outbox {
   select(filter?: SubsetFilter, page?: { after?: SqliteValue; limit: number }): Promise<Record<string, unknown>[]>;
   /** The stored rows with these keys (those that exist). */
   withKeys(keys: readonly (string | number)[]): Promise<Record<string, unknown>[]>;
-  save(changes: readonly StoredChange[], position: StreamPosition | undefined): Promise<void>;
-}
-
-/** A write waiting to reach the API, kept until it has (or was refused). */
-export interface OutboxEntry {
-  seq: number;
-  op: 'insert' | 'update' | 'delete';
-  key: string | number;
-  /** The row (insert) or the changes (update). */
-  body: Record<string, unknown> | null;
   /**
-   * Sent as `Idempotency-Key` with every try of this write, across restarts too: an API that
-   * honours it answers a retry whose first try did land (the answer was lost) without doing it twice.
+   * Saves a synced batch and where the stream stood after it, in one transaction with the
+   * confirmation of the outbox's `sent` writes whose txids the batch carries. Resolves to their seqs.
    */
-  idempotencyKey: string;
-}
-
-/** Where writes wait while the API cannot be reached: durable on a local database, else in memory. */
-export interface Outbox {
-  enqueue(entry: Omit<OutboxEntry, 'seq'>): Promise<number>;
-  dequeue(seq: number): Promise<void>;
-  /** Waiting writes, oldest first. */
-  pending(): Promise<OutboxEntry[]>;
-}
-
-/** The outbox of an app without a local database: writes wait for the network, but not across a reload. */
-export function memoryOutbox(): Outbox {
-  const entries: OutboxEntry[] = [];
-  let next = 1;
-  return {
-    async enqueue(entry) {
-      entries.push({ ...entry, seq: next });
-      return next++;
-    },
-    async dequeue(seq) {
-      const index = entries.findIndex((e) => e.seq === seq);
-      if (index >= 0) entries.splice(index, 1);
-    },
-    async pending() {
-      return [...entries];
-    },
-  };
+  save(changes: readonly StoredChange[], position: StreamPosition | undefined, txids?: readonly number[]): Promise<number[]>;
 }
 
 const STREAMS = '"sync_patterns_streams"';
-const OUTBOX = '"sync_patterns_outbox"';
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 /** Keys per `IN (…)`: under SQLite's smallest parameter limit (999). */
 const KEYS_PER_QUERY = 500;
@@ -102,12 +67,7 @@ export async function sqliteLocalStore(db: SqliteDriver, options: { scope: strin
   await migrate(db, scope, options.migrations);
   await alone(async () => {
     await db.exec(`CREATE TABLE IF NOT EXISTS ${STREAMS} ("scope" TEXT NOT NULL PRIMARY KEY, "shape" TEXT NOT NULL, "handle" TEXT NOT NULL, "offset" TEXT NOT NULL) STRICT;`);
-    await db.exec(
-      `CREATE TABLE IF NOT EXISTS ${OUTBOX} ("seq" INTEGER PRIMARY KEY AUTOINCREMENT, "scope" TEXT NOT NULL, "op" TEXT NOT NULL, "key" TEXT NOT NULL, "body" TEXT, "idempotency_key" TEXT) STRICT;`,
-    );
-    // an outbox made by an earlier version has no idempotency_key column: its entries get one when replayed
-    const outboxColumns = await db.all<{ name: string }>(`PRAGMA table_info(${OUTBOX})`);
-    if (!outboxColumns.some((c) => c.name === 'idempotency_key')) await db.exec(`ALTER TABLE ${OUTBOX} ADD COLUMN "idempotency_key" TEXT;`);
+    await createOutboxTables(db);
   });
   const columns = table.columns.map((c) => c.name);
   const selected = columns.map(q).join(', ');
@@ -146,32 +106,7 @@ export async function sqliteLocalStore(db: SqliteDriver, options: { scope: strin
 
   return {
     table,
-    enqueue: (entry) =>
-      alone(async () => {
-        const [{ seq }] = await db.all<{ seq: number }>(`INSERT INTO ${OUTBOX} ("scope", "op", "key", "body", "idempotency_key") VALUES (?, ?, ?, ?, ?) RETURNING "seq"`, [
-          scope,
-          entry.op,
-          JSON.stringify(entry.key),
-          entry.body === null ? null : JSON.stringify(entry.body),
-          entry.idempotencyKey,
-        ]);
-        return Number(seq);
-      }),
-    dequeue: (seq) => alone(async () => void (await db.run(`DELETE FROM ${OUTBOX} WHERE "seq" = ?`, [seq]))),
-    pending: () =>
-      alone(async () => {
-        const rows = await db.all<{ seq: number; op: string; key: string; body: string | null; idempotency_key: string | null }>(
-          `SELECT "seq", "op", "key", "body", "idempotency_key" FROM ${OUTBOX} WHERE "scope" = ? ORDER BY "seq"`,
-          [scope],
-        );
-        return rows.map((r) => ({
-          seq: Number(r.seq),
-          op: r.op as OutboxEntry['op'],
-          key: JSON.parse(r.key) as string | number,
-          body: r.body === null ? null : (JSON.parse(r.body) as Record<string, unknown>),
-          idempotencyKey: r.idempotency_key ?? newIdempotencyKey(),
-        }));
-      }),
+    ...sqliteOutbox(db, scope, alone, newIdempotencyKey),
     position: () => alone(storedPosition),
     select: (filter, page) =>
       alone(async () => {
@@ -190,11 +125,12 @@ export async function sqliteLocalStore(db: SqliteDriver, options: { scope: strin
         }
         return rows;
       }),
-    save: (changes, position) =>
+    save: (changes, position, txids = []) =>
       alone(async () => {
         await db.exec('BEGIN');
         try {
           for (const change of changes) await apply(change);
+          const confirmed = await confirmSyncedIn(db, scope, txids);
           if (position) {
             await db.run(
               `INSERT INTO ${STREAMS} ("scope", "shape", "handle", "offset") VALUES (?, ?, ?, ?) ON CONFLICT ("scope") DO UPDATE SET "shape" = excluded."shape", "handle" = excluded."handle", "offset" = excluded."offset"`,
@@ -202,6 +138,7 @@ export async function sqliteLocalStore(db: SqliteDriver, options: { scope: strin
             );
           }
           await db.exec('COMMIT');
+          return confirmed;
         } catch (error) {
           await db.exec('ROLLBACK');
           throw error;
