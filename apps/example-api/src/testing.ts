@@ -8,8 +8,11 @@ export interface TestServer {
   url: string;
   /** Where its data lives, to start another server on the same data (a restart). */
   data: { dataDir?: string; schema?: string };
-  /** Stops the process; unless `keepData`, drops its schema (server) — PGlite in memory just ends. */
-  close(options?: { keepData?: boolean }): Promise<void>;
+  /**
+   * Stops the process; unless `keepData`, drops its schema (server) — PGlite in memory just ends.
+   * `crash` kills it with SIGKILL mid-whatever-it-does (no shutdown code runs).
+   */
+  close(options?: { keepData?: boolean; crash?: boolean }): Promise<void>;
 }
 
 export interface TestServerOptions {
@@ -70,8 +73,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   return {
     url: serverUrl,
     data: { dataDir, schema },
-    async close({ keepData = false } = {}) {
-      child.kill('SIGTERM');
+    async close({ keepData = false, crash = false } = {}) {
+      child.kill(crash ? 'SIGKILL' : 'SIGTERM');
       await exited;
       if (!url || keepData) return;
       const admin = new Client({ connectionString: url });

@@ -140,6 +140,13 @@ describe('generated live hooks against the development shape server', () => {
     });
     expect(a.current.mutations.error).toBe(failure);
     expect(titles(a.current.list.data)).toEqual(before);
+    // kept and listed until the app discards it (a write replayed after a restart has no caller to tell)
+    await waitFor(() => expect(a.current.app.refusedWrites).toHaveLength(1));
+    expect(a.current.app.refusedWrites[0]).toMatchObject({ model: 'example-api/todo', op: 'insert', request: { method: 'POST', path: '/todos' }, refusal: { kind: (failure as { kind: string }).kind } });
+    expect(a.current.app.pendingWrites).toBe(0);
+    expect(b.current.app.refusedWrites).toEqual([]);
+    await act(() => a.current.app.refusedWrites[0].discard());
+    expect(a.current.app.refusedWrites).toEqual([]);
 
     let invalid: unknown;
     await act(async () => {

@@ -1,6 +1,7 @@
 import { useQueryClient, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import { useCallback, useRef, useSyncExternalStore } from 'react';
 import { liveStatusesOf, subscribeLiveStatusesOf } from './live/live-scope';
+import type { RefusedWrite } from './live/live-status';
 import { toSyncError, type SyncError } from './sync-error';
 
 /**
@@ -55,10 +56,15 @@ export function toSyncResult<T>(query: QueryResultLike<T>, queryKey: QueryKey): 
 
 export interface AppSyncStatus {
   status: SyncStatus;
-  /** Writes sent or waiting to be sent. */
+  /** Writes sent or waiting to be sent (live: in the outbox until their txid is synced). */
   pendingWrites: number;
   /** The most recent error of any read or write, if it is still current. */
   error: SyncError | null;
+  /**
+   * Live writes the API refused, kept in the outbox until the app retries or discards each: a
+   * write replayed after a restart has no caller left to tell, so this list is where it shows.
+   */
+  refusedWrites: readonly RefusedWrite[];
 }
 
 function computeStatus(qc: QueryClient): AppSyncStatus {
@@ -84,11 +90,13 @@ function computeStatus(qc: QueryClient): AppSyncStatus {
   if (paused || error?.kind === 'network' || live.some((l) => l.status === 'offline')) status = 'offline';
   else if (error || live.some((l) => l.status === 'error')) status = 'error';
   else if (queries.some((q) => q.status === 'pending' && q.fetchStatus === 'fetching') || live.some((l) => l.status === 'connecting')) status = 'connecting';
-  return { status, pendingWrites, error };
+  const refusedWrites = live.flatMap((l) => l.refusedWrites);
+  return { status, pendingWrites, error, refusedWrites };
 }
 
 function sameStatus(a: AppSyncStatus, b: AppSyncStatus): boolean {
-  return a.status === b.status && a.pendingWrites === b.pendingWrites && a.error === b.error;
+  const sameRefusals = a.refusedWrites.length === b.refusedWrites.length && a.refusedWrites.every((w, i) => w === b.refusedWrites[i]);
+  return a.status === b.status && a.pendingWrites === b.pendingWrites && a.error === b.error && sameRefusals;
 }
 
 /** The app-wide picture: one indicator for every model of every mode that uses this QueryClient. */

@@ -3,6 +3,7 @@ import { betterSqlite3Driver } from '../sqlite/sqlite-driver';
 import { sqliteLocalStore } from '../sqlite/local-store';
 import type { SqliteMigration, SqliteTableInfo } from '../sqlite/migrate';
 import { createFakeApi, waitUntil } from '../fake-api';
+import { draftKey } from '../draft-keys';
 import { createSyncClient } from '../sync-client';
 import { createFakeShape } from './fake-shape';
 import { createLiveCollection, type LiveModelConfig } from './live-collection';
@@ -200,5 +201,62 @@ describe('writes made while the API cannot be reached', () => {
     expect(outbox()).toEqual([]);
     expect(live.status.refusedWrites).toEqual([]);
     live.stop();
+  });
+});
+
+describe('writes of a row whose key the server chooses', () => {
+  const db = new Database(':memory:');
+  const shape = createFakeShape({ key: 'id' });
+  const api = createFakeApi();
+  let down = true;
+  const network: typeof fetch = shape.fetchWith(async (input, init) => {
+    if (down) throw new TypeError('fetch failed');
+    return api.fetch(input, init);
+  });
+  const client = createSyncClient({ baseUrl: 'http://api.test', fetch: network });
+  const startWithServerKeys = () =>
+    start(db, network, {
+      send: (request) => client.requestWithResponse(request),
+      // the draft key is the client's placeholder: never sent
+      insert: (row) => ({ method: 'POST', path: '/todos', body: Object.fromEntries(Object.entries(row).filter(([name]) => name !== 'id')) }),
+      update: (id, changes) => ({ method: 'PATCH', path: '/todos/{id}', pathParams: { id }, body: changes }),
+      savedKeyField: 'id',
+    });
+  const outbox = () => db.prepare('SELECT op, key, request FROM sync_patterns_outbox ORDER BY seq').all() as { op: string; key: string; request: string }[];
+
+  it('name the saved key once the create is answered, even across a restart, and never the draft', async () => {
+    down = false;
+    shape.insert({ id: 'srv-0', title: 'Synced before', done: false, meta: null });
+    const first = startWithServerKeys();
+    await first.collection.preload();
+    down = true;
+    const draft = draftKey('string') as string;
+    first.collection.insert({ id: draft, title: 'Made offline', done: false, meta: null });
+    first.collection.update(draft, (row) => void (row.title = 'Edited before it was saved'));
+    await waitUntil(() => outbox().length === 2);
+    expect(outbox().map((e) => [e.op, JSON.parse(e.key)])).toEqual([
+      ['insert', draft],
+      ['update', draft],
+    ]);
+    first.stop();
+
+    // another run: the draft key is not known as one any more, only the outbox remembers it
+    const second = startWithServerKeys();
+    const created = api.hold(201, (request) => ({ ...(request.body as object), id: 'srv-1' }), { 'x-sync-txid': '501' });
+    const edited = api.hold(200, { id: 'srv-1', title: 'Edited before it was saved', done: false, meta: null }, { 'x-sync-txid': '502' });
+    down = false;
+    const post = await created.taken;
+    expect(post.body).toEqual({ title: 'Made offline', done: false, meta: null });
+    created.release();
+    const patch = await edited.taken;
+    expect(`${patch.method} ${patch.path}`).toBe('PATCH /todos/srv-1');
+    expect(patch.body).toEqual({ title: 'Edited before it was saved' });
+    edited.release();
+    shape.insert({ id: 'srv-1', title: 'Made offline', done: false, meta: null }, 501);
+    shape.update('srv-1', { title: 'Edited before it was saved' }, 502);
+    await waitUntil(() => outbox().length === 0 && second.status.pendingWrites === 0);
+    await waitUntil(() => second.collection.get('srv-1')?.title === 'Edited before it was saved');
+    expect(second.status.refusedWrites).toEqual([]);
+    second.stop();
   });
 });

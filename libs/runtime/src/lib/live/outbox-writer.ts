@@ -87,7 +87,10 @@ export class OutboxWriter<TKey extends string | number> {
   /** A write the app just made (TanStack DB's mutation handler): its txid once the API accepted it. */
   async write(op: OutboxEntry['op'], key: TKey, body: Record<string, unknown> | null, request: StoredRequest): Promise<number | undefined> {
     await this.replayed;
-    const entry: Omit<OutboxEntry, 'seq'> = { op, key, body, request, idempotencyKey: newIdempotencyKey(), state: 'queued' };
+    // a row still shown under its draft key whose create the server has saved: the write names the saved key
+    const saved = isDraftKey(key) ? (savedKeyOf(key) as TKey) : key;
+    if (saved !== key) request = withSavedKey(request, key, saved);
+    const entry: Omit<OutboxEntry, 'seq'> = { op, key: saved, body, request, idempotencyKey: newIdempotencyKey(), state: 'queued' };
     const seq = await (await this.store()).enqueue(entry);
     const tracked = this.track({ ...entry, seq });
     tracked.settled.catch(() => undefined); // the handler's own rejection reports it
@@ -197,9 +200,16 @@ export class OutboxWriter<TKey extends string | number> {
 
   private async attempt(entry: OutboxEntry): Promise<number> {
     const stored = entry.request ?? this.legacyRequest(entry);
-    const { response, data } = await this.options.send({ ...withSavedKey(stored, entry.key), headers: { 'idempotency-key': entry.idempotencyKey } });
+    const { response, data } = await this.options.send({ ...stored, headers: { 'idempotency-key': entry.idempotencyKey } });
     const txid = txidOf(response, `${stored.method} ${stored.path}`);
-    if (entry.op === 'insert' && this.options.savedKeyField && isDraftKey(entry.key)) rememberSavedKey(entry.key, readField(data, this.options.savedKeyField));
+    // a key the server chose (the entry's is a draft, perhaps of an earlier run: not known as one now)
+    const saved = entry.op === 'insert' && this.options.savedKeyField ? readField(data, this.options.savedKeyField) : undefined;
+    if ((typeof saved === 'string' || typeof saved === 'number') && saved !== entry.key) {
+      if (isDraftKey(entry.key)) rememberSavedKey(entry.key, saved);
+      // later writes of the row (stored, or waiting in the queue) name the saved key, across restarts too
+      await (await this.store()).rekey(entry.key, saved);
+      for (const { entry: later } of this.tracked.values()) if (later.seq !== entry.seq && later.key === entry.key) Object.assign(later, { key: saved, request: later.request && withSavedKey(later.request, entry.key, saved) });
+    }
     const alreadySynced = await (await this.store()).sent(entry.seq, txid);
     if (alreadySynced) this.settle(entry.seq);
     else {
@@ -279,11 +289,9 @@ export class OutboxWriter<TKey extends string | number> {
   }
 }
 
-/** A write of a row shown under a draft key, sent once the create told the saved key: the path names the saved row. */
-function withSavedKey(request: StoredRequest, key: string | number): StoredRequest {
-  if (!isDraftKey(key)) return request;
-  const saved = savedKeyOf(key);
-  if (saved === key || !request.pathParams) return request;
-  const pathParams = Object.fromEntries(Object.entries(request.pathParams).map(([name, value]) => [name, String(value) === String(key) ? String(saved) : value]));
+/** A request of a row once shown under a draft key, naming the saved key in its path instead. */
+function withSavedKey(request: StoredRequest, draft: string | number, saved: string | number): StoredRequest {
+  if (!request.pathParams) return request;
+  const pathParams = Object.fromEntries(Object.entries(request.pathParams).map(([name, value]) => [name, String(value) === String(draft) ? String(saved) : value]));
   return { ...request, pathParams };
 }

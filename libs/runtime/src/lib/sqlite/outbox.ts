@@ -54,6 +54,11 @@ export interface Outbox {
   requeue(seq: number, idempotencyKey: string, request: StoredRequest): Promise<void>;
   /** Confirmed (its txid synced) or discarded by the app: out. */
   remove(seq: number): Promise<void>;
+  /**
+   * The server saved a row created under a draft key under `saved`: later writes of that row name
+   * it from now on, across restarts too (their requests' path parameters included).
+   */
+  rekey(draft: string | number, saved: string | number): Promise<void>;
   /** Every entry, oldest first. */
   entries(): Promise<OutboxEntry[]>;
 }
@@ -84,6 +89,9 @@ export function memoryOutbox(): Outbox {
     async remove(seq) {
       const index = entries.findIndex((e) => e.seq === seq);
       if (index >= 0) entries.splice(index, 1);
+    },
+    async rekey(draft, saved) {
+      for (const entry of entries) if (entry.key === draft) Object.assign(entry, { key: saved, request: renamed(entry.request, draft, saved) });
     },
     async entries() {
       return entries.map((e) => ({ ...e }));
@@ -158,6 +166,16 @@ export function sqliteOutbox(db: SqliteDriver, scope: string, alone: Exclusive, 
           void (await db.run(`UPDATE ${OUTBOX_TABLE} SET "state" = 'queued', "idempotency_key" = ?, "request" = ?, "txid" = NULL, "refusal" = NULL WHERE "seq" = ?`, [idempotencyKey, json(request), seq])),
       ),
     remove: (seq) => alone(() => transaction(() => removeIn(db, scope, seq))),
+    rekey: (draft, saved) =>
+      alone(() =>
+        transaction(async () => {
+          const rows = await db.all<{ seq: number; request: string | null }>(`SELECT "seq", "request" FROM ${OUTBOX_TABLE} WHERE "scope" = ? AND "key" = ?`, [scope, JSON.stringify(draft)]);
+          for (const row of rows) {
+            const request = renamed(row.request === null ? null : (JSON.parse(row.request) as StoredRequest), draft, saved);
+            await db.run(`UPDATE ${OUTBOX_TABLE} SET "key" = ?, "request" = ? WHERE "seq" = ?`, [JSON.stringify(saved), json(request), row.seq]);
+          }
+        }),
+      ),
     entries: () =>
       alone(async () => {
         const rows = await db.all<{ seq: number; op: string; key: string; body: string | null; request: string | null; idempotency_key: string | null; state: string; txid: number | bigint | null; refusal: string | null }>(
@@ -177,6 +195,13 @@ export function sqliteOutbox(db: SqliteDriver, scope: string, alone: Exclusive, 
         }));
       }),
   };
+}
+
+/** A request of a row once under `draft`, naming `saved` in its path instead. */
+function renamed(request: StoredRequest | null, draft: string | number, saved: string | number): StoredRequest | null {
+  if (!request?.pathParams) return request;
+  const pathParams = Object.fromEntries(Object.entries(request.pathParams).map(([name, value]) => [name, String(value) === String(draft) ? String(saved) : value]));
+  return { ...request, pathParams };
 }
 
 /** Removes an entry; with nothing left in flight, the txids kept for it go too. */

@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startTestServer, type TestServer } from '../../example-api/src/testing';
+import { runDevice, type DeviceRun } from './crash/devices';
+import type { DevicePlan } from './crash/outbox-device';
+
+/**
+ * The outbox across crashes, with real processes: devices (the committed generated client, a
+ * SQLite file each) SIGKILLed at chosen moments against the example API on Postgres, then started
+ * again to drain. Invariants: every write made durable is applied once, in order (each todo ends
+ * with the last title the device made); the device ends equal to the server; nothing is refused,
+ * stranded or left in the outbox.
+ */
+let server: TestServer;
+let dir: string;
+let projectId: string;
+
+const post = async (url: string, body: object) => {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { id: string };
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'sp-outbox-crash-'));
+  server = await startTestServer();
+  const owner = await post(`${server.url}/users`, { email: 'crash@example.com', name: 'Crash', role: 'admin' });
+  projectId = (await post(`${server.url}/projects`, { name: 'Crash', owner_id: owner.id, description: null, archived: false })).id;
+}, 120_000);
+afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The server's todos of the project, as the devices compare them. */
+async function serverRows(ids: readonly string[]) {
+  const response = await fetch(`${server.url}/todos?project_id=${projectId}`);
+  const all = (await response.json()) as { id: string; title: string }[];
+  return all
+    .filter((t) => ids.includes(t.id))
+    .map((t) => ({ id: t.id, title: t.title }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+let devices = 0;
+/** A plan of `count` todos renamed `renames` times each, on a device database of its own. */
+function planOf(count: number, renames: number, faults: Partial<DevicePlan> = {}): DevicePlan {
+  const device = ++devices;
+  const todos = Array.from({ length: count }, (_, i) => ({
+    id: crypto.randomUUID(),
+    titles: Array.from({ length: renames + 1 }, (_, j) => `d${device} todo ${i} v${j}`),
+  }));
+  return { apiUrl: server.url, dbFile: path.join(dir, `device-${device}.db`), projectId, todos, ...faults };
+}
+
+/** Each todo the device made ends with the last title it made; ones it never made are not there. */
+function expectedOf(plan: DevicePlan, made: readonly string[]) {
+  return plan.todos
+    .filter((todo) => made.includes(todo.titles[0]) || todo.existing)
+    .map((todo) => ({ id: todo.id, title: [...todo.titles].reverse().find((title) => made.includes(title)) ?? '' }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Starts the device again on its database, without faults, until its outbox is drained. */
+async function drain(plan: DevicePlan): Promise<NonNullable<DeviceRun['result']>> {
+  const again = await runDevice({ apiUrl: plan.apiUrl, dbFile: plan.dbFile, projectId: plan.projectId, todos: [] });
+  return again.result!;
+}
+
+describe('the outbox when the app is killed (SIGKILL)', () => {
+  it.each([
+    ['after the first write', 1],
+    ['mid-drain, its stream lagging behind its writes', 17],
+    ['with every write made, before the stream caught up', 40],
+  ])('loses no write: killed %s', async (_, killAt) => {
+    const plan = planOf(10, 3, { shapeLagMs: 700, pauseAfter: killAt });
+    const first = await runDevice(plan, (line) => line === 'paused');
+    expect(first.made).toHaveLength(killAt);
+    expect(first.killed).toBe(true);
+    const result = await drain(plan);
+    const expected = expectedOf(plan, first.made);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(await serverRows(plan.todos.map((t) => t.id))).toEqual(expected);
+    expect(result.rows.filter((row) => plan.todos.some((t) => t.id === row.id))).toEqual(expected);
+    expect(result).toMatchObject({ refused: [], refusedInStore: 0, pendingWrites: 0 });
+  }, 300_000);
+
+  it('replays writes whose answers were lost exactly as first sent: the API answers them again, nothing is refused', async () => {
+    // from the 4th write on, the API does each but the device never hears back; then it is killed
+    const plan = planOf(3, 2, { hangWritesFrom: 4 });
+    const first = await runDevice(plan, (line) => line === 'all made');
+    expect(first.made).toHaveLength(9);
+    const result = await drain(plan);
+    const expected = expectedOf(plan, first.made);
+    expect(await serverRows(plan.todos.map((t) => t.id))).toEqual(expected);
+    expect(result.rows.filter((row) => plan.todos.some((t) => t.id === row.id))).toEqual(expected);
+    expect(result).toMatchObject({ refused: [], refusedInStore: 0, pendingWrites: 0 });
+  }, 300_000);
+
+  it('sends a replayed write even when the local row already has its values: none stays stranded', async () => {
+    const id = crypto.randomUUID();
+    const existing = { id, project_id: projectId, title: 'Before', status: 'todo', priority: 1, due_at: null };
+    await post(`${server.url}/todos`, existing);
+    const plan: DevicePlan = { ...planOf(0, 0), todos: [{ id, titles: ['Renamed offline'], existing: true }], writesDown: true };
+    const first = await runDevice(plan, (line) => line === 'all made');
+    expect(first.made).toEqual(['Renamed offline']);
+    // another device makes the same change meanwhile: the restarted device's row already has it
+    const patched = await fetch(`${server.url}/todos/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Renamed offline' }) });
+    expect(patched.status).toBe(200);
+    const result = await drain(plan);
+    expect(result.rows.filter((row) => row.id === id)).toEqual([{ id, title: 'Renamed offline' }]);
+    expect(result).toMatchObject({ refused: [], refusedInStore: 0, pendingWrites: 0 });
+  }, 300_000);
+});
