@@ -5,42 +5,77 @@ import wasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
 /**
  * The page's local SQLite: sql.js (SQLite in WebAssembly) with the database file kept in
  * IndexedDB, so synced rows and writes waiting in the outbox survive a reload. One database per
- * browser tab (its id lives in sessionStorage, which a reload keeps): two tabs are two apps.
+ * open tab (two tabs are two apps; the shared browser store is another matter): a tab holds its
+ * file with a Web Lock, and a new tab adopts a file no open tab holds — the file of a tab that was
+ * closed or crashed, with the writes its outbox still keeps — before it makes a new one.
  */
 export async function openLocalDatabase(): Promise<SqliteDriver> {
   const SQL = await initSqlJs({ locateFile: () => wasmUrl });
-  const key = `app-${tabId()}.db`;
+  const key = await claimFile();
   const db = new SQL.Database((await readFile(key)) ?? undefined);
   const driver = sqlJsDriver(db);
   let timer: ReturnType<typeof setTimeout> | undefined;
-  // sql.js works in memory: write the file back after changes (debounced), never inside a transaction
-  const persist = () => {
+  const save = () => exclusive(local, async () => writeFile(key, db.export()));
+  // sql.js works in memory: write the file back after changes, never inside a transaction; at once
+  // for the outbox (a write is durable from then on), 50 ms later for synced rows (the stream
+  // sends again what a lost save held: the stored position is saved with them)
+  const persist = (sql: string) => {
     clearTimeout(timer);
-    timer = setTimeout(() => void exclusive(local, async () => writeFile(key, db.export())), 50);
+    if (/sync_patterns_outbox/.test(sql)) void save();
+    else timer = setTimeout(() => void save(), 50);
   };
+  // the tab is going away: what is not saved yet is saved now
+  addEventListener('pagehide', () => {
+    clearTimeout(timer);
+    void save();
+  });
   const local: SqliteDriver = {
     exec: async (sql) => {
       await driver.exec(sql);
-      persist();
+      persist(sql);
     },
     run: async (sql, params) => {
       await driver.run(sql, params);
-      persist();
+      persist(sql);
     },
     // `all` writes too (INSERT … RETURNING), so it saves like the others
     all: async <T extends Record<string, SqliteValue>>(sql: string, params?: readonly SqliteValue[]) => {
       const rows = await driver.all<T>(sql, params);
-      if (!/^\s*select\b/i.test(sql)) persist();
+      if (!/^\s*select\b/i.test(sql)) persist(sql);
       return rows;
     },
   };
   return local;
 }
 
-function tabId(): string {
-  let id = sessionStorage.getItem('sync-patterns-tab');
-  if (!id) sessionStorage.setItem('sync-patterns-tab', (id = crypto.randomUUID()));
-  return id;
+const TAB = 'sync-patterns-tab';
+const fileOf = (tab: string) => `app-${tab}.db`;
+
+/** This tab's database file: its own (a reload keeps sessionStorage), else an orphan's, else a new one. */
+async function claimFile(): Promise<string> {
+  const own = sessionStorage.getItem(TAB);
+  // a duplicated tab copies sessionStorage: the file is then the other tab's, held by it
+  if (own && (await hold(fileOf(own)))) return fileOf(own);
+  for (const key of await listFiles()) {
+    if (!(await hold(key))) continue;
+    sessionStorage.setItem(TAB, key.slice('app-'.length, -'.db'.length));
+    return key;
+  }
+  const tab = crypto.randomUUID();
+  sessionStorage.setItem(TAB, tab);
+  await hold(fileOf(tab));
+  return fileOf(tab);
+}
+
+/** Takes the lock named `name` for as long as the page lives, if no other page holds it. */
+function hold(name: string): Promise<boolean> {
+  if (!navigator.locks) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    void navigator.locks.request(`sync-patterns:${name}`, { ifAvailable: true }, (lock) => {
+      resolve(lock !== null);
+      return lock ? new Promise<void>(() => undefined) : undefined;
+    });
+  });
 }
 
 const STORE = 'files';
@@ -63,7 +98,12 @@ async function readFile(key: string): Promise<Uint8Array | undefined> {
   });
 }
 
+/** When each file was last written (localStorage: shared by the origin's tabs). */
+const WRITTEN = 'sync-patterns-files-written';
+
 async function writeFile(key: string, bytes: Uint8Array): Promise<void> {
+  const written = JSON.parse(localStorage.getItem(WRITTEN) ?? '{}') as Record<string, number>;
+  localStorage.setItem(WRITTEN, JSON.stringify({ ...written, [key]: Date.now() }));
   const idb = await openStore();
   return new Promise((resolve, reject) => {
     const transaction = idb.transaction(STORE, 'readwrite');
@@ -71,4 +111,18 @@ async function writeFile(key: string, bytes: Uint8Array): Promise<void> {
     transaction.oncomplete = () => resolve();
     transaction.onerror = () => reject(transaction.error);
   });
+}
+
+/** The database files IndexedDB holds, most recently written first (an orphan with writes is likely the newest). */
+async function listFiles(): Promise<string[]> {
+  const idb = await openStore();
+  const keys = await new Promise<IDBValidKey[]>((resolve, reject) => {
+    const request = idb.transaction(STORE).objectStore(STORE).getAllKeys();
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const written = JSON.parse(localStorage.getItem(WRITTEN) ?? '{}') as Record<string, number>;
+  return keys
+    .filter((key): key is string => typeof key === 'string' && key.startsWith('app-') && key.endsWith('.db'))
+    .sort((a, b) => (written[b] ?? 0) - (written[a] ?? 0));
 }

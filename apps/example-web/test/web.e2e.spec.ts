@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { freePort, startTestServer, type TestServer } from '../../example-api/src/testing';
-import { launchChromium, newPage, screenshot } from './browser';
+import { launchChromium, newPage, screenshot, VIEWPORT } from './browser';
 import { startWebApp, type WebApp } from './web-app';
 
 /**
@@ -200,6 +200,34 @@ describe('the example web app in Chromium', () => {
     expect(rows.find((t) => t.title === 'Ship the web app')?.status).toBe('done');
     expect(rows.some((t) => t.title === 'Written offline')).toBe(false);
     await page.close();
+  });
+
+  it('sends a todo written offline in a tab that was then closed, from the next tab opened', async () => {
+    // one browser profile, two tabs one after the other: the second adopts the closed tab's file
+    const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, colorScheme: 'light' });
+    const first = await context.newPage();
+    await first.goto(web.url);
+    await first.getByTestId('sync-status').and(first.locator('[data-status=live]')).waitFor();
+    await first.getByTestId('todo').first().waitFor();
+    const data = api.data;
+    await api.close({ keepData: true });
+    await first.getByTestId('sync-status').and(first.locator('[data-status=offline]')).waitFor({ timeout: 60_000 });
+    const savedAt = () => first.evaluate(() => JSON.stringify(localStorage.getItem('sync-patterns-files-written')));
+    const before = await savedAt();
+    await add(first, 'Written in a closed tab');
+    await first.getByText('Written in a closed tab').waitFor();
+    // the outbox entry is saved at once (not after the rows' 50 ms): then the tab is closed
+    await first.waitForFunction((earlier) => JSON.stringify(localStorage.getItem('sync-patterns-files-written')) !== earlier, before);
+    await first.close();
+
+    api = await startTestServer({ port: apiPort, data });
+    const second = await context.newPage();
+    await second.goto(web.url);
+    await todo(second, 'Written in a closed tab').and(second.locator(':not([data-pending])')).waitFor({ timeout: 60_000 });
+    const onServer = (await (await fetch(`${api.url}/todos`)).json()) as { title: string }[] | { data: { title: string }[] };
+    const rows = Array.isArray(onServer) ? onServer : onServer.data;
+    expect(rows.filter((t) => t.title === 'Written in a closed tab')).toHaveLength(1);
+    await context.close();
   });
 });
 
