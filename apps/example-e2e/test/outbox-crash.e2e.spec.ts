@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startTestServer, type TestServer } from '../../example-api/src/testing';
-import { runDevice, type DeviceRun } from './crash/devices';
+import { postJson, runDevice, seedDeviceProject, serverTodos, type DeviceRun } from './crash/devices';
 import type { DevicePlan } from './crash/outbox-device';
 
 /**
@@ -16,32 +16,17 @@ let server: TestServer;
 let dir: string;
 let projectId: string;
 
-const post = async (url: string, body: object) => {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as { id: string };
-};
-
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'sp-outbox-crash-'));
   server = await startTestServer();
-  const owner = await post(`${server.url}/users`, { email: 'crash@example.com', name: 'Crash', role: 'admin' });
-  projectId = (await post(`${server.url}/projects`, { name: 'Crash', owner_id: owner.id, description: null, archived: false })).id;
+  projectId = await seedDeviceProject(server.url, 'Crash');
 }, 120_000);
 afterAll(async () => {
   await server?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The server's todos of the project, as the devices compare them. */
-async function serverRows(ids: readonly string[]) {
-  const response = await fetch(`${server.url}/todos?project_id=${projectId}`);
-  const all = (await response.json()) as { id: string; title: string }[];
-  return all
-    .filter((t) => ids.includes(t.id))
-    .map((t) => ({ id: t.id, title: t.title }))
-    .sort((a, b) => a.id.localeCompare(b.id));
-}
+const serverRows = (ids: readonly string[]) => serverTodos(server.url, projectId, ids);
 
 let devices = 0;
 /** A plan of `count` todos renamed `renames` times each, on a device database of its own. */
@@ -101,7 +86,7 @@ describe('the outbox when the app is killed (SIGKILL)', () => {
   it('sends a replayed write even when the local row already has its values: none stays stranded', async () => {
     const id = crypto.randomUUID();
     const existing = { id, project_id: projectId, title: 'Before', status: 'todo', priority: 1, due_at: null };
-    await post(`${server.url}/todos`, existing);
+    await postJson(`${server.url}/todos`, existing);
     const plan: DevicePlan = { ...planOf(0, 0), todos: [{ id, titles: ['Renamed offline'], existing: true }], writesDown: true };
     const first = await runDevice(plan, (line) => line === 'all made');
     expect(first.made).toEqual(['Renamed offline']);

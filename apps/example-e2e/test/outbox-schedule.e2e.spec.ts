@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort, startTestServer, type TestServer } from '../../example-api/src/testing';
-import { runDevice } from './crash/devices';
+import { runDevice, seedDeviceProject, serverTodos } from './crash/devices';
 import type { DevicePlan } from './crash/outbox-device';
 
 /**
@@ -23,18 +23,11 @@ let port: number;
 let dir: string;
 let projectId: string;
 
-const post = async (url: string, body: object) => {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as { id: string };
-};
-
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'sp-outbox-schedule-'));
   port = await freePort();
   server = await startTestServer({ port, dataDir: path.join(dir, 'pg') });
-  const owner = await post(`${server.url}/users`, { email: 'schedule@example.com', name: 'Schedule', role: 'admin' });
-  projectId = (await post(`${server.url}/projects`, { name: 'Schedule', owner_id: owner.id, description: null, archived: false })).id;
+  projectId = await seedDeviceProject(server.url, 'Schedule');
 }, 120_000);
 afterAll(async () => {
   process.stdout.write(`[outbox-schedule] seed ${SEED}: ${JSON.stringify(counts)}\n`);
@@ -105,11 +98,7 @@ async function runSchedule(sessions: Session[]): Promise<void> {
   counts.schedules++;
   const expected = [...todos].map(([id, titles]) => ({ id, title: titles[titles.length - 1] })).sort((a, b) => a.id.localeCompare(b.id));
   const ids = [...todos.keys()];
-  const response = await fetch(`${server.url}/todos?project_id=${projectId}`);
-  const onServer = ((await response.json()) as { id: string; title: string }[])
-    .filter((t) => ids.includes(t.id))
-    .map((t) => ({ id: t.id, title: t.title }))
-    .sort((a, b) => a.id.localeCompare(b.id));
+  const onServer = await serverTodos(server.url, projectId, ids);
   expect(onServer).toEqual(expected);
   expect(drained.result!.rows.filter((row) => ids.includes(row.id))).toEqual(expected);
   expect(drained.result).toMatchObject({ refused: [], refusedInStore: 0, pendingWrites: 0 });

@@ -59,3 +59,26 @@ export function runDevice(plan: DevicePlan, killAfter?: (line: string, made: rea
     });
   });
 }
+
+/** POSTs JSON to the example API; its answer's body (an error when it refuses). */
+export async function postJson(url: string, body: object): Promise<{ id: string }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { id: string };
+}
+
+/** A project (and its owner) for the devices' todos; its id. */
+export async function seedDeviceProject(apiUrl: string, name: string): Promise<string> {
+  const owner = await postJson(`${apiUrl}/users`, { email: `${name.toLowerCase()}@example.com`, name, role: 'admin' });
+  return (await postJson(`${apiUrl}/projects`, { name, owner_id: owner.id, description: null, archived: false })).id;
+}
+
+/** The server's todos of the project with these ids, as the devices report theirs. */
+export async function serverTodos(apiUrl: string, projectId: string, ids: readonly string[]): Promise<{ id: string; title: string }[]> {
+  const response = await fetch(`${apiUrl}/todos?project_id=${projectId}`);
+  const all = (await response.json()) as { id: string; title: string }[];
+  return all
+    .filter((t) => ids.includes(t.id))
+    .map((t) => ({ id: t.id, title: t.title }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
