@@ -226,10 +226,12 @@ export class OutboxWriter<TKey extends string | number> {
     if (!collection) return;
     for (;;) {
       if (this.stopped || !this.tracked.has(seq)) return;
+      const tried = Date.now();
       try {
         if (await collection.utils.awaitTxId(txid, TXID_WAIT_MS)) break;
       } catch {
-        // not yet (a stream that reconnects, or lags): keep waiting
+        // not yet (a stream that reconnects, or lags): keep waiting — never in a tight loop
+        if (Date.now() - tried < 1_000) await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
     }
     await this.options.flushed?.();
