@@ -204,6 +204,35 @@ describe('writes made while the API cannot be reached', () => {
   });
 });
 
+describe('a refused write, retried', () => {
+  const db = new Database(':memory:');
+  const shape = createFakeShape({ key: 'id' });
+  const api = createFakeApi();
+  const network = shape.fetchWith(api.fetch);
+  const client = createSyncClient({ baseUrl: 'http://api.test', fetch: network });
+
+  it('is sent again with a new Idempotency-Key, shown until confirmed, and leaves the outbox', async () => {
+    const live = start(db, network, { send: (request) => client.requestWithResponse(request), insert: (row) => ({ method: 'POST', path: '/todos', body: row }) });
+    await live.collection.preload();
+    api.answer(409, { detail: 'taken' });
+    const write = live.collection.insert({ id: 'r', title: 'Retried', done: false, meta: null });
+    await expect(write.isPersisted.promise).rejects.toMatchObject({ status: 409 });
+    await waitUntil(() => live.status.refusedWrites.length === 1);
+    const created = api.hold(201, (request) => request.body as object, { 'x-sync-txid': '601' });
+    const retried = live.status.refusedWrites[0].retry();
+    const post = await created.taken;
+    expect(post.headers['idempotency-key']).not.toBe(api.requests[0].headers['idempotency-key']);
+    expect(live.collection.get('r')?.title).toBe('Retried'); // shown again while it is sent
+    created.release();
+    shape.insert(post.body as Record<string, unknown>, 601);
+    await retried;
+    await waitUntil(() => live.status.pendingWrites === 0 && live.status.refusedWrites.length === 0);
+    expect(db.prepare('SELECT count(*) AS n FROM sync_patterns_outbox').get()).toEqual({ n: 0 });
+    expect(live.collection.get('r')?.title).toBe('Retried');
+    live.stop();
+  });
+});
+
 describe('writes of a row whose key the server chooses', () => {
   const db = new Database(':memory:');
   const shape = createFakeShape({ key: 'id' });
