@@ -11,6 +11,7 @@
  */
 import { configureExampleApi } from '@sync-patterns/example-api-core';
 import { todoCollection, todoLiveStatus, todoRowFromInput, type Todo } from '@sync-patterns/example-api-todo';
+import { waitUntil } from '@sync-patterns/runtime';
 import { betterSqlite3Driver } from '@sync-patterns/runtime/sqlite';
 import { QueryClient } from '@tanstack/react-query';
 import Database from 'better-sqlite3';
@@ -81,12 +82,12 @@ async function main() {
     if (first !== undefined) {
       const row = await todoRowFromInput({ id: todo.id, project_id: plan.projectId, title: first, status: 'todo', priority: 1, due_at: null });
       collection.insert(row).isPersisted.promise.catch(() => undefined);
-      await until(() => durable(first));
+      await waitUntil(() => durable(first), 60_000);
       await made(first);
-    } else await until(() => collection.has(todo.id));
+    } else await waitUntil(() => collection.has(todo.id), 60_000);
     for (const title of renames) {
       collection.update(todo.id, (draft: Todo) => void (draft.title = title)).isPersisted.promise.catch(() => undefined);
-      await until(() => durable(title));
+      await waitUntil(() => durable(title), 60_000);
       await made(title);
     }
   }
@@ -94,9 +95,10 @@ async function main() {
 
   // drained: nothing in flight in the outbox (the table is the truth), and the status agrees
   const inFlight = () => (database.prepare(`SELECT count(*) AS n FROM sync_patterns_outbox WHERE state <> 'refused'`).get() as { n: number }).n;
-  await until(() => inFlight() === 0 && status.pendingWrites === 0, 120_000, () =>
-    JSON.stringify({ outbox: database.prepare(`SELECT seq, op, key, state, txid, refusal FROM sync_patterns_outbox`).all(), pendingWrites: status.pendingWrites, status: status.status, error: status.error?.message }),
-  );
+  await waitUntil(() => inFlight() === 0 && status.pendingWrites === 0, 120_000).catch((error: Error) => {
+    const outbox = database.prepare(`SELECT seq, op, key, state, txid, refusal FROM sync_patterns_outbox`).all();
+    throw new Error(`${error.message}: ${JSON.stringify({ outbox, pendingWrites: status.pendingWrites, status: status.status, error: status.error?.message })}`);
+  });
   const refusedInStore = (database.prepare(`SELECT count(*) AS n FROM sync_patterns_outbox WHERE state = 'refused'`).get() as { n: number }).n;
   const rows = collection.toArray
     .filter((t) => t.project_id === plan.projectId)
@@ -105,14 +107,6 @@ async function main() {
   const result = { rows, refused: status.refusedWrites.map((w) => ({ op: w.op, key: w.key, refusal: w.refusal })), refusedInStore, pendingWrites: status.pendingWrites };
   console.log(`result ${JSON.stringify(result)}`);
   process.exit(0);
-}
-
-async function until(check: () => boolean, timeoutMs = 60_000, state?: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out${state ? `: ${state()}` : ''}`);
-    await sleep(2);
-  }
 }
 
 main().catch((error: unknown) => {

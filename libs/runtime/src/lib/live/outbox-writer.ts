@@ -1,7 +1,7 @@
 import { createTransaction } from '@tanstack/react-db';
 import { isDraftKey, rememberSavedKey, savedKeyOf } from '../draft-keys';
 import { newIdempotencyKey, readField } from '../request-helpers';
-import type { Outbox, OutboxEntry, StoredRefusal, StoredRequest } from '../sqlite/outbox';
+import { withSavedKey, type Outbox, type OutboxEntry, type StoredRefusal, type StoredRequest } from '../sqlite/outbox';
 import type { SyncRequest, SyncResponse } from '../sync-client';
 import { SyncError, toSyncError } from '../sync-error';
 import { collectionReady, type StartableCollection } from './collection-ready';
@@ -157,20 +157,28 @@ export class OutboxWriter<TKey extends string | number> {
   private publish(): void {
     const all = [...this.tracked.values()].map((t) => t.entry);
     this.options.status.setPendingWrites(all.filter((e) => e.state !== 'refused').length);
-    const refused: RefusedWrite[] = all
-      .filter((e) => e.state === 'refused')
-      .map((e) => ({
-        model: this.options.status.name,
-        seq: e.seq,
-        op: e.op,
-        key: e.key,
-        request: e.request,
-        refusal: e.refusal!,
-        retry: () => this.retry(e.seq),
-        discard: () => this.discard(e.seq),
-      }));
+    // one object per refusal while it lasts: the app's list re-renders only when it changes
+    const refused = all.filter((e) => e.state === 'refused').map((e) => this.listed.get(e) ?? this.listing(e));
     this.options.status.setRefusedWrites(refused);
   }
+
+  private readonly listed = new WeakMap<OutboxEntry, RefusedWrite>();
+
+  private listing(e: OutboxEntry): RefusedWrite {
+    const write: RefusedWrite = {
+      model: this.options.status.name,
+      seq: e.seq,
+      op: e.op,
+      key: e.key,
+      request: e.request,
+      refusal: e.refusal!,
+      retry: () => this.retry(e.seq),
+      discard: () => this.discard(e.seq),
+    };
+    this.listed.set(e, write);
+    return write;
+  }
+
 
   /** Sends the stored request through the queue; resolves to its txid, or rejects with the refusal. */
   private deliver(tracked: Tracked): Promise<number | undefined> {
@@ -179,14 +187,10 @@ export class OutboxWriter<TKey extends string | number> {
       (txid) => txid,
       async (error: unknown) => {
         if (error instanceof WriteQueueStopped) throw error; // not sent: it stays queued for the next start
+        // applied, but its answer had no txid: attempt took it out already (nothing to wait for)
+        if (!this.tracked.has(entry.seq)) throw error;
         const outbox = await this.store();
         const failure = toSyncError(error);
-        if (failure.kind === 'sync' && failure.message.includes('x-sync-txid')) {
-          // applied, but the answer cannot be matched in the stream: nothing to wait for
-          await outbox.remove(entry.seq);
-          this.settle(entry.seq);
-          throw error;
-        }
         const refusal: StoredRefusal = { kind: failure.kind, message: failure.message, ...(failure.status === undefined ? {} : { status: failure.status }), ...(failure.body === undefined ? {} : { body: failure.body }) };
         await outbox.refused(entry.seq, refusal);
         entry.state = 'refused';
@@ -201,14 +205,22 @@ export class OutboxWriter<TKey extends string | number> {
   private async attempt(entry: OutboxEntry): Promise<number> {
     const stored = entry.request ?? this.legacyRequest(entry);
     const { response, data } = await this.options.send({ ...stored, headers: { 'idempotency-key': entry.idempotencyKey } });
-    const txid = txidOf(response, `${stored.method} ${stored.path}`);
+    let txid: number;
+    try {
+      txid = txidOf(response, `${stored.method} ${stored.path}`);
+    } catch (error) {
+      // the API did the write but its answer cannot be matched in the stream: nothing to wait for
+      await (await this.store()).remove(entry.seq);
+      this.settle(entry.seq);
+      throw error;
+    }
     // a key the server chose (the entry's is a draft, perhaps of an earlier run: not known as one now)
     const saved = entry.op === 'insert' && this.options.savedKeyField ? readField(data, this.options.savedKeyField) : undefined;
     if ((typeof saved === 'string' || typeof saved === 'number') && saved !== entry.key) {
       if (isDraftKey(entry.key)) rememberSavedKey(entry.key, saved);
       // later writes of the row (stored, or waiting in the queue) name the saved key, across restarts too
       await (await this.store()).rekey(entry.key, saved);
-      for (const { entry: later } of this.tracked.values()) if (later.seq !== entry.seq && later.key === entry.key) Object.assign(later, { key: saved, request: later.request && withSavedKey(later.request, entry.key, saved) });
+      for (const { entry: later } of this.tracked.values()) if (later.seq !== entry.seq && later.key === entry.key) Object.assign(later, { key: saved, request: withSavedKey(later.request, entry.key, saved) });
     }
     const alreadySynced = await (await this.store()).sent(entry.seq, txid);
     if (alreadySynced) this.settle(entry.seq);
@@ -289,11 +301,4 @@ export class OutboxWriter<TKey extends string | number> {
     entry.request = made;
     return made;
   }
-}
-
-/** A request of a row once shown under a draft key, naming the saved key in its path instead. */
-function withSavedKey(request: StoredRequest, draft: string | number, saved: string | number): StoredRequest {
-  if (!request.pathParams) return request;
-  const pathParams = Object.fromEntries(Object.entries(request.pathParams).map(([name, value]) => [name, String(value) === String(draft) ? String(saved) : value]));
-  return { ...request, pathParams };
 }

@@ -91,7 +91,7 @@ export function memoryOutbox(): Outbox {
       if (index >= 0) entries.splice(index, 1);
     },
     async rekey(draft, saved) {
-      for (const entry of entries) if (entry.key === draft) Object.assign(entry, { key: saved, request: renamed(entry.request, draft, saved) });
+      for (const entry of entries) if (entry.key === draft) Object.assign(entry, { key: saved, request: withSavedKey(entry.request, draft, saved) });
     },
     async entries() {
       return entries.map((e) => ({ ...e }));
@@ -171,7 +171,7 @@ export function sqliteOutbox(db: SqliteDriver, scope: string, alone: Exclusive, 
         transaction(async () => {
           const rows = await db.all<{ seq: number; request: string | null }>(`SELECT "seq", "request" FROM ${OUTBOX_TABLE} WHERE "scope" = ? AND "key" = ?`, [scope, JSON.stringify(draft)]);
           for (const row of rows) {
-            const request = renamed(row.request === null ? null : (JSON.parse(row.request) as StoredRequest), draft, saved);
+            const request = withSavedKey(row.request === null ? null : (JSON.parse(row.request) as StoredRequest), draft, saved);
             await db.run(`UPDATE ${OUTBOX_TABLE} SET "key" = ?, "request" = ? WHERE "seq" = ?`, [JSON.stringify(saved), json(request), row.seq]);
           }
         }),
@@ -197,8 +197,8 @@ export function sqliteOutbox(db: SqliteDriver, scope: string, alone: Exclusive, 
   };
 }
 
-/** A request of a row once under `draft`, naming `saved` in its path instead. */
-function renamed(request: StoredRequest | null, draft: string | number, saved: string | number): StoredRequest | null {
+/** A request of a row once shown under `draft`, naming `saved` in its path instead. */
+export function withSavedKey<R extends StoredRequest | null>(request: R, draft: string | number, saved: string | number): R {
   if (!request?.pathParams) return request;
   const pathParams = Object.fromEntries(Object.entries(request.pathParams).map(([name, value]) => [name, String(value) === String(draft) ? String(saved) : value]));
   return { ...request, pathParams };
