@@ -13,6 +13,7 @@ import { matchTxids, OutboxWriter, type WriteRequests, type WriterCollection } f
 import type { SyncRequest, SyncResponse } from '../sync-client';
 import type { StoredRequest } from '../sqlite/outbox';
 import { WriteQueue } from './write-queue';
+import { clearsDataErrorOnCommit, isDataError } from './sync-health';
 import { LiveStatus } from './live-status';
 
 /**
@@ -82,7 +83,7 @@ export function createLiveCollection<T extends object, TKey extends string | num
         },
       });
       if (response.ok) {
-        status.set('live');
+        if (!isDataError(status)) status.set('live');
         const handle = response.headers.get('electric-handle');
         const offset = response.headers.get('electric-offset');
         if (handle && offset) position = { handle, offset };
@@ -183,7 +184,7 @@ export function createLiveCollection<T extends object, TKey extends string | num
       ? {
           ...options,
           syncMode: 'on-demand' as const,
-          sync: withLocalStore(options.sync, {
+          sync: withLocalStore(clearsDataErrorOnCommit(options.sync, status), {
             open: local,
             shapeOptions,
             position: () => position,
@@ -193,7 +194,7 @@ export function createLiveCollection<T extends object, TKey extends string | num
             saves,
           }),
         }
-      : options,
+      : { ...options, sync: clearsDataErrorOnCommit(options.sync, status) },
   );
   // writes a previous run of the app left unconfirmed: sent again or awaited, and shown meanwhile
   const reportError = (error: unknown) => status.set('error', error);

@@ -1,0 +1,53 @@
+import { waitUntil } from '../fake-api';
+import { createFakeShape } from './fake-shape';
+import { createLiveCollection } from './live-collection';
+
+interface Note {
+  id: string;
+  title: string;
+}
+
+describe('a stream that sends a row failing the schema', () => {
+  it('stays in error while the stream answers without good rows, and is live again once good rows apply', async () => {
+    // live requests end empty every 20 ms, as Electric's long polls do
+    const shape = createFakeShape({ key: 'id', longPollMs: 20 });
+    shape.insert({ id: 'a', title: 'bad' });
+    const rowSchema = {
+      '~standard': {
+        version: 1 as const,
+        vendor: 'test',
+        validate: (value: unknown) => ((value as Note).title === 'bad' ? { issues: [{ message: 'title: bad' }] } : { value }),
+      },
+    };
+    const live = createLiveCollection<Note, string>({
+      id: 'test/note',
+      table: 'notes',
+      columns: ['id', 'title'],
+      shapeUrl: () => 'http://api.test/v1/shape',
+      fetch: () => shape.fetchWith(async () => new Response(null, { status: 404 })),
+      getKey: (row) => row.id,
+      kinds: { id: 'string', title: 'string' },
+      rowSchema,
+    });
+    const seen: string[] = [];
+    live.status.subscribe(() => seen.push(live.status.status));
+    try {
+      void live.collection.preload();
+      await waitUntil(() => live.status.status === 'error');
+      const firstError = seen.indexOf('error');
+      const requestsAtError = shape.requests.length;
+      // the answers that follow are 200s with nothing new: the bad row must stay reported
+      await waitUntil(() => shape.requests.length >= requestsAtError + 3, 10_000);
+      expect(seen.slice(firstError)).not.toContain('live');
+      expect(live.status.error).toMatchObject({ kind: 'sync' });
+      expect(live.collection.get('a')).toBeUndefined();
+
+      shape.insert({ id: 'b', title: 'Good' });
+      await waitUntil(() => live.status.status === 'live', 10_000);
+      expect(live.status.error).toBeNull();
+      expect(live.collection.get('b')).toMatchObject({ id: 'b', title: 'Good' });
+    } finally {
+      live.stop();
+    }
+  }, 30_000);
+});
