@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startTestServer, type TestServer } from '../../example-api/src/testing';
-import { postJson, runDevice, seedDeviceProject, serverTodos, type DeviceRun } from './crash/devices';
+import { postJson, runDevice, runPushDevice, seedDeviceOwner, seedDeviceProject, serverProjectNames, serverTodos, type DeviceRun } from './crash/devices';
 import type { DevicePlan } from './crash/outbox-device';
+import type { PushDevicePlan } from './crash/push-device';
 
 /**
  * The outbox across crashes, with real processes: devices (the committed generated client, a
@@ -96,5 +97,37 @@ describe('the outbox when the app is killed (SIGKILL)', () => {
     const result = await drain(plan);
     expect(result.rows.filter((row) => row.id === id)).toEqual([{ id, title: 'Renamed offline' }]);
     expect(result).toMatchObject({ refused: [], refusedInStore: 0, pendingWrites: 0 });
+  }, 300_000);
+});
+
+describe('the push outbox when the app is killed (SIGKILL)', () => {
+  /** A plan of `count` projects renamed `renames` times each, for an owner and a device database of their own. */
+  async function pushPlanOf(count: number, renames: number, faults: Partial<PushDevicePlan> = {}): Promise<PushDevicePlan> {
+    const device = ++devices;
+    const ownerId = await seedDeviceOwner(server.url, `Push${device}`);
+    const projects = Array.from({ length: count }, (_, i) => ({ names: Array.from({ length: renames + 1 }, (_, j) => `p${device} project ${i} v${j}`) }));
+    return { apiUrl: server.url, dbFile: path.join(dir, `push-device-${device}.db`), ownerId, projects, ...faults };
+  }
+  /** One project per create the device made, named by the last rename it made. */
+  const expectedNames = (plan: PushDevicePlan, made: readonly string[]) =>
+    plan.projects
+      .filter((p) => made.includes(p.names[0]))
+      .map((p) => [...p.names].reverse().find((name) => made.includes(name))!)
+      .sort();
+  const drainPush = async (plan: PushDevicePlan) => (await runPushDevice({ ...plan, projects: [], writesDown: false, hangWritesFrom: undefined, pauseAfter: undefined })).result!;
+
+  it.each([
+    ['with every write made offline: renames of a row still under its draft key follow the create to the saved key', { writesDown: true }, 'all made'],
+    ['mid-way, its writes going out', { pauseAfter: 4 }, 'paused'],
+    ['after answers were lost (the API did the writes): replayed with the same Idempotency-Key, each applied once', { hangWritesFrom: 3 }, 'all made'],
+  ] as const)('loses no write and applies none twice: killed %s', async (_, faults, killAt) => {
+    const plan = await pushPlanOf(3, 2, faults);
+    const first = await runPushDevice(plan, (line) => line === killAt);
+    expect(first.killed).toBe(true);
+    const expected = expectedNames(plan, first.made);
+    expect(expected.length).toBeGreaterThan(0);
+    const result = await drainPush(plan);
+    expect(await serverProjectNames(server.url, plan.ownerId)).toEqual(expected);
+    expect(result).toEqual({ names: expected, refused: [], refusedInStore: 0, pendingWrites: 0 });
   }, 300_000);
 });

@@ -7,6 +7,8 @@ export * from './lib/model-keys';
 export * from './lib/draft-keys';
 export * from './lib/list-data';
 export * from './lib/push-mutations';
+export * from './lib/push-outbox';
+export type { OutboxEntry, StoredRefusal, StoredRequest } from './lib/sqlite/outbox';
 export * from './lib/sync-status';
 export * from './lib/request-helpers';
 export * from './lib/fake-api';

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type { DevicePlan } from './outbox-device';
+import type { PushDevicePlan } from './push-device';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 
@@ -11,24 +12,42 @@ export interface DeviceResult {
   pendingWrites: number;
 }
 
-export interface DeviceRun {
+export interface DeviceRun<R = DeviceResult> {
   /** The titles the device made durable before it ended. */
   made: string[];
   killed: boolean;
-  result?: DeviceResult;
+  result?: R;
 }
 
+type KillAfter = (line: string, made: readonly string[]) => boolean;
+
 /**
- * Runs one device process (outbox-device.ts) to its end, or SIGKILLs it as soon as `killAfter`
- * says so of a line it printed: no shutdown code runs, as when a phone kills an app.
+ * Runs one device process (outbox-device.ts: live Todos) to its end, or SIGKILLs it as soon as
+ * `killAfter` says so of a line it printed: no shutdown code runs, as when a phone kills an app.
  */
-export function runDevice(plan: DevicePlan, killAfter?: (line: string, made: readonly string[]) => boolean, timeoutMs = 150_000): Promise<DeviceRun> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, 'outbox-device.ts'), JSON.stringify(plan)], {
+export function runDevice(plan: DevicePlan, killAfter?: KillAfter, timeoutMs = 150_000): Promise<DeviceRun> {
+  return runDeviceScript<DeviceResult>('outbox-device.ts', plan, killAfter, timeoutMs);
+}
+
+export interface PushDeviceResult {
+  names: string[];
+  refused: DeviceResult['refused'];
+  refusedInStore: number;
+  pendingWrites: number;
+}
+
+/** Runs one push-mode device process (push-device.ts: Projects through TanStack Query mutations). */
+export function runPushDevice(plan: PushDevicePlan, killAfter?: KillAfter, timeoutMs = 150_000): Promise<DeviceRun<PushDeviceResult>> {
+  return runDeviceScript<PushDeviceResult>('push-device.ts', plan, killAfter, timeoutMs);
+}
+
+function runDeviceScript<R>(script: string, plan: object, killAfter: KillAfter | undefined, timeoutMs: number): Promise<DeviceRun<R>> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, script), JSON.stringify(plan)], {
     cwd: ROOT,
     env: { ...process.env, SWC_NODE_PROJECT: path.join(ROOT, 'tsconfig.base.json') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const run: DeviceRun = { made: [], killed: false };
+  const run: DeviceRun<R> = { made: [], killed: false };
   let output = '';
   let pending = '';
   return new Promise((resolve, reject) => {
@@ -44,7 +63,7 @@ export function runDevice(plan: DevicePlan, killAfter?: (line: string, made: rea
       for (const line of lines) {
         if (run.killed) return;
         if (line.startsWith('made ')) run.made.push(line.slice(5));
-        if (line.startsWith('result ')) run.result = JSON.parse(line.slice(7)) as DeviceResult;
+        if (line.startsWith('result ')) run.result = JSON.parse(line.slice(7)) as R;
         if (killAfter?.(line, run.made)) {
           run.killed = true;
           child.kill('SIGKILL');
@@ -67,10 +86,21 @@ export async function postJson(url: string, body: object): Promise<{ id: string 
   return (await response.json()) as { id: string };
 }
 
+/** A user to own a device's projects; its id. */
+export async function seedDeviceOwner(apiUrl: string, name: string): Promise<string> {
+  return (await postJson(`${apiUrl}/users`, { email: `${name.toLowerCase()}@example.com`, name, role: 'admin' })).id;
+}
+
 /** A project (and its owner) for the devices' todos; its id. */
 export async function seedDeviceProject(apiUrl: string, name: string): Promise<string> {
-  const owner = await postJson(`${apiUrl}/users`, { email: `${name.toLowerCase()}@example.com`, name, role: 'admin' });
-  return (await postJson(`${apiUrl}/projects`, { name, owner_id: owner.id, description: null, archived: false })).id;
+  const ownerId = await seedDeviceOwner(apiUrl, name);
+  return (await postJson(`${apiUrl}/projects`, { name, owner_id: ownerId, description: null, archived: false })).id;
+}
+
+/** The names of the owner's projects on the server, as the push device reports its own. */
+export async function serverProjectNames(apiUrl: string, ownerId: string): Promise<string[]> {
+  const response = await fetch(`${apiUrl}/projects?owner_id=${ownerId}&limit=100`);
+  return ((await response.json()) as { data: { name: string }[] }).data.map((p) => p.name).sort();
 }
 
 /** The server's todos of the project with these ids, as the devices report theirs. */

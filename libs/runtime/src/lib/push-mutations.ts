@@ -6,6 +6,8 @@ import { toSyncError, type SyncError } from './sync-error';
 import { newIdempotencyKey, type WriteRequest } from './request-helpers';
 import { validateInput, type StandardSchemaV1 } from './validate';
 import { draftKey, type KeyKind } from './draft-keys';
+import { pushOutboxOf, type PushOutbox, type PushOutboxTarget } from './push-outbox';
+import type { StoredRequest } from './sqlite/outbox';
 
 /** What the generator knows about a push model, handed to the shared optimistic-write logic. */
 export interface PushModelBinding<TRow, TId> {
@@ -15,6 +17,8 @@ export interface PushModelBinding<TRow, TId> {
   /** Root keys of other models whose cached responses embed this model: invalidated after each write. */
   related: readonly (readonly unknown[])[];
   retry: RetryPolicy;
+  /** Durable writes: with the app's local database, writes go through the model's outbox (see PushOutbox). */
+  outbox?: PushOutboxTarget;
 }
 
 export interface OptimisticContext {
@@ -51,6 +55,16 @@ function idempotencyKeys(binding: object, kind: 'create' | 'update' | 'remove') 
   };
 }
 
+/**
+ * Retries and network mode of a write. Through the outbox, the write queue retries (and waits
+ * offline for as long as it takes), so TanStack Query neither retries nor pauses it: the write is
+ * stored at once, even offline. The mutation is marked so `useSyncStatus` counts it once (the
+ * outbox counts it).
+ */
+function sending(binding: { retry: RetryPolicy }, outbox: PushOutbox | undefined) {
+  return outbox ? { retry: false, networkMode: 'always' as const, meta: { outbox: true } } : retryOptions(binding.retry);
+}
+
 /** Cancels in-flight reads of the model (so they cannot overwrite the optimistic state) and snapshots its cache. */
 async function begin(qc: QueryClient, binding: { keys: { all: readonly unknown[] } }) {
   await qc.cancelQueries({ queryKey: binding.keys.all });
@@ -82,22 +96,33 @@ export interface CreateConfig<TRow, TInput, TResult> {
   keyKind: KeyKind;
   /** The row shown until the server answers; its key is the input's own (client-chosen or client-generated) or `draftKey`. */
   draft: (input: TInput, draftKey: string | number) => TRow;
+  /** The request the create makes, stored by the outbox (with a local database). */
+  request?: (input: TInput) => StoredRequest;
 }
 
 export function createMutationOptions<TRow, TId, TInput, TResult>(qc: QueryClient, binding: PushModelBinding<TRow, TId>, config: CreateConfig<TRow, TInput, TResult>): WriteOptions<TResult, TInput> {
   const keys = idempotencyKeys(binding, 'create');
+  const outbox = config.request && pushOutboxOf(qc, binding);
+  // the outbox stores a create under its row's key (a draft's until the server names it): onMutate
+  // makes the draft, mutationFn runs next, in the same order for every call of these options
+  const draftIds = new WeakMap<object, unknown[]>();
   return {
     mutationKey: [...binding.keys.all, 'create'],
     mutationFn: async (raw) => {
-      const input = config.prepare ? config.prepare(raw) : raw;
-      return config.send(config.validator ? await validateInput(config.validator, input, 'create input') : input, keys.of(raw));
+      const prepared = config.prepare ? config.prepare(raw) : raw;
+      const input = config.validator ? await validateInput(config.validator, prepared, 'create input') : prepared;
+      if (!outbox) return config.send(input, keys.of(raw));
+      const draftId = typeof raw === 'object' && raw !== null ? draftIds.get(raw)?.shift() : undefined;
+      return (await outbox.write('insert', (draftId ?? '') as string | number, input as Record<string, unknown>, config.request!(input))) as TResult;
     },
-    ...retryOptions(binding.retry),
+    ...sending(binding, outbox),
     onMutate: async (raw) => {
       const snapshot = await begin(qc, binding);
       const draft = config.draft(config.prepare ? config.prepare(raw) : raw, draftKey(config.keyKind));
       editLists(qc, binding, (rows, isLast) => (isLast ? [...rows, draft] : rows));
-      return { snapshot, draftId: binding.rowId(draft) };
+      const draftId = binding.rowId(draft);
+      if (typeof raw === 'object' && raw !== null) draftIds.set(raw, [...(draftIds.get(raw) ?? []), draftId]);
+      return { snapshot, draftId };
     },
     onSuccess: (result, _input, context) => {
       const row = config.rowOf?.(result);
@@ -122,6 +147,8 @@ export interface UpdateConfig<TRow, TId, TPatch, TResult> {
   send: (id: TId, patch: TPatch, request: WriteRequest) => Promise<TResult>;
   validator?: StandardSchemaV1;
   rowOf?: (result: TResult) => TRow | undefined;
+  /** The request the update makes, stored by the outbox (with a local database). */
+  request?: (id: TId, patch: TPatch) => StoredRequest;
 }
 
 export function updateMutationOptions<TRow, TId, TPatch, TResult>(
@@ -130,10 +157,15 @@ export function updateMutationOptions<TRow, TId, TPatch, TResult>(
   config: UpdateConfig<TRow, TId, TPatch, TResult>,
 ): WriteOptions<TResult, UpdateVariables<TId, TPatch>> {
   const keys = idempotencyKeys(binding, 'update');
+  const outbox = config.request && pushOutboxOf(qc, binding);
   return {
     mutationKey: [...binding.keys.all, 'update'],
-    mutationFn: async (variables) => config.send(variables.id, config.validator ? await validateInput(config.validator, variables.patch, 'update input') : variables.patch, keys.of(variables)),
-    ...retryOptions(binding.retry),
+    mutationFn: async (variables) => {
+      const patch = config.validator ? await validateInput(config.validator, variables.patch, 'update input') : variables.patch;
+      if (!outbox) return config.send(variables.id, patch, keys.of(variables));
+      return (await outbox.write('update', variables.id as string | number, patch as Record<string, unknown>, config.request!(variables.id, patch))) as TResult;
+    },
+    ...sending(binding, outbox),
     onMutate: async ({ id, patch }) => {
       const snapshot = await begin(qc, binding);
       const merge = (row: TRow) => ({ ...row, ...(patch as object) }) as TRow;
@@ -155,14 +187,17 @@ export function updateMutationOptions<TRow, TId, TPatch, TResult>(
 
 export interface RemoveConfig<TId, TResult> {
   send: (id: TId, request: WriteRequest) => Promise<TResult>;
+  /** The request the delete makes, stored by the outbox (with a local database). */
+  request?: (id: TId) => StoredRequest;
 }
 
 export function removeMutationOptions<TRow, TId, TResult>(qc: QueryClient, binding: PushModelBinding<TRow, TId>, config: RemoveConfig<TId, TResult>): WriteOptions<TResult, TId> {
   const keys = idempotencyKeys(binding, 'remove');
+  const outbox = config.request && pushOutboxOf(qc, binding);
   return {
     mutationKey: [...binding.keys.all, 'remove'],
-    mutationFn: (id) => config.send(id, keys.of(id)),
-    ...retryOptions(binding.retry),
+    mutationFn: async (id) => (outbox ? ((await outbox.write('delete', id as string | number, null, config.request!(id))) as TResult) : config.send(id, keys.of(id))),
+    ...sending(binding, outbox),
     onMutate: async (id) => {
       const snapshot = await begin(qc, binding);
       editLists(qc, binding, (rows) => rows.filter((r) => !sameId(binding.rowId(r), id)));

@@ -56,29 +56,34 @@ export function toSyncResult<T>(query: QueryResultLike<T>, queryKey: QueryKey): 
 
 export interface AppSyncStatus {
   status: SyncStatus;
-  /** Writes sent or waiting to be sent (live: in the outbox until their txid is synced). */
+  /**
+   * Writes sent or waiting to be sent: in the outbox until confirmed (live: their txid synced;
+   * push with a local database: the API's answer), else the pending mutations.
+   */
   pendingWrites: number;
   /** The most recent error of any read or write, if it is still current. */
   error: SyncError | null;
   /**
-   * Live writes the API refused, kept in the outbox until the app retries or discards each: a
-   * write replayed after a restart has no caller left to tell, so this list is where it shows.
+   * Writes the API refused (live, and push with a local database), kept in the outbox until the app
+   * retries or discards each: a write replayed after a restart has no caller left to tell, so this
+   * list is where it shows.
    */
   refusedWrites: readonly RefusedWrite[];
 }
 
-function computeStatus(qc: QueryClient): AppSyncStatus {
+/** The app-wide picture now, outside React (what `useSyncStatus()` renders). */
+export function appSyncStatus(qc: QueryClient): AppSyncStatus {
   const queries = qc
     .getQueryCache()
     .getAll()
     .map((q) => q.state);
-  const mutations = qc
-    .getMutationCache()
-    .getAll()
-    .map((m) => m.state);
+  const all = qc.getMutationCache().getAll();
+  const mutations = all.map((m) => m.state);
   const live = liveStatusesOf(qc);
-  // live writes are TanStack DB transactions, counted by their collections' write queues
-  const pendingWrites = mutations.filter((m) => m.status === 'pending').length + live.reduce((sum, l) => sum + l.pendingWrites, 0);
+  // live writes are TanStack DB transactions, counted by their collections' outboxes; push writes
+  // through an outbox are counted by it (they stay there across a restart, the mutation does not)
+  const pendingMutations = all.filter((m) => m.state.status === 'pending' && !m.options.meta?.['outbox']).length;
+  const pendingWrites = pendingMutations + live.reduce((sum, l) => sum + l.pendingWrites, 0);
   const errors = [
     ...queries.filter((q) => q.status === 'error').map((q) => ({ at: q.errorUpdatedAt, error: q.error })),
     ...mutations.filter((m) => m.status === 'error').map((m) => ({ at: m.submittedAt, error: m.error })),
@@ -117,7 +122,7 @@ export function useSyncStatus(): AppSyncStatus {
     [qc],
   );
   const snapshot = useCallback(() => {
-    const next = computeStatus(qc);
+    const next = appSyncStatus(qc);
     if (last.current && sameStatus(last.current, next)) return last.current;
     last.current = next;
     return next;

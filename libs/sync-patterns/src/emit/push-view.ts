@@ -39,6 +39,9 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
     if (optionalKey) type = `${type} & { ${str(key)}?: ${T}Id }`;
     return type;
   };
+  // a multipart body may hold files, which the outbox cannot keep as JSON: such a write goes as a plain mutation
+  // (push mode only: live writes go through the collection's outbox, cache results are read-only)
+  const storable = (op: BoundOperation) => model.sync.mode === 'push' && op.body?.encoding !== 'multipart';
   const partialUpdate = (op: BoundOperation) => op.method === 'patch' && isRowOf(resolvePointer(api.document, op.body!.schemaPointer), model.schemaName);
 
   const validatorCtx = {
@@ -107,6 +110,7 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
       inputType: bodyType(create, false, model.clientGeneratedKey),
       resultType: rowResult(create),
       isRow: create.response?.isRow === true,
+      stored: storable(create),
       validator: zodWriteInput(create.body!.schemaPointer, create.body!.readOnlyFields, false, validatorCtx),
     },
     update: update && {
@@ -120,6 +124,7 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
       resultType: rowResult(update),
       isRow: update.response?.isRow === true,
       partial: partialUpdate(update),
+      stored: storable(update),
       validator: zodWriteInput(update.body!.schemaPointer, update.body!.readOnlyFields, partialUpdate(update), validatorCtx),
     },
     remove: remove && {
@@ -131,6 +136,8 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
     },
     rowValidator: names.validators.get(model.schemaName),
     configure: names.configure,
+    /** The outbox scope, when a write can go through the outbox (with the app's local database). */
+    outbox: (create && storable(create)) || (update && storable(update)) || (remove && model.sync.mode === 'push') ? { scope: str(`${api.id}/${model.names.file}`) } : undefined,
   };
   const typeExpressions = [
     view.list?.paramsType,

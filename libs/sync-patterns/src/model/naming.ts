@@ -25,7 +25,7 @@ const RESERVED = new Set(
  */
 export const IMPORTED_NAMES: ReadonlySet<string> = new Set(
   (
-    'CACHE_NOTIFY_PROPS CacheQueryResult CacheStorage CachedResult FakeModel FakeRequest FakeSchema FakeShape LiveStatus MockResource ' +
+    'CACHE_NOTIFY_PROPS StoredRequest SyncRequest SyncResponse afterStoredWrites CacheQueryResult CacheStorage CachedResult FakeModel FakeRequest FakeSchema FakeShape LiveStatus MockResource ' +
     'MockResourceOptions MutationObserver PushModelBinding QueryClient RequestOptions SqliteMigration SqliteTableInfo ' +
     'SyncClientOptions SyncError SyncQueryResult Updater cacheQueryFn cacheTiming cacheView clientKey closeLiveCollections collectionReady ' +
     'createFakeApi createFakeShape createLiveCollection createModelKeys createMutationOptions createSyncClient ' +

@@ -2,6 +2,7 @@
 // Do not edit: run `sync-patterns generate` again instead. Hand edits are detected and kept, never
 // silently overwritten; put extensions in files of your own next to this one.
 import {
+  afterStoredWrites,
   createModelKeys,
   createMutationOptions,
   readField,
@@ -13,7 +14,18 @@ import {
   type PushModelBinding,
 } from '@sync-patterns/runtime';
 import { infiniteQueryOptions, queryOptions, type QueryClient, type Updater } from '@tanstack/react-query';
-import { listProjects, getProject, createProject, updateProject, deleteProject } from './project.api';
+import { exampleApiClient as client } from "@sync-patterns/example-api-core";
+import {
+  listProjects,
+  getProject,
+  createProject,
+  createProjectRequest,
+  updateProject,
+  updateProjectRequest,
+  deleteProject,
+  deleteProjectRequest,
+  sendProjectWrite,
+} from './project.api';
 import { projectCreateInputSchema, projectUpdateInputSchema } from './project.validators';
 import type {
   Project,
@@ -38,6 +50,8 @@ export const projectBinding: PushModelBinding<Project, ProjectId> = {
   itemsPath: ["data"],
   related: [["example-api","todo-count"]],
   retry: {"attempts":2,"backoff":"fixed","delayMs":500},
+  // with the app's localDatabase, writes wait in a durable outbox until the API answers (across restarts too)
+  outbox: { scope: "example-api/project", send: sendProjectWrite, local: () => client.options.localDatabase, savedKeyField: "id" },
 };
 
 const readRetry = retryOptions(projectBinding.retry);
@@ -49,7 +63,7 @@ export const selectProjects = (data: ProjectListResponse): Project[] => rowsOf<P
 export function projectListQueryOptions(params?: ProjectListParams) {
   return queryOptions({
     queryKey: projectKeys.list(params),
-    queryFn: ({ signal }) => listProjects(params as ProjectListParams, { signal }),
+    queryFn: ({ signal, client: queryClient }) => afterStoredWrites(queryClient, projectBinding, () => listProjects(params as ProjectListParams, { signal })),
     ...readRetry,
   });
 }
@@ -58,7 +72,8 @@ export function projectListQueryOptions(params?: ProjectListParams) {
 export function projectInfiniteQueryOptions(params?: Omit<ProjectListParams, "offset">) {
   return infiniteQueryOptions({
     queryKey: projectKeys.infinite(params as ProjectListParams),
-    queryFn: ({ signal, pageParam }) => listProjects(withPageParam<ProjectListParams>(params, "offset", pageParam), { signal }),
+    queryFn: ({ signal, pageParam, client: queryClient }) =>
+      afterStoredWrites(queryClient, projectBinding, () => listProjects(withPageParam<ProjectListParams>(params, "offset", pageParam), { signal })),
     initialPageParam: 0,
     getNextPageParam: (lastPage: ProjectListResponse, _pages: unknown, lastPageParam: number) => {
       const count = selectProjects(lastPage).length;
@@ -79,7 +94,7 @@ export const setProjectsData = (qc: QueryClient, params: ProjectListParams | und
 export function projectQueryOptions(id: ProjectId) {
   return queryOptions({
     queryKey: projectKeys.detail(id),
-    queryFn: ({ signal }) => getProject(id, { signal }),
+    queryFn: ({ signal, client: queryClient }) => afterStoredWrites(queryClient, projectBinding, () => getProject(id, { signal })),
     ...readRetry,
   });
 }
@@ -93,6 +108,7 @@ export const setProjectData = (qc: QueryClient, id: ProjectId, updater: Updater<
 export function projectCreateMutationOptions(qc: QueryClient) {
   return createMutationOptions(qc, projectBinding, {
     send: (input: ProjectCreateInput, request) => createProject(input, request),
+    request: (input) => createProjectRequest(input),
     validator: projectCreateInputSchema,
     keyKind: "uuid",
     rowOf: (result) => result,
@@ -104,6 +120,7 @@ export function projectCreateMutationOptions(qc: QueryClient) {
 export function projectUpdateMutationOptions(qc: QueryClient) {
   return updateMutationOptions(qc, projectBinding, {
     send: (id: ProjectId, patch: ProjectUpdateInput, request) => updateProject(id, patch, request),
+    request: (id, patch) => updateProjectRequest(id, patch),
     validator: projectUpdateInputSchema,
     rowOf: (result) => result,
   });
@@ -113,5 +130,6 @@ export function projectUpdateMutationOptions(qc: QueryClient) {
 export function projectRemoveMutationOptions(qc: QueryClient) {
   return removeMutationOptions(qc, projectBinding, {
     send: (id: ProjectId, request) => deleteProject(id, request),
+    request: (id) => deleteProjectRequest(id),
   });
 }

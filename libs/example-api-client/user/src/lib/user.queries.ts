@@ -2,6 +2,7 @@
 // Do not edit: run `sync-patterns generate` again instead. Hand edits are detected and kept, never
 // silently overwritten; put extensions in files of your own next to this one.
 import {
+  afterStoredWrites,
   createModelKeys,
   createMutationOptions,
   removeMutationOptions,
@@ -11,7 +12,18 @@ import {
   type PushModelBinding,
 } from '@sync-patterns/runtime';
 import { queryOptions, type QueryClient, type Updater } from '@tanstack/react-query';
-import { listUsers, getUser, createUser, updateUser, deleteUser } from './user.api';
+import { exampleApiClient as client } from "@sync-patterns/example-api-core";
+import {
+  listUsers,
+  getUser,
+  createUser,
+  createUserRequest,
+  updateUser,
+  updateUserRequest,
+  deleteUser,
+  deleteUserRequest,
+  sendUserWrite,
+} from './user.api';
 import { userCreateInputSchema, userUpdateInputSchema } from './user.validators';
 import type {
   User,
@@ -36,6 +48,8 @@ export const userBinding: PushModelBinding<User, UserId> = {
   itemsPath: [],
   related: [],
   retry: {"attempts":3,"backoff":"exponential","delayMs":500},
+  // with the app's localDatabase, writes wait in a durable outbox until the API answers (across restarts too)
+  outbox: { scope: "example-api/user", send: sendUserWrite, local: () => client.options.localDatabase, savedKeyField: "id" },
 };
 
 const readRetry = retryOptions(userBinding.retry);
@@ -47,7 +61,7 @@ export const selectUsers = (data: UserListResponse): User[] => rowsOf<User>(data
 export function userListQueryOptions(params?: UserListParams) {
   return queryOptions({
     queryKey: userKeys.list(params),
-    queryFn: ({ signal }) => listUsers(params as UserListParams, { signal }),
+    queryFn: ({ signal, client: queryClient }) => afterStoredWrites(queryClient, userBinding, () => listUsers(params as UserListParams, { signal })),
     ...readRetry,
   });
 }
@@ -61,7 +75,7 @@ export const setUsersData = (qc: QueryClient, params: UserListParams | undefined
 export function userQueryOptions(id: UserId) {
   return queryOptions({
     queryKey: userKeys.detail(id),
-    queryFn: ({ signal }) => getUser(id, { signal }),
+    queryFn: ({ signal, client: queryClient }) => afterStoredWrites(queryClient, userBinding, () => getUser(id, { signal })),
     ...readRetry,
   });
 }
@@ -75,6 +89,7 @@ export const setUserData = (qc: QueryClient, id: UserId, updater: Updater<UserGe
 export function userCreateMutationOptions(qc: QueryClient) {
   return createMutationOptions(qc, userBinding, {
     send: (input: UserCreateInput, request) => createUser(input, request),
+    request: (input) => createUserRequest(input),
     validator: userCreateInputSchema,
     keyKind: "uuid",
     rowOf: (result) => result,
@@ -86,6 +101,7 @@ export function userCreateMutationOptions(qc: QueryClient) {
 export function userUpdateMutationOptions(qc: QueryClient) {
   return updateMutationOptions(qc, userBinding, {
     send: (id: UserId, patch: UserUpdateInput, request) => updateUser(id, patch, request),
+    request: (id, patch) => updateUserRequest(id, patch),
     validator: userUpdateInputSchema,
     rowOf: (result) => result,
   });
@@ -95,5 +111,6 @@ export function userUpdateMutationOptions(qc: QueryClient) {
 export function userRemoveMutationOptions(qc: QueryClient) {
   return removeMutationOptions(qc, userBinding, {
     send: (id: UserId, request) => deleteUser(id, request),
+    request: (id) => deleteUserRequest(id),
   });
 }

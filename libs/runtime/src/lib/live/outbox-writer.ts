@@ -1,11 +1,12 @@
 import { createTransaction } from '@tanstack/react-db';
 import { isDraftKey, rememberSavedKey, savedKeyOf } from '../draft-keys';
 import { newIdempotencyKey, readField } from '../request-helpers';
-import { withSavedKey, type Outbox, type OutboxEntry, type StoredRefusal, type StoredRequest } from '../sqlite/outbox';
+import { withSavedKey, type Outbox, type OutboxEntry, type StoredRequest } from '../sqlite/outbox';
 import type { SyncRequest, SyncResponse } from '../sync-client';
-import { SyncError, toSyncError } from '../sync-error';
+import { SyncError } from '../sync-error';
 import { collectionReady, type StartableCollection } from './collection-ready';
-import type { LiveStatus, RefusedWrite } from './live-status';
+import type { LiveStatus } from './live-status';
+import { RefusalListing, refusalOf } from './refused-writes';
 import { txidOf } from './txid';
 import { WriteQueueStopped, type WriteQueue } from './write-queue';
 
@@ -78,7 +79,11 @@ export class OutboxWriter<TKey extends string | number> {
   /** Resolves once a previous run's writes are in the queue: new writes go after them. */
   private replayed: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: OutboxWriterOptions<TKey>) {}
+  private readonly refusals: RefusalListing;
+
+  constructor(private readonly options: OutboxWriterOptions<TKey>) {
+    this.refusals = new RefusalListing(options.status.name, { retry: (seq) => this.retry(seq), discard: (seq) => this.discard(seq) });
+  }
 
   private store(): Promise<Outbox> {
     return (this.outbox ??= this.options.open());
@@ -157,28 +162,8 @@ export class OutboxWriter<TKey extends string | number> {
   private publish(): void {
     const all = [...this.tracked.values()].map((t) => t.entry);
     this.options.status.setPendingWrites(all.filter((e) => e.state !== 'refused').length);
-    // one object per refusal while it lasts: the app's list re-renders only when it changes
-    const refused = all.filter((e) => e.state === 'refused').map((e) => this.listed.get(e) ?? this.listing(e));
-    this.options.status.setRefusedWrites(refused);
+    this.options.status.setRefusedWrites(this.refusals.of(all));
   }
-
-  private readonly listed = new WeakMap<OutboxEntry, RefusedWrite>();
-
-  private listing(e: OutboxEntry): RefusedWrite {
-    const write: RefusedWrite = {
-      model: this.options.status.name,
-      seq: e.seq,
-      op: e.op,
-      key: e.key,
-      request: e.request,
-      refusal: e.refusal!,
-      retry: () => this.retry(e.seq),
-      discard: () => this.discard(e.seq),
-    };
-    this.listed.set(e, write);
-    return write;
-  }
-
 
   /** Sends the stored request through the queue; resolves to its txid, or rejects with the refusal. */
   private deliver(tracked: Tracked): Promise<number | undefined> {
@@ -190,8 +175,7 @@ export class OutboxWriter<TKey extends string | number> {
         // applied, but its answer had no txid: attempt took it out already (nothing to wait for)
         if (!this.tracked.has(entry.seq)) throw error;
         const outbox = await this.store();
-        const failure = toSyncError(error);
-        const refusal: StoredRefusal = { kind: failure.kind, message: failure.message, ...(failure.status === undefined ? {} : { status: failure.status }), ...(failure.body === undefined ? {} : { body: failure.body }) };
+        const refusal = refusalOf(error);
         await outbox.refused(entry.seq, refusal);
         entry.state = 'refused';
         entry.refusal = refusal;

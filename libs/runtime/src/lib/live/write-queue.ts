@@ -20,7 +20,7 @@ const OFFLINE_RETRY_MAX_MS = 5_000;
  * The API cannot be reached: no network, or a gateway in front of it (a proxy, a load balancer,
  * a dev server) says it is down or unavailable (502, 503, 504). Such a write waits; others fail.
  */
-function unreachable(error: SyncError): boolean {
+export function unreachable(error: SyncError): boolean {
   return error.kind === 'network' || (error.kind === 'http' && (error.status === 502 || error.status === 503 || error.status === 504));
 }
 

@@ -1,5 +1,6 @@
 import type { SyncRequest } from '../sync-client';
-import type { SqliteDriver } from './sqlite-driver';
+import { newIdempotencyKey } from '../request-helpers';
+import { exclusive, type SqliteDriver } from './sqlite-driver';
 
 /**
  * A write on its way: `queued` until the API accepted it, then `sent` with the Postgres txid the API
@@ -195,6 +196,16 @@ export function sqliteOutbox(db: SqliteDriver, scope: string, alone: Exclusive, 
         }));
       }),
   };
+}
+
+/**
+ * The durable outbox of a model that keeps no rows locally (push mode): its writes only, on the
+ * app's local database, beside the live models' stores.
+ */
+export async function openSqliteOutbox(db: SqliteDriver, scope: string): Promise<Outbox> {
+  const alone = <T>(work: () => Promise<T>) => exclusive(db, work);
+  await alone(() => createOutboxTables(db));
+  return sqliteOutbox(db, scope, alone, newIdempotencyKey);
 }
 
 /** A request of a row once shown under `draft`, naming `saved` in its path instead. */

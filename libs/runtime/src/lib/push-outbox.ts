@@ -1,0 +1,242 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { isDraftKey, rememberSavedKey, savedKeyOf } from './draft-keys';
+import { liveModelIn } from './live/live-scope';
+import type { LiveStatus } from './live/live-status';
+import { RefusalListing, refusalOf } from './live/refused-writes';
+import { unreachable, WriteQueue, WriteQueueStopped } from './live/write-queue';
+import { newIdempotencyKey, readField } from './request-helpers';
+import type { RetryPolicy } from './retry-policy';
+import { openSqliteOutbox, withSavedKey, type Outbox, type OutboxEntry, type StoredRequest } from './sqlite/outbox';
+import type { SqliteDriver } from './sqlite/sqlite-driver';
+import type { SyncRequest, SyncResponse } from './sync-client';
+import { toSyncError } from './sync-error';
+
+/** How a push model's writes reach the API through the outbox (generated per model). */
+export interface PushOutboxTarget {
+  /** `<api>/<model>`: the outbox's scope, and the model named in refused writes. */
+  scope: string;
+  /** Sends one stored request; the answer's data as the model's write functions give it. */
+  send: (request: SyncRequest) => Promise<SyncResponse<unknown>>;
+  /** The app's local database, read when the model is first used (the app configures it at start-up). */
+  local: () => SqliteDriver | undefined;
+  /** A key the server chooses: the field of a create's answer that holds it. */
+  savedKeyField?: string;
+}
+
+interface Tracked {
+  entry: OutboxEntry;
+  settled: Promise<unknown>;
+  resolve(data: unknown): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * A push model's writes on their way to the API, when the app has a local database: each is stored
+ * in the outbox with its exact request and Idempotency-Key before it is sent, sent in order through
+ * the write queue (waiting out offline spells as long as it takes, server errors retried per
+ * `x-sync.retry`), and taken out when the API answers 2xx. A refusal is kept and listed
+ * (`useSyncStatus().refusedWrites`) until the app retries or discards it.
+ *
+ * Push mode has no stream to confirm a write by: the API's answer is the confirmation. A write
+ * whose answer was lost (a crash, a dropped connection) is sent again with the same
+ * Idempotency-Key, so an API that honours it answers with the first answer instead of writing twice.
+ * At the model's first use after a restart, the writes a previous run left are sent again before
+ * anything of this run, and the model's reads wait until each has been tried once.
+ */
+export class PushOutbox {
+  private readonly tracked = new Map<number, Tracked>();
+  private readonly queue: WriteQueue;
+  private readonly refusals: RefusalListing;
+  private readonly outbox: Promise<Outbox>;
+  /** Resolves once a previous run's writes are in the queue: this run's go after them. */
+  private readonly replayed: Promise<void>;
+  /** Resolves once each of a previous run's writes has been tried (answered, refused, or found unreachable). */
+  readonly replayTried: Promise<void>;
+
+  constructor(
+    private readonly target: PushOutboxTarget & { retry: RetryPolicy },
+    database: SqliteDriver,
+    readonly status: LiveStatus,
+    /** A write of a previous run settled: the model's cached reads are stale. */
+    private readonly onReplayed: () => void,
+  ) {
+    this.queue = new WriteQueue(status, target.retry);
+    this.refusals = new RefusalListing(status.name, { retry: (seq) => this.retry(seq), discard: (seq) => this.discard(seq) });
+    status.set('live');
+    this.outbox = openSqliteOutbox(database, target.scope);
+    // reads wait for the replay until every stored write was tried, or one found the API out of
+    // reach: the queue is in order, so the writes behind it wait as long as it does
+    let outOfReach!: () => void;
+    const apiOutOfReach = new Promise<void>((resolve) => (outOfReach = resolve));
+    const replay = this.replay(outOfReach);
+    this.replayed = replay.then(() => undefined, () => undefined);
+    this.replayTried = replay.then(
+      (tries) => Promise.race([Promise.all(tries).then(() => undefined), apiOutOfReach]),
+      (error: unknown) => void status.set('error', error),
+    );
+  }
+
+  /** A write the app just made: resolves to the API's answer, or rejects with its refusal (then listed). */
+  async write(op: OutboxEntry['op'], key: string | number, body: Record<string, unknown> | null, request: StoredRequest): Promise<unknown> {
+    await this.replayed;
+    // a row still shown under its draft key whose create the server has saved: the write names the saved key
+    const saved = savedKeyOf(key);
+    if (saved !== key) request = withSavedKey(request, key, saved);
+    const entry: Omit<OutboxEntry, 'seq'> = { op, key: saved, body, request, idempotencyKey: newIdempotencyKey(), state: 'queued' };
+    const seq = await (await this.outbox).enqueue(entry);
+    const tracked = this.track({ ...entry, seq });
+    tracked.settled.catch(() => undefined); // the caller's own rejection reports it
+    return this.deliver(tracked);
+  }
+
+  /** Sends a refused write again, with a new Idempotency-Key. */
+  async retry(seq: number): Promise<void> {
+    const tracked = this.tracked.get(seq);
+    if (!tracked || tracked.entry.state !== 'refused' || !tracked.entry.request) return;
+    const idempotencyKey = newIdempotencyKey();
+    await (await this.outbox).requeue(seq, idempotencyKey, tracked.entry.request);
+    const next = this.track({ ...tracked.entry, idempotencyKey, state: 'queued', refusal: undefined });
+    next.settled.catch(() => undefined);
+    await this.deliver(next).then(this.onReplayed, () => undefined); // a new refusal is listed again
+  }
+
+  /** Drops a refused write: the server's state stands. */
+  async discard(seq: number): Promise<void> {
+    const tracked = this.tracked.get(seq);
+    if (!tracked || tracked.entry.state !== 'refused') return;
+    await (await this.outbox).remove(seq);
+    this.tracked.delete(seq);
+    this.publish();
+  }
+
+  /** Stops sending (sign-out, test teardown): waiting writes stay in the outbox for the next start. */
+  stop(): void {
+    this.queue.stop();
+  }
+
+  /** The previous run's entries: refused ones listed, the others sent again in order. Resolves to each one's first try. */
+  private async replay(outOfReach: () => void): Promise<Promise<unknown>[]> {
+    const entries = await (await this.outbox).entries();
+    const tries: Promise<unknown>[] = [];
+    for (const entry of entries) {
+      const tracked = this.track(entry);
+      tracked.settled.catch(() => undefined); // listed as refused instead
+      if (entry.state === 'refused') continue;
+      if (!entry.request) {
+        // only a live outbox of an earlier version stored entries without their request
+        this.refuse(tracked, new Error(`${this.status.name}: an outbox entry (${entry.op} ${String(entry.key)}) has no stored request`));
+        continue;
+      }
+      let tried!: () => void;
+      tries.push(new Promise<void>((resolve) => (tried = resolve)));
+      void this.deliver(tracked, (reached) => (reached ? tried() : outOfReach())).then(this.onReplayed, () => undefined);
+    }
+    return tries;
+  }
+
+  private track(entry: OutboxEntry): Tracked {
+    let resolve!: (data: unknown) => void;
+    let reject!: (error: unknown) => void;
+    const settled = new Promise<unknown>((res, rej) => ((resolve = res), (reject = rej)));
+    const tracked = { entry, settled, resolve, reject };
+    this.tracked.set(entry.seq, tracked);
+    this.publish();
+    return tracked;
+  }
+
+  /** Sends the stored request through the queue; resolves to the answer, or rejects with the refusal. */
+  private deliver(tracked: Tracked, tried?: (reached: boolean) => void): Promise<unknown> {
+    const { entry } = tracked;
+    const attempt = async () => {
+      try {
+        const data = await this.attempt(entry);
+        tried?.(true);
+        return data;
+      } catch (error) {
+        const failure = toSyncError(error);
+        // the API cannot be reached: the write waits in the queue, and the app shows it is offline
+        if (failure.kind === 'network') this.status.set('offline', error);
+        else if (failure.kind === 'http' && this.status.status !== 'live') this.status.set('live'); // it answered
+        tried?.(!unreachable(failure));
+        throw error;
+      }
+    };
+    return this.queue.run(attempt).then(
+      (data) => {
+        this.tracked.delete(entry.seq);
+        tracked.resolve(data);
+        this.publish();
+        return data;
+      },
+      async (error: unknown) => {
+        if (error instanceof WriteQueueStopped) throw error; // not sent: it stays queued for the next start
+        await (await this.outbox).refused(entry.seq, refusalOf(error));
+        this.refuse(tracked, error);
+        throw error;
+      },
+    );
+  }
+
+  private refuse(tracked: Tracked, error: unknown): void {
+    tracked.entry.state = 'refused';
+    tracked.entry.refusal = refusalOf(error);
+    tracked.reject(error);
+    this.publish();
+  }
+
+  /** One try: a 2xx takes the entry out (the answer is the confirmation). */
+  private async attempt(entry: OutboxEntry): Promise<unknown> {
+    const { data } = await this.target.send({ ...entry.request!, headers: { 'idempotency-key': entry.idempotencyKey } });
+    if (this.status.status !== 'live') this.status.set('live');
+    const outbox = await this.outbox;
+    // a key the server chose: later writes of the row (stored, or waiting) name it, across restarts too
+    const saved = entry.op === 'insert' && this.target.savedKeyField ? readField(data, this.target.savedKeyField) : undefined;
+    if ((typeof saved === 'string' || typeof saved === 'number') && saved !== entry.key) {
+      if (isDraftKey(entry.key)) rememberSavedKey(entry.key, saved);
+      await outbox.rekey(entry.key, saved);
+      for (const { entry: later } of this.tracked.values())
+        if (later.seq !== entry.seq && later.key === entry.key) Object.assign(later, { key: saved, request: withSavedKey(later.request, entry.key, saved) });
+    }
+    await outbox.remove(entry.seq);
+    return data;
+  }
+
+  /** `pendingWrites` is what the outbox holds unanswered; refusals are listed apart. */
+  private publish(): void {
+    const all = [...this.tracked.values()].map((t) => t.entry);
+    this.status.setPendingWrites(all.filter((e) => e.state !== 'refused').length);
+    this.status.setRefusedWrites(this.refusals.of(all));
+  }
+}
+
+/**
+ * The outbox of a push model in `queryClient`'s app, made (and its previous run's writes replayed)
+ * on first use; none when the app has no local database, where writes live as TanStack Query
+ * mutations only.
+ */
+export function pushOutboxOf(
+  queryClient: QueryClient,
+  binding: { outbox?: PushOutboxTarget; retry: RetryPolicy; keys: { all: readonly unknown[] }; related: readonly (readonly unknown[])[] },
+): PushOutbox | undefined {
+  const target = binding.outbox;
+  const database = target?.local();
+  if (!target || !database) return undefined;
+  return liveModelIn(queryClient, target.scope, (status, qc) => {
+    const stale = () => void Promise.all([binding.keys.all, ...binding.related].map((queryKey) => qc.invalidateQueries({ queryKey })));
+    return new PushOutbox({ ...target, retry: binding.retry }, database, status, stale);
+  });
+}
+
+/**
+ * A push model's read: after a restart, it waits until each write a previous run left has been
+ * tried once, so what it reads includes them (when the API could be reached).
+ */
+export async function afterStoredWrites<T>(
+  queryClient: QueryClient,
+  binding: Parameters<typeof pushOutboxOf>[1],
+  read: () => Promise<T>,
+): Promise<T> {
+  const outbox = pushOutboxOf(queryClient, binding);
+  if (outbox) await outbox.replayTried;
+  return read();
+}
