@@ -83,13 +83,16 @@ function bindingFor(api: ReturnType<typeof projectApi>, db: Database.Database | 
   };
 }
 
+/** The mutations' direct path: never taken when the app has a local database (the outbox sends). */
+const direct = <T,>(): Promise<T> => Promise.reject(new Error('the outbox sends'));
+
 /** One run of the app: a QueryClient, the model's write options and its list read. */
 function app(binding: PushModelBinding<Project, number>) {
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const create = new MutationObserver(
     qc,
     createMutationOptions(qc, binding, {
-      send: () => Promise.reject(new Error('the outbox sends')),
+      send: direct,
       request: (input: { name: string }) => ({ method: 'POST', path: '/projects', body: input, bodyEncoding: 'json' }),
       keyKind: 'integer',
       rowOf: (row: Project) => row,
@@ -100,14 +103,14 @@ function app(binding: PushModelBinding<Project, number>) {
     new MutationObserver(
       qc,
       updateMutationOptions(qc, binding, {
-        send: () => Promise.reject(new Error('the outbox sends')),
+        send: direct,
         request: (id: number, patch: { name?: string }) => ({ method: 'PATCH', path: '/projects/{id}', pathParams: { id: String(id) }, body: patch, bodyEncoding: 'json' }),
       }),
     );
   const remove = new MutationObserver(
     qc,
     removeMutationOptions(qc, binding, {
-      send: () => Promise.reject(new Error('the outbox sends')),
+      send: direct,
       request: (id: number) => ({ method: 'DELETE', path: '/projects/{id}', pathParams: { id: String(id) } }),
     }),
   );
