@@ -21,6 +21,7 @@ import type { BindingRecord } from './model/binding-record';
 import { previousBinding } from './incremental/previous-binding';
 import type { SyncApi } from './model/ir';
 import { SpecError, collapseRepeats, formatDiagnostic, type Diagnostic } from './spec/diagnostics';
+import type { RefPolicy } from './spec/confined-refs';
 import { loadSpec } from './spec/load-spec';
 import { inputFingerprint, optionsFingerprint } from './write/input-fingerprint';
 import { hashContent, MANIFEST_PATH, parseManifest, type Manifest } from './write/manifest';
@@ -29,6 +30,8 @@ import { applyPlan, fileReader, outputStat, resolveInside } from './write/write-
 
 export interface PipelineOptions extends BuildOptions {
   spec: string;
+  /** Where the spec's `$ref`s may lead (files inside its folder; remote hosts only when allowed). */
+  refs?: RefPolicy;
   out: string;
   /** How model libraries import the core library (an Nx workspace uses its path alias). */
   coreImport?: string;
@@ -106,7 +109,7 @@ export async function emitFromSpec(
   // a long-running process starts from its last run's document when the save edited one schema entry
   const kept = lastInputs ? memory?.keptFor(lastInputs) : undefined;
   const patched = kept ? await patchedSpec(kept, options.spec) : undefined;
-  const spec = patched?.spec ?? (await loadSpec(options.spec));
+  const spec = patched?.spec ?? (await loadSpec(options.spec, options.refs));
   const paths = Object.keys((spec.document['paths'] as object | undefined) ?? {}).length;
   log(`spec loaded: ${options.spec} (OpenAPI ${spec.version}, ${paths} paths) in ${Date.now() - started} ms${patched ? ", one schema entry parsed again, the rest kept from the last run's" : ''}`);
   const emit = { specLabel: shaping(options).specLabel, coreImport: options.coreImport, previous: options.previous ?? read ?? fileReader(options.out) };

@@ -5,6 +5,7 @@ import { HandEditError, check, generate, upToDate } from '../pipeline';
 import { buildModel } from '../model/build-model';
 import type { SyncApi } from '../model/ir';
 import { SpecError, collapseRepeats, diagnosticJson, formatDiagnostic, type Diagnostic } from '../spec/diagnostics';
+import type { RefPolicy } from '../spec/confined-refs';
 import { loadSpec } from '../spec/load-spec';
 import { watchSpec } from './watch';
 import { OutputMemory } from '../write/output-memory';
@@ -45,6 +46,12 @@ export const OPTIONS: Record<string, OptionSpec> = {
   'exclude-models': { type: 'string', arg: '<A,B>', commands: ALL, help: 'leave these models out' },
   'exclude-tags': { type: 'string', arg: '<a,b>', commands: ALL, help: 'leave out models with an operation tagged so' },
   'exclude-paths': { type: 'string', arg: '<p,q>', commands: ALL, help: 'leave out models with an operation on these paths' },
+  'allow-remote-ref': {
+    type: 'string',
+    arg: '<host,host>',
+    commands: ALL,
+    help: "hosts whose URLs the spec's $refs may name (fetched with a 10 s timeout and a 32 MB cap); none by default. Local $refs stay inside the spec's folder",
+  },
   'dry-run': { type: 'boolean', commands: ['generate'], help: 'show what would change, write nothing' },
   force: { type: 'boolean', commands: ['generate'], help: 'overwrite generated files that were edited by hand' },
   prune: { type: 'boolean', commands: ['generate'], help: 'delete generated files of models that are gone' },
@@ -211,7 +218,8 @@ async function run(command: Command, values: Values, { json, print, warn, warnin
     ...(values['all-models'] ? { allModels: true } : {}),
     ...(typeof values['name'] === 'string' ? { apiName: values['name'] } : {}),
   };
-  if (command === 'validate') return validate(spec, build, { json, print, warnings });
+  const refs = { ...(list(values['allow-remote-ref']) ? { allowRemoteRefs: list(values['allow-remote-ref']) } : {}) };
+  if (command === 'validate') return validate(spec, build, refs, { json, print, warnings });
 
   // progress on stderr at a terminal (or with --progress); quiet in CI logs, with --quiet and with
   // --json (one JSON document on stdout and nothing else there)
@@ -236,7 +244,7 @@ async function run(command: Command, values: Values, { json, print, warn, warnin
     return EXIT.ok;
   }
   if (command === 'check') {
-    const result = await check({ spec, out: outDir, ...build, log, warn: onWarning });
+    const result = await check({ spec, out: outDir, ...build, refs, log, warn: onWarning });
     if (json) answer({ ok: !result.drift, out: outDir, drift: result.drift, models: modelNames(result.api), ...planJson(result.plan, true) });
     else if (!result.drift) print(`up to date: ${result.files.length} files in ${outDir}`);
     else {
@@ -251,7 +259,7 @@ async function run(command: Command, values: Values, { json, print, warn, warnin
   const memory = values['watch'] === true ? new OutputMemory(outDir) : undefined;
   const generateOnce = async () => {
     warnings.length = 0;
-    const result = await generate({ spec, out: outDir, memory, ...build, dryRun, force: values['force'] === true, prune: values['prune'] === true, log, warn: onWarning });
+    const result = await generate({ spec, out: outDir, memory, ...build, refs, dryRun, force: values['force'] === true, prune: values['prune'] === true, log, warn: onWarning });
     if (json) {
       answer({ out: outDir, dryRun, models: modelNames(result.api), ...planJson(result.plan, dryRun) });
       return;
@@ -374,9 +382,10 @@ function printPlan(plan: WritePlan, print: (line: string) => void, { listFiles =
 async function validate(
   spec: string,
   build: Parameters<typeof buildModel>[1],
+  refs: RefPolicy,
   { json, print, warnings }: Pick<RunContext, 'json' | 'print' | 'warnings'>,
 ): Promise<number> {
-  const api = buildModel(await loadSpec(spec), build);
+  const api = buildModel(await loadSpec(spec, refs), build);
   const errors = api.diagnostics.filter((d) => d.severity === 'error');
   if (json) {
     // every warning, one by one (the text shows the first few of a kind)

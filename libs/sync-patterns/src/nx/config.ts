@@ -19,11 +19,13 @@ export interface SyncConfig {
   include?: FilterSet;
   /** Leave out models matching one of these (as the CLI's --exclude-* options). */
   exclude?: FilterSet;
+  /** Hosts whose URLs the spec's `$ref`s may name (as the CLI's --allow-remote-ref); none by default. */
+  allowRemoteRefs?: string[];
 }
 
 export const CONFIG_FILE = 'sync-patterns.json';
 
-const KNOWN = new Set(['$schema', 'spec', 'directory', 'name', 'allModels', 'include', 'exclude']);
+const KNOWN = new Set(['$schema', 'spec', 'directory', 'name', 'allModels', 'include', 'exclude', 'allowRemoteRefs']);
 const FILTER_KINDS = ['models', 'tags', 'paths'] as const;
 
 export class ConfigError extends Error {
@@ -63,6 +65,10 @@ export function parseConfig(text: string, file: string): SyncConfig {
     throw new ConfigError(`${file} #/name: "${String(config['name'])}" must be kebab-case (letters, digits, dashes)`);
   }
   if (config['allModels'] !== undefined && typeof config['allModels'] !== 'boolean') throw new ConfigError(`${file} #/allModels: must be true or false`);
+  const hosts = config['allowRemoteRefs'];
+  if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every((h) => typeof h === 'string' && /^[a-z0-9.-]+(:\d+)?$/i.test(h)))) {
+    throw new ConfigError(`${file} #/allowRemoteRefs: expected a list of hosts ("api.example.com" or "host:port")`);
+  }
   const filters: Pick<SyncConfig, 'include' | 'exclude'> = {};
   for (const side of ['include', 'exclude'] as const) {
     const set = config[side];
@@ -80,6 +86,7 @@ export function parseConfig(text: string, file: string): SyncConfig {
     directory: (config['directory'] as string).replace(/\/+$/, ''),
     ...(config['name'] !== undefined ? { name: config['name'] as string } : {}),
     ...(config['allModels'] !== undefined ? { allModels: config['allModels'] as boolean } : {}),
+    ...(hosts !== undefined ? { allowRemoteRefs: hosts as string[] } : {}),
   };
 }
 
@@ -89,5 +96,6 @@ export function serializeConfig(config: SyncConfig): string {
   if (config.allModels !== undefined) ordered.allModels = config.allModels;
   if (config.include !== undefined) ordered.include = config.include;
   if (config.exclude !== undefined) ordered.exclude = config.exclude;
+  if (config.allowRemoteRefs !== undefined) ordered.allowRemoteRefs = config.allowRemoteRefs;
   return JSON.stringify(ordered, null, 2) + '\n';
 }

@@ -81,6 +81,7 @@ export async function syncLibraries(tree: Tree, apiProject: string, options: Syn
     out: outDir,
     apiName: apiName(config, apiProject),
     allModels: config.allModels,
+    ...(config.allowRemoteRefs ? { refs: { allowRemoteRefs: config.allowRemoteRefs } } : {}),
     ...(config.include || config.exclude ? { filters: { include: config.include, exclude: config.exclude } } : {}),
     coreImport: libraryLayout(tree, config, apiProject, CORE_KEY, 'core').importPath,
     log: options.log,

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { canonicalize, canonicalizeOwned } from './canonicalize';
+import { confinedResolver, type RefPolicy } from './confined-refs';
 import { SpecError, specError, type Diagnostic } from './diagnostics';
 
 /** An OpenAPI document as plain JSON data. The model builder is the only code that interprets it. */
@@ -20,7 +21,8 @@ export interface LoadedSpec {
   fromJsonText: boolean;
 }
 
-export async function loadSpec(file: string): Promise<LoadedSpec> {
+/** `refs`: where `$ref`s to other files may lead (confined to the spec's folder by default; see RefPolicy). */
+export async function loadSpec(file: string, refs: RefPolicy = {}): Promise<LoadedSpec> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -28,18 +30,18 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
     const code = (error as NodeJS.ErrnoException).code;
     throw specError(file, '', code === 'ENOENT' ? 'spec file not found' : `cannot read spec file (${code})`, 'check the --spec path');
   }
-  return { ...(await parseSpec(bytes.toString('utf8'), file)), bytes };
+  return { ...(await parseSpec(bytes.toString('utf8'), file, refs)), bytes };
 }
 
 /** Parses a spec held in memory; `file` names it in diagnostics and anchors relative `$ref`s. */
-export async function parseSpec(text: string, file: string): Promise<LoadedSpec> {
+export async function parseSpec(text: string, file: string, refs: RefPolicy = {}): Promise<LoadedSpec> {
   let document = parseText(text, file);
   const version = detectVersion(document, file);
   // JSON.parse makes every object once; YAML aliases and bundling can share one between places,
   // and the emitters tell schemas apart by identity: those documents are copied
   let owned = isJson(text);
   if (mayHaveExternalRefs(text) && hasExternalRefs(document)) {
-    document = await bundleExternalRefs(file);
+    document = await bundleExternalRefs(file, refs);
     owned = false;
   }
   return { file, document: owned ? canonicalizeOwned(document) : canonicalize(document), version, text, fromJsonText: owned };
@@ -126,13 +128,15 @@ function hasExternalRefs(value: unknown): boolean {
 
 /**
  * Pulls `$ref`s to other files into the document (Redocly's bundler, the one openapi-typescript
- * itself uses), leaving internal refs as refs so recursive schemas stay finite.
+ * itself uses), leaving internal refs as refs so recursive schemas stay finite. Its resolver is
+ * confined (confined-refs.ts): files inside the spec's folder, URLs of allowed hosts, bounded reads.
  */
-async function bundleExternalRefs(file: string): Promise<OpenApiDocument> {
-  const { bundle, createConfig } = await import('@redocly/openapi-core');
-  const config = await createConfig({});
+async function bundleExternalRefs(file: string, refs: RefPolicy): Promise<OpenApiDocument> {
+  const redocly = await import('@redocly/openapi-core');
+  const config = await redocly.createConfig({});
   const absolute = path.resolve(file);
-  const result = await bundle({ ref: absolute, config, dereference: false });
+  const { resolver, hintFor } = confinedResolver(redocly, absolute, refs, config.resolve);
+  const result = await redocly.bundle({ ref: absolute, config, dereference: false, externalRefResolver: resolver });
   const missing = result.problems.filter((p) => p.severity === 'error' && /resolve|find/i.test(p.message));
   if (missing.length) {
     throw new SpecError(
@@ -141,7 +145,7 @@ async function bundleExternalRefs(file: string): Promise<OpenApiDocument> {
         file: p.location[0]?.source?.absoluteRef ? path.relative(process.cwd(), p.location[0].source.absoluteRef) : file,
         pointer: p.location[0]?.pointer ?? '',
         message: p.message,
-        hint: 'check that the referenced file exists relative to the file holding the $ref',
+        hint: hintFor(p.message) ?? 'check that the referenced file exists relative to the file holding the $ref',
       })),
     );
   }

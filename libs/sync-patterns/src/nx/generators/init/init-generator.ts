@@ -22,11 +22,19 @@ export interface InitSchema {
   directory?: string;
   name?: string;
   allModels?: boolean;
+  /** Hosts whose URLs the spec's `$ref`s may name (comma-separated on the command line). */
+  allowRemoteRefs?: string[] | string;
   skipInstall?: boolean;
   skipFormat?: boolean;
 }
 
 export const PLUGIN = 'sync-patterns/plugin';
+
+/** `--allowRemoteRefs a,b` or a list: the hosts, trimmed. */
+function remoteHosts(value: string[] | string | undefined): string[] {
+  const hosts = typeof value === 'string' ? value.split(',') : (value ?? []);
+  return hosts.map((h) => h.trim()).filter(Boolean);
+}
 
 /** `nx g sync-patterns:init --project api --spec apps/api/openapi.yaml` */
 export async function initGenerator(tree: Tree, schema: InitSchema): Promise<GeneratorCallback> {
@@ -38,6 +46,7 @@ export async function initGenerator(tree: Tree, schema: InitSchema): Promise<Gen
     directory: schema.directory?.replace(/^\.\//, '') || `libs/${schema.project}-client`,
     ...(schema.name ? { name: schema.name } : {}),
     ...(schema.allModels ? { allModels: true } : {}),
+    ...(remoteHosts(schema.allowRemoteRefs).length ? { allowRemoteRefs: remoteHosts(schema.allowRemoteRefs) } : {}),
   };
   tree.write(configPath(project.root), serializeConfig(config));
   registerPlugin(tree);
