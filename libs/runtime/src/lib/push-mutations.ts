@@ -6,7 +6,7 @@ import { toSyncError, type SyncError } from './sync-error';
 import { newIdempotencyKey, type WriteRequest } from './request-helpers';
 import { validateInput, type StandardSchemaV1 } from './validate';
 import { draftKey, type KeyKind } from './draft-keys';
-import { pushOutboxOf, type PushOutbox, type PushOutboxTarget } from './push-outbox';
+import { pushOutboxOf, type PushOutboxTarget } from './push-outbox';
 import type { StoredRequest } from './sqlite/outbox';
 
 /** What the generator knows about a push model, handed to the shared optimistic-write logic. */
@@ -55,14 +55,44 @@ function idempotencyKeys(binding: object, kind: 'create' | 'update' | 'remove') 
   };
 }
 
+/** Whether the model's writes go through its outbox: the app configured a local database. */
+function usesOutbox(binding: { outbox?: PushOutboxTarget }): boolean {
+  return binding.outbox?.local() !== undefined;
+}
+
 /**
  * Retries and network mode of a write. Through the outbox, the write queue retries (and waits
  * offline for as long as it takes), so TanStack Query neither retries nor pauses it: the write is
  * stored at once, even offline. The mutation is marked so `useSyncStatus` counts it once (the
  * outbox counts it).
  */
-function sending(binding: { retry: RetryPolicy }, outbox: PushOutbox | undefined) {
-  return outbox ? { retry: false, networkMode: 'always' as const, meta: { outbox: true } } : retryOptions(binding.retry);
+function sending(binding: { retry: RetryPolicy }, durable: boolean) {
+  return durable ? { retry: false, networkMode: 'always' as const, meta: { outbox: true } } : retryOptions(binding.retry);
+}
+
+/** A row's key as the outbox stores it. */
+function keyOf(id: unknown): string | number {
+  if (typeof id === 'string' || typeof id === 'number') return id;
+  throw new TypeError(`a push write's key must be a string or a number, not ${typeof id}`);
+}
+
+/**
+ * The draft key each pending create showed, from its onMutate to its mutationFn (TanStack Query
+ * hands the second no context). Kept per model, not per options object: hooks make new options on
+ * every render, and a mutation runs with the newest. Several calls with one input object queue up.
+ */
+const draftIdsByBinding = new WeakMap<object, WeakMap<object, unknown[]>>();
+
+function giveDraftId(binding: object, variables: unknown, draftId: unknown): void {
+  if (typeof variables !== 'object' || variables === null) return;
+  let byInput = draftIdsByBinding.get(binding);
+  if (!byInput) draftIdsByBinding.set(binding, (byInput = new WeakMap()));
+  byInput.set(variables, [...(byInput.get(variables) ?? []), draftId]);
+}
+
+function takeDraftId(binding: object, variables: unknown): string | number {
+  const queued = typeof variables === 'object' && variables !== null ? draftIdsByBinding.get(binding)?.get(variables) : undefined;
+  return keyOf(queued?.shift());
 }
 
 /** Cancels in-flight reads of the model (so they cannot overwrite the optimistic state) and snapshots its cache. */
@@ -102,26 +132,30 @@ export interface CreateConfig<TRow, TInput, TResult> {
 
 export function createMutationOptions<TRow, TId, TInput, TResult>(qc: QueryClient, binding: PushModelBinding<TRow, TId>, config: CreateConfig<TRow, TInput, TResult>): WriteOptions<TResult, TInput> {
   const keys = idempotencyKeys(binding, 'create');
-  const outbox = config.request && pushOutboxOf(qc, binding);
-  // the outbox stores a create under its row's key (a draft's until the server names it): onMutate
-  // makes the draft, mutationFn runs next, in the same order for every call of these options
-  const draftIds = new WeakMap<object, unknown[]>();
+  const durable = config.request !== undefined && usesOutbox(binding);
   return {
     mutationKey: [...binding.keys.all, 'create'],
-    mutationFn: async (raw) => {
-      const prepared = config.prepare ? config.prepare(raw) : raw;
-      const input = config.validator ? await validateInput(config.validator, prepared, 'create input') : prepared;
-      if (!outbox) return config.send(input, keys.of(raw));
-      const draftId = typeof raw === 'object' && raw !== null ? draftIds.get(raw)?.shift() : undefined;
-      return (await outbox.write('insert', (draftId ?? '') as string | number, input as Record<string, unknown>, config.request!(input))) as TResult;
+    mutationFn: (raw) => {
+      // all of it before the first await: the draft this call showed, and its place in the outbox's order
+      const draftId = durable ? takeDraftId(binding, raw) : undefined;
+      const outbox = durable ? pushOutboxOf(qc, binding) : undefined;
+      const input = async () => {
+        const prepared = config.prepare ? config.prepare(raw) : raw;
+        return config.validator ? await validateInput(config.validator, prepared, 'create input') : prepared;
+      };
+      if (!outbox) return input().then((ready) => config.send(ready, keys.of(raw)));
+      return outbox.write('insert', async () => {
+        const ready = await input();
+        return { key: draftId!, body: ready as Record<string, unknown>, request: config.request!(ready) };
+      }) as Promise<TResult>;
     },
-    ...sending(binding, outbox),
+    ...sending(binding, durable),
     onMutate: async (raw) => {
       const snapshot = await begin(qc, binding);
       const draft = config.draft(config.prepare ? config.prepare(raw) : raw, draftKey(config.keyKind));
       editLists(qc, binding, (rows, isLast) => (isLast ? [...rows, draft] : rows));
       const draftId = binding.rowId(draft);
-      if (typeof raw === 'object' && raw !== null) draftIds.set(raw, [...(draftIds.get(raw) ?? []), draftId]);
+      if (durable) giveDraftId(binding, raw, draftId);
       return { snapshot, draftId };
     },
     onSuccess: (result, _input, context) => {
@@ -157,15 +191,19 @@ export function updateMutationOptions<TRow, TId, TPatch, TResult>(
   config: UpdateConfig<TRow, TId, TPatch, TResult>,
 ): WriteOptions<TResult, UpdateVariables<TId, TPatch>> {
   const keys = idempotencyKeys(binding, 'update');
-  const outbox = config.request && pushOutboxOf(qc, binding);
+  const durable = config.request !== undefined && usesOutbox(binding);
   return {
     mutationKey: [...binding.keys.all, 'update'],
-    mutationFn: async (variables) => {
-      const patch = config.validator ? await validateInput(config.validator, variables.patch, 'update input') : variables.patch;
-      if (!outbox) return config.send(variables.id, patch, keys.of(variables));
-      return (await outbox.write('update', variables.id as string | number, patch as Record<string, unknown>, config.request!(variables.id, patch))) as TResult;
+    mutationFn: (variables) => {
+      const outbox = durable ? pushOutboxOf(qc, binding) : undefined; // before any await: the outbox's order is the calls'
+      const patch = async () => (config.validator ? await validateInput(config.validator, variables.patch, 'update input') : variables.patch);
+      if (!outbox) return patch().then((ready) => config.send(variables.id, ready, keys.of(variables)));
+      return outbox.write('update', async () => {
+        const ready = await patch();
+        return { key: keyOf(variables.id), body: ready as Record<string, unknown>, request: config.request!(variables.id, ready) };
+      }) as Promise<TResult>;
     },
-    ...sending(binding, outbox),
+    ...sending(binding, durable),
     onMutate: async ({ id, patch }) => {
       const snapshot = await begin(qc, binding);
       const merge = (row: TRow) => ({ ...row, ...(patch as object) }) as TRow;
@@ -193,11 +231,15 @@ export interface RemoveConfig<TId, TResult> {
 
 export function removeMutationOptions<TRow, TId, TResult>(qc: QueryClient, binding: PushModelBinding<TRow, TId>, config: RemoveConfig<TId, TResult>): WriteOptions<TResult, TId> {
   const keys = idempotencyKeys(binding, 'remove');
-  const outbox = config.request && pushOutboxOf(qc, binding);
+  const durable = config.request !== undefined && usesOutbox(binding);
   return {
     mutationKey: [...binding.keys.all, 'remove'],
-    mutationFn: async (id) => (outbox ? ((await outbox.write('delete', id as string | number, null, config.request!(id))) as TResult) : config.send(id, keys.of(id))),
-    ...sending(binding, outbox),
+    mutationFn: (id) => {
+      const outbox = durable ? pushOutboxOf(qc, binding) : undefined;
+      if (!outbox) return config.send(id, keys.of(id));
+      return outbox.write('delete', () => ({ key: keyOf(id), body: null, request: config.request!(id) })) as Promise<TResult>;
+    },
+    ...sending(binding, durable),
     onMutate: async (id) => {
       const snapshot = await begin(qc, binding);
       editLists(qc, binding, (rows) => rows.filter((r) => !sameId(binding.rowId(r), id)));

@@ -31,6 +31,8 @@ function projectApi() {
     refuseNext: 0,
     /** Writes wait for this before the API handles them. */
     gate: Promise.resolve(),
+    /** Called as each write arrives, before it is handled. */
+    onWrite: (): void => undefined,
     fetch: (async (input: RequestInfo | URL, init: RequestInit = {}) => {
       if (api.down) throw new TypeError('fetch failed');
       const url = new URL(String(input));
@@ -39,6 +41,7 @@ function projectApi() {
       const body = typeof init.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : undefined;
       seen.push({ method, path: url.pathname, key, body });
       if (method === 'GET') return Response.json({ data: [...rows.values()] });
+      api.onWrite();
       await api.gate;
       if (key && answered.has(key)) return answered.get(key)!.clone();
       let answer: Response;
@@ -136,9 +139,12 @@ describe('push writes through the outbox (a local database)', () => {
     const run = app(bindingFor(api, db));
     let open!: () => void;
     api.gate = new Promise((resolve) => (open = resolve));
+    const storedWhenSent: number[] = [];
+    api.onWrite = () => storedWhenSent.push(stored(db).length);
     const done = run.create.mutate({ name: 'First' });
     await waitUntil(() => api.seen.length === 1);
-    expect(stored(db)).toMatchObject([{ op: 'insert', state: 'queued' }]); // stored before its request went out
+    expect(storedWhenSent).toEqual([1]); // stored before its request went out
+    expect(stored(db)).toMatchObject([{ op: 'insert', state: 'queued' }]);
     expect(run.status()?.pendingWrites).toBe(1);
     // one write, counted once: by the outbox, not again as a pending mutation
     expect(appSyncStatus(run.qc).pendingWrites).toBe(1);
@@ -275,6 +281,78 @@ describe('push writes through the outbox (a local database)', () => {
     await renamed;
     expect(api.seen.filter((r) => r.method === 'PATCH').map((r) => r.path)).toEqual(['/projects/2']);
     expect(api.rows.get(2)).toEqual({ id: 2, name: 'Draft, renamed' });
+    expect(stored(db)).toEqual([]);
+    run.stop();
+  });
+
+  it('keep the order of the calls, whatever each one waits for first (validation, the outbox opening)', async () => {
+    const api = projectApi();
+    const db = new Database(':memory:');
+    api.rows.set(7, { id: 7, name: 'Seven' });
+    const binding = bindingFor(api, db);
+    const qc = new QueryClient();
+    // the update validates asynchronously; the delete has nothing to validate
+    const update = new MutationObserver(
+      qc,
+      updateMutationOptions(qc, binding, {
+        send: direct,
+        validator: { '~standard': { version: 1, vendor: 'test', validate: async (value: unknown) => (await new Promise((r) => setTimeout(r, 20)), { value }) } },
+        request: (id: number, patch: { name?: string }) => ({ method: 'PATCH', path: '/projects/{id}', pathParams: { id: String(id) }, body: patch, bodyEncoding: 'json' }),
+      }),
+    );
+    const remove = new MutationObserver(qc, removeMutationOptions(qc, binding, { send: direct, request: (id: number) => ({ method: 'DELETE', path: '/projects/{id}', pathParams: { id: String(id) } }) }));
+    const renamed = update.mutate({ id: 7, patch: { name: 'Renamed' } });
+    const removed = remove.mutate(7);
+    await Promise.all([renamed, removed]);
+    expect(api.seen.filter((r) => r.method !== 'GET').map((r) => r.method)).toEqual(['PATCH', 'DELETE']);
+    expect(api.rows.has(7)).toBe(false);
+    closeLiveCollections(qc);
+  });
+
+  it('send a refused write once however often retry() is called, and say the API answered after an offline spell', async () => {
+    const api = projectApi();
+    const db = new Database(':memory:');
+    const run = app(bindingFor(api, db));
+    api.down = true;
+    const first = run.create.mutate({ name: 'Conflicting' });
+    await waitUntil(() => run.status()?.status === 'offline');
+    api.down = false;
+    api.refuseNext = 409;
+    await expect(first).rejects.toMatchObject({ status: 409 });
+    expect(run.status()?.status).toBe('live'); // the API answered: not offline any more
+    expect(appSyncStatus(run.qc).status).not.toBe('offline');
+    const [refused] = run.status()!.refusedWrites;
+    await Promise.all([refused.retry(), refused.retry()]); // a double click
+    expect([...api.rows.values()].map((p) => p.name)).toEqual(['Conflicting']);
+    expect(stored(db)).toEqual([]);
+    run.stop();
+  });
+
+  it('never hold a read forever: the app stopping mid-replay lets it go on', async () => {
+    const api = projectApi();
+    const db = new Database(':memory:');
+    const first = app(bindingFor(api, db));
+    api.down = true;
+    void first.create.mutate({ name: 'Waiting' }).catch(() => undefined);
+    await waitUntil(() => stored(db).length === 1);
+    first.stop();
+
+    const reads = projectApi();
+    const second = app(bindingFor(api, db));
+    const read = second.list(reads.fetch);
+    second.stop(); // sign-out while the replay's first try has not happened yet
+    const started = Date.now();
+    await read;
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(stored(db)).toHaveLength(1); // still there for the next start
+  });
+
+  it('go to the outbox of the moment: options made before a sign-out still store and send the write', async () => {
+    const api = projectApi();
+    const db = new Database(':memory:');
+    const run = app(bindingFor(api, db));
+    run.stop(); // closeLiveCollections: the outbox the options first saw is stopped
+    await expect(run.create.mutate({ name: 'After' })).resolves.toMatchObject({ name: 'After' });
     expect(stored(db)).toEqual([]);
     run.stop();
   });

@@ -21,7 +21,25 @@ export interface PushOutboxTarget {
   local: () => SqliteDriver | undefined;
   /** A key the server chooses: the field of a create's answer that holds it. */
   savedKeyField?: string;
+  /** How long one try waits for its answer (default WRITE_ANSWER_TIMEOUT_MS). */
+  answerTimeoutMs?: number;
 }
+
+/** A write as the outbox stores it: its row's key, what it changed, and its request. */
+export interface PreparedWrite {
+  key: string | number;
+  body: Record<string, unknown> | null;
+  request: StoredRequest;
+}
+
+/**
+ * How long one try of a write waits for the API's answer. Past it, the try counts as the API out
+ * of reach and the write is sent again with its Idempotency-Key: a request that never answers must
+ * not hold every later write of the model (and, after a restart, its reads) forever.
+ */
+export const WRITE_ANSWER_TIMEOUT_MS = 30_000;
+/** How long a read waits, at most, for a previous run's writes to be tried: then it reads anyway. */
+export const READ_WAIT_MS = 5_000;
 
 interface Tracked {
   entry: OutboxEntry;
@@ -46,6 +64,9 @@ interface Tracked {
 export class PushOutbox {
   private readonly tracked = new Map<number, Tracked>();
   private readonly queue: WriteQueue;
+  private stopped = false;
+  /** Writes are stored in the order the app made them, however long each one's validation takes. */
+  private order: Promise<unknown> = Promise.resolve();
   private readonly refusals: RefusalListing;
   private readonly outbox: Promise<Outbox>;
   /** Resolves once a previous run's writes are in the queue: this run's go after them. */
@@ -76,25 +97,42 @@ export class PushOutbox {
     );
   }
 
-  /** A write the app just made: resolves to the API's answer, or rejects with its refusal (then listed). */
-  async write(op: OutboxEntry['op'], key: string | number, body: Record<string, unknown> | null, request: StoredRequest): Promise<unknown> {
-    await this.replayed;
-    // a row still shown under its draft key whose create the server has saved: the write names the saved key
-    const saved = savedKeyOf(key);
-    if (saved !== key) request = withSavedKey(request, key, saved);
-    const entry: Omit<OutboxEntry, 'seq'> = { op, key: saved, body, request, idempotencyKey: newIdempotencyKey(), state: 'queued' };
-    const seq = await (await this.outbox).enqueue(entry);
-    const tracked = this.track({ ...entry, seq });
-    tracked.settled.catch(() => undefined); // the caller's own rejection reports it
-    return this.deliver(tracked);
+  /**
+   * A write the app just made: resolves to the API's answer, or rejects with its refusal (then
+   * listed). `prepare` validates it and makes its request; it runs once the writes made before it
+   * are stored, so the outbox keeps the order of the calls.
+   */
+  write(op: OutboxEntry['op'], prepare: () => PreparedWrite | Promise<PreparedWrite>): Promise<unknown> {
+    if (this.stopped) return Promise.reject(new WriteQueueStopped(`${this.status.name}: the outbox was stopped (sign-out or teardown) before this write`));
+    const turn = this.order.then(async () => {
+      await this.replayed;
+      const { key, body, request } = await prepare();
+      // a row still shown under its draft key whose create the server has saved: the write names the saved key
+      const saved = savedKeyOf(key);
+      const entry: Omit<OutboxEntry, 'seq'> = { op, key: saved, body, request: saved === key ? request : withSavedKey(request, key, saved), idempotencyKey: newIdempotencyKey(), state: 'queued' };
+      const seq = await (await this.outbox).enqueue(entry);
+      const tracked = this.track({ ...entry, seq });
+      tracked.settled.catch(() => undefined); // the caller's own rejection reports it
+      // into the queue within the turn: sent in the order stored (wrapped: the delivery is not awaited here)
+      return { delivery: this.deliver(tracked) };
+    });
+    this.order = turn.catch(() => undefined);
+    return turn.then(({ delivery }) => delivery);
   }
 
   /** Sends a refused write again, with a new Idempotency-Key. */
   async retry(seq: number): Promise<void> {
     const tracked = this.tracked.get(seq);
     if (!tracked || tracked.entry.state !== 'refused' || !tracked.entry.request) return;
+    // taken at once: a second call (a double click) finds it queued and sends nothing
+    tracked.entry.state = 'queued';
     const idempotencyKey = newIdempotencyKey();
-    await (await this.outbox).requeue(seq, idempotencyKey, tracked.entry.request);
+    try {
+      await (await this.outbox).requeue(seq, idempotencyKey, tracked.entry.request);
+    } catch (error) {
+      tracked.entry.state = 'refused';
+      throw error;
+    }
     const next = this.track({ ...tracked.entry, idempotencyKey, state: 'queued', refusal: undefined });
     next.settled.catch(() => undefined);
     await this.deliver(next).then(this.onReplayed, () => undefined); // a new refusal is listed again
@@ -111,6 +149,7 @@ export class PushOutbox {
 
   /** Stops sending (sign-out, test teardown): waiting writes stay in the outbox for the next start. */
   stop(): void {
+    this.stopped = true;
     this.queue.stop();
   }
 
@@ -154,9 +193,10 @@ export class PushOutbox {
         return data;
       } catch (error) {
         const failure = toSyncError(error);
-        // the API cannot be reached: the write waits in the queue, and the app shows it is offline
-        if (failure.kind === 'network') this.status.set('offline', error);
-        else if (failure.kind === 'http' && this.status.status !== 'live') this.status.set('live'); // it answered
+        // the API cannot be reached: the write waits in the queue, and the app shows it is offline;
+        // any other failure is an answer
+        if (unreachable(failure)) this.status.set('offline', failure);
+        else if (this.status.status !== 'live') this.status.set('live');
         tried?.(!unreachable(failure));
         throw error;
       }
@@ -169,7 +209,10 @@ export class PushOutbox {
         return data;
       },
       async (error: unknown) => {
-        if (error instanceof WriteQueueStopped) throw error; // not sent: it stays queued for the next start
+        if (error instanceof WriteQueueStopped) {
+          tried?.(false); // reads waiting for the replay go on
+          throw error; // not sent: it stays queued for the next start
+        }
         await (await this.outbox).refused(entry.seq, refusalOf(error));
         this.refuse(tracked, error);
         throw error;
@@ -186,7 +229,8 @@ export class PushOutbox {
 
   /** One try: a 2xx takes the entry out (the answer is the confirmation). */
   private async attempt(entry: OutboxEntry): Promise<unknown> {
-    const { data } = await this.target.send({ ...entry.request!, headers: { 'idempotency-key': entry.idempotencyKey } });
+    const signal = AbortSignal.timeout(this.target.answerTimeoutMs ?? WRITE_ANSWER_TIMEOUT_MS);
+    const { data } = await this.target.send({ ...entry.request!, headers: { 'idempotency-key': entry.idempotencyKey }, signal });
     if (this.status.status !== 'live') this.status.set('live');
     const outbox = await this.outbox;
     // a key the server chose: later writes of the row (stored, or waiting) name it, across restarts too
@@ -229,7 +273,8 @@ export function pushOutboxOf(
 
 /**
  * A push model's read: after a restart, it waits until each write a previous run left has been
- * tried once, so what it reads includes them (when the API could be reached).
+ * tried once (or the API was found out of reach, or READ_WAIT_MS passed), so what it reads
+ * includes them when the API could take them.
  */
 export async function afterStoredWrites<T>(
   queryClient: QueryClient,
@@ -237,6 +282,10 @@ export async function afterStoredWrites<T>(
   read: () => Promise<T>,
 ): Promise<T> {
   const outbox = pushOutboxOf(queryClient, binding);
-  if (outbox) await outbox.replayTried;
+  if (outbox) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([outbox.replayTried, new Promise<void>((resolve) => (timer = setTimeout(resolve, READ_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
   return read();
 }

@@ -39,9 +39,12 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
     if (optionalKey) type = `${type} & { ${str(key)}?: ${T}Id }`;
     return type;
   };
-  // a multipart body may hold files, which the outbox cannot keep as JSON: such a write goes as a plain mutation
-  // (push mode only: live writes go through the collection's outbox, cache results are read-only)
-  const storable = (op: BoundOperation) => model.sync.mode === 'push' && op.body?.encoding !== 'multipart';
+  // Which writes the outbox may store on the device (push mode only: live writes go through the
+  // collection's outbox, cache results are read-only). Not a multipart body (files cannot be kept
+  // as JSON), and not a model with writeOnly fields (passwords, secrets: never kept on the device,
+  // as the optimistic row never holds them). Those go as plain mutations.
+  const outboxable = model.sync.mode === 'push' && !model.fields.some((f) => f.writeOnly);
+  const storable = (op: BoundOperation) => outboxable && op.body?.encoding !== 'multipart';
   const partialUpdate = (op: BoundOperation) => op.method === 'patch' && isRowOf(resolvePointer(api.document, op.body!.schemaPointer), model.schemaName);
 
   const validatorCtx = {
@@ -137,7 +140,7 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
     rowValidator: names.validators.get(model.schemaName),
     configure: names.configure,
     /** The outbox scope, when a write can go through the outbox (with the app's local database). */
-    outbox: (create && storable(create)) || (update && storable(update)) || (remove && model.sync.mode === 'push') ? { scope: str(`${api.id}/${model.names.file}`) } : undefined,
+    outbox: (create && storable(create)) || (update && storable(update)) || (remove && outboxable) ? { scope: str(`${api.id}/${model.names.file}`) } : undefined,
   };
   const typeExpressions = [
     view.list?.paramsType,

@@ -13,7 +13,7 @@ import { matchTxids, OutboxWriter, type WriteRequests, type WriterCollection } f
 import type { SyncRequest, SyncResponse } from '../sync-client';
 import type { StoredRequest } from '../sqlite/outbox';
 import { WriteQueue } from './write-queue';
-import { clearsDataErrorOnCommit, isDataError } from './sync-health';
+import { DataErrorLatch, markMalformedRow, releasesOnGoodRows } from './sync-health';
 import { LiveStatus } from './live-status';
 
 /**
@@ -69,6 +69,7 @@ export function createLiveCollection<T extends object, TKey extends string | num
   // One wrapper for the stream's requests: the client's headers (fresh auth per request) and the
   // stream's health, which Electric's client keeps to itself while it retries.
   let position: StreamPosition | undefined;
+  const badRows = new DataErrorLatch();
   const trackingFetch: typeof fetch = async (input, init) => {
     const doFetch = config.fetch?.() ?? globalThis.fetch;
     const input_ = config.headers?.();
@@ -83,7 +84,7 @@ export function createLiveCollection<T extends object, TKey extends string | num
         },
       });
       if (response.ok) {
-        if (!isDataError(status)) status.set('live');
+        badRows.answered(status);
         const handle = response.headers.get('electric-handle');
         const offset = response.headers.get('electric-offset');
         if (handle && offset) position = { handle, offset };
@@ -155,6 +156,7 @@ export function createLiveCollection<T extends object, TKey extends string | num
       return (whole ? checkSyncedRow(config, converted, true) : converted) as never;
     },
     onError: (error: unknown) => {
+      badRows.hold(error);
       status.set('error', error);
       return {}; // keep syncing: the next answer clears the error
     },
@@ -184,7 +186,7 @@ export function createLiveCollection<T extends object, TKey extends string | num
       ? {
           ...options,
           syncMode: 'on-demand' as const,
-          sync: withLocalStore(clearsDataErrorOnCommit(options.sync, status), {
+          sync: withLocalStore(releasesOnGoodRows(options.sync, status, badRows), {
             open: local,
             shapeOptions,
             position: () => position,
@@ -194,7 +196,7 @@ export function createLiveCollection<T extends object, TKey extends string | num
             saves,
           }),
         }
-      : { ...options, sync: clearsDataErrorOnCommit(options.sync, status) },
+      : { ...options, sync: releasesOnGoodRows(options.sync, status, badRows) },
   );
   // writes a previous run of the app left unconfirmed: sent again or awaited, and shown meanwhile
   const reportError = (error: unknown) => status.set('error', error);
@@ -253,11 +255,13 @@ export function checkSyncedRow(
   if (result instanceof Promise) return row; // async validators cannot run inside the stream's parser
   if (result.issues) {
     const detail = result.issues.map((i) => i.message).join('; ');
-    throw new SyncError({
-      kind: 'sync',
-      message: `${config.id}: the sync stream sent a row that does not match the schema (${detail})`,
-      body: row,
-    });
+    throw markMalformedRow(
+      new SyncError({
+        kind: 'sync',
+        message: `${config.id}: the sync stream sent a row that does not match the schema (${detail})`,
+        body: row,
+      }),
+    );
   }
   return row;
 }

@@ -124,8 +124,15 @@ export class OutboxWriter<TKey extends string | number> {
     const tracked = this.tracked.get(seq);
     if (!tracked || tracked.entry.state !== 'refused') return;
     const request = tracked.entry.request ?? this.legacyRequest(tracked.entry);
+    // taken at once: a second call (a double click) finds it queued and sends nothing
+    tracked.entry.state = 'queued';
     const idempotencyKey = newIdempotencyKey();
-    await (await this.store()).requeue(seq, idempotencyKey, request);
+    try {
+      await (await this.store()).requeue(seq, idempotencyKey, request);
+    } catch (error) {
+      tracked.entry.state = 'refused';
+      throw error;
+    }
     const next = this.track({ ...tracked.entry, request, idempotencyKey, state: 'queued', txid: undefined, refusal: undefined });
     this.show(next);
     await this.deliver(next).catch(() => undefined); // a new refusal is listed again
