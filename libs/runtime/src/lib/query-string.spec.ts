@@ -17,4 +17,13 @@ describe('fillPath', () => {
   it('names a missing parameter', () => {
     expect(() => fillPath('/todos/{id}', {})).toThrow('missing path parameter "id"');
   });
+
+  it('refuses a value that would change the route: empty, "." or ".." (URL parsers remove or climb such segments)', () => {
+    for (const id of ['', '.', '..']) expect(() => fillPath('/todos/{id}', { id })).toThrow(/which would change the route/);
+    // new URL() resolves both: this is what the refusal prevents
+    expect(new URL('http://api.test/todos/..').pathname).toBe('/');
+    expect(new URL('http://api.test/todos/%2e%2e').pathname).toBe('/');
+    expect(fillPath('/todos/{id}', { id: '...' })).toBe('/todos/...');
+    expect(fillPath('/todos/{id}', { id: '%2e%2e' })).toBe('/todos/%252e%252e');
+  });
 });

@@ -1,3 +1,5 @@
+import { SyncError } from './sync-error';
+
 /**
  * Serialises query parameters the way OpenAPI's defaults describe them: `form` + `explode` for
  * arrays (`tag=a&tag=b`) and `deepObject` for objects (`filter[status]=open`), which is also what
@@ -27,10 +29,19 @@ function appendValue(parts: string[], name: string, value: unknown): void {
 }
 
 /** Fills `{name}` placeholders of an OpenAPI path template, encoding each value. */
+/**
+ * Fills a path template. Every value is percent-encoded, and one that would change the route is
+ * refused: an empty value (`/todos/` is the list), `.` and `..` (URL parsers drop or climb such a
+ * segment, `%2e%2e` included: `/todos/..` is `/`).
+ */
 export function fillPath(template: string, params: Record<string, string | number | boolean> | undefined): string {
   return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const value = params?.[name];
     if (value === undefined) throw new Error(`missing path parameter "${name}" for ${template}`);
-    return encodeURIComponent(String(value));
+    const text = String(value);
+    if (text === '' || text === '.' || text === '..') {
+      throw new SyncError({ kind: 'validation', message: `path parameter "${name}" of ${template} is ${JSON.stringify(text)}, which would change the route: refused` });
+    }
+    return encodeURIComponent(text);
   });
 }

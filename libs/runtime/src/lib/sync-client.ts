@@ -35,7 +35,15 @@ export interface SyncClientOptions {
   localDatabase?: SqliteDriver;
   /** Cache mode: where results survive a reload. Default: the browser's localStorage when there is one. */
   cacheStorage?: CacheStorage;
+  /**
+   * The largest answer body read, in bytes (default 64 MB): a bigger one fails with a SyncError
+   * instead of filling the app's memory (a compromised or broken server can send anything).
+   */
+  maxResponseBytes?: number;
 }
+
+/** Default of `maxResponseBytes`. */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /** The shape endpoint a client's live models use. */
 export function shapeUrlOf(options: SyncClientOptions): string {
@@ -130,7 +138,7 @@ async function send<T>(options: SyncClientOptions, request: SyncRequest): Promis
       cause,
     });
   }
-  const data = await readBody(response);
+  const data = await readBody(response, options.maxResponseBytes ?? MAX_RESPONSE_BYTES, `${request.method} ${request.path}`);
   if (!response.ok && !(response.status === 304 && request.notModified)) {
     throw new SyncError({
       kind: response.status === 409 ? 'conflict' : 'http',
@@ -173,9 +181,9 @@ export function encodeBody(request: Pick<SyncRequest, 'body' | 'bodyEncoding'>, 
   }
 }
 
-async function readBody(response: Response): Promise<unknown> {
+async function readBody(response: Response, maxBytes: number, label: string): Promise<unknown> {
   if (response.status === 204 || response.status === 205) return undefined;
-  const text = await response.text();
+  const text = await readText(response, maxBytes, label);
   if (!text) return undefined;
   const type = response.headers.get('content-type') ?? '';
   if (/[/+]json\b/i.test(type)) {
@@ -186,6 +194,44 @@ async function readBody(response: Response): Promise<unknown> {
     }
   }
   return text;
+}
+
+/** The body as text, stopped (and the connection let go) as soon as it passes `maxBytes`. */
+async function readText(response: Response, maxBytes: number, label: string): Promise<string> {
+  const tooBig = () =>
+    new SyncError({
+      kind: 'http',
+      status: response.status,
+      message: `${label}: the answer is over ${maxBytes} bytes (the client's maxResponseBytes): not read`,
+    });
+  const length = response.headers.get('content-length');
+  const declared = length === null ? NaN : Number(length);
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw tooBig();
+  }
+  // a declared length is held to by fetch itself (a longer body is an error): read it at once
+  if (declared <= maxBytes || !response.body) return response.text();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooBig();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 /** The human part of common error bodies: FastAPI's `detail`, or `message` / `error`. */

@@ -6,13 +6,14 @@ import { buildModel } from '../model/build-model';
 import type { SyncApi } from '../model/ir';
 import { SpecError, collapseRepeats, diagnosticJson, formatDiagnostic, type Diagnostic } from '../spec/diagnostics';
 import type { RefPolicy } from '../spec/confined-refs';
+import { OutputError } from '../write/output-error';
 import { loadSpec } from '../spec/load-spec';
 import { watchSpec } from './watch';
 import { OutputMemory } from '../write/output-memory';
 import type { WritePlan } from '../write/plan-write';
 
 /** Exit codes, also listed in `--help` and the README. */
-export const EXIT = { ok: 0, drift: 1, invalidSpec: 2, handEdited: 3, usage: 64, internal: 70 } as const;
+export const EXIT = { ok: 0, drift: 1, invalidSpec: 2, handEdited: 3, usage: 64, internal: 70, cannotWrite: 73 } as const;
 
 export type Command = 'generate' | 'check' | 'validate';
 export const COMMANDS: readonly Command[] = ['generate', 'check', 'validate'];
@@ -92,7 +93,7 @@ Lists every model with its mode, key and bound operations, then every problem (f
 + how to fix it). Exits 2 when there are errors.`,
 };
 
-const EXIT_LINE = 'Exit codes: 0 ok · 1 drift (check) · 2 invalid spec · 3 hand-edited files block the write · 64 usage error · 70 internal error';
+const EXIT_LINE = 'Exit codes: 0 ok · 1 drift (check) · 2 invalid spec · 3 hand-edited files block the write · 64 usage error · 70 internal error · 73 the output folder cannot be written safely';
 
 const MAIN_HELP = `sync-patterns — typed, local-first client libraries from an OpenAPI spec with x-sync annotations
 
@@ -327,6 +328,10 @@ function reportFailure(
       },
     ];
     extra['handEdited'] = error.files;
+  } else if (error instanceof OutputError) {
+    warn(`sync-patterns: ${error.message}; ${error.hint}`);
+    code = EXIT.cannotWrite;
+    errors = [{ message: error.message, fix: error.hint }];
   } else {
     warn(`sync-patterns: internal error: ${(error as Error).stack ?? String(error)}`);
     warn('This is a bug in sync-patterns: please report it with the spec that triggered it.');

@@ -8,7 +8,7 @@ import { versionKeywordWarnings } from '../spec/version-keywords';
 import { bindOperations, carryIndex, explicitBindings, isObjectSchema, mayBeRead, operationListings, type ExplicitBinding } from './bind-operations';
 import { listingChanges, readsAny, sameOutsideSchemas, type BindingRecord, type CandidateRecord, type PreviousBinding } from './binding-record';
 import type { KeyKind, SyncApi, SyncField, SyncModel } from './ir';
-import { camelCase, kebabCase, pascalCase, pluralize, typeName, uniqueNames } from './naming';
+import { camelCase, fileName, kebabCase, pascalCase, pluralize, typeName, uniqueNames } from './naming';
 import { applyFilters, type ModelFilters } from './model-filters';
 import { listOperations, type SpecOperation } from './operations';
 import { componentPointer, deref, directRefs, isNullable, isObject, objectShape, propertyFlag } from './schema-utils';
@@ -323,7 +323,7 @@ function assignNames(models: SyncModel[]): void {
       type,
       camel: camelCase(type),
       plural: plural === type ? `${type}List` : plural,
-      file: kebabCase(type),
+      file: fileName(type),
     };
   }
 }

@@ -66,6 +66,19 @@ export function camelCase(name: string): string {
   return pascal.startsWith('_') ? pascal : pascal.charAt(0).toLowerCase() + pascal.slice(1);
 }
 
+/**
+ * Names Windows keeps for devices, whatever the extension (`con.types.ts` opens the console there):
+ * a model's folder and files get a trailing `_` instead (kebab-case names never hold one, so it
+ * clashes with no other model's).
+ */
+const WINDOWS_DEVICES = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
+
+/** A model's file and folder name, valid on Windows, macOS and Linux. */
+export function fileName(name: string): string {
+  const kebab = kebabCase(name);
+  return WINDOWS_DEVICES.test(kebab) ? `${kebab}_` : kebab;
+}
+
 export function kebabCase(name: string): string {
   const result = words(name)
     .map((w) => w.toLowerCase())

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { bytesOf } from './file-bytes';
+import { OutputError } from './output-error';
 import type { WritePlan } from './plan-write';
 
 /** Reads a file of the output directory as text, or undefined when it does not exist. */
@@ -22,11 +23,32 @@ export function outputStat(outDir: string, file: string): [number, number] | und
   }
 }
 
-/** A generated path can never leave the output directory, whatever names the spec holds. */
+/**
+ * A generated path can never leave the output directory, whatever names the spec or a tampered
+ * manifest hold: by its text, and on disk — no directory on the way from the output folder to it,
+ * and not the file itself, may be a symlink, which would lead a write, a read or a prune anywhere.
+ * (The output folder itself may be one: the user chose it.)
+ */
 export function resolveInside(outDir: string, file: string): string {
   const root = path.resolve(outDir);
   const full = path.resolve(root, file);
-  if (full !== root && !full.startsWith(root + path.sep)) throw new Error(`refusing to write outside ${outDir}: ${file}`);
+  if (full !== root && !full.startsWith(root + path.sep)) {
+    throw new OutputError(`refusing to write outside ${outDir}: ${file}`, 'a generated path never leaves --out: remove the entry from the manifest (.sync-patterns/manifest.json) if it was edited');
+  }
+  for (let at = full; at !== root; at = path.dirname(at)) {
+    let link = false;
+    try {
+      link = lstatSync(at).isSymbolicLink();
+    } catch {
+      continue; // not there yet: written as a plain file or folder
+    }
+    if (link) {
+      throw new OutputError(
+        `refusing to follow a symlink inside the output folder: ${path.relative(process.cwd(), at) || at}`,
+        `generated files and folders are never links; remove the link (sync-patterns writes the real files in its place)`,
+      );
+    }
+  }
   return full;
 }
 

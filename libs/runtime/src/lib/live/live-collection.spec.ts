@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SyncError } from '../sync-error';
-import { checkSyncedRow, convertRow } from './live-collection';
+import { checkSyncedRow, convertRow, refuseUndeclaredColumns } from './live-collection';
 
 const columns = ['id', 'count', 'amount', 'at', 'meta'];
 const kinds = {
@@ -59,5 +59,11 @@ describe('synced rows', () => {
     expect(() => checkSyncedRow({ id: 'api/model', columns, rowSchema }, bad)).toThrow(/api\/model: the sync stream sent a row that does not match the schema/);
     // a delete's key or a partial update is merged into a checked row, not checked alone
     expect(checkSyncedRow({ id: 'api/model', columns, rowSchema }, { id: 'x' })).toEqual({ id: 'x' });
+  });
+
+  it('may hold only the columns the shape asked for, in whole rows and partial updates alike', () => {
+    expect(() => refuseUndeclaredColumns({ id: 'api/model', columns }, { id: 'x', count: 1 })).not.toThrow();
+    expect(() => refuseUndeclaredColumns({ id: 'api/model', columns }, { id: 'x', internal_notes: 'staff only' })).toThrow(/columns the shape does not have \(internal_notes\)/);
+    expect(() => refuseUndeclaredColumns({ id: 'api/model', columns }, { id: 'x', __proto__: 'x', constructor: 1 })).toThrow(/constructor/);
   });
 });

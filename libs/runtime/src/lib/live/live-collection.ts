@@ -151,6 +151,7 @@ export function createLiveCollection<T extends object, TKey extends string | num
     signal: stopper.signal,
     // whole rows only (see checkSyncedRow), judged before NULLs of optional columns become absent
     transformer: (row) => {
+      refuseUndeclaredColumns(config, row);
       const whole = config.columns.every((column) => column in row);
       const converted = convertRow(row, config.kinds, config.absentWhenNull);
       return (whole ? checkSyncedRow(config, converted, true) : converted) as never;
@@ -234,6 +235,23 @@ function isoTimestamp(value: string): string {
   const normalized = value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
   const date = new Date(normalized);
   return Number.isNaN(date.getTime()) ? value : date.toISOString();
+}
+
+/**
+ * A synced change may only hold the columns the client asked for: a shape server that sends others
+ * (a compromised one, or a proxy that forgot `columns`) would put fields the spec excludes, or
+ * undeclared ones, into the app and its local store.
+ */
+export function refuseUndeclaredColumns(config: { id: string; columns: readonly string[] }, row: Record<string, unknown>): void {
+  const undeclared = Object.keys(row).filter((column) => !config.columns.includes(column));
+  if (!undeclared.length) return;
+  throw markMalformedRow(
+    new SyncError({
+      kind: 'sync',
+      message: `${config.id}: the sync stream sent columns the shape does not have (${undeclared.join(', ')})`,
+      body: row,
+    }),
+  );
 }
 
 /**
