@@ -2,6 +2,7 @@
 // libraries up to date (the Nx sync target), starts the example API with its development shape
 // server on embedded Postgres (PGlite, seeded), starts the web app, and prints its URL.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { startTestServer } from '../../apps/example-api/src/testing';
 import { startWebApp } from '../../apps/example-web/test/web-app';
@@ -15,13 +16,17 @@ async function demo(): Promise<void> {
   const sync = spawnSync(process.execPath, [require.resolve('nx/bin/nx'), 'run', '@sync-patterns/example-api:sync', '--output-style=static'], { cwd: workspace, stdio: 'inherit' });
   if (sync.status !== 0) throw new Error('the sync target failed (see above)');
   console.log(`2/3 starting the example API and its shape server on embedded Postgres (port ${apiPort})…`);
-  const api = await startTestServer({ seed: true, port: apiPort });
+  // the seeded users' password: random per run (the database lives in memory for the run)
+  const password = process.env['DEMO_PASSWORD'] ?? randomBytes(6).toString('base64url');
+  const api = await startTestServer({ seed: true, port: apiPort, seedPassword: password });
   console.log(`3/3 starting the web app (port ${webPort})…`);
   const web = await startWebApp({ apiUrl: api.url, port: webPort }).catch(async (error: unknown) => {
     await api.close();
     throw error;
   });
-  console.log(`\nThe example web app: ${web.url}  (API ${api.url}; open it in two windows to see live sync)\nCtrl-C stops both.`);
+  console.log(`\nThe example web app: ${web.url}  (API ${api.url}; open it in two windows to see live sync)`);
+  console.log(`Sign in as ada@example.com (staff, owns Launch) or grace@example.com (a member of Launch), password: ${password}`);
+  console.log('Ctrl-C stops both.');
   await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
   await web.close();
   await api.close();

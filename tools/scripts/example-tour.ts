@@ -3,15 +3,21 @@
 // mode (plain API calls), Todo in live mode (a collection synced from the todos shape).
 import { closeLiveCollections } from '@sync-patterns/runtime/live';
 import { QueryClient } from '@tanstack/react-query';
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { startTestServer } from '../../apps/example-api/src/testing';
+import { signIn, startTestServer } from '../../apps/example-api/src/testing';
 
 async function tour(out: string, serve: boolean): Promise<void> {
   const lib = (name: string) => require(path.resolve(out, name, 'src'));
-  const server = await startTestServer({ seed: true });
+  // the seeded users' password: random, printed for --serve
+  const password = randomBytes(9).toString('base64url');
+  const server = await startTestServer({ seed: true, seedPassword: password });
   console.log(`\nexample-api running at ${server.url}`);
   try {
-    lib('core').configureExampleApi({ baseUrl: server.url });
+    // every route but sign-up and sign-in needs a bearer token: sign in as Ada (staff, owns Launch)
+    const ada = await signIn(server.url, 'ada@example.com', password);
+    console.log('POST /sessions → signed in as ada@example.com; the client sends Authorization: Bearer <token>');
+    lib('core').configureExampleApi({ baseUrl: server.url, headers: ada.headers });
     const { listProjects } = lib('project');
     const { todoCollection, todoRowFromInput, updateTodo } = lib('todo');
     const projects = await listProjects();
@@ -48,7 +54,8 @@ async function tour(out: string, serve: boolean): Promise<void> {
     const again = await app.fetchQuery(todoCountListQueryOptions());
     console.log(`  revalidated: ${again.data === counts.data ? '304 Not Modified, the same data kept' : 'new data'}`);
     if (serve) {
-      console.log(`\nServing ${server.url} until Ctrl-C (try GET ${server.url}/todos).`);
+      console.log(`\nServing ${server.url} until Ctrl-C. Sign in as ada@example.com (staff) or grace@example.com (member), password ${password}:`);
+      console.log(`  curl -s ${server.url}/todos -H "authorization: Bearer ${ada.token}"`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }
   } finally {

@@ -1,9 +1,12 @@
 import { createShapeHandler, resetLog } from '@sync-patterns/shape-server';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { forbidden, principalOf, type Principal } from './auth/principal';
+import { registerAuthRoutes } from './auth/routes';
 import type { Database } from './database';
+import { registerMembers } from './members';
 import { NotFound, sendProblem } from './problems';
 import { registerMetrics } from './metrics';
-import { registerResource, TXID_HEADER } from './resource';
+import { principal, registerResource, TXID_HEADER } from './resource';
 import { RESOURCES } from './resources';
 
 export interface AppOptions {
@@ -30,10 +33,29 @@ export function buildApp({ db, logger = false, corsOrigins = [], shapeResetRoute
   app.setNotFoundHandler((request, reply) => sendProblem(new NotFound('route'), request, reply));
   if (corsOrigins.length) allowOrigins(app, corsOrigins);
   app.get('/health', async () => ({ ok: true }));
+  authenticate(app, db);
+  registerAuthRoutes(app, db);
   for (const resource of RESOURCES) registerResource(app, db, resource);
+  registerMembers(app, db);
   registerMetrics(app, db);
   serveShapes(app, db, corsOrigins, shapeResetRoute, logSchema);
   return app;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in user, when the request carries a valid bearer token. */
+    principal?: Principal;
+  }
+}
+
+/** Reads the bearer token of every request before its body is validated: a stranger gets 401, never 422. */
+function authenticate(app: FastifyInstance, db: Database): void {
+  app.decorateRequest('principal', undefined);
+  app.addHook('onRequest', async (request) => {
+    if (request.method === 'OPTIONS') return;
+    request.principal = await principalOf(db, request);
+  });
 }
 
 /**
@@ -46,10 +68,17 @@ function serveShapes(app: FastifyInstance, db: Database, corsOrigins: readonly s
   // before the server waits for open requests: held long-polls are answered, not waited for
   app.addHook('preClose', () => shapes.close());
   app.get('/v1/shape', (request, reply) => {
+    // Signed-in users only. Which rows and columns each user may read is the shape proxy's job
+    // (partial sync); until then every signed-in user reads whole tables here.
+    principal(request);
     reply.hijack();
     return shapes(request.raw, reply.raw);
   });
-  if (resetRoute) app.post('/v1/shape/reset', async (_request, reply) => reply.code(204).send(await resetLog(db, logSchema)));
+  if (resetRoute)
+    app.post('/v1/shape/reset', async (request, reply) => {
+      if (!principal(request).staff) throw forbidden('Only staff reset the change log');
+      return reply.code(204).send(await resetLog(db, logSchema));
+    });
 }
 
 // A few lines instead of a plugin: the example only needs to admit its own dev origins.
@@ -61,7 +90,7 @@ function allowOrigins(app: FastifyInstance, origins: readonly string[]): void {
     if (request.method === 'OPTIONS') {
       reply
         .header('access-control-allow-methods', 'GET,POST,PATCH,DELETE')
-        .header('access-control-allow-headers', request.headers['access-control-request-headers'] ?? 'content-type')
+        .header('access-control-allow-headers', request.headers['access-control-request-headers'] ?? 'content-type, authorization')
         .code(204)
         .send();
     }

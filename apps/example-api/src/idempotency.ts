@@ -44,10 +44,13 @@ export function idempotencyKeyOf(headers: Record<string, string | string[] | und
 export async function once(
   tx: Queryable,
   key: string | undefined,
-  request: { method: string; path: string; body: unknown },
+  request: { user?: string; method: string; path: string; body: unknown },
   run: () => Promise<WriteAnswer>,
 ): Promise<WriteAnswer & { replayed: boolean }> {
   if (key === undefined) return { ...(await run()), replayed: false };
+  // Keys are per user: another user's key, even guessed, never replays their answer to you.
+  // (A space cannot occur in a key, so `user key` is unambiguous.)
+  key = `${request.user ?? '-'} ${key}`;
   const fingerprint = createHash('sha256')
     .update(JSON.stringify([request.method, request.path, request.body ?? null]))
     .digest('hex');

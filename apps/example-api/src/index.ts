@@ -4,4 +4,4 @@ export { migrate } from './migrate';
 export { seed } from './seed';
 export { startServer, type RunningServer, type StartOptions } from './server';
 export { TXID_HEADER } from './resource';
-export { startTestServer, type TestServer } from './testing';
+export { signIn, signUp, startTestServer, type TestServer, type TestSession } from './testing';

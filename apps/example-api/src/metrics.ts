@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { projectsOf } from './auth/access';
 import type { Database } from './database';
+import { principal } from './resource';
 
 /**
  * The example's cache-mode endpoint: todo counts per project, computed in SQL on every request,
@@ -8,6 +10,9 @@ import type { Database } from './database';
  */
 export function registerMetrics(app: FastifyInstance, db: Database): void {
   app.get('/metrics/todo-counts', async (request, reply) => {
+    // the counts of the projects this user sees, nothing of the others'
+    const p = principal(request);
+    const visible = p.staff ? undefined : `p.id in ${projectsOf(1)}`;
     const rows = await db.query<{ project_id: string; project_name: string; total: number; todo: number; doing: number; done: number }>(
       `SELECT p.id AS project_id, p.name AS project_name,
               count(t.id)::int AS total,
@@ -15,8 +20,10 @@ export function registerMetrics(app: FastifyInstance, db: Database): void {
               (count(t.id) FILTER (WHERE t.status = 'doing'))::int AS doing,
               (count(t.id) FILTER (WHERE t.status = 'done'))::int AS done
          FROM projects p LEFT JOIN todos t ON t.project_id = p.id
+        ${visible ? `WHERE ${visible}` : ''}
         GROUP BY p.id, p.name
         ORDER BY p.name, p.id`,
+      visible ? [p.userId] : [],
     );
     const body = JSON.stringify(rows);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;

@@ -1,4 +1,5 @@
 import type { Database } from './database';
+import { SESSIONS_TABLE } from './auth/principal';
 import { IDEMPOTENCY_TABLE } from './idempotency';
 
 /**
@@ -35,6 +36,7 @@ const MIGRATIONS: readonly string[] = [
    create index todos_project_id on todos (project_id);
    create index projects_owner_id on projects (owner_id);`,
   IDEMPOTENCY_TABLE,
+  SESSIONS_TABLE,
 ];
 
 /** Applies the pending migrations, each in its own transaction; returns how many ran. */

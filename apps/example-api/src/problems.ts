@@ -19,6 +19,7 @@ export class HttpProblem extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details?: Problem['details'],
   ) {
     super(message);
   }
@@ -33,7 +34,7 @@ interface PostgresError {
 /** Maps validation, Postgres constraint and unexpected errors to a status and a Problem body. */
 export function toProblem(error: unknown): { status: number; body: Problem } {
   if (error instanceof NotFound) return { status: 404, body: { error: 'not_found', message: error.message } };
-  if (error instanceof HttpProblem) return { status: error.status, body: { error: error.code, message: error.message } };
+  if (error instanceof HttpProblem) return { status: error.status, body: { error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const details = fastifyError.validation.map((v) => ({
@@ -42,20 +43,21 @@ export function toProblem(error: unknown): { status: number; body: Problem } {
     }));
     return { status: 422, body: { error: 'invalid', message: `Invalid ${fastifyError.validationContext ?? 'request'}`, details } };
   }
+  // Postgres' own detail (`Key (email)=(ada@…) already exists`) holds stored data: only the column
+  // name is passed on, never a value.
   const pg = error as PostgresError;
-  const column = /Key \(([^)]+)\)/.exec(pg.detail ?? '')?.[1];
-  const details = column ? [{ path: `/${column}`, message: pg.detail ?? '' }] : undefined;
+  const column = /Key \(([a-z_, ]+)\)/.exec(pg.detail ?? '')?.[1];
+  const about = (message: string) => (column ? { details: column.split(', ').map((name) => ({ path: `/${name}`, message })) } : {});
   switch (pg.code) {
     case '23505':
-      return { status: 409, body: { error: 'conflict', message: 'A row with this key already exists', details } };
+      return { status: 409, body: { error: 'conflict', message: 'A row with this key already exists', ...about('is already taken') } };
     case '23503':
-      return { status: 422, body: { error: 'invalid', message: 'A referenced row does not exist', details } };
+      return { status: 422, body: { error: 'invalid', message: 'A referenced row does not exist', ...about('refers to no existing row') } };
     case '23514':
-    case '22P02':
-    case '22007':
-    case '22008':
-      return { status: 422, body: { error: 'invalid', message: 'A value is out of range or malformed', details } };
+      return { status: 422, body: { error: 'invalid', message: 'A value is out of range or malformed' } };
   }
+  // class 22, data exceptions: the input was wrong (a NUL byte, a number out of range, a bad date)
+  if (typeof pg.code === 'string' && pg.code.startsWith('22')) return { status: 422, body: { error: 'invalid', message: 'A value is out of range or malformed' } };
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
     return { status: fastifyError.statusCode, body: { error: fastifyError.code ?? 'bad_request', message: fastifyError.message } };
   }
@@ -64,6 +66,16 @@ export function toProblem(error: unknown): { status: number; body: Problem } {
 
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const { status, body } = toProblem(error);
-  if (status >= 500) request.log.error(error);
+  if (status >= 500) request.log.error({ err: loggable(error) }, 'request failed');
   return reply.code(status).type('application/json').send(body);
+}
+
+/**
+ * What a failure's log line keeps: its kind, code, message and stack — never the SQL's parameters,
+ * the row's values (Postgres' `detail`) or the query text that database drivers attach to errors.
+ */
+export function loggable(error: unknown): { type: string; code?: string; message: string; stack?: string } {
+  if (!(error instanceof Error)) return { type: typeof error, message: 'a non-Error value was thrown' };
+  const code = (error as PostgresError).code;
+  return { type: error.constructor.name, ...(typeof code === 'string' ? { code } : {}), message: error.message, stack: error.stack };
 }

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Access } from './auth/access';
+import { forbidden, unauthenticated, type Principal } from './auth/principal';
 import type { Database, Queryable } from './database';
 import { idempotencyKeyOf, once, REPLAYED_HEADER, type WriteAnswer } from './idempotency';
 import { NotFound } from './problems';
@@ -11,6 +13,10 @@ export interface ResourceSpec {
   noun: string;
   /** Columns answered, in order. Identifiers here are constants of this app, never user input. */
   columns: readonly string[];
+  /** Columns only staff read and write (left out of everyone else's answers; 403 in their writes). */
+  staffColumns?: readonly string[];
+  /** Columns everyone reads but only staff write (a user's role). */
+  staffWrites?: readonly string[];
   createBody: object;
   patchBody: object;
   listQuery: object;
@@ -20,21 +26,28 @@ export interface ResourceSpec {
   pagination: 'none' | 'offset';
   /** A column set to now() on every update. */
   touch?: string;
+  access: Access;
 }
 
 export const TXID_HEADER = 'x-sync-txid';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The signed-in principal of a request (set by the app's authentication hook); 401 without one. */
+export function principal(request: FastifyRequest): Principal {
+  if (!request.principal) throw unauthenticated();
+  return request.principal;
+}
+
 /**
  * Every write runs in a transaction that also reads `pg_current_xact_id()`, answered in the
  * `X-Sync-Txid` header: live-mode clients match their optimistic rows against the txids that
  * Electric reports for the replicated change. Cast to `xid` (32 bits, without the epoch), the form
- * Electric reports. A write with an `Idempotency-Key` runs once per key (see idempotency.ts).
+ * Electric reports. A write with an `Idempotency-Key` runs once per key and user (see idempotency.ts).
  */
-async function write(db: Database, request: FastifyRequest, reply: FastifyReply, status: number, work: (tx: Queryable) => Promise<unknown>): Promise<FastifyReply> {
+export async function write(db: Database, request: FastifyRequest, reply: FastifyReply, status: number, work: (tx: Queryable) => Promise<unknown>): Promise<FastifyReply> {
   const key = idempotencyKeyOf(request.headers);
   const answer = await db.transaction((tx) =>
-    once(tx, key, { method: request.method, path: request.url, body: request.body }, async (): Promise<WriteAnswer> => {
+    once(tx, key, { user: request.principal?.userId, method: request.method, path: request.url, body: request.body }, async (): Promise<WriteAnswer> => {
       const body = await work(tx);
       const [{ txid }] = await tx.query<{ txid: string }>('select pg_current_xact_id()::xid::text as txid');
       return { status, txid, body };
@@ -46,58 +59,96 @@ async function write(db: Database, request: FastifyRequest, reply: FastifyReply,
 }
 
 export function registerResource(app: FastifyInstance, db: Database, spec: ResourceSpec): void {
-  const select = spec.columns.join(', ');
+  const staffColumns = new Set(spec.staffColumns ?? []);
+  const readable = (p: Principal) => spec.columns.filter((c) => p.staff || !staffColumns.has(c)).join(', ');
   const idParam = (params: unknown): string => {
     const id = (params as { id: string }).id;
     if (!UUID.test(id)) throw new NotFound(spec.noun);
     return id;
   };
-  const one = async (tx: Queryable, sql: string, params: unknown[]) => {
-    const [row] = await tx.query(sql, params);
+  /** Refuses fields this principal may not write, naming them. */
+  const checkFields = (p: Principal, body: Record<string, unknown>) => {
+    if (p.staff) return;
+    const refused = Object.keys(body).filter((name) => staffColumns.has(name) || spec.staffWrites?.includes(name));
+    if (refused.length) throw forbidden(`Only staff write ${refused.join(', ')}`);
+  };
+  /** `where` clause and parameters of the rows `p` sees, after `params` already bound. */
+  const scope = (p: Principal, conditions: string[], params: unknown[]) => {
+    const visible = spec.access.visible(p, params.length + 1);
+    if (visible === undefined) return { clause: conditions.length ? ` where ${conditions.join(' and ')}` : '', params };
+    return { clause: ` where ${[...conditions, visible].join(' and ')}`, params: [...params, p.userId] };
+  };
+  /** The row with this id if `p` sees it (locked for the write that follows); 404 otherwise. */
+  const visibleRow = async (tx: Queryable, p: Principal, id: string, lock: boolean) => {
+    const { clause, params } = scope(p, ['id = $1'], [id]);
+    const [row] = await tx.query(`select * from ${spec.table}${clause}${lock ? ' for update' : ''}`, params);
     if (!row) throw new NotFound(spec.noun);
     return row;
   };
 
   app.get(spec.path, { schema: { querystring: spec.listQuery } }, async (request) => {
+    const p = principal(request);
     const query = request.query as Record<string, unknown>;
-    const where: string[] = [];
-    const params: unknown[] = [];
+    const conditions: string[] = [];
+    const filterParams: unknown[] = [];
     for (const filter of spec.filters) {
       if (query[filter] === undefined) continue;
-      params.push(query[filter]);
-      where.push(`${filter} = $${params.length}`);
+      filterParams.push(query[filter]);
+      conditions.push(`${filter} = $${filterParams.length}`);
     }
-    const clause = where.length ? ` where ${where.join(' and ')}` : '';
+    const { clause, params } = scope(p, conditions, filterParams);
     const order = ' order by created_at, id';
-    if (spec.pagination === 'none') return db.query(`select ${select} from ${spec.table}${clause}${order}`, params);
+    if (spec.pagination === 'none') return db.query(`select ${readable(p)} from ${spec.table}${clause}${order}`, params);
     const [{ count }] = await db.query<{ count: number }>(`select count(*)::int as count from ${spec.table}${clause}`, params);
     const page = [...params, query['limit'], query['offset']];
-    const data = await db.query(`select ${select} from ${spec.table}${clause}${order} limit $${page.length - 1} offset $${page.length}`, page);
+    const data = await db.query(`select ${readable(p)} from ${spec.table}${clause}${order} limit $${page.length - 1} offset $${page.length}`, page);
     return { data, count };
   });
 
-  app.get(`${spec.path}/:id`, async (request) => one(db, `select ${select} from ${spec.table} where id = $1`, [idParam(request.params)]));
+  app.get(`${spec.path}/:id`, async (request) => {
+    const p = principal(request);
+    const { clause, params } = scope(p, ['id = $1'], [idParam(request.params)]);
+    const [row] = await db.query(`select ${readable(p)} from ${spec.table}${clause}`, params);
+    if (!row) throw new NotFound(spec.noun);
+    return row;
+  });
 
   app.post(spec.path, { schema: { body: spec.createBody } }, async (request, reply) => {
+    const p = principal(request);
     const body = request.body as Record<string, unknown>;
+    checkFields(p, body);
     const names = Object.keys(body);
     const values = names.map((name) => body[name]);
-    return write(db, request, reply, 201, (tx) => one(tx, `insert into ${spec.table} (${names.join(', ')}) values (${names.map((_, i) => `$${i + 1}`).join(', ')}) returning ${select}`, values));
+    return write(db, request, reply, 201, async (tx) => {
+      await spec.access.mayCreate(tx, p, body);
+      const [row] = await tx.query(`insert into ${spec.table} (${names.join(', ')}) values (${names.map((_, i) => `$${i + 1}`).join(', ')}) returning ${readable(p)}`, values);
+      return row;
+    });
   });
 
   app.patch(`${spec.path}/:id`, { schema: { body: spec.patchBody } }, async (request, reply) => {
+    const p = principal(request);
     const id = idParam(request.params);
     const body = request.body as Record<string, unknown>;
+    checkFields(p, body);
     const names = Object.keys(body);
     const sets = names.map((name, i) => `${name} = $${i + 2}`);
     if (spec.touch) sets.push(`${spec.touch} = now()`);
-    // An empty patch on a table without a touched column still answers the current row.
-    const sql = sets.length ? `update ${spec.table} set ${sets.join(', ')} where id = $1 returning ${select}` : `select ${select} from ${spec.table} where id = $1`;
-    return write(db, request, reply, 200, (tx) => one(tx, sql, [id, ...names.map((name) => body[name])]));
+    return write(db, request, reply, 200, async (tx) => {
+      spec.access.mayChange(p, await visibleRow(tx, p, id, true));
+      // An empty patch on a table without a touched column answers the current row.
+      const sql = sets.length ? `update ${spec.table} set ${sets.join(', ')} where id = $1 returning ${readable(p)}` : `select ${readable(p)} from ${spec.table} where id = $1`;
+      const [row] = await tx.query(sql, [id, ...names.map((name) => body[name])]);
+      return row;
+    });
   });
 
   app.delete(`${spec.path}/:id`, async (request, reply) => {
+    const p = principal(request);
     const id = idParam(request.params);
-    return write(db, request, reply, 204, async (tx) => void (await one(tx, `delete from ${spec.table} where id = $1 returning id`, [id])));
+    return write(db, request, reply, 204, async (tx) => {
+      spec.access.mayChange(p, await visibleRow(tx, p, id, true));
+      await tx.query(`delete from ${spec.table} where id = $1`, [id]);
+    });
   });
 }

@@ -1,4 +1,5 @@
 import * as schemas from './schemas';
+import { projectAccess, todoAccess, userAccess } from './auth/access';
 import type { ResourceSpec } from './resource';
 
 export const RESOURCES: readonly ResourceSpec[] = [
@@ -12,6 +13,8 @@ export const RESOURCES: readonly ResourceSpec[] = [
     listQuery: schemas.noQuery,
     filters: [],
     pagination: 'none',
+    staffWrites: ['role'],
+    access: userAccess,
   },
   {
     path: '/projects',
@@ -23,6 +26,7 @@ export const RESOURCES: readonly ResourceSpec[] = [
     listQuery: schemas.projectListQuery,
     filters: ['owner_id'],
     pagination: 'offset',
+    access: projectAccess,
   },
   {
     path: '/todos',
@@ -35,5 +39,7 @@ export const RESOURCES: readonly ResourceSpec[] = [
     filters: ['project_id', 'status'],
     pagination: 'none',
     touch: 'updated_at',
+    staffColumns: ['internal_notes'],
+    access: todoAccess,
   },
 ];

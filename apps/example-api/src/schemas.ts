@@ -40,3 +40,8 @@ export const projectListQuery = object({
 });
 export const todoListQuery = object({ project_id: uuid, status: todoStatus });
 export const noQuery = object({});
+
+const password = text(8, 200);
+export const accountCreate = object({ email: userFields.email, name: userFields.name, password }, ['email', 'name', 'password']);
+export const credentials = object({ email: { type: 'string', maxLength: 320 }, password: { type: 'string', maxLength: 200 } }, ['email', 'password']);
+export const memberCreate = object({ user_id: uuid }, ['user_id']);

@@ -4,8 +4,17 @@ import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { Client } from 'pg';
 
+/** A signed-in user of a test server and the headers that carry their token. */
+export interface TestSession {
+  token: string;
+  userId: string;
+  headers: { authorization: string };
+}
+
 export interface TestServer {
   url: string;
+  /** A staff account (role admin), signed in: sees and changes everything. */
+  staff: TestSession;
   /** Where its data lives, to start another server on the same data (a restart). */
   data: { dataDir?: string; schema?: string };
   /**
@@ -25,6 +34,8 @@ export interface TestServerOptions {
   dataDir?: string;
   /** Adds POST /v1/shape/reset (tests of 409 must-refetch). */
   shapeResetRoute?: boolean;
+  /** The seeded users' password (they cannot sign in without one). */
+  seedPassword?: string;
 }
 
 export const LISTENING = /example-api listening on (\S+)/;
@@ -48,6 +59,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       DB_SCHEMA: schema ?? '',
       PGLITE_DIR: dataDir ?? '',
       SHAPE_RESET_ROUTE: options.shapeResetRoute ? '1' : '',
+      SEED_PASSWORD: options.seedPassword ?? '',
+      STAFF_EMAIL: STAFF.email,
+      STAFF_PASSWORD: STAFF.password,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -72,6 +86,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   return {
     url: serverUrl,
+    staff: await signIn(serverUrl, STAFF.email, STAFF.password),
     data: { dataDir, schema },
     async close({ keepData = false, crash = false } = {}) {
       child.kill(crash ? 'SIGKILL' : 'SIGTERM');
@@ -82,6 +97,25 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await admin.query(`drop schema if exists ${schema} cascade`).finally(() => admin.end());
     },
   };
+}
+
+/** The test servers' staff account; random, so a test database never holds a known password. */
+const STAFF = { email: 'staff@example.test', password: randomBytes(18).toString('base64url') };
+
+async function session(url: string, path: string, body: object): Promise<TestSession> {
+  const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (response.status !== 201) throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
+  const { token, user } = (await response.json()) as { token: string; user: { id: string } };
+  return { token, userId: user.id, headers: { authorization: `Bearer ${token}` } };
+}
+
+export function signIn(url: string, email: string, password: string): Promise<TestSession> {
+  return session(url, '/sessions', { email, password });
+}
+
+/** A new member account (sign-up), signed in. */
+export function signUp(url: string, name = 'Member'): Promise<TestSession> {
+  return session(url, '/accounts', { email: `${name.toLowerCase().replace(/[^a-z0-9]/g, '')}-${randomBytes(4).toString('hex')}@example.com`, name, password: randomBytes(12).toString('base64url') });
 }
 
 /** A port nothing listens on now, for a server that must come back on the same URL after a restart. */

@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 
-/** Calls the example API as a client would; answers carry the write's Postgres txid. */
-export function apiClient(baseUrl: () => string) {
-  async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+export type Headers = Record<string, string>;
+
+/**
+ * Calls the example API as a client would, signed in with `auth()`'s headers (a test server's
+ * staff account by default); answers carry the write's Postgres txid.
+ */
+export function apiClient(baseUrl: () => string, auth: () => Headers = () => ({})) {
+  async function call(method: string, url: string, body?: unknown, headers: Headers = {}) {
     const response = await fetch(`${baseUrl()}${url}`, {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: { ...auth(), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -21,7 +26,7 @@ export function apiClient(baseUrl: () => string) {
     async newProject(ownerId: string, name = 'P') {
       const { status, body } = await call('POST', '/projects', { name, owner_id: ownerId });
       if (status !== 201) throw new Error(`POST /projects answered ${status}`);
-      return body as { id: string };
+      return body as { id: string; owner_id: string };
     },
   };
 }

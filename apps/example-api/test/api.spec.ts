@@ -10,7 +10,10 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const { call, newUser, newProject } = apiClient(() => server.url);
+const { call, newUser, newProject } = apiClient(
+  () => server.url,
+  () => server.staff.headers,
+);
 
 describe('example API on real Postgres', () => {
   it('creates, reads, patches and deletes, each write answering its Postgres txid', async () => {

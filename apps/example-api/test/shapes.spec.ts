@@ -12,7 +12,10 @@ import { apiClient } from './api-client';
  * columns, 409 must-refetch after a log reset, and a server restart mid-stream.
  */
 let server: TestServer;
-const api = apiClient(() => server.url);
+const api = apiClient(
+  () => server.url,
+  () => server.staff.headers,
+);
 
 /** Every message a stream delivers, and the rows it adds up to (as the client parsed them). */
 function follow(params: Record<string, unknown>) {
@@ -20,6 +23,7 @@ function follow(params: Record<string, unknown>) {
   const stream = new ShapeStream<Row>({
     url: `${server.url}/v1/shape`,
     params: params as never,
+    headers: server.staff.headers,
     signal: aborter.signal,
     backoffOptions: { initialDelay: 50, maxDelay: 500, multiplier: 2, maxRetries: Infinity },
   });
@@ -112,7 +116,7 @@ describe('the development shape server', () => {
 
   it('refuses unknown tables and unsafe where clauses with 400', async () => {
     const bad = async (query: string) => {
-      const response = await fetch(`${server.url}/v1/shape?${query}`);
+      const response = await fetch(`${server.url}/v1/shape?${query}`, { headers: server.staff.headers });
       return { status: response.status, body: (await response.json()) as { message: string } };
     };
     expect(await bad('table=nope&offset=-1')).toMatchObject({ status: 400, body: { message: expect.stringContaining('does not exist') } });
@@ -121,10 +125,10 @@ describe('the development shape server', () => {
   });
 
   it('serves only live tables, binds where parameters, and caps request sizes', async () => {
-    const status = async (query: string) => (await fetch(`${server.url}/v1/shape?${query}`)).status;
-    // tables that exist but are not live: the change log (it holds excluded columns), migrations, idempotency records
-    for (const table of ['idempotency_keys', 'schema_migrations', 'sync_patterns.sync_changes', 'sync_patterns.sync_log', 'pg_catalog.pg_authid']) {
-      const response = await fetch(`${server.url}/v1/shape?table=${encodeURIComponent(table)}&offset=-1`);
+    const status = async (query: string) => (await fetch(`${server.url}/v1/shape?${query}`, { headers: server.staff.headers })).status;
+    // tables that exist but are not live: sessions and password hashes, the change log (it holds excluded columns), migrations, idempotency records
+    for (const table of ['sessions', 'passwords', 'project_members', 'idempotency_keys', 'schema_migrations', 'sync_patterns.sync_changes', 'sync_patterns.sync_log', 'pg_catalog.pg_authid']) {
+      const response = await fetch(`${server.url}/v1/shape?table=${encodeURIComponent(table)}&offset=-1`, { headers: server.staff.headers });
       expect([table, response.status, ((await response.json()) as { message: string }).message]).toEqual([table, 400, expect.stringContaining('does not exist or is not served')]);
     }
     // a parameter is a value, never SQL: the injection finds no row and the table is still there

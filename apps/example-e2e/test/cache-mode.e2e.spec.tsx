@@ -31,7 +31,7 @@ beforeAll(async () => {
     requests.push({ url: String(input), ifNoneMatch: new Headers(init?.headers).get('if-none-match'), status: response.status });
     return response;
   };
-  configureExampleApi({ baseUrl: server.url, fetch: recording, cacheStorage });
+  configureExampleApi({ baseUrl: server.url, headers: server.staff.headers, fetch: recording, cacheStorage });
   project = await seedProject({ createUser, createProject }, 'Metrics', 'cache@example.com');
 }, 120_000);
 afterAll(() => server?.close());

@@ -3,7 +3,7 @@ import { closeLiveCollections } from '@sync-patterns/runtime/live';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { startTestServer, type TestServer } from '../../example-api/src/testing';
+import { signUp, startTestServer, type TestServer } from '../../example-api/src/testing';
 import { configureExampleApi } from '../.variants/live/core/src';
 import { createProject, useProjectMutations, type Project } from '../.variants/live/project/src';
 import { useTodoMutations, useTodos, type Todo } from '../.variants/live/todo/src';
@@ -24,7 +24,7 @@ const clients: QueryClient[] = [];
 
 beforeAll(async () => {
   server = await startTestServer({ shapeResetRoute: true });
-  configureExampleApi({ baseUrl: server.url, fetch: network.fetch });
+  configureExampleApi({ baseUrl: server.url, headers: server.staff.headers, fetch: network.fetch });
   project = await seedProject({ createUser, createProject }, 'Faults', 'faults@example.com');
 }, 120_000);
 afterAll(() => server?.close());
@@ -32,7 +32,7 @@ afterEach(() => {
   Object.assign(network.faults, { down: false, serverErrors: 0, lostAnswers: 0, duplicateShapeResponses: 0 });
   network.writes.length = 0;
   network.delivered.twice = 0;
-  configureExampleApi({ baseUrl: server.url, headers: undefined, shapeUrl: undefined, shapeHeaders: undefined });
+  configureExampleApi({ baseUrl: server.url, headers: server.staff.headers, shapeUrl: undefined, shapeHeaders: undefined });
   for (const client of clients.splice(0)) closeLiveCollections(client);
 });
 
@@ -43,9 +43,9 @@ function renderApp() {
   return renderHook(() => ({ list: useTodos({ project_id: project.id }), mutations: useTodoMutations(), app: useSyncStatus() }), { wrapper }).result;
 }
 
-/** The project's todos as Postgres has them, through the API (not through the network under test). */
+/** The project's todos as Postgres has them, through the API as staff (not through the network under test). */
 async function onServer(): Promise<Todo[]> {
-  const body = (await (await fetch(`${server.url}/todos?project_id=${project.id}`)).json()) as Todo[] | { data: Todo[] };
+  const body = (await (await fetch(`${server.url}/todos?project_id=${project.id}`, { headers: server.staff.headers })).json()) as Todo[] | { data: Todo[] };
   return Array.isArray(body) ? body : body.data;
 }
 /** The synced fields of each row, by id: without TanStack DB's `$` metadata and the field x-sync excludes. */
@@ -56,7 +56,7 @@ const fields = (rows: Todo[] | undefined) =>
 const newTodo = (title: string) => ({ project_id: project.id, title, status: 'todo' as const, priority: 1, due_at: null });
 
 async function clearProject() {
-  for (const todo of await onServer()) await fetch(`${server.url}/todos/${todo.id}`, { method: 'DELETE' });
+  for (const todo of await onServer()) await fetch(`${server.url}/todos/${todo.id}`, { method: 'DELETE', headers: server.staff.headers });
 }
 
 describe('live mode under faults', () => {
@@ -141,7 +141,7 @@ describe('live mode under faults', () => {
     await act(() => a.current.mutations.create(newTodo('Before reset')));
     await waitFor(() => expect(b.current.list.data?.map((t) => t.title)).toEqual(['Before reset']));
 
-    expect((await fetch(`${server.url}/v1/shape/reset`, { method: 'POST' })).status).toBe(204);
+    expect((await fetch(`${server.url}/v1/shape/reset`, { method: 'POST', headers: server.staff.headers })).status).toBe(204);
     await act(() => b.current.mutations.create(newTodo('After reset')));
     for (const app of [a, b]) {
       await waitFor(() => expect(app.current.list.data?.map((t) => t.title).sort()).toEqual(['After reset', 'Before reset']), { timeout: 30_000 });
@@ -182,21 +182,37 @@ describe('credentials of a live model', () => {
   it("go to the shape URL only as configured: the API's on its own origin, none elsewhere, shapeHeaders when given", async () => {
     const shapeAuth = (from: number) => [...new Set(network.headers.shapes.slice(from).map((h) => h.get('authorization')))];
     const apiAuth = (from: number) => [...new Set(network.headers.api.slice(from).map((h) => h.get('authorization')))];
+    // two signed-in users, so each token tells where it was sent: staff for the API, and a member
+    // of the project for the shapes when shapeHeaders name one
+    const api = server.staff.headers;
+    const member = await signUp(server.url, 'Shapes');
+    const added = await fetch(`${server.url}/projects/${project.id}/members`, {
+      method: 'POST',
+      headers: { ...api, 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: member.userId }),
+    });
+    expect(added.status).toBe(201);
     // the same server under another name: 127.0.0.1 is the API's origin, localhost another one
     const elsewhere = server.url.replace('127.0.0.1', 'localhost') + '/v1/shape';
     const cases = [
-      { options: {}, shapes: ['Bearer api'] },
-      { options: { shapeUrl: elsewhere }, shapes: [null] },
-      { options: { shapeUrl: elsewhere, shapeHeaders: { authorization: 'Bearer shapes' } }, shapes: ['Bearer shapes'] },
+      { options: {}, shapes: [api.authorization] },
+      // no credentials elsewhere: the shape requests go out without a token, and the API refuses them
+      { options: { shapeUrl: elsewhere }, shapes: [null], refused: true },
+      { options: { shapeUrl: elsewhere, shapeHeaders: member.headers }, shapes: [member.headers.authorization] },
     ];
-    for (const { options, shapes } of cases) {
+    for (const { options, shapes, refused } of cases) {
       const from = { shapes: network.headers.shapes.length, api: network.headers.api.length };
-      configureExampleApi({ baseUrl: server.url, headers: { authorization: 'Bearer api' }, shapeUrl: undefined, shapeHeaders: undefined, ...options });
+      configureExampleApi({ baseUrl: server.url, headers: api, shapeUrl: undefined, shapeHeaders: undefined, ...options });
       const app = renderApp();
-      await waitFor(() => expect(app.current.list.status).toBe('live'));
-      await act(() => app.current.mutations.create(newTodo(`Auth ${JSON.stringify(options)}`)));
+      if (refused) {
+        await waitFor(() => expect(app.current.list.status).toBe('error'));
+        expect(app.current.list.error?.message).toMatch(/\b401\b.*unauthenticated/);
+      } else {
+        await waitFor(() => expect(app.current.list.status).toBe('live'));
+        await act(() => app.current.mutations.create(newTodo(`Auth ${JSON.stringify(options)}`)));
+        expect(apiAuth(from.api)).toEqual([api.authorization]);
+      }
       expect([options, shapeAuth(from.shapes)]).toEqual([options, shapes]);
-      expect(apiAuth(from.api)).toEqual(['Bearer api']);
       for (const client of clients.splice(0)) closeLiveCollections(client);
     }
   });
@@ -218,7 +234,7 @@ describe('push mode under faults', () => {
       ['POST', 'sent', true],
     ]);
     expect(network.writes[0].idempotencyKey).toBe(network.writes[1].idempotencyKey);
-    const projects = (await (await fetch(`${server.url}/projects?owner_id=${project.owner_id}&offset=0&limit=100`)).json()) as { data: Project[] };
+    const projects = (await (await fetch(`${server.url}/projects?owner_id=${project.owner_id}&offset=0&limit=100`, { headers: server.staff.headers })).json()) as { data: Project[] };
     expect(projects.data.filter((p) => p.name === name).map((p) => p.id)).toEqual([created.id]);
 
     // a second create with the same input is a new write: a new key, a second row

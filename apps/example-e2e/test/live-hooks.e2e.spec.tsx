@@ -30,7 +30,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'sp-live-e2e-'));
   port = await freePort();
   server = await startTestServer({ port, dataDir });
-  configureExampleApi({ baseUrl: server.url, fetch: gate.fetch });
+  configureExampleApi({ baseUrl: server.url, headers: server.staff.headers, fetch: gate.fetch });
   project = await seedProject({ createUser, createProject }, 'Live', 'live@example.com');
 }, 120_000);
 afterAll(async () => {
@@ -142,7 +142,12 @@ describe('generated live hooks against the development shape server', () => {
     expect(titles(a.current.list.data)).toEqual(before);
     // kept and listed until the app discards it (a write replayed after a restart has no caller to tell)
     await waitFor(() => expect(a.current.app.refusedWrites).toHaveLength(1));
-    expect(a.current.app.refusedWrites[0]).toMatchObject({ model: 'example-api/todo', op: 'insert', request: { method: 'POST', path: '/todos' }, refusal: { kind: (failure as { kind: string }).kind } });
+    expect(a.current.app.refusedWrites[0]).toMatchObject({
+      model: 'example-api/todo',
+      op: 'insert',
+      request: { method: 'POST', path: '/todos' },
+      refusal: { kind: (failure as { kind: string }).kind },
+    });
     expect(a.current.app.pendingWrites).toBe(0);
     expect(b.current.app.refusedWrites).toEqual([]);
     await act(() => a.current.app.refusedWrites[0].discard());

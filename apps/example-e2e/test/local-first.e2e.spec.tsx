@@ -34,12 +34,12 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'sp-local-first-'));
   port = await freePort();
   server = await startTestServer({ port, dataDir: path.join(dir, 'pg') });
-  configureExampleApi({ baseUrl: server.url, fetch: recordingFetch });
+  configureExampleApi({ baseUrl: server.url, headers: server.staff.headers, fetch: recordingFetch });
   project = await seedProject({ createUser, createProject }, 'Local', 'local@example.com');
   for (const title of ['One', 'Two']) {
     await fetch(`${server.url}/todos`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...server.staff.headers, 'content-type': 'application/json' },
       body: JSON.stringify({ id: crypto.randomUUID(), project_id: project.id, title, status: 'todo', priority: 1, due_at: null }),
     });
   }
@@ -86,7 +86,7 @@ describe('generated live hooks with a local SQLite database', () => {
     server = await startTestServer({ port, data });
     await fetch(`${server.url}/todos`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...server.staff.headers, 'content-type': 'application/json' },
       body: JSON.stringify({ id: crypto.randomUUID(), project_id: project.id, title: 'Three', status: 'todo', priority: 1, due_at: null }),
     });
     const seen = shapeRequests.length;
@@ -117,7 +117,7 @@ describe('generated live hooks with a local SQLite database', () => {
     server = await startTestServer({ port, data });
     await waitFor(() => expect(reloaded.database.prepare('SELECT count(*) AS n FROM sync_patterns_outbox').get()).toEqual({ n: 0 }), { timeout: 30_000 });
     await waitFor(() => expect(reloaded.result.current.data?.find((t) => t.title === 'Written offline')?.created_at).toBeTruthy(), { timeout: 30_000 });
-    const onServer = (await (await fetch(`${server.url}/todos?project_id=${project.id}`)).json()) as Todo[] | { data: Todo[] };
+    const onServer = (await (await fetch(`${server.url}/todos?project_id=${project.id}`, { headers: server.staff.headers })).json()) as Todo[] | { data: Todo[] };
     const rows = Array.isArray(onServer) ? onServer : onServer.data;
     expect(rows.filter((t) => t.title === 'Written offline')).toHaveLength(1);
     reloaded.quit();

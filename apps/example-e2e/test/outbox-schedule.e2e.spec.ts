@@ -30,7 +30,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'sp-outbox-schedule-'));
   port = await freePort();
   server = await startTestServer({ port, dataDir: path.join(dir, 'pg') });
-  projectId = await seedDeviceProject(server.url, 'Schedule');
+  projectId = await seedDeviceProject(server.url, server.staff.headers, 'Schedule');
 }, 120_000);
 afterAll(async () => {
   process.stdout.write(`[outbox-schedule] seed ${SEED}: ${JSON.stringify({ ...counts, push: pushCounts })}\n`);
@@ -64,6 +64,7 @@ async function runSchedule(sessions: Session[]): Promise<void> {
     const earlier = s.renameEarlier ? [...todos.keys()] : [];
     const plan: DevicePlan = {
       apiUrl: server.url,
+      headers: server.staff.headers,
       dbFile,
       projectId,
       shapeLagMs: s.shapeLagMs,
@@ -97,11 +98,11 @@ async function runSchedule(sessions: Session[]): Promise<void> {
       else if (durable.length) todos.set(todo.id, durable);
     }
   }
-  const drained = await runDevice({ apiUrl: server.url, dbFile, projectId, todos: [] });
+  const drained = await runDevice({ apiUrl: server.url, headers: server.staff.headers, dbFile, projectId, todos: [] });
   counts.schedules++;
   const expected = [...todos].map(([id, titles]) => ({ id, title: titles[titles.length - 1] })).sort((a, b) => a.id.localeCompare(b.id));
   const ids = [...todos.keys()];
-  const onServer = await serverTodos(server.url, projectId, ids);
+  const onServer = await serverTodos(server.url, server.staff.headers, projectId, ids);
   expect(onServer).toEqual(expected);
   expect(drained.result!.rows.filter((row) => ids.includes(row.id))).toEqual(expected);
   expect(drained.result).toMatchObject({ refused: [], refusedInStore: 0, pendingWrites: 0 });
@@ -121,13 +122,14 @@ const pushCounts = { schedules: 0, deviceRuns: 0, devicesKilled: 0, apiCrashes: 
 async function runPushSchedule(sessions: PushSession[]): Promise<void> {
   const schedule = ++schedules;
   const dbFile = path.join(dir, `push-device-${schedule}.db`);
-  const ownerId = await seedDeviceOwner(server.url, `Schedule${schedule}`);
+  const ownerId = await seedDeviceOwner(server.url, server.staff.headers, `Schedule${schedule}`);
   /** The last name made durable of each project whose create was. */
   const projects = new Map<string, string>();
   let nameCount = 0;
   for (const s of sessions) {
     const plan: PushDevicePlan = {
       apiUrl: server.url,
+      headers: server.staff.headers,
       dbFile,
       ownerId,
       projects: Array.from({ length: s.newProjects }, () => ({ names: Array.from({ length: s.renames + 1 }, () => `schedule ${schedule} name ${++nameCount}`) })),
@@ -153,10 +155,10 @@ async function runPushSchedule(sessions: PushSession[]): Promise<void> {
       if (durable.length) projects.set(project.names[0], durable[durable.length - 1]);
     }
   }
-  const drained = await runPushDevice({ apiUrl: server.url, dbFile, ownerId, projects: [] });
+  const drained = await runPushDevice({ apiUrl: server.url, headers: server.staff.headers, dbFile, ownerId, projects: [] });
   pushCounts.schedules++;
   const expected = [...projects.values()].sort();
-  expect(await serverProjectNames(server.url, ownerId)).toEqual(expected);
+  expect(await serverProjectNames(server.url, server.staff.headers, ownerId)).toEqual(expected);
   expect(drained.result).toEqual({ names: expected, refused: [], refusedInStore: 0, pendingWrites: 0 });
 }
 
@@ -169,11 +171,29 @@ async function crashAndRestartApi(): Promise<void> {
 }
 
 describe('the outbox under drawn schedules of writes, kills, lag and lost answers', () => {
-  it(`holds its invariants (${RUNS} schedules, seed ${SEED})`, async () => {
-    await fc.assert(fc.asyncProperty(fc.array(session, { minLength: 1, maxLength: 3 }), runSchedule), { seed: SEED, numRuns: RUNS, endOnFailure: true, ...(process.env["SYNC_PATTERNS_SOAK_PATH"] ? { path: process.env["SYNC_PATTERNS_SOAK_PATH"] } : {}) });
-  }, 240_000 + RUNS * 90_000);
+  it(
+    `holds its invariants (${RUNS} schedules, seed ${SEED})`,
+    async () => {
+      await fc.assert(fc.asyncProperty(fc.array(session, { minLength: 1, maxLength: 3 }), runSchedule), {
+        seed: SEED,
+        numRuns: RUNS,
+        endOnFailure: true,
+        ...(process.env['SYNC_PATTERNS_SOAK_PATH'] ? { path: process.env['SYNC_PATTERNS_SOAK_PATH'] } : {}),
+      });
+    },
+    240_000 + RUNS * 90_000,
+  );
 
-  it(`holds them for push-mode writes too (${RUNS} schedules, seed ${SEED})`, async () => {
-    await fc.assert(fc.asyncProperty(fc.array(pushSession, { minLength: 1, maxLength: 3 }), runPushSchedule), { seed: SEED, numRuns: RUNS, endOnFailure: true, ...(process.env["SYNC_PATTERNS_SOAK_PATH"] ? { path: process.env["SYNC_PATTERNS_SOAK_PATH"] } : {}) });
-  }, 240_000 + RUNS * 90_000);
+  it(
+    `holds them for push-mode writes too (${RUNS} schedules, seed ${SEED})`,
+    async () => {
+      await fc.assert(fc.asyncProperty(fc.array(pushSession, { minLength: 1, maxLength: 3 }), runPushSchedule), {
+        seed: SEED,
+        numRuns: RUNS,
+        endOnFailure: true,
+        ...(process.env['SYNC_PATTERNS_SOAK_PATH'] ? { path: process.env['SYNC_PATTERNS_SOAK_PATH'] } : {}),
+      });
+    },
+    240_000 + RUNS * 90_000,
+  );
 });

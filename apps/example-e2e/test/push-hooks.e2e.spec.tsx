@@ -17,7 +17,7 @@ const gate = gatedFetch();
 
 beforeAll(async () => {
   server = await startTestServer();
-  configureExampleApi({ baseUrl: server.url, fetch: gate.fetch });
+  configureExampleApi({ baseUrl: server.url, headers: server.staff.headers, fetch: gate.fetch });
   project = await seedProject({ createUser, createProject }, 'End to end', 'e2e@example.com');
 });
 afterAll(() => server?.close());
@@ -38,7 +38,7 @@ const useProjectTodos = () => ({
   app: useSyncStatus(),
 });
 const titles = (rows: Todo[] | undefined) => (rows ?? []).map((t) => t.title);
-const serverHas = async (id: string) => (await fetch(`${server.url}/todos/${id}`)).status === 200;
+const serverHas = async (id: string) => (await fetch(`${server.url}/todos/${id}`, { headers: server.staff.headers })).status === 200;
 
 describe('generated push hooks against the example API on Postgres', () => {
   it('lists and reads rows, without the fields x-sync excludes', async () => {
@@ -151,7 +151,7 @@ describe('generated push hooks against the example API on Postgres', () => {
     await waitFor(() => expect(result.current.list.data!.some((t) => t.id === row.id)).toBe(true));
 
     // Another client deletes the row behind this one's back: the server refuses the update (404).
-    await fetch(`${server.url}/todos/${row.id}`, { method: 'DELETE' });
+    await fetch(`${server.url}/todos/${row.id}`, { method: 'DELETE', headers: server.staff.headers });
     gate.close();
     let failed: Promise<unknown> | undefined;
     act(() => {

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { BrandMark } from './icons';
 import { PanelHead } from './ModeBadge';
 import { OfflineBanner } from './OfflineBanner';
+import { currentSession, forget, signOut } from './session';
 import { SyncIndicator } from './SyncIndicator';
 import { TodoCounts } from './TodoCounts';
 import { TodoList } from './TodoList';
@@ -43,6 +44,11 @@ export function App() {
   useEffect(() => {
     if (first && !chosen) choose(first);
   });
+  // a token the server no longer knows (expired, signed out elsewhere): sign in again
+  const unauthenticated = (projects.error as { status?: number } | null)?.status === 401;
+  useEffect(() => {
+    if (unauthenticated) void forget();
+  }, [unauthenticated]);
   return (
     <>
       <a className="skip-link" href="#todos">
@@ -57,7 +63,12 @@ export function App() {
               <p>A local-first example built with sync-patterns</p>
             </div>
           </div>
-          <SyncIndicator />
+          <div className="topbar-end">
+            <SyncIndicator />
+            <button type="button" className="button button-quiet" onClick={() => void signOut()} title={currentSession()?.user.email}>
+              Sign out
+            </button>
+          </div>
         </div>
       </header>
       <OfflineBanner />

@@ -15,7 +15,7 @@ export async function openLocalDatabase(): Promise<SqliteDriver> {
   const db = new SQL.Database((await readFile(key)) ?? undefined);
   const driver = sqlJsDriver(db);
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const save = () => exclusive(local, async () => writeFile(key, db.export()));
+  const save = () => exclusive(local, async () => (discarded ? undefined : writeFile(key, db.export())));
   // sql.js works in memory: write the file back after changes, never inside a transaction; at once
   // for the outbox (a write is durable from then on), 50 ms later for synced rows (the stream
   // sends again what a lost save held: the stored position is saved with them)
@@ -46,6 +46,22 @@ export async function openLocalDatabase(): Promise<SqliteDriver> {
     },
   };
   return local;
+}
+
+/** Set once the user signed out: nothing of theirs is written again (not even on pagehide). */
+let discarded = false;
+
+/**
+ * Deletes this origin's local data — every tab's database file and what cache mode keeps in
+ * localStorage — so the next user of this browser starts with nothing of the last one's.
+ */
+export async function discardLocalData(): Promise<void> {
+  discarded = true;
+  for (const key of Object.keys(localStorage)) if (key.startsWith('sync-patterns')) localStorage.removeItem(key);
+  await new Promise<void>((resolve) => {
+    const request = indexedDB.deleteDatabase('sync-patterns-example');
+    request.onsuccess = request.onerror = () => resolve();
+  });
 }
 
 const TAB = 'sync-patterns-tab';
@@ -89,13 +105,14 @@ function openStore(): Promise<IDBDatabase> {
   });
 }
 
+// Each use opens and closes its connection: an open one would hold off deleting the database.
 async function readFile(key: string): Promise<Uint8Array | undefined> {
   const idb = await openStore();
-  return new Promise((resolve, reject) => {
+  return new Promise<Uint8Array | undefined>((resolve, reject) => {
     const request = idb.transaction(STORE).objectStore(STORE).get(key);
     request.onsuccess = () => resolve(request.result as Uint8Array | undefined);
     request.onerror = () => reject(request.error);
-  });
+  }).finally(() => idb.close());
 }
 
 /** When each file was last written (localStorage: shared by the origin's tabs). */
@@ -105,12 +122,12 @@ async function writeFile(key: string, bytes: Uint8Array): Promise<void> {
   const written = JSON.parse(localStorage.getItem(WRITTEN) ?? '{}') as Record<string, number>;
   localStorage.setItem(WRITTEN, JSON.stringify({ ...written, [key]: Date.now() }));
   const idb = await openStore();
-  return new Promise((resolve, reject) => {
+  return new Promise<void>((resolve, reject) => {
     const transaction = idb.transaction(STORE, 'readwrite');
     transaction.objectStore(STORE).put(bytes, key);
     transaction.oncomplete = () => resolve();
     transaction.onerror = () => reject(transaction.error);
-  });
+  }).finally(() => idb.close());
 }
 
 /** The database files IndexedDB holds, most recently written first (an orphan with writes is likely the newest). */
@@ -120,9 +137,7 @@ async function listFiles(): Promise<string[]> {
     const request = idb.transaction(STORE).objectStore(STORE).getAllKeys();
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
-  });
+  }).finally(() => idb.close());
   const written = JSON.parse(localStorage.getItem(WRITTEN) ?? '{}') as Record<string, number>;
-  return keys
-    .filter((key): key is string => typeof key === 'string' && key.startsWith('app-') && key.endsWith('.db'))
-    .sort((a, b) => (written[b] ?? 0) - (written[a] ?? 0));
+  return keys.filter((key): key is string => typeof key === 'string' && key.startsWith('app-') && key.endsWith('.db')).sort((a, b) => (written[b] ?? 0) - (written[a] ?? 0));
 }

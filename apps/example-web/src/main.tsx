@@ -4,6 +4,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { openLocalDatabase } from './local-database';
+import { authHeaders, currentSession } from './session';
+import { SignIn } from './SignIn';
 import './styles.css';
 
 // Local-first: live rows and waiting writes in the page's SQLite (kept across reloads). Without it
@@ -12,14 +14,13 @@ const localDatabase = await openLocalDatabase().catch((error: unknown) => {
   console.warn('no local database, live data stays in memory:', error);
   return undefined;
 });
-// The API (and its shape stream) through the dev server's /api proxy: one origin, no CORS.
-configureExampleApi({ baseUrl: '/api', localDatabase });
+// The API (and its shape stream) through the dev server's /api proxy: one origin, no CORS. The
+// headers function is called before every request, so it always sends the current token.
+configureExampleApi({ baseUrl: '/api', localDatabase, headers: authHeaders });
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1 } } });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <App />
-    </QueryClientProvider>
+    <QueryClientProvider client={queryClient}>{currentSession() ? <App /> : <SignIn onSignedIn={() => location.reload()} />}</QueryClientProvider>
   </StrictMode>,
 );

@@ -19,7 +19,7 @@ let browser: Browser;
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'sp-web-'));
   apiPort = await freePort();
-  api = await startTestServer({ seed: true, port: apiPort, dataDir });
+  api = await startTestServer({ seed: true, seedPassword: PASSWORD, port: apiPort, dataDir });
   web = await startWebApp({ apiUrl: api.url, port: await freePort() });
   browser = await launchChromium();
 }, 120_000);
@@ -30,9 +30,21 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** The seeded users' password in this test (Ada, staff, owns the Launch project). */
+const PASSWORD = 'web-test-password';
+
+/** Signs in through the app's form (the page reloads into the app). */
+async function signIn(page: Page): Promise<void> {
+  await page.getByLabel('Email').fill('ada@example.com');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
 async function openApp(): Promise<Page> {
   const page = await newPage(browser);
   await page.goto(web.url);
+  await signIn(page);
   await page.getByTestId('sync-status').and(page.locator('[data-status=live]')).waitFor();
   await page.getByTestId('todo').first().waitFor();
   return page;
@@ -147,7 +159,7 @@ describe('the example web app in Chromium', () => {
     const titles = await todoTitles(page);
     expect(titles.filter((t) => t === 'Written offline')).toHaveLength(1);
     expect(titles).toEqual(expect.arrayContaining(['Seen everywhere', 'Written offline']));
-    const onServer = (await (await fetch(`${api.url}/todos`)).json()) as { title: string }[] | { data: { title: string }[] };
+    const onServer = (await (await fetch(`${api.url}/todos`, { headers: api.staff.headers })).json()) as { title: string }[] | { data: { title: string }[] };
     const rows = Array.isArray(onServer) ? onServer : onServer.data;
     expect(rows.filter((t) => t.title === 'Written offline')).toHaveLength(1);
     await screenshot(page, '6-back-online');
@@ -174,7 +186,7 @@ describe('the example web app in Chromium', () => {
 
     api = await startTestServer({ port: apiPort, data });
     await page.getByTestId('todo').filter({ hasText: 'Survives a reload' }).and(page.locator(':not([data-pending])')).waitFor({ timeout: 60_000 });
-    const onServer = (await (await fetch(`${api.url}/todos`)).json()) as { title: string }[] | { data: { title: string }[] };
+    const onServer = (await (await fetch(`${api.url}/todos`, { headers: api.staff.headers })).json()) as { title: string }[] | { data: { title: string }[] };
     const rows = Array.isArray(onServer) ? onServer : onServer.data;
     expect(rows.filter((t) => t.title === 'Survives a reload')).toHaveLength(1);
     expect((await todoTitles(page)).filter((t) => t === 'Survives a reload')).toHaveLength(1);
@@ -195,10 +207,31 @@ describe('the example web app in Chromium', () => {
     await page.keyboard.press('Enter');
     await todo(page, 'Written offline').waitFor({ state: 'detached' });
     await counts.filter({ hasText: '2/5 done' }).waitFor();
-    const onServer = (await (await fetch(`${api.url}/todos`)).json()) as Row[] | { data: Row[] };
+    const onServer = (await (await fetch(`${api.url}/todos`, { headers: api.staff.headers })).json()) as Row[] | { data: Row[] };
     const rows = Array.isArray(onServer) ? onServer : onServer.data;
     expect(rows.find((t) => t.title === 'Ship the web app')?.status).toBe('done');
     expect(rows.some((t) => t.title === 'Written offline')).toBe(false);
+    await page.close();
+  });
+
+  it('asks who you are: a wrong password is refused, sign-out forgets the session and the local data', async () => {
+    const page = await newPage(browser);
+    await page.goto(web.url);
+    await page.getByLabel('Email').fill('ada@example.com');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(await page.getByRole('alert').innerText()).toBe('Wrong email or password');
+    await signIn(page);
+    await page.getByTestId('todo').first().waitFor();
+    await screenshot(page, '0-signed-in');
+    const token = await page.evaluate(() => (JSON.parse(localStorage.getItem('sync-patterns-example:session') ?? '{}') as { token?: string }).token);
+    const withToken = () => fetch(`${api.url}/projects`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    expect(await withToken()).toBe(200);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('sync-patterns')))).toEqual([]);
+    // the token was revoked on the server
+    expect(await withToken()).toBe(401);
     await page.close();
   });
 
@@ -207,6 +240,7 @@ describe('the example web app in Chromium', () => {
     const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, colorScheme: 'light' });
     const first = await context.newPage();
     await first.goto(web.url);
+    await signIn(first);
     await first.getByTestId('sync-status').and(first.locator('[data-status=live]')).waitFor();
     await first.getByTestId('todo').first().waitFor();
     const data = api.data;
@@ -224,7 +258,7 @@ describe('the example web app in Chromium', () => {
     const second = await context.newPage();
     await second.goto(web.url);
     await todo(second, 'Written in a closed tab').and(second.locator(':not([data-pending])')).waitFor({ timeout: 60_000 });
-    const onServer = (await (await fetch(`${api.url}/todos`)).json()) as { title: string }[] | { data: { title: string }[] };
+    const onServer = (await (await fetch(`${api.url}/todos`, { headers: api.staff.headers })).json()) as { title: string }[] | { data: { title: string }[] };
     const rows = Array.isArray(onServer) ? onServer : onServer.data;
     expect(rows.filter((t) => t.title === 'Written in a closed tab')).toHaveLength(1);
     await context.close();

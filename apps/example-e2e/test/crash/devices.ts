@@ -79,34 +79,43 @@ function runDeviceScript<R>(script: string, plan: object, killAfter: KillAfter |
   });
 }
 
-/** POSTs JSON to the example API; its answer's body (an error when it refuses). */
-export async function postJson(url: string, body: object): Promise<{ id: string }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/** Headers that sign a request in: `Authorization: Bearer <token>` (the test server's `staff.headers`). */
+export type AuthHeaders = Record<string, string>;
+
+/** POSTs JSON to the example API as the signed-in user; its answer's body (an error when it refuses). */
+export async function postJson(url: string, body: object, auth: AuthHeaders): Promise<{ id: string }> {
+  const response = await fetch(url, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
   return (await response.json()) as { id: string };
 }
 
-/** A user to own a device's projects; its id. */
-export async function seedDeviceOwner(apiUrl: string, name: string): Promise<string> {
-  return (await postJson(`${apiUrl}/users`, { email: `${name.toLowerCase()}@example.com`, name, role: 'admin' })).id;
+/** GETs JSON from the example API as the signed-in user (an error when it refuses). */
+async function getJson<T>(url: string, auth: AuthHeaders): Promise<T> {
+  const response = await fetch(url, { headers: auth });
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** A user to own a device's projects (made by staff: only staff create users); its id. */
+export async function seedDeviceOwner(apiUrl: string, auth: AuthHeaders, name: string): Promise<string> {
+  return (await postJson(`${apiUrl}/users`, { email: `${name.toLowerCase()}@example.com`, name, role: 'admin' }, auth)).id;
 }
 
 /** A project (and its owner) for the devices' todos; its id. */
-export async function seedDeviceProject(apiUrl: string, name: string): Promise<string> {
-  const ownerId = await seedDeviceOwner(apiUrl, name);
-  return (await postJson(`${apiUrl}/projects`, { name, owner_id: ownerId, description: null, archived: false })).id;
+export async function seedDeviceProject(apiUrl: string, auth: AuthHeaders, name: string): Promise<string> {
+  const ownerId = await seedDeviceOwner(apiUrl, auth, name);
+  return (await postJson(`${apiUrl}/projects`, { name, owner_id: ownerId, description: null, archived: false }, auth)).id;
 }
 
 /** The names of the owner's projects on the server, as the push device reports its own. */
-export async function serverProjectNames(apiUrl: string, ownerId: string): Promise<string[]> {
-  const response = await fetch(`${apiUrl}/projects?owner_id=${ownerId}&limit=100`);
-  return ((await response.json()) as { data: { name: string }[] }).data.map((p) => p.name).sort();
+export async function serverProjectNames(apiUrl: string, auth: AuthHeaders, ownerId: string): Promise<string[]> {
+  const { data } = await getJson<{ data: { name: string }[] }>(`${apiUrl}/projects?owner_id=${ownerId}&limit=100`, auth);
+  return data.map((p) => p.name).sort();
 }
 
 /** The server's todos of the project with these ids, as the devices report theirs. */
-export async function serverTodos(apiUrl: string, projectId: string, ids: readonly string[]): Promise<{ id: string; title: string }[]> {
-  const response = await fetch(`${apiUrl}/todos?project_id=${projectId}`);
-  const all = (await response.json()) as { id: string; title: string }[];
+export async function serverTodos(apiUrl: string, auth: AuthHeaders, projectId: string, ids: readonly string[]): Promise<{ id: string; title: string }[]> {
+  const all = await getJson<{ id: string; title: string }[]>(`${apiUrl}/todos?project_id=${projectId}`, auth);
   return all
     .filter((t) => ids.includes(t.id))
     .map((t) => ({ id: t.id, title: t.title }))

@@ -5,9 +5,9 @@
  * already confirmed into the local table), then waits for its outbox to drain and prints what it
  * ends with as one `result <json>` line.
  *
- * Faults, per run: the shape stream answering late (`shapeLagMs`: writes get ahead of it), writes
- * that cannot reach the API (`writesDown`), and from the n-th write on answers that never come
- * (`hangWritesFrom`: the API did the write, the device never hears of it).
+ * Faults, per run (device-network.ts): the shape stream answering late (`shapeLagMs`: writes get
+ * ahead of it), writes that cannot reach the API (`writesDown`), and from the n-th write on answers
+ * that never come (`hangWritesFrom`: the API did the write, the device never hears of it).
  */
 import { configureExampleApi } from '@sync-patterns/example-api-core';
 import { todoCollection, todoLiveStatus, todoRowFromInput, type Todo } from '@sync-patterns/example-api-todo';
@@ -15,16 +15,16 @@ import { waitUntil } from '@sync-patterns/runtime';
 import { betterSqlite3Driver } from '@sync-patterns/runtime/sqlite';
 import { QueryClient } from '@tanstack/react-query';
 import Database from 'better-sqlite3';
+import { faultyDeviceNetwork, type NetworkFaults } from './device-network';
 
-export interface DevicePlan {
+export interface DevicePlan extends NetworkFaults {
   apiUrl: string;
+  /** The signed-in user's headers (`Authorization: Bearer …`), sent with every request, shapes too. */
+  headers: Record<string, string>;
   dbFile: string;
   projectId: string;
   /** Writes in order: a todo made with its first title (unless it exists), then renamed to each of the others. */
   todos: { id: string; titles: string[]; existing?: boolean }[];
-  shapeLagMs?: number;
-  writesDown?: boolean;
-  hangWritesFrom?: number;
   /**
    * Makes no write after this many (printing `paused`) while the outbox goes on draining: a test
    * that kills the device then knows exactly which writes were made.
@@ -33,31 +33,10 @@ export interface DevicePlan {
 }
 
 const plan = JSON.parse(process.argv[2]) as DevicePlan;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-let writesSeen = 0;
-
-const network: typeof fetch = async (input, init) => {
-  const request = new Request(input, init);
-  const url = new URL(request.url);
-  if (request.method === 'GET' && url.pathname.endsWith('/v1/shape')) {
-    const response = await fetch(request);
-    if (plan.shapeLagMs) await sleep(plan.shapeLagMs);
-    return response;
-  }
-  if (request.method !== 'GET') {
-    if (plan.writesDown) throw new TypeError('fetch failed');
-    writesSeen++;
-    if (plan.hangWritesFrom !== undefined && writesSeen >= plan.hangWritesFrom) {
-      await fetch(request);
-      return new Promise<Response>(() => undefined); // the answer is lost: the API did it
-    }
-  }
-  return fetch(request);
-};
 
 async function main() {
   const database = new Database(plan.dbFile);
-  configureExampleApi({ baseUrl: plan.apiUrl, fetch: network, localDatabase: betterSqlite3Driver(database) });
+  configureExampleApi({ baseUrl: plan.apiUrl, headers: plan.headers, fetch: faultyDeviceNetwork(plan), localDatabase: betterSqlite3Driver(database) });
   const queryClient = new QueryClient();
   const collection = todoCollection(queryClient);
   const status = todoLiveStatus(queryClient);

@@ -15,38 +15,25 @@ import { pushOutboxOf, toSyncError, waitUntil } from '@sync-patterns/runtime';
 import { betterSqlite3Driver } from '@sync-patterns/runtime/sqlite';
 import { MutationObserver, QueryClient } from '@tanstack/react-query';
 import Database from 'better-sqlite3';
+import { faultyDeviceNetwork, type NetworkFaults } from './device-network';
 
-export interface PushDevicePlan {
+export interface PushDevicePlan extends Omit<NetworkFaults, 'shapeLagMs'> {
   apiUrl: string;
+  /** The signed-in user's headers (`Authorization: Bearer …`), sent with every request. */
+  headers: Record<string, string>;
   dbFile: string;
   ownerId: string;
   /** Writes in order: a project created with its first name, then renamed to each of the others. */
   projects: { names: string[] }[];
-  writesDown?: boolean;
-  hangWritesFrom?: number;
   /** Makes no write after this many (printing `paused`) while the outbox goes on sending. */
   pauseAfter?: number;
 }
 
 const plan = JSON.parse(process.argv[2]) as PushDevicePlan;
-let writesSeen = 0;
-
-const network: typeof fetch = async (input, init) => {
-  const request = new Request(input, init);
-  if (request.method !== 'GET') {
-    if (plan.writesDown) throw new TypeError('fetch failed');
-    writesSeen++;
-    if (plan.hangWritesFrom !== undefined && writesSeen >= plan.hangWritesFrom) {
-      await fetch(request);
-      return new Promise<Response>(() => undefined); // the answer is lost: the API did it
-    }
-  }
-  return fetch(request);
-};
 
 async function main() {
   const database = new Database(plan.dbFile);
-  configureExampleApi({ baseUrl: plan.apiUrl, fetch: network, localDatabase: betterSqlite3Driver(database) });
+  configureExampleApi({ baseUrl: plan.apiUrl, headers: plan.headers, fetch: faultyDeviceNetwork(plan), localDatabase: betterSqlite3Driver(database) });
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   // a read the API cannot answer yet (it may be restarting) is tried again, as an app's refetch would
   const list = () =>
@@ -61,8 +48,7 @@ async function main() {
   const outbox = pushOutboxOf(queryClient, projectBinding)!;
 
   const answered = new Set<string>();
-  const durable = (name: string) =>
-    answered.has(name) || database.prepare(`SELECT 1 FROM sync_patterns_outbox WHERE body LIKE ?`).get(`%${JSON.stringify(name)}%`) !== undefined;
+  const durable = (name: string) => answered.has(name) || database.prepare(`SELECT 1 FROM sync_patterns_outbox WHERE body LIKE ?`).get(`%${JSON.stringify(name)}%`) !== undefined;
   let count = 0;
   const made = async (name: string) => {
     await waitUntil(() => durable(name), 60_000);
@@ -74,14 +60,20 @@ async function main() {
   for (const project of plan.projects) {
     const [first, ...renames] = project.names;
     const create = new MutationObserver(queryClient, projectCreateMutationOptions(queryClient));
-    create.mutate({ name: first, owner_id: plan.ownerId, description: null, archived: false }).then(() => answered.add(first), () => undefined);
+    create.mutate({ name: first, owner_id: plan.ownerId, description: null, archived: false }).then(
+      () => answered.add(first),
+      () => undefined,
+    );
     // the row's key until the server names it: the draft the create shows
     await waitUntil(() => create.getCurrentResult().context?.draftId !== undefined, 60_000);
     const id = create.getCurrentResult().context!.draftId as string;
     await made(first);
     for (const name of renames) {
       const update = new MutationObserver(queryClient, projectUpdateMutationOptions(queryClient));
-      update.mutate({ id, patch: { name } }).then(() => answered.add(name), () => undefined);
+      update.mutate({ id, patch: { name } }).then(
+        () => answered.add(name),
+        () => undefined,
+      );
       await made(name);
     }
   }

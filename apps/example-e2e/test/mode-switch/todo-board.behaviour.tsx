@@ -23,7 +23,7 @@ export function describeTodoBoard(mode: 'push' | 'live') {
 
     beforeAll(async () => {
       server = await startTestServer();
-      configureExampleApi({ baseUrl: server.url, fetch: gate.fetch });
+      configureExampleApi({ baseUrl: server.url, headers: server.staff.headers, fetch: gate.fetch });
       project = await seedProject({ createUser, createProject }, 'Board', `board-${mode}@example.com`, 'member');
     }, 120_000);
     afterAll(() => server?.close());

@@ -3,7 +3,7 @@
 // silently overwritten; put extensions in files of your own next to this one.
 import type { components, paths } from "@sync-patterns/example-api-core";
 
-/** A person who owns projects. */
+/** A person who owns projects. Only staff create users (others sign up) and change roles. */
 export type User = components["schemas"]["User"];
 
 /** The key of a User (its id property). */
