@@ -221,6 +221,7 @@ describe('the example web app in Chromium', () => {
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     expect(await page.getByRole('alert').innerText()).toBe('Wrong email or password');
+    await screenshot(page, '0-sign-in-refused');
     await signIn(page);
     await page.getByTestId('todo').first().waitFor();
     await screenshot(page, '0-signed-in');
