@@ -57,5 +57,12 @@ export function isSyncError(value: unknown): value is SyncError {
 export function toSyncError(value: unknown): SyncError {
   if (value instanceof SyncError) return value;
   const message = value instanceof Error ? value.message : String(value);
+  // an HTTP answer another client failed on (Electric's FetchError: a 401 or 403 of the shape
+  // route): its status and body stay readable, so the app can tell "sign in again" from a bug
+  const status = (value as { status?: unknown } | null)?.status;
+  if (value instanceof Error && typeof status === 'number' && status >= 400 && status < 600) {
+    const { json, text } = value as { json?: unknown; text?: unknown };
+    return new SyncError({ kind: 'http', status, message, body: json ?? text, cause: value });
+  }
   return new SyncError({ kind: 'sync', message, cause: value });
 }

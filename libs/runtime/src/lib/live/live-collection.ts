@@ -13,8 +13,12 @@ import { matchTxids, OutboxWriter, type WriteRequests, type WriterCollection } f
 import type { SyncRequest, SyncResponse } from '../sync-client';
 import type { StoredRequest } from '../sqlite/outbox';
 import { WriteQueue } from './write-queue';
-import { DataErrorLatch, markMalformedRow, releasesOnGoodRows } from './sync-health';
+import { DataErrorLatch, releasesOnGoodRows } from './sync-health';
+import { checksSyncedChanges } from './synced-changes';
 import { LiveStatus } from './live-status';
+
+// the row checks, as the live entry has exported them
+export { checkSyncedRow, refuseUndeclaredColumns } from './synced-change-check';
 
 /**
  * What the OpenAPI type of a column promises, so a synced value is converted to it: Electric's
@@ -38,7 +42,7 @@ export interface LiveModelConfig<T extends object, TKey extends string | number>
   kinds: Readonly<Record<string, ColumnKind>>;
   /** Optional columns that cannot be null in the API: Postgres' NULL there means "absent". */
   absentWhenNull?: readonly string[];
-  /** Checks every synced row: a malformed one surfaces as a SyncError instead of entering the store. */
+  /** Checks every synced change (see checkSyncedChange): a malformed one surfaces as a SyncError instead of entering the store. */
   rowSchema: StandardSchemaV1;
   /** Sends a write's request: the app's client (base URL, auth headers, fetch). Needed with any write. */
   send?: (request: SyncRequest) => Promise<SyncResponse<unknown>>;
@@ -149,18 +153,18 @@ export function createLiveCollection<T extends object, TKey extends string | num
     },
     fetchClient: trackingFetch,
     signal: stopper.signal,
-    // whole rows only (see checkSyncedRow), judged before NULLs of optional columns become absent
-    transformer: (row) => {
-      refuseUndeclaredColumns(config, row);
-      const whole = config.columns.every((column) => column in row);
-      const converted = convertRow(row, config.kinds, config.absentWhenNull);
-      return (whole ? checkSyncedRow(config, converted, true) : converted) as never;
-    },
+    // values only: each change is checked where its operation is known (see checksSyncedChanges)
+    transformer: (row) => convertRow(row, config.kinds, config.absentWhenNull) as never,
     onError: (error: unknown) => {
       badRows.hold(error);
       status.set('error', error);
       return {}; // keep syncing: the next answer clears the error
     },
+  };
+  /** A refused change: left out, and the stream in error until good rows apply (see DataErrorLatch). */
+  const refuse = (error: unknown) => {
+    badRows.hold(error);
+    status.set('error', error);
   };
   const options = electricCollectionOptions<T & Row<unknown>>({
     id: config.id,
@@ -180,6 +184,8 @@ export function createLiveCollection<T extends object, TKey extends string | num
         )),
     onDelete: config.remove && (async ({ transaction }) => accepted(await Promise.all(transaction.mutations.map((m) => writes.write('delete', m.key as TKey, null, config.remove!(m.key as TKey)))))),
   });
+  // every change checked first, so a refused one reaches neither the collection nor the local store
+  const checked = releasesOnGoodRows(checksSyncedChanges(options.sync, { model: config, keyOf: (row) => config.getKey(row as T), partialWithoutRow: Boolean(local), refuse }), status, badRows);
   // local-first: the device's stored rows under the stream, each live query answered from them
   // first (TanStack DB's on-demand mode; see live-persistence)
   const collection = createCollection(
@@ -187,7 +193,7 @@ export function createLiveCollection<T extends object, TKey extends string | num
       ? {
           ...options,
           syncMode: 'on-demand' as const,
-          sync: withLocalStore(releasesOnGoodRows(options.sync, status, badRows), {
+          sync: withLocalStore(checked, {
             open: local,
             shapeOptions,
             position: () => position,
@@ -197,7 +203,7 @@ export function createLiveCollection<T extends object, TKey extends string | num
             saves,
           }),
         }
-      : { ...options, sync: releasesOnGoodRows(options.sync, status, badRows) },
+      : { ...options, sync: checked },
   );
   // writes a previous run of the app left unconfirmed: sent again or awaited, and shown meanwhile
   const reportError = (error: unknown) => status.set('error', error);
@@ -225,7 +231,7 @@ export function convertRow(row: Record<string, unknown>, kinds: Readonly<Record<
     if (value === null || value === undefined) continue;
     if ((kind === 'integer' || kind === 'number') && (typeof value === 'bigint' || typeof value === 'string')) out[column] = Number(value);
     else if (kind === 'date-time' && typeof value === 'string') out[column] = isoTimestamp(value);
-    else if (kind === 'json' && typeof value === 'string') out[column] = JSON.parse(value);
+    else if (kind === 'json' && typeof value === 'string') out[column] = parseJson(value);
   }
   return out;
 }
@@ -237,49 +243,11 @@ function isoTimestamp(value: string): string {
   return Number.isNaN(date.getTime()) ? value : date.toISOString();
 }
 
-/**
- * A synced change may only hold the columns the client asked for: a shape server that sends others
- * (a compromised one, or a proxy that forgot `columns`) would put fields the spec excludes, or
- * undeclared ones, into the app and its local store.
- */
-export function refuseUndeclaredColumns(config: { id: string; columns: readonly string[] }, row: Record<string, unknown>): void {
-  const undeclared = Object.keys(row).filter((column) => !config.columns.includes(column));
-  if (!undeclared.length) return;
-  throw markMalformedRow(
-    new SyncError({
-      kind: 'sync',
-      message: `${config.id}: the sync stream sent columns the shape does not have (${undeclared.join(', ')})`,
-      body: row,
-    }),
-  );
-}
-
-/**
- * Synced rows are validated as written rows are; the stream reports a bad one instead of storing it.
- * Only whole rows can be checked: deletes carry just the key, and Electric's updates only the
- * changed columns, which the collection merges into a row that was checked when it arrived.
- */
-export function checkSyncedRow(
-  config: {
-    id: string;
-    columns: readonly string[];
-    rowSchema: StandardSchemaV1;
-  },
-  row: Record<string, unknown>,
-  whole = config.columns.every((column) => column in row),
-): Record<string, unknown> {
-  if (!whole) return row;
-  const result = config.rowSchema['~standard'].validate(row);
-  if (result instanceof Promise) return row; // async validators cannot run inside the stream's parser
-  if (result.issues) {
-    const detail = result.issues.map((i) => i.message).join('; ');
-    throw markMalformedRow(
-      new SyncError({
-        kind: 'sync',
-        message: `${config.id}: the sync stream sent a row that does not match the schema (${detail})`,
-        body: row,
-      }),
-    );
+/** Not JSON: left as text for the row check to refuse (a throw here would drop the whole answer). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
-  return row;
 }

@@ -6,10 +6,12 @@ import type { LiveStatus } from './live-status';
 type Key = string | number;
 type Row = Record<string, unknown>;
 
+/** A synced change; a delete may name its row by key alone (Electric's collection does so for a row that moves out). */
+type SyncMessage = { type: 'insert' | 'update'; value: Row; metadata?: Record<string, unknown> } | { type: 'delete'; value: Row; metadata?: Record<string, unknown> } | { type: 'delete'; key: Key };
 /** The parts of a collection's sync config and its parameters that persistence wraps. */
 interface SyncParams {
   begin: (...args: never[]) => void;
-  write: (message: { type: 'insert' | 'update' | 'delete'; value: Row; metadata?: Record<string, unknown> }) => void;
+  write: (message: SyncMessage) => void;
   commit: (...args: never[]) => unknown;
   truncate: () => void;
   markReady: () => void;
@@ -146,8 +148,8 @@ export function withLocalStore<C extends SyncConfig>(
           },
           markReady,
           write: (message) => {
-            const key = options.keyOf(message.value);
-            const txids = message.metadata?.['txids'];
+            const key = 'value' in message ? options.keyOf(message.value) : message.key;
+            const txids = 'metadata' in message ? message.metadata?.['txids'] : undefined;
             if (Array.isArray(txids)) for (const txid of txids) batchTxids.add(Number(txid));
             pending.push(message.type === 'delete' ? { type: 'delete', key } : { type: message.type, value: message.value });
             if (message.type === 'insert' || shown.has(key)) {

@@ -9,7 +9,7 @@ interface SyncConfig {
   sync: (params: never) => unknown;
 }
 
-/** Errors `checkSyncedRow` throws for a row that fails the schema (and only those). */
+/** Errors the synced-change checks throw for a change they refuse (and only those). */
 const malformedRows = new WeakSet<object>();
 
 export function markMalformedRow<E extends object>(error: E): E {
@@ -26,12 +26,19 @@ export function markMalformedRow<E extends object>(error: E): E {
  */
 export class DataErrorLatch {
   private held: unknown;
+  private count = 0;
 
   /** Whether `error` is a bad row: then it is held. */
   hold(error: unknown): boolean {
     if (typeof error !== 'object' || error === null || !malformedRows.has(error)) return false;
     this.held = error;
+    this.count++;
     return true;
+  }
+
+  /** How many bad rows were held so far: a batch that refused one does not release the latch with its own good rows. */
+  get holds(): number {
+    return this.count;
   }
 
   /** The status a good answer leads to: `error` while a bad row is held, else `live`. */
@@ -48,17 +55,19 @@ export class DataErrorLatch {
   }
 }
 
-/** Releases the latch once the collection commits a synced batch that changed rows. */
+/** Releases the latch once the collection commits a synced batch that changed rows and refused none. */
 export function releasesOnGoodRows<C extends SyncConfig>(sync: C, status: LiveStatus, latch: DataErrorLatch): C {
   const inner = sync.sync as unknown as (params: SyncParams) => unknown;
   return {
     ...sync,
     sync: (params: SyncParams) => {
       let wrote = false;
+      let holds = latch.holds;
       return inner({
         ...params,
         begin: (...args: never[]) => {
           wrote = false;
+          holds = latch.holds;
           params.begin(...args);
         },
         write: (...args: never[]) => {
@@ -67,7 +76,7 @@ export function releasesOnGoodRows<C extends SyncConfig>(sync: C, status: LiveSt
         },
         commit: (...args: never[]) => {
           const result = params.commit(...args);
-          if (wrote) latch.release(status);
+          if (wrote && latch.holds === holds) latch.release(status);
           return result;
         },
       });
