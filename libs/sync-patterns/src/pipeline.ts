@@ -10,7 +10,18 @@ import { discriminatorRecord } from './emit/discriminator-tags';
 import { documentUnits, type DocumentUnits, type SchemaFacts } from './incremental/document-units';
 import { apiSummary, emitIncrementally, storedModel } from './incremental/incremental-emit';
 import { apiNames, validatorSeeds } from './emit/api-names';
-import { cacheDisabled, cacheFolder, inMemoryState, readState, recordedInputs, recordInputs, writeState, type IncrementalState, type StateInput, type StoredModel } from './incremental/incremental-state';
+import {
+  cacheDisabled,
+  cacheFolder,
+  inMemoryState,
+  readState,
+  recordedInputs,
+  recordInputs,
+  writeState,
+  type IncrementalState,
+  type StateInput,
+  type StoredModel,
+} from './incremental/incremental-state';
 import { patchedSpec } from './incremental/patched-spec';
 import { reusedUnits, spansOf } from './incremental/reused-units';
 import type { Span } from './incremental/schema-spans';
@@ -23,6 +34,7 @@ import type { SyncApi } from './model/ir';
 import { SpecError, collapseRepeats, formatDiagnostic, type Diagnostic } from './spec/diagnostics';
 import type { RefPolicy } from './spec/confined-refs';
 import { loadSpec } from './spec/load-spec';
+import { stackAsSpecError } from './spec/nesting';
 import { inputFingerprint, optionsFingerprint } from './write/input-fingerprint';
 import { hashContent, MANIFEST_PATH, parseManifest, type Manifest } from './write/manifest';
 import { isNoop, planWrite, type WritePlan } from './write/plan-write';
@@ -96,10 +108,22 @@ export async function emitFromSpec(
   read?: (file: string) => string | undefined,
   memory?: OutputMemory,
 ): Promise<Omit<EmittedRun, 'options'> & { files: GeneratedFile[] }> {
+  try {
+    return await emitSpec(options, read, memory);
+  } catch (error) {
+    throw stackAsSpecError(error, options.spec);
+  }
+}
+
+async function emitSpec(
+  options: PipelineOptions,
+  read: ((file: string) => string | undefined) | undefined,
+  memory: OutputMemory | undefined,
+): Promise<Omit<EmittedRun, 'options'> & { files: GeneratedFile[] }> {
   const log = options.log ?? (() => undefined);
   let started = Date.now();
   const manifestText = read && !cacheDisabled() ? read(MANIFEST_PATH) : undefined;
-  const manifest = parseManifest(manifestText);
+  const manifest = parseManifest(manifestText, options.out);
   // what the output was made from: its manifest says, or (the Nx libraries') the record of the run that wrote it
   const lastInputs = manifest && (manifest.inputs?.fingerprint ?? recordedInputs(cacheFolder(options.out), hashContent(manifestText!)));
   // a run that may start from the previous output starts loading the types printer now, beside this
@@ -144,7 +168,21 @@ export async function emitFromSpec(
   const specRecord = jsonText !== undefined && spans ? { text: jsonText, spans } : undefined;
   const recordOf = (models: StoredModel[], core: string[]): RunRecord => ({ units, spec: specRecord, models, core, looseMaps: looseMapPointers(api), binding });
   const why = !lastInputs ? 'no previous output' : !previous ? 'no record of the previous run' : undefined;
-  const incremental = previous && manifest ? await emitIncrementally({ api, units, previous, options: optionsPrint, read, manifest, emit, printer, hashOf: memory && ((file, content) => memory.hashOf(file, content)), stat: (file) => (memory ? memory.stat(file) : outputStat(options.out, file)) }) : { fallback: why! };
+  const incremental =
+    previous && manifest
+      ? await emitIncrementally({
+          api,
+          units,
+          previous,
+          options: optionsPrint,
+          read,
+          manifest,
+          emit,
+          printer,
+          hashOf: memory && ((file, content) => memory.hashOf(file, content)),
+          stat: (file) => (memory ? memory.stat(file) : outputStat(options.out, file)),
+        })
+      : { fallback: why! };
   if ('files' in incremental) {
     const { files, changed, emitted, models, core } = incremental;
     log(
@@ -159,7 +197,15 @@ export async function emitFromSpec(
     const { files: made, reads } = models.get(m.schemaName)!;
     return storedModel(m, made, reads);
   });
-  return { api, files, record: recordOf(stored, core.map((f) => f.path)), fingerprint };
+  return {
+    api,
+    files,
+    record: recordOf(
+      stored,
+      core.map((f) => f.path),
+    ),
+    fingerprint,
+  };
 }
 
 function looseMapPointers(api: SyncApi): string[] | undefined {
@@ -184,7 +230,6 @@ function sizeOf(file: string): number {
     return 0;
   }
 }
-
 
 /** What emitFromSpec made, to be remembered once its files are on disk (rememberRun). */
 export interface EmittedRun {
@@ -252,7 +297,14 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const read = memory.reader();
   const { api, files, record, fingerprint } = await emitFromSpec({ ...options, warn: (line, d) => (warnings.push(d), warn?.(line, d)) }, read, memory);
   const inputs = fingerprint === undefined ? undefined : { fingerprint, models: api.models.map((m) => m.schemaName), warnings };
-  const plan = planWrite(files, read, { force: options.force, prune: options.prune, inputs, hashOf: (file, content) => memory.hashOf(file, content), known: (file) => memory.knownBytes(file) });
+  const plan = planWrite(files, read, {
+    where: options.out,
+    force: options.force,
+    prune: options.prune,
+    inputs,
+    hashOf: (file, content) => memory.hashOf(file, content),
+    known: (file) => memory.knownBytes(file),
+  });
   if (plan.handEdited.length && !options.force) throw new HandEditError(plan.handEdited, options.out);
   if (!options.dryRun && !isNoop(plan)) {
     const started = Date.now();
@@ -268,7 +320,7 @@ export async function check(options: PipelineOptions): Promise<GenerateResult & 
   const memory = new OutputMemory(options.out, false);
   const read = memory.reader();
   const { api, files } = await emitFromSpec(options, read, memory);
-  const plan = planWrite(files, read, { hashOf: (file, content) => memory.hashOf(file, content) });
+  const plan = planWrite(files, read, { where: options.out, hashOf: (file, content) => memory.hashOf(file, content) });
   const drift = plan.create.length + plan.update.length + plan.stale.length + plan.handEdited.length > 0;
   return { api, files, plan, drift };
 }
@@ -284,7 +336,7 @@ export type UpToDate = NonNullable<Manifest['inputs']> & { files: number };
 export function upToDate(options: PipelineOptions): UpToDate | undefined {
   const fingerprint = fingerprintOf(options);
   if (fingerprint === undefined) return undefined;
-  const manifest = parseManifest(fileReader(options.out)(MANIFEST_PATH));
+  const manifest = parseManifest(fileReader(options.out)(MANIFEST_PATH), options.out);
   if (!manifest?.inputs || manifest.inputs.fingerprint !== fingerprint) return undefined;
   for (const [file, hash] of Object.entries(manifest.files)) {
     try {

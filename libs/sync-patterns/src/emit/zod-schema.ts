@@ -4,7 +4,7 @@ import { resolvePointer } from '../spec/json-pointer';
 import type { OpenApiDocument } from '../spec/load-spec';
 import { looseMapsOf } from './inhabitable-maps';
 import { literal, str } from './ts-syntax';
-import { compiles } from './js-pattern';
+import { compiles } from '../spec/js-pattern';
 
 /**
  * JSON Schema (OpenAPI 3.0 and 3.1 dialects) → zod 4 source. The output validates what the schema
@@ -114,7 +114,6 @@ function stringSchema(schema: JsonSchema): string {
   if (typeof pattern === 'string' && compiles(pattern)) code += `.regex(new RegExp(${str(pattern)}))`;
   return code;
 }
-
 
 function numberSchema(base: string, schema: JsonSchema): string {
   let code = base;

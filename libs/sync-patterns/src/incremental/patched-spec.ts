@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { canonicalizeOwned } from '../spec/canonicalize';
 import { mayHaveExternalRefs, type LoadedSpec } from '../spec/load-spec';
+import { MAX_NESTING, tooDeepAt } from '../spec/nesting';
 import { schemaEntries } from './document-units';
 import type { LoadedState } from './incremental-state';
 import { editedEntry, type EditedEntry } from './reused-units';
@@ -38,6 +39,8 @@ export async function patchedSpec(kept: KeptSpec, file: string): Promise<{ spec:
   } catch {
     return undefined;
   }
+  // too deep (it sits 3 levels down, at components/schemas/<name>): the full load reports where
+  if (tooDeepAt(entry, MAX_NESTING - 3) !== undefined) return undefined;
   const name = kept.state.state.schemas[edit.index].name;
   const before = kept.spec.document;
   const schemas = schemaEntries(before);

@@ -4,7 +4,7 @@ import { child } from '../spec/json-pointer';
 import type { LoadedSpec, OpenApiDocument } from '../spec/load-spec';
 import { recordingReads } from '../spec/read-tracking';
 import { checkOperationIds } from '../spec/unique-operation-ids';
-import { versionKeywordWarnings } from '../spec/version-keywords';
+import { schemaKeywordWarnings } from '../spec/version-keywords';
 import { bindOperations, carryIndex, explicitBindings, isObjectSchema, mayBeRead, operationListings, type ExplicitBinding } from './bind-operations';
 import { listingChanges, readsAny, sameOutsideSchemas, type BindingRecord, type CandidateRecord, type PreviousBinding } from './binding-record';
 import type { KeyKind, SyncApi, SyncField, SyncModel } from './ir';
@@ -48,8 +48,8 @@ const specWideOf = new WeakMap<OpenApiDocument, SpecWide>();
  */
 export function bindSpec(spec: LoadedSpec, options: BuildOptions = {}, previous?: PreviousBinding): { api: SyncApi; record: BindingRecord } {
   const { document, file } = spec;
-  // constructs of the other OpenAPI version: warnings, from one walk of the document's schemas on every run
-  const diagnostics: Diagnostic[] = versionKeywordWarnings(document, spec.version, file);
+  // constructs of the other OpenAPI version, and patterns the generator cannot run: warnings, from one walk of the document's schemas on every run
+  const diagnostics: Diagnostic[] = schemaKeywordWarnings(document, spec.version, file);
   const ctx = { file, diagnostics };
   const schemasNode = isObject(document['components']) ? (document['components'] as Record<string, unknown>)['schemas'] : undefined;
   const schemas = isObject(schemasNode) ? schemasNode : {};

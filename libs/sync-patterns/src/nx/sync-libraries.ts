@@ -18,6 +18,7 @@ import type { OutputMemory } from '../write/output-memory';
 import { planWrite, type WritePlan } from '../write/plan-write';
 import { apiName, CORE_KEY, libraryLayout, type LibraryLayout } from './library-layout';
 import { readConfig, type SyncConfig } from './config';
+import { confineChanges } from './flush-tree';
 
 export interface SyncOptions {
   /** Only these libraries (model schema names; the core library always comes along). Default: every model. */
@@ -97,9 +98,9 @@ export async function syncLibraries(tree: Tree, apiProject: string, options: Syn
   const prune = (file: string) => living.has(libraryOf(file)) || options.prune === true;
 
   const hashOf = memory && ((file: string, content: string) => memory.hashOf(file, content));
-  const probe = planWrite(files, read, { force: options.force, prune, frozen: (f) => !isWanted(libraryOf(f), wanted), hashOf });
+  const probe = planWrite(files, read, { where: config.directory, force: options.force, prune, frozen: (f) => !isWanted(libraryOf(f), wanted), hashOf });
   const held = new Set(probe.handEdited.map(libraryOf));
-  const plan = held.size ? planWrite(files, read, { force: options.force, prune, frozen: (f) => held.has(libraryOf(f)) || !isWanted(libraryOf(f), wanted), hashOf }) : probe;
+  const plan = held.size ? planWrite(files, read, { where: config.directory, force: options.force, prune, frozen: (f) => held.has(libraryOf(f)) || !isWanted(libraryOf(f), wanted), hashOf }) : probe;
 
   for (const file of plan.writes) tree.write(joinPathFragments(config.directory, file.path), file.content);
   for (const file of plan.deletes) tree.delete(joinPathFragments(config.directory, file));
@@ -119,6 +120,8 @@ export async function syncLibraries(tree: Tree, apiProject: string, options: Syn
     libraries.push({ project: layout.project, root: layout.root, status: created ? 'created' : written.length ? 'updated' : 'unchanged', files: written });
   }
   libraries.push(...goneLibraries(tree, config, apiProject, plan, living, options.prune === true));
+  // whoever flushes this tree (Nx after a generator, the executor) writes nothing through a symlink
+  confineChanges(tree);
   const whole = memory && !held.size && !wanted;
   return {
     apiProject,

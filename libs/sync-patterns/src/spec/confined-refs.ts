@@ -1,6 +1,7 @@
 import { realpath, stat, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type * as Redocly from '@redocly/openapi-core';
+import { isStackOverflow, MAX_NESTING, NESTING_HINT, tooDeepAt } from './nesting';
 
 /**
  * Where a spec's `$ref`s may lead. A spec is untrusted input (generators run on third-party
@@ -72,16 +73,35 @@ export function confinedResolver(
       }
     }
 
-    /** YAML is parsed with the main file's parser and alias cap (Redocly's own has none). */
+    /** Every file is parsed with the main file's caps: nesting, and (YAML) aliases. */
     override parseDocument(source: Redocly.Source, isRoot = false): Redocly.Document {
-      if (!/\.ya?ml$/i.test(source.absoluteRef) && !/yaml/i.test(source.mimeType ?? '')) return super.parseDocument(source, isRoot);
+      const document = this.parseCapped(source, isRoot);
+      const at = tooDeepAt(document.parsed);
+      if (at !== undefined) throw refused(new RefRefused(`${displayRef(source.absoluteRef)} is nested more than ${MAX_NESTING} levels deep (at ${at})`, NESTING_HINT));
+      return document;
+    }
+
+    /** YAML with the main file's parser and alias cap (Redocly's own has none); a parser out of stack is a refusal. */
+    private parseCapped(source: Redocly.Source, isRoot: boolean): Redocly.Document {
+      const tooDeep = () => refused(new RefRefused(`${displayRef(source.absoluteRef)} is nested too deeply to parse (over ${MAX_NESTING} levels)`, NESTING_HINT));
+      if (!/\.ya?ml$/i.test(source.absoluteRef) && !/yaml/i.test(source.mimeType ?? '')) {
+        try {
+          return super.parseDocument(source, isRoot);
+        } catch (error) {
+          // Redocly wraps the parser's RangeError in its own error, with the same message
+          if (/call stack size/i.test((error as Error).message)) throw tooDeep();
+          throw error;
+        }
+      }
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { parseDocument } = require('yaml') as typeof import('yaml');
       const doc = parseDocument(source.body);
+      if (doc.errors.some((e) => /call stack size/i.test(e.message))) throw tooDeep();
       if (doc.errors.length) return super.parseDocument(source, isRoot); // Redocly reports the syntax error with its position
       try {
         return { source, parsed: doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) };
       } catch (error) {
+        if (isStackOverflow(error)) throw tooDeep();
         throw refused(
           new RefRefused(
             `${displayRef(source.absoluteRef)}: ${(error as Error).message}`,
@@ -109,7 +129,7 @@ async function readInside(root: string, file: string, maxBytes: number): Promise
   if (real !== root && !real.startsWith(root + path.sep)) {
     throw new RefRefused(
       `${displayRef(file)} is outside the spec's folder${real !== path.resolve(file) ? ` (it leads to ${real})` : ''}: a $ref may only name files inside ${root}`,
-      "move the referenced file next to the spec (or below its folder); files elsewhere on the machine are never read",
+      'move the referenced file next to the spec (or below its folder); files elsewhere on the machine are never read',
     );
   }
   const info = await stat(real);

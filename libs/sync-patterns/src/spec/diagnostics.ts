@@ -13,8 +13,16 @@ export interface Diagnostic {
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = `${d.file}${d.pointer && d.pointer !== '#' ? ` ${d.pointer}` : ''}`;
-  return `${d.severity}: ${where}: ${d.message}${d.hint ? `\n  fix: ${d.hint}` : ''}`;
+  const where = printable(`${d.file}${d.pointer && d.pointer !== '#' ? ` ${d.pointer}` : ''}`, false);
+  return `${d.severity}: ${where}: ${printable(d.message, true)}${d.hint ? `\n  fix: ${printable(d.hint, true)}` : ''}`;
+}
+
+/**
+ * Text for a terminal: a spec's keys and values reach diagnostics, and an escape sequence in one
+ * (ESC, other C0/C1 controls) would rewrite the screen or forge lines. They are shown as `\u001b`.
+ */
+export function printable(text: string, keepNewlines: boolean): string {
+  return text.replace(keepNewlines ? /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g : /[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Thrown when a spec cannot be turned into code; carries every error found, not just the first, and the warnings of the same run. */

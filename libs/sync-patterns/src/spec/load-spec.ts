@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { canonicalize, canonicalizeOwned } from './canonicalize';
-import { confinedResolver, type RefPolicy } from './confined-refs';
+import { confinedResolver, MAX_YAML_ALIASES, type RefPolicy } from './confined-refs';
 import { SpecError, specError, type Diagnostic } from './diagnostics';
+import { checkNesting, isStackOverflow, NESTING_HINT, nestingError } from './nesting';
 
 /** An OpenAPI document as plain JSON data. The model builder is the only code that interprets it. */
 export type OpenApiDocument = Record<string, unknown>;
@@ -42,6 +43,7 @@ export async function parseSpec(text: string, file: string, refs: RefPolicy = {}
   let owned = isJson(text);
   if (mayHaveExternalRefs(text) && hasExternalRefs(document)) {
     document = await bundleExternalRefs(file, refs);
+    checkNesting(document, file); // each file was measured; this is what they make together
     owned = false;
   }
   return { file, document: owned ? canonicalizeOwned(document) : canonicalize(document), version, text, fromJsonText: owned };
@@ -62,6 +64,8 @@ function parseText(text: string, file: string): OpenApiDocument {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { parseDocument } = require('yaml') as typeof import('yaml');
     const doc = parseDocument(text, { uniqueKeys: true });
+    // the YAML parser reports running out of stack as a syntax error
+    if (doc.errors.some((e) => /call stack size/i.test(e.message))) throw nestingError(file);
     if (doc.errors.length) {
       const diagnostics: Diagnostic[] = doc.errors.map((e) => ({
         severity: 'error',
@@ -72,12 +76,31 @@ function parseText(text: string, file: string): OpenApiDocument {
       }));
       throw new SpecError(diagnostics);
     }
-    value = doc.toJS({ maxAliasCount: 10_000 });
+    value = yamlValue(doc, file);
   }
+  // before anything walks it: every step after this one may recurse as deep as the document goes
+  checkNesting(value, file);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw specError(file, '#', 'the document is not an object', 'an OpenAPI document is a JSON/YAML object with an `openapi` field');
   }
   return value as OpenApiDocument;
+}
+
+/** The YAML document's value, with its aliases expanded at most MAX_YAML_ALIASES times (a "billion laughs" stops here). */
+function yamlValue(doc: import('yaml').Document, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (error) {
+    if (isStackOverflow(error)) throw nestingError(file);
+    if (!(error instanceof ReferenceError)) throw error;
+    if (!/alias count/i.test(error.message)) throw specError(file, '', `not valid YAML: ${error.message}`, 'fix the alias: its anchor (&name) must come before it');
+    throw specError(
+      file,
+      '',
+      `its YAML aliases expand to more than ${MAX_YAML_ALIASES} copies: an alias bomb ("billion laughs"), or aliases used far beyond what a spec needs`,
+      'write the repeated parts out, or share them with $refs',
+    );
+  }
 }
 
 function detectVersion(document: OpenApiDocument, file: string): '3.0' | '3.1' {
@@ -145,7 +168,8 @@ async function bundleExternalRefs(file: string, refs: RefPolicy): Promise<OpenAp
         file: p.location[0]?.source?.absoluteRef ? path.relative(process.cwd(), p.location[0].source.absoluteRef) : file,
         pointer: p.location[0]?.pointer ?? '',
         message: p.message,
-        hint: hintFor(p.message) ?? 'check that the referenced file exists relative to the file holding the $ref',
+        // (Redocly's own parser stops JSON files at 100 levels)
+        hint: hintFor(p.message) ?? (/nesting exceeded maxDepth/.test(p.message) ? NESTING_HINT : 'check that the referenced file exists relative to the file holding the $ref'),
       })),
     );
   }

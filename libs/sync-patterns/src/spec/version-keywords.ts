@@ -1,6 +1,7 @@
 import type { Diagnostic } from './diagnostics';
 import { pointer as pointerOf } from './json-pointer';
 import type { OpenApiDocument } from './load-spec';
+import { uncheckedPatternWarning } from './pattern-warnings';
 
 /**
  * Warnings for constructs of the other OpenAPI version: in a 3.1 document, what only 3.0 has
@@ -8,6 +9,7 @@ import type { OpenApiDocument } from './load-spec';
  * (JSON Schema 2020-12 keywords, `type` lists and `type: 'null'`, numeric exclusive bounds, `$ref`
  * with siblings, `webhooks`, …). sync-patterns reads both forms in both versions, so these never
  * fail a run; other tools of the declared version ignore or reject them, which is what each says.
+ * The same walk warns of each `pattern` the generator cannot run in linear time (pattern-warnings.ts).
  *
  * One walk over the schemas of `paths`, `webhooks` and `components`; pointers are built only for
  * what is reported. `example` values, `default`, `enum`, `const` and `x-` extensions are data, not
@@ -15,7 +17,7 @@ import type { OpenApiDocument } from './load-spec';
  * walk over every object of it, 6 ms); a long-running process walks again only the entries a save
  * changed (`remembered`): under 1 ms.
  */
-export function versionKeywordWarnings(document: OpenApiDocument, version: '3.0' | '3.1', file: string): Diagnostic[] {
+export function schemaKeywordWarnings(document: OpenApiDocument, version: '3.0' | '3.1', file: string): Diagnostic[] {
   const found: Diagnostic[] = [];
   // the walk's place, as segments: a pointer is made only for what is reported
   const path: (string | number)[] = [];
@@ -33,6 +35,10 @@ export function versionKeywordWarnings(document: OpenApiDocument, version: '3.0'
       const role = ROLES.get(key);
       if (role === undefined) continue;
       const value = s[key];
+      if (role & PATTERN) {
+        if (typeof value === 'string') uncheckedPattern(value, warn);
+        continue;
+      }
       if (role & CHECK) {
         if (v31) {
           if (role & NULLABLE) nullable31(s, warn);
@@ -174,6 +180,7 @@ const TYPE = 16;
 const REF = 32;
 const ONLY_31 = 64;
 const CHECK = NULLABLE | EXCLUSIVE | TYPE | REF | ONLY_31;
+const PATTERN = 128;
 
 /** Keywords of JSON Schema 2020-12 (OpenAPI 3.1) that are not OpenAPI 3.0 schema fields. */
 export const KEYWORDS_ONLY_31 = [
@@ -207,7 +214,24 @@ export const KEYWORDS_ONLY_31 = [
 const ROLES = new Map<string, number>();
 for (const key of KEYWORDS_ONLY_31) ROLES.set(key, ONLY_31);
 for (const key of ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']) ROLES.set(key, (ROLES.get(key) ?? 0) | SCHEMA_MAP);
-for (const key of ['allOf', 'anyOf', 'oneOf', 'prefixItems', 'items', 'additionalProperties', 'additionalItems', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema']) {
+for (const key of [
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'prefixItems',
+  'items',
+  'additionalProperties',
+  'additionalItems',
+  'not',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'propertyNames',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+  'contentSchema',
+]) {
   ROLES.set(key, (ROLES.get(key) ?? 0) | SCHEMAS);
 }
 ROLES.set('nullable', NULLABLE);
@@ -215,6 +239,7 @@ ROLES.set('exclusiveMinimum', EXCLUSIVE);
 ROLES.set('exclusiveMaximum', EXCLUSIVE);
 ROLES.set('type', TYPE);
 ROLES.set('$ref', REF);
+ROLES.set('pattern', PATTERN);
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -356,4 +381,10 @@ function checkDocument30(document: OpenApiDocument, warn: Warn): void {
     const license = info['license'];
     if (isObject(license) && license['identifier'] !== undefined) top(['info', 'license', 'identifier'], '`license.identifier`', 'write the license as `url` instead');
   }
+}
+
+/** A `pattern` the generator cannot run in linear time. */
+function uncheckedPattern(pattern: string, warn: Warn): void {
+  const warning = uncheckedPatternWarning(pattern);
+  if (warning) warn(['pattern'], warning.message, warning.hint, warning.code);
 }

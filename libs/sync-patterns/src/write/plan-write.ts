@@ -22,6 +22,8 @@ export interface WritePlan {
 }
 
 export interface PlanOptions {
+  /** The output folder, as messages name it (a manifest that is not one sync-patterns wrote is refused). */
+  where?: string;
   /** Overwrite hand-edited files. */
   force?: boolean;
   /** Delete files the generator wrote before but no longer produces (all of them, or those the function picks). */
@@ -45,7 +47,7 @@ export interface PlanOptions {
  * share it.
  */
 export function planWrite(files: GeneratedFile[], read: (path: string) => string | undefined, options: PlanOptions = {}): WritePlan {
-  const manifest = parseManifest(read(MANIFEST_PATH));
+  const manifest = parseManifest(read(MANIFEST_PATH), options.where);
   const previous = manifest?.files ?? {};
   const hashes: Record<string, string> = {};
   const plan: WritePlan = { create: [], update: [], unchanged: [], stale: [], handEdited: [], writes: [], deletes: [], hashes, manifest: '', ...(options.inputs ? { inputs: options.inputs } : {}) };

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { bytesOf } from './file-bytes';
@@ -9,7 +9,20 @@ import type { WritePlan } from './plan-write';
 export function fileReader(outDir: string): (file: string) => string | undefined {
   return (file) => {
     const full = resolveInside(outDir, file);
-    return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
+    let info: Stats;
+    try {
+      info = statSync(full);
+    } catch {
+      return undefined;
+    }
+    // a folder (or a device…) where the manifest or the plan expects a file
+    if (!info.isFile()) {
+      throw new OutputError(
+        `${path.relative(process.cwd(), full) || full} is not a file, where sync-patterns expects one it wrote`,
+        'move it out of the output folder, or remove its entry from the manifest (.sync-patterns/manifest.json) if it was edited',
+      );
+    }
+    return readFileSync(full, 'utf8');
   };
 }
 
@@ -27,9 +40,9 @@ export function outputStat(outDir: string, file: string): [number, number] | und
  * A generated path can never leave the output directory, whatever names the spec or a tampered
  * manifest hold: by its text, and on disk — no directory on the way from the output folder to it,
  * and not the file itself, may be a symlink, which would lead a write, a read or a prune anywhere.
- * (The output folder itself may be one: the user chose it.)
+ * (The output folder itself may be one: the user chose it.) `label` names the folder in messages.
  */
-export function resolveInside(outDir: string, file: string): string {
+export function resolveInside(outDir: string, file: string, label = 'the output folder'): string {
   const root = path.resolve(outDir);
   const full = path.resolve(root, file);
   if (full !== root && !full.startsWith(root + path.sep)) {
@@ -44,7 +57,7 @@ export function resolveInside(outDir: string, file: string): string {
     }
     if (link) {
       throw new OutputError(
-        `refusing to follow a symlink inside the output folder: ${path.relative(process.cwd(), at) || at}`,
+        `refusing to follow a symlink inside ${label}: ${path.relative(process.cwd(), at) || at}`,
         `generated files and folders are never links; remove the link (sync-patterns writes the real files in its place)`,
       );
     }

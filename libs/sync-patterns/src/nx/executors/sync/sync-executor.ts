@@ -7,6 +7,7 @@ import { flushTree } from '../../flush-tree';
 import { formatReport, hasDrift } from '../../report';
 import { outputDirectory, syncLibraries } from '../../sync-libraries';
 import { OutputMemory } from '../../../write/output-memory';
+import { OutputError } from '../../../write/output-error';
 
 export interface SyncExecutorOptions {
   check?: boolean;
@@ -90,7 +91,8 @@ async function syncOnce(options: SyncExecutorOptions, context: ExecutorContext, 
     if (held.length) logger.warn(`hand edits kept in ${held.map((l) => l.project).join(', ')}: move them into files of your own, or pass --force to overwrite`);
     return { success: true };
   } catch (error) {
-    logger.error((error as Error).message);
+    // what to do next, where the error says it (an output folder that cannot be written safely)
+    logger.error(error instanceof OutputError ? `${error.message}; ${error.hint}` : (error as Error).message);
     return { success: false };
   }
 }
