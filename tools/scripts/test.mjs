@@ -1,6 +1,7 @@
 // `npm test`: what the tests need beyond `npm ci` checked first (Chromium for the web app's browser
 // tests — installed when this machine can do so unattended, as root with apt-get — and the native
-// SQLite module), then every project type-checked, then every project's tests through Nx, with the
+// SQLite module), then every project type-checked, then no import circles in any library's sources
+// (tools/scripts/check-cycles.mjs), then every project's tests through Nx, with the
 // settings that make Nx fast and deterministic on small machines (no daemon, plugins in-process, no
 // cloud, no replayed cache). Arguments go to `nx run-many` (e.g. `-- --exclude=@sync-patterns/example-web`).
 import { spawnSync } from 'node:child_process';
@@ -53,6 +54,9 @@ if (runsWebApp()) {
 
 const typecheck = spawnSync(process.execPath, ['tools/scripts/typecheck.mjs'], { stdio: 'inherit', env });
 if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
+
+const cycles = spawnSync(process.execPath, ['tools/scripts/check-cycles.mjs'], { stdio: 'inherit', env });
+if (cycles.status !== 0) process.exit(cycles.status ?? 1);
 
 const result = spawnSync('npx', ['nx', 'run-many', '-t', 'test', 'typecheck', '--skip-nx-cache', '--output-style=stream', ...args], { stdio: 'inherit', env });
 process.exit(result.status ?? 1);

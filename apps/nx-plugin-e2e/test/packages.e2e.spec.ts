@@ -216,7 +216,7 @@ describe('the packed packages installed in a project of their own', () => {
     );
     expect(optional).toBe('');
     // only the entries are public
-    expect(node('-e', `try { require('@sync-patterns/runtime/src/lib/sync-error'); } catch (e) { console.log(e.code); }`)).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+    expect(node('-e', `try { require('@sync-patterns/runtime/src/lib/client/sync-error'); } catch (e) { console.log(e.code); }`)).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
   });
 
   it('imports the entries from ES modules by name', () => {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { change, startHostileShapeServer, type HostileShapeServer } from '../../../test/hostile-shape-server';
-import { waitUntil } from '../fake-api';
+import { waitUntil } from '../mock/fake-api';
 import { betterSqlite3Driver } from '../sqlite/sqlite-driver';
 import { sqliteLocalStore } from '../sqlite/local-store';
 import type { SqliteMigration, SqliteTableInfo } from '../sqlite/migrate';

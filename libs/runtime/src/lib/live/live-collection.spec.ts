@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SyncError } from '../sync-error';
+import { SyncError } from '../client/sync-error';
 import { checkSyncedRow, convertRow, refuseUndeclaredColumns } from './live-collection';
 
 const columns = ['id', 'count', 'amount', 'at', 'meta'];

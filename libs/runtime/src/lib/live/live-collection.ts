@@ -2,20 +2,20 @@ import type { GetExtensions, Row, ShapeStreamOptions } from '@electric-sql/clien
 import { electricCollectionOptions } from '@tanstack/electric-db-collection';
 import { createCollection } from '@tanstack/react-db';
 import type { QueryClient } from '@tanstack/react-query';
-import { SyncError } from '../sync-error';
-import type { HeadersInput } from '../sync-client';
-import type { StandardSchemaV1 } from '../validate';
+import { SyncError } from '../client/sync-error';
+import type { HeadersInput } from '../client/sync-client';
+import type { StandardSchemaV1 } from '../client/validate';
 import type { LocalStore, StreamPosition } from '../sqlite/local-store';
-import { defaultRetryPolicy, type RetryPolicy } from '../retry-policy';
+import { defaultRetryPolicy, type RetryPolicy } from '../client/retry-policy';
 import { memoryOutbox } from '../sqlite/local-store';
 import { withLocalStore } from './live-persistence';
 import { matchTxids, OutboxWriter, type WriteRequests, type WriterCollection } from './outbox-writer';
-import type { SyncRequest, SyncResponse } from '../sync-client';
+import type { SyncRequest, SyncResponse } from '../client/sync-client';
 import type { StoredRequest } from '../sqlite/outbox';
-import { WriteQueue } from './write-queue';
+import { WriteQueue } from '../writes/write-queue';
 import { DataErrorLatch, releasesOnGoodRows } from './sync-health';
 import { checksSyncedChanges } from './synced-changes';
-import { LiveStatus } from './live-status';
+import { LiveStatus } from '../status/live-status';
 
 // the row checks, as the live entry has exported them
 export { checkSyncedRow, refuseUndeclaredColumns } from './synced-change-check';

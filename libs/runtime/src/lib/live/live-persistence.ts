@@ -1,7 +1,7 @@
 import type { IR } from '@tanstack/react-db';
 import type { LocalStore, StoredChange, StreamPosition } from '../sqlite/local-store';
 import { subsetFilter } from '../sqlite/subset-filter';
-import type { LiveStatus } from './live-status';
+import type { LiveStatus } from '../status/live-status';
 
 type Key = string | number;
 type Row = Record<string, unknown>;

@@ -1,32 +1,12 @@
 import type { QueryKey } from '@tanstack/react-query';
-import { useSyncExternalStore } from 'react';
-import type { SyncError } from '../sync-error';
-import type { SyncQueryResult, SyncStatus } from '../sync-status';
-import type { LiveStatus } from './live-status';
+import type { SyncError } from '../client/sync-error';
+import type { SyncQueryResult, SyncStatus } from '../status/sync-status';
 
 /** The parts of a live query result (`useLiveRows`) the unified result is made of. */
 export interface LiveQueryLike<T> {
   data: T | undefined;
   isReady: boolean;
   isError: boolean;
-}
-
-/** A live collection's stream status, re-rendering when it changes. */
-export function useLiveStatus(status: LiveStatus): {
-  status: SyncStatus;
-  error: SyncError | null;
-} {
-  const current = useSyncExternalStore(
-    status.subscribe,
-    () => status.status,
-    () => status.status,
-  );
-  const error = useSyncExternalStore(
-    status.subscribe,
-    () => status.error,
-    () => status.error,
-  );
-  return { status: current, error };
 }
 
 /**

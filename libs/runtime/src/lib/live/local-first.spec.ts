@@ -2,10 +2,10 @@ import Database from 'better-sqlite3';
 import { betterSqlite3Driver } from '../sqlite/sqlite-driver';
 import { sqliteLocalStore } from '../sqlite/local-store';
 import type { SqliteMigration, SqliteTableInfo } from '../sqlite/migrate';
-import { createFakeApi, waitUntil } from '../fake-api';
-import { draftKey } from '../draft-keys';
-import { createSyncClient } from '../sync-client';
-import { createFakeShape } from './fake-shape';
+import { createFakeApi, waitUntil } from '../mock/fake-api';
+import { draftKey } from '../writes/draft-keys';
+import { createSyncClient } from '../client/sync-client';
+import { createFakeShape } from '../mock/fake-shape';
 import { createLiveCollection, type LiveModelConfig } from './live-collection';
 
 /** Local-first on a real SQLite: synced rows saved, a restart shows them offline and resumes the stream. */

@@ -3,8 +3,8 @@ import { and, createLiveQueryCollection, eq, inArray } from '@tanstack/react-db'
 import { betterSqlite3Driver, type SqliteDriver } from '../sqlite/sqlite-driver';
 import { sqliteLocalStore } from '../sqlite/local-store';
 import type { SqliteMigration, SqliteTableInfo } from '../sqlite/migrate';
-import { waitUntil } from '../fake-api';
-import { createFakeShape, type FakeShape } from './fake-shape';
+import { waitUntil } from '../mock/fake-api';
+import { createFakeShape, type FakeShape } from '../mock/fake-shape';
 import { createLiveCollection } from './live-collection';
 import { HYDRATION_PAGE } from './live-persistence';
 

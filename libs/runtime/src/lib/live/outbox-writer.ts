@@ -1,14 +1,14 @@
 import { createTransaction } from '@tanstack/react-db';
-import { isDraftKey, rememberSavedKey, savedKeyOf } from '../draft-keys';
-import { newIdempotencyKey, readField } from '../request-helpers';
+import { isDraftKey, rememberSavedKey, savedKeyOf } from '../writes/draft-keys';
+import { newIdempotencyKey, readField } from '../client/request-helpers';
 import { withSavedKey, type Outbox, type OutboxEntry, type StoredRequest } from '../sqlite/outbox';
-import type { SyncRequest, SyncResponse } from '../sync-client';
-import { SyncError } from '../sync-error';
+import type { SyncRequest, SyncResponse } from '../client/sync-client';
+import { SyncError } from '../client/sync-error';
 import { collectionReady, type StartableCollection } from './collection-ready';
-import type { LiveStatus } from './live-status';
-import { RefusalListing, refusalOf } from './refused-writes';
+import type { LiveStatus } from '../status/live-status';
+import { RefusalListing, refusalOf } from '../writes/refused-writes';
 import { txidOf } from './txid';
-import { WriteQueueStopped, type WriteQueue } from './write-queue';
+import { WriteQueueStopped, type WriteQueue } from '../writes/write-queue';
 
 /**
  * How long TanStack DB keeps an accepted write's optimistic state waiting for its txid. The API has

@@ -1,5 +1,5 @@
-import { waitUntil } from '../fake-api';
-import { createFakeShape } from './fake-shape';
+import { waitUntil } from '../mock/fake-api';
+import { createFakeShape } from '../mock/fake-shape';
 import { createLiveCollection } from './live-collection';
 
 interface Note {

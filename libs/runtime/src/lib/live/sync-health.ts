@@ -1,4 +1,4 @@
-import type { LiveStatus } from './live-status';
+import type { LiveStatus } from '../status/live-status';
 
 interface SyncParams {
   begin: (...args: never[]) => void;

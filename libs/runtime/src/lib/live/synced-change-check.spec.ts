@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { StandardSchemaV1 } from '../validate';
+import type { StandardSchemaV1 } from '../client/validate';
 import { checkSyncedChange, type SyncedModel } from './synced-change-check';
 
 const model: SyncedModel = {

@@ -1,5 +1,5 @@
-import { SyncError } from '../sync-error';
-import type { StandardSchemaV1 } from '../validate';
+import { SyncError } from '../client/sync-error';
+import type { StandardSchemaV1 } from '../client/validate';
 import { markMalformedRow } from './sync-health';
 
 type Row = Record<string, unknown>;

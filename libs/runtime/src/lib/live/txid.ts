@@ -1,4 +1,4 @@
-import { SyncError } from '../sync-error';
+import { SyncError } from '../client/sync-error';
 
 /** The header a write endpoint answers the Postgres transaction id of the write in. */
 export const TXID_HEADER = 'x-sync-txid';

@@ -1,5 +1,5 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { createFakeShape, type FakeShape } from '../live/fake-shape';
+import { createFakeShape, type FakeShape } from './fake-shape';
 import { TXID_HEADER } from '../live/txid';
 import { fakeRow, type FakeModel } from './fake-data';
 import { readFormFields } from './form-fields';

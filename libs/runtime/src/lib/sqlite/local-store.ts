@@ -1,6 +1,6 @@
 import { migrate, type SqliteMigration, type SqliteTableInfo } from './migrate';
 import { exclusive, type SqliteDriver, type SqliteValue } from './sqlite-driver';
-import { newIdempotencyKey } from '../request-helpers';
+import { newIdempotencyKey } from '../client/request-helpers';
 import type { SubsetFilter } from './subset-filter';
 import { confirmSyncedIn, createOutboxTables, sqliteOutbox, type Outbox } from './outbox';
 

@@ -1,5 +1,5 @@
-import type { SyncRequest } from '../sync-client';
-import { newIdempotencyKey } from '../request-helpers';
+import type { SyncRequest } from '../client/sync-client';
+import { newIdempotencyKey } from '../client/request-helpers';
 import { exclusive, type SqliteDriver } from './sqlite-driver';
 
 /**

@@ -1,13 +1,13 @@
 import type { QueryClient, QueryKey, UseMutationOptions } from '@tanstack/react-query';
 import { mapInfiniteItems, mapListItems, sameId, type ItemsPath } from './list-data';
 import type { ModelKeys } from './model-keys';
-import { retryOptions, type RetryPolicy } from './retry-policy';
-import { toSyncError, type SyncError } from './sync-error';
-import { newIdempotencyKey, type WriteRequest } from './request-helpers';
-import { validateInput, type StandardSchemaV1 } from './validate';
-import { draftKey, type KeyKind } from './draft-keys';
+import { retryOptions, type RetryPolicy } from '../client/retry-policy';
+import { toSyncError, type SyncError } from '../client/sync-error';
+import { newIdempotencyKey, type WriteRequest } from '../client/request-helpers';
+import { validateInput, type StandardSchemaV1 } from '../client/validate';
+import { draftKey, type KeyKind } from '../writes/draft-keys';
 import { pushOutboxOf, type PushOutboxTarget } from './push-outbox';
-import type { StoredRequest } from './sqlite/outbox';
+import type { StoredRequest } from '../sqlite/outbox';
 
 /** What the generator knows about a push model, handed to the shared optimistic-write logic. */
 export interface PushModelBinding<TRow, TId> {

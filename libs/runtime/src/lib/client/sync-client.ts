@@ -1,7 +1,7 @@
 import { SyncError } from './sync-error';
 import { fillPath, serializeQuery } from './query-string';
-import type { CacheStorage } from './cache-query';
-import type { SqliteDriver } from './sqlite/sqlite-driver';
+import type { CacheStorage } from '../cache/cache-storage';
+import type { SqliteDriver } from '../sqlite/sqlite-driver';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type HeaderMap = Record<string, string>;

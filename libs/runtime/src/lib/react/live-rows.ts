@@ -1,7 +1,7 @@
 import { hashKey, type QueryKey } from '@tanstack/react-query';
 import { createLiveQueryCollection, type Collection, type InitialQueryBuilder, type QueryBuilder } from '@tanstack/react-db';
 import { useMemo, useSyncExternalStore } from 'react';
-import type { LiveQueryLike } from './live-result';
+import type { LiveQueryLike } from '../live/live-result';
 
 type AnyCollection = Collection<object, string | number>;
 type Change = { type: 'insert' | 'update' | 'delete'; key: string | number; value: object };

@@ -1,6 +1,6 @@
 import type { OutboxEntry, StoredRefusal } from '../sqlite/outbox';
-import { toSyncError } from '../sync-error';
-import type { RefusedWrite } from './live-status';
+import { toSyncError } from '../client/sync-error';
+import type { RefusedWrite } from '../status/live-status';
 
 /** What the API answered a refused write, as the outbox stores and the app lists it. */
 export function refusalOf(error: unknown): StoredRefusal {

@@ -1,13 +1,13 @@
 import Database from 'better-sqlite3';
 import { MutationObserver, QueryClient } from '@tanstack/react-query';
-import { waitUntil } from './fake-api';
-import { closeLiveCollections, liveStatusesOf } from './live/live-scope';
+import { waitUntil } from '../mock/fake-api';
+import { closeLiveCollections, liveStatusesOf } from '../status/live-scope';
 import { createModelKeys } from './model-keys';
 import { afterStoredWrites, pushOutboxOf } from './push-outbox';
 import { createMutationOptions, removeMutationOptions, updateMutationOptions, type PushModelBinding } from './push-mutations';
-import { betterSqlite3Driver } from './sqlite/sqlite-driver';
-import { appSyncStatus } from './sync-status';
-import { createSyncClient } from './sync-client';
+import { betterSqlite3Driver } from '../sqlite/sqlite-driver';
+import { appSyncStatus } from '../status/app-sync-status';
+import { createSyncClient } from '../client/sync-client';
 
 /** Push writes through the outbox on a real SQLite file: stored before sending, replayed after a restart. */
 interface Project {

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import { toSyncError, type SyncError } from '../sync-error';
+import { toSyncError, type SyncError } from '../client/sync-error';
 
 /** A TanStack DB transaction, as far as the unified mutations need it. */
 export interface PendingWrite {

@@ -1,4 +1,4 @@
-import { encodeBody, type BodyEncoding } from './sync-client';
+import { encodeBody, type BodyEncoding } from '../client/sync-client';
 /**
  * An in-memory stand-in for an HTTP API, for the tests sync-patterns generates (and your own):
  * pass `fake.fetch` to the client's `configure({ fetch })`, queue answers, inspect requests.

@@ -1,7 +1,7 @@
 import { MutationObserver, QueryClient } from '@tanstack/react-query';
 import { createModelKeys } from './model-keys';
 import { createMutationOptions, removeMutationOptions, updateMutationOptions, type PushModelBinding } from './push-mutations';
-import { SyncError } from './sync-error';
+import { SyncError } from '../client/sync-error';
 
 interface Row {
   id: string;

@@ -1,6 +1,6 @@
-import type { RetryPolicy } from '../retry-policy';
-import { toSyncError, type SyncError } from '../sync-error';
-import type { LiveStatus } from './live-status';
+import type { RetryPolicy } from '../client/retry-policy';
+import { toSyncError, type SyncError } from '../client/sync-error';
+import type { LiveStatus } from '../status/live-status';
 
 const sleep = (ms: number, wake?: (resume: () => void) => () => void) =>
   new Promise<void>((resolve) => {

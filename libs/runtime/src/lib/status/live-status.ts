@@ -1,5 +1,5 @@
-import { toSyncError, type SyncError } from '../sync-error';
-import type { SyncStatus } from '../sync-status';
+import { toSyncError, type SyncError } from '../client/sync-error';
+import type { SyncStatus } from './sync-status';
 import type { OutboxEntry, StoredRefusal, StoredRequest } from '../sqlite/outbox';
 
 /**

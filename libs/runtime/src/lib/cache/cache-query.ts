@@ -1,7 +1,8 @@
 import { hashKey, type QueryFunctionContext, type QueryKey } from '@tanstack/react-query';
-import type { HeaderMap, SyncResponse } from './sync-client';
-import { SyncError, toSyncError } from './sync-error';
-import { statusOf, type QueryResultLike, type SyncQueryResult } from './sync-status';
+import type { HeaderMap, SyncResponse } from '../client/sync-client';
+import { SyncError, toSyncError } from '../client/sync-error';
+import type { CacheStorage } from './cache-storage';
+import { statusOf, type QueryResultLike, type SyncQueryResult } from '../status/sync-status';
 
 /**
  * Cache mode: pre-computed results (a metrics or report endpoint) kept fresh for `ttl`, revalidated
@@ -18,19 +19,6 @@ export interface CachedResult<T> {
   updatedAt: number;
   /** Fresh until then: `ttl`, or the server's Cache-Control max-age when it sends one. */
   expiresAt: number;
-}
-
-/** Where results survive a reload: `localStorage`, React Native's AsyncStorage, or any such store. */
-export interface CacheStorage {
-  getItem(key: string): string | null | Promise<string | null>;
-  setItem(key: string, value: string): void | Promise<void>;
-}
-
-/** The storage of `configure…({ cacheStorage })`, else the browser's localStorage, else none. */
-export function defaultCacheStorage(configured: CacheStorage | undefined): CacheStorage | undefined {
-  if (configured) return configured;
-  const local = (globalThis as { localStorage?: CacheStorage }).localStorage;
-  return local && typeof local.getItem === 'function' ? local : undefined;
 }
 
 const STORAGE_PREFIX = 'sync-patterns:cache:';

@@ -1,15 +1,15 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { isDraftKey, rememberSavedKey, savedKeyOf } from './draft-keys';
-import { liveModelIn } from './live/live-scope';
-import type { LiveStatus } from './live/live-status';
-import { RefusalListing, refusalOf } from './live/refused-writes';
-import { unreachable, WriteQueue, WriteQueueStopped } from './live/write-queue';
-import { newIdempotencyKey, readField } from './request-helpers';
-import type { RetryPolicy } from './retry-policy';
-import { openSqliteOutbox, withSavedKey, type Outbox, type OutboxEntry, type StoredRequest } from './sqlite/outbox';
-import type { SqliteDriver } from './sqlite/sqlite-driver';
-import type { SyncRequest, SyncResponse } from './sync-client';
-import { toSyncError } from './sync-error';
+import { isDraftKey, rememberSavedKey, savedKeyOf } from '../writes/draft-keys';
+import { liveModelIn } from '../status/live-scope';
+import type { LiveStatus } from '../status/live-status';
+import { RefusalListing, refusalOf } from '../writes/refused-writes';
+import { unreachable, WriteQueue, WriteQueueStopped } from '../writes/write-queue';
+import { newIdempotencyKey, readField } from '../client/request-helpers';
+import type { RetryPolicy } from '../client/retry-policy';
+import { openSqliteOutbox, withSavedKey, type Outbox, type OutboxEntry, type StoredRequest } from '../sqlite/outbox';
+import type { SqliteDriver } from '../sqlite/sqlite-driver';
+import type { SyncRequest, SyncResponse } from '../client/sync-client';
+import { toSyncError } from '../client/sync-error';
 
 /** How a push model's writes reach the API through the outbox (generated per model). */
 export interface PushOutboxTarget {
