@@ -3,7 +3,8 @@
 // kind of import counts: `import type`, re-exports, `import()` and `require()` (a lazy require only
 // hides a circle). With no argument every library is checked (libs/*/src and the generated
 // libs/*/*/src); a lib is named by its folder (`runtime`, `example-api-client/todo`) or its path.
-// Exits 1 listing each circle, 2 on a lib that does not exist. `npm test` runs it after typecheck.
+// Exits 1 listing each circle (or a relative import that leads to no file), 2 on a lib that does
+// not exist. `npm test` runs it after typecheck.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -40,6 +41,7 @@ function sourcesOf(name) {
 const sources = process.argv.length > 2 ? process.argv.slice(2).map(sourcesOf) : allLibraries();
 const every = { skipTypeImports: false, skipAsyncImports: false, mixedImports: true };
 let circles = 0;
+let unresolved = 0;
 for (const src of sources) {
   const started = Date.now();
   const result = await madge(src, {
@@ -59,7 +61,16 @@ for (const src of sources) {
     console.error(`check-cycles ${src}: FAILED, ${found.length} import circle${found.length === 1 ? '' : 's'} (paths under ${src}):`);
     for (const circle of found) console.error(`  ${[...circle, circle[0]].join(' → ')}`);
   }
-  if (skipped.length) console.error(`  (imports that could not be resolved, so not followed: ${skipped.join(', ')})`);
+  // a relative import that resolves to no file is a broken module (a require() after a move, say)
+  const broken = skipped.filter((spec) => spec.startsWith('.'));
+  unresolved += broken.length;
+  if (broken.length) console.error(`check-cycles ${src}: FAILED, relative imports that lead to no file: ${broken.join(', ')}`);
+  const other = skipped.filter((spec) => !spec.startsWith('.'));
+  if (other.length) console.error(`  (imports that could not be resolved, so not followed: ${other.join(', ')})`);
+}
+if (unresolved) {
+  console.error(`\n${unresolved} relative import${unresolved === 1 ? '' : 's'} lead to no file: fix the path (tsc does not check require() paths).`);
+  process.exit(1);
 }
 if (circles) {
   console.error(

@@ -1,5 +1,5 @@
-export { loadSpec, parseSpec, type LoadedSpec, type OpenApiDocument } from './spec/load-spec';
-export { SpecError, formatDiagnostic, type Diagnostic } from './spec/diagnostics';
+export { loadSpec, parseSpec, type LoadedSpec, type OpenApiDocument } from './openapi/load-spec';
+export { SpecError, formatDiagnostic, type Diagnostic } from './openapi/diagnostics';
 export { buildModel, type BuildOptions } from './model/build-model';
 export type * from './model/ir';
 export { emitApi, type EmitOptions } from './emit/emit-api';

@@ -2,14 +2,14 @@ import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { emitApi, emitApiParts } from './emit/emit-api';
 import { inThreadPrinter, sharedWorkerPrinter } from './emit/entry-printer';
-import { printerLoaded } from './emit/openapi-typescript-transform';
+import { printerLoaded } from './json-schema/openapi-typescript-transform';
 import { OutputMemory } from './write/output-memory';
 import { sortFiles } from './emit/file-set';
-import { knownLooseMaps } from './emit/inhabitable-maps';
-import { discriminatorRecord } from './emit/discriminator-tags';
+import { knownLooseMaps } from './json-schema/inhabitable-maps';
+import { discriminatorRecord } from './json-schema/discriminator-tags';
 import { documentUnits, type DocumentUnits, type SchemaFacts } from './incremental/document-units';
 import { apiSummary, emitIncrementally, storedModel } from './incremental/incremental-emit';
-import { apiNames, validatorSeeds } from './emit/api-names';
+import { apiNames, validatorSeeds } from './emit/core/api-names';
 import {
   cacheDisabled,
   cacheFolder,
@@ -31,10 +31,10 @@ import { bindSpec, type BuildOptions } from './model/build-model';
 import type { BindingRecord } from './model/binding-record';
 import { previousBinding } from './incremental/previous-binding';
 import type { SyncApi } from './model/ir';
-import { SpecError, collapseRepeats, formatDiagnostic, type Diagnostic } from './spec/diagnostics';
-import type { RefPolicy } from './spec/confined-refs';
-import { loadSpec } from './spec/load-spec';
-import { stackAsSpecError } from './spec/nesting';
+import { SpecError, collapseRepeats, formatDiagnostic, type Diagnostic } from './openapi/diagnostics';
+import type { RefPolicy } from './openapi/confined-refs';
+import { loadSpec } from './openapi/load-spec';
+import { stackAsSpecError } from './openapi/nesting';
 import { inputFingerprint, optionsFingerprint } from './write/input-fingerprint';
 import { hashContent, MANIFEST_PATH, parseManifest, type Manifest } from './write/manifest';
 import { isNoop, planWrite, type WritePlan } from './write/plan-write';

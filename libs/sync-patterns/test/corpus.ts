@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { generate } from '../src/pipeline';
-import { SpecError } from '../src/spec/diagnostics';
+import { SpecError } from '../src/openapi/diagnostics';
 import { runGeneratedTests, typecheckAsync, WORKSPACE } from './helpers';
 
 /**

@@ -4,8 +4,8 @@ import { stringify } from 'yaml';
 import { main, EXIT } from '../src/cli/main';
 import { generate } from '../src/pipeline';
 import { buildModel } from '../src/model/build-model';
-import { SpecError } from '../src/spec/diagnostics';
-import { loadSpec, parseSpec } from '../src/spec/load-spec';
+import { SpecError } from '../src/openapi/diagnostics';
+import { loadSpec, parseSpec } from '../src/openapi/load-spec';
 import { EXAMPLE_SPEC, tempDir } from './helpers';
 
 const base = {

@@ -5,7 +5,7 @@ import { main, EXIT } from '../src/cli/main';
 import { buildModel } from '../src/model/build-model';
 import type { ModelFilters } from '../src/model/model-filters';
 import { parseConfig } from '../src/nx/config';
-import { parseSpec } from '../src/spec/load-spec';
+import { parseSpec } from '../src/openapi/load-spec';
 import { tempDir } from './helpers';
 
 /** Two models on tagged paths: Todo (tasks, /todos) and Note (notes, /notes; /archive/notes is not bound: a model has one list). */

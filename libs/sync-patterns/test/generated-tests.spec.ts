@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { generate } from '../src/pipeline';
-import { SpecError } from '../src/spec/diagnostics';
+import { SpecError } from '../src/openapi/diagnostics';
 import { runGeneratedTests, tempDir, typecheck } from './helpers';
 import { specOfShapes, specShapeArb, type SpecShape } from './model-shapes';
 

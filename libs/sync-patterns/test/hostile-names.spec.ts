@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { generate } from '../src/pipeline';
-import { SpecError } from '../src/spec/diagnostics';
+import { SpecError } from '../src/openapi/diagnostics';
 import { runGeneratedTests, tempDir, typecheck } from './helpers';
 import { caseArb, specOf, type Case } from './hostile-spec';
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { PreviousBinding } from '../src/model/binding-record';
 import { bindSpec, type BuildOptions } from '../src/model/build-model';
-import { loadSpec, parseSpec, type LoadedSpec } from '../src/spec/load-spec';
+import { loadSpec, parseSpec, type LoadedSpec } from '../src/openapi/load-spec';
 import { EDITED_DOCUMENTS } from './corpus';
 import { EXAMPLE_SPEC, seededRandom, WORKSPACE } from './helpers';
 

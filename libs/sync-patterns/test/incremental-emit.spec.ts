@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { generate, HandEditError } from '../src/pipeline';
-import { SpecError } from '../src/spec/diagnostics';
+import { SpecError } from '../src/openapi/diagnostics';
 import { OutputMemory } from '../src/write/output-memory';
 import { EDITED_DOCUMENTS } from './corpus';
 import { EXAMPLE_SPEC, seededRandom, snapshotDir, tempDir, WORKSPACE } from './helpers';

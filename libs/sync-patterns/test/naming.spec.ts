@@ -1,15 +1,23 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { IMPORTED_NAMES, typeName } from '../src/model/naming';
 
-const TEMPLATES = path.join(__dirname, '../src/emit/templates');
+const EMIT = path.join(__dirname, '../src/emit');
+
+/** Every target's templates folder (`emit/<target>/templates`). */
+const templateFolders = () =>
+  readdirSync(EMIT, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => path.join(EMIT, entry.name, 'templates'))
+    .filter((folder) => existsSync(folder));
 
 /** Every name a template imports from a package (relative imports are the library's own files). */
 function namesTemplatesImport(): string[] {
   const names = new Set<string>();
-  for (const mode of readdirSync(TEMPLATES)) {
-    for (const file of readdirSync(path.join(TEMPLATES, mode))) {
-      const text = readFileSync(path.join(TEMPLATES, mode, file), 'utf8').replace(/<%[\s\S]*?%>/g, ' ');
+  expect(templateFolders().length).toBeGreaterThan(5);
+  for (const folder of templateFolders()) {
+    for (const file of readdirSync(folder)) {
+      const text = readFileSync(path.join(folder, file), 'utf8').replace(/<%[\s\S]*?%>/g, ' ');
       for (const [, list, from] of text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'([^']+)'/g)) {
         if (from.startsWith('.')) continue;
         for (const part of list.split(',')) {

@@ -1,5 +1,5 @@
 import * as entryPoint from 'openapi-typescript';
-import { openapiTypescriptTransform } from '../src/emit/openapi-typescript-transform';
+import { openapiTypescriptTransform } from '../src/json-schema/openapi-typescript-transform';
 
 // The generator loads openapi-typescript's transform from its modules (skipping Redocly's load):
 // for the pinned version those must be the very functions its entry point exports.

@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { parseConfig } from '../src/nx/config';
-import { SpecError } from '../src/spec/diagnostics';
-import { loadSpec } from '../src/spec/load-spec';
+import { SpecError } from '../src/openapi/diagnostics';
+import { loadSpec } from '../src/openapi/load-spec';
 import { WORKSPACE, tempDir } from './helpers';
 
 /**

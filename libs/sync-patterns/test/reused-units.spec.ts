@@ -7,7 +7,7 @@ import { reusedUnits, spansOf } from '../src/incremental/reused-units';
 import { isOneValue, schemaSpans } from '../src/incremental/schema-spans';
 import { commonEnds } from '../src/write/common-ends';
 import { reencoded } from '../src/write/file-bytes';
-import { parseSpec } from '../src/spec/load-spec';
+import { parseSpec } from '../src/openapi/load-spec';
 import { EXAMPLE_SPEC, seededRandom, WORKSPACE } from './helpers';
 
 /**

@@ -1,4 +1,4 @@
-import { NO_SAMPLE, propertySamples, sampleOf } from '../src/emit/sample-value';
+import { NO_SAMPLE, propertySamples, sampleOf } from '../src/json-schema/sample-value';
 
 const doc = (schemas: Record<string, unknown>) => ({
   openapi: '3.1.0',

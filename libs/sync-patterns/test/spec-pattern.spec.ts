@@ -1,6 +1,6 @@
-import { patternSamples } from '../src/emit/pattern-sample';
-import { NO_SAMPLE, sampleOf } from '../src/emit/sample-value';
-import { patternCheck } from '../src/spec/spec-pattern';
+import { patternSamples } from '../src/json-schema/pattern-sample';
+import { NO_SAMPLE, sampleOf } from '../src/json-schema/sample-value';
+import { patternCheck } from '../src/openapi/spec-pattern';
 
 /**
  * Spec patterns run on RE2 (linear time), rewritten from JavaScript's syntax: every answer must be

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildModel } from '../src/model/build-model';
-import { collapseRepeats, type Diagnostic } from '../src/spec/diagnostics';
-import { parseSpec } from '../src/spec/load-spec';
-import { schemaKeywordWarnings } from '../src/spec/version-keywords';
+import { collapseRepeats, type Diagnostic } from '../src/openapi/diagnostics';
+import { parseSpec } from '../src/openapi/load-spec';
+import { schemaKeywordWarnings } from '../src/openapi/version-keywords';
 import { WORKSPACE } from './helpers';
 
 /** A document whose one schema, Thing, holds `schema`: the warnings of its version as [pointer, fix]. */

@@ -1,11 +1,10 @@
 import type { SyncApi, SyncModel } from '../model/ir';
-import { recordingReads } from '../spec/read-tracking';
-import { emitCacheModel } from './emit-cache-model';
-import { emitCore } from './emit-core';
-import { emitLiveModel } from './emit-live-model';
-import { emitPushModel } from './emit-push-model';
+import { recordingReads } from '../openapi/read-tracking';
+import { emitCore } from './core/emit-core';
 import { sortFiles, type GeneratedFile } from './file-set';
 import type { PreviousOutput } from './sqlite/emit-migrations';
+import type { EmitContext } from './target';
+import { FRAMEWORK_TARGETS, MODE_TARGETS } from './targets';
 
 export interface EmitOptions {
   /** How model libraries import the core library; default: a relative path inside the output directory. */
@@ -27,7 +26,7 @@ export async function emitApi(api: SyncApi, options: EmitOptions = {}): Promise<
 
 /**
  * emitApi's files as they are made: the core library's, and each model's (by schema name) with the
- * component schemas it read (spec/read-tracking.ts).
+ * component schemas it read (openapi/read-tracking.ts).
  */
 export function emitApiParts(api: SyncApi, options: EmitOptions = {}): { core: GeneratedFile[]; models: Map<string, { files: GeneratedFile[]; reads: Set<string> }> } {
   const specLabel = options.specLabel ?? api.specFile;
@@ -40,12 +39,18 @@ export function emitApiParts(api: SyncApi, options: EmitOptions = {}): { core: G
   return { core, models };
 }
 
-/** One model's library. */
+/** One model's library, by the target of its sync mode (targets.ts). */
 export function emitModel(api: SyncApi, model: SyncModel, options: EmitOptions = {}): GeneratedFile[] {
-  const specLabel = options.specLabel ?? api.specFile;
-  const coreImport = options.coreImport ?? '../../../core/src';
-  if (model.sync.mode === 'push') return emitPushModel(api, model, specLabel, coreImport);
-  if (model.sync.mode === 'live') return emitLiveModel(api, model, specLabel, coreImport, options.previous ?? (() => undefined));
-  if (model.sync.mode === 'cache') return emitCacheModel(api, model, specLabel, coreImport);
-  return [];
+  return MODE_TARGETS[model.sync.mode].emitModel(emitContext(api, options), model);
+}
+
+/** The one context object every target is called with. */
+export function emitContext(api: SyncApi, options: EmitOptions = {}): EmitContext {
+  return {
+    api,
+    specLabel: options.specLabel ?? api.specFile,
+    coreImport: options.coreImport ?? '../../../core/src',
+    previous: options.previous ?? (() => undefined),
+    framework: FRAMEWORK_TARGETS.react,
+  };
 }

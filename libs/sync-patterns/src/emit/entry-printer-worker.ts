@@ -2,8 +2,8 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the compile cache first, then the modules it covers */
 require('node:module').enableCompileCache?.();
 const { parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
-const { schemaEntryTypes } = require('./emit-core') as typeof import('./emit-core');
-const { openapiTypescriptTransform } = require('./openapi-typescript-transform') as typeof import('./openapi-typescript-transform');
+const { schemaEntryTypes } = require('./core/emit-core') as typeof import('./core/emit-core');
+const { openapiTypescriptTransform } = require('../json-schema/openapi-typescript-transform') as typeof import('../json-schema/openapi-typescript-transform');
 /* eslint-enable @typescript-eslint/no-require-imports */
 import type { EntryRequest } from './entry-printer';
 

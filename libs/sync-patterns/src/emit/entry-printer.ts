@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { schemaEntryTypes } from './emit-core';
+import { schemaEntryTypes } from './core/emit-core';
 
 export interface EntryRequest {
   openapi: unknown;

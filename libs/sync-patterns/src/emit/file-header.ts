@@ -1,4 +1,4 @@
-import { commentText } from './ts-syntax';
+import { commentText } from '../typescript/ts-syntax';
 
 /** The first lines of every generated file: generated, from what, how to regenerate. */
 export function fileHeader(specFile: string, what: string): string {

@@ -5,13 +5,15 @@ import * as path from 'node:path';
 const cache = new Map<string, TemplateFunction>();
 
 /**
- * Renders `templates/<name>.ejs`. Templates hold the shape of a file only: every value they print
+ * Renders `<target>/templates/<file>.ejs` for the name `<target>/<file>` (each target keeps its
+ * templates in its own folder). Templates hold the shape of a file only: every value they print
  * is prepared (and made safe) by TypeScript beforehand, so they print with `<%-` and never escape.
  */
-export function renderTemplate(name: string, data: object): string {
+export function renderTemplate(name: `${string}/${string}`, data: object): string {
   let template = cache.get(name);
   if (!template) {
-    const file = path.join(__dirname, 'templates', `${name}.ejs`);
+    const [target, base] = name.split('/');
+    const file = path.join(__dirname, target, 'templates', `${base}.ejs`);
     template = compile(readFileSync(file, 'utf8'), {
       filename: file,
       strict: true,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { OpenApiDocument } from '../spec/load-spec';
+import type { OpenApiDocument } from '../openapi/load-spec';
 import { isObject } from '../model/schema-utils';
 
 const SCHEMA_PREFIX = '#/components/schemas/';

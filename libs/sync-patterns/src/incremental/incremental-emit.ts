@@ -1,20 +1,20 @@
 import { createHash } from 'node:crypto';
-import { apiNames, declareValidatorNames, validatorSeeds } from '../emit/api-names';
-import { declareDiscriminators, declareNoDiscriminators } from '../emit/discriminator-tags';
+import { apiNames, declareValidatorNames, validatorSeeds } from '../emit/core/api-names';
+import { declareDiscriminators, declareNoDiscriminators } from '../json-schema/discriminator-tags';
 import { emitModel, type EmitOptions } from '../emit/emit-api';
-import { CORE_FAKES, CORE_TYPES, CORE_VALIDATORS, schemaEntriesRegion, validatorEntry } from '../emit/emit-core';
+import { CORE_FAKES, CORE_TYPES, CORE_VALIDATORS, schemaEntriesRegion, validatorEntry } from '../emit/core/emit-core';
 import { inThreadPrinter, type EntryPrinter } from '../emit/entry-printer';
-import { fakeDefinitionOf } from '../emit/fake-schema';
-import { RECURSIVE_ALIAS_PREFIX, refsOutsideObjects } from '../emit/recursive-types';
+import { fakeDefinitionOf } from '../json-schema/fake-schema';
+import { RECURSIVE_ALIAS_PREFIX, refsOutsideObjects } from '../json-schema/recursive-types';
 import type { GeneratedFile } from '../emit/file-set';
 import { sortFiles } from '../emit/file-set';
-import { safeJson } from '../emit/ts-syntax';
-import { zodFor } from '../emit/zod-schema';
+import { safeJson } from '../typescript/ts-syntax';
+import { zodFor } from '../json-schema/zod-schema';
 import type { JsonSchema, SyncApi, SyncModel } from '../model/ir';
 import { componentPointer, isObject } from '../model/schema-utils';
-import { resolvePointer } from '../spec/json-pointer';
-import { declareLooseMaps, localLooseMaps } from '../emit/inhabitable-maps';
-import { recordingReads } from '../spec/read-tracking';
+import { resolvePointer } from '../openapi/json-pointer';
+import { declareLooseMaps, localLooseMaps } from '../json-schema/inhabitable-maps';
+import { recordingReads } from '../openapi/read-tracking';
 import { hashContent, type Manifest } from '../write/manifest';
 import { changedEntries, type DocumentUnits } from './document-units';
 import type { LoadedState, StoredModel } from './incremental-state';
@@ -233,7 +233,7 @@ function validatorContext(api: SyncApi, name: string, schema: JsonSchema) {
 }
 
 /**
- * Why a change may alter which entries are type aliases (emit/recursive-types.ts), or undefined when
+ * Why a change may alter which entries are type aliases (json-schema/recursive-types.ts), or undefined when
  * it cannot: the types hold no alias, and no changed entry names, outside objects, a schema that
  * leads back to it. Such an entry would print differently in the whole document than on its own.
  */

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { DiscriminatorRecord } from '../emit/discriminator-tags';
+import type { DiscriminatorRecord } from '../json-schema/discriminator-tags';
 import type { BindingRecord, CandidateRecord } from '../model/binding-record';
 import type { SchemaFacts } from './document-units';
 import type { Span } from './schema-spans';
@@ -59,7 +59,7 @@ export interface StoredModel {
   files: string[];
   /** Those of its files that are history (migrations), written once. */
   appendOnly: string[];
-  /** The component schemas its files were made from (spec/read-tracking.ts). */
+  /** The component schemas its files were made from (openapi/read-tracking.ts). */
   reads: string[];
 }
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { canonicalizeOwned } from '../spec/canonicalize';
-import { mayHaveExternalRefs, type LoadedSpec } from '../spec/load-spec';
-import { MAX_NESTING, tooDeepAt } from '../spec/nesting';
+import { canonicalizeOwned } from '../openapi/canonicalize';
+import { mayHaveExternalRefs, type LoadedSpec } from '../openapi/load-spec';
+import { MAX_NESTING, tooDeepAt } from '../openapi/nesting';
 import { schemaEntries } from './document-units';
 import type { LoadedState } from './incremental-state';
 import { editedEntry, type EditedEntry } from './reused-units';

@@ -1,5 +1,5 @@
 import type { PreviousBinding } from '../model/binding-record';
-import type { OpenApiDocument } from '../spec/load-spec';
+import type { OpenApiDocument } from '../openapi/load-spec';
 import { changedEntries, type DocumentUnits } from './document-units';
 import type { LoadedState } from './incremental-state';
 

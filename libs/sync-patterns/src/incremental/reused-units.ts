@@ -1,4 +1,4 @@
-import type { OpenApiDocument } from '../spec/load-spec';
+import type { OpenApiDocument } from '../openapi/load-spec';
 import { schemaEntries, schemaUnit, type DocumentUnits, type SchemaUnit } from './document-units';
 import type { LoadedState } from './incremental-state';
 import { commonEnds } from '../write/common-ends';

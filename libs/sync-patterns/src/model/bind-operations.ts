@@ -1,10 +1,10 @@
-import type { Diagnostic } from '../spec/diagnostics';
-import { child } from '../spec/json-pointer';
-import type { OpenApiDocument } from '../spec/load-spec';
+import type { Diagnostic } from '../openapi/diagnostics';
+import { child } from '../openapi/json-pointer';
+import type { OpenApiDocument } from '../openapi/load-spec';
 import type { BoundOperation, OperationKind } from './ir';
 import type { SpecOperation } from './operations';
 import { detectPagination } from './pagination';
-import { keptWithReads, untracked } from '../spec/read-tracking';
+import { keptWithReads, untracked } from '../openapi/read-tracking';
 import { componentName, deref, isObject, isRowOf, itemsPathOf, listedModels, objectShape, propertyFlag } from './schema-utils';
 
 export const OPERATION_KINDS: OperationKind[] = ['list', 'get', 'create', 'update', 'delete'];

@@ -1,5 +1,5 @@
-import type { Diagnostic } from '../spec/diagnostics';
-import type { OpenApiDocument } from '../spec/load-spec';
+import type { Diagnostic } from '../openapi/diagnostics';
+import type { OpenApiDocument } from '../openapi/load-spec';
 import { isObject } from './schema-utils';
 
 /**

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Diagnostic } from '../spec/diagnostics';
-import { child } from '../spec/json-pointer';
-import type { LoadedSpec, OpenApiDocument } from '../spec/load-spec';
-import { recordingReads } from '../spec/read-tracking';
-import { checkOperationIds } from '../spec/unique-operation-ids';
-import { schemaKeywordWarnings } from '../spec/version-keywords';
+import type { Diagnostic } from '../openapi/diagnostics';
+import { child } from '../openapi/json-pointer';
+import type { LoadedSpec, OpenApiDocument } from '../openapi/load-spec';
+import { recordingReads } from '../openapi/read-tracking';
+import { checkOperationIds } from '../openapi/unique-operation-ids';
+import { schemaKeywordWarnings } from '../openapi/version-keywords';
 import { bindOperations, carryIndex, explicitBindings, isObjectSchema, mayBeRead, operationListings, type ExplicitBinding } from './bind-operations';
 import { listingChanges, readsAny, sameOutsideSchemas, type BindingRecord, type CandidateRecord, type PreviousBinding } from './binding-record';
 import type { KeyKind, SyncApi, SyncField, SyncModel } from './ir';

@@ -3,8 +3,8 @@
  * `buildModel`, the only code that interprets OpenAPI and `x-sync`; every emitter reads this and
  * nothing else (emitters may look at raw schemas only through `schemaPointer`s recorded here).
  */
-import type { Diagnostic } from '../spec/diagnostics';
-import type { OpenApiDocument } from '../spec/load-spec';
+import type { Diagnostic } from '../openapi/diagnostics';
+import type { OpenApiDocument } from '../openapi/load-spec';
 
 export type SyncMode = 'push' | 'live' | 'cache';
 export type ConflictPolicy = 'backend-wins' | 'client-wins' | 'field-merge' | 'custom';

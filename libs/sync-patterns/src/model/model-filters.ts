@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../spec/diagnostics';
+import type { Diagnostic } from '../openapi/diagnostics';
 import type { SyncModel } from './ir';
 
 /** What to generate, by model (schema name), by operation tag and by path (`*` one segment, `**` any). */

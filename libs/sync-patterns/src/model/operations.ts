@@ -1,6 +1,6 @@
-import type { Diagnostic } from '../spec/diagnostics';
-import { child } from '../spec/json-pointer';
-import type { OpenApiDocument } from '../spec/load-spec';
+import type { Diagnostic } from '../openapi/diagnostics';
+import { child } from '../openapi/json-pointer';
+import type { OpenApiDocument } from '../openapi/load-spec';
 import type { BodyEncoding, HttpMethod, JsonSchema, OperationParam } from './ir';
 import { deref, isObject, type Located } from './schema-utils';
 

@@ -1,4 +1,4 @@
-import type { OpenApiDocument } from '../spec/load-spec';
+import type { OpenApiDocument } from '../openapi/load-spec';
 import type { OperationParam, Pagination } from './ir';
 import { deref, objectShape, type Located } from './schema-utils';
 

@@ -1,6 +1,6 @@
-import { child, resolvePointer } from '../spec/json-pointer';
-import { keptWithReads } from '../spec/read-tracking';
-import type { OpenApiDocument } from '../spec/load-spec';
+import { child, resolvePointer } from '../openapi/json-pointer';
+import { keptWithReads } from '../openapi/read-tracking';
+import type { OpenApiDocument } from '../openapi/load-spec';
 import type { JsonSchema } from './ir';
 
 const SCHEMA_PREFIX = '#/components/schemas/';

@@ -1,5 +1,5 @@
-import type { Diagnostic } from '../spec/diagnostics';
-import { child } from '../spec/json-pointer';
+import type { Diagnostic } from '../openapi/diagnostics';
+import { child } from '../openapi/json-pointer';
 import type { ConflictPolicy, RetrySettings, SyncMode, SyncOptions } from './ir';
 import { pluralize, snakeCase } from './naming';
 import { isObject } from './schema-utils';

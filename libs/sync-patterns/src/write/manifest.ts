@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Diagnostic } from '../spec/diagnostics';
-import { pointer } from '../spec/json-pointer';
+import type { Diagnostic } from '../openapi/diagnostics';
+import { pointer } from '../openapi/json-pointer';
 import { OutputError } from './output-error';
 
 /**

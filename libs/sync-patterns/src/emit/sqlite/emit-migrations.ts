@@ -1,6 +1,6 @@
 import type { SyncApi, SyncModel } from '../../model/ir';
 import type { GeneratedFile } from '../file-set';
-import { commentText } from '../ts-syntax';
+import { commentText } from '../../typescript/ts-syntax';
 import { createTableSql, migrationSql } from './sqlite-sql';
 import { isSqliteTable, sameTable, sqliteTableOf, type SqliteTable } from './sqlite-table';
 

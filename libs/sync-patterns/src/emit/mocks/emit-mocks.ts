@@ -1,9 +1,9 @@
-import type { SyncApi, SyncModel } from '../model/ir';
-import type { GeneratedFile } from './file-set';
+import type { SyncApi, SyncModel } from '../../model/ir';
+import type { GeneratedFile } from '../file-set';
 import { mockView } from './mock-view';
-import type { PushSpecView } from './push-spec-view';
-import type { PushView } from './push-view';
-import { renderTemplate } from './render-template';
+import type { PushSpecView } from '../rest/push-spec-view';
+import type { PushView } from '../rest/push-view';
+import { renderTemplate } from '../render-template';
 
 /**
  * A model library's testing entry (`src/testing.ts`): fake rows and MSW handlers, whatever the mode,

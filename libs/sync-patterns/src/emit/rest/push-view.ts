@@ -1,9 +1,9 @@
-import type { BoundOperation, Pagination, SyncApi, SyncModel } from '../model/ir';
-import { deref, isNullable, isRowOf } from '../model/schema-utils';
-import { resolvePointer } from '../spec/json-pointer';
-import { apiNames } from './api-names';
-import { docComment, literal, str } from './ts-syntax';
-import { zodWriteInput } from './zod-schema';
+import type { BoundOperation, Pagination, SyncApi, SyncModel } from '../../model/ir';
+import { deref, isNullable, isRowOf } from '../../model/schema-utils';
+import { resolvePointer } from '../../openapi/json-pointer';
+import { apiNames } from '../core/api-names';
+import { docComment, literal, str } from '../../typescript/ts-syntax';
+import { zodWriteInput } from '../../json-schema/zod-schema';
 
 /**
  * Everything the push-model templates print, prepared here: every spec-derived string is already a

@@ -1,5 +1,5 @@
 import { isObject } from '../model/schema-utils';
-import type { OpenApiDocument } from '../spec/load-spec';
+import type { OpenApiDocument } from '../openapi/load-spec';
 
 /**
  * openapi-typescript writes a schema `additionalProperties` as an index signature, which in

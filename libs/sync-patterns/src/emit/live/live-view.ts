@@ -1,7 +1,7 @@
-import type { BoundOperation, SyncApi, SyncModel } from '../model/ir';
-import { deref, objectShape } from '../model/schema-utils';
-import type { PushView } from './push-view';
-import { literal, str } from './ts-syntax';
+import type { BoundOperation, SyncApi, SyncModel } from '../../model/ir';
+import { deref, objectShape } from '../../model/schema-utils';
+import type { PushView } from '../rest/push-view';
+import { literal, str } from '../../typescript/ts-syntax';
 
 /** What live-mode templates need beyond the push view: the shape, the column kinds, the writes. */
 export function liveView(api: SyncApi, model: SyncModel, push: PushView) {

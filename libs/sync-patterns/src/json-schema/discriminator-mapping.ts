@@ -1,5 +1,5 @@
 import { componentName, deref, isObject, objectShape } from '../model/schema-utils';
-import type { OpenApiDocument } from '../spec/load-spec';
+import type { OpenApiDocument } from '../openapi/load-spec';
 
 /**
  * Adds an explicit `discriminator.mapping` where a spec leaves it implicit but every branch states

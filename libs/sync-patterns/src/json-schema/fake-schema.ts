@@ -1,10 +1,10 @@
 import type { JsonSchema, SyncApi, SyncModel } from '../model/ir';
 import { deref, isObject, propertyFlag } from '../model/schema-utils';
-import { child } from '../spec/json-pointer';
+import { child } from '../openapi/json-pointer';
 import { discriminatorTags } from './discriminator-tags';
 import { patternSamples } from './pattern-sample';
-import { compiles } from '../spec/js-pattern';
-import { patternCheck } from '../spec/spec-pattern';
+import { compiles } from '../openapi/js-pattern';
+import { patternCheck } from '../openapi/spec-pattern';
 import { NO_SAMPLE, sampleOf } from './sample-value';
 
 /**

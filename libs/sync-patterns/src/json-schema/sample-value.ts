@@ -1,9 +1,9 @@
 import type { JsonSchema } from '../model/ir';
 import { deref, isObject, objectShape, propertyFlag } from '../model/schema-utils';
-import { child } from '../spec/json-pointer';
-import type { OpenApiDocument } from '../spec/load-spec';
+import { child } from '../openapi/json-pointer';
+import type { OpenApiDocument } from '../openapi/load-spec';
 import { discriminatorTags, hiddenDiscriminatorProperties, type DiscriminatorTags } from './discriminator-tags';
-import { patternCheck, vouchedFor } from '../spec/spec-pattern';
+import { patternCheck, vouchedFor } from '../openapi/spec-pattern';
 import { patternSample } from './pattern-sample';
 
 /**

@@ -1,21 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { GlobalContext } from 'openapi-typescript';
-import type { SyncApi } from '../model/ir';
-import type { OpenApiDocument } from '../spec/load-spec';
-import { componentPointer, isObject } from '../model/schema-utils';
-import { specError } from '../spec/diagnostics';
-import { resolvePointer } from '../spec/json-pointer';
+import type { SyncApi } from '../../model/ir';
+import type { OpenApiDocument } from '../../openapi/load-spec';
+import { componentPointer, isObject } from '../../model/schema-utils';
+import { specError } from '../../openapi/diagnostics';
+import { resolvePointer } from '../../openapi/json-pointer';
 import { apiNames } from './api-names';
-import { fakeDefinitions } from './fake-schema';
-import { fileHeader } from './file-header';
-import { hoistRecursiveTypes } from './recursive-types';
-import { openapiTypescriptTransform } from './openapi-typescript-transform';
-import type { GeneratedFile } from './file-set';
-import { renderTemplate } from './render-template';
-import { typesInput } from './types-input';
-import { withPrototypeSafeKeys } from './prototype-safe-keys';
-import { docComment, literalBlock, str } from './ts-syntax';
-import { zodFor } from './zod-schema';
+import { fakeDefinitions } from '../../json-schema/fake-schema';
+import { fileHeader } from '../file-header';
+import { hoistRecursiveTypes } from '../../json-schema/recursive-types';
+import { openapiTypescriptTransform } from '../../json-schema/openapi-typescript-transform';
+import type { GeneratedFile } from '../file-set';
+import { renderTemplate } from '../render-template';
+import { typesInput } from '../../json-schema/types-input';
+import { withPrototypeSafeKeys } from '../../typescript/prototype-safe-keys';
+import { docComment, literalBlock, str } from '../../typescript/ts-syntax';
+import { zodFor } from '../../json-schema/zod-schema';
 
 /**
  * The per-api core library: openapi-typescript's `paths`/`components` (the type contract every model
@@ -119,7 +119,7 @@ function printTypes(source: OpenApiDocument): string {
   const document = input.document as never;
   // openapi-typescript's own entry point first runs Redocly over the document: parse, lint,
   // bundle. Here the document is already loaded, bundled (external refs pulled in) and checked
-  // (operationIds unique: spec/unique-operation-ids.ts), so the transform runs on it directly —
+  // (operationIds unique: openapi/unique-operation-ids.ts), so the transform runs on it directly —
   // the same output (byte for byte on the 106 generated documents of the corpus sample), without
   // Redocly's walks over the whole document.
   const ctx: GlobalContext = {

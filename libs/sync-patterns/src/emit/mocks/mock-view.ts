@@ -1,10 +1,10 @@
-import type { BoundOperation, SyncApi, SyncModel } from '../model/ir';
-import { deref } from '../model/schema-utils';
-import { apiNames } from './api-names';
-import { fakeRow } from './fake-schema';
-import type { PushView } from './push-view';
-import { listWrapperSample } from './push-spec-view';
-import { literal, literalBlock, str } from './ts-syntax';
+import type { BoundOperation, SyncApi, SyncModel } from '../../model/ir';
+import { deref } from '../../model/schema-utils';
+import { apiNames } from '../core/api-names';
+import { fakeRow } from '../../json-schema/fake-schema';
+import type { PushView } from '../rest/push-view';
+import { listWrapperSample } from '../rest/push-spec-view';
+import { literal, literalBlock, str } from '../../typescript/ts-syntax';
 
 /**
  * What a model's `testing` entry prints: its fake-data model (the row schema; definitions live in

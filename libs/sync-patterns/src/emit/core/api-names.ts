@@ -1,8 +1,8 @@
-import type { SyncApi } from '../model/ir';
-import { camelCase, typeName, uniqueNames } from '../model/naming';
-import { directRefs, isObject } from '../model/schema-utils';
-import { resolvePointer } from '../spec/json-pointer';
-import { untracked } from '../spec/read-tracking';
+import type { SyncApi } from '../../model/ir';
+import { camelCase, typeName, uniqueNames } from '../../model/naming';
+import { directRefs, isObject } from '../../model/schema-utils';
+import { resolvePointer } from '../../openapi/json-pointer';
+import { untracked } from '../../openapi/read-tracking';
 
 /** Names shared by the core library and every model library of one api; computed once per api. */
 export interface ApiNames {

@@ -1,4 +1,4 @@
-import type { OpenApiDocument } from '../spec/load-spec';
+import type { OpenApiDocument } from '../openapi/load-spec';
 import { withExplicitDiscriminators } from './discriminator-mapping';
 import { withInhabitableMaps } from './inhabitable-maps';
 import { hoistDeepRefs } from './hoist-deep-refs';

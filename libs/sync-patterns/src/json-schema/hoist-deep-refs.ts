@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isObject } from '../model/schema-utils';
-import { resolvePointer } from '../spec/json-pointer';
-import type { OpenApiDocument } from '../spec/load-spec';
+import { resolvePointer } from '../openapi/json-pointer';
+import type { OpenApiDocument } from '../openapi/load-spec';
 
 /**
  * `$ref`s that point anywhere but at a whole component — into an operation's response schema

@@ -1,5 +1,5 @@
 import { isObject } from '../model/schema-utils';
-import type { OpenApiDocument } from '../spec/load-spec';
+import type { OpenApiDocument } from '../openapi/load-spec';
 
 /**
  * `{ type: "null", oneOf: [string, number, …] }` (vercel.com) means "null or one of these", but

@@ -1,9 +1,9 @@
-import type { BoundOperation, SyncApi, SyncModel } from '../model/ir';
-import { isObject, objectShape } from '../model/schema-utils';
-import { child, resolvePointer } from '../spec/json-pointer';
-import { literal, literalBlock, str } from './ts-syntax';
+import type { BoundOperation, SyncApi, SyncModel } from '../../model/ir';
+import { isObject, objectShape } from '../../model/schema-utils';
+import { child, resolvePointer } from '../../openapi/json-pointer';
+import { literal, literalBlock, str } from '../../typescript/ts-syntax';
 import type { PushView } from './push-view';
-import { NO_SAMPLE, PROTOTYPE_NAMES, propertySamples, sampleOf, type Sample } from './sample-value';
+import { NO_SAMPLE, PROTOTYPE_NAMES, propertySamples, sampleOf, type Sample } from '../../json-schema/sample-value';
 
 /**
  * What the generated `<model>.spec.ts` needs: sample rows, inputs and responses derived from the

@@ -1,10 +1,10 @@
 import type { JsonSchema } from '../model/ir';
 import { componentName, deref, isObject, objectShape, propertyFlag } from '../model/schema-utils';
-import { resolvePointer } from '../spec/json-pointer';
-import type { OpenApiDocument } from '../spec/load-spec';
+import { resolvePointer } from '../openapi/json-pointer';
+import type { OpenApiDocument } from '../openapi/load-spec';
 import { looseMapsOf } from './inhabitable-maps';
-import { literal, str } from './ts-syntax';
-import { compiles } from '../spec/js-pattern';
+import { literal, str } from '../typescript/ts-syntax';
+import { compiles } from '../openapi/js-pattern';
 
 /**
  * JSON Schema (OpenAPI 3.0 and 3.1 dialects) → zod 4 source. The output validates what the schema

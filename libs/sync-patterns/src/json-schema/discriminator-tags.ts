@@ -1,7 +1,7 @@
 import { deref, isObject } from '../model/schema-utils';
-import { child, parsePointer } from '../spec/json-pointer';
-import type { OpenApiDocument } from '../spec/load-spec';
-import { untracked } from '../spec/read-tracking';
+import { child, parsePointer } from '../openapi/json-pointer';
+import type { OpenApiDocument } from '../openapi/load-spec';
+import { untracked } from '../openapi/read-tracking';
 import { typesInputView } from './types-input';
 
 /** Schema pointer → the discriminator property and value its generated type pins. */
