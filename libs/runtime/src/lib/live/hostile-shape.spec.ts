@@ -4,8 +4,8 @@ import { change, startHostileShapeServer, type HostileShapeServer } from '../../
 import { waitUntil } from '../mock/fake-api';
 import { betterSqlite3Driver } from '../sqlite/sqlite-driver';
 import { sqliteLocalStore } from '../sqlite/local-store';
-import type { SqliteMigration, SqliteTableInfo } from '../sqlite/migrate';
 import { createLiveCollection } from './live-collection';
+import { todoMigrations, todoTable } from '../../../test/todo-table';
 
 /**
  * A malicious shape server against the runtime: a real HTTP server speaking Electric's protocol to
@@ -28,23 +28,8 @@ const isTodo = (row: unknown) => rowSchema.safeParse(row).success;
 const schema = { id: { type: 'text', pk_index: 0 }, title: { type: 'text' }, done: { type: 'bool' }, meta: { type: 'jsonb' } };
 const todo = (id: string, title: string, extra: object = {}) => change('insert', id, { id, title, done: 'f', meta: null, ...extra });
 
-const table: SqliteTableInfo = {
-  name: 'todos',
-  key: 'id',
-  columns: [
-    { name: 'id', kind: 'text' },
-    { name: 'done', kind: 'boolean' },
-    { name: 'meta', kind: 'json' },
-    { name: 'title', kind: 'text' },
-  ],
-};
-const migrations: SqliteMigration[] = [
-  {
-    version: 1,
-    name: '0001_todo',
-    sql: 'CREATE TABLE "todos" ("id" TEXT NOT NULL PRIMARY KEY, "done" INTEGER NOT NULL CHECK ("done" IN (0, 1)), "meta" TEXT CHECK (json_valid("meta")), "title" TEXT NOT NULL) STRICT;',
-  },
-];
+const table = todoTable;
+const migrations = todoMigrations;
 /** The stored rows (none before the store has made its table). */
 const stored = (db: Database.Database) => (db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'todos'`).get() ? db.prepare('SELECT id, done, meta, title FROM todos ORDER BY id').all() : []);
 

@@ -1,12 +1,12 @@
 import Database from 'better-sqlite3';
 import { betterSqlite3Driver } from '../sqlite/sqlite-driver';
 import { sqliteLocalStore } from '../sqlite/local-store';
-import type { SqliteMigration, SqliteTableInfo } from '../sqlite/migrate';
 import { createFakeApi, waitUntil } from '../mock/fake-api';
 import { draftKey } from '../writes/draft-keys';
 import { createSyncClient } from '../client/sync-client';
 import { createFakeShape } from '../mock/fake-shape';
 import { createLiveCollection, type LiveModelConfig } from './live-collection';
+import { todoMigrations, todoTable } from '../../../test/todo-table';
 
 /** Local-first on a real SQLite: synced rows saved, a restart shows them offline and resumes the stream. */
 interface Todo {
@@ -15,23 +15,8 @@ interface Todo {
   done: boolean;
   meta: { tags: string[] } | null;
 }
-const table: SqliteTableInfo = {
-  name: 'todos',
-  key: 'id',
-  columns: [
-    { name: 'id', kind: 'text' },
-    { name: 'done', kind: 'boolean' },
-    { name: 'meta', kind: 'json' },
-    { name: 'title', kind: 'text' },
-  ],
-};
-const migrations: SqliteMigration[] = [
-  {
-    version: 1,
-    name: '0001_todo',
-    sql: 'CREATE TABLE "todos" ("id" TEXT NOT NULL PRIMARY KEY, "done" INTEGER NOT NULL CHECK ("done" IN (0, 1)), "meta" TEXT CHECK (json_valid("meta")), "title" TEXT NOT NULL) STRICT;',
-  },
-];
+const table = todoTable;
+const migrations = todoMigrations;
 const passthrough = { '~standard': { version: 1 as const, vendor: 'test', validate: (value: unknown) => ({ value }) } };
 
 /** A live Todo collection on `db`'s local store, its requests through `fetchImpl`; `writes` adds the API writes and retry. */
