@@ -1,5 +1,7 @@
-import type { Tree } from '@nx/devkit';
-import { flushChanges } from 'nx/src/generators/tree';
+import type { FileChange, Tree } from '@nx/devkit';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+// the one Nx internal left: @nx/devkit has no way to refresh the workspace's file index
 import { updateContextWithChangedFiles } from 'nx/src/utils/workspace-context';
 import { resolveInside } from '../write/write-files';
 
@@ -11,7 +13,7 @@ import { resolveInside } from '../write/write-files';
 export async function flushTree(tree: Tree): Promise<void> {
   const changes = tree.listChanges();
   confineChanges(tree);
-  flushChanges(tree.root, changes);
+  writeChanges(tree.root, changes);
   const paths = (type: string) => changes.filter((c) => c.type === type).map((c) => c.path);
   await updateContextWithChangedFiles(tree.root, paths('CREATE'), paths('UPDATE'), paths('DELETE'));
 }
@@ -23,4 +25,18 @@ export async function flushTree(tree: Tree): Promise<void> {
  */
 export function confineChanges(tree: Tree): void {
   for (const change of tree.listChanges()) resolveInside(tree.root, change.path, 'the workspace');
+}
+
+/** Applies a tree's changes to disk, as Nx's own flush does (its `flushChanges` is not part of @nx/devkit). */
+function writeChanges(root: string, changes: FileChange[]): void {
+  for (const change of changes) {
+    const file = path.join(root, change.path);
+    if (change.type === 'DELETE') {
+      rmSync(file, { recursive: true, force: true });
+      continue;
+    }
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, change.content ?? '');
+    if (change.options?.mode) chmodSync(file, change.options.mode);
+  }
 }

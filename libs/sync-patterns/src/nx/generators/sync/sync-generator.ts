@@ -1,8 +1,10 @@
-import type { Tree } from '@nx/devkit';
-import type { SyncGeneratorResult } from 'nx/src/utils/sync-generators';
+import type { GeneratorCallback, Tree } from '@nx/devkit';
 import { apiProjects } from '../../api-projects';
 import { formatReport } from '../../report';
 import { syncLibraries } from '../../sync-libraries';
+
+/** What Nx's sync generators answer (nx's SyncGeneratorResult, which @nx/devkit does not export). */
+export type SyncGeneratorResult = void | { callback?: GeneratorCallback; outOfSyncMessage?: string; outOfSyncDetails?: string[] };
 
 /**
  * The sync generator behind `nx sync` / `nx sync:check`, attached to the generated libraries'
