@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { TEMPLATE_NAMES } from '../src/emit/template-views';
 import { IMPORTED_NAMES, typeName } from '../src/model/naming';
 
 const EMIT = path.join(__dirname, '../src/emit');
@@ -34,6 +35,13 @@ function namesTemplatesImport(): string[] {
   }
   return [...names].sort();
 }
+
+describe('templates', () => {
+  it('each have a typed view (TemplateViews), and each typed name a template file', () => {
+    const files = templateFolders().flatMap((folder) => readdirSync(folder).map((file) => `${path.basename(path.dirname(folder))}/${file.replace(/\.ejs$/, '')}`));
+    expect(files.sort()).toEqual([...TEMPLATE_NAMES].sort());
+  });
+});
 
 describe('model type names', () => {
   it('know every name the templates import', () => {

@@ -1,6 +1,7 @@
 import { compile, type TemplateFunction } from 'ejs';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { TemplateName, TemplateViews } from './template-views';
 
 const cache = new Map<string, TemplateFunction>();
 
@@ -9,7 +10,7 @@ const cache = new Map<string, TemplateFunction>();
  * templates in its own folder). Templates hold the shape of a file only: every value they print
  * is prepared (and made safe) by TypeScript beforehand, so they print with `<%-` and never escape.
  */
-export function renderTemplate(name: `${string}/${string}`, data: object): string {
+export function renderTemplate<N extends TemplateName>(name: N, data: TemplateViews[N]): string {
   let template = cache.get(name);
   if (!template) {
     const [target, base] = name.split('/');

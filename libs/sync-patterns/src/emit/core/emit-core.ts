@@ -12,6 +12,7 @@ import { hoistRecursiveTypes } from '../../json-schema/recursive-types';
 import { openapiTypescriptTransform } from '../../json-schema/openapi-typescript-transform';
 import type { GeneratedFile } from '../file-set';
 import { renderTemplate } from '../render-template';
+import type { CoreView } from './core-view';
 import { typesInput } from '../../json-schema/types-input';
 import { withPrototypeSafeKeys } from '../../typescript/prototype-safe-keys';
 import { docComment, literalBlock, str } from '../../typescript/ts-syntax';
@@ -56,7 +57,7 @@ export function emitCore(api: SyncApi, specLabel: string): GeneratedFile[] {
     const target = resolvePointer(api.document, pointer);
     validators.push({ doc: docComment(`Validates \`${pointer}\`, which other schemas refer to.`), name, code: zodFor(target, ctx) });
   }
-  const view = {
+  const view: CoreView = {
     header,
     client: names.client,
     configure: names.configure,

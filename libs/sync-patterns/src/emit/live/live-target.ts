@@ -7,6 +7,7 @@ import { sqliteMigrations } from '../sqlite/emit-migrations';
 import type { LiveModelView, ModeTarget } from '../target';
 import { literal, str } from '../../typescript/ts-syntax';
 import { liveView } from './live-view';
+import type { SqliteView } from './sqlite-view';
 
 /**
  * Live mode: the REST layer's types, API functions and validators, then a TanStack DB collection
@@ -26,7 +27,7 @@ export const liveTarget: ModeTarget & { mode: 'live' } = {
     const dir = model.names.file;
     const lib = (kind: string) => `${dir}/src/lib/${dir}.${kind}.ts`;
     const sqlite = sqliteMigrations(api, model, specLabel, previous);
-    const sqliteView = {
+    const sqliteView: SqliteView = {
       scope: str(`${api.id}/${dir}`),
       name: str(sqlite.table.name),
       key: str(model.sync.key),

@@ -1,0 +1,11 @@
+/** What the core library's templates print. */
+export interface CoreView {
+  header: string;
+  client: string;
+  configure: string;
+  title: string;
+  baseUrl: string;
+  validators: { doc: string; name: string; code: string }[];
+  fakeDefinitions: string;
+  definitions: string;
+}
