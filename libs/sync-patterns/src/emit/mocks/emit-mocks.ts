@@ -1,7 +1,7 @@
 import type { SyncApi, SyncModel } from '../../model/ir';
 import type { GeneratedFile } from '../file-set';
 import { mockView } from './mock-view';
-import type { MocksView } from './mocks-view';
+import { mocksTests, type MocksView } from './mocks-view';
 import type { LiveView } from '../live/live-view';
 import type { ModelView } from '../target';
 import { renderTemplate } from '../render-template';
@@ -12,7 +12,8 @@ import { renderTemplate } from '../render-template';
  */
 export function emitMocks(api: SyncApi, model: SyncModel, view: ModelView & { live?: LiveView }): GeneratedFile[] {
   const dir = model.names.file;
-  const full: MocksView = { ...view, mode: model.sync.mode, mocks: mockView(api, model, view) };
+  const mocks = mockView(api, model, view);
+  const full: MocksView = { ...view, mode: model.sync.mode, mocks, tests: mocksTests(model.sync.mode, view, mocks) };
   return [
     { path: `${dir}/src/lib/${dir}.mocks.ts`, content: renderTemplate('mocks/mocks', full) },
     { path: `${dir}/src/lib/${dir}.mocks.spec.ts`, content: renderTemplate('mocks/spec', full) },
