@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { PreviousBinding } from '../src/model/binding-record';
-import { bindSpec, type BuildOptions } from '../src/model/build-model';
+import type { PreviousBinding } from '../src/incremental/binding-record';
+import { bindSpec } from '../src/incremental/binding-reuse';
+import type { BuildOptions } from '../src/model/build-model';
 import { loadSpec, parseSpec, type LoadedSpec } from '../src/openapi/load-spec';
 import { EDITED_DOCUMENTS } from './corpus';
 import { EXAMPLE_SPEC, seededRandom, WORKSPACE } from './helpers';
 
 /**
- * Binding that starts from the last run's record (model/build-model.ts: bindSpec with `previous`)
+ * Binding that starts from the last run's record (incremental/binding-reuse.ts: bindSpec with `previous`)
  * must find what binding everything finds: the same models, the same diagnostics in the same
  * order, and the same record for the run after. Real documents get random edits of one schema entry
  * — among them edits that binding reads elsewhere (a field's readOnly, a list wrapper's array, an

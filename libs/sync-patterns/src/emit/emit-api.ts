@@ -1,5 +1,4 @@
 import type { SyncApi, SyncModel } from '../model/ir';
-import { recordingReads } from '../openapi/read-tracking';
 import { emitCore } from './core/emit-core';
 import { sortFiles, type GeneratedFile } from './file-set';
 import type { PreviousOutput } from './sqlite/emit-migrations';
@@ -20,23 +19,8 @@ export interface EmitOptions {
 
 /** IR → every file of the api's libraries, sorted by path. Pure: no file system, no clock. */
 export async function emitApi(api: SyncApi, options: EmitOptions = {}): Promise<GeneratedFile[]> {
-  const { core, models } = emitApiParts(api, options);
-  return sortFiles([...core, ...[...models.values()].flatMap((m) => m.files)]);
-}
-
-/**
- * emitApi's files as they are made: the core library's, and each model's (by schema name) with the
- * component schemas it read (openapi/read-tracking.ts).
- */
-export function emitApiParts(api: SyncApi, options: EmitOptions = {}): { core: GeneratedFile[]; models: Map<string, { files: GeneratedFile[]; reads: Set<string> }> } {
-  const specLabel = options.specLabel ?? api.specFile;
-  const core = emitCore(api, specLabel);
-  const models = new Map<string, { files: GeneratedFile[]; reads: Set<string> }>();
-  for (const model of api.models) {
-    const { result, reads } = recordingReads(() => emitModel(api, model, options));
-    models.set(model.schemaName, { files: result, reads });
-  }
-  return { core, models };
+  const core = emitCore(api, options.specLabel ?? api.specFile);
+  return sortFiles([...core, ...api.models.flatMap((model) => emitModel(api, model, options))]);
 }
 
 /** One model's library, by the target of its sync mode (targets.ts). */

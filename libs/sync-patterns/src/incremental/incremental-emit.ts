@@ -14,7 +14,7 @@ import type { JsonSchema, SyncApi, SyncModel } from '../model/ir';
 import { componentPointer, isObject } from '../model/schema-utils';
 import { resolvePointer } from '../openapi/json-pointer';
 import { declareLooseMaps, localLooseMaps } from '../json-schema/inhabitable-maps';
-import { recordingReads } from '../openapi/read-tracking';
+import { ReadRecorder } from '../openapi/read-tracking';
 import { hashContent, type Manifest } from '../write/manifest';
 import { changedEntries, type DocumentUnits } from './document-units';
 import type { LoadedState, StoredModel } from './incremental-state';
@@ -133,7 +133,7 @@ export async function emitIncrementally(input: IncrementalInput): Promise<Increm
     const model = api.models[i];
     const stored = state.models[i];
     if (modelHash(model) !== stored.hash || stored.reads.some((name) => changedNames.has(name))) {
-      const { result: made, reads } = recordingReads(() => emitModel(api, model, input.emit));
+      const { result: made, reads } = ReadRecorder.of(api.document).recording(() => emitModel(api, model, input.emit));
       files.push(...made);
       models.push(storedModel(model, made, reads));
       emitted.push(model.schemaName);

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { DiscriminatorRecord } from '../json-schema/discriminator-tags';
-import type { BindingRecord, CandidateRecord } from '../model/binding-record';
+import type { BindingRecord, CandidateRecord } from './binding-record';
 import type { SchemaFacts } from './document-units';
 import type { Span } from './schema-spans';
 

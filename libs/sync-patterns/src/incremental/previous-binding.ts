@@ -1,4 +1,4 @@
-import type { PreviousBinding } from '../model/binding-record';
+import type { PreviousBinding } from './binding-record';
 import type { OpenApiDocument } from '../openapi/load-spec';
 import { changedEntries, type DocumentUnits } from './document-units';
 import type { LoadedState } from './incremental-state';

@@ -47,7 +47,7 @@ export function declareDiscriminators(document: OpenApiDocument, record: Discrim
   asked.set(document, seen);
   let scan: ((pointer: string) => ReadonlySet<string>) | undefined;
   hiddenMemo.set(document, (pointer) =>
-    untracked(() => {
+    untracked(document, () => {
       let out = known.get(pointer);
       if (out === undefined) {
         const located = deref(document, { $ref: pointer }, pointer);
@@ -83,7 +83,7 @@ export function declareNoDiscriminators(document: OpenApiDocument): void {
  */
 export function discriminatorTags(document: OpenApiDocument): DiscriminatorTags {
   const known = memo.get(document);
-  return known ?? untracked(() => scanTags(document));
+  return known ?? untracked(document, () => scanTags(document));
 }
 
 function scanTags(document: OpenApiDocument): DiscriminatorTags {
@@ -177,11 +177,11 @@ function scanTags(document: OpenApiDocument): DiscriminatorTags {
 export function hiddenDiscriminatorProperties(document: OpenApiDocument): (pointer: string) => ReadonlySet<string> {
   const known = hiddenMemo.get(document);
   if (known) return known;
-  const scan = untracked(() => hiddenScan(document));
+  const scan = untracked(document, () => hiddenScan(document));
   const seen = new Map<string, ReadonlySet<string>>();
   asked.set(document, seen);
   const hidden = (pointer: string) =>
-    untracked(() => {
+    untracked(document, () => {
       const out = scan(pointer);
       seen.set(pointer, out);
       return out;

@@ -216,7 +216,7 @@ export function operationListings(operations: SpecOperation[], explicit: Explici
 function indexed(operations: SpecOperation[], explicit: ExplicitBinding[], document: OpenApiDocument): OperationIndex {
   let memo = indexes.get(document);
   if (!memo) indexes.set(document, (memo = new WeakMap()));
-  return keptWithReads(memo, operations, () => buildIndex(operations, explicit, document));
+  return keptWithReads(document, memo, operations, () => buildIndex(operations, explicit, document));
 }
 
 /**
@@ -233,7 +233,7 @@ export function carryIndex(operations: SpecOperation[], from: OpenApiDocument, t
 
 /** The index as a model's binding asks it: not counted as the model's reads, since what the index read only shows in its listings, which build-model.ts compares across runs. */
 function operationIndex(operations: SpecOperation[], explicit: ExplicitBinding[], document: OpenApiDocument): OperationIndex {
-  return untracked(() => indexed(operations, explicit, document));
+  return untracked(document, () => indexed(operations, explicit, document));
 }
 
 function buildIndex(operations: SpecOperation[], explicit: ExplicitBinding[], document: OpenApiDocument): OperationIndex {

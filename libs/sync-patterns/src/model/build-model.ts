@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../openapi/diagnostics';
 import { child } from '../openapi/json-pointer';
-import type { LoadedSpec, OpenApiDocument } from '../openapi/load-spec';
-import { recordingReads } from '../openapi/read-tracking';
+import type { LoadedSpec } from '../openapi/load-spec';
 import { checkOperationIds } from '../openapi/unique-operation-ids';
 import { schemaKeywordWarnings } from '../openapi/version-keywords';
-import { bindOperations, carryIndex, explicitBindings, isObjectSchema, mayBeRead, operationListings, type ExplicitBinding } from './bind-operations';
-import { listingChanges, readsAny, sameOutsideSchemas, type BindingRecord, type CandidateRecord, type PreviousBinding } from './binding-record';
+import { bindOperations, explicitBindings, isObjectSchema, mayBeRead, operationListings, type ExplicitBinding } from './bind-operations';
 import type { KeyKind, SyncApi, SyncField, SyncModel } from './ir';
 import { camelCase, fileName, kebabCase, pascalCase, pluralize, typeName, uniqueNames } from './naming';
 import { applyFilters, type ModelFilters } from './model-filters';
@@ -25,78 +23,76 @@ export interface BuildOptions {
   filters?: ModelFilters;
 }
 
-/** Interprets a loaded spec: the one place that reads OpenAPI and `x-sync`. Never throws on bad input: it reports. */
-export function buildModel(spec: LoadedSpec, options: BuildOptions = {}): SyncApi {
-  return bindSpec(spec, options).api;
-}
-
 /** The operations and what else every model's binding starts from. */
-interface SpecWide {
+export interface SpecWide {
   defaults: RawSyncOptions;
   operations: SpecOperation[];
   explicit: ExplicitBinding[];
 }
 
-/** The spec-wide part as worked out for a document this process holds (binding-record.ts: sameOutsideSchemas). */
-const specWideOf = new WeakMap<OpenApiDocument, SpecWide>();
+/** How to read the spec-wide part, and work out from it which models each list operation lists. */
+export interface SpecWideWork {
+  read(into: Diagnostic[]): SpecWide;
+  listings(specWide: SpecWide): ReadonlyMap<string, readonly string[]>;
+}
+
+/** What binding one candidate schema found: its model (before names and embeddings), or none, and its diagnostics. */
+export interface CandidateOutcome {
+  model?: SyncModel;
+  diagnostics: Diagnostic[];
+}
 
 /**
- * buildModel, and the record of it; a schema whose binding read nothing that changed since
- * `previous` takes its outcome from there (a one-schema edit binds that schema again, and those
- * that read it or that a GET now lists differently, not all of them). The rest — filters, names,
- * embeddings, cache checks — runs in full: it is cheap.
+ * How binding may start from an earlier run's (incremental/binding-reuse.ts). Binding asks through
+ * these and never looks at what was kept; `bindAll` does all the work, every time.
  */
-export function bindSpec(spec: LoadedSpec, options: BuildOptions = {}, previous?: PreviousBinding): { api: SyncApi; record: BindingRecord } {
+export interface BindingHooks {
+  /** The spec-wide part (read now or when first asked) and its diagnostics, before any candidate is bound. */
+  specWide(work: SpecWideWork, candidates: readonly string[]): { specWide: () => SpecWide; diagnostics: Diagnostic[] };
+  /** A candidate's outcome: `bind()`'s, or one kept. */
+  candidate(name: string, bind: () => CandidateOutcome): CandidateOutcome;
+}
+
+export const bindAll: BindingHooks = {
+  specWide(work) {
+    const diagnostics: Diagnostic[] = [];
+    const specWide = work.read(diagnostics);
+    return { specWide: () => specWide, diagnostics };
+  },
+  candidate: (_name, bind) => bind(),
+};
+
+/**
+ * Interprets a loaded spec: the one place that reads OpenAPI and `x-sync`. Never throws on bad
+ * input: it reports. Filters, names, embeddings and cache checks run over every model each time.
+ */
+export function buildModel(spec: LoadedSpec, options: BuildOptions = {}, hooks: BindingHooks = bindAll): SyncApi {
   const { document, file } = spec;
   // constructs of the other OpenAPI version, and patterns the generator cannot run: warnings, from one walk of the document's schemas on every run
   const diagnostics: Diagnostic[] = schemaKeywordWarnings(document, spec.version, file);
-  const ctx = { file, diagnostics };
   const schemasNode = isObject(document['components']) ? (document['components'] as Record<string, unknown>)['schemas'] : undefined;
   const schemas = isObject(schemasNode) ? schemasNode : {};
   const schemaNames = new Set(Object.keys(schemas));
-  const scope = JSON.stringify([file, options.allModels === true, options.models ?? []]);
-  const last = previous && previous.record.scope === scope && !readsAny(previous.record.specWideReads, previous.changed) ? previous : undefined;
-  const changed = last?.changed ?? new Set<string>();
-
-  // x-sync-defaults, the operations and their explicit bindings: read now, or (when the last run's
-  // still hold) only once some schema is bound again — their diagnostics are the last run's then
-  let specWideReads = last?.record.specWideReads ?? [];
-  const specWideDiagnostics: Diagnostic[] = last?.record.specWideDiagnostics ?? [];
-  let listingReads = last?.record.listingReads ?? [];
-  let listings = last?.record.listings ?? [];
-  const readSpecWide = (into: Diagnostic[]): SpecWide => {
-    // a document held from the last run shares its operations (and so read the same schemas)
-    const held = last?.document && sameOutsideSchemas(last.document, document) ? specWideOf.get(last.document) : undefined;
-    const readAgain = (): SpecWide => {
-      const { result, reads } = recordingReads(() => {
-        into.push(...checkOperationIds(document, file));
-        const defaults = readRawOptions(document['x-sync-defaults'], '#/x-sync-defaults', { file, diagnostics: into });
-        const operations = listOperations(document, file, into);
-        return { defaults, operations, explicit: explicitBindings(operations, schemaNames, file, into) };
-      });
-      specWideReads = [...reads].sort();
-      return result;
-    };
-    const result = held ?? readAgain();
-    specWideOf.set(document, result);
-    // the same operations, and nothing their listings read changed: the same index
-    if (held && !readsAny(listingReads, changed)) carryIndex(held.operations, last!.document!, document);
-    const found = recordingReads(() => operationListings(result.operations, result.explicit, document));
-    listingReads = [...found.reads].sort();
-    listings = [...found.result];
-    return result;
+  const specWideWork: SpecWideWork = {
+    read(into) {
+      into.push(...checkOperationIds(document, file));
+      const defaults = readRawOptions(document['x-sync-defaults'], '#/x-sync-defaults', { file, diagnostics: into });
+      const operations = listOperations(document, file, into);
+      return { defaults, operations, explicit: explicitBindings(operations, schemaNames, file, into) };
+    },
+    listings: (specWide) => operationListings(specWide.operations, specWide.explicit, document),
   };
-  let specWide = last ? undefined : readSpecWide(specWideDiagnostics);
-  diagnostics.push(...specWideDiagnostics);
 
   const annotated = [...schemaNames].filter(
     (name) => isObject(schemas[name]) && (schemas[name] as Record<string, unknown>)['x-sync'] !== undefined && (schemas[name] as Record<string, unknown>)['x-sync'] !== false,
   );
+  // (reported after the spec-wide part's problems, which come first)
+  const unknownModels: Diagnostic[] = [];
   let candidates = options.allModels ? [...schemaNames] : annotated;
   if (options.models?.length) {
     for (const wanted of options.models) {
       if (!schemaNames.has(wanted)) {
-        diagnostics.push({
+        unknownModels.push({
           severity: 'error',
           file,
           pointer: '#/components/schemas',
@@ -104,43 +100,32 @@ export function bindSpec(spec: LoadedSpec, options: BuildOptions = {}, previous?
           hint: 'run `sync-patterns validate` to list the models',
         });
       } else if (!options.allModels && !annotated.includes(wanted)) {
-        diagnostics.push({ severity: 'error', file, pointer: componentPointer(wanted), message: `${wanted} has no x-sync annotation`, hint: 'add `x-sync: push` to the schema, or pass --all-models' });
+        unknownModels.push({ severity: 'error', file, pointer: componentPointer(wanted), message: `${wanted} has no x-sync annotation`, hint: 'add `x-sync: push` to the schema, or pass --all-models' });
       }
     }
     candidates = candidates.filter((name) => options.models!.includes(name));
   }
 
+  candidates.sort();
   const isAnnotated = new Set(annotated);
-  const lastOutcomes = new Map(last?.record.candidates.map((c) => [c.name, c]));
-  const rebind = (name: string) => !lastOutcomes.has(name) || readsAny(lastOutcomes.get(name)!.reads, changed);
-  // a GET may list other models now (a response's wrapper changed): those are bound again too
-  let relisted = new Set<string>();
-  if (last && (readsAny(listingReads, changed) || candidates.some(rebind))) {
-    const before = listings;
-    specWide = readSpecWide([]);
-    relisted = listingChanges(before, new Map(listings));
-  }
+  const specWide = hooks.specWide(specWideWork, candidates);
+  diagnostics.push(...specWide.diagnostics, ...unknownModels);
   const bound: SyncModel[] = [];
-  const outcomes: CandidateRecord[] = [];
-  for (const name of candidates.sort()) {
-    const kept = lastOutcomes.get(name);
-    if (kept && !rebind(name) && !relisted.has(name)) {
-      diagnostics.push(...kept.diagnostics);
-      if (kept.model !== undefined) bound.push(JSON.parse(kept.model) as SyncModel);
-      outcomes.push(kept);
-      continue;
-    }
-    specWide ??= readSpecWide([]);
-    const from = diagnostics.length;
-    const { result: model, reads } = recordingReads(() => buildOne(name, isAnnotated.has(name), specWide!));
-    reads.add(name);
-    // kept before names and embeddings are given: those are worked out again over all models
-    outcomes.push({ name, reads: [...reads].sort(), ...(model ? { model: JSON.stringify(model) } : {}), diagnostics: diagnostics.slice(from) });
-    if (model) bound.push(model);
+  const failedModels = new Set<string>();
+  for (const name of candidates) {
+    const outcome = hooks.candidate(name, () => {
+      const into: Diagnostic[] = [];
+      const model = buildOne(name, isAnnotated.has(name), specWide.specWide(), into);
+      return { ...(model ? { model } : {}), diagnostics: into };
+    });
+    diagnostics.push(...outcome.diagnostics);
+    if (outcome.model) bound.push(outcome.model);
+    else if (isAnnotated.has(name)) failedModels.add(name);
   }
   const models = applyFilters(bound, options.filters, file, diagnostics);
 
-  function buildOne(name: string, isAnnotated: boolean, { defaults, operations, explicit }: SpecWide): SyncModel | undefined {
+  function buildOne(name: string, isAnnotated: boolean, { defaults, operations, explicit }: SpecWide, diagnostics: Diagnostic[]): SyncModel | undefined {
+    const ctx = { file, diagnostics };
     // a schema no operation reads is no model; only an annotated one is told why, below
     if (!isAnnotated && !mayBeRead(name, operations, explicit, document)) return undefined;
     const pointer = componentPointer(name);
@@ -245,7 +230,6 @@ export function bindSpec(spec: LoadedSpec, options: BuildOptions = {}, previous?
 
   // cache mode: what invalidates a result must be a model this run knows (an annotated model that
   // failed has its own errors: naming it is not one more)
-  const failedModels = new Set(outcomes.filter((o) => o.model === undefined && isAnnotated.has(o.name)).map((o) => o.name));
   for (const model of models) {
     model.sync.invalidatedBy?.forEach((name, i) => {
       if (!bound.some((m) => m.schemaName === name) && !failedModels.has(name)) {
@@ -276,7 +260,7 @@ export function bindSpec(spec: LoadedSpec, options: BuildOptions = {}, previous?
   const servers = Array.isArray(document['servers']) ? document['servers'] : [];
   const serverUrl = isObject(servers[0]) && typeof servers[0]['url'] === 'string' ? servers[0]['url'] : '';
   const stem = file.replace(/^.*[\\/]/, '').replace(/\.(json|ya?ml)$/i, '');
-  const api: SyncApi = {
+  return {
     id: (options.apiName ? kebabCase(options.apiName) : kebabCase(title || stem)).slice(0, 48).replace(/-+$/, ''),
     title: title || stem,
     specFile: file,
@@ -286,7 +270,6 @@ export function bindSpec(spec: LoadedSpec, options: BuildOptions = {}, previous?
     models,
     diagnostics: withoutRepeats(diagnostics),
   };
-  return { api, record: { scope, specWideReads, specWideDiagnostics, listingReads, listings, candidates: outcomes } };
 }
 
 /** Each problem once: one of `x-sync-defaults` is found again by every model that takes it. */

@@ -130,7 +130,7 @@ function perDocument<T>(): (document: OpenApiDocument, schema: JsonSchema, compu
   return (document, schema, compute) => {
     let memo = memos.get(document);
     if (!memo) memos.set(document, (memo = new WeakMap()));
-    return keptWithReads(memo, schema, compute);
+    return keptWithReads(document, memo, schema, compute);
   };
 }
 

@@ -13,7 +13,7 @@ import {
 } from '@nx/devkit';
 import * as path from 'node:path';
 import type { SyncApi } from '../model/ir';
-import { emitFromSpec, rememberRun } from '../pipeline';
+import { emitFromSpec } from '../pipeline';
 import type { OutputMemory } from '../write/output-memory';
 import { planWrite, type WritePlan } from '../write/plan-write';
 import { apiName, CORE_KEY, libraryLayout, type LibraryLayout } from './library-layout';
@@ -88,8 +88,7 @@ export async function syncLibraries(tree: Tree, apiProject: string, options: Syn
     log: options.log,
     warn: options.warn,
   };
-  const emitted = await emitFromSpec(pipeline, memory && read, memory);
-  const { api, files } = emitted;
+  const { api, files, run } = await emitFromSpec(pipeline, memory);
   const wanted = selectLibraries(api, options.only);
   const libraryOf = (file: string) => file.split('/')[0];
   const inWorkspace = (file: string) => joinPathFragments(config.directory, file);
@@ -128,7 +127,7 @@ export async function syncLibraries(tree: Tree, apiProject: string, options: Syn
     spec: config.spec,
     libraries,
     changed: tree.listChanges().length > 0,
-    ...(whole ? { remember: () => rememberRun({ ...emitted, options: pipeline }, plan, memory) } : {}),
+    ...(whole ? { remember: () => run.remember(plan) } : {}),
   };
 }
 

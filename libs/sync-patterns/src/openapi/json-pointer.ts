@@ -44,7 +44,7 @@ export function resolvePointer(document: unknown, ref: string): unknown {
     segments = parsed.get(ref);
     if (!segments) return undefined;
   }
-  noteRead(segments);
+  noteRead(document, segments);
   let current: unknown = document;
   for (const segment of segments) {
     // own properties only: `#/components/schemas/__proto__` must not reach Object.prototype

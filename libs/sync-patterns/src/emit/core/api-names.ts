@@ -19,7 +19,7 @@ const memo = new WeakMap<SyncApi, ApiNames>();
 export function apiNames(api: SyncApi): ApiNames {
   let names = memo.get(api);
   if (!names) {
-    const needed = [...untracked(() => neededComponents(api))];
+    const needed = [...untracked(api.document, () => neededComponents(api))];
     const unique = uniqueNames(
       needed,
       (n) => n,

@@ -1,13 +1,13 @@
 import type { Diagnostic } from '../openapi/diagnostics';
 import type { OpenApiDocument } from '../openapi/load-spec';
-import { isObject } from './schema-utils';
+import { isObject } from '../model/schema-utils';
 
 /**
- * What binding found, kept for the next run (incremental/incremental-state.ts): each schema's
+ * What binding found, kept for the next run (incremental-state.ts): each schema's
  * outcome — its model before names are given, the diagnostics it raised — with the component
  * schemas it read, and what the spec-wide part read and found. Valid for a document that differs
  * from this one only inside components.schemas, with the same schema names
- * (incremental/previous-binding.ts).
+ * (previous-binding.ts).
  */
 export interface BindingRecord {
   /** The spec file as diagnostics name it, and the options that choose the candidates. */
@@ -54,7 +54,7 @@ export function listingChanges(before: readonly [string, readonly string[]][], a
   return changed;
 }
 
-/** Both documents hold the same objects everywhere outside components.schemas (as a document --watch patched does: incremental/patched-spec.ts). */
+/** Both documents hold the same objects everywhere outside components.schemas (as a document --watch patched does: patched-spec.ts). */
 export function sameOutsideSchemas(a: OpenApiDocument, b: OpenApiDocument): boolean {
   const same = (x: Record<string, unknown>, y: Record<string, unknown>, skip: string) => {
     const keys = Object.keys(x);
