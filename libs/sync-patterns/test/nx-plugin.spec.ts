@@ -10,7 +10,7 @@ import { WORKSPACE } from './helpers';
 import { editSpec, flush, readJsonFile, readText, scratchWorkspace, treeOf } from './nx-workspace';
 
 /**
- * The Nx plugin on a real workspace on disk: generators through an FsTree (as `nx g` runs them),
+ * The Nx plugin on a real workspace on disk: generators on a tree over the disk (as `nx g` runs them),
  * the executor as `nx run` calls it, the sync generator as `nx sync` does.
  */
 const LIBS = 'libs/api-client';
@@ -226,17 +226,18 @@ describe('nx run api:sync (the executor)', () => {
     await expect(syncExecutor({ check: true }, executorContext(root))).resolves.toEqual({ success: true });
   });
 
+  const until = async (check: () => boolean, what: string) => {
+    const deadline = Date.now() + 20_000;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error(`${what} did not happen; messages:\n${messages.join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
   it('--watch syncs again on each spec change and keeps the libraries through an invalid save', async () => {
     const root = await withModels();
     const stop = new AbortController();
     const running = runSync({ watch: true }, executorContext(root), stop.signal);
-    const until = async (check: () => boolean, what: string) => {
-      const deadline = Date.now() + 20_000;
-      while (!check()) {
-        if (Date.now() > deadline) throw new Error(`${what} did not happen; messages:\n${messages.join('\n')}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
     try {
       await until(() => messages.some((m) => m.startsWith('watching')), 'the first sync');
       editSpec(root, addField);
@@ -245,6 +246,23 @@ describe('nx run api:sync (the executor)', () => {
       editSpec(root, (text) => text.replace('      x-sync:\n        mode: live\n', '      x-sync:\n        mode: sideways\n'));
       await until(() => messages.some((m) => m.includes('kept as the last good run left them')), 'the invalid save to be reported');
       expect(readText(root, `${LIBS}/core/src/lib/api.types.ts`)).toBe(good);
+    } finally {
+      stop.abort();
+    }
+    await expect(running).resolves.toEqual({ success: true });
+  });
+
+  it("--watch finds the libraries its previous run created (Nx's file index is refreshed after each flush)", async () => {
+    const root = await initialized();
+    const stop = new AbortController();
+    const running = runSync({ watch: true }, executorContext(root), stop.signal);
+    try {
+      await until(() => messages.some((m) => m.startsWith('watching')), 'the first sync');
+      expect(existsSync(path.join(root, LIBS, 'user/project.json'))).toBe(true);
+      messages.length = 0;
+      editSpec(root, addField);
+      await until(() => readText(root, `${LIBS}/user/src/lib/user.validators.ts`).includes('nickname'), 'the sync after the edit');
+      expect(messages.join('\n')).not.toContain('already exists');
     } finally {
       stop.abort();
     }

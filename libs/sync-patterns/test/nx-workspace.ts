@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { FsTree } from 'nx/src/generators/tree';
 import { flushTree } from '../src/nx/flush-tree';
+import { WorkspaceTree } from '../src/nx/workspace-tree';
 import { EXAMPLE_SPEC, tempDir } from './helpers';
 
 /**
@@ -33,12 +33,12 @@ export function scratchWorkspace(): string {
   return root;
 }
 
-export function treeOf(root: string): FsTree {
-  return new FsTree(root, false);
+export function treeOf(root: string): WorkspaceTree {
+  return new WorkspaceTree(root);
 }
 
 /** Writes what a generator did to the disk, as `nx g` does at the end. */
-export function flush(tree: FsTree): Promise<void> {
+export function flush(tree: WorkspaceTree): Promise<void> {
   return flushTree(tree);
 }
 

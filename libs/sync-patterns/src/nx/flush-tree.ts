@@ -1,21 +1,23 @@
 import type { FileChange, Tree } from '@nx/devkit';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-// the one Nx internal left: @nx/devkit has no way to refresh the workspace's file index
-import { updateContextWithChangedFiles } from 'nx/src/utils/workspace-context';
+// not public API: @nx/devkit documents no way to refresh its file index (see flushTree)
+import { resetWorkspaceContext } from '@nx/devkit/internal';
 import { resolveInside } from '../write/write-files';
 
 /**
- * Writes a tree's changes to disk and tells Nx's file index about them, as Nx does after `nx sync`:
- * otherwise project lookups later in the same process miss the libraries just created. Nothing is
- * written unless every change is confined (confineChanges).
+ * Writes a tree's changes to disk, then has Nx re-read its file index. Nothing is written unless
+ * every change is confined (confineChanges).
  */
 export async function flushTree(tree: Tree): Promise<void> {
   const changes = tree.listChanges();
   confineChanges(tree);
   writeChanges(tree.root, changes);
-  const paths = (type: string) => changes.filter((c) => c.type === type).map((c) => c.path);
-  await updateContextWithChangedFiles(tree.root, paths('CREATE'), paths('UPDATE'), paths('DELETE'));
+  // @nx/devkit's project lookups (readProjectConfiguration, getProjects) find project.json files through a
+  // per-process index of the workspace's files, built once: left stale, it misses the libraries just created and
+  // lists removed ones, and the next `sync --watch` run fails. Dropped, it is rebuilt from disk on the next lookup.
+  // (Nx's updateContextWithChangedFiles, used before, updates only the daemon's index when a daemon runs.)
+  resetWorkspaceContext();
 }
 
 /**

@@ -2,10 +2,10 @@ import { logger, readProjectConfiguration, type ExecutorContext } from '@nx/devk
 import * as path from 'node:path';
 import { watchSpec } from '../../../cli/watch';
 import { readConfig } from '../../config';
-import { FsTree } from 'nx/src/generators/tree';
 import { flushTree } from '../../flush-tree';
 import { formatReport, hasDrift } from '../../report';
 import { outputDirectory, syncLibraries } from '../../sync-libraries';
+import { WorkspaceTree } from '../../workspace-tree';
 import { OutputMemory } from '../../../write/output-memory';
 import { OutputError } from '../../../write/output-error';
 
@@ -40,8 +40,8 @@ export async function runSync(options: SyncExecutorOptions, context: ExecutorCon
   if (!watching) return result;
   // --watch: every spec change syncs again; a spec that does not validate is reported and the
   // libraries stay as the last good run left them
-  const apiRoot = readProjectConfiguration(new FsTree(context.root, false), project).root;
-  const spec = path.join(context.root, readConfig(new FsTree(context.root, false), apiRoot).spec);
+  const apiRoot = readProjectConfiguration(new WorkspaceTree(context.root), project).root;
+  const spec = path.join(context.root, readConfig(new WorkspaceTree(context.root), apiRoot).spec);
   logger.info(`watching ${path.relative(context.root, spec)} (and the files beside it); Ctrl-C stops`);
   await watchSpec(
     spec,
@@ -58,14 +58,14 @@ export async function runSync(options: SyncExecutorOptions, context: ExecutorCon
 /** Undefined when the project's config cannot be read: the sync then reports that, as it always did. */
 function outputMemory(context: ExecutorContext, project: string, acrossRuns: boolean): OutputMemory | undefined {
   try {
-    return new OutputMemory(outputDirectory(new FsTree(context.root, false), project), acrossRuns);
+    return new OutputMemory(outputDirectory(new WorkspaceTree(context.root), project), acrossRuns);
   } catch {
     return undefined;
   }
 }
 
 async function syncOnce(options: SyncExecutorOptions, context: ExecutorContext, project: string, memory: OutputMemory | undefined): Promise<{ success: boolean }> {
-  const tree = new FsTree(context.root, context.isVerbose);
+  const tree = new WorkspaceTree(context.root);
   try {
     const report = await syncLibraries(tree, project, {
       force: options.force,
