@@ -1,7 +1,7 @@
 import type { SyncApi, SyncMode, SyncModel } from '../model/ir';
 import type { GeneratedFile } from './file-set';
 import type { LiveView } from './live/live-view';
-import type { PushSpecView } from './rest/push-spec-view';
+import type { ListSample, PushSpecView } from './rest/push-spec-view';
 import type { PushView } from './rest/push-view';
 import type { PreviousOutput } from './sqlite/emit-migrations';
 
@@ -30,9 +30,19 @@ export interface ModeTarget {
   emitModel(ctx: EmitContext, model: SyncModel): GeneratedFile[];
 }
 
-/** What every mode's templates print: the REST layer's view, its generated test's view and the file header. */
-export type ModelView = PushView & { spec: PushSpecView; header: string };
+/**
+ * What every mode's templates print: the REST layer's view, the file header, and the samples of
+ * the model's generated test (absent without a sample row: no test then).
+ */
+export type ModelView = PushView & { spec?: PushSpecView; header: string };
 export type LiveModelView = ModelView & { live: LiveView };
+/** Cache mode's: with how long a result stays fresh (x-sync `ttl`), a literal. */
+export type CacheModelView = ModelView & { cache: { ttl: string } };
+
+/** What a generated test prints: a mode's view with the samples the test is written from (present). */
+export type TestView<V extends ModelView, S extends PushSpecView = PushSpecView> = V & { spec: S };
+/** Cache mode's generated test reads the list: its sample is present too. */
+export type CacheTestView = TestView<CacheModelView, PushSpecView & { list: ListSample }>;
 
 /**
  * A UI framework: the `<model>.hooks.ts` file of a model library in each mode — the same unified

@@ -1,7 +1,7 @@
 import type { CoreView } from './core/core-view';
 import type { SqliteView } from './live/sqlite-view';
 import type { MocksView } from './mocks/mocks-view';
-import type { LiveModelView, ModelView } from './target';
+import type { CacheModelView, CacheTestView, LiveModelView, ModelView, TestView } from './target';
 
 /**
  * Every template, by its name (`<target>/<file>` for `emit/<target>/templates/<file>.ejs`), and the
@@ -20,14 +20,14 @@ export interface TemplateViews {
   'rest/validators': ModelView;
   'push/queries': ModelView;
   'push/index': ModelView;
-  'push/spec': ModelView;
+  'push/spec': TestView<ModelView>;
   'live/collection': LiveModelView;
   'live/migrations': LiveModelView & { sqlite: SqliteView };
   'live/index': LiveModelView;
-  'live/spec': LiveModelView;
-  'cache/queries': ModelView;
+  'live/spec': TestView<LiveModelView>;
+  'cache/queries': CacheModelView;
   'cache/index': ModelView;
-  'cache/spec': ModelView;
+  'cache/spec': CacheTestView;
   'react/push-hooks': ModelView;
   'react/live-hooks': LiveModelView;
   'react/cache-hooks': ModelView;

@@ -3,7 +3,8 @@ import { fileHeader } from '../file-header';
 import { renderTemplate } from '../render-template';
 import { pushSpecView } from '../rest/push-spec-view';
 import { pushView } from '../rest/push-view';
-import type { ModeTarget, ModelView } from '../target';
+import type { CacheModelView, ModeTarget } from '../target';
+import { literal } from '../../typescript/ts-syntax';
 
 /**
  * Cache mode: the REST layer's types and validators, then query options that keep results fresh
@@ -14,13 +15,19 @@ export const cacheTarget: ModeTarget & { mode: 'cache' } = {
   mode: 'cache',
   emitModel({ api, specLabel, coreImport, framework }, model) {
     const base = pushView(api, model, coreImport);
-    const view: ModelView = { ...base, spec: pushSpecView(api, model, base), header: fileHeader(specLabel, `model ${model.schemaName}, mode cache`) };
+    const view: CacheModelView = {
+      ...base,
+      cache: { ttl: literal(model.sync.ttl) },
+      spec: pushSpecView(api, model, base),
+      header: fileHeader(specLabel, `model ${model.schemaName}, mode cache`),
+    };
     const dir = model.names.file;
     const lib = (kind: string) => `${dir}/src/lib/${dir}.${kind}.ts`;
     // Without a sample row or a list to read, nothing could be asserted honestly: no spec file.
-    const spec = view.spec.row !== undefined && view.spec.list ? [{ path: lib('spec'), content: renderTemplate('cache/spec', view) }] : [];
+    const spec = view.spec;
+    const list = spec?.list;
     return [
-      ...spec,
+      ...(spec && list ? [{ path: lib('spec'), content: renderTemplate('cache/spec', { ...view, spec: { ...spec, list } }) }] : []),
       ...(['types', 'validators'] as const).map((kind) => ({ path: lib(kind), content: renderTemplate(`rest/${kind}`, view) })),
       { path: lib('queries'), content: renderTemplate('cache/queries', view) },
       { path: lib('hooks'), content: framework.hooks.cache(view) },

@@ -35,9 +35,9 @@ export const liveTarget: ModeTarget & { mode: 'live' } = {
       migrations: sqlite.migrations.map((m) => ({ version: literal(m.version), name: str(m.name), sql: str(m.sql) })),
     };
     // Without a sample row nothing could be asserted honestly: no spec file.
-    const spec = view.spec.row === undefined ? [] : [{ path: lib('spec'), content: renderTemplate('live/spec', view) }];
+    const spec = view.spec;
     return [
-      ...spec,
+      ...(spec ? [{ path: lib('spec'), content: renderTemplate('live/spec', { ...view, spec }) }] : []),
       ...sqlite.files,
       { path: lib('migrations'), content: renderTemplate('live/migrations', { ...view, sqlite: sqliteView }) },
       ...(['types', 'api', 'validators'] as const).map((kind) => ({ path: lib(kind), content: renderTemplate(`rest/${kind}`, view) })),

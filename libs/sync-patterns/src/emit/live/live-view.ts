@@ -10,6 +10,8 @@ export function liveView(api: SyncApi, model: SyncModel, push: PushView) {
   for (const field of synced) kinds[field.name] = columnKind(api, field.schemaPointer);
   const { create, update } = model.operations;
   const remove = model.operations.delete;
+  // a row validator that requires a field the shape leaves out would refuse every synced row
+  const validatesRows = push.rowValidator !== undefined && !model.fields.some((f) => (f.excluded || f.writeOnly) && f.required);
   return {
     table: str(model.sync.table),
     where: model.sync.where === undefined ? undefined : str(model.sync.where),
@@ -20,8 +22,7 @@ export function liveView(api: SyncApi, model: SyncModel, push: PushView) {
       return names.length ? literal(names) : undefined;
     })(),
     collectionId: str(`${api.id}/${model.names.file}`),
-    // a row validator that requires a field the shape leaves out would refuse every synced row
-    validatesRows: push.rowValidator !== undefined && !model.fields.some((f) => (f.excluded || f.writeOnly) && f.required),
+    validatesRows,
     createReadOnly: create ? literal(create.body!.readOnlyFields) : '[]',
     /**
      * Who makes a new row's key: the client (a UUID it generates when the input leaves it out), the
@@ -35,9 +36,9 @@ export function liveView(api: SyncApi, model: SyncModel, push: PushView) {
     createOmits: create ? literal([...new Set([...create.body!.readOnlyFields, ...(model.keyInCreateInput ? [] : [model.sync.key])])]) : '[]',
     /** The body's fields when an update must send the whole body (PUT, or required fields): TanStack DB's changes hold only what differs. */
     fullUpdateBody: update && !push.update?.partial ? fullBodyFields(api, update) : undefined,
-    /** A column whose value a test can make malformed (not free-form JSON, not the key). */
+    /** A column whose value a test can make malformed (not free-form JSON, not the key), a string literal: only where rows are validated (else none is refused). */
     malformedField: (() => {
-      const field = synced.find((f) => f.name !== model.sync.key && kinds[f.name] !== 'json');
+      const field = validatesRows ? synced.find((f) => f.name !== model.sync.key && kinds[f.name] !== 'json') : undefined;
       return field && str(field.name);
     })(),
     what: {

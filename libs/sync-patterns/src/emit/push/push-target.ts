@@ -24,7 +24,8 @@ export const pushTarget: ModeTarget & { mode: 'push' } = {
       ...emitMocks(api, model, view),
     ];
     // Without a sample row, or an operation to test, nothing could be asserted honestly: no spec file.
-    if (view.spec.row !== undefined && view.spec.tested) files.push({ path: lib('spec'), content: renderTemplate('push/spec', view) });
+    const spec = view.spec;
+    if (spec?.tested) files.push({ path: lib('spec'), content: renderTemplate('push/spec', { ...view, spec }) });
     return files;
   },
 };

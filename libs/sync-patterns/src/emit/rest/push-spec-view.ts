@@ -5,83 +5,154 @@ import { literal, literalBlock, str } from '../../typescript/ts-syntax';
 import type { PushView } from './push-view';
 import { NO_SAMPLE, PROTOTYPE_NAMES, propertySamples, sampleOf, type Sample } from '../../json-schema/sample-value';
 
+/** What a generated test's list calls and answers. */
+export interface ListSample {
+  /** The list's required parameters, a literal; absent when it needs none. */
+  params?: string;
+  /** The request line the test expects, e.g. `GET /todos`, a string literal. */
+  call: string;
+  /** Body of `listOf(rows)`: the rows as the list operation answers them. */
+  wrap: string;
+  /** The list pages: plain and infinite list keys are tested apart. */
+  infinite: boolean;
+}
+
+/** What a generated create test sends. */
+export interface CreateSample {
+  /** The input, a literal. */
+  input: string;
+  /** A field the create validator must insist on, a string literal; absent when there is none to leave out. */
+  invalidField?: string;
+  /** The client generates the key: the body must carry one. */
+  clientKey: boolean;
+  /** The answer is the row: it replaces the optimistic row (else the refetch does). */
+  answersRow: boolean;
+  /** A JSON body is the values themselves; a form's or a multipart body's fields are text. */
+  json: boolean;
+  /** The body's encoding, a string literal. */
+  encoding: string;
+}
+
+/** What a generated update test sends, to the sample row. */
+export interface UpdateSample {
+  /** The patch, a literal. */
+  patch: string;
+  /** The body carries the key (a full PUT): a test on another row puts that row's key in it. */
+  hasKey: boolean;
+  /** A JSON body is the values themselves; a form's or a multipart body's fields are text. */
+  json: boolean;
+  /** The body's encoding, a string literal. */
+  encoding: string;
+  /** The one field the patch changes, as the row then holds it (what a form body surely carries), a literal. */
+  changed: string;
+  /** The request line the test expects, a string literal. */
+  call: string;
+}
+
 /**
  * What the generated `<model>.spec.ts` needs: sample rows, inputs and responses derived from the
- * schema, each as a safe literal, or absent when the schema admits no sample the generator can
- * find — the tests that would need it are then left out, never faked.
+ * schema, each as a safe literal. It exists only with a sample row; a part the schema admits no
+ * sample for is absent, and the tests that would need it are left out, never faked.
  */
-export function pushSpecView(api: SyncApi, model: SyncModel, view: PushView) {
-  const doc = api.document;
+export interface PushSpecView {
+  /** A row as the client keeps it, a literal. */
+  row: string;
+  /** The row as the server sends it (with what x-sync keeps off the client): `row` when the same, else a literal. */
+  served: string;
+  /** The row's key, a literal. */
+  rowId: string;
+  /** The names of the fields the client never keeps, a literal; absent when there are none. */
+  excluded?: string;
+  /** The list test; absent without a list, its required parameters or its answer's sample. */
+  list?: ListSample;
+  /** The read test: the request line it expects, a string literal. */
+  get?: { call: string };
+  // The write tests the mode's spec holds. Push mode shows a write in the cached list or item, live
+  // mode in its collection; cache models are read-only.
+  /** The create test (push: with the list test, where the created row shows). */
+  creates?: CreateSample;
+  /** The update test (push: with the read test, where the updated row shows). */
+  updates?: UpdateSample;
+  /** The remove test, the request line it expects (push: with the list test, which the row leaves). */
+  removes?: { call: string };
+  /** Push mode: a test starts from a list or a read, so without either there is no spec file. */
+  tested: boolean;
+}
+
+/** The sample view of a model's generated test, or undefined when its schema admits no sample row (no test then). */
+export function pushSpecView(api: SyncApi, model: SyncModel, view: PushView): PushSpecView | undefined {
   const key = model.sync.key;
   const row = model.sync.mode === 'live' ? syncedRow(model, rowSample(api, model)) : rowSample(api, model);
-  const served = row && servedRow(api, model, row);
+  if (!row) return undefined;
+  const served = servedRow(api, model, row);
   const { list, get, create, update } = model.operations;
   const remove = model.operations.delete;
 
   const listParams = list ? paramsSample(api, list) : undefined;
-  const listWrapper = list && row && listParams ? listWrapperSample(api, list) : undefined;
-  const createInput = create && row ? writeSample(api, model, create) : undefined;
-  const patch = update && row ? patchSample(api, update, view.update?.partial === true, row, key) : undefined;
+  const listWrapper = list && listParams ? listWrapperSample(api, list) : undefined;
+  const createInput = create ? writeSample(api, model, create) : undefined;
+  const patch = update ? patchSample(api, update, view.update?.partial === true, row, key) : undefined;
   const invalidField = create ? requiredWritableField(api, model, create) : undefined;
-  const rowId = row ? row[key] : undefined;
+  // rowSample keeps only a row whose key is a string or a number
+  const rowId = row[key];
 
   /** The request line the test expects, e.g. `GET /todos/1`, as a string literal. */
   const call = (op: BoundOperation, params: Record<string, unknown>) =>
     str(`${op.method.toUpperCase()} ${op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])))}`);
 
-  const spec = {
-    row: row && literalBlock(row),
-    served: served && (JSON.stringify(served) === JSON.stringify(row) ? 'row' : literalBlock(served)),
-    rowId: rowId === undefined ? undefined : literal(rowId),
-    keyStr: str(key),
+  const listSample: ListSample | undefined =
+    list && listParams && listWrapper !== undefined
+      ? {
+          params: Object.keys(listParams).length ? literalBlock(listParams) : undefined,
+          call: call(list, listParams),
+          wrap:
+            listWrapper.itemsKey === undefined ? 'rows' : `({ ${[...Object.entries(listWrapper.rest).map(([k, v]) => `${str(k)}: ${literal(v)}`), `${str(listWrapper.itemsKey)}: rows`].join(', ')} })`,
+          infinite: Boolean(view.list?.infinite),
+        }
+      : undefined;
+  const getSample = get ? { call: call(get, { [get.idParam!]: rowId }) } : undefined;
+  const createSample: CreateSample | undefined =
+    create && createInput !== undefined
+      ? {
+          input: literalBlock(createInput),
+          invalidField: invalidField === undefined ? undefined : str(invalidField),
+          clientKey: model.clientGeneratedKey,
+          answersRow: create.response?.isRow === true,
+          json: create.body!.encoding === 'json',
+          encoding: str(create.body!.encoding),
+        }
+      : undefined;
+  const updateSample: UpdateSample | undefined =
+    update && patch !== undefined
+      ? {
+          patch: literalBlock(patch),
+          hasKey: key in patch,
+          json: update.body!.encoding === 'json',
+          encoding: str(update.body!.encoding),
+          changed: literalBlock(changedField(patch, row, key)),
+          call: call(update, { [update.idParam!]: rowId }),
+        }
+      : undefined;
+  const removeSample = remove ? { call: call(remove, { [remove.idParam!]: rowId }) } : undefined;
+
+  const mode = model.sync.mode;
+  return {
+    row: literalBlock(row),
+    served: JSON.stringify(served) === JSON.stringify(row) ? 'row' : literalBlock(served),
+    rowId: literal(rowId),
     excluded: (() => {
       const names = model.fields.filter((f) => f.excluded || f.writeOnly).map((f) => f.name);
       return names.length ? literal(names) : undefined;
     })(),
-    list: list &&
-      listParams &&
-      listWrapper !== undefined && {
-        params: Object.keys(listParams).length ? literalBlock(listParams) : undefined,
-        call: call(list, listParams),
-        /** Body of `listOf(rows)`: the rows as the list operation answers them. */
-        wrap:
-          listWrapper.itemsKey === undefined ? 'rows' : `({ ${[...Object.entries(listWrapper.rest).map(([k, v]) => `${str(k)}: ${literal(v)}`), `${str(listWrapper.itemsKey)}: rows`].join(', ')} })`,
-      },
-    get: get && rowId !== undefined && { call: call(get, { [get.idParam!]: rowId }) },
-    create: create &&
-      createInput !== undefined && {
-        input: literalBlock(createInput),
-        invalidField: invalidField === undefined ? undefined : str(invalidField),
-        clientKey: model.clientGeneratedKey,
-        // the answer replaces the optimistic row only when it is the row (else the refetch does)
-        answersRow: create.response?.isRow === true,
-        /** A JSON body is the values themselves; a form's or a multipart body's fields are text. */
-        json: create.body!.encoding === 'json',
-        encoding: str(create.body!.encoding),
-      },
-    update: update &&
-      patch !== undefined &&
-      rowId !== undefined && {
-        patch: literalBlock(patch),
-        /** The body carries the key (a full PUT): a test on another row puts that row's key in it. */
-        hasKey: key in patch,
-        json: update.body!.encoding === 'json',
-        encoding: str(update.body!.encoding),
-        /** The one field the patch changes, as the row then holds it (what a form body surely carries). */
-        changed: literalBlock(changedField(patch, row!, key)),
-        call: call(update, { [update.idParam!]: rowId }),
-      },
-    remove: remove &&
-      rowId !== undefined && {
-        call: call(remove, { [remove.idParam!]: rowId }),
-      },
+    list: listSample,
+    get: getSample,
+    creates: mode === 'push' ? listSample && createSample : mode === 'live' ? createSample : undefined,
+    updates: mode === 'push' ? getSample && updateSample : mode === 'live' ? updateSample : undefined,
+    removes: mode === 'push' ? listSample && removeSample : mode === 'live' ? removeSample : undefined,
+    // Every generated test starts from a list or a read (create/remove need the list, update the read).
+    tested: Boolean(listSample || getSample),
   };
-  // Every generated test starts from a list or a read (create/remove need the list, update the read).
-  const tested = Boolean(spec.list || spec.get);
-  return { ...spec, tested };
 }
-
-export type PushSpecView = ReturnType<typeof pushSpecView>;
 
 function rowSample(api: SyncApi, model: SyncModel): Record<string, Sample> | undefined {
   const value = sampleOf(api.document, { $ref: model.schemaPointer }, model.schemaPointer, { direction: 'read' });

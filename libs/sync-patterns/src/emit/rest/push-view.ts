@@ -51,13 +51,12 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
     document: api.document,
     refName: (c: string) => `core.${names.validators.get(c) ?? 'never'}`,
   };
-  const listParamsType = (() => {
-    if (!list) return undefined;
+  const listParamsType = (op: BoundOperation) => {
     const parts: string[] = [];
-    if (list.queryParams.length) parts.push(`NonNullable<${opRef(list)}["parameters"]["query"]>`);
-    if (list.pathParams.length) parts.push(`${opRef(list)}["parameters"]["path"]`);
+    if (op.queryParams.length) parts.push(`NonNullable<${opRef(op)}["parameters"]["query"]>`);
+    if (op.pathParams.length) parts.push(`${opRef(op)}["parameters"]["path"]`);
     return parts.length ? parts.join(' & ') : 'Record<string, never>';
-  })();
+  };
 
   const view = {
     T,
@@ -81,7 +80,6 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
     related: literal([...model.embeddedIn.map((name) => [api.id, api.models.find((m) => m.schemaName === name)!.names.file]), ...cacheDependents(api, model)]),
     /** Key roots of the cache-mode results a write to this model makes stale (their `invalidatedBy`). */
     invalidates: literal(cacheDependents(api, model)),
-    cache: model.sync.mode === 'cache' ? { ttl: literal(model.sync.ttl) } : undefined,
     itemsPath: list ? literal(list.response?.itemsPath ?? []) : '[]',
     clientKey: model.clientGeneratedKey,
     /** Create inputs carry the key: the optimistic row keeps it (a draft key only when it is left out). */
@@ -93,10 +91,10 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
       method: str(list.method.toUpperCase()),
       path: str(list.path),
       pathNames: literal(list.pathParams.map((p) => p.name)),
-      paramsType: listParamsType,
+      paramsType: listParamsType(list),
       paramsRequired: list.pathParams.length > 0 || list.queryParams.some((p) => p.required),
       responseType: listResult(list),
-      infinite: list.pagination && infiniteView(api, list, list.pagination, key),
+      infinite: list.pagination && infiniteView(api, list, list.pagination),
     },
     get: get && {
       fn: `get${T}`,
@@ -164,7 +162,18 @@ function opDoc(op: BoundOperation): string {
   return docComment(`${op.method.toUpperCase()} ${op.path}${op.summary ? ` — ${op.summary}` : ''}`);
 }
 
-function infiniteView(api: SyncApi, list: BoundOperation, pagination: Pagination, key: string) {
+/** How an infinite list pages, by its `param` (a string literal); the other values are literals too. */
+export type InfiniteView =
+  /** By page number, from `initial`. */
+  | { kind: 'page'; param: string; initial: string }
+  /** By row offset, from `initial`; a page shorter than the `limitParam` asked for (when there is one) is the last. */
+  | { kind: 'offset'; param: string; initial: string; limitParam?: string }
+  /** By the cursor each answer names in its `nextField`. */
+  | { kind: 'cursor'; param: string; nextField: string }
+  /** By the last row's `rowKey`, while the answer's `moreField` is true. */
+  | { kind: 'cursor'; param: string; nextField?: undefined; moreField: string; rowKey: string };
+
+function infiniteView(api: SyncApi, list: BoundOperation, pagination: Pagination): InfiniteView | undefined {
   const param = list.queryParams.find((p) => p.name === pagination.param);
   const schema = param ? deref(api.document, resolvePointer(api.document, param.pointer), param.pointer)?.schema : undefined;
   const paramSchema = schema && typeof schema['schema'] === 'object' ? (schema['schema'] as Record<string, unknown>) : {};
@@ -184,13 +193,10 @@ function infiniteView(api: SyncApi, list: BoundOperation, pagination: Pagination
         limitParam: pagination.limitParam ? str(pagination.limitParam) : undefined,
       };
     case 'cursor':
-      return {
-        kind: 'cursor',
-        param: str(pagination.param),
-        nextField: pagination.nextField ? str(pagination.nextField[0]) : undefined,
-        moreField: pagination.fromLastRow ? str(pagination.fromLastRow.moreField) : undefined,
-        rowKey: str(pagination.fromLastRow?.key ?? key),
-      };
+      // pagination detection gives a cursor one of the two (else the list does not page)
+      if (pagination.nextField) return { kind: 'cursor', param: str(pagination.param), nextField: str(pagination.nextField[0]) };
+      if (pagination.fromLastRow) return { kind: 'cursor', param: str(pagination.param), moreField: str(pagination.fromLastRow.moreField), rowKey: str(pagination.fromLastRow.key) };
+      return undefined;
   }
 }
 
