@@ -18,11 +18,24 @@ if (!lib || !existsSync(path.join(lib, 'package.json'))) {
 const out = path.join('dist', lib);
 rmSync(out, { recursive: true, force: true });
 
-const tsc = spawnSync(process.execPath, [
-  'node_modules/typescript/bin/tsc', '-p', path.join(lib, 'tsconfig.lib.json'),
-  '--outDir', path.join(out, 'src'), '--rootDir', path.join(lib, 'src'),
-  '--declaration', '--sourceMap', 'false', '--noEmit', 'false',
-], { stdio: 'inherit' });
+const tsc = spawnSync(
+  process.execPath,
+  [
+    'node_modules/typescript/bin/tsc',
+    '-p',
+    path.join(lib, 'tsconfig.lib.json'),
+    '--outDir',
+    path.join(out, 'src'),
+    '--rootDir',
+    path.join(lib, 'src'),
+    '--declaration',
+    '--sourceMap',
+    'false',
+    '--noEmit',
+    'false',
+  ],
+  { stdio: 'inherit' },
+);
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 /** Templates, schemas and scaffold files travel as they are; tests stay behind. */
@@ -46,11 +59,18 @@ cpSync(existsSync(path.join(lib, 'LICENSE')) ? path.join(lib, 'LICENSE') : 'LICE
 
 /** `./src/live.ts` → the compiled file and its declarations, for every resolver (types first). */
 const compiled = (target) =>
-  typeof target === 'string' && target.endsWith('.ts') ? { types: target.replace(/\.ts$/, '.d.ts'), require: target.replace(/\.ts$/, '.js'), default: target.replace(/\.ts$/, '.js') } : target;
+  typeof target === 'string' && target.endsWith('.ts')
+    ? {
+        types: target.replace(/\.ts$/, '.d.ts'),
+        require: target.replace(/\.ts$/, '.js'),
+        default: target.replace(/\.ts$/, '.js'),
+      }
+    : target;
 const pkg = JSON.parse(readFileSync(path.join(lib, 'package.json'), 'utf8'));
 pkg.main = compiled(pkg.main).require;
 pkg.types = compiled(pkg.types).types;
-if (pkg.exports) pkg.exports = Object.fromEntries(Object.entries(pkg.exports).map(([subpath, target]) => [subpath, compiled(target)]));
+if (pkg.exports)
+  pkg.exports = Object.fromEntries(Object.entries(pkg.exports).map(([subpath, target]) => [subpath, compiled(target)]));
 delete pkg.private;
 delete pkg.scripts;
 writeFileSync(path.join(out, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
@@ -62,7 +82,12 @@ for (const entry of ['plugin', 'live', 'sqlite', 'mock']) {
   writeFileSync(path.join(out, `${entry}.d.ts`), `export * from './src/${entry}';\n`);
 }
 // every file the package names must be there
-const named = [pkg.main, pkg.types, ...Object.values(pkg.bin ?? {}), ...Object.values(pkg.exports ?? {}).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)))];
+const named = [
+  pkg.main,
+  pkg.types,
+  ...Object.values(pkg.bin ?? {}),
+  ...Object.values(pkg.exports ?? {}).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t))),
+];
 const missing = named.filter((file) => !existsSync(path.join(out, file)));
 if (missing.length) {
   console.error(`${pkg.name}: package.json names files the build did not make: ${missing.join(', ')}`);

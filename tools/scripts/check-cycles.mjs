@@ -22,7 +22,9 @@ const childDirs = (dir) =>
 /** The src/ folder of every library: libs/<name>/src, and libs/<group>/<name>/src (the generated example clients). */
 function allLibraries() {
   return childDirs('libs')
-    .flatMap((lib) => (isDir(path.join(lib, 'src')) ? [lib] : childDirs(lib).filter((nested) => isDir(path.join(nested, 'src')))))
+    .flatMap((lib) =>
+      isDir(path.join(lib, 'src')) ? [lib] : childDirs(lib).filter((nested) => isDir(path.join(nested, 'src'))),
+    )
     .map((lib) => path.join(lib, 'src'))
     .sort();
 }
@@ -32,7 +34,9 @@ function sourcesOf(name) {
   const candidates = [name, path.join('libs', name)].flatMap((dir) => [path.join(dir, 'src'), dir]);
   const found = candidates.find((dir) => path.basename(dir) === 'src' && isDir(dir));
   if (!found) {
-    console.error(`check-cycles: no library "${name}" (looked for ${candidates.filter((dir) => path.basename(dir) === 'src').join(', ')})`);
+    console.error(
+      `check-cycles: no library "${name}" (looked for ${candidates.filter((dir) => path.basename(dir) === 'src').join(', ')})`,
+    );
     process.exit(2);
   }
   return path.relative(repo, path.resolve(found));
@@ -58,18 +62,23 @@ for (const src of sources) {
     console.log(`check-cycles ${src}: ok, ${Object.keys(result.obj()).length} files (${seconds} s)`);
   } else {
     circles += found.length;
-    console.error(`check-cycles ${src}: FAILED, ${found.length} import circle${found.length === 1 ? '' : 's'} (paths under ${src}):`);
+    console.error(
+      `check-cycles ${src}: FAILED, ${found.length} import circle${found.length === 1 ? '' : 's'} (paths under ${src}):`,
+    );
     for (const circle of found) console.error(`  ${[...circle, circle[0]].join(' → ')}`);
   }
   // a relative import that resolves to no file is a broken module (a require() after a move, say)
   const broken = skipped.filter((spec) => spec.startsWith('.'));
   unresolved += broken.length;
-  if (broken.length) console.error(`check-cycles ${src}: FAILED, relative imports that lead to no file: ${broken.join(', ')}`);
+  if (broken.length)
+    console.error(`check-cycles ${src}: FAILED, relative imports that lead to no file: ${broken.join(', ')}`);
   const other = skipped.filter((spec) => !spec.startsWith('.'));
   if (other.length) console.error(`  (imports that could not be resolved, so not followed: ${other.join(', ')})`);
 }
 if (unresolved) {
-  console.error(`\n${unresolved} relative import${unresolved === 1 ? '' : 's'} lead to no file: fix the path (tsc does not check require() paths).`);
+  console.error(
+    `\n${unresolved} relative import${unresolved === 1 ? '' : 's'} lead to no file: fix the path (tsc does not check require() paths).`,
+  );
   process.exit(1);
 }
 if (circles) {

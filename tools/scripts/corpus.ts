@@ -13,7 +13,16 @@
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { corpusCounts, directorySample, generateOne, runGeneratedTestsOf, sharedSpecDocuments, typecheckOutputs, type CorpusOutcome, type GeneratedTestsOutcome } from '../../libs/sync-patterns/test/corpus';
+import {
+  corpusCounts,
+  directorySample,
+  generateOne,
+  runGeneratedTestsOf,
+  sharedSpecDocuments,
+  typecheckOutputs,
+  type CorpusOutcome,
+  type GeneratedTestsOutcome,
+} from '../../libs/sync-patterns/test/corpus';
 import { tempDir, WORKSPACE } from '../../libs/sync-patterns/test/helpers';
 
 const GITHUB = path.join(WORKSPACE, 'tools/bench/node_modules/@octokit/openapi/generated/api.github.com.json');
@@ -29,10 +38,15 @@ async function main() {
   const runTests = typecheck && !argv.includes('--skip-tests');
   const onlyAt = argv.indexOf('--only');
   const only = onlyAt >= 0 ? argv[onlyAt + 1].split(',') : undefined;
-  const documents = [...sharedSpecDocuments(), ...directorySample(Number.MAX_SAFE_INTEGER), ...(existsSync(GITHUB) ? [GITHUB] : [])]
+  const documents = [
+    ...sharedSpecDocuments(),
+    ...directorySample(Number.MAX_SAFE_INTEGER),
+    ...(existsSync(GITHUB) ? [GITHUB] : []),
+  ]
     .filter((file) => !only || only.some((text) => file.includes(text)))
     .slice(0, limit);
-  if (!existsSync(GITHUB)) log(`GitHub's description is not installed (run \`npm run bench\` once, or npm ci in tools/bench): it is left out`);
+  if (!existsSync(GITHUB))
+    log(`GitHub's description is not installed (run \`npm run bench\` once, or npm ci in tools/bench): it is left out`);
   const root = tempDir('corpus-full');
   const outcomes: CorpusOutcome[] = [];
   const typeErrors = new Map<string, string>();
@@ -53,7 +67,13 @@ async function main() {
       generated.map((o) => o.out),
       (batch, done) => {
         // the outputs that type-check run their own generated tests, before they are deleted
-        if (runTests) runGeneratedTestsOf(root, batch.filter((dir) => !typeErrors.has(dir)), undefined, tests);
+        if (runTests)
+          runGeneratedTestsOf(
+            root,
+            batch.filter((dir) => !typeErrors.has(dir)),
+            undefined,
+            tests,
+          );
         for (const dir of batch) rmSync(dir, { recursive: true, force: true });
         log(`type-checked${runTests ? ' and tested' : ''} ${done}/${generated.length}`);
         report(outcomes, typeErrors, tests, false);
@@ -67,7 +87,12 @@ async function main() {
   process.exit(summary.crashed || summary.typeErrors || summary.testFailures ? 1 : 0);
 }
 
-function report(outcomes: CorpusOutcome[], typeErrors: Map<string, string>, tests: Map<string, GeneratedTestsOutcome>, typeChecked: boolean) {
+function report(
+  outcomes: CorpusOutcome[],
+  typeErrors: Map<string, string>,
+  tests: Map<string, GeneratedTestsOutcome>,
+  typeChecked: boolean,
+) {
   const summary = { ...corpusCounts(outcomes, typeErrors, tests), typeChecked };
   const rows = outcomes.map((o) => ({
     file: path.relative(WORKSPACE, o.file),
@@ -76,10 +101,23 @@ function report(outcomes: CorpusOutcome[], typeErrors: Map<string, string>, test
     ...(o.outcome === 'generated'
       ? (() => {
           const ran = tests.get(o.out);
-          return { models: o.models, files: o.files, typeErrors: typeErrors.get(o.out)?.split('\n').slice(0, 10), ...(ran ? { testsPassed: ran.passed, testsFailed: ran.failed, testFailures: ran.failed ? ran.failures.slice(0, 10) : undefined } : {}) };
+          return {
+            models: o.models,
+            files: o.files,
+            typeErrors: typeErrors.get(o.out)?.split('\n').slice(0, 10),
+            ...(ran
+              ? {
+                  testsPassed: ran.passed,
+                  testsFailed: ran.failed,
+                  testFailures: ran.failed ? ran.failures.slice(0, 10) : undefined,
+                }
+              : {}),
+          };
         })()
       : {}),
-    ...(o.outcome === 'refused' || o.outcome === 'crashed' ? { message: o.message.split('\n').slice(0, 6).join('\n') } : {}),
+    ...(o.outcome === 'refused' || o.outcome === 'crashed'
+      ? { message: o.message.split('\n').slice(0, 6).join('\n') }
+      : {}),
   }));
   mkdirSync(path.dirname(REPORT), { recursive: true });
   writeFileSync(REPORT, `${JSON.stringify({ summary, documents: rows }, null, 2)}\n`);

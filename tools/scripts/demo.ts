@@ -13,7 +13,11 @@ const webPort = Number(process.env['DEMO_WEB_PORT'] ?? 5173);
 
 async function demo(): Promise<void> {
   console.log('1/3 generating the example API libraries (nx run @sync-patterns/example-api:sync)…');
-  const sync = spawnSync(process.execPath, [require.resolve('nx/bin/nx'), 'run', '@sync-patterns/example-api:sync', '--output-style=static'], { cwd: workspace, stdio: 'inherit' });
+  const sync = spawnSync(
+    process.execPath,
+    [require.resolve('nx/bin/nx'), 'run', '@sync-patterns/example-api:sync', '--output-style=static'],
+    { cwd: workspace, stdio: 'inherit' },
+  );
   if (sync.status !== 0) throw new Error('the sync target failed (see above)');
   console.log(`2/3 starting the example API and its shape server on embedded Postgres (port ${apiPort})…`);
   // the seeded users' password: random per run (the database lives in memory for the run)
@@ -25,7 +29,9 @@ async function demo(): Promise<void> {
     throw error;
   });
   console.log(`\nThe example web app: ${web.url}  (API ${api.url}; open it in two windows to see live sync)`);
-  console.log(`Sign in as ada@example.com (staff, owns Launch) or grace@example.com (a member of Launch), password: ${password}`);
+  console.log(
+    `Sign in as ada@example.com (staff, owns Launch) or grace@example.com (a member of Launch), password: ${password}`,
+  );
   console.log('Ctrl-C stops both.');
   await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
   await web.close();

@@ -21,7 +21,9 @@ async function tour(out: string, serve: boolean): Promise<void> {
     const { listProjects } = lib('project');
     const { todoCollection, todoRowFromInput, updateTodo } = lib('todo');
     const projects = await listProjects();
-    console.log(`listProjects() → ${projects.count} project(s): ${projects.data.map((p: { name: string }) => p.name).join(', ')}`);
+    console.log(
+      `listProjects() → ${projects.count} project(s): ${projects.data.map((p: { name: string }) => p.name).join(', ')}`,
+    );
 
     // Todo is live: its rows stream from the shape server into a TanStack DB collection
     const app = new QueryClient();
@@ -36,9 +38,13 @@ async function tour(out: string, serve: boolean): Promise<void> {
       due_at: null,
     });
     const write = todos.insert(row);
-    console.log(`insert "${row.title}" → in the collection at once (${todos.size} rows), created_at ${todos.get(row.id).created_at ?? 'not yet known'}`);
+    console.log(
+      `insert "${row.title}" → in the collection at once (${todos.size} rows), created_at ${todos.get(row.id).created_at ?? 'not yet known'}`,
+    );
     await write.isPersisted.promise;
-    console.log(`  its txid arrived in the stream: the row is the server's now, created_at ${todos.get(row.id).created_at}`);
+    console.log(
+      `  its txid arrived in the stream: the row is the server's now, created_at ${todos.get(row.id).created_at}`,
+    );
     await updateTodo(row.id, { status: 'done' }); // a write through the API, by anyone, streams in too
     await waitFor(() => todos.get(row.id)?.status === 'done');
     for (const todo of todos.toArray.filter((t: { project_id: string }) => t.project_id === projects.data[0].id)) {
@@ -49,12 +55,15 @@ async function tour(out: string, serve: boolean): Promise<void> {
     // TodoCount is cache mode: computed by the API in SQL, kept fresh for its ttl, revalidated by ETag
     const { todoCountListQueryOptions, selectTodoCounts } = lib('todo-count');
     const counts = await app.fetchQuery(todoCountListQueryOptions());
-    for (const count of selectTodoCounts(counts.data)) console.log(`todoCounts: ${count.project_name}: ${count.done}/${count.total} done (ETag ${counts.etag})`);
+    for (const count of selectTodoCounts(counts.data))
+      console.log(`todoCounts: ${count.project_name}: ${count.done}/${count.total} done (ETag ${counts.etag})`);
     await app.invalidateQueries({ queryKey: todoCountListQueryOptions().queryKey });
     const again = await app.fetchQuery(todoCountListQueryOptions());
     console.log(`  revalidated: ${again.data === counts.data ? '304 Not Modified, the same data kept' : 'new data'}`);
     if (serve) {
-      console.log(`\nServing ${server.url} until Ctrl-C. Sign in as ada@example.com (staff) or grace@example.com (member), password ${password}:`);
+      console.log(
+        `\nServing ${server.url} until Ctrl-C. Sign in as ada@example.com (staff) or grace@example.com (member), password ${password}:`,
+      );
       console.log(`  curl -s ${server.url}/todos -H "authorization: Bearer ${ada.token}"`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }

@@ -2,7 +2,9 @@
 // as `ref` (default HEAD)? Generates every spec with both — the example API's (its own x-sync), and
 // every document under ../shared/specs with --all-models (or the specs named) — and compares the output folders file by file (the
 // manifest's generator fingerprint aside: it hashes the generator's own files), and the exit codes
-// and messages of specs that do not generate. For refactors that must not change what users get.
+// and messages of specs that do not generate. For refactors that must not change what users get. Both
+// generate in the compact output style (SYNC_PATTERNS_OUTPUT_STYLE=compact: the layout from before
+// generated code was formatted), so a ref from before the formatting compares too.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import * as os from 'node:os';
@@ -10,12 +12,20 @@ import * as path from 'node:path';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const [ref = 'HEAD', ...named] = process.argv.slice(2);
-const specs = named.length ? named.map((s) => path.resolve(s)) : [path.join(repo, 'apps/example-api/openapi.yaml'), ...documents(path.resolve(repo, '../shared/specs'))];
+const specs = named.length
+  ? named.map((s) => path.resolve(s))
+  : [path.join(repo, 'apps/example-api/openapi.yaml'), ...documents(path.resolve(repo, '../shared/specs'))];
 
 function documents(dir) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
-    .flatMap((entry) => (entry.isDirectory() ? documents(path.join(dir, entry.name)) : /\.(json|ya?ml)$/.test(entry.name) ? [path.join(dir, entry.name)] : []))
+    .flatMap((entry) =>
+      entry.isDirectory()
+        ? documents(path.join(dir, entry.name))
+        : /\.(json|ya?ml)$/.test(entry.name)
+          ? [path.join(dir, entry.name)]
+          : [],
+    )
     .sort();
 }
 
@@ -30,7 +40,9 @@ function files(dir, base = dir) {
 /** A file's bytes, the manifest without its generator fingerprint. */
 function bytes(file) {
   const text = readFileSync(file, 'utf8');
-  return file.endsWith(path.join('.sync-patterns', 'manifest.json')) ? text.replace(/"fingerprint": "[0-9a-f]+"/g, '"fingerprint": "…"') : text;
+  return file.endsWith(path.join('.sync-patterns', 'manifest.json'))
+    ? text.replace(/"fingerprint": "[0-9a-f]+"/g, '"fingerprint": "…"')
+    : text;
 }
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'sp-identity-'));
@@ -42,10 +54,24 @@ try {
   for (const [index, spec] of specs.entries()) {
     const every = spec.includes(`${path.sep}example-api${path.sep}`) ? [] : ['--all-models'];
     const run = (root, out) =>
-      spawnSync(process.execPath, [path.join(root, 'libs/sync-patterns/bin/sync-patterns.js'), 'generate', '--spec', spec, '--out', out, '--quiet', ...every], {
-        encoding: 'utf8',
-        env: { ...process.env, SYNC_PATTERNS_NO_CACHE: '1' },
-      });
+      spawnSync(
+        process.execPath,
+        [
+          path.join(root, 'libs/sync-patterns/bin/sync-patterns.js'),
+          'generate',
+          '--spec',
+          spec,
+          '--out',
+          out,
+          '--quiet',
+          ...every,
+        ],
+        {
+          encoding: 'utf8',
+          // compact: the layout before generated code was formatted (typescript/output-style.ts), so any ref compares
+          env: { ...process.env, SYNC_PATTERNS_NO_CACHE: '1', SYNC_PATTERNS_OUTPUT_STYLE: 'compact' },
+        },
+      );
     const [a, b] = [path.join(work, `a${index}`), path.join(work, `b${index}`)];
     const [ra, rb] = [run(before, a), run(repo, b)];
     const problems = [];
@@ -60,7 +86,9 @@ try {
     const label = path.relative(repo, spec);
     if (problems.length) {
       differing++;
-      console.log(`✗ ${label}: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ''}`);
+      console.log(
+        `✗ ${label}: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ''}`,
+      );
     } else console.log(`✓ ${label} (${fb.length} files${rb.status ? `, exit ${rb.status}` : ''})`);
     rmSync(a, { recursive: true, force: true });
     rmSync(b, { recursive: true, force: true });
@@ -69,5 +97,9 @@ try {
   execFileSync('git', ['-C', repo, 'worktree', 'remove', '--force', before]);
   rmSync(work, { recursive: true, force: true });
 }
-console.log(differing ? `\n${differing} of ${specs.length} specs generate differently from ${ref}.` : `\nAll ${specs.length} specs generate the same bytes as ${ref}.`);
+console.log(
+  differing
+    ? `\n${differing} of ${specs.length} specs generate differently from ${ref}.`
+    : `\nAll ${specs.length} specs generate the same bytes as ${ref}.`,
+);
 process.exit(differing ? 1 : 0);

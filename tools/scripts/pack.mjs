@@ -12,14 +12,23 @@ if (!(args.length === 0 || (args.length === 2 && args[0] === '--out'))) {
   process.exit(64);
 }
 // relative to where the user is (npm keeps it in INIT_CWD), as any path on a command line
-const out = args[1] ? path.resolve(process.env['INIT_CWD'] ?? process.cwd(), args[1]) : path.join(repo, 'dist/packages');
+const out = args[1]
+  ? path.resolve(process.env['INIT_CWD'] ?? process.cwd(), args[1])
+  : path.join(repo, 'dist/packages');
 
 const PACKAGES = ['libs/sync-patterns', 'libs/runtime'];
 mkdirSync(out, { recursive: true });
 const tarballs = PACKAGES.map((lib) => {
-  const build = spawnSync(process.execPath, [path.join(repo, 'tools/scripts/build-package.mjs'), lib], { cwd: repo, stdio: 'inherit' });
+  const build = spawnSync(process.execPath, [path.join(repo, 'tools/scripts/build-package.mjs'), lib], {
+    cwd: repo,
+    stdio: 'inherit',
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
-  const pack = spawnSync('npm', ['pack', path.join('dist', lib), '--pack-destination', out, '--json', '--loglevel=error'], { cwd: repo, encoding: 'utf8' });
+  const pack = spawnSync(
+    'npm',
+    ['pack', path.join('dist', lib), '--pack-destination', out, '--json', '--loglevel=error'],
+    { cwd: repo, encoding: 'utf8' },
+  );
   if (pack.status !== 0) {
     process.stderr.write(pack.stdout + pack.stderr);
     console.error(`npm pack dist/${lib} failed`);

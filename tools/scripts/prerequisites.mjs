@@ -35,7 +35,9 @@ function onPath(command, env = process.env) {
 export function findChromium(env = process.env) {
   const configured = env['CHROMIUM_PATH'];
   if (configured) {
-    return executable(configured) ? { path: configured } : { problem: `CHROMIUM_PATH is ${configured}, which is not an executable file`, configured: true };
+    return executable(configured)
+      ? { path: configured }
+      : { problem: `CHROMIUM_PATH is ${configured}, which is not an executable file`, configured: true };
   }
   if (executable(DEFAULT_CHROMIUM)) return { path: DEFAULT_CHROMIUM };
   for (const command of CHROMIUM_COMMANDS) {
@@ -56,7 +58,11 @@ export const canInstallChromium = () => isRoot() && Boolean(onPath('apt-get'));
 export function chromiumAdvice(env = process.env) {
   const sudo = isRoot() ? '' : 'sudo ';
   return [
-    ...(env['CHROMIUM_PATH'] ? [`set CHROMIUM_PATH to a Chromium or Chrome executable, or unset it (then ${DEFAULT_CHROMIUM} or chromium on PATH is used)`] : []),
+    ...(env['CHROMIUM_PATH']
+      ? [
+          `set CHROMIUM_PATH to a Chromium or Chrome executable, or unset it (then ${DEFAULT_CHROMIUM} or chromium on PATH is used)`,
+        ]
+      : []),
     onPath('apt-get')
       ? `install Debian's Chromium:  ${sudo}apt-get update && ${sudo}apt-get install -y chromium   (npm run setup does the same)`
       : "install Chromium or Chrome with your system's package manager",
@@ -100,7 +106,9 @@ export function betterSqlite3Problem() {
       `better-sqlite3 does not load (${reason}).`,
       `Rebuild it for this Node (${process.version}):  ${headers}npm rebuild better-sqlite3   (npm run setup does the same)`,
       ...(headers
-        ? ['(npm_config_nodedir=/usr builds against the Node headers in /usr/include/node, for machines that cannot download a prebuilt binary from GitHub or headers from nodejs.org)']
+        ? [
+            '(npm_config_nodedir=/usr builds against the Node headers in /usr/include/node, for machines that cannot download a prebuilt binary from GitHub or headers from nodejs.org)',
+          ]
         : []),
     ].join('\n');
   }
@@ -110,7 +118,13 @@ export function betterSqlite3Problem() {
 export function rebuildBetterSqlite3() {
   const env = { ...process.env };
   const configured = spawnSync('npm', ['config', 'get', 'nodedir'], { encoding: 'utf8' }).stdout?.trim();
-  if ((!configured || configured === 'undefined' || configured === 'null') && existsSync('/usr/include/node/node.h')) env['npm_config_nodedir'] = '/usr';
-  console.log(`$ ${env['npm_config_nodedir'] ? `npm_config_nodedir=${env['npm_config_nodedir']} ` : ''}npm rebuild better-sqlite3`);
-  return spawnSync('npm', ['rebuild', 'better-sqlite3', '--foreground-scripts'], { cwd: repo, stdio: 'inherit', env }).status ?? 1;
+  if ((!configured || configured === 'undefined' || configured === 'null') && existsSync('/usr/include/node/node.h'))
+    env['npm_config_nodedir'] = '/usr';
+  console.log(
+    `$ ${env['npm_config_nodedir'] ? `npm_config_nodedir=${env['npm_config_nodedir']} ` : ''}npm rebuild better-sqlite3`,
+  );
+  return (
+    spawnSync('npm', ['rebuild', 'better-sqlite3', '--foreground-scripts'], { cwd: repo, stdio: 'inherit', env })
+      .status ?? 1
+  );
 }

@@ -23,12 +23,23 @@ export interface AppOptions {
 /** The largest request body the API reads (a todo is well under 1 KiB); larger ones get 413. */
 export const BODY_LIMIT = 64 * 1024;
 
-export function buildApp({ db, logger = false, corsOrigins = [], shapeResetRoute = false, logSchema }: AppOptions): FastifyInstance {
+export function buildApp({
+  db,
+  logger = false,
+  corsOrigins = [],
+  shapeResetRoute = false,
+  logSchema,
+}: AppOptions): FastifyInstance {
   // allErrors: a 422 lists every invalid field at once, not just the first.
   // forceCloseConnections: on shutdown, held shape long-polls are cut rather than waited for.
   // Request bodies are schema-checked with additionalProperties: false, and Fastify's ajv removes
   // unknown fields, so only the table's own column names ever reach the SQL.
-  const app = Fastify({ logger, forceCloseConnections: true, bodyLimit: BODY_LIMIT, ajv: { customOptions: { allErrors: true } } });
+  const app = Fastify({
+    logger,
+    forceCloseConnections: true,
+    bodyLimit: BODY_LIMIT,
+    ajv: { customOptions: { allErrors: true } },
+  });
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   app.setNotFoundHandler((request, reply) => sendProblem(new NotFound('route'), request, reply));
   if (corsOrigins.length) allowOrigins(app, corsOrigins);
@@ -62,7 +73,13 @@ function authenticate(app: FastifyInstance, db: Database): void {
  * Live mode's read path: the development shape server (Electric's HTTP Shape API) on the API's own
  * origin, the way a production API proxies `/v1/shape` to ElectricSQL and adds its auth there.
  */
-function serveShapes(app: FastifyInstance, db: Database, corsOrigins: readonly string[], resetRoute: boolean, logSchema?: string): void {
+function serveShapes(
+  app: FastifyInstance,
+  db: Database,
+  corsOrigins: readonly string[],
+  resetRoute: boolean,
+  logSchema?: string,
+): void {
   const shapes = createShapeHandler({ source: db, corsOrigins: [...corsOrigins], logSchema, defaultSchema: logSchema });
   app.addHook('onReady', () => shapes.start());
   // before the server waits for open requests: held long-polls are answered, not waited for
@@ -86,11 +103,17 @@ function allowOrigins(app: FastifyInstance, origins: readonly string[]): void {
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin;
     if (!origin || !origins.includes(origin)) return;
-    reply.header('access-control-allow-origin', origin).header('vary', 'origin').header('access-control-expose-headers', `${TXID_HEADER}, etag`);
+    reply
+      .header('access-control-allow-origin', origin)
+      .header('vary', 'origin')
+      .header('access-control-expose-headers', `${TXID_HEADER}, etag`);
     if (request.method === 'OPTIONS') {
       reply
         .header('access-control-allow-methods', 'GET,POST,PATCH,DELETE')
-        .header('access-control-allow-headers', request.headers['access-control-request-headers'] ?? 'content-type, authorization')
+        .header(
+          'access-control-allow-headers',
+          request.headers['access-control-request-headers'] ?? 'content-type, authorization',
+        )
         .code(204)
         .send();
     }

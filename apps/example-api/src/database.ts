@@ -31,8 +31,10 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
 
 async function openEmbedded(dataDir?: string): Promise<Database> {
   const db = await PGlite.create(dataDir ? { dataDir } : {});
-  const run = (target: Pick<PGlite, 'query'>): Queryable['query'] =>
-    async <Row>(sql: string, params?: unknown[]) => (await target.query<Row>(sql, params)).rows;
+  const run =
+    (target: Pick<PGlite, 'query'>): Queryable['query'] =>
+    async <Row>(sql: string, params?: unknown[]) =>
+      (await target.query<Row>(sql, params)).rows;
   return {
     description: dataDir ? `pglite (${dataDir})` : 'pglite (in memory)',
     query: run(db),
@@ -54,8 +56,10 @@ async function openServer(url: string, schema?: string): Promise<Database> {
   }
   const pool = new Pool({ connectionString: url, max: 10, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
   await pool.query('select 1');
-  const run = (target: Pool | PoolClient): Queryable['query'] =>
-    async <Row>(sql: string, params?: unknown[]) => (await target.query(sql, params)).rows as Row[];
+  const run =
+    (target: Pool | PoolClient): Queryable['query'] =>
+    async <Row>(sql: string, params?: unknown[]) =>
+      (await target.query(sql, params)).rows as Row[];
   return {
     description: redact(url),
     query: run(pool),

@@ -32,7 +32,8 @@ export function idempotencyKeyOf(headers: Record<string, string | string[] | und
   const value = headers[IDEMPOTENCY_HEADER];
   if (value === undefined) return undefined;
   const key = Array.isArray(value) ? value[0] : value;
-  if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new HttpProblem(400, 'bad_request', 'Idempotency-Key must be 1 to 255 printable ASCII characters');
+  if (!/^[\x21-\x7e]{1,255}$/.test(key))
+    throw new HttpProblem(400, 'bad_request', 'Idempotency-Key must be 1 to 255 printable ASCII characters');
   return key;
 }
 
@@ -54,13 +55,25 @@ export async function once(
   const fingerprint = createHash('sha256')
     .update(JSON.stringify([request.method, request.path, request.body ?? null]))
     .digest('hex');
-  const claimed = await tx.query('insert into idempotency_keys (key, fingerprint) values ($1, $2) on conflict (key) do nothing returning key', [key, fingerprint]);
+  const claimed = await tx.query(
+    'insert into idempotency_keys (key, fingerprint) values ($1, $2) on conflict (key) do nothing returning key',
+    [key, fingerprint],
+  );
   if (!claimed.length) {
-    const [earlier] = await tx.query<{ fingerprint: string; status: number; txid: string; body: unknown }>('select fingerprint, status, txid, body from idempotency_keys where key = $1', [key]);
-    if (earlier.fingerprint !== fingerprint) throw new HttpProblem(422, 'idempotency_key_reused', 'This Idempotency-Key was used for another request');
+    const [earlier] = await tx.query<{ fingerprint: string; status: number; txid: string; body: unknown }>(
+      'select fingerprint, status, txid, body from idempotency_keys where key = $1',
+      [key],
+    );
+    if (earlier.fingerprint !== fingerprint)
+      throw new HttpProblem(422, 'idempotency_key_reused', 'This Idempotency-Key was used for another request');
     return { status: earlier.status, txid: earlier.txid, body: earlier.body, replayed: true };
   }
   const answer = await run();
-  await tx.query('update idempotency_keys set status = $2, txid = $3, body = $4 where key = $1', [key, answer.status, answer.txid, JSON.stringify(answer.body ?? null)]);
+  await tx.query('update idempotency_keys set status = $2, txid = $3, body = $4 where key = $1', [
+    key,
+    answer.status,
+    answer.txid,
+    JSON.stringify(answer.body ?? null),
+  ]);
   return { ...answer, replayed: false };
 }

@@ -14,7 +14,8 @@ function staffAccount(): { email: string; password: string } | undefined {
   const email = env('STAFF_EMAIL');
   const password = env('STAFF_PASSWORD');
   if (!email && !password) return undefined;
-  if (!email || !password || password.length < 8) throw new Error('STAFF_EMAIL and STAFF_PASSWORD go together, the password at least 8 characters');
+  if (!email || !password || password.length < 8)
+    throw new Error('STAFF_EMAIL and STAFF_PASSWORD go together, the password at least 8 characters');
   return { email, password };
 }
 
@@ -34,7 +35,10 @@ async function main(): Promise<void> {
   });
   // Tests and scripts wait for this exact line.
   console.log(`example-api listening on ${server.url} (database: ${server.db.description})`);
-  if (env('SEED') !== '0' && !env('SEED_PASSWORD')) console.log('The seeded users (ada@example.com, grace@example.com) sign in once SEED_PASSWORD is set on a fresh database.');
+  if (env('SEED') !== '0' && !env('SEED_PASSWORD'))
+    console.log(
+      'The seeded users (ada@example.com, grace@example.com) sign in once SEED_PASSWORD is set on a fresh database.',
+    );
   const stop = () => {
     // a stuck connection or database must not keep a stopped server alive
     setTimeout(() => process.exit(0), 5_000).unref();

@@ -14,7 +14,10 @@ export function registerMembers(app: FastifyInstance, db: Database): void {
   const project = async (tx: Queryable, p: Principal, id: string, lock = false) => {
     if (!UUID.test(id)) throw new NotFound('project');
     const visible = projectAccess.visible(p, 2);
-    const [row] = await tx.query(`select id, owner_id from projects where id = $1${visible ? ` and ${visible}` : ''}${lock ? ' for update' : ''}`, visible ? [id, p.userId] : [id]);
+    const [row] = await tx.query(
+      `select id, owner_id from projects where id = $1${visible ? ` and ${visible}` : ''}${lock ? ' for update' : ''}`,
+      visible ? [id, p.userId] : [id],
+    );
     if (!row) throw new NotFound('project');
     return row;
   };
@@ -32,7 +35,10 @@ export function registerMembers(app: FastifyInstance, db: Database): void {
     const { user_id } = request.body as { user_id: string };
     return write(db, request, reply, 201, async (tx) => {
       projectAccess.mayChange(p, await project(tx, p, id, true));
-      const [row] = await tx.query(`insert into project_members (project_id, user_id) values ($1, $2) returning ${COLUMNS}`, [id, user_id]);
+      const [row] = await tx.query(
+        `insert into project_members (project_id, user_id) values ($1, $2) returning ${COLUMNS}`,
+        [id, user_id],
+      );
       return row;
     });
   });
@@ -45,7 +51,10 @@ export function registerMembers(app: FastifyInstance, db: Database): void {
       const row = await project(tx, p, id, true);
       // a member may leave; only the owner and staff remove others
       if (userId !== p.userId) projectAccess.mayChange(p, row);
-      const removed = await tx.query('delete from project_members where project_id = $1 and user_id = $2 returning user_id', [id, userId]);
+      const removed = await tx.query(
+        'delete from project_members where project_id = $1 and user_id = $2 returning user_id',
+        [id, userId],
+      );
       if (!removed.length) throw new NotFound('member');
     });
   });

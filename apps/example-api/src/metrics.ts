@@ -13,7 +13,14 @@ export function registerMetrics(app: FastifyInstance, db: Database): void {
     // the counts of the projects this user sees, nothing of the others'
     const p = principal(request);
     const visible = p.staff ? undefined : `p.id in ${projectsOf(1)}`;
-    const rows = await db.query<{ project_id: string; project_name: string; total: number; todo: number; doing: number; done: number }>(
+    const rows = await db.query<{
+      project_id: string;
+      project_name: string;
+      total: number;
+      todo: number;
+      doing: number;
+      done: number;
+    }>(
       `SELECT p.id AS project_id, p.name AS project_name,
               count(t.id)::int AS total,
               (count(t.id) FILTER (WHERE t.status = 'todo'))::int AS todo,
@@ -29,7 +36,8 @@ export function registerMetrics(app: FastifyInstance, db: Database): void {
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
     reply.header('etag', etag);
     const asked = request.headers['if-none-match'];
-    if (typeof asked === 'string' && asked.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) return reply.code(304).send();
+    if (typeof asked === 'string' && asked.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag))
+      return reply.code(304).send();
     return reply.type('application/json').send(body);
   });
 }

@@ -41,8 +41,12 @@ const MIGRATIONS: readonly string[] = [
 
 /** Applies the pending migrations, each in its own transaction; returns how many ran. */
 export async function migrate(db: Database): Promise<number> {
-  await db.query('create table if not exists schema_migrations (version integer primary key, applied_at timestamptz not null default now())');
-  const done = new Set((await db.query<{ version: number }>('select version from schema_migrations')).map((r) => r.version));
+  await db.query(
+    'create table if not exists schema_migrations (version integer primary key, applied_at timestamptz not null default now())',
+  );
+  const done = new Set(
+    (await db.query<{ version: number }>('select version from schema_migrations')).map((r) => r.version),
+  );
   let applied = 0;
   for (const [index, sql] of MIGRATIONS.entries()) {
     const version = index + 1;

@@ -34,32 +34,51 @@ interface PostgresError {
 /** Maps validation, Postgres constraint and unexpected errors to a status and a Problem body. */
 export function toProblem(error: unknown): { status: number; body: Problem } {
   if (error instanceof NotFound) return { status: 404, body: { error: 'not_found', message: error.message } };
-  if (error instanceof HttpProblem) return { status: error.status, body: { error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
+  if (error instanceof HttpProblem)
+    return {
+      status: error.status,
+      body: { error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
+    };
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const details = fastifyError.validation.map((v) => ({
-      path: v.instancePath || (typeof v.params?.['missingProperty'] === 'string' ? `/${v.params['missingProperty']}` : '/'),
+      path:
+        v.instancePath || (typeof v.params?.['missingProperty'] === 'string' ? `/${v.params['missingProperty']}` : '/'),
       message: v.message ?? 'is invalid',
     }));
-    return { status: 422, body: { error: 'invalid', message: `Invalid ${fastifyError.validationContext ?? 'request'}`, details } };
+    return {
+      status: 422,
+      body: { error: 'invalid', message: `Invalid ${fastifyError.validationContext ?? 'request'}`, details },
+    };
   }
   // Postgres' own detail (`Key (email)=(ada@…) already exists`) holds stored data: only the column
   // name is passed on, never a value.
   const pg = error as PostgresError;
   const column = /Key \(([a-z_, ]+)\)/.exec(pg.detail ?? '')?.[1];
-  const about = (message: string) => (column ? { details: column.split(', ').map((name) => ({ path: `/${name}`, message })) } : {});
+  const about = (message: string) =>
+    column ? { details: column.split(', ').map((name) => ({ path: `/${name}`, message })) } : {};
   switch (pg.code) {
     case '23505':
-      return { status: 409, body: { error: 'conflict', message: 'A row with this key already exists', ...about('is already taken') } };
+      return {
+        status: 409,
+        body: { error: 'conflict', message: 'A row with this key already exists', ...about('is already taken') },
+      };
     case '23503':
-      return { status: 422, body: { error: 'invalid', message: 'A referenced row does not exist', ...about('refers to no existing row') } };
+      return {
+        status: 422,
+        body: { error: 'invalid', message: 'A referenced row does not exist', ...about('refers to no existing row') },
+      };
     case '23514':
       return { status: 422, body: { error: 'invalid', message: 'A value is out of range or malformed' } };
   }
   // class 22, data exceptions: the input was wrong (a NUL byte, a number out of range, a bad date)
-  if (typeof pg.code === 'string' && pg.code.startsWith('22')) return { status: 422, body: { error: 'invalid', message: 'A value is out of range or malformed' } };
+  if (typeof pg.code === 'string' && pg.code.startsWith('22'))
+    return { status: 422, body: { error: 'invalid', message: 'A value is out of range or malformed' } };
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
-    return { status: fastifyError.statusCode, body: { error: fastifyError.code ?? 'bad_request', message: fastifyError.message } };
+    return {
+      status: fastifyError.statusCode,
+      body: { error: fastifyError.code ?? 'bad_request', message: fastifyError.message },
+    };
   }
   return { status: 500, body: { error: 'internal', message: 'The server failed; see its log' } };
 }
@@ -77,5 +96,10 @@ export function sendProblem(error: unknown, request: FastifyRequest, reply: Fast
 export function loggable(error: unknown): { type: string; code?: string; message: string; stack?: string } {
   if (!(error instanceof Error)) return { type: typeof error, message: 'a non-Error value was thrown' };
   const code = (error as PostgresError).code;
-  return { type: error.constructor.name, ...(typeof code === 'string' ? { code } : {}), message: error.message, stack: error.stack };
+  return {
+    type: error.constructor.name,
+    ...(typeof code === 'string' ? { code } : {}),
+    message: error.message,
+    stack: error.stack,
+  };
 }

@@ -44,14 +44,25 @@ export function principal(request: FastifyRequest): Principal {
  * Electric reports for the replicated change. Cast to `xid` (32 bits, without the epoch), the form
  * Electric reports. A write with an `Idempotency-Key` runs once per key and user (see idempotency.ts).
  */
-export async function write(db: Database, request: FastifyRequest, reply: FastifyReply, status: number, work: (tx: Queryable) => Promise<unknown>): Promise<FastifyReply> {
+export async function write(
+  db: Database,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  work: (tx: Queryable) => Promise<unknown>,
+): Promise<FastifyReply> {
   const key = idempotencyKeyOf(request.headers);
   const answer = await db.transaction((tx) =>
-    once(tx, key, { user: request.principal?.userId, method: request.method, path: request.url, body: request.body }, async (): Promise<WriteAnswer> => {
-      const body = await work(tx);
-      const [{ txid }] = await tx.query<{ txid: string }>('select pg_current_xact_id()::xid::text as txid');
-      return { status, txid, body };
-    }),
+    once(
+      tx,
+      key,
+      { user: request.principal?.userId, method: request.method, path: request.url, body: request.body },
+      async (): Promise<WriteAnswer> => {
+        const body = await work(tx);
+        const [{ txid }] = await tx.query<{ txid: string }>('select pg_current_xact_id()::xid::text as txid');
+        return { status, txid, body };
+      },
+    ),
   );
   if (answer.replayed) reply.header(REPLAYED_HEADER, 'true');
   reply.code(answer.status).header(TXID_HEADER, answer.txid);
@@ -98,10 +109,17 @@ export function registerResource(app: FastifyInstance, db: Database, spec: Resou
     }
     const { clause, params } = scope(p, conditions, filterParams);
     const order = ' order by created_at, id';
-    if (spec.pagination === 'none') return db.query(`select ${readable(p)} from ${spec.table}${clause}${order}`, params);
-    const [{ count }] = await db.query<{ count: number }>(`select count(*)::int as count from ${spec.table}${clause}`, params);
+    if (spec.pagination === 'none')
+      return db.query(`select ${readable(p)} from ${spec.table}${clause}${order}`, params);
+    const [{ count }] = await db.query<{ count: number }>(
+      `select count(*)::int as count from ${spec.table}${clause}`,
+      params,
+    );
     const page = [...params, query['limit'], query['offset']];
-    const data = await db.query(`select ${readable(p)} from ${spec.table}${clause}${order} limit $${page.length - 1} offset $${page.length}`, page);
+    const data = await db.query(
+      `select ${readable(p)} from ${spec.table}${clause}${order} limit $${page.length - 1} offset $${page.length}`,
+      page,
+    );
     return { data, count };
   });
 
@@ -121,7 +139,10 @@ export function registerResource(app: FastifyInstance, db: Database, spec: Resou
     const values = names.map((name) => body[name]);
     return write(db, request, reply, 201, async (tx) => {
       await spec.access.mayCreate(tx, p, body);
-      const [row] = await tx.query(`insert into ${spec.table} (${names.join(', ')}) values (${names.map((_, i) => `$${i + 1}`).join(', ')}) returning ${readable(p)}`, values);
+      const [row] = await tx.query(
+        `insert into ${spec.table} (${names.join(', ')}) values (${names.map((_, i) => `$${i + 1}`).join(', ')}) returning ${readable(p)}`,
+        values,
+      );
       return row;
     });
   });
@@ -137,7 +158,9 @@ export function registerResource(app: FastifyInstance, db: Database, spec: Resou
     return write(db, request, reply, 200, async (tx) => {
       spec.access.mayChange(p, await visibleRow(tx, p, id, true));
       // An empty patch on a table without a touched column answers the current row.
-      const sql = sets.length ? `update ${spec.table} set ${sets.join(', ')} where id = $1 returning ${readable(p)}` : `select ${readable(p)} from ${spec.table} where id = $1`;
+      const sql = sets.length
+        ? `update ${spec.table} set ${sets.join(', ')} where id = $1 returning ${readable(p)}`
+        : `select ${readable(p)} from ${spec.table} where id = $1`;
       const [row] = await tx.query(sql, [id, ...names.map((name) => body[name])]);
       return row;
     });

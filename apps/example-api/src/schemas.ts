@@ -30,7 +30,12 @@ export const userCreate = object(userFields, ['email', 'name', 'role']);
 export const userPatch = object(userFields);
 export const projectCreate = object({ ...projectFields, owner_id: uuid }, ['name', 'owner_id']);
 export const projectPatch = object(projectFields);
-export const todoCreate = object({ ...todoFields, id: uuid, project_id: uuid }, ['project_id', 'title', 'status', 'priority']);
+export const todoCreate = object({ ...todoFields, id: uuid, project_id: uuid }, [
+  'project_id',
+  'title',
+  'status',
+  'priority',
+]);
 export const todoPatch = object(todoFields);
 
 export const projectListQuery = object({
@@ -42,6 +47,13 @@ export const todoListQuery = object({ project_id: uuid, status: todoStatus });
 export const noQuery = object({});
 
 const password = text(8, 200);
-export const accountCreate = object({ email: userFields.email, name: userFields.name, password }, ['email', 'name', 'password']);
-export const credentials = object({ email: { type: 'string', maxLength: 320 }, password: { type: 'string', maxLength: 200 } }, ['email', 'password']);
+export const accountCreate = object({ email: userFields.email, name: userFields.name, password }, [
+  'email',
+  'name',
+  'password',
+]);
+export const credentials = object(
+  { email: { type: 'string', maxLength: 320 }, password: { type: 'string', maxLength: 200 } },
+  ['email', 'password'],
+);
 export const memberCreate = object({ user_id: uuid }, ['user_id']);

@@ -18,12 +18,18 @@ export async function seed(db: Database, password?: string): Promise<boolean> {
   await db.transaction(async (tx) => {
     const ids: string[] = [];
     for (const { email, name, role } of SEED_USERS) {
-      const [user] = await tx.query<{ id: string }>('insert into users (email, name, role) values ($1, $2, $3) returning id', [email, name, role]);
+      const [user] = await tx.query<{ id: string }>(
+        'insert into users (email, name, role) values ($1, $2, $3) returning id',
+        [email, name, role],
+      );
       if (hash) await tx.query('insert into passwords (user_id, hash) values ($1, $2)', [user.id, hash]);
       ids.push(user.id);
     }
     const [ada, grace] = ids.map((id) => ({ id }));
-    const [project] = await tx.query<{ id: string }>(`insert into projects (name, owner_id, description) values ('Launch', $1, 'Everything for the first release') returning id`, [ada.id]);
+    const [project] = await tx.query<{ id: string }>(
+      `insert into projects (name, owner_id, description) values ('Launch', $1, 'Everything for the first release') returning id`,
+      [ada.id],
+    );
     await tx.query('insert into project_members (project_id, user_id) values ($1, $2)', [project.id, grace.id]);
     const todos: [string, string, number][] = [
       ['Write the OpenAPI document', 'done', 1],

@@ -37,7 +37,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     );
     if (options.seed) await seed(db, options.seedPassword);
     if (options.staff) await ensureStaff(db, options.staff.email, options.staff.password);
-    const app = buildApp({ db, logger: options.logger, corsOrigins: options.corsOrigins, shapeResetRoute: options.shapeResetRoute, logSchema: options.schema });
+    const app = buildApp({
+      db,
+      logger: options.logger,
+      corsOrigins: options.corsOrigins,
+      shapeResetRoute: options.shapeResetRoute,
+      logSchema: options.schema,
+    });
     const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
     return {
       url: address,

@@ -103,7 +103,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 const STAFF = { email: 'staff@example.test', password: randomBytes(18).toString('base64url') };
 
 async function session(url: string, path: string, body: object): Promise<TestSession> {
-  const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (response.status !== 201) throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
   const { token, user } = (await response.json()) as { token: string; user: { id: string } };
   return { token, userId: user.id, headers: { authorization: `Bearer ${token}` } };
@@ -115,7 +119,11 @@ export function signIn(url: string, email: string, password: string): Promise<Te
 
 /** A new member account (sign-up), signed in. */
 export function signUp(url: string, name = 'Member'): Promise<TestSession> {
-  return session(url, '/accounts', { email: `${name.toLowerCase().replace(/[^a-z0-9]/g, '')}-${randomBytes(4).toString('hex')}@example.com`, name, password: randomBytes(12).toString('base64url') });
+  return session(url, '/accounts', {
+    email: `${name.toLowerCase().replace(/[^a-z0-9]/g, '')}-${randomBytes(4).toString('hex')}@example.com`,
+    name,
+    password: randomBytes(12).toString('base64url'),
+  });
 }
 
 /** A port nothing listens on now, for a server that must come back on the same URL after a restart. */

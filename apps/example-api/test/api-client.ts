@@ -14,7 +14,12 @@ export function apiClient(baseUrl: () => string, auth: () => Headers = () => ({}
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, txid: response.headers.get('x-sync-txid'), replayed: response.headers.get('idempotent-replayed') === 'true', body: text ? JSON.parse(text) : undefined };
+    return {
+      status: response.status,
+      txid: response.headers.get('x-sync-txid'),
+      replayed: response.headers.get('idempotent-replayed') === 'true',
+      body: text ? JSON.parse(text) : undefined,
+    };
   }
   return {
     call,

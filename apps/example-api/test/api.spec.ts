@@ -20,7 +20,14 @@ describe('example API on real Postgres', () => {
     const user = await newUser();
     const project = await newProject(user.id);
     const id = randomUUID();
-    const created = await call('POST', '/todos', { id, project_id: project.id, title: 'Write tests', status: 'todo', priority: 2, due_at: null });
+    const created = await call('POST', '/todos', {
+      id,
+      project_id: project.id,
+      title: 'Write tests',
+      status: 'todo',
+      priority: 2,
+      due_at: null,
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ id, title: 'Write tests', status: 'todo', priority: 2, due_at: null });
     expect(conformsTo('Todo', created.body)).toEqual([]);
@@ -62,10 +69,20 @@ describe('example API on real Postgres', () => {
   });
 
   it('rejects invalid input with 422 and a Problem naming every bad field', async () => {
-    const { status, body } = await call('POST', '/todos', { project_id: 'nope', title: '', status: 'later', priority: 9 });
+    const { status, body } = await call('POST', '/todos', {
+      project_id: 'nope',
+      title: '',
+      status: 'later',
+      priority: 9,
+    });
     expect(status).toBe(422);
     expect(conformsTo('Problem', body)).toEqual([]);
-    expect(body.details.map((d: { path: string }) => d.path).sort()).toEqual(['/priority', '/project_id', '/status', '/title']);
+    expect(body.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      '/priority',
+      '/project_id',
+      '/status',
+      '/title',
+    ]);
   });
 
   it('maps constraint violations to 409 and 422, unknown ids and routes to 404', async () => {
@@ -87,7 +104,14 @@ describe('example API on real Postgres', () => {
   });
 
   it('sends no readOnly or unknown fields to the database', async () => {
-    const forged = await call('POST', '/users', { email: `${randomUUID()}@x.io`, name: 'N', role: 'member', id: randomUUID(), created_at: '2000-01-01T00:00:00Z', admin: true });
+    const forged = await call('POST', '/users', {
+      email: `${randomUUID()}@x.io`,
+      name: 'N',
+      role: 'member',
+      id: randomUUID(),
+      created_at: '2000-01-01T00:00:00Z',
+      admin: true,
+    });
     expect(forged.status).toBe(201);
     expect(forged.body.created_at.startsWith('2000')).toBe(false);
   });
@@ -103,17 +127,28 @@ describe('example API on real Postgres', () => {
     expect(retry).toMatchObject({ status: 201, replayed: true, txid: first.txid, body: first.body });
     expect((await call('GET', `/todos?project_id=${project.id}`)).body).toHaveLength(1);
     // the same key for another request is refused, not replayed
-    expect(await call('POST', '/todos', { ...todo, title: 'Other' }, key)).toMatchObject({ status: 422, body: { error: 'idempotency_key_reused' } });
+    expect(await call('POST', '/todos', { ...todo, title: 'Other' }, key)).toMatchObject({
+      status: 422,
+      body: { error: 'idempotency_key_reused' },
+    });
 
     const patchKey = { 'idempotency-key': randomUUID() };
     const patched = await call('PATCH', `/todos/${first.body.id}`, { priority: 3 }, patchKey);
     await call('PATCH', `/todos/${first.body.id}`, { priority: 4 });
-    expect(await call('PATCH', `/todos/${first.body.id}`, { priority: 3 }, patchKey)).toMatchObject({ status: 200, replayed: true, txid: patched.txid });
+    expect(await call('PATCH', `/todos/${first.body.id}`, { priority: 3 }, patchKey)).toMatchObject({
+      status: 200,
+      replayed: true,
+      txid: patched.txid,
+    });
     expect((await call('GET', `/todos/${first.body.id}`)).body.priority).toBe(4); // the replay changed nothing
 
     const deleteKey = { 'idempotency-key': randomUUID() };
     const deleted = await call('DELETE', `/todos/${first.body.id}`, undefined, deleteKey);
-    expect(await call('DELETE', `/todos/${first.body.id}`, undefined, deleteKey)).toMatchObject({ status: 204, replayed: true, txid: deleted.txid });
+    expect(await call('DELETE', `/todos/${first.body.id}`, undefined, deleteKey)).toMatchObject({
+      status: 204,
+      replayed: true,
+      txid: deleted.txid,
+    });
     expect((await call('DELETE', `/todos/${first.body.id}`)).status).toBe(404);
 
     // a refused write stores nothing under its key: fixed and retried, it runs
@@ -129,13 +164,31 @@ describe('example API on real Postgres', () => {
     await call('POST', '/todos', { project_id: project.id, title: 'target', status: 'todo', priority: 1 });
     // a filter is a bound parameter: SQL in it is a value that matches nothing (or fails the uuid format)
     expect((await call('GET', `/todos?status=${encodeURIComponent("todo' OR '1'='1")}`)).status).toBe(422);
-    const filtered = await call('GET', `/projects?owner_id=${encodeURIComponent(`${user.id}' OR '1'='1`)}&offset=0&limit=10`);
+    const filtered = await call(
+      'GET',
+      `/projects?owner_id=${encodeURIComponent(`${user.id}' OR '1'='1`)}&offset=0&limit=10`,
+    );
     expect([400, 422]).toContain(filtered.status);
     // a field name is never SQL: unknown fields are dropped before the query is built
-    const sneaky = await call('POST', '/todos', { project_id: project.id, title: 'x', status: 'todo', priority: 1, 'title) VALUES ($1); DROP TABLE todos; --': 1 });
+    const sneaky = await call('POST', '/todos', {
+      project_id: project.id,
+      title: 'x',
+      status: 'todo',
+      priority: 1,
+      'title) VALUES ($1); DROP TABLE todos; --': 1,
+    });
     expect(sneaky.status).toBe(201);
     expect((await call('GET', `/todos?project_id=${project.id}`)).body).toHaveLength(2);
     // bodies past the limit are refused before they are parsed
-    expect((await call('POST', '/todos', { project_id: project.id, title: 'x'.repeat(70 * 1024), status: 'todo', priority: 1 })).status).toBe(413);
+    expect(
+      (
+        await call('POST', '/todos', {
+          project_id: project.id,
+          title: 'x'.repeat(70 * 1024),
+          status: 'todo',
+          priority: 1,
+        })
+      ).status,
+    ).toBe(413);
   });
 });

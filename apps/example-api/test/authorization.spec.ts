@@ -17,7 +17,10 @@ let todo: { id: string };
 
 type Who = 'anonymous' | 'outsider' | 'member' | 'owner' | 'staff';
 const USERS: readonly Who[] = ['anonymous', 'outsider', 'member', 'owner', 'staff'];
-const headersOf = (who: Who): Headers => (who === 'anonymous' ? {} : { outsider: () => outsider, member: () => member, owner: () => owner, staff: () => server.staff }[who]().headers);
+const headersOf = (who: Who): Headers =>
+  who === 'anonymous'
+    ? {}
+    : { outsider: () => outsider, member: () => member, owner: () => owner, staff: () => server.staff }[who]().headers;
 const as = (who: Who) =>
   apiClient(
     () => server.url,
@@ -27,22 +30,41 @@ const staff = as('staff');
 
 beforeAll(async () => {
   server = await startTestServer();
-  [owner, member, outsider] = await Promise.all([signUp(server.url, 'Owner'), signUp(server.url, 'Member'), signUp(server.url, 'Outsider')]);
-  project = (await as('owner')('POST', '/projects', { name: 'Secret plan', owner_id: owner.userId, description: 'only for us' })).body;
+  [owner, member, outsider] = await Promise.all([
+    signUp(server.url, 'Owner'),
+    signUp(server.url, 'Member'),
+    signUp(server.url, 'Outsider'),
+  ]);
+  project = (
+    await as('owner')('POST', '/projects', { name: 'Secret plan', owner_id: owner.userId, description: 'only for us' })
+  ).body;
   expect((await as('owner')('POST', `/projects/${project.id}/members`, { user_id: member.userId })).status).toBe(201);
-  todo = (await staff('POST', '/todos', { project_id: project.id, title: 'Hidden title', status: 'todo', priority: 1, internal_notes: 'staff eyes only' })).body;
+  todo = (
+    await staff('POST', '/todos', {
+      project_id: project.id,
+      title: 'Hidden title',
+      status: 'todo',
+      priority: 1,
+      internal_notes: 'staff eyes only',
+    })
+  ).body;
 }, 60_000);
 afterAll(() => server?.close());
 
 /** Runs `request` as every user; expects each user's status, and that refusals echo nothing stored. */
-async function matrix(expected: Record<Who, number>, request: (call: ReturnType<typeof as>) => ReturnType<ReturnType<typeof as>>) {
+async function matrix(
+  expected: Record<Who, number>,
+  request: (call: ReturnType<typeof as>) => ReturnType<ReturnType<typeof as>>,
+) {
   const got: Partial<Record<Who, number>> = {};
   for (const who of USERS) {
     const answer = await request(as(who));
     got[who] = answer.status;
     if (answer.status >= 400) {
       expect(conformsTo('Problem', answer.body)).toEqual([]);
-      expect(JSON.stringify(answer.body)).not.toMatch(/Secret plan|Hidden title|staff eyes only|only for us|@example\.com/);
+      expect(JSON.stringify(answer.body)).not.toMatch(
+        /Secret plan|Hidden title|staff eyes only|only for us|@example\.com/,
+      );
     }
   }
   expect(got).toEqual(expected);
@@ -52,7 +74,11 @@ describe('who may read what', () => {
   it('lists only what each user sees', async () => {
     const ids = async (who: Who, url: string) => {
       const { status, body } = await as(who)('GET', url);
-      return status === 200 ? (Array.isArray(body) ? body : body.data).map((row: { id?: string; project_id?: string }) => row.id ?? row.project_id) : status;
+      return status === 200
+        ? (Array.isArray(body) ? body : body.data).map(
+            (row: { id?: string; project_id?: string }) => row.id ?? row.project_id,
+          )
+        : status;
     };
     expect(await ids('anonymous', '/projects')).toBe(401);
     expect(await ids('outsider', '/projects')).toEqual([]);
@@ -64,15 +90,27 @@ describe('who may read what', () => {
     expect(await ids('member', '/metrics/todo-counts')).toEqual([project.id]);
     expect(await ids('outsider', '/users')).toEqual([outsider.userId]);
     expect((await ids('member', '/users')).sort()).toEqual([member.userId, owner.userId].sort());
-    expect(await ids('staff', '/users')).toEqual(expect.arrayContaining([member.userId, owner.userId, outsider.userId]));
+    expect(await ids('staff', '/users')).toEqual(
+      expect.arrayContaining([member.userId, owner.userId, outsider.userId]),
+    );
   });
 
   it('answers a row to those who see it, 404 to the others', async () => {
-    await matrix({ anonymous: 401, outsider: 404, member: 200, owner: 200, staff: 200 }, (call) => call('GET', `/projects/${project.id}`));
-    await matrix({ anonymous: 401, outsider: 404, member: 200, owner: 200, staff: 200 }, (call) => call('GET', `/todos/${todo.id}`));
-    await matrix({ anonymous: 401, outsider: 404, member: 200, owner: 200, staff: 200 }, (call) => call('GET', `/users/${owner.userId}`));
-    await matrix({ anonymous: 401, outsider: 404, member: 200, owner: 200, staff: 200 }, (call) => call('GET', `/projects/${project.id}/members`));
-    await matrix({ anonymous: 401, outsider: 200, member: 200, owner: 200, staff: 200 }, (call) => call('GET', '/sessions/current'));
+    await matrix({ anonymous: 401, outsider: 404, member: 200, owner: 200, staff: 200 }, (call) =>
+      call('GET', `/projects/${project.id}`),
+    );
+    await matrix({ anonymous: 401, outsider: 404, member: 200, owner: 200, staff: 200 }, (call) =>
+      call('GET', `/todos/${todo.id}`),
+    );
+    await matrix({ anonymous: 401, outsider: 404, member: 200, owner: 200, staff: 200 }, (call) =>
+      call('GET', `/users/${owner.userId}`),
+    );
+    await matrix({ anonymous: 401, outsider: 404, member: 200, owner: 200, staff: 200 }, (call) =>
+      call('GET', `/projects/${project.id}/members`),
+    );
+    await matrix({ anonymous: 401, outsider: 200, member: 200, owner: 200, staff: 200 }, (call) =>
+      call('GET', '/sessions/current'),
+    );
   });
 
   it('answers staff-only fields to staff only', async () => {
@@ -82,7 +120,8 @@ describe('who may read what', () => {
   });
 
   it('serves shapes to signed-in users only', async () => {
-    const shape = (headers: Headers) => fetch(`${server.url}/v1/shape?table=todos&offset=-1`, { headers }).then((r) => r.status);
+    const shape = (headers: Headers) =>
+      fetch(`${server.url}/v1/shape?table=todos&offset=-1`, { headers }).then((r) => r.status);
     expect(await shape({})).toBe(401);
     expect(await shape({ authorization: 'Bearer not-a-real-token-but-long-enough' })).toBe(401);
     expect(await shape(member.headers)).toBe(200);
@@ -90,11 +129,16 @@ describe('who may read what', () => {
 });
 
 describe('who may change what', () => {
-  const unchanged = async (url: string, field: string, value: unknown) => expect((await staff('GET', url)).body[field]).toEqual(value);
+  const unchanged = async (url: string, field: string, value: unknown) =>
+    expect((await staff('GET', url)).body[field]).toEqual(value);
 
   it('users: only staff create users or grant roles; a user changes only themselves', async () => {
-    await matrix({ anonymous: 401, outsider: 403, member: 403, owner: 403, staff: 201 }, (call) => call('POST', '/users', { email: `${randomUUID()}@example.org`, name: 'New', role: 'admin' }));
-    await matrix({ anonymous: 401, outsider: 404, member: 403, owner: 200, staff: 200 }, (call) => call('PATCH', `/users/${owner.userId}`, { name: 'Owner' }));
+    await matrix({ anonymous: 401, outsider: 403, member: 403, owner: 403, staff: 201 }, (call) =>
+      call('POST', '/users', { email: `${randomUUID()}@example.org`, name: 'New', role: 'admin' }),
+    );
+    await matrix({ anonymous: 401, outsider: 404, member: 403, owner: 200, staff: 200 }, (call) =>
+      call('PATCH', `/users/${owner.userId}`, { name: 'Owner' }),
+    );
     // nobody but staff assigns a role, their own included
     expect((await as('member')('PATCH', `/users/${member.userId}`, { role: 'admin' })).status).toBe(403);
     await unchanged(`/users/${member.userId}`, 'role', 'member');
@@ -102,7 +146,12 @@ describe('who may change what', () => {
     const signup = await fetch(`${server.url}/accounts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: `${randomUUID()}@example.org`, name: 'Eve', password: 'long enough password', role: 'admin' }),
+      body: JSON.stringify({
+        email: `${randomUUID()}@example.org`,
+        name: 'Eve',
+        password: 'long enough password',
+        role: 'admin',
+      }),
     });
     expect(signup.status).toBe(201);
     expect(((await signup.json()) as { user: { role: string } }).user.role).toBe('member');
@@ -123,11 +172,16 @@ describe('who may change what', () => {
   });
 
   it('projects: created for oneself; changed and deleted by the owner and staff only', async () => {
-    await matrix({ anonymous: 401, outsider: 403, member: 403, owner: 201, staff: 201 }, (call) => call('POST', '/projects', { name: 'Mine', owner_id: owner.userId }));
-    await matrix({ anonymous: 401, outsider: 404, member: 403, owner: 200, staff: 200 }, (call) => call('PATCH', `/projects/${project.id}`, { description: 'only for us' }));
+    await matrix({ anonymous: 401, outsider: 403, member: 403, owner: 201, staff: 201 }, (call) =>
+      call('POST', '/projects', { name: 'Mine', owner_id: owner.userId }),
+    );
+    await matrix({ anonymous: 401, outsider: 404, member: 403, owner: 200, staff: 200 }, (call) =>
+      call('PATCH', `/projects/${project.id}`, { description: 'only for us' }),
+    );
     expect((await as('member')('PATCH', `/projects/${project.id}`, { name: 'Taken over' })).status).toBe(403);
     await unchanged(`/projects/${project.id}`, 'name', 'Secret plan');
-    const doomed = async () => (await as('owner')('POST', '/projects', { name: 'Doomed', owner_id: owner.userId })).body.id as string;
+    const doomed = async () =>
+      (await as('owner')('POST', '/projects', { name: 'Doomed', owner_id: owner.userId })).body.id as string;
     for (const [who, status] of [
       ['anonymous', 401],
       ['outsider', 404],
@@ -143,7 +197,9 @@ describe('who may change what', () => {
 
   it('members: added and removed by the owner and staff; a member may leave', async () => {
     const extra = await signUp(server.url, 'Extra');
-    await matrix({ anonymous: 401, outsider: 404, member: 403, owner: 201, staff: 409 }, (call) => call('POST', `/projects/${project.id}/members`, { user_id: extra.userId }));
+    await matrix({ anonymous: 401, outsider: 404, member: 403, owner: 201, staff: 409 }, (call) =>
+      call('POST', `/projects/${project.id}/members`, { user_id: extra.userId }),
+    );
     expect((await as('member')('DELETE', `/projects/${project.id}/members/${extra.userId}`)).status).toBe(403);
     expect((await as('outsider')('DELETE', `/projects/${project.id}/members/${extra.userId}`)).status).toBe(404);
     expect(
@@ -166,9 +222,13 @@ describe('who may change what', () => {
 
   it('todos: written by the project’s members; staff-only notes written by staff only', async () => {
     const create = { project_id: project.id, title: 'New', status: 'todo', priority: 2 };
-    await matrix({ anonymous: 401, outsider: 422, member: 201, owner: 201, staff: 201 }, (call) => call('POST', '/todos', create));
+    await matrix({ anonymous: 401, outsider: 422, member: 201, owner: 201, staff: 201 }, (call) =>
+      call('POST', '/todos', create),
+    );
     expect((await as('member')('POST', '/todos', { ...create, internal_notes: 'sneaky' })).status).toBe(403);
-    await matrix({ anonymous: 401, outsider: 404, member: 200, owner: 200, staff: 200 }, (call) => call('PATCH', `/todos/${todo.id}`, { title: 'Hidden title' }));
+    await matrix({ anonymous: 401, outsider: 404, member: 200, owner: 200, staff: 200 }, (call) =>
+      call('PATCH', `/todos/${todo.id}`, { title: 'Hidden title' }),
+    );
     expect((await as('member')('PATCH', `/todos/${todo.id}`, { internal_notes: 'overwritten' })).status).toBe(403);
     await unchanged(`/todos/${todo.id}`, 'internal_notes', 'staff eyes only');
     const doomed = (await staff('POST', '/todos', create)).body.id as string;
@@ -189,9 +249,18 @@ describe('who may change what', () => {
 describe('sessions', () => {
   it('signs in with the right password only, the same answer for an unknown email', async () => {
     const email = `${randomUUID()}@example.org`;
-    const made = await fetch(`${server.url}/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, name: 'Pat', password: 'correct horse' }) });
+    const made = await fetch(`${server.url}/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, name: 'Pat', password: 'correct horse' }),
+    });
     expect(made.status).toBe(201);
-    const signIn = (body: object) => fetch(`${server.url}/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const signIn = (body: object) =>
+      fetch(`${server.url}/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const wrong = await signIn({ email, password: 'wrong horse' });
     const unknown = await signIn({ email: `${randomUUID()}@example.org`, password: 'correct horse' });
     expect([wrong.status, unknown.status]).toEqual([401, 401]);
@@ -218,7 +287,10 @@ describe('sessions', () => {
 
 describe('errors say what was wrong, and nothing stored', () => {
   it('maps bad input that reaches Postgres to 422, never 500', async () => {
-    expect((await staff('POST', '/todos', { project_id: project.id, title: 'nul \u0000 byte', status: 'todo', priority: 1 })).status).toBe(422);
+    expect(
+      (await staff('POST', '/todos', { project_id: project.id, title: 'nul \u0000 byte', status: 'todo', priority: 1 }))
+        .status,
+    ).toBe(422);
     expect((await staff('GET', '/projects?offset=99999999999999999999&limit=1')).status).toBe(422);
   });
 

@@ -1,4 +1,11 @@
-import { isChangeMessage, isVisibleInSnapshot, ShapeStream, type Message, type PostgresSnapshot, type Row } from '@electric-sql/client';
+import {
+  isChangeMessage,
+  isVisibleInSnapshot,
+  ShapeStream,
+  type Message,
+  type PostgresSnapshot,
+  type Row,
+} from '@electric-sql/client';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -48,7 +55,8 @@ function follow(params: Record<string, unknown>) {
     until: async (check: () => boolean, what: string, ms = 15_000) => {
       const started = Date.now();
       while (!check()) {
-        if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}; rows: ${JSON.stringify([...rows.values()])}`);
+        if (Date.now() - started > ms)
+          throw new Error(`timed out waiting for ${what}; rows: ${JSON.stringify([...rows.values()])}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },
@@ -60,7 +68,15 @@ function follow(params: Record<string, unknown>) {
   };
 }
 
-const todo = (projectId: string, extra: Record<string, unknown> = {}) => ({ id: randomUUID(), project_id: projectId, title: 'Sync me', status: 'todo', priority: 2, due_at: null, ...extra });
+const todo = (projectId: string, extra: Record<string, unknown> = {}) => ({
+  id: randomUUID(),
+  project_id: projectId,
+  title: 'Sync me',
+  status: 'todo',
+  priority: 2,
+  due_at: null,
+  ...extra,
+});
 
 describe('the development shape server', () => {
   beforeAll(async () => {
@@ -81,7 +97,15 @@ describe('the development shape server', () => {
     const visible = snapshotEnd!.headers as unknown as PostgresSnapshot;
     expect(isVisibleInSnapshot(Number(beforeWrite.txid), visible)).toBe(true);
     expect(isVisibleInSnapshot(Number(visible.xmax) + 1, visible)).toBe(false);
-    expect(shape.values()).toEqual([expect.objectContaining({ id: before.id, title: 'Before', priority: 2, due_at: '2026-03-04 05:06:07+00', internal_notes: null })]);
+    expect(shape.values()).toEqual([
+      expect.objectContaining({
+        id: before.id,
+        title: 'Before',
+        priority: 2,
+        due_at: '2026-03-04 05:06:07+00',
+        internal_notes: null,
+      }),
+    ]);
 
     const created = todo(project.id);
     const write = await api.call('POST', '/todos', created);
@@ -104,7 +128,12 @@ describe('the development shape server', () => {
     const project = await api.newProject((await api.newUser()).id);
     const row = todo(project.id);
     await api.call('POST', '/todos', row);
-    const shape = follow({ table: 'todos', where: `project_id = $1 AND status <> 'done'`, params: [project.id], columns: ['id', 'title', 'status'] });
+    const shape = follow({
+      table: 'todos',
+      where: `project_id = $1 AND status <> 'done'`,
+      params: [project.id],
+      columns: ['id', 'title', 'status'],
+    });
     await shape.until(() => shape.rows.size === 1, 'the snapshot');
     expect(Object.keys(shape.values()[0]).sort()).toEqual(['id', 'status', 'title']);
     await api.call('PATCH', `/todos/${row.id}`, { status: 'done' });
@@ -119,17 +148,40 @@ describe('the development shape server', () => {
       const response = await fetch(`${server.url}/v1/shape?${query}`, { headers: server.staff.headers });
       return { status: response.status, body: (await response.json()) as { message: string } };
     };
-    expect(await bad('table=nope&offset=-1')).toMatchObject({ status: 400, body: { message: expect.stringContaining('does not exist') } });
-    expect(await bad(`table=todos&offset=-1&where=${encodeURIComponent('1=1; drop table todos')}`)).toMatchObject({ status: 400 });
-    expect(await bad(`table=todos&offset=-1&where=${encodeURIComponent('pg_sleep(1) is null')}`)).toMatchObject({ status: 400 });
+    expect(await bad('table=nope&offset=-1')).toMatchObject({
+      status: 400,
+      body: { message: expect.stringContaining('does not exist') },
+    });
+    expect(await bad(`table=todos&offset=-1&where=${encodeURIComponent('1=1; drop table todos')}`)).toMatchObject({
+      status: 400,
+    });
+    expect(await bad(`table=todos&offset=-1&where=${encodeURIComponent('pg_sleep(1) is null')}`)).toMatchObject({
+      status: 400,
+    });
   });
 
   it('serves only live tables, binds where parameters, and caps request sizes', async () => {
-    const status = async (query: string) => (await fetch(`${server.url}/v1/shape?${query}`, { headers: server.staff.headers })).status;
+    const status = async (query: string) =>
+      (await fetch(`${server.url}/v1/shape?${query}`, { headers: server.staff.headers })).status;
     // tables that exist but are not live: sessions and password hashes, the change log (it holds excluded columns), migrations, idempotency records
-    for (const table of ['sessions', 'passwords', 'project_members', 'idempotency_keys', 'schema_migrations', 'sync_patterns.sync_changes', 'sync_patterns.sync_log', 'pg_catalog.pg_authid']) {
-      const response = await fetch(`${server.url}/v1/shape?table=${encodeURIComponent(table)}&offset=-1`, { headers: server.staff.headers });
-      expect([table, response.status, ((await response.json()) as { message: string }).message]).toEqual([table, 400, expect.stringContaining('does not exist or is not served')]);
+    for (const table of [
+      'sessions',
+      'passwords',
+      'project_members',
+      'idempotency_keys',
+      'schema_migrations',
+      'sync_patterns.sync_changes',
+      'sync_patterns.sync_log',
+      'pg_catalog.pg_authid',
+    ]) {
+      const response = await fetch(`${server.url}/v1/shape?table=${encodeURIComponent(table)}&offset=-1`, {
+        headers: server.staff.headers,
+      });
+      expect([table, response.status, ((await response.json()) as { message: string }).message]).toEqual([
+        table,
+        400,
+        expect.stringContaining('does not exist or is not served'),
+      ]);
     }
     // a parameter is a value, never SQL: the injection finds no row and the table is still there
     const project = await api.newProject((await api.newUser()).id);

@@ -21,14 +21,21 @@ let project: Project;
 const requests: { url: string; ifNoneMatch: string | null; status: number }[] = [];
 const metrics = () => requests.filter((r) => r.url.includes('/metrics/todo-counts'));
 const storage = new Map<string, string>();
-const cacheStorage: CacheStorage = { getItem: (key) => storage.get(key) ?? null, setItem: (key, value) => void storage.set(key, value) };
+const cacheStorage: CacheStorage = {
+  getItem: (key) => storage.get(key) ?? null,
+  setItem: (key, value) => void storage.set(key, value),
+};
 const clients: QueryClient[] = [];
 
 beforeAll(async () => {
   server = await startTestServer();
   const recording: typeof fetch = async (input, init) => {
     const response = await fetch(input, init);
-    requests.push({ url: String(input), ifNoneMatch: new Headers(init?.headers).get('if-none-match'), status: response.status });
+    requests.push({
+      url: String(input),
+      ifNoneMatch: new Headers(init?.headers).get('if-none-match'),
+      status: response.status,
+    });
     return response;
   };
   configureExampleApi({ baseUrl: server.url, headers: server.staff.headers, fetch: recording, cacheStorage });
@@ -43,7 +50,9 @@ afterEach(() => {
 function renderApp<T>(hook: () => T, client = new QueryClient()) {
   clients.push(client);
   let renders = 0;
-  const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  const wrapper = ({ children }: { children: ReactNode }) => (
+    <QueryClientProvider client={client}>{children}</QueryClientProvider>
+  );
   const rendered = renderHook(
     () => {
       renders++;
@@ -59,8 +68,20 @@ describe('cache-mode hooks (TodoCount: ttl 30 s, invalidated by Todo and Project
   it('give the unified result plus isStale, updatedAt and refresh; stay fresh for the ttl, then revalidate with a 304 that re-renders nothing', async () => {
     const app = renderApp(() => useTodoCounts());
     await waitFor(() => expect(app.result.current.status).toBe('live'));
-    expect(countOf(app.result.current.data)).toEqual({ project_id: project.id, project_name: 'Metrics', total: 0, todo: 0, doing: 0, done: 0 });
-    expect(app.result.current).toMatchObject({ isLoading: false, error: null, isStale: false, updatedAt: expect.any(Number) });
+    expect(countOf(app.result.current.data)).toEqual({
+      project_id: project.id,
+      project_name: 'Metrics',
+      total: 0,
+      todo: 0,
+      doing: 0,
+      done: 0,
+    });
+    expect(app.result.current).toMatchObject({
+      isLoading: false,
+      error: null,
+      isStale: false,
+      updatedAt: expect.any(Number),
+    });
     expect(metrics()).toHaveLength(1);
 
     // within the ttl, another component using the results asks nothing of the server
@@ -90,11 +111,23 @@ describe('cache-mode hooks (TodoCount: ttl 30 s, invalidated by Todo and Project
   });
 
   it('go stale on a push-mode write to Project and on a live-mode write to Todo, and refetch', async () => {
-    const app = renderApp(() => ({ counts: useTodoCounts(), projects: useProjectMutations(), todos: useTodoMutations() }));
+    const app = renderApp(() => ({
+      counts: useTodoCounts(),
+      projects: useProjectMutations(),
+      todos: useTodoMutations(),
+    }));
     await waitFor(() => expect(countOf(app.result.current.counts.data)).toBeDefined());
     await act(() => app.result.current.projects.update(project.id, { name: 'Metrics, renamed' }));
     await waitFor(() => expect(countOf(app.result.current.counts.data)?.project_name).toBe('Metrics, renamed'));
-    await act(() => app.result.current.todos.create({ project_id: project.id, title: 'Counted', status: 'doing', priority: 1, due_at: null }));
+    await act(() =>
+      app.result.current.todos.create({
+        project_id: project.id,
+        title: 'Counted',
+        status: 'doing',
+        priority: 1,
+        due_at: null,
+      }),
+    );
     await waitFor(() => expect(countOf(app.result.current.counts.data)).toMatchObject({ total: 1, doing: 1 }));
   });
 });

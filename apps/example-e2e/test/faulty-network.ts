@@ -33,7 +33,14 @@ export function faultyNetwork() {
     const request = new Request(input, init);
     const url = new URL(request.url);
     const attempt = (outcome: WriteAttempt['outcome'], replayed = false) =>
-      request.method !== 'GET' && writes.push({ method: request.method, path: url.pathname, idempotencyKey: request.headers.get('idempotency-key'), outcome, replayed });
+      request.method !== 'GET' &&
+      writes.push({
+        method: request.method,
+        path: url.pathname,
+        idempotencyKey: request.headers.get('idempotency-key'),
+        outcome,
+        replayed,
+      });
     if (faults.down) {
       attempt('network down');
       throw new TypeError('fetch failed');
@@ -58,7 +65,10 @@ export function faultyNetwork() {
     if (request.method !== 'GET' && faults.serverErrors > 0) {
       faults.serverErrors--;
       attempt('answered 500');
-      return new Response(JSON.stringify({ error: 'internal', message: 'injected' }), { status: 500, headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify({ error: 'internal', message: 'injected' }), {
+        status: 500,
+        headers: { 'content-type': 'application/json' },
+      });
     }
     const response = await fetch(input, init);
     if (request.method !== 'GET' && faults.lostAnswers > 0) {

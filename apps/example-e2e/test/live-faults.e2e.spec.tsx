@@ -32,31 +32,52 @@ afterEach(() => {
   Object.assign(network.faults, { down: false, serverErrors: 0, lostAnswers: 0, duplicateShapeResponses: 0 });
   network.writes.length = 0;
   network.delivered.twice = 0;
-  configureExampleApi({ baseUrl: server.url, headers: server.staff.headers, shapeUrl: undefined, shapeHeaders: undefined });
+  configureExampleApi({
+    baseUrl: server.url,
+    headers: server.staff.headers,
+    shapeUrl: undefined,
+    shapeHeaders: undefined,
+  });
   for (const client of clients.splice(0)) closeLiveCollections(client);
 });
 
 function renderApp() {
   const client = new QueryClient();
   clients.push(client);
-  const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={client}>{children}</QueryClientProvider>;
-  return renderHook(() => ({ list: useTodos({ project_id: project.id }), mutations: useTodoMutations(), app: useSyncStatus() }), { wrapper }).result;
+  const wrapper = ({ children }: { children: ReactNode }) => (
+    <QueryClientProvider client={client}>{children}</QueryClientProvider>
+  );
+  return renderHook(
+    () => ({ list: useTodos({ project_id: project.id }), mutations: useTodoMutations(), app: useSyncStatus() }),
+    { wrapper },
+  ).result;
 }
 
 /** The project's todos as Postgres has them, through the API as staff (not through the network under test). */
 async function onServer(): Promise<Todo[]> {
-  const body = (await (await fetch(`${server.url}/todos?project_id=${project.id}`, { headers: server.staff.headers })).json()) as Todo[] | { data: Todo[] };
+  const body = (await (
+    await fetch(`${server.url}/todos?project_id=${project.id}`, { headers: server.staff.headers })
+  ).json()) as Todo[] | { data: Todo[] };
   return Array.isArray(body) ? body : body.data;
 }
 /** The synced fields of each row, by id: without TanStack DB's `$` metadata and the field x-sync excludes. */
 const fields = (rows: Todo[] | undefined) =>
   (rows ?? [])
-    .map((row) => Object.fromEntries(Object.entries(row).filter(([name]) => !name.startsWith('$') && name !== 'internal_notes')))
+    .map((row) =>
+      Object.fromEntries(Object.entries(row).filter(([name]) => !name.startsWith('$') && name !== 'internal_notes')),
+    )
     .sort((a, b) => String(a['id']).localeCompare(String(b['id'])));
-const newTodo = (title: string) => ({ project_id: project.id, title, status: 'todo' as const, priority: 1, due_at: null });
+const newTodo = (title: string) => ({
+  project_id: project.id,
+  title,
+  status: 'todo' as const,
+  priority: 1,
+  due_at: null,
+});
 
 async function clearProject() {
-  for (const todo of await onServer()) await fetch(`${server.url}/todos/${todo.id}`, { method: 'DELETE', headers: server.staff.headers });
+  for (const todo of await onServer())
+    await fetch(`${server.url}/todos/${todo.id}`, { method: 'DELETE', headers: server.staff.headers });
 }
 
 describe('live mode under faults', () => {
@@ -120,7 +141,13 @@ describe('live mode under faults', () => {
       pending.push(app.current.mutations.create({ ...newTodo('Made offline'), priority: 3 }));
       pending.push(app.current.mutations.update(first.id, { title: 'Order 3', status: 'done' }));
     });
-    await waitFor(() => expect(app.current.list.data?.find((t) => t.id === first.id)).toMatchObject({ title: 'Order 3', priority: 2, status: 'done' }));
+    await waitFor(() =>
+      expect(app.current.list.data?.find((t) => t.id === first.id)).toMatchObject({
+        title: 'Order 3',
+        priority: 2,
+        status: 'done',
+      }),
+    );
     expect(app.current.app.pendingWrites).toBeGreaterThan(0);
 
     network.faults.down = false;
@@ -141,10 +168,15 @@ describe('live mode under faults', () => {
     await act(() => a.current.mutations.create(newTodo('Before reset')));
     await waitFor(() => expect(b.current.list.data?.map((t) => t.title)).toEqual(['Before reset']));
 
-    expect((await fetch(`${server.url}/v1/shape/reset`, { method: 'POST', headers: server.staff.headers })).status).toBe(204);
+    expect(
+      (await fetch(`${server.url}/v1/shape/reset`, { method: 'POST', headers: server.staff.headers })).status,
+    ).toBe(204);
     await act(() => b.current.mutations.create(newTodo('After reset')));
     for (const app of [a, b]) {
-      await waitFor(() => expect(app.current.list.data?.map((t) => t.title).sort()).toEqual(['After reset', 'Before reset']), { timeout: 30_000 });
+      await waitFor(
+        () => expect(app.current.list.data?.map((t) => t.title).sort()).toEqual(['After reset', 'Before reset']),
+        { timeout: 30_000 },
+      );
       expect(app.current.list.status).toBe('live');
     }
     expect(fields(a.current.list.data)).toEqual(fields(await onServer()));
@@ -180,7 +212,9 @@ describe('live mode under faults', () => {
 
 describe('credentials of a live model', () => {
   it("go to the shape URL only as configured: the API's on its own origin, none elsewhere, shapeHeaders when given", async () => {
-    const shapeAuth = (from: number) => [...new Set(network.headers.shapes.slice(from).map((h) => h.get('authorization')))];
+    const shapeAuth = (from: number) => [
+      ...new Set(network.headers.shapes.slice(from).map((h) => h.get('authorization'))),
+    ];
     const apiAuth = (from: number) => [...new Set(network.headers.api.slice(from).map((h) => h.get('authorization')))];
     // two signed-in users, so each token tells where it was sent: staff for the API, and a member
     // of the project for the shapes when shapeHeaders name one
@@ -202,7 +236,13 @@ describe('credentials of a live model', () => {
     ];
     for (const { options, shapes, refused } of cases) {
       const from = { shapes: network.headers.shapes.length, api: network.headers.api.length };
-      configureExampleApi({ baseUrl: server.url, headers: api, shapeUrl: undefined, shapeHeaders: undefined, ...options });
+      configureExampleApi({
+        baseUrl: server.url,
+        headers: api,
+        shapeUrl: undefined,
+        shapeHeaders: undefined,
+        ...options,
+      });
       const app = renderApp();
       if (refused) {
         await waitFor(() => expect(app.current.list.status).toBe('error'));
@@ -223,19 +263,27 @@ describe('push mode under faults', () => {
   it('an answer lost after the API did the write: the retry is answered from the first try, one row, no error', async () => {
     const client = new QueryClient();
     clients.push(client);
-    const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <QueryClientProvider client={client}>{children}</QueryClientProvider>
+    );
     const app = renderHook(() => useProjectMutations(), { wrapper }).result;
     network.writes.length = 0;
     network.faults.lostAnswers = 1;
     const name = `Pushed once ${Date.now()}`;
-    const created = await act(() => app.current.create({ name, owner_id: project.owner_id, description: null, archived: false }));
+    const created = await act(() =>
+      app.current.create({ name, owner_id: project.owner_id, description: null, archived: false }),
+    );
     expect(app.current.error).toBeNull();
     expect(network.writes.map((w) => [w.method, w.outcome, w.replayed])).toEqual([
       ['POST', 'answer lost', false],
       ['POST', 'sent', true],
     ]);
     expect(network.writes[0].idempotencyKey).toBe(network.writes[1].idempotencyKey);
-    const projects = (await (await fetch(`${server.url}/projects?owner_id=${project.owner_id}&offset=0&limit=100`, { headers: server.staff.headers })).json()) as { data: Project[] };
+    const projects = (await (
+      await fetch(`${server.url}/projects?owner_id=${project.owner_id}&offset=0&limit=100`, {
+        headers: server.staff.headers,
+      })
+    ).json()) as { data: Project[] };
     expect(projects.data.filter((p) => p.name === name).map((p) => p.id)).toEqual([created.id]);
 
     // a second create with the same input is a new write: a new key, a second row

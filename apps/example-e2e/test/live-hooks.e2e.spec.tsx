@@ -47,7 +47,9 @@ afterEach(() => {
 function renderApp<T>(hook: () => T) {
   const client = new QueryClient();
   clients.push(client);
-  const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  const wrapper = ({ children }: { children: ReactNode }) => (
+    <QueryClientProvider client={client}>{children}</QueryClientProvider>
+  );
   return renderHook(hook, { wrapper });
 }
 
@@ -58,7 +60,8 @@ const useProjectTodos = () => ({
 });
 const titles = (rows: Todo[] | undefined) => (rows ?? []).map((t) => t.title).sort();
 /** The model's fields of each row, without TanStack DB's `$`-prefixed row metadata ($origin differs per client). */
-const fields = (rows: Todo[] | undefined) => (rows ?? []).map((row) => Object.fromEntries(Object.entries(row).filter(([name]) => !name.startsWith('$'))));
+const fields = (rows: Todo[] | undefined) =>
+  (rows ?? []).map((row) => Object.fromEntries(Object.entries(row).filter(([name]) => !name.startsWith('$'))));
 
 describe('generated live hooks against the development shape server', () => {
   it('syncs the snapshot to two clients; A shows its writes at once and holds them until their txid arrives; B sees each', async () => {
@@ -205,7 +208,9 @@ describe('generated live hooks against the development shape server', () => {
       }),
     );
     for (const client of [a, b]) {
-      await waitFor(() => expect(titles(client.current.list.data)).toEqual(['After restart', 'Before restart']), { timeout: 60_000 });
+      await waitFor(() => expect(titles(client.current.list.data)).toEqual(['After restart', 'Before restart']), {
+        timeout: 60_000,
+      });
       expect(client.current.list.status).toBe('live');
     }
     expect(a.current.app.status).toBe('live');

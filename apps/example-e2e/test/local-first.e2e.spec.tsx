@@ -40,7 +40,14 @@ beforeAll(async () => {
     await fetch(`${server.url}/todos`, {
       method: 'POST',
       headers: { ...server.staff.headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: crypto.randomUUID(), project_id: project.id, title, status: 'todo', priority: 1, due_at: null }),
+      body: JSON.stringify({
+        id: crypto.randomUUID(),
+        project_id: project.id,
+        title,
+        status: 'todo',
+        priority: 1,
+        due_at: null,
+      }),
     });
   }
 }, 120_000);
@@ -54,8 +61,12 @@ function startApp() {
   const database = new Database(path.join(dir, 'device.db'));
   configureExampleApi({ localDatabase: betterSqlite3Driver(database) });
   const client = new QueryClient();
-  const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={client}>{children}</QueryClientProvider>;
-  const rendered = renderHook(() => ({ ...useTodos({ project_id: project.id }), mutations: useTodoMutations() }), { wrapper });
+  const wrapper = ({ children }: { children: ReactNode }) => (
+    <QueryClientProvider client={client}>{children}</QueryClientProvider>
+  );
+  const rendered = renderHook(() => ({ ...useTodos({ project_id: project.id }), mutations: useTodoMutations() }), {
+    wrapper,
+  });
   return {
     result: rendered.result,
     database,
@@ -87,7 +98,14 @@ describe('generated live hooks with a local SQLite database', () => {
     await fetch(`${server.url}/todos`, {
       method: 'POST',
       headers: { ...server.staff.headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: crypto.randomUUID(), project_id: project.id, title: 'Three', status: 'todo', priority: 1, due_at: null }),
+      body: JSON.stringify({
+        id: crypto.randomUUID(),
+        project_id: project.id,
+        title: 'Three',
+        status: 'todo',
+        priority: 1,
+        due_at: null,
+      }),
     });
     const seen = shapeRequests.length;
     const back = startApp();
@@ -107,17 +125,32 @@ describe('generated live hooks with a local SQLite database', () => {
     await server.close({ keepData: true });
     await waitFor(() => expect(online.result.current.status).toBe('offline'), { timeout: 30_000 });
 
-    act(() => void online.result.current.mutations.create({ project_id: project.id, title: 'Written offline', status: 'todo', priority: 2, due_at: null }).catch(() => undefined));
+    act(
+      () =>
+        void online.result.current.mutations
+          .create({ project_id: project.id, title: 'Written offline', status: 'todo', priority: 2, due_at: null })
+          .catch(() => undefined),
+    );
     await waitFor(() => expect(titles(online.result.current.data)).toContain('Written offline')); // optimistic
-    await waitFor(() => expect(online.database.prepare('SELECT count(*) AS n FROM sync_patterns_outbox').get()).toEqual({ n: 1 }));
+    await waitFor(() =>
+      expect(online.database.prepare('SELECT count(*) AS n FROM sync_patterns_outbox').get()).toEqual({ n: 1 }),
+    );
     online.quit(); // the page is reloaded while offline
 
     const reloaded = startApp();
     await waitFor(() => expect(titles(reloaded.result.current.data)).toContain('Written offline')); // still shown, from the outbox
     server = await startTestServer({ port, data });
-    await waitFor(() => expect(reloaded.database.prepare('SELECT count(*) AS n FROM sync_patterns_outbox').get()).toEqual({ n: 0 }), { timeout: 30_000 });
-    await waitFor(() => expect(reloaded.result.current.data?.find((t) => t.title === 'Written offline')?.created_at).toBeTruthy(), { timeout: 30_000 });
-    const onServer = (await (await fetch(`${server.url}/todos?project_id=${project.id}`, { headers: server.staff.headers })).json()) as Todo[] | { data: Todo[] };
+    await waitFor(
+      () => expect(reloaded.database.prepare('SELECT count(*) AS n FROM sync_patterns_outbox').get()).toEqual({ n: 0 }),
+      { timeout: 30_000 },
+    );
+    await waitFor(
+      () => expect(reloaded.result.current.data?.find((t) => t.title === 'Written offline')?.created_at).toBeTruthy(),
+      { timeout: 30_000 },
+    );
+    const onServer = (await (
+      await fetch(`${server.url}/todos?project_id=${project.id}`, { headers: server.staff.headers })
+    ).json()) as Todo[] | { data: Todo[] };
     const rows = Array.isArray(onServer) ? onServer : onServer.data;
     expect(rows.filter((t) => t.title === 'Written offline')).toHaveLength(1);
     reloaded.quit();

@@ -46,7 +46,11 @@ function ProjectNames() {
           <li key={p.id}>{p.name}</li>
         ))}
       </ul>
-      <button onClick={() => void create({ name: 'Launch', description: null, owner_id: data![0].owner_id, archived: false })}>add</button>
+      <button
+        onClick={() => void create({ name: 'Launch', description: null, owner_id: data![0].owner_id, archived: false })}
+      >
+        add
+      </button>
     </div>
   );
 }
@@ -87,18 +91,26 @@ describe('generated testing entries: hooks rendered against their MSW handlers',
 
   it('live: syncs rows from the mocked shape stream, and shows a change another client writes', async () => {
     const projectId = projects.rows()[0].id;
-    todos.reset([fakeTodo({ title: 'Water the plants', project_id: projectId }, 1), fakeTodo({ title: 'Elsewhere' }, 2)]);
+    todos.reset([
+      fakeTodo({ title: 'Water the plants', project_id: projectId }, 1),
+      fakeTodo({ title: 'Elsewhere' }, 2),
+    ]);
     renderWithClient(<TodoTitles projectId={projectId} />);
     expect(await screen.findByText('Water the plants')).toBeTruthy();
     expect(screen.queryByText('Elsewhere')).toBeNull();
     // another client writes through the API: the handler streams the change to this one
     const other = fakeTodo({ title: 'Fix the fence', project_id: projectId }, 3);
-    await fetch('http://api.test/todos', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(other) });
+    await fetch('http://api.test/todos', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(other),
+    });
     expect(await screen.findByText('Fix the fence')).toBeTruthy();
   });
 
   it('cache: reads the fake results', async () => {
     renderWithClient(<Counts />);
-    for (const count of counts.rows()) expect(await screen.findByText(`${count.project_name}: ${count.total}`)).toBeTruthy();
+    for (const count of counts.rows())
+      expect(await screen.findByText(`${count.project_name}: ${count.total}`)).toBeTruthy();
   });
 });

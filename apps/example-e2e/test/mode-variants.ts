@@ -12,7 +12,8 @@ const TODO_X_SYNC = /(\n {4}Todo:\n(?: {6}.*\n)*? {6}x-sync:\n {8}mode: )(\w+)\n
 /** The example spec with `Todo` in the given mode: one x-sync line differs, nothing else. */
 export function specWithTodoIn(mode: (typeof MODES)[number]): string {
   const spec = readFileSync(path.join(WORKSPACE, 'apps/example-api/openapi.yaml'), 'utf8');
-  if (!TODO_X_SYNC.test(spec)) throw new Error("the example spec changed: Todo's x-sync block (mode on its own line) not found");
+  if (!TODO_X_SYNC.test(spec))
+    throw new Error("the example spec changed: Todo's x-sync block (mode on its own line) not found");
   return spec.replace(TODO_X_SYNC, (_, head: string) => `${head}${mode}\n`);
 }
 

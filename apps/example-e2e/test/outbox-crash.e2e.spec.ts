@@ -2,7 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startTestServer, type TestServer } from '../../example-api/src/testing';
-import { postJson, runDevice, runPushDevice, seedDeviceOwner, seedDeviceProject, serverProjectNames, serverTodos, type DeviceRun } from './crash/devices';
+import {
+  postJson,
+  runDevice,
+  runPushDevice,
+  seedDeviceOwner,
+  seedDeviceProject,
+  serverProjectNames,
+  serverTodos,
+  type DeviceRun,
+} from './crash/devices';
 import type { DevicePlan } from './crash/outbox-device';
 import type { PushDevicePlan } from './crash/push-device';
 
@@ -37,7 +46,14 @@ function planOf(count: number, renames: number, faults: Partial<DevicePlan> = {}
     id: crypto.randomUUID(),
     titles: Array.from({ length: renames + 1 }, (_, j) => `d${device} todo ${i} v${j}`),
   }));
-  return { apiUrl: server.url, headers: server.staff.headers, dbFile: path.join(dir, `device-${device}.db`), projectId, todos, ...faults };
+  return {
+    apiUrl: server.url,
+    headers: server.staff.headers,
+    dbFile: path.join(dir, `device-${device}.db`),
+    projectId,
+    todos,
+    ...faults,
+  };
 }
 
 /** Each todo the device made ends with the last title it made; ones it never made are not there. */
@@ -50,7 +66,13 @@ function expectedOf(plan: DevicePlan, made: readonly string[]) {
 
 /** Starts the device again on its database, without faults, until its outbox is drained. */
 async function drain(plan: DevicePlan): Promise<NonNullable<DeviceRun['result']>> {
-  const again = await runDevice({ apiUrl: plan.apiUrl, headers: plan.headers, dbFile: plan.dbFile, projectId: plan.projectId, todos: [] });
+  const again = await runDevice({
+    apiUrl: plan.apiUrl,
+    headers: plan.headers,
+    dbFile: plan.dbFile,
+    projectId: plan.projectId,
+    todos: [],
+  });
   return again.result!;
 }
 
@@ -92,7 +114,11 @@ describe('the outbox when the app is killed (SIGKILL)', () => {
     const id = crypto.randomUUID();
     const existing = { id, project_id: projectId, title: 'Before', status: 'todo', priority: 1, due_at: null };
     await postJson(`${server.url}/todos`, existing, server.staff.headers);
-    const plan: DevicePlan = { ...planOf(0, 0), todos: [{ id, titles: ['Renamed offline'], existing: true }], writesDown: true };
+    const plan: DevicePlan = {
+      ...planOf(0, 0),
+      todos: [{ id, titles: ['Renamed offline'], existing: true }],
+      writesDown: true,
+    };
     const first = await runDevice(plan, (line) => line === 'all made');
     expect(first.made).toEqual(['Renamed offline']);
     // another device makes the same change meanwhile: the restarted device's row already has it
@@ -110,11 +136,24 @@ describe('the outbox when the app is killed (SIGKILL)', () => {
 
 describe('the push outbox when the app is killed (SIGKILL)', () => {
   /** A plan of `count` projects renamed `renames` times each, for an owner and a device database of their own. */
-  async function pushPlanOf(count: number, renames: number, faults: Partial<PushDevicePlan> = {}): Promise<PushDevicePlan> {
+  async function pushPlanOf(
+    count: number,
+    renames: number,
+    faults: Partial<PushDevicePlan> = {},
+  ): Promise<PushDevicePlan> {
     const device = ++devices;
     const ownerId = await seedDeviceOwner(server.url, server.staff.headers, `Push${device}`);
-    const projects = Array.from({ length: count }, (_, i) => ({ names: Array.from({ length: renames + 1 }, (_, j) => `p${device} project ${i} v${j}`) }));
-    return { apiUrl: server.url, headers: server.staff.headers, dbFile: path.join(dir, `push-device-${device}.db`), ownerId, projects, ...faults };
+    const projects = Array.from({ length: count }, (_, i) => ({
+      names: Array.from({ length: renames + 1 }, (_, j) => `p${device} project ${i} v${j}`),
+    }));
+    return {
+      apiUrl: server.url,
+      headers: server.staff.headers,
+      dbFile: path.join(dir, `push-device-${device}.db`),
+      ownerId,
+      projects,
+      ...faults,
+    };
   }
   /** One project per create the device made, named by the last rename it made. */
   const expectedNames = (plan: PushDevicePlan, made: readonly string[]) =>
@@ -122,12 +161,29 @@ describe('the push outbox when the app is killed (SIGKILL)', () => {
       .filter((p) => made.includes(p.names[0]))
       .map((p) => [...p.names].reverse().find((name) => made.includes(name))!)
       .sort();
-  const drainPush = async (plan: PushDevicePlan) => (await runPushDevice({ ...plan, projects: [], writesDown: false, hangWritesFrom: undefined, pauseAfter: undefined })).result!;
+  const drainPush = async (plan: PushDevicePlan) =>
+    (
+      await runPushDevice({
+        ...plan,
+        projects: [],
+        writesDown: false,
+        hangWritesFrom: undefined,
+        pauseAfter: undefined,
+      })
+    ).result!;
 
   it.each([
-    ['with every write made offline: renames of a row still under its draft key follow the create to the saved key', { writesDown: true }, 'all made'],
+    [
+      'with every write made offline: renames of a row still under its draft key follow the create to the saved key',
+      { writesDown: true },
+      'all made',
+    ],
     ['mid-way, its writes going out', { pauseAfter: 4 }, 'paused'],
-    ['after answers were lost (the API did the writes): replayed with the same Idempotency-Key, each applied once', { hangWritesFrom: 3 }, 'all made'],
+    [
+      'after answers were lost (the API did the writes): replayed with the same Idempotency-Key, each applied once',
+      { hangWritesFrom: 3 },
+      'all made',
+    ],
   ] as const)(
     'loses no write and applies none twice: killed %s',
     async (_, faults, killAt) => {

@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort, startTestServer, type TestServer } from '../../example-api/src/testing';
-import { runDevice, runPushDevice, seedDeviceOwner, seedDeviceProject, serverProjectNames, serverTodos } from './crash/devices';
+import {
+  runDevice,
+  runPushDevice,
+  seedDeviceOwner,
+  seedDeviceProject,
+  serverProjectNames,
+  serverTodos,
+} from './crash/devices';
 import type { DevicePlan } from './crash/outbox-device';
 import type { PushDevicePlan } from './crash/push-device';
 
@@ -52,7 +59,16 @@ type Session = typeof session extends fc.Arbitrary<infer S> ? S : never;
 
 let schedules = 0;
 /** What the schedules did, printed at the end (the soak's counts in docs/robustness.md). */
-const counts = { schedules: 0, deviceRuns: 0, devicesKilled: 0, apiCrashes: 0, writesMade: 0, lagging: 0, writesDown: 0, answersLost: 0 };
+const counts = {
+  schedules: 0,
+  deviceRuns: 0,
+  devicesKilled: 0,
+  apiCrashes: 0,
+  writesMade: 0,
+  lagging: 0,
+  writesDown: 0,
+  answersLost: 0,
+};
 
 async function runSchedule(sessions: Session[]): Promise<void> {
   const schedule = ++schedules;
@@ -69,10 +85,21 @@ async function runSchedule(sessions: Session[]): Promise<void> {
       projectId,
       shapeLagMs: s.shapeLagMs,
       todos: [
-        ...earlier.map((id) => ({ id, existing: true, titles: Array.from({ length: s.renames }, () => `schedule ${schedule} title ${++titleCount}`) })),
-        ...Array.from({ length: s.newTodos }, () => ({ id: crypto.randomUUID(), titles: Array.from({ length: s.renames + 1 }, () => `schedule ${schedule} title ${++titleCount}`) })),
+        ...earlier.map((id) => ({
+          id,
+          existing: true,
+          titles: Array.from({ length: s.renames }, () => `schedule ${schedule} title ${++titleCount}`),
+        })),
+        ...Array.from({ length: s.newTodos }, () => ({
+          id: crypto.randomUUID(),
+          titles: Array.from({ length: s.renames + 1 }, () => `schedule ${schedule} title ${++titleCount}`),
+        })),
       ],
-      ...(s.fault === 'writes down' ? { writesDown: true } : s.fault === 'answers lost' ? { hangWritesFrom: s.faultFrom } : {}),
+      ...(s.fault === 'writes down'
+        ? { writesDown: true }
+        : s.fault === 'answers lost'
+          ? { hangWritesFrom: s.faultFrom }
+          : {}),
       ...(s.killAt === undefined ? {} : { pauseAfter: s.killAt }),
     };
     const total = plan.todos.reduce((n, t) => n + t.titles.length, 0);
@@ -100,7 +127,9 @@ async function runSchedule(sessions: Session[]): Promise<void> {
   }
   const drained = await runDevice({ apiUrl: server.url, headers: server.staff.headers, dbFile, projectId, todos: [] });
   counts.schedules++;
-  const expected = [...todos].map(([id, titles]) => ({ id, title: titles[titles.length - 1] })).sort((a, b) => a.id.localeCompare(b.id));
+  const expected = [...todos]
+    .map(([id, titles]) => ({ id, title: titles[titles.length - 1] }))
+    .sort((a, b) => a.id.localeCompare(b.id));
   const ids = [...todos.keys()];
   const onServer = await serverTodos(server.url, server.staff.headers, projectId, ids);
   expect(onServer).toEqual(expected);
@@ -117,7 +146,15 @@ const pushSession = fc.record({
   crashApi: fc.boolean(),
 });
 type PushSession = typeof pushSession extends fc.Arbitrary<infer S> ? S : never;
-const pushCounts = { schedules: 0, deviceRuns: 0, devicesKilled: 0, apiCrashes: 0, writesMade: 0, writesDown: 0, answersLost: 0 };
+const pushCounts = {
+  schedules: 0,
+  deviceRuns: 0,
+  devicesKilled: 0,
+  apiCrashes: 0,
+  writesMade: 0,
+  writesDown: 0,
+  answersLost: 0,
+};
 
 async function runPushSchedule(sessions: PushSession[]): Promise<void> {
   const schedule = ++schedules;
@@ -132,8 +169,14 @@ async function runPushSchedule(sessions: PushSession[]): Promise<void> {
       headers: server.staff.headers,
       dbFile,
       ownerId,
-      projects: Array.from({ length: s.newProjects }, () => ({ names: Array.from({ length: s.renames + 1 }, () => `schedule ${schedule} name ${++nameCount}`) })),
-      ...(s.fault === 'writes down' ? { writesDown: true } : s.fault === 'answers lost' ? { hangWritesFrom: s.faultFrom } : {}),
+      projects: Array.from({ length: s.newProjects }, () => ({
+        names: Array.from({ length: s.renames + 1 }, () => `schedule ${schedule} name ${++nameCount}`),
+      })),
+      ...(s.fault === 'writes down'
+        ? { writesDown: true }
+        : s.fault === 'answers lost'
+          ? { hangWritesFrom: s.faultFrom }
+          : {}),
       ...(s.killAt === undefined ? {} : { pauseAfter: s.killAt }),
     };
     const total = plan.projects.reduce((n, p) => n + p.names.length, 0);
@@ -155,7 +198,13 @@ async function runPushSchedule(sessions: PushSession[]): Promise<void> {
       if (durable.length) projects.set(project.names[0], durable[durable.length - 1]);
     }
   }
-  const drained = await runPushDevice({ apiUrl: server.url, headers: server.staff.headers, dbFile, ownerId, projects: [] });
+  const drained = await runPushDevice({
+    apiUrl: server.url,
+    headers: server.staff.headers,
+    dbFile,
+    ownerId,
+    projects: [],
+  });
   pushCounts.schedules++;
   const expected = [...projects.values()].sort();
   expect(await serverProjectNames(server.url, server.staff.headers, ownerId)).toEqual(expected);

@@ -27,7 +27,9 @@ function renderWithClient<T>(hook: () => T) {
   const client = new QueryClient({
     defaultOptions: { queries: { retry: false } },
   });
-  const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  const wrapper = ({ children }: { children: ReactNode }) => (
+    <QueryClientProvider client={client}>{children}</QueryClientProvider>
+  );
   return renderHook(hook, { wrapper });
 }
 
@@ -38,7 +40,8 @@ const useProjectTodos = () => ({
   app: useSyncStatus(),
 });
 const titles = (rows: Todo[] | undefined) => (rows ?? []).map((t) => t.title);
-const serverHas = async (id: string) => (await fetch(`${server.url}/todos/${id}`, { headers: server.staff.headers })).status === 200;
+const serverHas = async (id: string) =>
+  (await fetch(`${server.url}/todos/${id}`, { headers: server.staff.headers })).status === 200;
 
 describe('generated push hooks against the example API on Postgres', () => {
   it('lists and reads rows, without the fields x-sync excludes', async () => {
@@ -118,7 +121,12 @@ describe('generated push hooks against the example API on Postgres', () => {
         status: 'done',
       });
     });
-    await waitFor(() => expect(result.current.list.data!.find((t) => t.id === row.id)).toMatchObject({ title: 'Changed', status: 'done' }));
+    await waitFor(() =>
+      expect(result.current.list.data!.find((t) => t.id === row.id)).toMatchObject({
+        title: 'Changed',
+        status: 'done',
+      }),
+    );
     expect((await getTodo(row.id)).title).toBe('Change me');
     gate.open();
     await act(() => updated!);

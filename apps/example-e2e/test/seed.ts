@@ -5,7 +5,12 @@ export interface SeedApi<P> {
 }
 
 /** A project and its owner, made through the generated API functions of the variant under test. */
-export async function seedProject<P>(api: SeedApi<P>, name: string, email: string, role: 'admin' | 'member' = 'admin'): Promise<P> {
+export async function seedProject<P>(
+  api: SeedApi<P>,
+  name: string,
+  email: string,
+  role: 'admin' | 'member' = 'admin',
+): Promise<P> {
   const owner = await api.createUser({ email, name, role });
   return api.createProject({ name, owner_id: owner.id, description: null, archived: false });
 }

@@ -65,7 +65,12 @@ export function App() {
           </div>
           <div className="topbar-end">
             <SyncIndicator />
-            <button type="button" className="button button-quiet" onClick={() => void signOut()} title={currentSession()?.user.email}>
+            <button
+              type="button"
+              className="button button-quiet"
+              onClick={() => void signOut()}
+              title={currentSession()?.user.email}
+            >
               Sign out
             </button>
           </div>
@@ -92,7 +97,12 @@ export function App() {
             <ul className="project-list">
               {projects.data.map((project) => (
                 <li key={project.id}>
-                  <button type="button" className="project-button" aria-current={project.id === current?.id ? 'true' : undefined} onClick={() => choose(project)}>
+                  <button
+                    type="button"
+                    className="project-button"
+                    aria-current={project.id === current?.id ? 'true' : undefined}
+                    onClick={() => choose(project)}
+                  >
                     <span className="name">{project.name}</span>
                     {project.description && <span className="description">{project.description}</span>}
                   </button>

@@ -21,7 +21,17 @@ export function ModeBadge({ mode }: { mode: Mode }) {
 }
 
 /** A panel's title with the badge of the mode its data syncs in, and the sentence saying what that means. */
-export function PanelHead({ id, title, mode, small = false }: { id: string; title: ReactNode; mode: Mode; small?: boolean }) {
+export function PanelHead({
+  id,
+  title,
+  mode,
+  small = false,
+}: {
+  id: string;
+  title: ReactNode;
+  mode: Mode;
+  small?: boolean;
+}) {
   return (
     <>
       <div className="panel-head">

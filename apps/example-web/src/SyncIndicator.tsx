@@ -1,6 +1,11 @@
 import { useSyncStatus, type SyncStatus } from '@sync-patterns/runtime';
 
-const WORDS: Record<SyncStatus, string> = { live: 'Live', connecting: 'Connecting…', offline: 'Offline', error: 'Sync error' };
+const WORDS: Record<SyncStatus, string> = {
+  live: 'Live',
+  connecting: 'Connecting…',
+  offline: 'Offline',
+  error: 'Sync error',
+};
 const EXPLANATIONS: Record<SyncStatus, string> = {
   live: 'Every list is up to date with the server.',
   connecting: 'Reaching the server…',
@@ -12,7 +17,13 @@ const EXPLANATIONS: Record<SyncStatus, string> = {
 export function SyncIndicator() {
   const { status, pendingWrites, error } = useSyncStatus();
   return (
-    <div role="status" className="sync-pill" data-testid="sync-status" data-status={status} title={error?.message ?? EXPLANATIONS[status]}>
+    <div
+      role="status"
+      className="sync-pill"
+      data-testid="sync-status"
+      data-status={status}
+      title={error?.message ?? EXPLANATIONS[status]}
+    >
       <span className="dot" aria-hidden="true" />
       <span>
         <span className="visually-hidden">Sync status: </span>

@@ -14,7 +14,11 @@ export function TodoCounts() {
       <PanelHead id="counts-title" title="Progress" mode="cache" />
       {!counts.data && (
         <p className="empty" aria-busy={counts.status === 'connecting'}>
-          {counts.status === 'offline' ? 'Offline: the counts load when the server is back.' : counts.error ? `Counts unavailable: ${counts.error.message}` : 'Loading counts…'}
+          {counts.status === 'offline'
+            ? 'Offline: the counts load when the server is back.'
+            : counts.error
+              ? `Counts unavailable: ${counts.error.message}`
+              : 'Loading counts…'}
         </p>
       )}
       {counts.data?.length === 0 && <p className="empty">No projects to count.</p>}
@@ -41,7 +45,10 @@ export function TodoCounts() {
           {counts.updatedAt ? (
             <>
               {offline ? 'Offline · last updated ' : 'Updated '}
-              <time dateTime={new Date(counts.updatedAt).toISOString()} title={new Date(counts.updatedAt).toLocaleString()}>
+              <time
+                dateTime={new Date(counts.updatedAt).toISOString()}
+                title={new Date(counts.updatedAt).toLocaleString()}
+              >
                 {ago(counts.updatedAt, now)}
               </time>
             </>
@@ -49,7 +56,11 @@ export function TodoCounts() {
             'Not loaded yet'
           )}
         </span>
-        <button type="button" className="button button-quiet" onClick={() => void counts.refresh().catch(() => undefined)}>
+        <button
+          type="button"
+          className="button button-quiet"
+          onClick={() => void counts.refresh().catch(() => undefined)}
+        >
           <RefreshIcon />
           Refresh
         </button>

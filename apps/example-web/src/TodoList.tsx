@@ -39,7 +39,16 @@ export function TodoList({ project }: { project: { id: string; name: string; des
           <label htmlFor="new-todo" className="visually-hidden">
             New todo
           </label>
-          <input id="new-todo" ref={input} value={title} onChange={(event) => setTitle(event.target.value)} placeholder="What needs doing?" autoComplete="off" maxLength={200} required />
+          <input
+            id="new-todo"
+            ref={input}
+            value={title}
+            onChange={(event) => setTitle(event.target.value)}
+            placeholder="What needs doing?"
+            autoComplete="off"
+            maxLength={200}
+            required
+          />
           <button type="submit" className="button button-primary">
             Add
           </button>
@@ -89,12 +98,27 @@ export function TodoList({ project }: { project: { id: string; name: string; des
 
 const STATUS_TAGS: Partial<Record<Todo['status'], string>> = { doing: 'In progress' };
 
-function TodoRow({ todo, waiting, onToggle, onDelete }: { todo: Todo; waiting: boolean; onToggle: () => void; onDelete: () => void }) {
+function TodoRow({
+  todo,
+  waiting,
+  onToggle,
+  onDelete,
+}: {
+  todo: Todo;
+  waiting: boolean;
+  onToggle: () => void;
+  onDelete: () => void;
+}) {
   // a row the server has not confirmed yet has no server-set creation time
   const pending = !todo.created_at;
   const tag = STATUS_TAGS[todo.status];
   return (
-    <li className="todo" data-testid="todo" data-pending={pending || undefined} data-done={todo.status === 'done' || undefined}>
+    <li
+      className="todo"
+      data-testid="todo"
+      data-pending={pending || undefined}
+      data-done={todo.status === 'done' || undefined}
+    >
       <label>
         <input type="checkbox" className="check" checked={todo.status === 'done'} onChange={onToggle} />
         <span className="title" data-testid="todo-title">
@@ -116,7 +140,13 @@ function TodoRow({ todo, waiting, onToggle, onDelete }: { todo: Todo; waiting: b
           P{todo.priority}
         </span>
       </span>
-      <button type="button" className="icon-button" aria-label={`Delete ${todo.title}`} title="Delete" onClick={onDelete}>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={`Delete ${todo.title}`}
+        title="Delete"
+        onClick={onDelete}
+      >
         <TrashIcon />
       </button>
     </li>
@@ -126,7 +156,8 @@ function TodoRow({ todo, waiting, onToggle, onDelete }: { todo: Todo; waiting: b
 /** A write the server refused: it has been rolled back; say why, in the server's words. */
 function RefusedWrite({ error, onDismiss }: { error: SyncError; onDismiss: () => void }) {
   const body = (error.body ?? {}) as { title?: unknown; detail?: unknown };
-  const reason = typeof body.detail === 'string' ? body.detail : typeof body.title === 'string' ? body.title : undefined;
+  const reason =
+    typeof body.detail === 'string' ? body.detail : typeof body.title === 'string' ? body.title : undefined;
   const heading = error.kind === 'network' ? 'Your change could not be sent' : 'The server refused your change';
   return (
     <div role="alert" className="alert">

@@ -3,7 +3,19 @@ import type { SVGProps } from 'react';
 /** The few icons the app uses (inline SVG, so nothing is fetched); decorative unless labelled. */
 function Icon({ children, ...props }: SVGProps<SVGSVGElement>) {
   return (
-    <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false" {...props}>
+    <svg
+      width="16"
+      height="16"
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+      {...props}
+    >
       {children}
     </svg>
   );
@@ -44,6 +56,13 @@ export const RefreshIcon = () => (
 export const BrandMark = () => (
   <svg className="brand-mark" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
     <rect width="32" height="32" rx="8" fill="var(--accent)" />
-    <path d="M9 13h12l-3.5-3.5M23 19H11l3.5 3.5" fill="none" stroke="var(--accent-text)" strokeWidth="2.4" strokeLinecap="round" strokeLinejoin="round" />
+    <path
+      d="M9 13h12l-3.5-3.5M23 19H11l3.5 3.5"
+      fill="none"
+      stroke="var(--accent-text)"
+      strokeWidth="2.4"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    />
   </svg>
 );

@@ -139,5 +139,7 @@ async function listFiles(): Promise<string[]> {
     request.onerror = () => reject(request.error);
   }).finally(() => idb.close());
   const written = JSON.parse(localStorage.getItem(WRITTEN) ?? '{}') as Record<string, number>;
-  return keys.filter((key): key is string => typeof key === 'string' && key.startsWith('app-') && key.endsWith('.db')).sort((a, b) => (written[b] ?? 0) - (written[a] ?? 0));
+  return keys
+    .filter((key): key is string => typeof key === 'string' && key.startsWith('app-') && key.endsWith('.db'))
+    .sort((a, b) => (written[b] ?? 0) - (written[a] ?? 0));
 }

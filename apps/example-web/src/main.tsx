@@ -21,6 +21,8 @@ const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1 } } 
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <QueryClientProvider client={queryClient}>{currentSession() ? <App /> : <SignIn onSignedIn={() => location.reload()} />}</QueryClientProvider>
+    <QueryClientProvider client={queryClient}>
+      {currentSession() ? <App /> : <SignIn onSignedIn={() => location.reload()} />}
+    </QueryClientProvider>
   </StrictMode>,
 );

@@ -28,7 +28,11 @@ export function authHeaders(): Record<string, string> {
 
 /** Signs in; the API's reason when it refuses. */
 export async function signIn(email: string, password: string): Promise<Session> {
-  const response = await fetch('/api/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const response = await fetch('/api/sessions', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   const body = (await response.json().catch(() => ({}))) as Partial<Session> & { message?: string };
   if (!response.ok || !body.token || !body.user) throw new Error(body.message ?? `Sign-in failed (${response.status})`);
   const session = { token: body.token, user: body.user };

@@ -13,12 +13,20 @@ const UPDATE_DOCS = process.env['UPDATE_SCREENSHOTS'] === '1';
 export const VIEWPORT = { width: 1200, height: 720 };
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (or set CHROMIUM_PATH)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (or set CHROMIUM_PATH)`,
+    );
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }
 
 export async function newPage(browser: Browser): Promise<Page> {
-  return browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: 1, colorScheme: 'light', reducedMotion: 'no-preference' });
+  return browser.newPage({
+    viewport: VIEWPORT,
+    deviceScaleFactor: 1,
+    colorScheme: 'light',
+    reducedMotion: 'no-preference',
+  });
 }
 
 /**

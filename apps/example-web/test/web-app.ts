@@ -15,7 +15,16 @@ export interface WebApp {
 export function startWebApp(options: { apiUrl: string; port: number }): Promise<WebApp> {
   const child = spawn(
     process.execPath,
-    [path.join(WORKSPACE, 'node_modules/vite/bin/vite.js'), '--config', path.join(__dirname, '..', 'vite.config.mts'), '--port', String(options.port), '--strictPort', '--host', '127.0.0.1'],
+    [
+      path.join(WORKSPACE, 'node_modules/vite/bin/vite.js'),
+      '--config',
+      path.join(__dirname, '..', 'vite.config.mts'),
+      '--port',
+      String(options.port),
+      '--strictPort',
+      '--host',
+      '127.0.0.1',
+    ],
     {
       cwd: path.join(__dirname, '..'),
       env: { ...process.env, EXAMPLE_API_URL: options.apiUrl, FORCE_COLOR: '0' },

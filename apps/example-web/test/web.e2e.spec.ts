@@ -61,7 +61,11 @@ describe('the example web app in Chromium', () => {
   it('shows the three modes: projects (push), todos (live), counts (cache)', async () => {
     const page = await openApp();
     await expectText(page, 'Launch');
-    expect(await todoTitles(page)).toEqual(['Generate the client libraries', 'Ship the web app', 'Write the OpenAPI document']);
+    expect(await todoTitles(page)).toEqual([
+      'Generate the client libraries',
+      'Ship the web app',
+      'Write the OpenAPI document',
+    ]);
     await page.getByTestId('count').first().waitFor();
     expect(await page.getByTestId('count').first().innerText()).toMatch(/Launch\s+1\/3 done/);
     // the layout: landmarks, the chosen project, each panel saying its sync mode in words
@@ -117,14 +121,20 @@ describe('the example web app in Chromium', () => {
     const page = await openApp();
     await page.route('**/api/todos', (route) =>
       route.request().method() === 'POST'
-        ? route.fulfill({ status: 422, contentType: 'application/problem+json', body: JSON.stringify({ title: 'Invalid', detail: 'refused for the test' }) })
+        ? route.fulfill({
+            status: 422,
+            contentType: 'application/problem+json',
+            body: JSON.stringify({ title: 'Invalid', detail: 'refused for the test' }),
+          })
         : route.continue(),
     );
     await add(page, 'Refused');
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.innerText()).toMatch(/POST \/todos failed with 422/);
-    expect(await alert.innerText()).toMatch(/The server refused your change\s+Refused for the test\. It has been undone\./); // the server's reason
+    expect(await alert.innerText()).toMatch(
+      /The server refused your change\s+Refused for the test\. It has been undone\./,
+    ); // the server's reason
     await page.getByText('Refused', { exact: true }).waitFor({ state: 'detached' });
     await screenshot(page, '4-refused', 'refused-write');
     // dismissible, and the focus goes back to the form
@@ -159,7 +169,9 @@ describe('the example web app in Chromium', () => {
     const titles = await todoTitles(page);
     expect(titles.filter((t) => t === 'Written offline')).toHaveLength(1);
     expect(titles).toEqual(expect.arrayContaining(['Seen everywhere', 'Written offline']));
-    const onServer = (await (await fetch(`${api.url}/todos`, { headers: api.staff.headers })).json()) as { title: string }[] | { data: { title: string }[] };
+    const onServer = (await (await fetch(`${api.url}/todos`, { headers: api.staff.headers })).json()) as
+      | { title: string }[]
+      | { data: { title: string }[] };
     const rows = Array.isArray(onServer) ? onServer : onServer.data;
     expect(rows.filter((t) => t.title === 'Written offline')).toHaveLength(1);
     await screenshot(page, '6-back-online');
@@ -178,15 +190,26 @@ describe('the example web app in Chromium', () => {
 
     await page.reload(); // the API is still down
     await page.getByTestId('todo').filter({ hasText: 'Survives a reload' }).waitFor({ timeout: 30_000 });
-    expect(await page.getByTestId('todo').filter({ hasText: 'Survives a reload' }).getAttribute('data-pending')).toBe('true');
+    expect(await page.getByTestId('todo').filter({ hasText: 'Survives a reload' }).getAttribute('data-pending')).toBe(
+      'true',
+    );
     expect(await todoTitles(page)).toEqual(expect.arrayContaining(['Seen everywhere', 'Written offline']));
     await offlineBanner(page).waitFor({ timeout: 30_000 });
-    await page.getByRole('navigation', { name: 'Projects' }).getByText('the projects load when the server is back').waitFor();
+    await page
+      .getByRole('navigation', { name: 'Projects' })
+      .getByText('the projects load when the server is back')
+      .waitFor();
     await screenshot(page, '7-reloaded-offline');
 
     api = await startTestServer({ port: apiPort, data });
-    await page.getByTestId('todo').filter({ hasText: 'Survives a reload' }).and(page.locator(':not([data-pending])')).waitFor({ timeout: 60_000 });
-    const onServer = (await (await fetch(`${api.url}/todos`, { headers: api.staff.headers })).json()) as { title: string }[] | { data: { title: string }[] };
+    await page
+      .getByTestId('todo')
+      .filter({ hasText: 'Survives a reload' })
+      .and(page.locator(':not([data-pending])'))
+      .waitFor({ timeout: 60_000 });
+    const onServer = (await (await fetch(`${api.url}/todos`, { headers: api.staff.headers })).json()) as
+      | { title: string }[]
+      | { data: { title: string }[] };
     const rows = Array.isArray(onServer) ? onServer : onServer.data;
     expect(rows.filter((t) => t.title === 'Survives a reload')).toHaveLength(1);
     expect((await todoTitles(page)).filter((t) => t === 'Survives a reload')).toHaveLength(1);
@@ -207,7 +230,9 @@ describe('the example web app in Chromium', () => {
     await page.keyboard.press('Enter');
     await todo(page, 'Written offline').waitFor({ state: 'detached' });
     await counts.filter({ hasText: '2/5 done' }).waitFor();
-    const onServer = (await (await fetch(`${api.url}/todos`, { headers: api.staff.headers })).json()) as Row[] | { data: Row[] };
+    const onServer = (await (await fetch(`${api.url}/todos`, { headers: api.staff.headers })).json()) as
+      | Row[]
+      | { data: Row[] };
     const rows = Array.isArray(onServer) ? onServer : onServer.data;
     expect(rows.find((t) => t.title === 'Ship the web app')?.status).toBe('done');
     expect(rows.some((t) => t.title === 'Written offline')).toBe(false);
@@ -225,12 +250,17 @@ describe('the example web app in Chromium', () => {
     await signIn(page);
     await page.getByTestId('todo').first().waitFor();
     await screenshot(page, '0-signed-in');
-    const token = await page.evaluate(() => (JSON.parse(localStorage.getItem('sync-patterns-example:session') ?? '{}') as { token?: string }).token);
-    const withToken = () => fetch(`${api.url}/projects`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    const token = await page.evaluate(
+      () => (JSON.parse(localStorage.getItem('sync-patterns-example:session') ?? '{}') as { token?: string }).token,
+    );
+    const withToken = () =>
+      fetch(`${api.url}/projects`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
     expect(await withToken()).toBe(200);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    expect(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('sync-patterns')))).toEqual([]);
+    expect(
+      await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('sync-patterns'))),
+    ).toEqual([]);
     // the token was revoked on the server
     expect(await withToken()).toBe(401);
     await page.close();
@@ -252,14 +282,21 @@ describe('the example web app in Chromium', () => {
     await add(first, 'Written in a closed tab');
     await first.getByText('Written in a closed tab').waitFor();
     // the outbox entry is saved at once (not after the rows' 50 ms): then the tab is closed
-    await first.waitForFunction((earlier) => JSON.stringify(localStorage.getItem('sync-patterns-files-written')) !== earlier, before);
+    await first.waitForFunction(
+      (earlier) => JSON.stringify(localStorage.getItem('sync-patterns-files-written')) !== earlier,
+      before,
+    );
     await first.close();
 
     api = await startTestServer({ port: apiPort, data });
     const second = await context.newPage();
     await second.goto(web.url);
-    await todo(second, 'Written in a closed tab').and(second.locator(':not([data-pending])')).waitFor({ timeout: 60_000 });
-    const onServer = (await (await fetch(`${api.url}/todos`, { headers: api.staff.headers })).json()) as { title: string }[] | { data: { title: string }[] };
+    await todo(second, 'Written in a closed tab')
+      .and(second.locator(':not([data-pending])'))
+      .waitFor({ timeout: 60_000 });
+    const onServer = (await (await fetch(`${api.url}/todos`, { headers: api.staff.headers })).json()) as
+      | { title: string }[]
+      | { data: { title: string }[] };
     const rows = Array.isArray(onServer) ? onServer : onServer.data;
     expect(rows.filter((t) => t.title === 'Written in a closed tab')).toHaveLength(1);
     await context.close();

@@ -20,7 +20,11 @@ let packed: Packed;
 beforeAll(() => {
   packed = packedPackages();
   const files: Record<string, string> = {
-    'package.json': JSON.stringify({ name: '@notes/source', version: '0.0.0', private: true, devDependencies: { nx: '23.2.1' } }, null, 2),
+    'package.json': JSON.stringify(
+      { name: '@notes/source', version: '0.0.0', private: true, devDependencies: { nx: '23.2.1' } },
+      null,
+      2,
+    ),
     'nx.json': JSON.stringify({ neverConnectToCloud: true, defaultBase: 'main' }, null, 2),
     '.gitignore': 'node_modules\n.nx\n',
   };
@@ -61,7 +65,9 @@ describe('a newcomer: npm run pack, a workspace with only Nx, init, model, test'
   it('init sets up each api, 3.0 and 3.1, and installs what the generated code needs', () => {
     for (const api of API_NAMES) {
       // as the README has it: init installs the packages it adds
-      expect(nxOk(root, 'g', 'sync-patterns:init', `--project=${api}`, `--spec=apps/${api}/openapi.yaml`)).toContain(`${api}-core`);
+      expect(nxOk(root, 'g', 'sync-patterns:init', `--project=${api}`, `--spec=apps/${api}/openapi.yaml`)).toContain(
+        `${api}-core`,
+      );
     }
     expect(JSON.parse(read('nx.json')).plugins).toEqual(['sync-patterns/plugin']);
     for (const dependency of ['@tanstack/react-db', '@tanstack/react-query', 'zod', 'msw', 'jest', 'typescript']) {
@@ -71,14 +77,15 @@ describe('a newcomer: npm run pack, a workspace with only Nx, init, model, test'
 
   it('model --all makes a live Note, a push Tag and a cache TagUsage library per api, typed alike from 3.0 and 3.1', () => {
     for (const api of API_NAMES) nxOk(root, 'g', 'sync-patterns:model', `--project=${api}`, '--all');
-    const tagged = (tag: string) => lastJson<string[]>(nxOk(root, 'show', 'projects', `--projects=tag:${tag}`, '--json')).sort();
+    const tagged = (tag: string) =>
+      lastJson<string[]>(nxOk(root, 'show', 'projects', `--projects=tag:${tag}`, '--json')).sort();
     expect(tagged('sync:live')).toEqual(perApi('note'));
     expect(tagged('sync:push')).toEqual(perApi('tag'));
     expect(tagged('sync:cache')).toEqual(perApi('tag-usage'));
     for (const api of API_NAMES) {
       const types = read(`libs/${api}-client/core/src/lib/api.types.ts`);
       // optional and nullable, whichever syntax said so
-      expect(types).toContain('color?: "red" | "green" | "blue" | null;');
+      expect(types).toContain("color?: 'red' | 'green' | 'blue' | null;");
       // the client's integer key, in the body of POST /tags
       expect(types).toMatch(/Tag: \{\s*(\/\*\*[^]*?\*\/\s*)?id: number;/);
     }
@@ -87,7 +94,9 @@ describe('a newcomer: npm run pack, a workspace with only Nx, init, model, test'
   it('nx run-many -t test typecheck passes: the generated tests and strict types of both apis', () => {
     const result = nx(root, 'run-many', '-t', 'test', 'typecheck', '--skip-nx-cache', '--output-style=static');
     if (result.status !== 0) {
-      throw new Error(`\`nx run-many -t test typecheck\` exited ${result.status}. What failed:\n${failures(result.output)}\n\nThe whole output:\n${result.output}`);
+      throw new Error(
+        `\`nx run-many -t test typecheck\` exited ${result.status}. What failed:\n${failures(result.output)}\n\nThe whole output:\n${result.output}`,
+      );
     }
     expect(result.output).toMatch(/Successfully ran targets? test, typecheck for 8 projects/);
     expect(result.output).toMatch(/Tests:\s+\d+ passed/);

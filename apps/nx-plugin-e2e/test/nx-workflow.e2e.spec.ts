@@ -22,7 +22,10 @@ afterAll(() => {
   if (root && !process.env['KEEP_E2E_WORKSPACE']) rmSync(root, { recursive: true, force: true });
 });
 
-const affected = () => JSON.parse(nxOk(root, 'show', 'projects', '--affected', '--base=HEAD', '--json').trim().split('\n').pop()!) as string[];
+const affected = () =>
+  JSON.parse(
+    nxOk(root, 'show', 'projects', '--affected', '--base=HEAD', '--json').trim().split('\n').pop()!,
+  ) as string[];
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 
 describe('the sync-patterns Nx plugin in a fresh workspace', () => {
@@ -35,7 +38,9 @@ describe('the sync-patterns Nx plugin in a fresh workspace', () => {
       directory: LIBS,
     });
     // the inferred target is there, with the plugin's executor
-    expect(JSON.parse(nxOk(root, 'show', 'project', 'api', '--json').trim().split('\n').pop()!).targets.sync.executor).toBe('sync-patterns:sync');
+    expect(
+      JSON.parse(nxOk(root, 'show', 'project', 'api', '--json').trim().split('\n').pop()!).targets.sync.executor,
+    ).toBe('sync-patterns:sync');
     // what the generated code needs, with one @tanstack/db forced; installed as a user would
     const pkg = JSON.parse(read('package.json'));
     expect(pkg.dependencies).toMatchObject({
@@ -49,7 +54,12 @@ describe('the sync-patterns Nx plugin in a fresh workspace', () => {
 
   it('model --all creates one library per x-sync model, whose test and typecheck targets pass', () => {
     nxOk(root, 'g', 'sync-patterns:model', '--project=api', '--all');
-    const tagged = (tag: string) => (JSON.parse(nxOk(root, 'show', 'projects', `--projects=tag:${tag}`, '--json').trim().split('\n').pop()!) as string[]).sort();
+    const tagged = (tag: string) =>
+      (
+        JSON.parse(
+          nxOk(root, 'show', 'projects', `--projects=tag:${tag}`, '--json').trim().split('\n').pop()!,
+        ) as string[]
+      ).sort();
     expect(tagged('sync:push')).toEqual(['api-project', 'api-user']);
     expect(tagged('sync:live')).toEqual(['api-todo']);
     expect(tagged('sync:cache')).toEqual(['api-todo-count']);
@@ -75,7 +85,12 @@ describe('the sync-patterns Nx plugin in a fresh workspace', () => {
   });
 
   it('a spec change puts exactly the api, its libraries and their dependents into nx affected', () => {
-    edit(root, SPEC, (text) => text.replace('title: { type: string, minLength: 1, maxLength: 200 }', 'title: { type: string, minLength: 1, maxLength: 300 }'));
+    edit(root, SPEC, (text) =>
+      text.replace(
+        'title: { type: string, minLength: 1, maxLength: 200 }',
+        'title: { type: string, minLength: 1, maxLength: 300 }',
+      ),
+    );
     expect(affected().sort()).toEqual(['api', 'api-core', ...MODEL_LIBS, 'web'].sort());
   });
 
@@ -99,7 +114,9 @@ describe('the sync-patterns Nx plugin in a fresh workspace', () => {
     expect(read(HAND_EDITED)).toContain('// kept by hand');
     expect(read(`${LIBS}/core/src/lib/validators.ts`)).toContain('max(300');
     nxOk(root, 'sync:check');
-    expect(nxOk(root, 'run-many', '-t', 'test', 'typecheck', '--skip-nx-cache', '--output-style=static')).toMatch(/Successfully ran targets? test, typecheck for 5 projects/);
+    expect(nxOk(root, 'run-many', '-t', 'test', 'typecheck', '--skip-nx-cache', '--output-style=static')).toMatch(
+      /Successfully ran targets? test, typecheck for 5 projects/,
+    );
     // --check still reports the held library until the edit moves out (or --force)
     expect(nx(root, 'run', 'api:sync', '--check', '--skip-nx-cache').output).toMatch(/api-todo .*HELD/);
     commitAll(root, 'synced');
@@ -114,12 +131,22 @@ describe('the sync-patterns Nx plugin in a fresh workspace', () => {
 
   it('the packed CLI regenerates a one-schema change from its previous output, byte for byte as a full run does', () => {
     const generate = (out: string, env: Record<string, string> = {}) =>
-      ok(root, 'npx', ['sync-patterns', 'generate', '--spec', SPEC, '--out', out, '--progress'], { SYNC_PATTERNS_CACHE_DIR: path.join(root, 'tmp/sp-cache'), ...env });
+      ok(root, 'npx', ['sync-patterns', 'generate', '--spec', SPEC, '--out', out, '--progress'], {
+        SYNC_PATTERNS_CACHE_DIR: path.join(root, 'tmp/sp-cache'),
+        ...env,
+      });
     // the compiled CLI finds the package's own package.json
-    const { version } = JSON.parse(readFileSync(path.join(REPO, 'libs/sync-patterns/package.json'), 'utf8')) as { version: string };
+    const { version } = JSON.parse(readFileSync(path.join(REPO, 'libs/sync-patterns/package.json'), 'utf8')) as {
+      version: string;
+    };
     expect(ok(root, 'npx', ['sync-patterns', '--version']).trim()).toBe(version);
     generate('tmp/incremental/out');
-    edit(root, SPEC, (text) => text.replace('title: { type: string, minLength: 1, maxLength: 200 }', 'title: { type: string, minLength: 1, maxLength: 250 }'));
+    edit(root, SPEC, (text) =>
+      text.replace(
+        'title: { type: string, minLength: 1, maxLength: 200 }',
+        'title: { type: string, minLength: 1, maxLength: 250 }',
+      ),
+    );
     ok(root, 'cp', ['-r', 'tmp/incremental', 'tmp/full']);
     // the compiled package prints the changed entries' types in a worker thread
     expect(generate('tmp/incremental/out')).toContain("from the previous run's (1 schema(s) changed");

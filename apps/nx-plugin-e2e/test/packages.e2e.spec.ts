@@ -38,14 +38,37 @@ const PACKAGES = [
     name: 'sync-patterns',
     lib: 'libs/sync-patterns',
     tarball: (packed: Packed) => packed.plugin,
-    top: ['CHANGELOG.md', 'LICENSE', 'README.md', 'bin', 'executors.json', 'generators.json', 'package.json', 'plugin.d.ts', 'plugin.js', 'src'],
+    top: [
+      'CHANGELOG.md',
+      'LICENSE',
+      'README.md',
+      'bin',
+      'executors.json',
+      'generators.json',
+      'package.json',
+      'plugin.d.ts',
+      'plugin.js',
+      'src',
+    ],
     exports: ['.', './executors.json', './generators.json', './package.json', './plugin'],
   },
   {
     name: '@sync-patterns/runtime',
     lib: 'libs/runtime',
     tarball: (packed: Packed) => packed.runtime,
-    top: ['CHANGELOG.md', 'LICENSE', 'README.md', 'live.d.ts', 'live.js', 'mock.d.ts', 'mock.js', 'package.json', 'sqlite.d.ts', 'sqlite.js', 'src'],
+    top: [
+      'CHANGELOG.md',
+      'LICENSE',
+      'README.md',
+      'live.d.ts',
+      'live.js',
+      'mock.d.ts',
+      'mock.js',
+      'package.json',
+      'sqlite.d.ts',
+      'sqlite.js',
+      'src',
+    ],
     exports: ['.', './live', './mock', './package.json', './sqlite'],
   },
 ];
@@ -83,7 +106,8 @@ function expectedSources(lib: string): string[] {
       const file = path.posix.join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
       else if (/\.spec\.tsx?$/.test(entry.name)) continue;
-      else if (/\.tsx?$/.test(entry.name) && !entry.name.includes('__tmpl__')) files.push(file.replace(/\.tsx?$/, '.js'), file.replace(/\.tsx?$/, '.d.ts'));
+      else if (/\.tsx?$/.test(entry.name) && !entry.name.includes('__tmpl__'))
+        files.push(file.replace(/\.tsx?$/, '.js'), file.replace(/\.tsx?$/, '.d.ts'));
       else files.push(file);
     }
   };
@@ -91,7 +115,8 @@ function expectedSources(lib: string): string[] {
   return files;
 }
 
-const exportTargets = (pkg: PackageJson) => Object.values(pkg.exports ?? {}).flatMap((target) => (typeof target === 'string' ? [target] : Object.values(target)));
+const exportTargets = (pkg: PackageJson) =>
+  Object.values(pkg.exports ?? {}).flatMap((target) => (typeof target === 'string' ? [target] : Object.values(target)));
 
 describe.each(PACKAGES)('the $name tarball', ({ name, lib, tarball, top, exports }) => {
   let files: string[];
@@ -107,7 +132,13 @@ describe.each(PACKAGES)('the $name tarball', ({ name, lib, tarball, top, exports
     expect([...new Set(files.map((file) => file.split('/')[0]))].sort()).toEqual(top);
     const sources = files.filter((file) => file.startsWith('src/'));
     expect(sources).toEqual(expectedSources(lib).sort());
-    expect(files.filter((file) => /\.spec\.|\.test\.|tsbuildinfo|\.map$|(^|\/)(test|__fixtures__|node_modules)\//.test(file) || (/\.tsx?$/.test(file) && !file.endsWith('.d.ts')))).toEqual([]);
+    expect(
+      files.filter(
+        (file) =>
+          /\.spec\.|\.test\.|tsbuildinfo|\.map$|(^|\/)(test|__fixtures__|node_modules)\//.test(file) ||
+          (/\.tsx?$/.test(file) && !file.endsWith('.d.ts')),
+      ),
+    ).toEqual([]);
   });
 
   it('has publishable metadata', () => {
@@ -119,7 +150,9 @@ describe.each(PACKAGES)('the $name tarball', ({ name, lib, tarball, top, exports
     // no made-up repository, homepage or contact: the project has no public address yet
     expect(JSON.stringify(pkg)).not.toMatch(/example\.(com|org)|your-|TODO|<[a-z-]+>/i);
     // both packages are released together
-    expect(pkg.version).toBe(JSON.parse(execFileSync('tar', ['-xzOf', packed.runtime, 'package/package.json'], { encoding: 'utf8' })).version);
+    expect(pkg.version).toBe(
+      JSON.parse(execFileSync('tar', ['-xzOf', packed.runtime, 'package/package.json'], { encoding: 'utf8' })).version,
+    );
     expect(read('CHANGELOG.md')).toContain(`## [${pkg.version}]`);
     expect(read('LICENSE')).toContain('MIT License');
     expect(read('README.md')).toContain(`# ${name}`);
@@ -130,15 +163,23 @@ describe.each(PACKAGES)('the $name tarball', ({ name, lib, tarball, top, exports
     for (const target of Object.values(pkg.exports ?? {})) {
       if (typeof target === 'object') expect(Object.keys(target)).toEqual(['types', 'require', 'default']);
     }
-    const named = [pkg.main, pkg.types, ...Object.values(pkg.bin ?? {}), ...exportTargets(pkg)].map((file) => file!.replace(/^\.\//, ''));
+    const named = [pkg.main, pkg.types, ...Object.values(pkg.bin ?? {}), ...exportTargets(pkg)].map((file) =>
+      file!.replace(/^\.\//, ''),
+    );
     expect(named.filter((file) => !files.includes(file))).toEqual([]);
-    for (const bin of Object.values(pkg.bin ?? {})) expect(read(bin.replace(/^\.\//, ''))).toMatch(/^#!\/usr\/bin\/env node\n/);
+    for (const bin of Object.values(pkg.bin ?? {}))
+      expect(read(bin.replace(/^\.\//, ''))).toMatch(/^#!\/usr\/bin\/env node\n/);
     for (const [list, key] of [
       [pkg.generators, 'generators'],
       [pkg.executors, 'executors'],
     ] as const) {
       if (!list) continue;
-      const entries = Object.values(JSON.parse(read(list.replace(/^\.\//, '')))[key] as Record<string, { factory?: string; implementation?: string; schema: string }>);
+      const entries = Object.values(
+        JSON.parse(read(list.replace(/^\.\//, '')))[key] as Record<
+          string,
+          { factory?: string; implementation?: string; schema: string }
+        >,
+      );
       for (const entry of entries) {
         expect(files).toContain(path.posix.normalize(entry.schema));
         expect(files).toContain(`${path.posix.normalize((entry.factory ?? entry.implementation)!)}.js`);
@@ -153,12 +194,18 @@ describe.each(PACKAGES)('the $name tarball', ({ name, lib, tarball, top, exports
       for (const [, specifier] of read(file).matchAll(/require\(['"]([^'"./][^'"]*)['"]\)/g)) {
         const bare = specifier!.replace(/^node:/, '');
         if (builtinModules.includes(bare) || builtinModules.includes(bare.split('/')[0]!)) continue;
-        required.add(specifier!.startsWith('@') ? specifier!.split('/').slice(0, 2).join('/') : specifier!.split('/')[0]!);
+        required.add(
+          specifier!.startsWith('@') ? specifier!.split('/').slice(0, 2).join('/') : specifier!.split('/')[0]!,
+        );
       }
     }
     // the package itself (its own package.json), and the bin's fallback for running from the
     // repository's TypeScript sources, never taken where the compiled CLI is (as in the package)
-    const declared = [pkg.name, ...Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }), ...(pkg.bin ? ['@swc-node/register'] : [])];
+    const declared = [
+      pkg.name,
+      ...Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }),
+      ...(pkg.bin ? ['@swc-node/register'] : []),
+    ];
     expect([...required].filter((dependency) => !declared.includes(dependency))).toEqual([]);
   });
 });
@@ -207,16 +254,30 @@ describe('the packed packages installed in a project of their own', () => {
         console.log(JSON.stringify(loaded));`,
       ),
     ) as Record<string, number>;
-    expect(Object.keys(loaded).sort()).toEqual(PACKAGES.flatMap(({ name, exports }) => exports.map((subpath) => (subpath === '.' ? name : name + subpath.slice(1)))).sort());
+    expect(Object.keys(loaded).sort()).toEqual(
+      PACKAGES.flatMap(({ name, exports }) =>
+        exports.map((subpath) => (subpath === '.' ? name : name + subpath.slice(1))),
+      ).sort(),
+    );
     for (const [specifier, count] of Object.entries(loaded)) expect([specifier, count > 0]).toEqual([specifier, true]);
-    expect(node('-e', `require('sync-patterns/plugin').createNodesV2[0] === '**/sync-patterns.json' || process.exit(1); console.log('ok')`)).toBe('ok');
+    expect(
+      node(
+        '-e',
+        `require('sync-patterns/plugin').createNodesV2[0] === '**/sync-patterns.json' || process.exit(1); console.log('ok')`,
+      ),
+    ).toBe('ok');
     const optional = node(
       '-e',
       `require('@sync-patterns/runtime'); process.stdout.write(Object.keys(require.cache).filter((f) => /node_modules\\/(@tanstack\\/(react-db|db|electric-db-collection)|@electric-sql|msw)\\//.test(f)).join(' '))`,
     );
     expect(optional).toBe('');
     // only the entries are public
-    expect(node('-e', `try { require('@sync-patterns/runtime/src/lib/client/sync-error'); } catch (e) { console.log(e.code); }`)).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+    expect(
+      node(
+        '-e',
+        `try { require('@sync-patterns/runtime/src/lib/client/sync-error'); } catch (e) { console.log(e.code); }`,
+      ),
+    ).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
   });
 
   it('imports the entries from ES modules by name', () => {
@@ -232,7 +293,9 @@ import { createNodesV2 } from 'sync-patterns/plugin';
 console.log([createSyncClient, SyncError, useLiveRows, createFakeShape, migrate, betterSqlite3Driver, mockResource, generate, loadSpec, createNodesV2].map((value) => typeof value).join(' '));
 `,
     );
-    expect(node('check.mjs')).toBe('function function function function function function function function function object');
+    expect(node('check.mjs')).toBe(
+      'function function function function function function function function function object',
+    );
   });
 
   it.each([
@@ -253,6 +316,15 @@ export const entries = [createSyncClient, useLiveRows, migrate, mockResource, ge
 export type Used = [SyncError, SqliteDriver, GenerateOptions, SyncPluginOptions];
 `,
     );
-    ok(scratch!, process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '--strict', '--skipLibCheck', '--lib', 'es2022,dom', ...flags, 'check.ts']);
+    ok(scratch!, process.execPath, [
+      'node_modules/typescript/bin/tsc',
+      '--noEmit',
+      '--strict',
+      '--skipLibCheck',
+      '--lib',
+      'es2022,dom',
+      ...flags,
+      'check.ts',
+    ]);
   });
 });

@@ -31,7 +31,8 @@ export function run(cwd: string, command: string, args: string[], env: Record<st
 /** Like `run`, but a failure throws with the command's output, so the test says what went wrong. */
 export function ok(cwd: string, command: string, args: string[], env: Record<string, string> = {}): string {
   const result = run(cwd, command, args, env);
-  if (result.status !== 0) throw new Error(`\`${command} ${args.join(' ')}\` exited ${result.status}:\n${result.output}`);
+  if (result.status !== 0)
+    throw new Error(`\`${command} ${args.join(' ')}\` exited ${result.status}:\n${result.output}`);
   return result.output;
 }
 
@@ -58,7 +59,9 @@ export function packPackages(into = mkdtempSync(path.join(os.tmpdir(), 'sp-pack-
   };
   const installLine = lines.find((line) => line.startsWith('npm i -D '));
   if (!installLine) throw new Error(`npm run pack printed no install line:\n${out}`);
-  const version = (JSON.parse(readFileSync(path.join(REPO, 'libs/sync-patterns/package.json'), 'utf8')) as { version: string }).version;
+  const version = (
+    JSON.parse(readFileSync(path.join(REPO, 'libs/sync-patterns/package.json'), 'utf8')) as { version: string }
+  ).version;
   return {
     dir: into,
     plugin: tarball(`sync-patterns-${version}.tgz`),

@@ -2,15 +2,15 @@
 // so ts-jest only transpiles (isolatedModules in tsconfig.json).
 /** @type {import('jest').Config} */
 module.exports = {
-  displayName: "example-api-core",
-  testEnvironment: "node",
+  displayName: 'example-api-core',
+  testEnvironment: 'node',
   // .js too (allowJs): TanStack DB (live mode) and MSW (the testing entry) require ESM-only packages,
   // which jest's CommonJS runtime cannot load untransformed
   transform: {
-    "^.+\\.m?[tj]sx?$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.json" }],
+    '^.+\\.m?[tj]sx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
   transformIgnorePatterns: [
-    "node_modules/(?!(?:.*node_modules/)?(?:fractional-indexing|rettime|until-async|@open-draft/deferred-promise)/)",
+    'node_modules/(?!(?:.*node_modules/)?(?:fractional-indexing|rettime|until-async|@open-draft/deferred-promise)/)',
   ],
   moduleNameMapper: {},
   // live mode: @electric-sql/client leaves a 60 s timer (its throttled up-to-date tracker) that no

@@ -20,13 +20,21 @@ export interface HostileShapeServer {
 }
 
 /** An Electric change message; `key` is the row's primary key. */
-export const change = (operation: 'insert' | 'update' | 'delete', key: string, value: object, headers: object = {}) => ({
+export const change = (
+  operation: 'insert' | 'update' | 'delete',
+  key: string,
+  value: object,
+  headers: object = {},
+) => ({
   key: `"public"."todos"/"${key}"`,
   value,
   headers: { operation, ...headers },
 });
 
-export async function startHostileShapeServer(options: { schema: object; longPollMs?: number }): Promise<HostileShapeServer> {
+export async function startHostileShapeServer(options: {
+  schema: object;
+  longPollMs?: number;
+}): Promise<HostileShapeServer> {
   const handle = 'hostile-1';
   const answers: object[][] = [];
   const requests: URL[] = [];
@@ -45,12 +53,18 @@ export async function startHostileShapeServer(options: { schema: object; longPol
         'electric-handle': handle,
         'electric-offset': `${Math.max(served, 0)}_0`,
         'electric-up-to-date': '',
-        ...(live ? { 'electric-cursor': String(answers.length) } : { 'electric-schema': JSON.stringify(options.schema) }),
+        ...(live
+          ? { 'electric-cursor': String(answers.length) }
+          : { 'electric-schema': JSON.stringify(options.schema) }),
       });
-      response.end(JSON.stringify([...(from < answers.length ? answers[from] : []), { headers: { control: 'up-to-date' } }]));
+      response.end(
+        JSON.stringify([...(from < answers.length ? answers[from] : []), { headers: { control: 'up-to-date' } }]),
+      );
     };
     if (!initial && (url.searchParams.get('handle') !== handle || !Number.isSafeInteger(from))) {
-      response.writeHead(409, { 'content-type': 'application/json', 'electric-handle': handle }).end('[{"headers":{"control":"must-refetch"}}]');
+      response
+        .writeHead(409, { 'content-type': 'application/json', 'electric-handle': handle })
+        .end('[{"headers":{"control":"must-refetch"}}]');
     } else if (from < answers.length || !live) reply();
     else {
       // long poll: the next scripted answer, or an empty one after a while

@@ -9,8 +9,12 @@ const { existsSync } = require('node:fs');
 const path = require('node:path');
 const compiled = path.join(__dirname, '..', 'src', 'cli', 'main.js');
 if (existsSync(compiled)) {
-  require(compiled).main(process.argv.slice(2)).then((code) => process.exit(code));
+  require(compiled)
+    .main(process.argv.slice(2))
+    .then((code) => process.exit(code));
 } else {
   require('@swc-node/register');
-  require(path.join(__dirname, '..', 'src', 'cli', 'main.ts')).main(process.argv.slice(2)).then((code) => process.exit(code));
+  require(path.join(__dirname, '..', 'src', 'cli', 'main.ts'))
+    .main(process.argv.slice(2))
+    .then((code) => process.exit(code));
 }

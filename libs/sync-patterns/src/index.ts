@@ -6,4 +6,12 @@ export { emitApi, type EmitOptions } from './emit/emit-api';
 export type { GeneratedFile } from './emit/file-set';
 export { planWrite, isNoop, type WritePlan, type PlanOptions } from './write/plan-write';
 export { applyPlan, fileReader } from './write/write-files';
-export { generate, check, emitFromSpec, HandEditError, type GenerateOptions, type GenerateResult, type PipelineOptions } from './pipeline';
+export {
+  generate,
+  check,
+  emitFromSpec,
+  HandEditError,
+  type GenerateOptions,
+  type GenerateResult,
+  type PipelineOptions,
+} from './pipeline';

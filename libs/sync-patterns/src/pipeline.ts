@@ -56,12 +56,14 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     known: (file) => memory.knownBytes(file),
   });
   if (plan.handEdited.length && !options.force) throw new HandEditError(plan.handEdited, options.out);
-  if (options.dryRun) return options.log?.('written: nothing (dry run)'), { api, files, plan };
+  if (options.dryRun) return (options.log?.('written: nothing (dry run)'), { api, files, plan });
   if (isNoop(plan)) options.log?.('written: nothing, already up to date');
   else {
     const started = Date.now();
     await applyPlan(options.out, plan);
-    options.log?.(`written: ${plan.create.length} created, ${plan.update.length} updated, ${plan.deletes.length} deleted in ${Date.now() - started} ms`);
+    options.log?.(
+      `written: ${plan.create.length} created, ${plan.update.length} updated, ${plan.deletes.length} deleted in ${Date.now() - started} ms`,
+    );
   }
   run.remember(plan);
   return { api, files, plan };
@@ -71,7 +73,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 export async function check(options: PipelineOptions): Promise<GenerateResult & { drift: boolean }> {
   const memory = new OutputMemory(options.out, false);
   const { api, files } = await emitFromSpec(options, memory);
-  const plan = planWrite(files, memory.reader(), { where: options.out, hashOf: (file, content) => memory.hashOf(file, content) });
+  const plan = planWrite(files, memory.reader(), {
+    where: options.out,
+    hashOf: (file, content) => memory.hashOf(file, content),
+  });
   const drift = plan.create.length + plan.update.length + plan.stale.length + plan.handEdited.length > 0;
   return { api, files, plan, drift };
 }
@@ -82,7 +87,10 @@ export async function check(options: PipelineOptions): Promise<GenerateResult & 
  * output folder as it is on disk), the run may start from the last run's files; `run.remember`
  * then leaves the record for the next, once its plan is applied.
  */
-export async function emitFromSpec(options: PipelineOptions, memory?: OutputMemory): Promise<{ api: SyncApi; files: GeneratedFile[]; run: Run }> {
+export async function emitFromSpec(
+  options: PipelineOptions,
+  memory?: OutputMemory,
+): Promise<{ api: SyncApi; files: GeneratedFile[]; run: Run }> {
   const run = new Run(options, memory);
   const api = await run.bind(await run.load());
   return { api, files: await run.emit(api), run };
@@ -110,6 +118,10 @@ export function upToDate(options: PipelineOptions): UpToDate | undefined {
   }
   // the warnings as the run that wrote the files gave them (a manifest of another form: the full path)
   const warnings = manifest.inputs.warnings ?? [];
-  if (!Array.isArray(warnings) || !warnings.every((w) => typeof w === 'object' && w !== null && typeof w.message === 'string')) return undefined;
+  if (
+    !Array.isArray(warnings) ||
+    !warnings.every((w) => typeof w === 'object' && w !== null && typeof w.message === 'string')
+  )
+    return undefined;
   return { ...manifest.inputs, warnings, files: Object.keys(manifest.files).length };
 }

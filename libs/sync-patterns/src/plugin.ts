@@ -1,4 +1,10 @@
-import { createNodesFromFiles, type CreateNodes, type CreateNodesContext, type CreateNodesResult, type TargetConfiguration } from '@nx/devkit';
+import {
+  createNodesFromFiles,
+  type CreateNodes,
+  type CreateNodesContext,
+  type CreateNodesResult,
+  type TargetConfiguration,
+} from '@nx/devkit';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_FILE, parseConfig } from './nx/config';
@@ -13,7 +19,10 @@ export interface SyncPluginOptions {
  * decides the output — the config, the spec (and files beside it that it may `$ref`), the plugin's
  * version — plus the generated directory itself, so a cache hit can never restore over hand edits.
  */
-export const createNodes: CreateNodes<SyncPluginOptions> = [`**/${CONFIG_FILE}`, (files, options, context) => createNodesFromFiles(inferSyncTarget, files, options ?? {}, context)];
+export const createNodes: CreateNodes<SyncPluginOptions> = [
+  `**/${CONFIG_FILE}`,
+  (files, options, context) => createNodesFromFiles(inferSyncTarget, files, options ?? {}, context),
+];
 
 /** The same, under the name Nx 22 looked for. */
 export const createNodesV2 = createNodes;
@@ -26,11 +35,16 @@ export const createNodesV2 = createNodes;
 function pluginInput(workspaceRoot: string): string | { externalDependencies: string[] } {
   const packageRoot = path.resolve(__dirname, '..');
   const relative = path.relative(workspaceRoot, packageRoot).split(path.sep).join('/');
-  const local = !relative.startsWith('..') && !path.isAbsolute(relative) && !relative.split('/').includes('node_modules');
+  const local =
+    !relative.startsWith('..') && !path.isAbsolute(relative) && !relative.split('/').includes('node_modules');
   return local ? `{workspaceRoot}/${relative}/src/**/*` : { externalDependencies: ['sync-patterns'] };
 }
 
-function inferSyncTarget(file: string, options: SyncPluginOptions | undefined, context: CreateNodesContext): CreateNodesResult {
+function inferSyncTarget(
+  file: string,
+  options: SyncPluginOptions | undefined,
+  context: CreateNodesContext,
+): CreateNodesResult {
   const root = path.posix.dirname(file);
   const isProject = ['project.json', 'package.json'].some((f) => existsSync(path.join(context.workspaceRoot, root, f)));
   if (!isProject) return {};

@@ -7,7 +7,8 @@ import { EXAMPLE_SPEC, tempDir } from './helpers';
 async function run(args: string[]) {
   let stdout = '';
   let stderr = '';
-  const sink = (write: (text: string) => void) => new Writable({ write: (chunk, _encoding, done) => (write(String(chunk)), done()) });
+  const sink = (write: (text: string) => void) =>
+    new Writable({ write: (chunk, _encoding, done) => (write(String(chunk)), done()) });
   const code = await main(args, sink((t) => (stdout += t)) as never, sink((t) => (stderr += t)) as never);
   return { code, stdout, stderr };
 }

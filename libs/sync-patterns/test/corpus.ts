@@ -125,7 +125,11 @@ export async function runPool<T>(items: T[], size: number, work: (item: T) => Pr
  * start), two compilers at a time; each folder's errors go into `typeErrors` under its path. `afterBatch` sees
  * each finished batch (to report progress, or to delete what was checked).
  */
-export async function typecheckOutputs(dirs: string[], afterBatch: (batch: string[], done: number) => void, typeErrors = new Map<string, string>()): Promise<Map<string, string>> {
+export async function typecheckOutputs(
+  dirs: string[],
+  afterBatch: (batch: string[], done: number) => void,
+  typeErrors = new Map<string, string>(),
+): Promise<Map<string, string>> {
   const batches = batchBySize(dirs, 1_500_000);
   let done = 0;
   await runPool(batches, 2, async (batch) => {
@@ -171,11 +175,18 @@ export function runGeneratedTestsOf(
       results.set(dir, {
         passed: mine.reduce((n, f) => n + f.passed, 0),
         failed: mine.reduce((n, f) => n + f.failed, 0),
-        failures: mine.flatMap((f) => [...f.failures.map((name) => `${path.relative(dir, f.path)}: ${name}`), ...(f.error ? [`${path.relative(dir, f.path)}: ${f.error.split('\n').find((l) => l.trim()) ?? 'did not run'}`] : [])]),
+        failures: mine.flatMap((f) => [
+          ...f.failures.map((name) => `${path.relative(dir, f.path)}: ${name}`),
+          ...(f.error
+            ? [`${path.relative(dir, f.path)}: ${f.error.split('\n').find((l) => l.trim()) ?? 'did not run'}`]
+            : []),
+        ]),
       });
     }
     // a jest that could not run at all (its config, a crash) leaves no report: every folder failed
-    if (!run.files.length && !run.ok) for (const dir of batch) results.set(dir, { passed: 0, failed: 1, failures: [`jest did not run: ${run.output.slice(0, 500)}`] });
+    if (!run.files.length && !run.ok)
+      for (const dir of batch)
+        results.set(dir, { passed: 0, failed: 1, failures: [`jest did not run: ${run.output.slice(0, 500)}`] });
     done += batch.length;
     afterBatch(batch, done);
   }
@@ -183,9 +194,15 @@ export function runGeneratedTestsOf(
 }
 
 /** The counts of a corpus run, for its report (the sample in npm test and `npm run corpus` alike). */
-export function corpusCounts(outcomes: CorpusOutcome[], typeErrors: Map<string, string>, tests = new Map<string, GeneratedTestsOutcome>()) {
+export function corpusCounts(
+  outcomes: CorpusOutcome[],
+  typeErrors: Map<string, string>,
+  tests = new Map<string, GeneratedTestsOutcome>(),
+) {
   const count = (kind: CorpusOutcome['outcome']) => outcomes.filter((o) => o.outcome === kind).length;
-  const generated = outcomes.filter((o): o is Extract<CorpusOutcome, { outcome: 'generated' }> => o.outcome === 'generated');
+  const generated = outcomes.filter(
+    (o): o is Extract<CorpusOutcome, { outcome: 'generated' }> => o.outcome === 'generated',
+  );
   return {
     documents: outcomes.length,
     generated: generated.length,

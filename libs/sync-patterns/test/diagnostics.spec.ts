@@ -55,19 +55,59 @@ async function diagnosticsOf(todo: Record<string, unknown>, extra: Record<string
 describe('x-sync validation', () => {
   it.each([
     [{ 'x-sync': 'realtime' }, '#/components/schemas/Todo/x-sync', 'unknown sync mode "realtime"'],
-    [{ 'x-sync': { mode: 'push', key: 'uuid' } }, '#/components/schemas/Todo/x-sync/key', 'key "uuid" is not a property of Todo'],
+    [
+      { 'x-sync': { mode: 'push', key: 'uuid' } },
+      '#/components/schemas/Todo/x-sync/key',
+      'key "uuid" is not a property of Todo',
+    ],
     [{ 'x-sync': { exclude: ['notes'] } }, '#/components/schemas/Todo/x-sync/exclude/0', 'exclude names "notes"'],
-    [{ 'x-sync': { exclude: ['id'] } }, '#/components/schemas/Todo/x-sync/exclude/0', 'the key "id" cannot be excluded'],
-    [{ 'x-sync': { mode: 'push', colour: 'red' } }, '#/components/schemas/Todo/x-sync/colour', 'unknown x-sync option "colour"'],
-    [{ 'x-sync': { retry: { attempts: 0 } } }, '#/components/schemas/Todo/x-sync/retry/attempts', 'attempts must be a whole number'],
+    [
+      { 'x-sync': { exclude: ['id'] } },
+      '#/components/schemas/Todo/x-sync/exclude/0',
+      'the key "id" cannot be excluded',
+    ],
+    [
+      { 'x-sync': { mode: 'push', colour: 'red' } },
+      '#/components/schemas/Todo/x-sync/colour',
+      'unknown x-sync option "colour"',
+    ],
+    [
+      { 'x-sync': { retry: { attempts: 0 } } },
+      '#/components/schemas/Todo/x-sync/retry/attempts',
+      'attempts must be a whole number',
+    ],
     [{ 'x-sync': { ttl: 60 } }, '#/components/schemas/Todo/x-sync/ttl', 'ttl applies to cache mode only'],
     [{ 'x-sync': { mode: 'cache', ttl: -5 } }, '#/components/schemas/Todo/x-sync/ttl', 'ttl must be a positive number'],
-    [{ 'x-sync': { mode: 'cache', ttl: '1m' } }, '#/components/schemas/Todo/x-sync/ttl', 'ttl must be a positive number'],
-    [{ 'x-sync': { mode: 'cache', invalidatedBy: ['Nope'] } }, '#/components/schemas/Todo/x-sync/invalidatedBy/0', 'invalidatedBy names "Nope", which is not an x-sync model'],
-    [{ 'x-sync': { mode: 'cache', invalidatedBy: 'Todo' } }, '#/components/schemas/Todo/x-sync/invalidatedBy', 'invalidatedBy must be a list'],
-    [{ 'x-sync': { mode: 'live', invalidatedBy: ['Todo'] } }, '#/components/schemas/Todo/x-sync/invalidatedBy', 'invalidatedBy applies to cache mode only'],
-    [{ 'x-sync': { mode: 'live', table: 'sqlite_master' } }, '#/components/schemas/Todo/x-sync/table', 'cannot be a local SQLite table'],
-    [{ 'x-sync': { mode: 'live', table: 'sync_patterns_outbox' } }, '#/components/schemas/Todo/x-sync/table', 'cannot be a local SQLite table'],
+    [
+      { 'x-sync': { mode: 'cache', ttl: '1m' } },
+      '#/components/schemas/Todo/x-sync/ttl',
+      'ttl must be a positive number',
+    ],
+    [
+      { 'x-sync': { mode: 'cache', invalidatedBy: ['Nope'] } },
+      '#/components/schemas/Todo/x-sync/invalidatedBy/0',
+      'invalidatedBy names "Nope", which is not an x-sync model',
+    ],
+    [
+      { 'x-sync': { mode: 'cache', invalidatedBy: 'Todo' } },
+      '#/components/schemas/Todo/x-sync/invalidatedBy',
+      'invalidatedBy must be a list',
+    ],
+    [
+      { 'x-sync': { mode: 'live', invalidatedBy: ['Todo'] } },
+      '#/components/schemas/Todo/x-sync/invalidatedBy',
+      'invalidatedBy applies to cache mode only',
+    ],
+    [
+      { 'x-sync': { mode: 'live', table: 'sqlite_master' } },
+      '#/components/schemas/Todo/x-sync/table',
+      'cannot be a local SQLite table',
+    ],
+    [
+      { 'x-sync': { mode: 'live', table: 'sync_patterns_outbox' } },
+      '#/components/schemas/Todo/x-sync/table',
+      'cannot be a local SQLite table',
+    ],
   ])('%j → an error at its pointer', async (todo, pointer, message) => {
     const errors = await diagnosticsOf(todo);
     expect(errors).toEqual([
@@ -82,15 +122,45 @@ describe('x-sync validation', () => {
 
   it.each([
     // the issue's case: a bad key hid a bad exclude of the same model until the next run
-    [{ 'x-sync': { key: 'uuid', exclude: ['notes'] } }, ['#/components/schemas/Todo/x-sync/key', '#/components/schemas/Todo/x-sync/exclude/0']],
-    [{ 'x-sync': { key: 'uuid', exclude: ['uuid'] } }, ['#/components/schemas/Todo/x-sync/key', '#/components/schemas/Todo/x-sync/exclude/0', '#/components/schemas/Todo/x-sync/exclude/0']],
-    [{ 'x-sync': { mode: 'realtime', retry: { attempts: 0 }, colour: 'red' } }, ['#/components/schemas/Todo/x-sync/colour', '#/components/schemas/Todo/x-sync/mode', '#/components/schemas/Todo/x-sync/retry/attempts']],
-    [{ 'x-sync': { key: 7, mode: 'cache', ttl: 0, invalidatedBy: 'Todo' } }, ['#/components/schemas/Todo/x-sync/key', '#/components/schemas/Todo/x-sync/ttl', '#/components/schemas/Todo/x-sync/invalidatedBy']],
+    [
+      { 'x-sync': { key: 'uuid', exclude: ['notes'] } },
+      ['#/components/schemas/Todo/x-sync/key', '#/components/schemas/Todo/x-sync/exclude/0'],
+    ],
+    [
+      { 'x-sync': { key: 'uuid', exclude: ['uuid'] } },
+      [
+        '#/components/schemas/Todo/x-sync/key',
+        '#/components/schemas/Todo/x-sync/exclude/0',
+        '#/components/schemas/Todo/x-sync/exclude/0',
+      ],
+    ],
+    [
+      { 'x-sync': { mode: 'realtime', retry: { attempts: 0 }, colour: 'red' } },
+      [
+        '#/components/schemas/Todo/x-sync/colour',
+        '#/components/schemas/Todo/x-sync/mode',
+        '#/components/schemas/Todo/x-sync/retry/attempts',
+      ],
+    ],
+    [
+      { 'x-sync': { key: 7, mode: 'cache', ttl: 0, invalidatedBy: 'Todo' } },
+      [
+        '#/components/schemas/Todo/x-sync/key',
+        '#/components/schemas/Todo/x-sync/ttl',
+        '#/components/schemas/Todo/x-sync/invalidatedBy',
+      ],
+    ],
     // an unknown mode is one error: what depends on the mode is checked for its form only
     [{ 'x-sync': { mode: 'cahce', ttl: 60, invalidatedBy: ['Todo'] } }, ['#/components/schemas/Todo/x-sync/mode']],
-    [{ 'x-sync': { mode: 'cahce', ttl: '1m' } }, ['#/components/schemas/Todo/x-sync/mode', '#/components/schemas/Todo/x-sync/ttl']],
+    [
+      { 'x-sync': { mode: 'cahce', ttl: '1m' } },
+      ['#/components/schemas/Todo/x-sync/mode', '#/components/schemas/Todo/x-sync/ttl'],
+    ],
     // not an object schema: its options are still checked
-    [{ type: 'string', properties: undefined, 'x-sync': { colour: 'red' } }, ['#/components/schemas/Todo/x-sync/colour', '#/components/schemas/Todo']],
+    [
+      { type: 'string', properties: undefined, 'x-sync': { colour: 'red' } },
+      ['#/components/schemas/Todo/x-sync/colour', '#/components/schemas/Todo'],
+    ],
   ])('%j → every error of the model in one run', async (todo, pointers) => {
     expect((await diagnosticsOf(todo)).map((d) => d.pointer)).toEqual(pointers);
   });
@@ -100,8 +170,27 @@ describe('x-sync validation', () => {
       JSON.stringify({
         ...base,
         'x-sync-defaults': { conflict: 'loudest-wins', retry: { backoff: 'sideways' } },
-        paths: { ...base.paths, '/notes': { get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Note' } } } } } } } } },
-        components: { schemas: { Todo: { type: 'object', 'x-sync': 'push', properties: { id: { type: 'string' } } }, Note: { type: 'object', 'x-sync': 'push', properties: { id: { type: 'string' } } } } },
+        paths: {
+          ...base.paths,
+          '/notes': {
+            get: {
+              responses: {
+                '200': {
+                  description: 'ok',
+                  content: {
+                    'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Note' } } },
+                  },
+                },
+              },
+            },
+          },
+        },
+        components: {
+          schemas: {
+            Todo: { type: 'object', 'x-sync': 'push', properties: { id: { type: 'string' } } },
+            Note: { type: 'object', 'x-sync': 'push', properties: { id: { type: 'string' } } },
+          },
+        },
       }),
       'api.json',
     );
@@ -117,17 +206,38 @@ describe('x-sync validation', () => {
     const spec = await parseSpec(
       JSON.stringify({
         ...base,
-        paths: { ...base.paths, '/stats': { get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Stat' } } } } } } } } },
+        paths: {
+          ...base.paths,
+          '/stats': {
+            get: {
+              responses: {
+                '200': {
+                  description: 'ok',
+                  content: {
+                    'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Stat' } } },
+                  },
+                },
+              },
+            },
+          },
+        },
         components: {
           schemas: {
             Todo: { type: 'object', 'x-sync': { key: 'uuid' }, properties: { id: { type: 'string' } } },
-            Stat: { type: 'object', 'x-sync': { mode: 'cache', invalidatedBy: ['Todo', 'Nope'] }, properties: { id: { type: 'string' } } },
+            Stat: {
+              type: 'object',
+              'x-sync': { mode: 'cache', invalidatedBy: ['Todo', 'Nope'] },
+              properties: { id: { type: 'string' } },
+            },
           },
         },
       }),
       'api.json',
     );
-    expect(buildModel(spec).diagnostics.map((d) => d.pointer)).toEqual(['#/components/schemas/Todo/x-sync/key', '#/components/schemas/Stat/x-sync/invalidatedBy/1']);
+    expect(buildModel(spec).diagnostics.map((d) => d.pointer)).toEqual([
+      '#/components/schemas/Todo/x-sync/key',
+      '#/components/schemas/Stat/x-sync/invalidatedBy/1',
+    ]);
   });
 
   it('refuses cache mode on a model that is written, naming its write operations', async () => {
@@ -139,7 +249,12 @@ describe('x-sync validation', () => {
             ...base.paths['/todos'],
             post: {
               requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Todo' } } } },
-              responses: { '201': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Todo' } } } } },
+              responses: {
+                '201': {
+                  description: 'ok',
+                  content: { 'application/json': { schema: { $ref: '#/components/schemas/Todo' } } },
+                },
+              },
             },
           },
         },
@@ -148,7 +263,9 @@ describe('x-sync validation', () => {
     expect(errors).toEqual([
       expect.objectContaining({
         pointer: '#/components/schemas/Todo/x-sync/mode',
-        message: expect.stringContaining('cache mode is for read-only results, but Todo has write operations: POST /todos (create)'),
+        message: expect.stringContaining(
+          'cache mode is for read-only results, but Todo has write operations: POST /todos (create)',
+        ),
       }),
     ]);
   });
@@ -217,7 +334,10 @@ describe('x-sync validation', () => {
 
   it('refuses operationIds used twice, at the repeat, naming the first use', async () => {
     const op = (operationId: string) => ({ operationId, responses: { '200': { description: 'ok' } } });
-    const document = { ...base, paths: { '/a': { get: op('listThings'), post: op('makeThing') }, '/b': { get: op('listThings') } } };
+    const document = {
+      ...base,
+      paths: { '/a': { get: op('listThings'), post: op('makeThing') }, '/b': { get: op('listThings') } },
+    };
     // an error of the spec among the others (a bad x-sync is reported in the same run), not a stop at parsing
     expect(buildModel(await parseSpec(JSON.stringify(document), 'dup.json')).diagnostics).toEqual([
       expect.objectContaining({
@@ -238,26 +358,33 @@ describe('x-sync validation', () => {
   it.each([
     [{ oneOf: ['string'] }, '#/components/schemas/Todo', 'Expected SchemaObject'],
     [{ $ref: 'https://example.invalid/schema.json' }, '#/components/schemas/Todo/properties/kind', 'resolve'],
-  ])('refuses what openapi-typescript cannot type (%j) with the file and its pointer', async (kind, pointer, message) => {
-    const dir = tempDir('untypable');
-    const spec = path.join(dir, 'api.json');
-    const todo = { type: 'object', 'x-sync': 'push', properties: { id: { type: 'string' }, kind } };
-    writeFileSync(spec, JSON.stringify({ ...base, components: { schemas: { Todo: todo } } }));
-    const error = await generate({ spec, out: path.join(dir, 'out') }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SpecError);
-    expect((error as SpecError).diagnostics[0]).toMatchObject({
-      file: expect.stringContaining('api.json'),
-      pointer: expect.stringMatching(new RegExp(`^${pointer.replace(/[/]/g, '\\/')}`)),
-      message: expect.stringContaining(message),
-    });
-  });
+  ])(
+    'refuses what openapi-typescript cannot type (%j) with the file and its pointer',
+    async (kind, pointer, message) => {
+      const dir = tempDir('untypable');
+      const spec = path.join(dir, 'api.json');
+      const todo = { type: 'object', 'x-sync': 'push', properties: { id: { type: 'string' }, kind } };
+      writeFileSync(spec, JSON.stringify({ ...base, components: { schemas: { Todo: todo } } }));
+      const error = await generate({ spec, out: path.join(dir, 'out') }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SpecError);
+      expect((error as SpecError).diagnostics[0]).toMatchObject({
+        file: expect.stringContaining('api.json'),
+        pointer: expect.stringMatching(new RegExp(`^${pointer.replace(/[/]/g, '\\/')}`)),
+        message: expect.stringContaining(message),
+      });
+    },
+  );
 });
 
 describe('CLI', () => {
   const run = async (...argv: string[]) => {
     let stdout = '';
     let stderr = '';
-    const code = await main(argv, { write: (s: string) => ((stdout += s), true) } as never, { write: (s: string) => ((stderr += s), true) } as never);
+    const code = await main(
+      argv,
+      { write: (s: string) => ((stdout += s), true) } as never,
+      { write: (s: string) => ((stderr += s), true) } as never,
+    );
     return { code, stdout, stderr };
   };
 
@@ -281,7 +408,9 @@ describe('CLI', () => {
     );
     const result = await run('generate', '--spec', spec, '--out', path.join(dir, 'out'), '--quiet');
     expect(result.code).toBe(EXIT.invalidSpec);
-    expect(result.stderr).toContain(`${spec} #/components/schemas/Todo/x-sync/key: key "nope" is not a property of Todo`);
+    expect(result.stderr).toContain(
+      `${spec} #/components/schemas/Todo/x-sync/key: key "nope" is not a property of Todo`,
+    );
     expect(result.stderr).toContain('fix: set `key:`');
   });
 

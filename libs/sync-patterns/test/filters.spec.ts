@@ -10,12 +10,26 @@ import { tempDir } from './helpers';
 
 /** Two models on tagged paths: Todo (tasks, /todos) and Note (notes, /notes; /archive/notes is not bound: a model has one list). */
 const listOf = (model: string, tags: string[]) => ({
-  get: { tags, responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: { $ref: `#/components/schemas/${model}` } } } } } } },
+  get: {
+    tags,
+    responses: {
+      '200': {
+        description: 'ok',
+        content: {
+          'application/json': { schema: { type: 'array', items: { $ref: `#/components/schemas/${model}` } } },
+        },
+      },
+    },
+  },
 });
 const spec = {
   openapi: '3.1.0',
   info: { title: 'Filters', version: '1' },
-  paths: { '/todos': listOf('Todo', ['tasks']), '/notes': listOf('Note', ['notes']), '/archive/notes': listOf('Note', ['archive']) },
+  paths: {
+    '/todos': listOf('Todo', ['tasks']),
+    '/notes': listOf('Note', ['notes']),
+    '/archive/notes': listOf('Note', ['archive']),
+  },
   components: {
     schemas: {
       Todo: { type: 'object', 'x-sync': 'push', required: ['id'], properties: { id: { type: 'string' } } },
@@ -26,7 +40,10 @@ const spec = {
 
 async function modelsWith(filters: ModelFilters) {
   const api = buildModel(await parseSpec(JSON.stringify(spec), 'api.json'), { filters });
-  return { models: api.models.map((m) => m.schemaName), warnings: api.diagnostics.filter((d) => d.severity === 'warning').map((d) => d.message) };
+  return {
+    models: api.models.map((m) => m.schemaName),
+    warnings: api.diagnostics.filter((d) => d.severity === 'warning').map((d) => d.message),
+  };
 }
 
 describe('include / exclude filters', () => {
@@ -44,7 +61,10 @@ describe('include / exclude filters', () => {
   it('warns, naming it, about each filter that matches no model', async () => {
     expect(await modelsWith({ include: { tags: ['tasks', 'nope'] }, exclude: { paths: ['/nowhere/**'] } })).toEqual({
       models: ['Todo'],
-      warnings: ['the include filter tag nope matches no model', 'the exclude filter path /nowhere/** matches no model'],
+      warnings: [
+        'the include filter tag nope matches no model',
+        'the exclude filter path /nowhere/** matches no model',
+      ],
     });
   });
 
@@ -54,7 +74,8 @@ describe('include / exclude filters', () => {
     writeFileSync(file, JSON.stringify(spec));
     let stdout = '';
     let stderr = '';
-    const sink = (write: (text: string) => void) => new Writable({ write: (chunk, _encoding, done) => (write(String(chunk)), done()) });
+    const sink = (write: (text: string) => void) =>
+      new Writable({ write: (chunk, _encoding, done) => (write(String(chunk)), done()) });
     const code = await main(
       ['generate', '--spec', file, '--out', path.join(dir, 'out'), '--include-tags', 'tasks,nope', '--json'],
       sink((t) => (stdout += t)) as never,
@@ -62,22 +83,50 @@ describe('include / exclude filters', () => {
     );
     expect(code).toBe(EXIT.ok);
     const summary = JSON.parse(stdout);
-    expect(summary).toMatchObject({ command: 'generate', models: ['Todo'], updated: [], unchanged: 0, warnings: [expect.objectContaining({ file, pointer: '#', message: expect.stringContaining('tag nope matches no model'), fix: expect.any(String) })] });
+    expect(summary).toMatchObject({
+      command: 'generate',
+      models: ['Todo'],
+      updated: [],
+      unchanged: 0,
+      warnings: [
+        expect.objectContaining({
+          file,
+          pointer: '#',
+          message: expect.stringContaining('tag nope matches no model'),
+          fix: expect.any(String),
+        }),
+      ],
+    });
     expect(summary.created).toContain('todo/src/lib/todo.hooks.ts');
     expect(summary.created.some((f: string) => f.startsWith('note/'))).toBe(false);
     expect(stderr).toContain('tag nope matches no model');
   });
 
   it('are options of the Nx config, checked field by field', () => {
-    expect(parseConfig(JSON.stringify({ spec: 'a.yaml', directory: 'libs/x', include: { tags: ['tasks'] }, exclude: { paths: ['/admin/**'] } }), 'sync-patterns.json')).toEqual({
+    expect(
+      parseConfig(
+        JSON.stringify({
+          spec: 'a.yaml',
+          directory: 'libs/x',
+          include: { tags: ['tasks'] },
+          exclude: { paths: ['/admin/**'] },
+        }),
+        'sync-patterns.json',
+      ),
+    ).toEqual({
       spec: 'a.yaml',
       directory: 'libs/x',
       include: { tags: ['tasks'] },
       exclude: { paths: ['/admin/**'] },
     });
-    expect(() => parseConfig(JSON.stringify({ spec: 'a.yaml', directory: 'x', include: { colours: ['red'] } }), 'sync-patterns.json')).toThrow(
-      'sync-patterns.json #/include/colours: unknown filter; use models, tags, paths',
-    );
-    expect(() => parseConfig(JSON.stringify({ spec: 'a.yaml', directory: 'x', exclude: { tags: 'tasks' } }), 'sync-patterns.json')).toThrow('#/exclude/tags: expected a list of names');
+    expect(() =>
+      parseConfig(
+        JSON.stringify({ spec: 'a.yaml', directory: 'x', include: { colours: ['red'] } }),
+        'sync-patterns.json',
+      ),
+    ).toThrow('sync-patterns.json #/include/colours: unknown filter; use models, tags, paths');
+    expect(() =>
+      parseConfig(JSON.stringify({ spec: 'a.yaml', directory: 'x', exclude: { tags: 'tasks' } }), 'sync-patterns.json'),
+    ).toThrow('#/exclude/tags: expected a list of names');
   });
 });

@@ -62,7 +62,11 @@ const NEWCOMER = (version: SpecShape['version']): SpecShape => ({
 });
 
 describe('generated tests pass for model shapes drawn at random (fast-check, fixed seed)', () => {
-  const shapes: SpecShape[] = [NEWCOMER('3.0'), NEWCOMER('3.1'), ...fc.sample(specShapeArb, { seed: SEED, numRuns: SAMPLES })];
+  const shapes: SpecShape[] = [
+    NEWCOMER('3.0'),
+    NEWCOMER('3.1'),
+    ...fc.sample(specShapeArb, { seed: SEED, numRuns: SAMPLES }),
+  ];
   const root = tempDir('shapes');
   const outs: string[] = [];
   const refused: { index: number; message: string }[] = [];
@@ -99,7 +103,9 @@ describe('generated tests pass for model shapes drawn at random (fast-check, fix
     progress(`generated tests: ${run.passed} passed, ${run.failed} failed`);
     if (!run.ok) {
       const failing = [...new Set([...run.output.matchAll(/FAIL .*?(sample-\d+)/g)].map((m) => m[1]))];
-      progress(`failing samples: ${failing.map((s) => `${s} ${JSON.stringify(shapes[Number(s.slice(7))])}`).join('\n')}`);
+      progress(
+        `failing samples: ${failing.map((s) => `${s} ${JSON.stringify(shapes[Number(s.slice(7))])}`).join('\n')}`,
+      );
     }
     expect(run.ok ? '' : run.output.slice(0, 6000)).toBe('');
     expect(run.passed).toBeGreaterThan(shapes.length * 8);

@@ -156,7 +156,9 @@ export function runGeneratedTests(dir: string, options: { roots?: string[] } = {
         },
       ],
     },
-    transformIgnorePatterns: ['node_modules/(?!(?:.*node_modules/)?(?:fractional-indexing|rettime|until-async|@open-draft/deferred-promise)/)'],
+    transformIgnorePatterns: [
+      'node_modules/(?!(?:.*node_modules/)?(?:fractional-indexing|rettime|until-async|@open-draft/deferred-promise)/)',
+    ],
     moduleNameMapper: {
       '^@sync-patterns/runtime$': path.join(WORKSPACE, 'libs/runtime/src/index.ts'),
       '^@sync-patterns/runtime/live$': path.join(WORKSPACE, 'libs/runtime/src/live.ts'),
@@ -169,10 +171,24 @@ export function runGeneratedTests(dir: string, options: { roots?: string[] } = {
   const configFile = path.join(root, 'jest.config.json');
   const report = path.join(root, 'report.json');
   writeFileSync(configFile, JSON.stringify(config));
-  const jest = spawnSync(process.execPath, [path.join(WORKSPACE, 'node_modules/jest/bin/jest.js'), '--config', configFile, '--ci', '--forceExit', `--maxWorkers=${availableParallelism()}`, '--json', '--outputFile', report], {
-    encoding: 'utf8',
-    cwd: root,
-  });
+  const jest = spawnSync(
+    process.execPath,
+    [
+      path.join(WORKSPACE, 'node_modules/jest/bin/jest.js'),
+      '--config',
+      configFile,
+      '--ci',
+      '--forceExit',
+      `--maxWorkers=${availableParallelism()}`,
+      '--json',
+      '--outputFile',
+      report,
+    ],
+    {
+      encoding: 'utf8',
+      cwd: root,
+    },
+  );
   const output = `${jest.stdout ?? ''}${jest.stderr ?? ''}`;
   type Report = {
     success: boolean;
@@ -196,7 +212,13 @@ export function runGeneratedTests(dir: string, options: { roots?: string[] } = {
       const failures = file.assertionResults.filter((a) => a.status === 'failed').map((a) => a.fullName);
       // a file that fails before its tests run (a module that does not load) has no assertions
       const error = !file.assertionResults.length && file.message ? file.message.slice(0, 2000) : undefined;
-      return { path: file.name, passed: file.assertionResults.filter((a) => a.status === 'passed').length, failed: failures.length + (error ? 1 : 0), failures, ...(error ? { error } : {}) };
+      return {
+        path: file.name,
+        passed: file.assertionResults.filter((a) => a.status === 'passed').length,
+        failed: failures.length + (error ? 1 : 0),
+        failures,
+        ...(error ? { error } : {}),
+      };
     }),
   };
 }

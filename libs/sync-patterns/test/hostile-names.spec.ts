@@ -58,7 +58,14 @@ describe('hostile names and strings (fast-check, fixed seed)', () => {
   // the sampled cases, plus one that certainly aims at paths outside the output directory
   const cases: Case[] = [
     ...fc.sample(caseArb, { seed: 20261125, numRuns: SAMPLES }),
-    { live: '../../../etc/passwd', push: '..', table: 'passwd', props: ['../x', '..\\y', '/abs'], enumValues: ['../z'], description: '../../' },
+    {
+      live: '../../../etc/passwd',
+      push: '..',
+      table: 'passwd',
+      props: ['../x', '..\\y', '/abs'],
+      enumValues: ['../z'],
+      description: '../../',
+    },
   ];
   const root = tempDir('hostile');
   const generated: { c: Case; out: string }[] = [];
@@ -87,7 +94,8 @@ describe('hostile names and strings (fast-check, fixed seed)', () => {
   });
 
   it('writes nothing outside the output directory, whatever the names', () => {
-    for (const [i] of cases.entries()) if (existsSync(path.join(root, String(i)))) expect(readdirSync(path.join(root, String(i)))).toEqual(['out']);
+    for (const [i] of cases.entries())
+      if (existsSync(path.join(root, String(i)))) expect(readdirSync(path.join(root, String(i)))).toEqual(['out']);
     const allowed = new Set([...cases.keys()].flatMap((i) => [String(i), `spec-${i}.json`]));
     expect(readdirSync(root).filter((name) => !allowed.has(name))).toEqual([]);
     // the case aimed at ../../../etc/passwd generated, inside its own folder
@@ -106,7 +114,9 @@ describe('hostile names and strings (fast-check, fixed seed)', () => {
 
   it('creates exactly the intended SQLite table and columns', () => {
     for (const { c, out } of generated) {
-      const lib = readdirSync(out, { withFileTypes: true }).find((dir) => dir.isDirectory() && readdirSync(path.join(out, dir.name)).includes('migrations'))!.name;
+      const lib = readdirSync(out, { withFileTypes: true }).find(
+        (dir) => dir.isDirectory() && readdirSync(path.join(out, dir.name)).includes('migrations'),
+      )!.name;
       const db = new Database(':memory:');
       for (const file of readdirSync(path.join(out, lib, 'migrations'))
         .filter((f) => f.endsWith('.sql'))
@@ -114,7 +124,9 @@ describe('hostile names and strings (fast-check, fixed seed)', () => {
         db.exec(readFileSync(path.join(out, lib, 'migrations', file), 'utf8'));
       const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[];
       expect(tables.map((t) => t.name)).toEqual([c.table]);
-      const columns = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(c.table) as { name: string }[]).map((col) => col.name);
+      const columns = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(c.table) as { name: string }[]).map(
+        (col) => col.name,
+      );
       expect(columns.sort()).toEqual(['id', ...c.props.filter((p) => p.toLowerCase() !== 'id')].sort());
       db.close();
     }

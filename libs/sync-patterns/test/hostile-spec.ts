@@ -89,7 +89,12 @@ export function specOf(c: Case): object {
     properties: {
       id: { type: 'string', format: 'uuid', readOnly: false },
       ...Object.fromEntries(
-        props.map((p, i) => [p, i === 0 ? { type: 'string', enum: c.enumValues, description: c.description } : { type: i % 2 ? 'integer' : 'string', description: c.description }]),
+        props.map((p, i) => [
+          p,
+          i === 0
+            ? { type: 'string', enum: c.enumValues, description: c.description }
+            : { type: i % 2 ? 'integer' : 'string', description: c.description },
+        ]),
       ),
     },
   });
@@ -100,7 +105,12 @@ export function specOf(c: Case): object {
         'x-sync-model': model,
         'x-sync-op': 'list',
         summary: c.description,
-        responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: ref(model) } } } } },
+        responses: {
+          '200': {
+            description: 'ok',
+            content: { 'application/json': { schema: { type: 'array', items: ref(model) } } },
+          },
+        },
       },
       post: {
         'x-sync-model': model,

@@ -32,7 +32,13 @@ function cli(...args: string[]): Promise<Run> {
       process.execPath,
       [path.join(WORKSPACE, 'libs/sync-patterns/bin/sync-patterns.js'), ...args],
       { env: { ...process.env, SYNC_PATTERNS_NO_CACHE: '1' }, timeout: 30_000, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr, killed: error?.killed === true }),
+      (error, stdout, stderr) =>
+        resolve({
+          status: error ? (typeof error.code === 'number' ? error.code : null) : 0,
+          stdout,
+          stderr,
+          killed: error?.killed === true,
+        }),
     ),
   );
 }
@@ -44,11 +50,28 @@ function specOf(properties: Record<string, unknown>): Record<string, unknown> {
     info: { title: 'hostile', version: '1' },
     paths: {
       '/things': {
-        get: { operationId: 'listThings', responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Thing' } } } } } } },
+        get: {
+          operationId: 'listThings',
+          responses: {
+            '200': {
+              description: 'ok',
+              content: {
+                'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Thing' } } },
+              },
+            },
+          },
+        },
       },
     },
     components: {
-      schemas: { Thing: { type: 'object', 'x-sync': 'push', required: ['id', ...Object.keys(properties)], properties: { id: { type: 'string' }, ...properties } } },
+      schemas: {
+        Thing: {
+          type: 'object',
+          'x-sync': 'push',
+          required: ['id', ...Object.keys(properties)],
+          properties: { id: { type: 'string' }, ...properties },
+        },
+      },
     },
   };
 }
@@ -68,7 +91,8 @@ function nestedSpec(depth: number, open: string, close: string, inner = '{"type"
 
 /** An alias bomb: nine levels of nine aliases each, 9⁹ strings once expanded. */
 function aliasBomb(): string {
-  let yaml = 'openapi: 3.1.0\ninfo: { title: bomb, version: "1" }\npaths: {}\nx-lol:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
+  let yaml =
+    'openapi: 3.1.0\ninfo: { title: bomb, version: "1" }\npaths: {}\nx-lol:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
   for (let i = 1; i < 10; i++)
     yaml += `  a${i}: &a${i} [${Array(9)
       .fill(`*a${i - 1}`)
@@ -98,13 +122,23 @@ describe('a spec pattern never runs unbounded', () => {
   });
 
   it('warns, naming the pointer, where the generator cannot check values against a pattern, and vouches for none', async () => {
-    const { spec, out } = specFile('openapi.json', JSON.stringify(specOf({ twice: { type: 'string', pattern: '^(a+)+\\1$', example: `${'a'.repeat(32)}!` } })));
+    const { spec, out } = specFile(
+      'openapi.json',
+      JSON.stringify(specOf({ twice: { type: 'string', pattern: '^(a+)+\\1$', example: `${'a'.repeat(32)}!` } })),
+    );
     const run = await cli('generate', '--spec', spec, '--out', out, '--json');
     expect(run.killed).toBe(false);
     expect(run.status).toBe(0);
-    const answer = JSON.parse(run.stdout) as { warnings: { file: string; pointer: string; message: string; code: string }[] };
+    const answer = JSON.parse(run.stdout) as {
+      warnings: { file: string; pointer: string; message: string; code: string }[];
+    };
     expect(answer.warnings).toContainEqual(
-      expect.objectContaining({ file: spec, pointer: '#/components/schemas/Thing/properties/twice/pattern', code: 'pattern/unchecked', message: expect.stringMatching(/backreference/) }),
+      expect.objectContaining({
+        file: spec,
+        pointer: '#/components/schemas/Thing/properties/twice/pattern',
+        code: 'pattern/unchecked',
+        message: expect.stringMatching(/backreference/),
+      }),
     );
     // no generated test asserts on a value nobody checked
     expect(readFileSync(path.join(out, 'core/src/lib/fakes.ts'), 'utf8')).not.toContain('aaaa!');
@@ -127,7 +161,11 @@ describe('input problems are diagnostics (exit 2), never internal errors', () =>
     // a schema named with an escape sequence that clears the screen, and a mistake in it to report
     const spec = specOf({});
     const schemas = (spec['components'] as { schemas: Record<string, Record<string, unknown>> }).schemas;
-    schemas['Thing\u001b[2J\u001b[31m'] = { type: 'object', 'x-sync': 'sometimes', properties: { id: { type: 'string' } } };
+    schemas['Thing\u001b[2J\u001b[31m'] = {
+      type: 'object',
+      'x-sync': 'sometimes',
+      properties: { id: { type: 'string' } },
+    };
     const { spec: file } = specFile('openapi.json', JSON.stringify(spec));
     const run = await cli('validate', '--spec', file);
     expect(run.status).toBe(2);
@@ -137,18 +175,32 @@ describe('input problems are diagnostics (exit 2), never internal errors', () =>
   });
 
   it.each([
-    ['JSON arrays (10,000 levels)', 'openapi.json', () => `{"openapi":"3.1.0","info":{"title":"d","version":"1"},"paths":{},"x-deep":${'['.repeat(10_000)}${']'.repeat(10_000)}}`, '#/x-deep/0/0/0/'],
+    [
+      'JSON arrays (10,000 levels)',
+      'openapi.json',
+      () =>
+        `{"openapi":"3.1.0","info":{"title":"d","version":"1"},"paths":{},"x-deep":${'['.repeat(10_000)}${']'.repeat(10_000)}}`,
+      '#/x-deep/0/0/0/',
+    ],
     [
       'JSON objects (10,000 levels)',
       'openapi.json',
-      () => `{"openapi":"3.1.0","info":{"title":"d","version":"1"},"paths":{},"x-deep":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`,
+      () =>
+        `{"openapi":"3.1.0","info":{"title":"d","version":"1"},"paths":{},"x-deep":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`,
       '#/x-deep/a/a/a/',
     ],
-    ['YAML flow sequences (10,000 levels)', 'openapi.yaml', () => `openapi: 3.1.0\ninfo: { title: d, version: "1" }\npaths: {}\nx-deep: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`, ''],
+    [
+      'YAML flow sequences (10,000 levels)',
+      'openapi.yaml',
+      () =>
+        `openapi: 3.1.0\ninfo: { title: d, version: "1" }\npaths: {}\nx-deep: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`,
+      '',
+    ],
     [
       'YAML maps (300 levels: within what the parser takes)',
       'openapi.yaml',
-      () => `openapi: 3.1.0\ninfo: { title: d, version: "1" }\npaths: {}\nx-deep: ${'{a: '.repeat(300)}1${'}'.repeat(300)}\n`,
+      () =>
+        `openapi: 3.1.0\ninfo: { title: d, version: "1" }\npaths: {}\nx-deep: ${'{a: '.repeat(300)}1${'}'.repeat(300)}\n`,
       '#/x-deep/a/a/a/',
     ],
     [
@@ -169,12 +221,17 @@ describe('input problems are diagnostics (exit 2), never internal errors', () =>
   });
 
   it('refuses a referenced file nested too deeply, at the $ref', async () => {
-    const { dir, spec, out } = specFile('openapi.yaml', stringify(specOf({ n: { $ref: './deep.yaml' }, m: { $ref: './deep.json' } })));
+    const { dir, spec, out } = specFile(
+      'openapi.yaml',
+      stringify(specOf({ n: { $ref: './deep.yaml' }, m: { $ref: './deep.json' } })),
+    );
     writeFileSync(path.join(dir, 'deep.yaml'), `${'{a: '.repeat(300)}1${'}'.repeat(300)}\n`);
     writeFileSync(path.join(dir, 'deep.json'), `${'{"a": '.repeat(10_000)}1${'}'.repeat(10_000)}\n`);
     const run = await cli('generate', '--spec', spec, '--out', out);
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/#\/components\/schemas\/Thing\/properties\/n: .*deep\.yaml is nested more than 256 levels deep \(at #\/a\/a\/a/);
+    expect(run.stderr).toMatch(
+      /#\/components\/schemas\/Thing\/properties\/n: .*deep\.yaml is nested more than 256 levels deep \(at #\/a\/a\/a/,
+    );
     expect(run.stderr).toMatch(/#\/components\/schemas\/Thing\/properties\/m: .*deep\.json/);
     expect(run.stderr.match(/fix: name the nested schemas/g)).toHaveLength(2);
     expect(existsSync(out)).toBe(false);
@@ -182,11 +239,15 @@ describe('input problems are diagnostics (exit 2), never internal errors', () =>
 
   it('generates along $ref chains thousands long, and reports those it cannot follow instead of crashing', async () => {
     const chain = (length: number, keyword: 'properties' | 'allOf') => {
-      const document = specOf({ n: { $ref: '#/components/schemas/S0' } }) as { components: { schemas: Record<string, unknown> } };
+      const document = specOf({ n: { $ref: '#/components/schemas/S0' } }) as {
+        components: { schemas: Record<string, unknown> };
+      };
       for (let i = 0; i < length; i++) {
         const next = i < length - 1 ? { $ref: `#/components/schemas/S${i + 1}` } : { type: 'string' };
         document.components.schemas[`S${i}`] =
-          keyword === 'properties' ? { type: 'object', required: ['n'], properties: { n: next } } : { type: 'object', properties: { [`p${i}`]: { type: 'string' } }, allOf: [next] };
+          keyword === 'properties'
+            ? { type: 'object', required: ['n'], properties: { n: next } }
+            : { type: 'object', properties: { [`p${i}`]: { type: 'string' } }, allOf: [next] };
       }
       return JSON.stringify(document);
     };
@@ -208,44 +269,67 @@ describe('a tampered manifest in the output folder', () => {
   const MANIFEST = '.sync-patterns/manifest.json';
 
   it.each([
-    ['a hash that is not a string', (m: Manifest) => void (m.files['todo/src/index.ts'] = 42 as never), /#\/files\/todo~1src~1index\.ts: the hash of "todo\/src\/index\.ts" is not a string/],
-    ['a path with ..', (m: Manifest) => void (m.files['../victim.txt'] = 'x'), /#\/files\/\.\.~1victim\.txt: "\.\.\/victim\.txt" is not a plain path inside the output folder/],
+    [
+      'a hash that is not a string',
+      (m: Manifest) => void (m.files['todo/src/index.ts'] = 42 as never),
+      /#\/files\/todo~1src~1index\.ts: the hash of "todo\/src\/index\.ts" is not a string/,
+    ],
+    [
+      'a path with ..',
+      (m: Manifest) => void (m.files['../victim.txt'] = 'x'),
+      /#\/files\/\.\.~1victim\.txt: "\.\.\/victim\.txt" is not a plain path inside the output folder/,
+    ],
     ['an absolute path', (m: Manifest, victim: string) => void (m.files[victim] = 'x'), /is not a relative path/],
-    ['files that are not a map', (m: Manifest) => void (m.files = null as never), /#\/files: not an object of paths and hashes/],
+    [
+      'files that are not a map',
+      (m: Manifest) => void (m.files = null as never),
+      /#\/files: not an object of paths and hashes/,
+    ],
     ['garbage', () => '{ "version": 1, "files": {', /manifest\.json: not valid JSON/],
-    ['a folder named as a file', (m: Manifest) => void (m.files['todo'] = 'x'), /out\/todo is not a file, where sync-patterns expects one it wrote/],
-  ])('is refused (%s) without touching a file, in --out or outside it, even with --force --prune', async (_, tamper, message) => {
-    const dir = tempDir('sp-manifest-');
-    const out = path.join(dir, 'out');
-    const victim = path.join(dir, 'victim.txt');
-    writeFileSync(victim, 'keep me\n');
-    expect((await cli('generate', '--spec', EXAMPLE_SPEC, '--out', out)).status).toBe(0);
-    const file = path.join(out, MANIFEST);
-    const manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
-    const text = tamper(manifest, victim);
-    writeFileSync(file, typeof text === 'string' ? text : JSON.stringify(manifest));
-    const before = snapshotDir(out);
+    [
+      'a folder named as a file',
+      (m: Manifest) => void (m.files['todo'] = 'x'),
+      /out\/todo is not a file, where sync-patterns expects one it wrote/,
+    ],
+  ])(
+    'is refused (%s) without touching a file, in --out or outside it, even with --force --prune',
+    async (_, tamper, message) => {
+      const dir = tempDir('sp-manifest-');
+      const out = path.join(dir, 'out');
+      const victim = path.join(dir, 'victim.txt');
+      writeFileSync(victim, 'keep me\n');
+      expect((await cli('generate', '--spec', EXAMPLE_SPEC, '--out', out)).status).toBe(0);
+      const file = path.join(out, MANIFEST);
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+      const text = tamper(manifest, victim);
+      writeFileSync(file, typeof text === 'string' ? text : JSON.stringify(manifest));
+      const before = snapshotDir(out);
 
-    const run = await cli('generate', '--spec', EXAMPLE_SPEC, '--out', out, '--force', '--prune');
-    expect(run.status).toBe(73);
-    expect(run.stderr).toMatch(message);
-    expect(run.stderr).not.toMatch(/internal error/);
-    expect(snapshotDir(out)).toEqual(before);
-    expect(readFileSync(victim, 'utf8')).toBe('keep me\n');
-    // check refuses it the same way
-    expect((await cli('check', '--spec', EXAMPLE_SPEC, '--out', out)).status).toBe(73);
-  });
+      const run = await cli('generate', '--spec', EXAMPLE_SPEC, '--out', out, '--force', '--prune');
+      expect(run.status).toBe(73);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).not.toMatch(/internal error/);
+      expect(snapshotDir(out)).toEqual(before);
+      expect(readFileSync(victim, 'utf8')).toBe('keep me\n');
+      // check refuses it the same way
+      expect((await cli('check', '--spec', EXAMPLE_SPEC, '--out', out)).status).toBe(73);
+    },
+  );
 });
 
 type Manifest = { version: 1; files: Record<string, string> };
 
 describe('the Nx plugin, on the same inputs', () => {
   const LIBS = 'libs/api-client';
-  const context = (root: string) => ({ root, cwd: root, isVerbose: false, projectName: 'api', targetName: 'sync' }) as never;
+  const context = (root: string) =>
+    ({ root, cwd: root, isVerbose: false, projectName: 'api', targetName: 'sync' }) as never;
   let messages: string[];
   beforeEach(() => {
     messages = [];
-    for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void messages.push(args.map(String).join(' ')));
+    for (const level of ['info', 'warn', 'error'] as const)
+      jest
+        .spyOn(logger, level)
+        .mockImplementation((...args: unknown[]) => void messages.push(args.map(String).join(' ')));
   });
   afterEach(() => jest.restoreAllMocks());
 
@@ -264,7 +348,10 @@ describe('the Nx plugin, on the same inputs', () => {
     const spec = path.join(root, 'apps/api/openapi.yaml');
     for (const [text, problem] of [
       [aliasBomb(), /apps\/api\/openapi\.yaml: its YAML aliases expand to more than 10000 copies/],
-      [nestedSpec(3000, '{"type":"array","items":', '}'), /apps\/api\/openapi\.yaml #\/components\/schemas\/Thing\/properties\/n\/items\/items\/.*nested more than 256 levels deep/s],
+      [
+        nestedSpec(3000, '{"type":"array","items":', '}'),
+        /apps\/api\/openapi\.yaml #\/components\/schemas\/Thing\/properties\/n\/items\/items\/.*nested more than 256 levels deep/s,
+      ],
     ] as const) {
       writeFileSync(spec, text);
       messages.length = 0;
@@ -285,7 +372,9 @@ describe('the Nx plugin, on the same inputs', () => {
     writeFileSync(file, JSON.stringify(manifest));
     const before = snapshotDir(path.join(root, LIBS));
     await expect(syncExecutor({ prune: true, force: true }, context(root))).resolves.toEqual({ success: false });
-    expect(messages.join('\n')).toMatch(/libs\/api-client\/\.sync-patterns\/manifest\.json #\/files\/\.\.~1.*is not a plain path inside the output folder.*restore it from version control/s);
+    expect(messages.join('\n')).toMatch(
+      /libs\/api-client\/\.sync-patterns\/manifest\.json #\/files\/\.\.~1.*is not a plain path inside the output folder.*restore it from version control/s,
+    );
     expect(snapshotDir(path.join(root, LIBS))).toEqual(before);
     expect(readFileSync(victim, 'utf8')).toBe('keep me\n');
   });
@@ -309,7 +398,9 @@ describe('the Nx plugin, on the same inputs', () => {
     const tree = treeOf(root);
     const error = await syncGenerator(tree).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OutputError);
-    expect((error as Error).message).toMatch(/refusing to follow a symlink inside the workspace: .*libs\/api-client\/user\/src\/lib/);
+    expect((error as Error).message).toMatch(
+      /refusing to follow a symlink inside the workspace: .*libs\/api-client\/user\/src\/lib/,
+    );
     expect(readdirSync(path.join(elsewhere, 'target'))).toEqual([]);
 
     // flushTree itself: one change through the link, one beside it — neither is written

@@ -20,17 +20,20 @@ const editsOf = (file: string) => (file.endsWith('stripe.com.json') ? 4 : 10);
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-
 type Edit = (doc: Json, pick: <T>(items: T[]) => T | undefined, n: number) => string | undefined;
 
 const schemasOf = (doc: Json) => ((doc['components'] as Json)['schemas'] ?? {}) as Record<string, Json>;
-const withProperties = (doc: Json) => Object.entries(schemasOf(doc)).filter(([, s]) => isObject(s) && isObject(s['properties']));
+const withProperties = (doc: Json) =>
+  Object.entries(schemasOf(doc)).filter(([, s]) => isObject(s) && isObject(s['properties']));
 
 const EDITS: Record<string, Edit> = {
   addField: (doc, pick, n) => {
     const [name, schema] = pick(withProperties(doc)) ?? [];
     if (!schema) return undefined;
-    (schema['properties'] as Json)[`sp_added_${n}`] = { type: 'string', description: `added ${n} */ "quoted" \u2028 line` };
+    (schema['properties'] as Json)[`sp_added_${n}`] = {
+      type: 'string',
+      description: `added ${n} */ "quoted" \u2028 line`,
+    };
     return name;
   },
   removeField: (doc, pick) => {
@@ -52,7 +55,11 @@ const EDITS: Record<string, Edit> = {
     const [name, schema] = pick(withProperties(doc)) ?? [];
     if (!schema) return undefined;
     const properties = schema['properties'] as Record<string, Json>;
-    const field = pick(Object.keys(properties).filter((f) => isObject(properties[f]) && (properties[f]['type'] === 'string' || properties[f]['type'] === 'integer')));
+    const field = pick(
+      Object.keys(properties).filter(
+        (f) => isObject(properties[f]) && (properties[f]['type'] === 'string' || properties[f]['type'] === 'integer'),
+      ),
+    );
     if (field === undefined) return undefined;
     properties[field] = { ...properties[field], type: properties[field]['type'] === 'string' ? 'integer' : 'string' };
     delete properties[field]['format'];
@@ -75,7 +82,9 @@ const EDITS: Record<string, Edit> = {
     const [name, schema] = pick(withProperties(doc)) ?? [];
     const other = pick(names.filter((n) => n !== name));
     if (!schema || other === undefined) return undefined;
-    schemasOf(doc)[name!] = { allOf: [{ $ref: `#/components/schemas/${other.replace(/~/g, '~0').replace(/\//g, '~1')}` }, schema] };
+    schemasOf(doc)[name!] = {
+      allOf: [{ $ref: `#/components/schemas/${other.replace(/~/g, '~0').replace(/\//g, '~1')}` }, schema],
+    };
     return `${name} (allOf)`;
   },
   addRef: (doc, pick, n) => {
@@ -83,7 +92,9 @@ const EDITS: Record<string, Edit> = {
     const [name, schema] = pick(withProperties(doc)) ?? [];
     const other = pick(names);
     if (!schema || other === undefined) return undefined;
-    (schema['properties'] as Json)[`sp_ref_${n}`] = { $ref: `#/components/schemas/${other.replace(/~/g, '~0').replace(/\//g, '~1')}` };
+    (schema['properties'] as Json)[`sp_ref_${n}`] = {
+      $ref: `#/components/schemas/${other.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+    };
     return `${name} (new $ref)`;
   },
   editPaths: (doc, pick, n) => {
@@ -138,7 +149,8 @@ describe('incremental regeneration', () => {
     } finally {
       delete process.env['SYNC_PATTERNS_NO_CACHE'];
     }
-    if (lines.some((line) => line.startsWith('spec loaded') && line.includes('one schema entry parsed again'))) patchedRuns++;
+    if (lines.some((line) => line.startsWith('spec loaded') && line.includes('one schema entry parsed again')))
+      patchedRuns++;
     const emitted = lines.find((line) => line.startsWith('files emitted')) ?? '';
     return emitted.includes("from the previous run's") || (/\(a full run: (.*)\)$/.exec(emitted)?.[1] ?? 'full');
   };
@@ -168,7 +180,8 @@ describe('incremental regeneration', () => {
       const pick = <T>(items: T[]) => (items.length ? items[Math.floor(next() * items.length)] : undefined);
       for (let n = 0; n < editsOf(source); n++) {
         // mostly edits an incremental run takes on, now and then one it must hand to a full run
-        const kind = next() < 0.75 ? pick(LOCAL_EDITS)! : pick(Object.keys(EDITS).filter((k) => !LOCAL_EDITS.includes(k)))!;
+        const kind =
+          next() < 0.75 ? pick(LOCAL_EDITS)! : pick(Object.keys(EDITS).filter((k) => !LOCAL_EDITS.includes(k)))!;
         const before = JSON.stringify(doc);
         const edited = EDITS[kind](doc, pick, n);
         if (edited === undefined) continue;
@@ -192,15 +205,33 @@ describe('incremental regeneration', () => {
         total++;
         const tookIncremental = outcome === true;
         if (tookIncremental) incremental++;
-        report.push(`${path.basename(source)} ${kind} ${edited}: ${tookIncremental ? 'incremental' : `full (${outcome})`}`);
+        report.push(
+          `${path.basename(source)} ${kind} ${edited}: ${tookIncremental ? 'incremental' : `full (${outcome})`}`,
+        );
         const full = snapshotDir(fullOut);
-        expect({ edit: `${kind} ${edited}`, files: snapshotDir(incrementalOut) }).toEqual({ edit: `${kind} ${edited}`, files: full });
-        expect({ edit: `${kind} ${edited}`, watched: true, files: snapshotDir(watchedOut) }).toEqual({ edit: `${kind} ${edited}`, watched: true, files: full });
-        expect({ edit: `${kind} ${edited}`, watchedIncremental: watchedOutcome === true }).toEqual({ edit: `${kind} ${edited}`, watchedIncremental: outcome === true });
-        if (!LOCAL_EDITS.includes(kind)) expect({ edit: `${kind} ${edited}`, tookIncremental }).toEqual({ edit: `${kind} ${edited}`, tookIncremental: false });
+        expect({ edit: `${kind} ${edited}`, files: snapshotDir(incrementalOut) }).toEqual({
+          edit: `${kind} ${edited}`,
+          files: full,
+        });
+        expect({ edit: `${kind} ${edited}`, watched: true, files: snapshotDir(watchedOut) }).toEqual({
+          edit: `${kind} ${edited}`,
+          watched: true,
+          files: full,
+        });
+        expect({ edit: `${kind} ${edited}`, watchedIncremental: watchedOutcome === true }).toEqual({
+          edit: `${kind} ${edited}`,
+          watchedIncremental: outcome === true,
+        });
+        if (!LOCAL_EDITS.includes(kind))
+          expect({ edit: `${kind} ${edited}`, tookIncremental }).toEqual({
+            edit: `${kind} ${edited}`,
+            tookIncremental: false,
+          });
       }
     }
-    process.stderr.write(`[incremental] ${incremental}/${total} edits regenerated incrementally; ${patchedRuns} --watch runs parsed one schema entry only\n${report.join('\n')}\n`);
+    process.stderr.write(
+      `[incremental] ${incremental}/${total} edits regenerated incrementally; ${patchedRuns} --watch runs parsed one schema entry only\n${report.join('\n')}\n`,
+    );
     // the JSON documents' local edits, in the long-running process
     expect(patchedRuns).toBeGreaterThanOrEqual(total / 3);
     expect(total).toBeGreaterThanOrEqual(DOCUMENTS.length * 4);
@@ -250,15 +281,26 @@ describe('incremental regeneration', () => {
     };
     expect((await step(() => undefined)).types).not.toContain('type Recursive_');
     // an edit that only describes: incremental as ever
-    expect((await step(() => (schemas['EdgeConfigItemValue'] = { type: 'string', description: 'a value' }))).outcome).toBe(true);
+    expect(
+      (await step(() => (schemas['EdgeConfigItemValue'] = { type: 'string', description: 'a value' }))).outcome,
+    ).toBe(true);
     // Forest becomes a union holding Branch: the pair now refers to itself outside objects
-    const made = await step(() => (schemas['Forest'] = { oneOf: [{ type: 'array', items: { $ref: '#/components/schemas/Branch' } }, { type: 'string' }] }));
+    const made = await step(
+      () =>
+        (schemas['Forest'] = {
+          oneOf: [{ type: 'array', items: { $ref: '#/components/schemas/Branch' } }, { type: 'string' }],
+        }),
+    );
     expect(made.outcome).toMatch(/Forest refers to itself outside an object/);
     expect(made.types).toContain('type Recursive_Forest = Recursive_Branch[] | string;');
     // while aliases are there, every edit runs in full
-    expect((await step(() => (schemas['EdgeConfigItemValue'] = { type: 'string', description: 'another' }))).outcome).toMatch(/refer to themselves outside objects/);
+    expect(
+      (await step(() => (schemas['EdgeConfigItemValue'] = { type: 'string', description: 'another' }))).outcome,
+    ).toMatch(/refer to themselves outside objects/);
     // and back: Forest an object again, no alias left
-    const unmade = await step(() => (schemas['Forest'] = { type: 'object', properties: { branch: { $ref: '#/components/schemas/Branch' } } }));
+    const unmade = await step(
+      () => (schemas['Forest'] = { type: 'object', properties: { branch: { $ref: '#/components/schemas/Branch' } } }),
+    );
     expect(unmade.types).not.toContain('type Recursive_');
   });
 

@@ -6,7 +6,8 @@ import { EXAMPLE_SPEC, tempDir, typecheck } from './helpers';
 /** The example spec with Todo in the given mode: the same model, one x-sync line apart. */
 export function exampleSpecWithTodo(dir: string, mode: 'push' | 'live'): string {
   const block = /(\n {4}Todo:\n(?: {6}.*\n)*? {6}x-sync:\n {8}mode: )\w+\n/;
-  if (!block.test(readFileSync(EXAMPLE_SPEC, 'utf8'))) throw new Error("the example spec changed: Todo's x-sync block not found");
+  if (!block.test(readFileSync(EXAMPLE_SPEC, 'utf8')))
+    throw new Error("the example spec changed: Todo's x-sync block not found");
   const text = readFileSync(EXAMPLE_SPEC, 'utf8').replace(block, (_, head: string) => `${head}${mode}\n`);
   const file = path.join(dir, 'openapi.yaml');
   writeFileSync(file, text);
@@ -35,9 +36,11 @@ describe('live mode libraries', () => {
     ]);
     const collection = readFileSync(path.join(out, 'todo/src/lib/todo.collection.ts'), 'utf8');
     // the shape leaves excluded fields out; writes are requests the outbox stores and sends
-    expect(collection).toContain('table: "todos"');
-    expect(collection).not.toContain('internal_notes"]');
-    expect(collection).toContain(`insert: (row) => ({ method: 'POST', path: "/todos", body: omitFields(row, ["created_at","updated_at"]), bodyEncoding: "json" }),`);
+    expect(collection).toContain("table: 'todos'");
+    expect(collection).not.toContain('internal_notes');
+    expect(collection).toContain(
+      `insert: (row) => ({ method: 'POST', path: '/todos', body: omitFields(row, ['created_at', 'updated_at']), bodyEncoding: 'json' }),`,
+    );
     const hooks = readFileSync(path.join(out, 'todo/src/lib/todo.hooks.ts'), 'utf8');
     expect(hooks).toContain('useLiveRows(collection, queryKey, (q) => whereParams(');
     expect(hooks).toMatch(/export function useTodos\(params\?: TodoListParams\): SyncQueryResult<Todo\[\]>/);

@@ -7,7 +7,22 @@ import fc from 'fast-check';
  * OpenAPI 3.0 and 3.1 syntax. `specOfShapes` turns them into a document a backend could serve.
  */
 
-export type FieldKind = 'string' | 'integer' | 'number' | 'boolean' | 'enum' | 'int-enum' | 'date-time' | 'date' | 'email' | 'uri' | 'uuid' | 'string-array' | 'object' | 'object-array' | 'free-object';
+export type FieldKind =
+  | 'string'
+  | 'integer'
+  | 'number'
+  | 'boolean'
+  | 'enum'
+  | 'int-enum'
+  | 'date-time'
+  | 'date'
+  | 'email'
+  | 'uri'
+  | 'uuid'
+  | 'string-array'
+  | 'object'
+  | 'object-array'
+  | 'free-object';
 
 export interface FieldShape {
   kind: FieldKind;
@@ -36,7 +51,23 @@ export interface SpecShape {
   models: ModelShape[];
 }
 
-const FIELD_KINDS: FieldKind[] = ['string', 'integer', 'number', 'boolean', 'enum', 'int-enum', 'date-time', 'date', 'email', 'uri', 'uuid', 'string-array', 'object', 'object-array', 'free-object'];
+const FIELD_KINDS: FieldKind[] = [
+  'string',
+  'integer',
+  'number',
+  'boolean',
+  'enum',
+  'int-enum',
+  'date-time',
+  'date',
+  'email',
+  'uri',
+  'uuid',
+  'string-array',
+  'object',
+  'object-array',
+  'free-object',
+];
 
 const fieldArb: fc.Arbitrary<FieldShape> = fc.record({
   kind: fc.constantFrom(...FIELD_KINDS),
@@ -48,7 +79,10 @@ const fieldArb: fc.Arbitrary<FieldShape> = fc.record({
 const modelArb: fc.Arbitrary<ModelShape> = fc
   .record({
     mode: fc.constantFrom('push', 'live', 'cache'),
-    key: fc.record({ kind: fc.constantFrom('integer', 'string', 'uuid'), chosenBy: fc.constantFrom('server', 'client') }),
+    key: fc.record({
+      kind: fc.constantFrom('integer', 'string', 'uuid'),
+      chosenBy: fc.constantFrom('server', 'client'),
+    }),
     fields: fc.array(fieldArb, { minLength: 1, maxLength: 6 }),
     bodies: fc.constantFrom('same', 'separate'),
     update: fc.constantFrom('patch', 'put', 'none'),
@@ -111,7 +145,12 @@ function nullable(schema: Record<string, unknown>, version: SpecShape['version']
 }
 
 function keySchema(model: ModelShape): Record<string, unknown> {
-  const base = model.key.kind === 'integer' ? { type: 'integer' } : model.key.kind === 'uuid' ? { type: 'string', format: 'uuid' } : { type: 'string', minLength: 1 };
+  const base =
+    model.key.kind === 'integer'
+      ? { type: 'integer' }
+      : model.key.kind === 'uuid'
+        ? { type: 'string', format: 'uuid' }
+        : { type: 'string', minLength: 1 };
   return model.key.chosenBy === 'server' && model.bodies === 'same' ? { ...base, readOnly: true } : base;
 }
 
@@ -129,7 +168,11 @@ export function specOfShapes(shape: SpecShape): object {
   const paths: Record<string, unknown> = {};
   const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
   const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
-  const MEDIA = { json: 'application/json', form: 'application/x-www-form-urlencoded', multipart: 'multipart/form-data' } as const;
+  const MEDIA = {
+    json: 'application/json',
+    form: 'application/x-www-form-urlencoded',
+    multipart: 'multipart/form-data',
+  } as const;
   shape.models.forEach((model, m) => {
     const name = MODEL_NAMES[m];
     const fields = model.fields.map((f, i) => ({ f, name: fieldName(f, i) }));
@@ -145,7 +188,10 @@ export function specOfShapes(shape: SpecShape): object {
       type: 'object',
       'x-sync': { mode: model.mode, ...(model.mode === 'cache' ? { ttl: 60 } : {}) },
       required: ['id', ...fields.filter(({ f }) => f.required).map(({ name }) => name)],
-      properties: { id: keySchema(model), ...Object.fromEntries(fields.map(({ f, name }) => [name, propertyOf(f, false)])) },
+      properties: {
+        id: keySchema(model),
+        ...Object.fromEntries(fields.map(({ f, name }) => [name, propertyOf(f, false)])),
+      },
     };
     const writable = fields.filter(({ f }) => f.access !== 'readOnly');
     const clientKey = model.key.chosenBy === 'client';
@@ -153,7 +199,10 @@ export function specOfShapes(shape: SpecShape): object {
       schemas[`${name}Create`] = {
         type: 'object',
         required: [...(clientKey ? ['id'] : []), ...writable.filter(({ f }) => f.required).map(({ name }) => name)],
-        properties: { ...(clientKey ? { id: keySchema(model) } : {}), ...Object.fromEntries(writable.map(({ f, name }) => [name, propertyOf(f, true)])) },
+        properties: {
+          ...(clientKey ? { id: keySchema(model) } : {}),
+          ...Object.fromEntries(writable.map(({ f, name }) => [name, propertyOf(f, true)])),
+        },
       };
       schemas[`${name}Update`] = {
         type: 'object',
@@ -164,7 +213,11 @@ export function specOfShapes(shape: SpecShape): object {
     const createBody = model.bodies === 'separate' ? ref(`${name}Create`) : ref(name);
     const updateBody = model.bodies === 'separate' ? ref(`${name}Update`) : ref(name);
     const list = model.listWrapped
-      ? { type: 'object', required: ['items', 'total'], properties: { items: { type: 'array', items: ref(name) }, total: { type: 'integer' } } }
+      ? {
+          type: 'object',
+          required: ['items', 'total'],
+          properties: { items: { type: 'array', items: ref(name) }, total: { type: 'integer' } },
+        }
       : { type: 'array', items: ref(name) };
     const collection: Record<string, unknown> = {
       get: { operationId: `list${name}s`, responses: { '200': { description: 'ok', ...json(list) } } },
@@ -180,14 +233,19 @@ export function specOfShapes(shape: SpecShape): object {
     const item: Record<string, unknown> = {
       parameters: [{ name: 'id', in: 'path', required: true, schema: { ...keySchema(model), readOnly: undefined } }],
     };
-    if (model.get) item['get'] = { operationId: `get${name}`, responses: { '200': { description: 'ok', ...json(ref(name)) }, '404': { description: 'not found' } } };
+    if (model.get)
+      item['get'] = {
+        operationId: `get${name}`,
+        responses: { '200': { description: 'ok', ...json(ref(name)) }, '404': { description: 'not found' } },
+      };
     if (model.update !== 'none')
       item[model.update] = {
         operationId: `update${name}`,
         requestBody: { required: true, content: { [MEDIA[model.encoding]]: { schema: updateBody } } },
         responses: { '200': { description: 'updated', ...json(ref(name)) } },
       };
-    if (model.remove) item['delete'] = { operationId: `delete${name}`, responses: { '204': { description: 'deleted' } } };
+    if (model.remove)
+      item['delete'] = { operationId: `delete${name}`, responses: { '204': { description: 'deleted' } } };
     if (Object.keys(item).length > 1) paths[`/${plural(name)}/{id}`] = item;
   });
   return {

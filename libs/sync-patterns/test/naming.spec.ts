@@ -38,7 +38,9 @@ function namesTemplatesImport(): string[] {
 
 describe('templates', () => {
   it('each have a typed view (TemplateViews), and each typed name a template file', () => {
-    const files = templateFolders().flatMap((folder) => readdirSync(folder).map((file) => `${path.basename(path.dirname(folder))}/${file.replace(/\.ejs$/, '')}`));
+    const files = templateFolders().flatMap((folder) =>
+      readdirSync(folder).map((file) => `${path.basename(path.dirname(folder))}/${file.replace(/\.ejs$/, '')}`),
+    );
     expect(files.sort()).toEqual([...TEMPLATE_NAMES].sort());
   });
 });

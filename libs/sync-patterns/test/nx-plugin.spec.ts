@@ -52,7 +52,10 @@ async function withModels(): Promise<string> {
 let messages: string[];
 beforeEach(() => {
   messages = [];
-  for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void messages.push(args.map(String).join(' ')));
+  for (const level of ['info', 'warn', 'error'] as const)
+    jest
+      .spyOn(logger, level)
+      .mockImplementation((...args: unknown[]) => void messages.push(args.map(String).join(' ')));
 });
 afterEach(() => jest.restoreAllMocks());
 
@@ -78,7 +81,10 @@ describe('nx g sync-patterns:init', () => {
     expect(Object.keys(core.targets).sort()).toEqual(['test', 'typecheck']);
     expect(existsSync(path.join(root, LIBS, 'core/src/lib/api.types.ts'))).toBe(true);
     expect(existsSync(path.join(root, LIBS, 'todo'))).toBe(false);
-    expect(readJsonFile<{ compilerOptions: { paths: Record<string, string[]> } }>(root, 'tsconfig.base.json').compilerOptions.paths).toEqual({
+    expect(
+      readJsonFile<{ compilerOptions: { paths: Record<string, string[]> } }>(root, 'tsconfig.base.json').compilerOptions
+        .paths,
+    ).toEqual({
       '@acme/api-core': [`./${LIBS}/core/src/index.ts`],
     });
     expect(readText(root, '.prettierignore')).toContain(`${LIBS}/*/src/`);
@@ -95,7 +101,9 @@ describe('nx g sync-patterns:init', () => {
       'ts-jest': expect.any(String),
       typescript: '5.9.3',
     });
-    expect(readJsonFile<{ overrides: Record<string, string> }>(root, 'package.json').overrides).toEqual({ '@tanstack/db': '0.15.2' });
+    expect(readJsonFile<{ overrides: Record<string, string> }>(root, 'package.json').overrides).toEqual({
+      '@tanstack/db': '0.15.2',
+    });
   });
 
   it('refuses a spec that does not exist, naming it', async () => {
@@ -126,13 +134,15 @@ describe('nx g sync-patterns:model', () => {
     expect(todo.targets?.['test'].syncGenerators).toEqual(['sync-patterns:sync']);
     expect(tree.exists(`${LIBS}/todo/src/lib/todo.hooks.ts`)).toBe(true);
     expect(tree.exists(`${LIBS}/todo/jest.config.cjs`)).toBe(true);
-    expect(tree.read(`${LIBS}/todo/src/lib/todo.api.ts`, 'utf-8')).toContain('from "@acme/api-core"');
+    expect(tree.read(`${LIBS}/todo/src/lib/todo.api.ts`, 'utf-8')).toContain("from '@acme/api-core'");
     expect(tree.exists(`${LIBS}/user`)).toBe(false);
   });
 
   it('names the models it knows when asked for one it does not', async () => {
     const tree = treeOf(await initialized());
-    await expect(modelGenerator(tree, { project: 'api', model: 'Nope' })).rejects.toThrow(/no x-sync model named "Nope".*models: User, Project, Todo|no x-sync model named "Nope"/);
+    await expect(modelGenerator(tree, { project: 'api', model: 'Nope' })).rejects.toThrow(
+      /no x-sync model named "Nope".*models: User, Project, Todo|no x-sync model named "Nope"/,
+    );
   });
 });
 
@@ -193,7 +203,9 @@ describe('nx run api:sync (the executor)', () => {
       messages.length = 0;
       editSpec(root, addField);
       await expect(syncExecutor({}, verbose)).resolves.toEqual({ success: true });
-      expect(messages.join('\n')).toMatch(/from the previous run's \(1 schema\(s\) changed: User; 1 model library emitted again\)/);
+      expect(messages.join('\n')).toMatch(
+        /from the previous run's \(1 schema\(s\) changed: User; 1 model library emitted again\)/,
+      );
       expect(readText(root, `${LIBS}/user/src/lib/user.validators.ts`)).toContain('nickname');
       // a full run finds nothing to change
       process.env['SYNC_PATTERNS_NO_CACHE'] = '1';
@@ -215,14 +227,19 @@ describe('nx run api:sync (the executor)', () => {
     const root = await withModels();
     const first = readText(root, `${LIBS}/todo/migrations/0001_todo.sql`);
     editSpec(root, (text) =>
-      text.replace('        title: { type: string, minLength: 1, maxLength: 200 }\n', '        title: { type: string, minLength: 1, maxLength: 200 }\n        estimate: { type: [integer, "null"] }\n'),
+      text.replace(
+        '        title: { type: string, minLength: 1, maxLength: 200 }\n',
+        '        title: { type: string, minLength: 1, maxLength: 200 }\n        estimate: { type: [integer, "null"] }\n',
+      ),
     );
     await expect(syncExecutor({ check: true }, executorContext(root))).resolves.toEqual({ success: false });
     expect(messages.join('\n')).toContain(`${LIBS}/todo/migrations/0002_todo.sql`);
     await expect(syncExecutor({}, executorContext(root))).resolves.toEqual({ success: true });
     expect(readText(root, `${LIBS}/todo/migrations/0001_todo.sql`)).toBe(first);
-    expect(readText(root, `${LIBS}/todo/migrations/0002_todo.sql`)).toContain('ALTER TABLE "todos" ADD COLUMN "estimate" INTEGER;');
-    expect(readText(root, `${LIBS}/todo/src/lib/todo.migrations.ts`)).toContain('name: "0002_todo"');
+    expect(readText(root, `${LIBS}/todo/migrations/0002_todo.sql`)).toContain(
+      'ALTER TABLE "todos" ADD COLUMN "estimate" INTEGER;',
+    );
+    expect(readText(root, `${LIBS}/todo/src/lib/todo.migrations.ts`)).toContain("name: '0002_todo'");
     await expect(syncExecutor({ check: true }, executorContext(root))).resolves.toEqual({ success: true });
   });
 
@@ -241,10 +258,18 @@ describe('nx run api:sync (the executor)', () => {
     try {
       await until(() => messages.some((m) => m.startsWith('watching')), 'the first sync');
       editSpec(root, addField);
-      await until(() => readText(root, `${LIBS}/user/src/lib/user.validators.ts`).includes('nickname'), 'the sync after the edit');
+      await until(
+        () => readText(root, `${LIBS}/user/src/lib/user.validators.ts`).includes('nickname'),
+        'the sync after the edit',
+      );
       const good = readText(root, `${LIBS}/core/src/lib/api.types.ts`);
-      editSpec(root, (text) => text.replace('      x-sync:\n        mode: live\n', '      x-sync:\n        mode: sideways\n'));
-      await until(() => messages.some((m) => m.includes('kept as the last good run left them')), 'the invalid save to be reported');
+      editSpec(root, (text) =>
+        text.replace('      x-sync:\n        mode: live\n', '      x-sync:\n        mode: sideways\n'),
+      );
+      await until(
+        () => messages.some((m) => m.includes('kept as the last good run left them')),
+        'the invalid save to be reported',
+      );
       expect(readText(root, `${LIBS}/core/src/lib/api.types.ts`)).toBe(good);
     } finally {
       stop.abort();
@@ -261,7 +286,10 @@ describe('nx run api:sync (the executor)', () => {
       expect(existsSync(path.join(root, LIBS, 'user/project.json'))).toBe(true);
       messages.length = 0;
       editSpec(root, addField);
-      await until(() => readText(root, `${LIBS}/user/src/lib/user.validators.ts`).includes('nickname'), 'the sync after the edit');
+      await until(
+        () => readText(root, `${LIBS}/user/src/lib/user.validators.ts`).includes('nickname'),
+        'the sync after the edit',
+      );
       expect(messages.join('\n')).not.toContain('already exists');
     } finally {
       stop.abort();
@@ -273,7 +301,12 @@ describe('nx run api:sync (the executor)', () => {
     const root = await withModels();
     const edited = path.join(root, LIBS, 'todo/src/lib/todo.hooks.ts');
     writeFileSync(edited, readText(root, `${LIBS}/todo/src/lib/todo.hooks.ts`) + '\n// mine\n');
-    editSpec(root, (text) => addField(text).replace('title: { type: string, minLength: 1, maxLength: 200 }', 'title: { type: string, minLength: 1, maxLength: 300 }'));
+    editSpec(root, (text) =>
+      addField(text).replace(
+        'title: { type: string, minLength: 1, maxLength: 200 }',
+        'title: { type: string, minLength: 1, maxLength: 300 }',
+      ),
+    );
     await expect(syncExecutor({}, executorContext(root))).resolves.toEqual({
       success: true,
     });
@@ -286,7 +319,12 @@ describe('nx run api:sync (the executor)', () => {
 
   it('creates libraries for newly annotated models, reports gone ones and removes them only with --prune', async () => {
     const root = await withModels();
-    editSpec(root, (text) => text.replace('      x-sync: push\n      required: [id, email, name, role, created_at]', '      required: [id, email, name, role, created_at]'));
+    editSpec(root, (text) =>
+      text.replace(
+        '      x-sync: push\n      required: [id, email, name, role, created_at]',
+        '      required: [id, email, name, role, created_at]',
+      ),
+    );
     await expect(syncExecutor({}, executorContext(root))).resolves.toEqual({
       success: true,
     });
@@ -294,8 +332,16 @@ describe('nx run api:sync (the executor)', () => {
     expect(existsSync(path.join(root, LIBS, 'user/project.json'))).toBe(true);
     await expect(syncExecutor({ prune: true }, executorContext(root))).resolves.toEqual({ success: true });
     expect(existsSync(path.join(root, LIBS, 'user'))).toBe(false);
-    expect(readJsonFile<{ compilerOptions: { paths: Record<string, string[]> } }>(root, 'tsconfig.base.json').compilerOptions.paths).not.toHaveProperty('@acme/api-user');
-    editSpec(root, (text) => text.replace('      required: [id, email, name, role, created_at]', '      x-sync: push\n      required: [id, email, name, role, created_at]'));
+    expect(
+      readJsonFile<{ compilerOptions: { paths: Record<string, string[]> } }>(root, 'tsconfig.base.json').compilerOptions
+        .paths,
+    ).not.toHaveProperty('@acme/api-user');
+    editSpec(root, (text) =>
+      text.replace(
+        '      required: [id, email, name, role, created_at]',
+        '      x-sync: push\n      required: [id, email, name, role, created_at]',
+      ),
+    );
     await expect(syncExecutor({}, executorContext(root))).resolves.toEqual({
       success: true,
     });
@@ -304,7 +350,12 @@ describe('nx run api:sync (the executor)', () => {
 
   it('fails with the spec problem, naming file and pointer, and writes nothing', async () => {
     const root = await withModels();
-    editSpec(root, (text) => text.replace('      x-sync:\n        mode: live\n        exclude: [internal_notes]', '      x-sync:\n        mode: sideways'));
+    editSpec(root, (text) =>
+      text.replace(
+        '      x-sync:\n        mode: live\n        exclude: [internal_notes]',
+        '      x-sync:\n        mode: sideways',
+      ),
+    );
     const before = readText(root, `${LIBS}/todo/src/lib/todo.types.ts`);
     await expect(syncExecutor({}, executorContext(root))).resolves.toEqual({
       success: false,
@@ -351,7 +402,12 @@ describe('the inferred sync target', () => {
 
   it('names the plugin by its sources where it is a project of the workspace itself (this repository)', async () => {
     const [, infer] = createNodes;
-    const [[, result]] = await infer(['apps/example-api/sync-patterns.json'], undefined, { nxJsonConfiguration: {}, workspaceRoot: WORKSPACE });
-    expect(result.projects?.['apps/example-api']?.targets?.['sync']?.inputs).toContain('{workspaceRoot}/libs/sync-patterns/src/**/*');
+    const [[, result]] = await infer(['apps/example-api/sync-patterns.json'], undefined, {
+      nxJsonConfiguration: {},
+      workspaceRoot: WORKSPACE,
+    });
+    expect(result.projects?.['apps/example-api']?.targets?.['sync']?.inputs).toContain(
+      '{workspaceRoot}/libs/sync-patterns/src/**/*',
+    );
   });
 });

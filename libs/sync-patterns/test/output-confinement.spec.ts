@@ -13,8 +13,11 @@ import { EXAMPLE_SPEC, WORKSPACE, snapshotDir, tempDir } from './helpers';
  */
 function cli(...args: string[]): Promise<{ status: number; stderr: string }> {
   return new Promise((resolve) =>
-    execFile(process.execPath, [path.join(WORKSPACE, 'libs/sync-patterns/bin/sync-patterns.js'), ...args], { env: { ...process.env, SYNC_PATTERNS_NO_CACHE: '1' } }, (error, _stdout, stderr) =>
-      resolve({ status: error ? Number(error.code) : 0, stderr }),
+    execFile(
+      process.execPath,
+      [path.join(WORKSPACE, 'libs/sync-patterns/bin/sync-patterns.js'), ...args],
+      { env: { ...process.env, SYNC_PATTERNS_NO_CACHE: '1' } },
+      (error, _stdout, stderr) => resolve({ status: error ? Number(error.code) : 0, stderr }),
     ),
   );
 }
@@ -55,7 +58,9 @@ describe('writes confined to --out', () => {
     // nothing else changed either: the run is all or nothing
     const after = snapshotDir(out);
     delete before['todo'];
-    expect(Object.keys(after).filter((f) => !f.startsWith('todo/'))).toEqual(Object.keys(before).filter((f) => !f.startsWith('todo/')));
+    expect(Object.keys(after).filter((f) => !f.startsWith('todo/'))).toEqual(
+      Object.keys(before).filter((f) => !f.startsWith('todo/')),
+    );
     const run = await cli('generate', '--spec', EXAMPLE_SPEC, '--out', out, '--force');
     expect(run.status).toBe(73);
     expect(run.stderr).toMatch(/remove the link/);
@@ -66,7 +71,9 @@ describe('writes confined to --out', () => {
     tamperManifest(out, '../victim.txt');
     const outside = await cli('generate', '--spec', EXAMPLE_SPEC, '--out', out, '--force', '--prune');
     expect(outside.status).toBe(73);
-    expect(outside.stderr).toMatch(/manifest\.json #\/files\/\.\.~1victim\.txt: "\.\.\/victim\.txt" is not a plain path inside the output folder/);
+    expect(outside.stderr).toMatch(
+      /manifest\.json #\/files\/\.\.~1victim\.txt: "\.\.\/victim\.txt" is not a plain path inside the output folder/,
+    );
     expect(existsSync(victim)).toBe(true);
 
     // the same through a link: the entry looks inside, the link leads out
@@ -90,19 +97,41 @@ describe('generated file and folder names', () => {
     const schemas: Record<string, unknown> = {};
     const paths: Record<string, unknown> = {};
     for (const name of ['Con', 'Nul', 'Aux', 'Com1', 'Lpt9', 'Prn']) {
-      schemas[name] = { type: 'object', 'x-sync': { mode: 'push', key: 'id' }, required: ['id'], properties: { id: { type: 'string' } } };
+      schemas[name] = {
+        type: 'object',
+        'x-sync': { mode: 'push', key: 'id' },
+        required: ['id'],
+        properties: { id: { type: 'string' } },
+      };
       paths[`/${name.toLowerCase()}s`] = {
         get: {
           operationId: `list${name}`,
-          responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: { $ref: `#/components/schemas/${name}` } } } } } },
+          responses: {
+            '200': {
+              description: 'ok',
+              content: {
+                'application/json': { schema: { type: 'array', items: { $ref: `#/components/schemas/${name}` } } },
+              },
+            },
+          },
         },
       };
     }
-    writeFileSync(spec, stringify({ openapi: '3.1.0', info: { title: 'devices', version: '1' }, paths, components: { schemas } }));
+    writeFileSync(
+      spec,
+      stringify({ openapi: '3.1.0', info: { title: 'devices', version: '1' }, paths, components: { schemas } }),
+    );
     const result = await generate({ spec, out: path.join(dir, 'out') });
     const device = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
     const segments = result.files.flatMap((f) => f.path.split('/')).map((segment) => segment.split('.')[0]);
     expect(segments.filter((s) => device.test(s))).toEqual([]);
-    expect(result.api.models.map((m) => m.names.file).sort()).toEqual(['aux_', 'com1_', 'con_', 'lpt9_', 'nul_', 'prn_']);
+    expect(result.api.models.map((m) => m.names.file).sort()).toEqual([
+      'aux_',
+      'com1_',
+      'con_',
+      'lpt9_',
+      'nul_',
+      'prn_',
+    ]);
   });
 });

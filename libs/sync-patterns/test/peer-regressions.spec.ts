@@ -56,7 +56,7 @@ describe('peer regressions (PEERS.md §3) as fixtures', () => {
     const out = path.join(tempDir('cursor'), 'out');
     await generate({ spec: path.join(FIXTURES, 'peer-regressions.yaml'), out });
     const queries = readFileSync(path.join(out, 'node/src/lib/node.queries.ts'), 'utf8');
-    expect(queries).toContain('readField(lastPage, "next_cursor")');
+    expect(queries).toContain("readField(lastPage, 'next_cursor')");
     expect(queries).toContain('nodeKeys.infinite(');
   });
 
@@ -67,7 +67,10 @@ describe('peer regressions (PEERS.md §3) as fixtures', () => {
       out,
     });
     expect(result.api.models.map((m) => m.schemaName)).toEqual(['Note']);
-    writeFileSync(path.join(out, 'assertions.ts'), `import type { Note } from './note/src';\nexport const tags: Note['tags'][number]['label'] = 'x';\nexport const body: Note['body'] = null;\n`);
+    writeFileSync(
+      path.join(out, 'assertions.ts'),
+      `import type { Note } from './note/src';\nexport const tags: Note['tags'][number]['label'] = 'x';\nexport const body: Note['body'] = null;\n`,
+    );
     expect(typecheck([out])).toBe('');
   });
 });

@@ -3,7 +3,8 @@ import { MANIFEST_PATH, hashContent, serializeManifest } from '../src/write/mani
 
 /** The planner alone, over an in-memory directory: what it writes, keeps, holds and deletes. */
 const disk = (files: Record<string, string>) => (path: string) => files[path];
-const generatedBefore = (files: Record<string, string>) => serializeManifest(Object.fromEntries(Object.entries(files).map(([path, content]) => [path, hashContent(content)])));
+const generatedBefore = (files: Record<string, string>) =>
+  serializeManifest(Object.fromEntries(Object.entries(files).map(([path, content]) => [path, hashContent(content)])));
 
 describe('planWrite', () => {
   it('never rewrites an append-only file (a migration), only adds new ones', () => {

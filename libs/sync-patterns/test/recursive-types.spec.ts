@@ -23,7 +23,7 @@ describe('self-referent schemas outside objects', () => {
     expect(types).toContain('EdgeConfigItemValue: Recursive_EdgeConfigItemValue;');
     expect(types).toMatch(/type Recursive_Branch = Recursive_Forest \| Recursive_Forest\[\] \| number;/);
     // the rest of the document still names the entries; nothing else changed
-    expect(types).toContain('value: components["schemas"]["EdgeConfigItemValue"];');
+    expect(types).toContain("value: components['schemas']['EdgeConfigItemValue'];");
     const values = path.join(out, 'core/src/lib/values.spec.ts');
     writeFileSync(
       values,
@@ -50,10 +50,17 @@ it('holds JSON values', () => expect([value, forest, wrong]).toHaveLength(3));
         openapi: '3.1.0',
         info: { title: 'u', version: '1' },
         paths: {},
-        components: { schemas: { A: { oneOf: [{ $ref: '#/components/schemas/B' }, { type: 'string' }] }, B: { anyOf: [{ $ref: '#/components/schemas/A' }, { type: 'number' }] } } },
+        components: {
+          schemas: {
+            A: { oneOf: [{ $ref: '#/components/schemas/B' }, { type: 'string' }] },
+            B: { anyOf: [{ $ref: '#/components/schemas/A' }, { type: 'number' }] },
+          },
+        },
       }),
     );
-    const error = await generate({ spec, out: path.join(root, 'unions-out'), allModels: true }).catch((e: unknown) => e);
+    const error = await generate({ spec, out: path.join(root, 'unions-out'), allModels: true }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(SpecError);
     expect((error as SpecError).message).toMatch(/unions\.json.*#\/components\/schemas\/A.*A, B refer to each other/s);
   });

@@ -21,7 +21,9 @@ interface CountingServer {
   close(): Promise<void>;
 }
 
-async function serve(handler: (path: string, answer: import('node:http').ServerResponse) => void): Promise<CountingServer> {
+async function serve(
+  handler: (path: string, answer: import('node:http').ServerResponse) => void,
+): Promise<CountingServer> {
   const server: Server = createServer((request, answer) => {
     state.hits++;
     handler(request.url ?? '/', answer);
@@ -44,9 +46,14 @@ function specWith(refs: Record<string, string>): { dir: string; spec: string } {
   const dir = tempDir('sp-refs-');
   const root = path.join(dir, 'spec');
   mkdirSync(root);
-  const schemas = Object.fromEntries(Object.entries(refs).map(([name, ref]) => [name, { type: 'object', example: { $ref: ref } }]));
+  const schemas = Object.fromEntries(
+    Object.entries(refs).map(([name, ref]) => [name, { type: 'object', example: { $ref: ref } }]),
+  );
   const spec = path.join(root, 'openapi.yaml');
-  writeFileSync(spec, stringify({ openapi: '3.1.0', info: { title: 'refs', version: '1' }, paths: {}, components: { schemas } }));
+  writeFileSync(
+    spec,
+    stringify({ openapi: '3.1.0', info: { title: 'refs', version: '1' }, paths: {}, components: { schemas } }),
+  );
   return { dir, spec };
 }
 
@@ -54,7 +61,8 @@ async function problemsOf(load: Promise<unknown>): Promise<{ pointer: string; me
   try {
     await load;
   } catch (error) {
-    if (error instanceof SpecError) return error.diagnostics.map((d) => ({ pointer: d.pointer, message: d.message, hint: d.hint }));
+    if (error instanceof SpecError)
+      return error.diagnostics.map((d) => ({ pointer: d.pointer, message: d.message, hint: d.hint }));
     throw error;
   }
   return [];
@@ -100,16 +108,24 @@ describe('$ref confinement', () => {
   });
 
   it('never fetches a URL whose host is not allowed; fetches it once allowed', async () => {
-    const server = await serve((_, answer) => answer.writeHead(200, { 'content-type': 'application/yaml' }).end(SCHEMA_YAML));
+    const server = await serve((_, answer) =>
+      answer.writeHead(200, { 'content-type': 'application/yaml' }).end(SCHEMA_YAML),
+    );
     try {
       const { spec } = specWith({ Remote: `${server.url}/thing.yaml` });
       const refused = await problemsOf(loadSpec(spec));
       expect(refused).toEqual([
-        expect.objectContaining({ pointer: '#/components/schemas/Remote/example', message: expect.stringMatching(/remote \$refs are not fetched unless their host is allowed/), hint: expect.stringContaining(`--allow-remote-ref ${server.host}`) }),
+        expect.objectContaining({
+          pointer: '#/components/schemas/Remote/example',
+          message: expect.stringMatching(/remote \$refs are not fetched unless their host is allowed/),
+          hint: expect.stringContaining(`--allow-remote-ref ${server.host}`),
+        }),
       ]);
       expect(server.hits).toBe(0);
       const loaded = await loadSpec(spec, { allowRemoteRefs: [server.host] });
-      expect((loaded.document['components'] as { schemas: Record<string, { example: unknown }> }).schemas['Remote'].example).toMatchObject({ type: 'object' });
+      expect(
+        (loaded.document['components'] as { schemas: Record<string, { example: unknown }> }).schemas['Remote'].example,
+      ).toMatchObject({ type: 'object' });
       expect(server.hits).toBe(1);
     } finally {
       await server.close();
@@ -120,15 +136,24 @@ describe('$ref confinement', () => {
     const other = await serve((_, answer) => answer.writeHead(200).end(SCHEMA_YAML));
     const server = await serve((url, answer) => {
       if (url === '/moved.yaml') answer.writeHead(302, { location: '/thing.yaml' }).end();
-      else if (url === '/away.yaml') answer.writeHead(302, { location: `${other.url.replace('127.0.0.1', 'localhost')}/thing.yaml` }).end();
+      else if (url === '/away.yaml')
+        answer.writeHead(302, { location: `${other.url.replace('127.0.0.1', 'localhost')}/thing.yaml` }).end();
       else if (url === '/big.yaml') answer.writeHead(200).end(`# ${'x'.repeat(5_000)}\n${SCHEMA_YAML}`);
-      else if (url === '/silent.yaml') return; // never answers
+      else if (url === '/silent.yaml')
+        return; // never answers
       else answer.writeHead(200, { 'content-type': 'application/yaml' }).end(SCHEMA_YAML);
     });
     try {
-      const { spec } = specWith({ Moved: `${server.url}/moved.yaml`, Away: `${server.url}/away.yaml`, Big: `${server.url}/big.yaml`, Silent: `${server.url}/silent.yaml` });
+      const { spec } = specWith({
+        Moved: `${server.url}/moved.yaml`,
+        Away: `${server.url}/away.yaml`,
+        Big: `${server.url}/big.yaml`,
+        Silent: `${server.url}/silent.yaml`,
+      });
       const started = Date.now();
-      const problems = await problemsOf(loadSpec(spec, { allowRemoteRefs: [server.host, 'localhost'], remoteTimeoutMs: 500, maxRefBytes: 1_000 }));
+      const problems = await problemsOf(
+        loadSpec(spec, { allowRemoteRefs: [server.host, 'localhost'], remoteTimeoutMs: 500, maxRefBytes: 1_000 }),
+      );
       expect(Date.now() - started).toBeLessThan(5_000);
       const at = (name: string) => problems.find((p) => p.pointer === `#/components/schemas/${name}/example`)?.message;
       expect(at('Moved')).toBeUndefined();
@@ -144,21 +169,36 @@ describe('$ref confinement', () => {
   it('stops a YAML alias bomb in a referenced file (the main file has the same cap)', async () => {
     const { dir, spec } = specWith({ Bomb: './bomb.yaml' });
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      );
     writeFileSync(path.join(dir, 'spec', 'bomb.yaml'), levels.join('\n') + '\n');
     const problems = await problemsOf(loadSpec(spec));
-    expect(problems).toEqual([expect.objectContaining({ pointer: '#/components/schemas/Bomb/example', message: expect.stringMatching(/alias/i), hint: expect.stringMatching(/10000 aliases at most/) })]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        pointer: '#/components/schemas/Bomb/example',
+        message: expect.stringMatching(/alias/i),
+        hint: expect.stringMatching(/10000 aliases at most/),
+      }),
+    ]);
   });
 
   it('takes the allowed hosts from the CLI and from sync-patterns.json', async () => {
-    const server = await serve((_, answer) => answer.writeHead(200, { 'content-type': 'application/yaml' }).end(SCHEMA_YAML));
+    const server = await serve((_, answer) =>
+      answer.writeHead(200, { 'content-type': 'application/yaml' }).end(SCHEMA_YAML),
+    );
     try {
       const { spec } = specWith({ Remote: `${server.url}/thing.yaml` });
       // the CLI in a process of its own (async: this process serves the ref meanwhile)
       const cli = (...args: string[]) =>
         new Promise<{ status: number; stderr: string }>((resolve) =>
-          execFile(process.execPath, [path.join(WORKSPACE, 'libs/sync-patterns/bin/sync-patterns.js'), 'validate', '--spec', spec, ...args], (error, _stdout, stderr) =>
-            resolve({ status: error ? Number(error.code) : 0, stderr }),
+          execFile(
+            process.execPath,
+            [path.join(WORKSPACE, 'libs/sync-patterns/bin/sync-patterns.js'), 'validate', '--spec', spec, ...args],
+            (error, _stdout, stderr) => resolve({ status: error ? Number(error.code) : 0, stderr }),
           ),
         );
       const refused = await cli();
@@ -170,10 +210,21 @@ describe('$ref confinement', () => {
     } finally {
       await server.close();
     }
-    expect(parseConfig(JSON.stringify({ spec: 'a.yaml', directory: 'libs/a', allowRemoteRefs: ['schemas.example.com', '127.0.0.1:8080'] }), 'sync-patterns.json').allowRemoteRefs).toEqual([
-      'schemas.example.com',
-      '127.0.0.1:8080',
-    ]);
-    expect(() => parseConfig(JSON.stringify({ spec: 'a.yaml', directory: 'libs/a', allowRemoteRefs: ['http://x/'] }), 'sync-patterns.json')).toThrow(/#\/allowRemoteRefs/);
+    expect(
+      parseConfig(
+        JSON.stringify({
+          spec: 'a.yaml',
+          directory: 'libs/a',
+          allowRemoteRefs: ['schemas.example.com', '127.0.0.1:8080'],
+        }),
+        'sync-patterns.json',
+      ).allowRemoteRefs,
+    ).toEqual(['schemas.example.com', '127.0.0.1:8080']);
+    expect(() =>
+      parseConfig(
+        JSON.stringify({ spec: 'a.yaml', directory: 'libs/a', allowRemoteRefs: ['http://x/'] }),
+        'sync-patterns.json',
+      ),
+    ).toThrow(/#\/allowRemoteRefs/);
   });
 });

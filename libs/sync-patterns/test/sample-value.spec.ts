@@ -6,7 +6,12 @@ const doc = (schemas: Record<string, unknown>) => ({
   paths: {},
   components: { schemas },
 });
-const sample = (schema: unknown, schemas: Record<string, unknown> = {}, direction: 'read' | 'write' = 'read', variant: 0 | 1 = 0) => sampleOf(doc(schemas), schema, '#/x', { direction, variant });
+const sample = (
+  schema: unknown,
+  schemas: Record<string, unknown> = {},
+  direction: 'read' | 'write' = 'read',
+  variant: 0 | 1 = 0,
+) => sampleOf(doc(schemas), schema, '#/x', { direction, variant });
 
 describe('sample values for generated tests', () => {
   it('honours const, enum, formats and string bounds', () => {
@@ -156,7 +161,10 @@ describe('sample values for generated tests', () => {
     expect(sample({ $ref: '#/components/schemas/Dog' }, schemas)).toEqual({
       kind: 'Dog',
     });
-    const changes = propertySamples(doc(schemas), { $ref: '#/components/schemas/Dog' }, '#/x', { direction: 'write', variant: 1 });
+    const changes = propertySamples(doc(schemas), { $ref: '#/components/schemas/Dog' }, '#/x', {
+      direction: 'write',
+      variant: 1,
+    });
     expect([...changes.keys()]).toEqual(['name']);
   });
 
@@ -192,7 +200,10 @@ describe('sample values for generated tests', () => {
         properties: { address: { $ref: '#/components/schemas/Address' } },
       },
     };
-    const changes = propertySamples(doc(schemas), { $ref: '#/components/schemas/Contact' }, '#/x', { direction: 'write', variant: 1 });
+    const changes = propertySamples(doc(schemas), { $ref: '#/components/schemas/Contact' }, '#/x', {
+      direction: 'write',
+      variant: 1,
+    });
     expect(changes.get('address')).toEqual({ id: 2, city: 'y' });
   });
 });

@@ -146,7 +146,9 @@ describe('samples of a spec pattern', () => {
   it('gives no sample for a pattern it cannot check, and a matching one for a pattern it can', () => {
     const document = { openapi: '3.1.0' };
     expect(sampleOf(document, { type: 'string', pattern: '^(a)\\1$' }, '#/x', { direction: 'read' })).toBe(NO_SAMPLE);
-    const sample = sampleOf(document, { type: 'string', pattern: '^(?=.*[A-Z])(?=.*\\d)(?!.*\\s).{8,}$' }, '#/x', { direction: 'read' });
+    const sample = sampleOf(document, { type: 'string', pattern: '^(?=.*[A-Z])(?=.*\\d)(?!.*\\s).{8,}$' }, '#/x', {
+      direction: 'read',
+    });
     expect(typeof sample).toBe('string');
     expect(/^(?=.*[A-Z])(?=.*\d)(?!.*\s).{8,}$/.test(sample as string)).toBe(true);
   });

@@ -19,8 +19,12 @@ interface ColumnInfo {
   notnull: number;
   pk: number;
 }
-const columnsOf = (db: Database.Database) => (db.prepare(`SELECT name, type, "notnull", pk FROM pragma_table_info('gadgets') ORDER BY name`).all() as ColumnInfo[]).map((c) => ({ ...c }));
-const tableSql = (db: Database.Database) => (db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'gadgets'`).get() as { sql: string }).sql;
+const columnsOf = (db: Database.Database) =>
+  (
+    db.prepare(`SELECT name, type, "notnull", pk FROM pragma_table_info('gadgets') ORDER BY name`).all() as ColumnInfo[]
+  ).map((c) => ({ ...c }));
+const tableSql = (db: Database.Database) =>
+  (db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'gadgets'`).get() as { sql: string }).sql;
 
 /** Generates `version` of the fixture spec into `out` (the same spec path each time, as a user's edits). */
 async function generateVersion(dir: string, out: string, version: 1 | 2 | 3) {
@@ -51,22 +55,28 @@ describe('SQLite migrations of a live model', () => {
       { name: 'select', type: 'TEXT', notnull: 1, pk: 0 },
       { name: 'tags', type: 'TEXT', notnull: 0, pk: 0 },
     ]);
-    const insert = db.prepare(`INSERT INTO gadgets (id, name, count, active, kind, "select", level, meta, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insert = db.prepare(
+      `INSERT INTO gadgets (id, name, count, active, kind, "select", level, meta, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
     insert.run('a', 'ok', 1, 1, "it's", 'x', 2, '{"a":1}', '["t"]');
     const refused = (values: unknown[]) => () => insert.run(...values);
     expect(refused(['b', 'bad kind', 1, 1, 'other', 'x', 1, null, null])).toThrow(/CHECK constraint failed/);
     expect(refused(['c', 'bad level', 1, 1, 'plain', 'x', 7, null, null])).toThrow(/CHECK constraint failed/);
     expect(refused(['d', 'bad boolean', 1, 2, 'plain', 'x', 1, null, null])).toThrow(/CHECK constraint failed/);
     expect(refused(['e', 'bad json', 1, 1, 'plain', 'x', 1, '{oops', null])).toThrow(/CHECK constraint failed/);
-    expect(refused(['f', 'bad type', 'many', 1, 'plain', 'x', 1, null, null])).toThrow(/cannot store TEXT value in INTEGER column/);
+    expect(refused(['f', 'bad type', 'many', 1, 'plain', 'x', 1, null, null])).toThrow(
+      /cannot store TEXT value in INTEGER column/,
+    );
     expect(refused([null, 'no key', 1, 1, 'plain', 'x', 1, null, null])).toThrow(/NOT NULL constraint failed/);
   });
 
   it('describes the table and carries the migrations in the library, which type-checks', () => {
     const source = readFileSync(path.join(out, 'gadget/src/lib/gadget.migrations.ts'), 'utf8');
     expect(source).toContain('export const gadgetMigrations: readonly SqliteMigration[]');
-    expect(source).toContain('{"name":"say \\"hi\\"","kind":"text"}');
-    expect(readFileSync(path.join(out, 'gadget/src/index.ts'), 'utf8')).toContain("export * from './lib/gadget.migrations';");
+    expect(source).toContain(`{ name: 'say "hi"', kind: 'text' }`);
+    expect(readFileSync(path.join(out, 'gadget/src/index.ts'), 'utf8')).toContain(
+      "export * from './lib/gadget.migrations';",
+    );
     expect(typecheck([out])).toBe('');
   });
 
@@ -78,7 +88,9 @@ describe('SQLite migrations of a live model', () => {
   it('a spec change appends a migration and never rewrites the earlier ones; 0001..N on a database with rows equals a fresh 0001 of the final spec', async () => {
     const db = new Database(':memory:');
     db.exec(sqlOf(out, '0001_gadget.sql'));
-    const insert = db.prepare(`INSERT INTO gadgets (id, name, count, active, kind, "select", ratio) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    const insert = db.prepare(
+      `INSERT INTO gadgets (id, name, count, active, kind, "select", ratio) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
     insert.run('kept', 'Kept', 3, 1, "it's", 'x', 0.5);
     insert.run('gone', 'Fancy', 4, 0, 'fancy', 'y', null);
     const first = sqlOf(out, '0001_gadget.sql');
@@ -105,7 +117,9 @@ describe('SQLite migrations of a live model', () => {
     expect(tableSql(db)).toBe(tableSql(fresh));
     // rows kept where the new schema admits them (the fancy one no longer does); new required
     // columns hold a placeholder until the stream, restarted by the new columns, brings real values
-    expect(db.prepare('SELECT id, name, count, kind, size, note FROM gadgets').all()).toEqual([{ id: 'kept', name: 'Kept', count: 3, kind: "it's", size: 0, note: null }]);
+    expect(db.prepare('SELECT id, name, count, kind, size, note FROM gadgets').all()).toEqual([
+      { id: 'kept', name: 'Kept', count: 3, kind: "it's", size: 0, note: null },
+    ]);
     expect(typeof (db.prepare('SELECT count FROM gadgets').get() as { count: unknown }).count).toBe('number');
   });
 
@@ -117,6 +131,8 @@ describe('SQLite migrations of a live model', () => {
     const other = path.join(dir, 'other');
     await generateVersion(dir, other, 1);
     writeFileSync(path.join(migrationsDir(other), 'schema.snapshot.json'), '{ not json');
-    await expect(generateVersion(dir, other, 2)).rejects.toThrow(/schema\.snapshot\.json is not valid JSON; restore it from version control/);
+    await expect(generateVersion(dir, other, 2)).rejects.toThrow(
+      /schema\.snapshot\.json is not valid JSON; restore it from version control/,
+    );
   });
 });

@@ -18,7 +18,10 @@ const VIEWS = path.join(EMIT, 'template-views');
 /** A TypeScript module rendering the template `name` of `source` the way ejs does (strict, locals as `v`). */
 function asTypeScript(name: string, source: string): string {
   // ejs's compiler, as render-template.ts runs it, stopped at the function body (not in @types/ejs)
-  const template = new Template(source, { strict: true, localsName: 'v', compileDebug: false }) as unknown as { generateSource(): void; source: string };
+  const template = new Template(source, { strict: true, localsName: 'v', compileDebug: false }) as unknown as {
+    generateSource(): void;
+    source: string;
+  };
   template.generateSource();
   return [
     `import type { TemplateViews } from ${JSON.stringify(VIEWS)};`,
@@ -35,15 +38,28 @@ function asTypeScript(name: string, source: string): string {
 
 /** The compiler's complaints about `sources` (file name → text), as `file:line message`. */
 function typeErrors(sources: Map<string, string>): string[] {
-  const options: ts.CompilerOptions = { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, skipLibCheck: true, types: [] };
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    skipLibCheck: true,
+    types: [],
+  };
   const host = ts.createCompilerHost(options);
   const { getSourceFile, fileExists, readFile } = host;
-  host.getSourceFile = (file, language, ...rest) => (sources.has(file) ? ts.createSourceFile(file, sources.get(file)!, language) : getSourceFile.call(host, file, language, ...rest));
+  host.getSourceFile = (file, language, ...rest) =>
+    sources.has(file)
+      ? ts.createSourceFile(file, sources.get(file)!, language)
+      : getSourceFile.call(host, file, language, ...rest);
   host.fileExists = (file) => sources.has(file) || fileExists.call(host, file);
   host.readFile = (file) => sources.get(file) ?? readFile.call(host, file);
   const program = ts.createProgram([...sources.keys()], options, host);
   return ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file && d.start !== undefined ? `${path.basename(d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}` : '';
+    const where =
+      d.file && d.start !== undefined
+        ? `${path.basename(d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}`
+        : '';
     return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
   });
 }
@@ -55,7 +71,10 @@ describe('templates', () => {
     const sources = new Map<string, string>();
     for (const name of TEMPLATE_NAMES) {
       const [target, base] = name.split('/');
-      sources.set(virtual(name), asTypeScript(name, readFileSync(path.join(EMIT, target, 'templates', `${base}.ejs`), 'utf8')));
+      sources.set(
+        virtual(name),
+        asTypeScript(name, readFileSync(path.join(EMIT, target, 'templates', `${base}.ejs`), 'utf8')),
+      );
     }
     expect(typeErrors(sources)).toEqual([]);
   });
@@ -66,7 +85,9 @@ describe('templates', () => {
       [virtual('rest/api'), asTypeScript('rest/api', '<%- v.list %>')],
     ]);
     expect(typeErrors(sources).sort()).toEqual([
-      expect.stringMatching(/^rest--api\.ts:\d+ Argument of type .* is not assignable to parameter of type 'string \| number'/),
+      expect.stringMatching(
+        /^rest--api\.ts:\d+ Argument of type .* is not assignable to parameter of type 'string \| number'/,
+      ),
       expect.stringMatching(/^rest--types\.ts:\d+ Property 'noSuchField' does not exist on type 'ModelView'/),
     ]);
   });

@@ -15,16 +15,30 @@ describe('generate --watch', () => {
     const out = path.join(dir, 'out');
     const original = readFileSync(EXAMPLE_SPEC, 'utf8');
     writeFileSync(spec, original);
-    const child = spawn(process.execPath, [path.join(WORKSPACE, 'libs/sync-patterns/bin/sync-patterns.js'), 'generate', '--spec', spec, '--out', out, '--watch', '--quiet'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(WORKSPACE, 'libs/sync-patterns/bin/sync-patterns.js'),
+        'generate',
+        '--spec',
+        spec,
+        '--out',
+        out,
+        '--watch',
+        '--quiet',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const until = async (check: () => boolean, what: string) => {
       const deadline = Date.now() + 30_000;
       while (!check()) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${what} did not happen; output:\n${output}`);
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`${what} did not happen; output:\n${output}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     };
@@ -35,7 +49,10 @@ describe('generate --watch', () => {
 
       writeFileSync(
         spec,
-        original.replace('        name: { type: string, minLength: 1, maxLength: 120 }\n', '        name: { type: string, minLength: 1, maxLength: 120 }\n        nickname: { type: string }\n'),
+        original.replace(
+          '        name: { type: string, minLength: 1, maxLength: 120 }\n',
+          '        name: { type: string, minLength: 1, maxLength: 120 }\n        nickname: { type: string }\n',
+        ),
       );
       await until(() => types().includes('nickname'), 'regeneration after the edit');
 

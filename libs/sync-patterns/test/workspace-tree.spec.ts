@@ -65,7 +65,11 @@ describe('WorkspaceTree', () => {
     }
     expect(tree.children('')).toEqual([]);
     expect(tree.children('lib')).toEqual([]);
-    expect(snapshotDir(root)).toEqual({ 'lib/project.json': '{}\n', 'lib/src/index.ts': 'export {};\n', 'other.txt': 'x\n' });
+    expect(snapshotDir(root)).toEqual({
+      'lib/project.json': '{}\n',
+      'lib/src/index.ts': 'export {};\n',
+      'other.txt': 'x\n',
+    });
     await flushTree(tree);
     expect(snapshotDir(root)).toEqual({});
   });
@@ -118,7 +122,10 @@ describe('WorkspaceTree', () => {
     tree.changePermissions('run.sh', 0o755);
     expect(tree.exists('from')).toBe(false);
     expect(tree.read('to/sub/y.txt', 'utf-8')).toBe('y\n');
-    expect(tree.listChanges().find((c) => c.path === 'run.sh')).toMatchObject({ type: 'UPDATE', options: { mode: 0o755 } });
+    expect(tree.listChanges().find((c) => c.path === 'run.sh')).toMatchObject({
+      type: 'UPDATE',
+      options: { mode: 0o755 },
+    });
     expect(() => tree.changePermissions('from/x.txt', 0o755)).toThrow('no such file');
     await flushTree(tree);
     expect(snapshotDir(root)).toEqual({ 'run.sh': 'echo\n', 'to/x.txt': 'x\n', 'to/sub/y.txt': 'y\n' });
@@ -126,7 +133,12 @@ describe('WorkspaceTree', () => {
   });
 
   it("serves @nx/devkit's project helpers: a project added in the tree is found, one removed with its folder is gone", () => {
-    const root = workspace({ 'nx.json': '{}\n', 'package.json': '{ "name": "ws" }\n', 'libs/old/project.json': '{ "name": "old" }\n', 'libs/old/src/index.ts': '' });
+    const root = workspace({
+      'nx.json': '{}\n',
+      'package.json': '{ "name": "ws" }\n',
+      'libs/old/project.json': '{ "name": "old" }\n',
+      'libs/old/src/index.ts': '',
+    });
     const tree = new WorkspaceTree(root);
     expect([...getProjects(tree).keys()]).toEqual(['old']);
     addProjectConfiguration(tree, 'fresh', { root: 'libs/fresh', targets: {} });

@@ -38,7 +38,16 @@ export function generators(root: string, bench: string): Generator[] {
       id: 'hey-api',
       label: 'Hey API (@tanstack/react-query)',
       script: path.join(bench, 'node_modules/@hey-api/openapi-ts/bin/run.js'),
-      args: (spec, out) => ['--input', spec, '--output', out, '--plugins', '@hey-api/typescript', '@hey-api/sdk', '@tanstack/react-query'],
+      args: (spec, out) => [
+        '--input',
+        spec,
+        '--output',
+        out,
+        '--plugins',
+        '@hey-api/typescript',
+        '@hey-api/sdk',
+        '@tanstack/react-query',
+      ],
       outputDir: (out) => out,
     },
   ];

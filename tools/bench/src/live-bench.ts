@@ -27,10 +27,22 @@ if (!('navigator' in globalThis)) Object.assign(globalThis, { navigator: dom.win
 
 async function main() {
   const counts = (process.argv[2] ?? '10000,100000').split(',').map(Number);
-  const generated = spawnSync(process.execPath, ['libs/sync-patterns/bin/sync-patterns.js', 'generate', '--spec', 'apps/example-api/openapi.yaml', '--out', LIB, '--quiet'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const generated = spawnSync(
+    process.execPath,
+    [
+      'libs/sync-patterns/bin/sync-patterns.js',
+      'generate',
+      '--spec',
+      'apps/example-api/openapi.yaml',
+      '--out',
+      LIB,
+      '--quiet',
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   if (generated.status !== 0) throw new Error('could not generate the example libraries');
   for (const rows of counts) process.stdout.write(`${JSON.stringify(await benchRows(rows))}\n`);
   process.exit(0);
@@ -46,9 +58,12 @@ async function benchRows(count: number) {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const React = require('react') as typeof import('react');
   const { createRoot } = require('react-dom/client') as typeof import('react-dom/client');
-  const { QueryClient, QueryClientProvider } = require('@tanstack/react-query') as typeof import('@tanstack/react-query');
-  const { createFakeShape, closeLiveCollections } = require('@sync-patterns/runtime/live') as typeof import('@sync-patterns/runtime/live');
-  const { betterSqlite3Driver } = require('@sync-patterns/runtime/sqlite') as typeof import('@sync-patterns/runtime/sqlite');
+  const { QueryClient, QueryClientProvider } =
+    require('@tanstack/react-query') as typeof import('@tanstack/react-query');
+  const { createFakeShape, closeLiveCollections } =
+    require('@sync-patterns/runtime/live') as typeof import('@sync-patterns/runtime/live');
+  const { betterSqlite3Driver } =
+    require('@sync-patterns/runtime/sqlite') as typeof import('@sync-patterns/runtime/sqlite');
   const Database = require('better-sqlite3') as typeof import('better-sqlite3');
   const core = require(path.join(LIB, 'core/src'));
   const todo = require(path.join(LIB, 'todo/src'));
@@ -58,7 +73,9 @@ async function benchRows(count: number) {
 
   // N rows over 100 projects: the queries below watch one project, one project's done rows, one row
   const projects = Array.from({ length: 100 }, (_, i) => `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`);
-  const rows: Todo[] = testing.fakeTodos(count, 1).map((row: Todo, i: number) => ({ ...row, project_id: projects[i % 100] }));
+  const rows: Todo[] = testing
+    .fakeTodos(count, 1)
+    .map((row: Todo, i: number) => ({ ...row, project_id: projects[i % 100] }));
   const watched = rows.filter((r) => r.project_id === projects[0]);
   const one = watched[0];
 
@@ -83,7 +100,11 @@ async function benchRows(count: number) {
   };
   const start = (fetchImpl: typeof fetch) => {
     const database = new Database(path.join(dir, 'device.db'));
-    core.configureExampleApi({ baseUrl: 'http://bench.local', fetch: fetchImpl, localDatabase: betterSqlite3Driver(database) });
+    core.configureExampleApi({
+      baseUrl: 'http://bench.local',
+      fetch: fetchImpl,
+      localDatabase: betterSqlite3Driver(database),
+    });
     const client = new QueryClient();
     const container = document.createElement('div');
     const root = createRoot(container);
@@ -92,7 +113,10 @@ async function benchRows(count: number) {
         QueryClientProvider,
         { client },
         React.createElement(View, { name: 'project', use: () => todo.useTodos({ project_id: projects[0] }) }),
-        React.createElement(View, { name: 'done', use: () => todo.useTodos({ project_id: projects[1], status: 'done' }) }),
+        React.createElement(View, {
+          name: 'done',
+          use: () => todo.useTodos({ project_id: projects[1], status: 'done' }),
+        }),
         React.createElement(View, { name: 'one', use: () => todo.useTodo(one.id) }),
       ),
     );
@@ -115,7 +139,8 @@ async function benchRows(count: number) {
       await new Promise((resolve) => setImmediate(resolve));
     }
   };
-  const shows = (view: string, test: (rows: Todo[] | Todo | undefined) => boolean) => commits.some((c) => c.view === view && test(c.rows));
+  const shows = (view: string, test: (rows: Todo[] | Todo | undefined) => boolean) =>
+    commits.some((c) => c.view === view && test(c.rows));
 
   collectGarbage();
   const heapBefore = process.memoryUsage().heapUsed;
@@ -133,8 +158,13 @@ async function benchRows(count: number) {
     const title = `changed ${i}`;
     commits.length = 0;
     shape.update(row.id, { title });
-    await until(() => shows('project', (r) => Array.isArray(r) && r.some((t) => t.id === row.id && t.title === title)), `change ${i}`);
-    const commit = commits.find((c) => c.view === 'project' && Array.isArray(c.rows) && c.rows.some((t) => t.id === row.id && t.title === title))!;
+    await until(
+      () => shows('project', (r) => Array.isArray(r) && r.some((t) => t.id === row.id && t.title === title)),
+      `change ${i}`,
+    );
+    const commit = commits.find(
+      (c) => c.view === 'project' && Array.isArray(c.rows) && c.rows.some((t) => t.id === row.id && t.title === title),
+    )!;
     latencies.push(commit.at - leftServer);
   }
   await profiler.stop();

@@ -67,13 +67,20 @@ async function runRepeated(label: string, runs: number, once: (run: number) => P
   let failure: Measured | undefined;
   for (let run = 0; run <= runs; run++) {
     const result = await once(run);
-    log(`${label} ${run === 0 ? 'warm-up' : `run ${run}/${runs}`}: ${(result.ms / 1000).toFixed(2)} s, ${result.rssMiB.toFixed(0)} MiB${result.ok ? '' : ' (FAILED)'}`);
+    log(
+      `${label} ${run === 0 ? 'warm-up' : `run ${run}/${runs}`}: ${(result.ms / 1000).toFixed(2)} s, ${result.rssMiB.toFixed(0)} MiB${result.ok ? '' : ' (FAILED)'}`,
+    );
     if (!result.ok) failure = result;
     if (run > 0) kept.push(result);
   }
   const ok = kept.filter((r) => r.ok);
   const use = ok.length ? ok : kept;
-  return { ms: median(use.map((r) => r.ms)), rssMiB: median(use.map((r) => r.rssMiB)), failures: kept.length - ok.length, tail: failure?.tail };
+  return {
+    ms: median(use.map((r) => r.ms)),
+    rssMiB: median(use.map((r) => r.rssMiB)),
+    failures: kept.length - ok.length,
+    tail: failure?.tail,
+  };
 }
 
 async function generationSection(node: string, doc: BenchDocument, tools: Generator[], runs: number) {
@@ -97,11 +104,17 @@ async function generationSection(node: string, doc: BenchDocument, tools: Genera
 /** `check` with no drift, then `generate` after one model's schema gained a field. */
 async function incrementalSection(node: string, doc: BenchDocument, ours: Generator, runs: number) {
   const out = path.join(WORK, doc.id, ours.id, String(runs));
-  const check = await runRepeated(`${doc.id} check (no drift)`, runs, () => measure(node, ours.script, ['check', '--spec', doc.file, '--out', out, '--all-models', '--quiet'], ROOT));
+  const check = await runRepeated(`${doc.id} check (no drift)`, runs, () =>
+    measure(node, ours.script, ['check', '--spec', doc.file, '--out', out, '--all-models', '--quiet'], ROOT),
+  );
 
   const original = readFileSync(doc.file, 'utf8');
   const spec = JSON.parse(original);
-  const dry = spawnSync(node, [ours.script, 'generate', '--spec', doc.file, '--out', out, '--all-models', '--json', '--dry-run'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const dry = spawnSync(
+    node,
+    [ours.script, 'generate', '--spec', doc.file, '--out', out, '--all-models', '--json', '--dry-run'],
+    { encoding: 'utf8', maxBuffer: 1 << 28 },
+  );
   const models: string[] = JSON.parse(dry.stdout || '{}').models ?? [];
   const model = models.find((name) => spec.components?.schemas?.[name]?.properties);
   if (!model) return { check, change: undefined, model: undefined, written: 0, watch: undefined };
@@ -114,7 +127,12 @@ async function incrementalSection(node: string, doc: BenchDocument, ours: Genera
     writeFileSync(changed, JSON.stringify(spec));
     cpSync(out, `${out}-changed`, { recursive: true });
     settleDisk();
-    const result = await measure(node, ours.script, ['generate', '--spec', changed, '--out', `${out}-changed`, '--all-models', '--json'], ROOT);
+    const result = await measure(
+      node,
+      ours.script,
+      ['generate', '--spec', changed, '--out', `${out}-changed`, '--all-models', '--json'],
+      ROOT,
+    );
     const summary = JSON.parse(result.stdout || '{}') as { created?: string[]; updated?: string[] };
     written = (summary.created?.length ?? 0) + (summary.updated?.length ?? 0);
     rmSync(`${out}-changed`, { recursive: true, force: true });
@@ -146,7 +164,10 @@ async function incrementalSection(node: string, doc: BenchDocument, ours: Genera
       writeFileSync(changed, original);
     }
   };
-  const watch = { change: await watched(`--watch, one-model change (${model})`), full: await watched('--watch, full regeneration', { SYNC_PATTERNS_NO_CACHE: '1' }) };
+  const watch = {
+    change: await watched(`--watch, one-model change (${model})`),
+    full: await watched('--watch, full regeneration', { SYNC_PATTERNS_NO_CACHE: '1' }),
+  };
   return { check, change, model, written, watch };
 }
 
@@ -170,12 +191,16 @@ async function typecheckSection(node: string, doc: BenchDocument, tools: Generat
 /** The live-mode runtime, in a process of its own (Node with --expose-gc, the workspace's sources). */
 function liveSection(rows: string) {
   log(`live: ${rows} rows, 3 live queries…`);
-  const run = spawnSync(process.execPath, ['--expose-gc', '-r', '@swc-node/register', path.join(__dirname, 'live-bench.ts'), rows], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 1 << 26,
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['--expose-gc', '-r', '@swc-node/register', path.join(__dirname, 'live-bench.ts'), rows],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 26,
+    },
+  );
   if (run.status !== 0) throw new Error('the live bench failed (see above)');
   return run.stdout
     .split('\n')
@@ -191,7 +216,10 @@ async function main() {
     if (install.status !== 0) throw new Error('npm ci in tools/bench failed: the peers are needed to compare against');
   }
   log('building sync-patterns (the bench runs the published form)…');
-  const build = spawnSync(process.execPath, ['tools/scripts/build-package.mjs', 'libs/sync-patterns'], { cwd: ROOT, stdio: 'inherit' });
+  const build = spawnSync(process.execPath, ['tools/scripts/build-package.mjs', 'libs/sync-patterns'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   if (build.status !== 0) throw new Error('the build failed');
 
   const node = nodeBinary();
@@ -199,7 +227,12 @@ async function main() {
   const docs = benchDocuments(ROOT, BENCH).filter((d) => opts.docs.includes(d.id));
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim() },
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim(),
+    },
     runs: opts.runs,
     documents: {} as Record<string, unknown>,
   };

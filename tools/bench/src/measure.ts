@@ -24,7 +24,13 @@ export function measure(node: string, script: string, args: string[], cwd: strin
     // NODE_OPTIONS, so that a tool's own Node child processes (Hey API runs its work in one) report too
     const child = spawn(node, [script, ...args], {
       cwd,
-      env: { ...process.env, BENCH_RSS_OUT: rssFile, NODE_OPTIONS: `--max-old-space-size=8192 --require ${REPORTER}`, FORCE_COLOR: '0', CI: '1' },
+      env: {
+        ...process.env,
+        BENCH_RSS_OUT: rssFile,
+        NODE_OPTIONS: `--max-old-space-size=8192 --require ${REPORTER}`,
+        FORCE_COLOR: '0',
+        CI: '1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -10,7 +10,13 @@ interface ToolResult {
 interface DocumentResult {
   label: string;
   generation: Record<string, ToolResult>;
-  incremental?: { check: ToolResult; change?: ToolResult; model?: string; written: number; watch?: { change: WatchResult; full: WatchResult } };
+  incremental?: {
+    check: ToolResult;
+    change?: ToolResult;
+    model?: string;
+    written: number;
+    watch?: { change: WatchResult; full: WatchResult };
+  };
   typecheck?: Record<string, ToolResult & { errors: number }>;
 }
 
@@ -36,7 +42,13 @@ export function printReport(report: BenchReport): string {
   );
   for (const [id, doc] of Object.entries(report.documents)) {
     const ours = doc.generation[OURS];
-    lines.push('', `### ${doc.label}`, '', '| tool | wall | peak RSS | ours ÷ theirs (time) | ours ÷ theirs (memory) | tsc --noEmit | tsc errors |', '|---|---|---|---|---|---|---|');
+    lines.push(
+      '',
+      `### ${doc.label}`,
+      '',
+      '| tool | wall | peak RSS | ours ÷ theirs (time) | ours ÷ theirs (memory) | tsc --noEmit | tsc errors |',
+      '|---|---|---|---|---|---|---|',
+    );
     for (const [tool, result] of Object.entries(doc.generation)) {
       const tsc = doc.typecheck?.[tool];
       const failed = result.failures ? ` (${result.failures} failed)` : '';
@@ -47,7 +59,10 @@ export function printReport(report: BenchReport): string {
     if (doc.incremental) {
       const { check, change, model, written } = doc.incremental;
       lines.push('', `- \`check\`, no drift: ${seconds(check.ms)}, ${check.rssMiB.toFixed(0)} MiB`);
-      if (change) lines.push(`- one-model change (${model} gains a field), a new process: ${seconds(change.ms)}, ${written} files rewritten (${ratio(change.ms, ours.ms)} of a full run)`);
+      if (change)
+        lines.push(
+          `- one-model change (${model} gains a field), a new process: ${seconds(change.ms)}, ${written} files rewritten (${ratio(change.ms, ours.ms)} of a full run)`,
+        );
       const watch = doc.incremental.watch;
       if (watch) {
         lines.push(
@@ -58,15 +73,37 @@ export function printReport(report: BenchReport): string {
     if (id === 'stripe' || id === 'github') {
       const oat = doc.generation['openapi-typescript'];
       const peers = ['orval', 'hey-api'].filter((p) => doc.generation[p] && !doc.generation[p].failures);
-      for (const peer of peers) verdict(ours.ms < doc.generation[peer].ms, `${id}: generation faster than ${peer} (${seconds(ours.ms)} vs ${seconds(doc.generation[peer].ms)})`);
+      for (const peer of peers)
+        verdict(
+          ours.ms < doc.generation[peer].ms,
+          `${id}: generation faster than ${peer} (${seconds(ours.ms)} vs ${seconds(doc.generation[peer].ms)})`,
+        );
       if (oat) {
-        verdict(ours.ms <= 1.25 * oat.ms, `${id}: generation within 1.25× of openapi-typescript types-only (${ratio(ours.ms, oat.ms)})`);
-        verdict(ours.rssMiB <= 1.25 * oat.rssMiB, `${id}: peak memory within 1.25× of openapi-typescript (${ratio(ours.rssMiB, oat.rssMiB)})`);
+        verdict(
+          ours.ms <= 1.25 * oat.ms,
+          `${id}: generation within 1.25× of openapi-typescript types-only (${ratio(ours.ms, oat.ms)})`,
+        );
+        verdict(
+          ours.rssMiB <= 1.25 * oat.rssMiB,
+          `${id}: peak memory within 1.25× of openapi-typescript (${ratio(ours.rssMiB, oat.rssMiB)})`,
+        );
       }
-      if (doc.incremental?.change) verdict(doc.incremental.change.ms < ours.ms / 10, `${id}: one-model change under a tenth of a full run, a new process each time (${ratio(doc.incremental.change.ms, ours.ms)})`);
+      if (doc.incremental?.change)
+        verdict(
+          doc.incremental.change.ms < ours.ms / 10,
+          `${id}: one-model change under a tenth of a full run, a new process each time (${ratio(doc.incremental.change.ms, ours.ms)})`,
+        );
       const watch = doc.incremental?.watch;
-      if (watch) verdict(watch.change.ms < watch.full.ms / 10, `${id}: one-model change under a tenth of a full run, in a running generate --watch (${ratio(watch.change.ms, watch.full.ms)})`);
-      if (id === 'github' && doc.incremental) verdict(doc.incremental.check.ms < 300, `github: check with no drift under 0.3 s (${seconds(doc.incremental.check.ms)})`);
+      if (watch)
+        verdict(
+          watch.change.ms < watch.full.ms / 10,
+          `${id}: one-model change under a tenth of a full run, in a running generate --watch (${ratio(watch.change.ms, watch.full.ms)})`,
+        );
+      if (id === 'github' && doc.incremental)
+        verdict(
+          doc.incremental.check.ms < 300,
+          `github: check with no drift under 0.3 s (${seconds(doc.incremental.check.ms)})`,
+        );
     }
   }
   for (const live of report.live ?? []) {
@@ -75,7 +112,11 @@ export function printReport(report: BenchReport): string {
     );
     if (live.rows >= 100_000) {
       verdict(live.p50 < 1, `live: change → re-render p50 under 1 ms at ${live.rows} rows (${live.p50.toFixed(2)} ms)`);
-      if (live.coldStartMs !== undefined) verdict(live.coldStartMs < 1000, `live: ${live.rows}-row cold start from SQLite under 1 s (${live.coldStartMs.toFixed(0)} ms)`);
+      if (live.coldStartMs !== undefined)
+        verdict(
+          live.coldStartMs < 1000,
+          `live: ${live.rows}-row cold start from SQLite under 1 s (${live.coldStartMs.toFixed(0)} ms)`,
+        );
     }
   }
   return `${lines.join('\n')}\n\n${verdicts.join('\n')}\n`;

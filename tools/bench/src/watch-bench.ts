@@ -44,12 +44,17 @@ export async function measureWatch(options: {
       waiting.splice(0).forEach((resolve) => resolve(line));
     }
   });
-  const exited = new Promise<never>((_, reject) => child.on('exit', (code) => reject(new Error(`generate --watch exited (${code}): ${lines.slice(-5).join('\n')}`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.on('exit', (code) => reject(new Error(`generate --watch exited (${code}): ${lines.slice(-5).join('\n')}`))),
+  );
   const next = (test: (line: string) => boolean, limitMs = 120_000) =>
     Promise.race([
       exited,
       new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`generate --watch: nothing after ${limitMs} ms (${lines.slice(-3).join(' | ')})`)), limitMs);
+        const timer = setTimeout(
+          () => reject(new Error(`generate --watch: nothing after ${limitMs} ms (${lines.slice(-3).join(' | ')})`)),
+          limitMs,
+        );
         const wait = (line: string) => (test(line) ? (clearTimeout(timer), resolve(line)) : waiting.push(wait));
         waiting.push(wait);
       }),
@@ -66,7 +71,9 @@ export async function measureWatch(options: {
       const line = await next((l) => /regenerated in \d+ ms|problem|error/.test(l));
       const ms = Number(/regenerated in (\d+) ms/.exec(line)?.[1] ?? NaN);
       if (Number.isNaN(ms)) throw new Error(`generate --watch: ${line}`);
-      log(`${run === 0 ? 'warm-up' : `run ${run}/${runs}`}: regenerated in ${ms} ms (${Math.round(performance.now() - started)} ms after the save)`);
+      log(
+        `${run === 0 ? 'warm-up' : `run ${run}/${runs}`}: regenerated in ${ms} ms (${Math.round(performance.now() - started)} ms after the save)`,
+      );
       if (run > 0) {
         took.push(ms);
         saved.push(performance.now() - started);

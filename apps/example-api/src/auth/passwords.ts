@@ -15,7 +15,9 @@ export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 200;
 
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scryptCallback(password, salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scryptCallback(password, salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key))),
+  );
 }
 
 export async function hashPassword(password: string): Promise<string> {
@@ -25,12 +27,26 @@ export async function hashPassword(password: string): Promise<string> {
 }
 
 /** A hash of no password: verifying against it costs what a real check costs (no user enumeration by timing). */
-export const UNUSABLE_HASH = ['scrypt', N, R, P, Buffer.alloc(16).toString('base64url'), Buffer.alloc(KEY_LENGTH).toString('base64url')].join('$');
+export const UNUSABLE_HASH = [
+  'scrypt',
+  N,
+  R,
+  P,
+  Buffer.alloc(16).toString('base64url'),
+  Buffer.alloc(KEY_LENGTH).toString('base64url'),
+].join('$');
 
 export async function verifyPassword(password: string, stored: string | null | undefined): Promise<boolean> {
   const [scheme, n, r, p, salt, key] = (stored ?? UNUSABLE_HASH).split('$');
   if (scheme !== 'scrypt' || !salt || !key) return false;
   const expected = Buffer.from(key, 'base64url');
-  const actual = await scrypt(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p), maxmem: MAX_MEMORY });
-  return stored !== null && stored !== undefined && actual.length === expected.length && timingSafeEqual(actual, expected);
+  const actual = await scrypt(password, Buffer.from(salt, 'base64url'), {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: MAX_MEMORY,
+  });
+  return (
+    stored !== null && stored !== undefined && actual.length === expected.length && timingSafeEqual(actual, expected)
+  );
 }

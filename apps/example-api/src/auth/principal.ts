@@ -44,11 +44,10 @@ const hashToken = (token: string): string => createHash('sha256').update(token).
 
 export async function openSession(db: Queryable, userId: string): Promise<{ token: string; expires_at: string }> {
   const token = randomBytes(32).toString('base64url');
-  const [row] = await db.query<{ expires_at: Date }>(`insert into sessions (token_hash, user_id, expires_at) values ($1, $2, now() + $3 * interval '1 day') returning expires_at`, [
-    hashToken(token),
-    userId,
-    SESSION_DAYS,
-  ]);
+  const [row] = await db.query<{ expires_at: Date }>(
+    `insert into sessions (token_hash, user_id, expires_at) values ($1, $2, now() + $3 * interval '1 day') returning expires_at`,
+    [hashToken(token), userId, SESSION_DAYS],
+  );
   return { token, expires_at: new Date(row.expires_at).toISOString() };
 }
 
@@ -69,14 +68,17 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 export async function principalOf(db: Queryable, request: FastifyRequest): Promise<Principal | undefined> {
   const token = bearerToken(request);
   if (token === undefined) return undefined;
-  const [row] = await db.query<{ id: string; role: string }>('select u.id, u.role from sessions s join users u on u.id = s.user_id where s.token_hash = $1 and s.expires_at > now()', [
-    hashToken(token),
-  ]);
+  const [row] = await db.query<{ id: string; role: string }>(
+    'select u.id, u.role from sessions s join users u on u.id = s.user_id where s.token_hash = $1 and s.expires_at > now()',
+    [hashToken(token)],
+  );
   if (!row) throw unauthenticated('This session is unknown or has expired: sign in again');
   return { userId: row.id, staff: row.role === 'admin' };
 }
 
-export function unauthenticated(message = 'Sign in first: send "Authorization: Bearer <token>" (POST /sessions gives one)'): HttpProblem {
+export function unauthenticated(
+  message = 'Sign in first: send "Authorization: Bearer <token>" (POST /sessions gives one)',
+): HttpProblem {
   return new HttpProblem(401, 'unauthenticated', message);
 }
 

@@ -17,7 +17,10 @@ export function registerAuthRoutes(app: FastifyInstance, db: Database): void {
     const { email, name, password } = request.body as { email: string; name: string; password: string };
     const hash = await hashPassword(password);
     const session = await db.transaction(async (tx) => {
-      const [user] = await tx.query<{ id: string }>(`insert into users (email, name, role) values ($1, $2, 'member') returning ${USER_COLUMNS}`, [email, name]);
+      const [user] = await tx.query<{ id: string }>(
+        `insert into users (email, name, role) values ($1, $2, 'member') returning ${USER_COLUMNS}`,
+        [email, name],
+      );
       await tx.query('insert into passwords (user_id, hash) values ($1, $2)', [user.id, hash]);
       return { ...(await openSession(tx, user.id)), user };
     });
@@ -27,9 +30,12 @@ export function registerAuthRoutes(app: FastifyInstance, db: Database): void {
   app.post('/sessions', { schema: { body: schemas.credentials } }, async (request, reply) => {
     const { email, password } = request.body as { email: string; password: string };
     const [user] = await db.query<{ id: string }>(`select ${USER_COLUMNS} from users where email = $1`, [email]);
-    const [stored] = user ? await db.query<{ hash: string }>('select hash from passwords where user_id = $1', [user.id]) : [];
+    const [stored] = user
+      ? await db.query<{ hash: string }>('select hash from passwords where user_id = $1', [user.id])
+      : [];
     // verified even without a user or password, so every failure takes as long and reads the same
-    if (!(await verifyPassword(password, stored?.hash)) || !user) throw new HttpProblem(401, 'unauthenticated', 'Wrong email or password');
+    if (!(await verifyPassword(password, stored?.hash)) || !user)
+      throw new HttpProblem(401, 'unauthenticated', 'Wrong email or password');
     return reply.code(201).send({ ...(await openSession(db, user.id)), user });
   });
 

@@ -37,16 +37,29 @@ export interface PushDeviceResult {
 }
 
 /** Runs one push-mode device process (push-device.ts: Projects through TanStack Query mutations). */
-export function runPushDevice(plan: PushDevicePlan, killAfter?: KillAfter, timeoutMs = 150_000): Promise<DeviceRun<PushDeviceResult>> {
+export function runPushDevice(
+  plan: PushDevicePlan,
+  killAfter?: KillAfter,
+  timeoutMs = 150_000,
+): Promise<DeviceRun<PushDeviceResult>> {
   return runDeviceScript<PushDeviceResult>('push-device.ts', plan, killAfter, timeoutMs);
 }
 
-function runDeviceScript<R>(script: string, plan: object, killAfter: KillAfter | undefined, timeoutMs: number): Promise<DeviceRun<R>> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, script), JSON.stringify(plan)], {
-    cwd: ROOT,
-    env: { ...process.env, SWC_NODE_PROJECT: path.join(ROOT, 'tsconfig.base.json') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+function runDeviceScript<R>(
+  script: string,
+  plan: object,
+  killAfter: KillAfter | undefined,
+  timeoutMs: number,
+): Promise<DeviceRun<R>> {
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', path.join(__dirname, script), JSON.stringify(plan)],
+    {
+      cwd: ROOT,
+      env: { ...process.env, SWC_NODE_PROJECT: path.join(ROOT, 'tsconfig.base.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const run: DeviceRun<R> = { made: [], killed: false };
   let output = '';
   let pending = '';
@@ -84,7 +97,11 @@ export type AuthHeaders = Record<string, string>;
 
 /** POSTs JSON to the example API as the signed-in user; its answer's body (an error when it refuses). */
 export async function postJson(url: string, body: object, auth: AuthHeaders): Promise<{ id: string }> {
-  const response = await fetch(url, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
   return (await response.json()) as { id: string };
 }
@@ -98,23 +115,33 @@ async function getJson<T>(url: string, auth: AuthHeaders): Promise<T> {
 
 /** A user to own a device's projects (made by staff: only staff create users); its id. */
 export async function seedDeviceOwner(apiUrl: string, auth: AuthHeaders, name: string): Promise<string> {
-  return (await postJson(`${apiUrl}/users`, { email: `${name.toLowerCase()}@example.com`, name, role: 'admin' }, auth)).id;
+  return (await postJson(`${apiUrl}/users`, { email: `${name.toLowerCase()}@example.com`, name, role: 'admin' }, auth))
+    .id;
 }
 
 /** A project (and its owner) for the devices' todos; its id. */
 export async function seedDeviceProject(apiUrl: string, auth: AuthHeaders, name: string): Promise<string> {
   const ownerId = await seedDeviceOwner(apiUrl, auth, name);
-  return (await postJson(`${apiUrl}/projects`, { name, owner_id: ownerId, description: null, archived: false }, auth)).id;
+  return (await postJson(`${apiUrl}/projects`, { name, owner_id: ownerId, description: null, archived: false }, auth))
+    .id;
 }
 
 /** The names of the owner's projects on the server, as the push device reports its own. */
 export async function serverProjectNames(apiUrl: string, auth: AuthHeaders, ownerId: string): Promise<string[]> {
-  const { data } = await getJson<{ data: { name: string }[] }>(`${apiUrl}/projects?owner_id=${ownerId}&limit=100`, auth);
+  const { data } = await getJson<{ data: { name: string }[] }>(
+    `${apiUrl}/projects?owner_id=${ownerId}&limit=100`,
+    auth,
+  );
   return data.map((p) => p.name).sort();
 }
 
 /** The server's todos of the project with these ids, as the devices report theirs. */
-export async function serverTodos(apiUrl: string, auth: AuthHeaders, projectId: string, ids: readonly string[]): Promise<{ id: string; title: string }[]> {
+export async function serverTodos(
+  apiUrl: string,
+  auth: AuthHeaders,
+  projectId: string,
+  ids: readonly string[],
+): Promise<{ id: string; title: string }[]> {
   const all = await getJson<{ id: string; title: string }[]>(`${apiUrl}/todos?project_id=${projectId}`, auth);
   return all
     .filter((t) => ids.includes(t.id))

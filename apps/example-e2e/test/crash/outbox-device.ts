@@ -36,7 +36,12 @@ const plan = JSON.parse(process.argv[2]) as DevicePlan;
 
 async function main() {
   const database = new Database(plan.dbFile);
-  configureExampleApi({ baseUrl: plan.apiUrl, headers: plan.headers, fetch: faultyDeviceNetwork(plan), localDatabase: betterSqlite3Driver(database) });
+  configureExampleApi({
+    baseUrl: plan.apiUrl,
+    headers: plan.headers,
+    fetch: faultyDeviceNetwork(plan),
+    localDatabase: betterSqlite3Driver(database),
+  });
   const queryClient = new QueryClient();
   const collection = todoCollection(queryClient);
   const status = todoLiveStatus(queryClient);
@@ -59,13 +64,22 @@ async function main() {
     const first = todo.existing ? undefined : todo.titles[0];
     const renames = todo.existing ? todo.titles : todo.titles.slice(1);
     if (first !== undefined) {
-      const row = await todoRowFromInput({ id: todo.id, project_id: plan.projectId, title: first, status: 'todo', priority: 1, due_at: null });
+      const row = await todoRowFromInput({
+        id: todo.id,
+        project_id: plan.projectId,
+        title: first,
+        status: 'todo',
+        priority: 1,
+        due_at: null,
+      });
       collection.insert(row).isPersisted.promise.catch(() => undefined);
       await waitUntil(() => durable(first), 60_000);
       await made(first);
     } else await waitUntil(() => collection.has(todo.id), 60_000);
     for (const title of renames) {
-      collection.update(todo.id, (draft: Todo) => void (draft.title = title)).isPersisted.promise.catch(() => undefined);
+      collection
+        .update(todo.id, (draft: Todo) => void (draft.title = title))
+        .isPersisted.promise.catch(() => undefined);
       await waitUntil(() => durable(title), 60_000);
       await made(title);
     }
@@ -73,17 +87,28 @@ async function main() {
   console.log('all made');
 
   // drained: nothing in flight in the outbox (the table is the truth), and the status agrees
-  const inFlight = () => (database.prepare(`SELECT count(*) AS n FROM sync_patterns_outbox WHERE state <> 'refused'`).get() as { n: number }).n;
+  const inFlight = () =>
+    (database.prepare(`SELECT count(*) AS n FROM sync_patterns_outbox WHERE state <> 'refused'`).get() as { n: number })
+      .n;
   await waitUntil(() => inFlight() === 0 && status.pendingWrites === 0, 120_000).catch((error: Error) => {
     const outbox = database.prepare(`SELECT seq, op, key, state, txid, refusal FROM sync_patterns_outbox`).all();
-    throw new Error(`${error.message}: ${JSON.stringify({ outbox, pendingWrites: status.pendingWrites, status: status.status, error: status.error?.message })}`);
+    throw new Error(
+      `${error.message}: ${JSON.stringify({ outbox, pendingWrites: status.pendingWrites, status: status.status, error: status.error?.message })}`,
+    );
   });
-  const refusedInStore = (database.prepare(`SELECT count(*) AS n FROM sync_patterns_outbox WHERE state = 'refused'`).get() as { n: number }).n;
+  const refusedInStore = (
+    database.prepare(`SELECT count(*) AS n FROM sync_patterns_outbox WHERE state = 'refused'`).get() as { n: number }
+  ).n;
   const rows = collection.toArray
     .filter((t) => t.project_id === plan.projectId)
     .map((t) => ({ id: t.id, title: t.title }))
     .sort((a, b) => a.id.localeCompare(b.id));
-  const result = { rows, refused: status.refusedWrites.map((w) => ({ op: w.op, key: w.key, refusal: w.refusal })), refusedInStore, pendingWrites: status.pendingWrites };
+  const result = {
+    rows,
+    refused: status.refusedWrites.map((w) => ({ op: w.op, key: w.key, refusal: w.refusal })),
+    refusedInStore,
+    pendingWrites: status.pendingWrites,
+  };
   console.log(`result ${JSON.stringify(result)}`);
   process.exit(0);
 }

@@ -10,7 +10,13 @@
  * must follow the create to its saved key — across a kill too. Faults: `writesDown`, `hangWritesFrom`.
  */
 import { configureExampleApi } from '@sync-patterns/example-api-core';
-import { projectBinding, projectCreateMutationOptions, projectListQueryOptions, projectUpdateMutationOptions, selectProjects } from '@sync-patterns/example-api-project';
+import {
+  projectBinding,
+  projectCreateMutationOptions,
+  projectListQueryOptions,
+  projectUpdateMutationOptions,
+  selectProjects,
+} from '@sync-patterns/example-api-project';
 import { pushOutboxOf, toSyncError, waitUntil } from '@sync-patterns/runtime';
 import { betterSqlite3Driver } from '@sync-patterns/runtime/sqlite';
 import { MutationObserver, QueryClient } from '@tanstack/react-query';
@@ -33,7 +39,12 @@ const plan = JSON.parse(process.argv[2]) as PushDevicePlan;
 
 async function main() {
   const database = new Database(plan.dbFile);
-  configureExampleApi({ baseUrl: plan.apiUrl, headers: plan.headers, fetch: faultyDeviceNetwork(plan), localDatabase: betterSqlite3Driver(database) });
+  configureExampleApi({
+    baseUrl: plan.apiUrl,
+    headers: plan.headers,
+    fetch: faultyDeviceNetwork(plan),
+    localDatabase: betterSqlite3Driver(database),
+  });
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   // a read the API cannot answer yet (it may be restarting) is tried again, as an app's refetch would
   const list = () =>
@@ -48,7 +59,10 @@ async function main() {
   const outbox = pushOutboxOf(queryClient, projectBinding)!;
 
   const answered = new Set<string>();
-  const durable = (name: string) => answered.has(name) || database.prepare(`SELECT 1 FROM sync_patterns_outbox WHERE body LIKE ?`).get(`%${JSON.stringify(name)}%`) !== undefined;
+  const durable = (name: string) =>
+    answered.has(name) ||
+    database.prepare(`SELECT 1 FROM sync_patterns_outbox WHERE body LIKE ?`).get(`%${JSON.stringify(name)}%`) !==
+      undefined;
   let count = 0;
   const made = async (name: string) => {
     await waitUntil(() => durable(name), 60_000);
@@ -79,16 +93,30 @@ async function main() {
   }
   console.log('all made');
 
-  const inFlight = () => (database.prepare(`SELECT count(*) AS n FROM sync_patterns_outbox WHERE scope = 'example-api/project' AND state <> 'refused'`).get() as { n: number }).n;
+  const inFlight = () =>
+    (
+      database
+        .prepare(
+          `SELECT count(*) AS n FROM sync_patterns_outbox WHERE scope = 'example-api/project' AND state <> 'refused'`,
+        )
+        .get() as { n: number }
+    ).n;
   await waitUntil(() => inFlight() === 0 && outbox.status.pendingWrites === 0, 120_000).catch((error: Error) => {
     const entries = database.prepare(`SELECT seq, op, key, state, request, refusal FROM sync_patterns_outbox`).all();
     throw new Error(`${error.message}: ${JSON.stringify({ entries, pendingWrites: outbox.status.pendingWrites })}`);
   });
-  const refusedInStore = (database.prepare(`SELECT count(*) AS n FROM sync_patterns_outbox WHERE state = 'refused'`).get() as { n: number }).n;
+  const refusedInStore = (
+    database.prepare(`SELECT count(*) AS n FROM sync_patterns_outbox WHERE state = 'refused'`).get() as { n: number }
+  ).n;
   const names = selectProjects(await list())
     .map((p) => p.name)
     .sort();
-  const result = { names, refused: outbox.status.refusedWrites.map((w) => ({ op: w.op, key: w.key, refusal: w.refusal })), refusedInStore, pendingWrites: outbox.status.pendingWrites };
+  const result = {
+    names,
+    refused: outbox.status.refusedWrites.map((w) => ({ op: w.op, key: w.key, refusal: w.refusal })),
+    refusedInStore,
+    pendingWrites: outbox.status.pendingWrites,
+  };
   console.log(`result ${JSON.stringify(result)}`);
   process.exit(0);
 }

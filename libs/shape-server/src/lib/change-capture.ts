@@ -17,7 +17,11 @@ const WRITER_LOCK = 7_431_907;
  * log row gets its id, so ids follow commit order and a reader never skips a change that commits
  * late. Fine for development and tests; Electric reads the WAL instead.
  */
-export async function installChangeCapture(db: Queryable, tables: TableName[], logSchema = DEFAULT_LOG_SCHEMA): Promise<void> {
+export async function installChangeCapture(
+  db: Queryable,
+  tables: TableName[],
+  logSchema = DEFAULT_LOG_SCHEMA,
+): Promise<void> {
   const LOG_SCHEMA = quoteIdent(logSchema);
   await db.query(`CREATE SCHEMA IF NOT EXISTS ${LOG_SCHEMA}`);
   await db.query(`CREATE TABLE IF NOT EXISTS ${LOG_SCHEMA}.sync_changes (
@@ -29,10 +33,14 @@ export async function installChangeCapture(db: Queryable, tables: TableName[], l
     old_row jsonb,
     new_row jsonb
   )`);
-  await db.query(`CREATE INDEX IF NOT EXISTS sync_changes_by_table ON ${LOG_SCHEMA}.sync_changes (table_schema, table_name, id)`);
+  await db.query(
+    `CREATE INDEX IF NOT EXISTS sync_changes_by_table ON ${LOG_SCHEMA}.sync_changes (table_schema, table_name, id)`,
+  );
   // The log's generation: part of every shape handle; a reset makes old handles refetch (409).
   await db.query(`CREATE TABLE IF NOT EXISTS ${LOG_SCHEMA}.sync_log (epoch text NOT NULL)`);
-  await db.query(`INSERT INTO ${LOG_SCHEMA}.sync_log (epoch) SELECT md5(random()::text || clock_timestamp()::text) WHERE NOT EXISTS (SELECT 1 FROM ${LOG_SCHEMA}.sync_log)`);
+  await db.query(
+    `INSERT INTO ${LOG_SCHEMA}.sync_log (epoch) SELECT md5(random()::text || clock_timestamp()::text) WHERE NOT EXISTS (SELECT 1 FROM ${LOG_SCHEMA}.sync_log)`,
+  );
   await db.query(`CREATE OR REPLACE FUNCTION ${LOG_SCHEMA}.sync_capture() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
   PERFORM pg_advisory_xact_lock(${WRITER_LOCK});
@@ -47,7 +55,9 @@ $fn$`);
   for (const table of tables) {
     const trigger = quoteIdent(CAPTURE_TRIGGER);
     await db.query(`DROP TRIGGER IF EXISTS ${trigger} ON ${qualified(table)}`);
-    await db.query(`CREATE TRIGGER ${trigger} AFTER INSERT OR UPDATE OR DELETE ON ${qualified(table)} FOR EACH ROW EXECUTE FUNCTION ${LOG_SCHEMA}.sync_capture()`);
+    await db.query(
+      `CREATE TRIGGER ${trigger} AFTER INSERT OR UPDATE OR DELETE ON ${qualified(table)} FOR EACH ROW EXECUTE FUNCTION ${LOG_SCHEMA}.sync_capture()`,
+    );
   }
 }
 
@@ -56,7 +66,10 @@ export const CAPTURE_TRIGGER = 'sync_patterns_capture';
 
 /** Whether `installChangeCapture` set up this table (its changes reach the log, so it can be live). */
 export async function isCaptured(db: Queryable, table: TableName): Promise<boolean> {
-  const rows = await db.query(`SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = $2 AND NOT tgisinternal`, [qualified(table), CAPTURE_TRIGGER]);
+  const rows = await db.query(
+    `SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = $2 AND NOT tgisinternal`,
+    [qualified(table), CAPTURE_TRIGGER],
+  );
   return rows.length > 0;
 }
 

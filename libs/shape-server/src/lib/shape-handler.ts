@@ -29,7 +29,13 @@ export interface ShapeHandler {
   close(): Promise<void>;
 }
 
-const EXPOSED = ['electric-offset', 'electric-handle', 'electric-schema', 'electric-cursor', 'electric-up-to-date'].join(', ');
+const EXPOSED = [
+  'electric-offset',
+  'electric-handle',
+  'electric-schema',
+  'electric-cursor',
+  'electric-up-to-date',
+].join(', ');
 
 /** Electric's `GET /v1/shape`, as a Node request handler (mountable in any server, or run alone). */
 export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
@@ -41,14 +47,21 @@ export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
   const handler = (async (request, response) => {
     cors(request, response, options.corsOrigins ?? '*');
     if (request.method === 'OPTIONS') return send(response, 204, {});
-    if (request.method !== 'GET') return send(response, 405, { message: 'only GET is supported by the development shape server' });
+    if (request.method !== 'GET')
+      return send(response, 405, { message: 'only GET is supported by the development shape server' });
     const aborted = new AbortController();
     response.on('close', () => aborted.abort());
     try {
       const shapeRequest = parseShapeRequest(new URL(request.url ?? '/', 'http://localhost').searchParams);
       const shape = await defineShape(
         source,
-        { ...shapeRequest, table: { schema: shapeRequest.table.schema ?? options.defaultSchema ?? 'public', table: shapeRequest.table.table } },
+        {
+          ...shapeRequest,
+          table: {
+            schema: shapeRequest.table.schema ?? options.defaultSchema ?? 'public',
+            table: shapeRequest.table.table,
+          },
+        },
         options.logSchema ?? DEFAULT_LOG_SCHEMA,
       );
       const handle = await shapeHandle(source, shape);
@@ -78,7 +91,8 @@ export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
           if (aborted.signal.aborted) return;
           // the log may have been reset while this request waited: its offset means nothing now
           const current = await shapeHandle(source, shape);
-          if (current !== handle) return send(response, 409, [{ headers: { control: 'must-refetch' } }], { 'electric-handle': current });
+          if (current !== handle)
+            return send(response, 409, [{ headers: { control: 'must-refetch' } }], { 'electric-handle': current });
           read = await changesAfter(source, shape, after);
         }
         messages = read.messages;
@@ -86,7 +100,8 @@ export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
         upToDate = !read.more;
       }
       if (shapeRequest.live) headers['electric-cursor'] = String(Math.floor(Date.now() / 1000));
-      else headers['electric-schema'] = electricSchema(shape.table.columns.filter((c) => shape.columns.includes(c.name)));
+      else
+        headers['electric-schema'] = electricSchema(shape.table.columns.filter((c) => shape.columns.includes(c.name)));
       headers['electric-offset'] = `${last}_0`;
       if (upToDate) {
         headers['electric-up-to-date'] = '';
@@ -94,7 +109,8 @@ export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
       }
       return send(response, 200, messages, headers);
     } catch (error) {
-      if (error instanceof BadRequest || error instanceof WhereClauseError) return send(response, 400, { message: error.message });
+      if (error instanceof BadRequest || error instanceof WhereClauseError)
+        return send(response, 400, { message: error.message });
       if (aborted.signal.aborted) return;
       return send(response, 500, { message: `development shape server: ${(error as Error).message}` });
     }
@@ -111,26 +127,47 @@ export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
   return handler;
 }
 
-async function defineShape(source: ShapeSource, request: ShapeRequest & { table: TableName }, logSchema: string): Promise<ShapeDefinition> {
+async function defineShape(
+  source: ShapeSource,
+  request: ShapeRequest & { table: TableName },
+  logSchema: string,
+): Promise<ShapeDefinition> {
   // Only tables whose changes are captured are served: the others could never stream, and serving
   // them would expose every table of the database to anyone who can reach the endpoint. Both cases
   // get the same answer, so the endpoint does not tell which other tables exist.
   const table = (await isCaptured(source, request.table)) ? await readTableSchema(source, request.table) : undefined;
-  if (!table) throw new BadRequest(`table: ${request.table.schema}.${request.table.table} does not exist or is not served (only tables set up with installChangeCapture are)`);
-  if (!table.primaryKey.length) throw new BadRequest(`table: ${request.table.schema}.${request.table.table} has no primary key; shapes need one`);
+  if (!table)
+    throw new BadRequest(
+      `table: ${request.table.schema}.${request.table.table} does not exist or is not served (only tables set up with installChangeCapture are)`,
+    );
+  if (!table.primaryKey.length)
+    throw new BadRequest(`table: ${request.table.schema}.${request.table.table} has no primary key; shapes need one`);
   const names = new Set(table.columns.map((c) => c.name));
   const columns = request.columns ?? table.columns.map((c) => c.name);
   const unknown = columns.filter((c) => !names.has(c));
-  if (unknown.length) throw new BadRequest(`columns: ${unknown.join(', ')} not in ${table.name.schema}.${table.name.table}`);
+  if (unknown.length)
+    throw new BadRequest(`columns: ${unknown.join(', ')} not in ${table.name.schema}.${table.name.table}`);
   const missingKey = table.primaryKey.filter((k) => !columns.includes(k));
   if (missingKey.length) throw new BadRequest(`columns: must include the primary key (${missingKey.join(', ')})`);
   if (request.where) checkWhereClause(request.where, names);
-  return { table, logSchema, where: request.where, params: request.params, columns: table.columns.map((c) => c.name).filter((c) => columns.includes(c)) };
+  return {
+    table,
+    logSchema,
+    where: request.where,
+    params: request.params,
+    columns: table.columns.map((c) => c.name).filter((c) => columns.includes(c)),
+  };
 }
 
 /** Stable across server restarts (the log's generation lives in the database), new after a reset. */
 async function shapeHandle(source: ShapeSource, shape: ShapeDefinition): Promise<string> {
-  const definition = JSON.stringify([shape.table.name.schema, shape.table.name.table, shape.where ?? '', shape.params, shape.columns]);
+  const definition = JSON.stringify([
+    shape.table.name.schema,
+    shape.table.name.table,
+    shape.where ?? '',
+    shape.params,
+    shape.columns,
+  ]);
   const epoch = await logEpoch(source, shape.logSchema);
   return `${createHash('sha256').update(definition).digest('hex').slice(0, 16)}-${epoch.slice(0, 12)}`;
 }

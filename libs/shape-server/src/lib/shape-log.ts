@@ -14,7 +14,17 @@ export interface ShapeDefinition {
 }
 
 export type ShapeMessage =
-  | { headers: { operation: 'insert' | 'update' | 'delete'; lsn?: string; op_position?: number; last?: boolean; txids?: number[] }; key: string; value: Record<string, string | null> }
+  | {
+      headers: {
+        operation: 'insert' | 'update' | 'delete';
+        lsn?: string;
+        op_position?: number;
+        last?: boolean;
+        txids?: number[];
+      };
+      key: string;
+      value: Record<string, string | null>;
+    }
   | { headers: { control: 'up-to-date' | 'must-refetch' } }
   | { headers: { control: 'snapshot-end'; xmin: string; xmax: string; xip_list: string[] } };
 
@@ -24,11 +34,19 @@ export interface LogPosition {
 }
 
 /** Electric formats values as Postgres displays them, with these settings. */
-const DISPLAY = [`SET LOCAL DateStyle = 'ISO, DMY'`, `SET LOCAL TimeZone = 'UTC'`, `SET LOCAL IntervalStyle = 'iso_8601'`, `SET LOCAL extra_float_digits = 1`];
+const DISPLAY = [
+  `SET LOCAL DateStyle = 'ISO, DMY'`,
+  `SET LOCAL TimeZone = 'UTC'`,
+  `SET LOCAL IntervalStyle = 'iso_8601'`,
+  `SET LOCAL extra_float_digits = 1`,
+];
 const BATCH = 1000;
 
 /** The shape's rows as they are now, as inserts, and the log position they are consistent with. */
-export async function snapshot(db: ShapeSource, shape: ShapeDefinition): Promise<{ messages: ShapeMessage[]; position: LogPosition }> {
+export async function snapshot(
+  db: ShapeSource,
+  shape: ShapeDefinition,
+): Promise<{ messages: ShapeMessage[]; position: LogPosition }> {
   return db.transaction(async (tx) => {
     await holdWriters(tx);
     for (const statement of DISPLAY) await tx.query(statement);
@@ -38,7 +56,9 @@ export async function snapshot(db: ShapeSource, shape: ShapeDefinition): Promise
         ORDER BY ${shape.table.primaryKey.map((k) => `t.${quoteIdent(k)}`).join(', ')}`,
       shape.params,
     );
-    const [last] = await tx.query<{ id: string }>(`SELECT coalesce(max(id), 0)::text AS id FROM ${quoteIdent(shape.logSchema)}.sync_changes`);
+    const [last] = await tx.query<{ id: string }>(
+      `SELECT coalesce(max(id), 0)::text AS id FROM ${quoteIdent(shape.logSchema)}.sync_changes`,
+    );
     // which transactions the rows include, as Electric tells it: a client waiting for the txid of a
     // write that reached it through a snapshot (after a 409) sees it there. Writers are held, so
     // this snapshot and the rows' agree on every captured table. xid, not xid8: the txids' form.
@@ -47,8 +67,14 @@ export async function snapshot(db: ShapeSource, shape: ShapeDefinition): Promise
               coalesce((SELECT array_agg(x::xid::text ORDER BY x) FROM pg_snapshot_xip(s) AS x), '{}') AS xip
          FROM pg_current_snapshot() AS s`,
     );
-    const messages: ShapeMessage[] = rows.map(({ value }) => ({ headers: { operation: 'insert' as const }, key: rowKey(shape, value), value }));
-    messages.push({ headers: { control: 'snapshot-end', xmin: visible.xmin, xmax: visible.xmax, xip_list: visible.xip } });
+    const messages: ShapeMessage[] = rows.map(({ value }) => ({
+      headers: { operation: 'insert' as const },
+      key: rowKey(shape, value),
+      value,
+    }));
+    messages.push({
+      headers: { control: 'snapshot-end', xmin: visible.xmin, xmax: visible.xmax, xip_list: visible.xip },
+    });
     return { messages, position: { last: BigInt(last.id) } };
   });
 }
@@ -57,11 +83,17 @@ export async function snapshot(db: ShapeSource, shape: ShapeDefinition): Promise
  * The shape's changes after `after`, as Electric would send them: an update that moves a row into
  * the where clause is an insert, one that moves it out a delete.
  */
-export async function changesAfter(db: ShapeSource, shape: ShapeDefinition, after: bigint): Promise<{ messages: ShapeMessage[]; position: LogPosition; more: boolean }> {
+export async function changesAfter(
+  db: ShapeSource,
+  shape: ShapeDefinition,
+  after: bigint,
+): Promise<{ messages: ShapeMessage[]; position: LogPosition; more: boolean }> {
   return db.transaction(async (tx) => {
     for (const statement of DISPLAY) await tx.query(statement);
     // read up to the log's end as of now: later commits are for the next request, never skipped
-    const [end] = await tx.query<{ id: string }>(`SELECT coalesce(max(id), 0)::text AS id FROM ${quoteIdent(shape.logSchema)}.sync_changes`);
+    const [end] = await tx.query<{ id: string }>(
+      `SELECT coalesce(max(id), 0)::text AS id FROM ${quoteIdent(shape.logSchema)}.sync_changes`,
+    );
     const n = shape.params.length;
     const matches = (alias: string, column: string) =>
       `(c.${column} IS NOT NULL AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::${qualified(shape.table.name)}, c.${column}) AS ${alias}${shape.where ? ` WHERE (${shape.where})` : ''}))`;
@@ -89,9 +121,16 @@ export async function changesAfter(db: ShapeSource, shape: ShapeDefinition, afte
     for (const row of batch) {
       const headers = { lsn: row.id, op_position: 0, last: true, txids: [Number(row.txid)] };
       const value = row.value ?? {};
-      if (row.is_in && (row.op === 'insert' || !row.was_in)) messages.push({ headers: { operation: 'insert', ...headers }, key: rowKey(shape, value), value });
-      else if (row.is_in && row.was_in) messages.push({ headers: { operation: 'update', ...headers }, key: rowKey(shape, value), value });
-      else if (row.was_in && row.old_key) messages.push({ headers: { operation: 'delete', ...headers }, key: rowKey(shape, row.old_key), value: row.old_key });
+      if (row.is_in && (row.op === 'insert' || !row.was_in))
+        messages.push({ headers: { operation: 'insert', ...headers }, key: rowKey(shape, value), value });
+      else if (row.is_in && row.was_in)
+        messages.push({ headers: { operation: 'update', ...headers }, key: rowKey(shape, value), value });
+      else if (row.was_in && row.old_key)
+        messages.push({
+          headers: { operation: 'delete', ...headers },
+          key: rowKey(shape, row.old_key),
+          value: row.old_key,
+        });
     }
     // the position moves past changes of other tables too, so an idle shape does not re-read them
     return { messages, position: { last: BigInt(last.id) }, more };

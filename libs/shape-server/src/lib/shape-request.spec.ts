@@ -4,7 +4,11 @@ const parse = (query: string) => parseShapeRequest(new URLSearchParams(query));
 
 describe("Electric's shape request parameters", () => {
   it('reads table, offset, handle, live, where with numbered params, and columns', () => {
-    expect(parse(`table=app.todos&offset=12_0&handle=h&live=true&where=status%3D%241&params[1]=done&columns=id,"Title",status`)).toEqual({
+    expect(
+      parse(
+        `table=app.todos&offset=12_0&handle=h&live=true&where=status%3D%241&params[1]=done&columns=id,"Title",status`,
+      ),
+    ).toEqual({
       table: { schema: 'app', table: 'todos' },
       offset: { kind: 'after', id: 12n },
       handle: 'h',
@@ -13,7 +17,12 @@ describe("Electric's shape request parameters", () => {
       params: ['done'],
       columns: ['id', 'Title', 'status'],
     });
-    expect(parse('table=Todos&offset=-1')).toMatchObject({ table: { table: 'todos' }, offset: { kind: 'initial' }, live: false, params: [] });
+    expect(parse('table=Todos&offset=-1')).toMatchObject({
+      table: { table: 'todos' },
+      offset: { kind: 'initial' },
+      live: false,
+      params: [],
+    });
     expect(parse('table="Mixed.Case"&offset=now').table).toEqual({ table: 'Mixed.Case' });
   });
 

@@ -34,7 +34,10 @@ export function parseShapeRequest(query: URLSearchParams): ShapeRequest {
 }
 
 function parseOffset(value: string | null): ShapeRequest['offset'] {
-  if (value === null) throw new BadRequest('the offset parameter is required: -1 for a new shape, else the last electric-offset received');
+  if (value === null)
+    throw new BadRequest(
+      'the offset parameter is required: -1 for a new shape, else the last electric-offset received',
+    );
   if (value === '-1') return { kind: 'initial' };
   if (value === 'now') return { kind: 'now' };
   const match = /^([0-9]+)_([0-9]+|inf)$/.exec(value);
@@ -49,7 +52,8 @@ function whereParams(query: URLSearchParams): string[] {
     const match = /^params\[([1-9][0-9]*)\]$/.exec(key);
     if (!match) continue;
     if (byIndex.size >= LIMITS.params) throw new BadRequest(`params: more than ${LIMITS.params}`);
-    if (value.length > LIMITS.param) throw new BadRequest(`params[${match[1]}]: longer than ${LIMITS.param} characters`);
+    if (value.length > LIMITS.param)
+      throw new BadRequest(`params[${match[1]}]: longer than ${LIMITS.param} characters`);
     byIndex.set(Number(match[1]), value);
   }
   const params: string[] = [];

@@ -25,7 +25,9 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
   await handler.start();
   const server: Server = createServer((request, response) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== path) {
-      response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `shapes are served on ${path}` }));
+      response
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ message: `shapes are served on ${path}` }));
       return;
     }
     void handler(request, response);

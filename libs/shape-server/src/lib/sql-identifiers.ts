@@ -16,7 +16,10 @@ export function qualified(name: TableName): string {
 /** Electric's `table` parameter: `todos` (schema public) or `app.todos`; quoted parts may hold dots. */
 export function parseTableName(value: string): TableName | undefined;
 export function parseTableName(value: string, defaultSchema: null): { schema?: string; table: string } | undefined;
-export function parseTableName(value: string, defaultSchema: string | null = 'public'): { schema?: string; table: string } | undefined {
+export function parseTableName(
+  value: string,
+  defaultSchema: string | null = 'public',
+): { schema?: string; table: string } | undefined {
   const parts: string[] = [];
   const pattern = /\s*(?:"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_$]*))\s*(\.|$)/y;
   let index = 0;
@@ -28,7 +31,8 @@ export function parseTableName(value: string, defaultSchema: string | null = 'pu
     index = pattern.lastIndex;
     if (match[3] === '') break;
   }
-  if (parts.length === 1) return defaultSchema === null ? { table: parts[0] } : { schema: defaultSchema, table: parts[0] };
+  if (parts.length === 1)
+    return defaultSchema === null ? { table: parts[0] } : { schema: defaultSchema, table: parts[0] };
   if (parts.length === 2) return { schema: parts[0], table: parts[1] };
   return undefined;
 }

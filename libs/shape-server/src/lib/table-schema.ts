@@ -21,7 +21,14 @@ export interface TableSchema {
 export async function readTableSchema(db: Queryable, name: TableName): Promise<TableSchema | undefined> {
   const exists = await db.query<{ oid: string | null }>(`SELECT to_regclass($1)::oid::text AS oid`, [qualified(name)]);
   if (!exists[0]?.oid) return undefined;
-  const rows = await db.query<{ name: string; type: string; elem: string | null; ndims: number; not_null: boolean; pk_index: number | null }>(
+  const rows = await db.query<{
+    name: string;
+    type: string;
+    elem: string | null;
+    ndims: number;
+    not_null: boolean;
+    pk_index: number | null;
+  }>(
     `SELECT a.attname AS name, t.typname AS type, e.typname AS elem, a.attndims AS ndims, a.attnotnull AS not_null,
             array_position(i.indkey::int2[], a.attnum) - 1 AS pk_index
        FROM pg_attribute a
@@ -52,7 +59,12 @@ export async function readTableSchema(db: Queryable, name: TableName): Promise<T
 export function electricSchema(columns: ColumnInfo[]): string {
   const out: Record<string, Record<string, unknown>> = {};
   for (const c of columns) {
-    out[c.name] = { type: c.type, dims: c.dims, ...(c.notNull ? { not_null: true } : {}), ...(c.pkIndex !== undefined ? { pk_index: c.pkIndex } : {}) };
+    out[c.name] = {
+      type: c.type,
+      dims: c.dims,
+      ...(c.notNull ? { not_null: true } : {}),
+      ...(c.pkIndex !== undefined ? { pk_index: c.pkIndex } : {}),
+    };
   }
   return JSON.stringify(out);
 }

@@ -14,7 +14,15 @@ import { OutputMemory } from '../write/output-memory';
 import type { WritePlan } from '../write/plan-write';
 
 /** Exit codes, also listed in `--help` and the README. */
-export const EXIT = { ok: 0, drift: 1, invalidSpec: 2, handEdited: 3, usage: 64, internal: 70, cannotWrite: 73 } as const;
+export const EXIT = {
+  ok: 0,
+  drift: 1,
+  invalidSpec: 2,
+  handEdited: 3,
+  usage: 64,
+  internal: 70,
+  cannotWrite: 73,
+} as const;
 
 export type Command = 'generate' | 'check' | 'validate';
 export const COMMANDS: readonly Command[] = ['generate', 'check', 'validate'];
@@ -38,16 +46,45 @@ const WRITERS: readonly Command[] = ['generate', 'check'];
  * `--help` and the README's table are all read from here (test/cli-help.spec.ts holds them together).
  */
 export const OPTIONS: Record<string, OptionSpec> = {
-  spec: { type: 'string', arg: '<file>', commands: ALL, help: 'OpenAPI 3.0/3.1 document, JSON or YAML (multi-file $refs are bundled)' },
-  out: { type: 'string', arg: '<dir>', commands: WRITERS, help: "directory of the api's libraries: <dir>/core and one <dir>/<model> per model" },
+  spec: {
+    type: 'string',
+    arg: '<file>',
+    commands: ALL,
+    help: 'OpenAPI 3.0/3.1 document, JSON or YAML (multi-file $refs are bundled)',
+  },
+  out: {
+    type: 'string',
+    arg: '<dir>',
+    commands: WRITERS,
+    help: "directory of the api's libraries: <dir>/core and one <dir>/<model> per model",
+  },
   models: { type: 'string', arg: '<A,B>', commands: ALL, help: 'only these models (schema names)' },
-  'all-models': { type: 'boolean', commands: ALL, help: 'also every resource-like schema without x-sync, in the default mode (push)' },
-  name: { type: 'string', arg: '<name>', commands: WRITERS, help: "api name used in folders and query keys (default: the spec's title)" },
+  'all-models': {
+    type: 'boolean',
+    commands: ALL,
+    help: 'also every resource-like schema without x-sync, in the default mode (push)',
+  },
+  name: {
+    type: 'string',
+    arg: '<name>',
+    commands: WRITERS,
+    help: "api name used in folders and query keys (default: the spec's title)",
+  },
   'include-tags': { type: 'string', arg: '<a,b>', commands: ALL, help: 'only models with an operation tagged so' },
-  'include-paths': { type: 'string', arg: '<p,q>', commands: ALL, help: 'only models with an operation on these paths (* one segment, ** any)' },
+  'include-paths': {
+    type: 'string',
+    arg: '<p,q>',
+    commands: ALL,
+    help: 'only models with an operation on these paths (* one segment, ** any)',
+  },
   'exclude-models': { type: 'string', arg: '<A,B>', commands: ALL, help: 'leave these models out' },
   'exclude-tags': { type: 'string', arg: '<a,b>', commands: ALL, help: 'leave out models with an operation tagged so' },
-  'exclude-paths': { type: 'string', arg: '<p,q>', commands: ALL, help: 'leave out models with an operation on these paths' },
+  'exclude-paths': {
+    type: 'string',
+    arg: '<p,q>',
+    commands: ALL,
+    help: 'leave out models with an operation on these paths',
+  },
   'allow-remote-ref': {
     type: 'string',
     arg: '<host,host>',
@@ -57,7 +94,11 @@ export const OPTIONS: Record<string, OptionSpec> = {
   'dry-run': { type: 'boolean', commands: ['generate'], help: 'show what would change, write nothing' },
   force: { type: 'boolean', commands: ['generate'], help: 'overwrite generated files that were edited by hand' },
   prune: { type: 'boolean', commands: ['generate'], help: 'delete generated files of models that are gone' },
-  watch: { type: 'boolean', commands: ['generate'], help: 'regenerate on every change of the spec (a save that does not validate is reported; the last good output stays)' },
+  watch: {
+    type: 'boolean',
+    commands: ['generate'],
+    help: 'regenerate on every change of the spec (a save that does not validate is reported; the last good output stays)',
+  },
   json: {
     type: 'boolean',
     commands: ALL,
@@ -67,8 +108,16 @@ export const OPTIONS: Record<string, OptionSpec> = {
       validate: 'print one JSON document on stdout (models, modes, operations, errors, warnings), nothing else',
     },
   },
-  quiet: { type: 'boolean', commands: WRITERS, help: 'counts only: no progress lines and no file lists (hand-edited files are still named)' },
-  progress: { type: 'boolean', commands: WRITERS, help: 'progress lines on stderr even when it is not a terminal (CI logs)' },
+  quiet: {
+    type: 'boolean',
+    commands: WRITERS,
+    help: 'counts only: no progress lines and no file lists (hand-edited files are still named)',
+  },
+  progress: {
+    type: 'boolean',
+    commands: WRITERS,
+    help: 'progress lines on stderr even when it is not a terminal (CI logs)',
+  },
   help: { type: 'boolean', short: 'h', commands: ALL, help: 'this help' },
 };
 
@@ -94,7 +143,8 @@ Lists every model with its mode, key and bound operations, then every problem (f
 + how to fix it). Exits 2 when there are errors.`,
 };
 
-const EXIT_LINE = 'Exit codes: 0 ok · 1 drift (check) · 2 invalid spec · 3 hand-edited files block the write · 64 usage error · 70 internal error · 73 the output folder cannot be written safely';
+const EXIT_LINE =
+  'Exit codes: 0 ok · 1 drift (check) · 2 invalid spec · 3 hand-edited files block the write · 64 usage error · 70 internal error · 73 the output folder cannot be written safely';
 
 const MAIN_HELP = `sync-patterns — typed, local-first client libraries from an OpenAPI spec with x-sync annotations
 
@@ -148,11 +198,13 @@ export async function main(argv: string[], out = process.stdout, err = process.s
   const command = first ?? '';
   /** The warnings of this run, as shown (the --json document's), and the run's JSON answer. */
   const warnings: Diagnostic[] = [];
-  const answer = (fields: Record<string, unknown>) => print(JSON.stringify({ command, ok: true, ...fields, errors: [], warnings: warnings.map(diagnosticJson) }));
+  const answer = (fields: Record<string, unknown>) =>
+    print(JSON.stringify({ command, ok: true, ...fields, errors: [], warnings: warnings.map(diagnosticJson) }));
   try {
     if (!first || first === '--help' || first === '-h' || first === 'help') {
       const topic = first === 'help' ? rest[0] : undefined;
-      if (topic !== undefined && !COMMANDS.includes(topic as Command)) throw new UsageError(`unknown command "${topic}"`, 'run `sync-patterns --help` for the commands');
+      if (topic !== undefined && !COMMANDS.includes(topic as Command))
+        throw new UsageError(`unknown command "${topic}"`, 'run `sync-patterns --help` for the commands');
       print(topic ? helpOf(topic as Command) : MAIN_HELP);
       return first ? EXIT.ok : EXIT.usage;
     }
@@ -161,7 +213,8 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       print(packageVersion());
       return EXIT.ok;
     }
-    if (!COMMANDS.includes(first as Command)) throw new UsageError(`unknown command "${first}"`, 'run `sync-patterns --help` for the commands');
+    if (!COMMANDS.includes(first as Command))
+      throw new UsageError(`unknown command "${first}"`, 'run `sync-patterns --help` for the commands');
     const values = parseOptions(first as Command, rest);
     if (values['help']) {
       print(helpOf(first as Command));
@@ -174,7 +227,12 @@ export async function main(argv: string[], out = process.stdout, err = process.s
 }
 
 function parseOptions(command: Command, args: string[]): Values {
-  const accepted = Object.fromEntries(optionsOf(command).map((name) => [name, { type: OPTIONS[name].type, ...(OPTIONS[name].short ? { short: OPTIONS[name].short } : {}) }]));
+  const accepted = Object.fromEntries(
+    optionsOf(command).map((name) => [
+      name,
+      { type: OPTIONS[name].type, ...(OPTIONS[name].short ? { short: OPTIONS[name].short } : {}) },
+    ]),
+  );
   try {
     return parseArgs({ args, options: accepted, strict: true, allowPositionals: false }).values as Values;
   } catch (error) {
@@ -184,7 +242,12 @@ function parseOptions(command: Command, args: string[]): Values {
     if (unknown) {
       const name = unknown.replace(/^-+/, '').split('=')[0];
       const others = OPTIONS[name]?.commands;
-      throw new UsageError(others ? `${command} does not take --${name} (${others.join(' and ')} do${others.length === 1 ? 'es' : ''})` : `unknown option ${unknown}`, hint);
+      throw new UsageError(
+        others
+          ? `${command} does not take --${name} (${others.join(' and ')} do${others.length === 1 ? 'es' : ''})`
+          : `unknown option ${unknown}`,
+        hint,
+      );
     }
     throw new UsageError(e.message.split('. ')[0], hint);
   }
@@ -199,7 +262,11 @@ interface RunContext {
   err: NodeJS.WritableStream;
 }
 
-async function run(command: Command, values: Values, { json, print, warn, warnings, answer, err }: RunContext): Promise<number> {
+async function run(
+  command: Command,
+  values: Values,
+  { json, print, warn, warnings, answer, err }: RunContext,
+): Promise<number> {
   const spec = required(values['spec'], '--spec', command);
   const list = (value: string | boolean | undefined) =>
     typeof value === 'string'
@@ -208,7 +275,10 @@ async function run(command: Command, values: Values, { json, print, warn, warnin
           .map((v) => v.trim())
           .filter(Boolean)
       : undefined;
-  const include = { ...(list(values['include-tags']) ? { tags: list(values['include-tags']) } : {}), ...(list(values['include-paths']) ? { paths: list(values['include-paths']) } : {}) };
+  const include = {
+    ...(list(values['include-tags']) ? { tags: list(values['include-tags']) } : {}),
+    ...(list(values['include-paths']) ? { paths: list(values['include-paths']) } : {}),
+  };
   const exclude = {
     ...(list(values['exclude-models']) ? { models: list(values['exclude-models']) } : {}),
     ...(list(values['exclude-tags']) ? { tags: list(values['exclude-tags']) } : {}),
@@ -235,19 +305,36 @@ async function run(command: Command, values: Values, { json, print, warn, warnin
   const dryRun = values['dry-run'] === true;
   const listFiles = values['quiet'] !== true;
   // Same spec, options and generator as the files on disk record, and no file touched: nothing to do.
-  const fresh = values['force'] || values['prune'] || values['watch'] ? undefined : upToDate({ spec, out: outDir, ...build });
+  const fresh =
+    values['force'] || values['prune'] || values['watch'] ? undefined : upToDate({ spec, out: outDir, ...build });
   if (fresh) {
     for (const d of fresh.warnings) onWarning(formatDiagnostic(d), d);
     log?.(`up to date: the spec, the options and ${fresh.files} files are as the last generation left them`);
     if (json) {
-      const none = planJson({ create: [], update: [], deletes: [], stale: [], handEdited: [], unchanged: [] }, command === 'check' || dryRun);
-      answer({ out: outDir, ...(command === 'check' ? { drift: false } : { dryRun }), models: fresh.models, ...none, unchanged: fresh.files });
+      const none = planJson(
+        { create: [], update: [], deletes: [], stale: [], handEdited: [], unchanged: [] },
+        command === 'check' || dryRun,
+      );
+      answer({
+        out: outDir,
+        ...(command === 'check' ? { drift: false } : { dryRun }),
+        models: fresh.models,
+        ...none,
+        unchanged: fresh.files,
+      });
     } else print(command === 'check' ? `up to date: ${fresh.files} files in ${outDir}` : `unchanged: ${fresh.files}`);
     return EXIT.ok;
   }
   if (command === 'check') {
     const result = await check({ spec, out: outDir, ...build, refs, log, warn: onWarning });
-    if (json) answer({ ok: !result.drift, out: outDir, drift: result.drift, models: modelNames(result.api), ...planJson(result.plan, true) });
+    if (json)
+      answer({
+        ok: !result.drift,
+        out: outDir,
+        drift: result.drift,
+        models: modelNames(result.api),
+        ...planJson(result.plan, true),
+      });
     else if (!result.drift) print(`up to date: ${result.files.length} files in ${outDir}`);
     else {
       print(`drift in ${outDir}:`);
@@ -261,7 +348,18 @@ async function run(command: Command, values: Values, { json, print, warn, warnin
   const memory = values['watch'] === true ? new OutputMemory(outDir) : undefined;
   const generateOnce = async () => {
     warnings.length = 0;
-    const result = await generate({ spec, out: outDir, memory, ...build, refs, dryRun, force: values['force'] === true, prune: values['prune'] === true, log, warn: onWarning });
+    const result = await generate({
+      spec,
+      out: outDir,
+      memory,
+      ...build,
+      refs,
+      dryRun,
+      force: values['force'] === true,
+      prune: values['prune'] === true,
+      log,
+      warn: onWarning,
+    });
     if (json) {
       answer({ out: outDir, dryRun, models: modelNames(result.api), ...planJson(result.plan, dryRun) });
       return;
@@ -300,7 +398,19 @@ async function run(command: Command, values: Values, { json, print, warn, warnin
  */
 function reportFailure(
   error: unknown,
-  { json, command, print, warn, warnings }: { json: boolean; command: string; print: (line: string) => void; warn: (line: string) => void; warnings: Diagnostic[] },
+  {
+    json,
+    command,
+    print,
+    warn,
+    warnings,
+  }: {
+    json: boolean;
+    command: string;
+    print: (line: string) => void;
+    warn: (line: string) => void;
+    warnings: Diagnostic[];
+  },
 ): number {
   let code: number;
   let errors: Record<string, unknown>[];
@@ -337,27 +447,41 @@ function reportFailure(
     warn(`sync-patterns: internal error: ${(error as Error).stack ?? String(error)}`);
     warn('This is a bug in sync-patterns: please report it with the spec that triggered it.');
     code = EXIT.internal;
-    errors = [{ message: `internal error: ${(error as Error).message ?? String(error)}`, fix: 'this is a bug in sync-patterns: please report it with the spec that triggered it' }];
+    errors = [
+      {
+        message: `internal error: ${(error as Error).message ?? String(error)}`,
+        fix: 'this is a bug in sync-patterns: please report it with the spec that triggered it',
+      },
+    ];
   }
-  if (json) print(JSON.stringify({ command, ok: false, exitCode: code, ...extra, errors, warnings: warnings.map(diagnosticJson) }));
+  if (json)
+    print(
+      JSON.stringify({ command, ok: false, exitCode: code, ...extra, errors, warnings: warnings.map(diagnosticJson) }),
+    );
   return code;
 }
 
 function required(value: string | boolean | undefined, flag: string, command: string): string {
-  if (typeof value !== 'string' || !value) throw new UsageError(`${command} needs ${flag}`, `run \`sync-patterns ${command} --help\``);
+  if (typeof value !== 'string' || !value)
+    throw new UsageError(`${command} needs ${flag}`, `run \`sync-patterns ${command} --help\``);
   return value;
 }
 
 const modelNames = (api: SyncApi) => api.models.map((m) => m.schemaName);
 
-type PlanLists = Pick<WritePlan, 'deletes' | 'stale' | 'handEdited' | 'unchanged'> & { create: { path: string }[]; update: { path: string }[] };
+type PlanLists = Pick<WritePlan, 'deletes' | 'stale' | 'handEdited' | 'unchanged'> & {
+  create: { path: string }[];
+  update: { path: string }[];
+};
 
 /**
  * The plan as --json gives it: file lists by outcome. What a run did is `created`, `updated`,
  * `deleted`; what it would do (check, --dry-run) is `wouldCreate`, `wouldUpdate`, `wouldDelete`.
  */
 function planJson(plan: PlanLists, would: boolean) {
-  const [create, update, remove] = would ? ['wouldCreate', 'wouldUpdate', 'wouldDelete'] : ['created', 'updated', 'deleted'];
+  const [create, update, remove] = would
+    ? ['wouldCreate', 'wouldUpdate', 'wouldDelete']
+    : ['created', 'updated', 'deleted'];
   return {
     [create]: plan.create.map((f) => f.path),
     [update]: plan.update.map((f) => f.path),
@@ -368,7 +492,11 @@ function planJson(plan: PlanLists, would: boolean) {
   };
 }
 
-function printPlan(plan: WritePlan, print: (line: string) => void, { listFiles = true, would = false, check = false }: { listFiles?: boolean; would?: boolean; check?: boolean } = {}): void {
+function printPlan(
+  plan: WritePlan,
+  print: (line: string) => void,
+  { listFiles = true, would = false, check = false }: { listFiles?: boolean; would?: boolean; check?: boolean } = {},
+): void {
   const rows: [string, string[]][] = [
     [would ? 'would create' : 'created', plan.create.map((f) => f.path)],
     [would ? 'would update' : 'updated', plan.update.map((f) => f.path)],
@@ -385,7 +513,12 @@ function printPlan(plan: WritePlan, print: (line: string) => void, { listFiles =
   print(`unchanged: ${plan.unchanged.length}`);
 }
 
-async function validate(spec: string, build: Parameters<typeof buildModel>[1], refs: RefPolicy, { json, print, warnings }: Pick<RunContext, 'json' | 'print' | 'warnings'>): Promise<number> {
+async function validate(
+  spec: string,
+  build: Parameters<typeof buildModel>[1],
+  refs: RefPolicy,
+  { json, print, warnings }: Pick<RunContext, 'json' | 'print' | 'warnings'>,
+): Promise<number> {
   let api: SyncApi;
   try {
     api = buildModel(await loadSpec(spec, refs), build);
@@ -421,18 +554,32 @@ async function validate(spec: string, build: Parameters<typeof buildModel>[1], r
         ),
       })),
     };
-    print(JSON.stringify({ command: 'validate', ok: errors.length === 0, ...document, errors: errors.map(diagnosticJson), warnings: warnings.map(diagnosticJson) }));
+    print(
+      JSON.stringify({
+        command: 'validate',
+        ok: errors.length === 0,
+        ...document,
+        errors: errors.map(diagnosticJson),
+        warnings: warnings.map(diagnosticJson),
+      }),
+    );
     return errors.length ? EXIT.invalidSpec : EXIT.ok;
   }
   print(`${api.title} (OpenAPI ${api.version}): ${api.models.length} model(s)`);
   for (const model of api.models) {
-    print(`  ${model.schemaName}  mode=${model.sync.mode}  key=${model.sync.key}${model.implicit ? '  (no x-sync: --all-models)' : ''}`);
+    print(
+      `  ${model.schemaName}  mode=${model.sync.mode}  key=${model.sync.key}${model.implicit ? '  (no x-sync: --all-models)' : ''}`,
+    );
     for (const [kind, op] of Object.entries(model.operations)) {
-      print(`    ${kind.padEnd(6)} ${op.method.toUpperCase()} ${op.path}${op.binding === 'explicit' ? '  (x-sync-op)' : ''}${op.pagination ? `  pages by ${op.pagination.param}` : ''}`);
+      print(
+        `    ${kind.padEnd(6)} ${op.method.toUpperCase()} ${op.path}${op.binding === 'explicit' ? '  (x-sync-op)' : ''}${op.pagination ? `  pages by ${op.pagination.param}` : ''}`,
+      );
     }
   }
   for (const d of collapseRepeats(api.diagnostics)) print(formatDiagnostic(d));
   const warningCount = api.diagnostics.length - errors.length;
-  print(`${errors.length ? `${errors.length} error(s)` : 'no errors'}${warningCount ? `, ${warningCount} warning(s)` : ''}`);
+  print(
+    `${errors.length ? `${errors.length} error(s)` : 'no errors'}${warningCount ? `, ${warningCount} warning(s)` : ''}`,
+  );
   return errors.length ? EXIT.invalidSpec : EXIT.ok;
 }

@@ -7,7 +7,12 @@ import * as path from 'node:path';
  * YAML files are debounced, and runs never overlap — a change during a run triggers one more run.
  * Resolves when `signal` aborts.
  */
-export function watchSpec(spec: string, run: () => Promise<void>, signal: AbortSignal, debounceMs = 150): Promise<void> {
+export function watchSpec(
+  spec: string,
+  run: () => Promise<void>,
+  signal: AbortSignal,
+  debounceMs = 150,
+): Promise<void> {
   const dir = path.dirname(path.resolve(spec));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;

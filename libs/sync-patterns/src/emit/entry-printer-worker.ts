@@ -3,7 +3,8 @@
 require('node:module').enableCompileCache?.();
 const { parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
 const { schemaEntryTypes } = require('./core/emit-core') as typeof import('./core/emit-core');
-const { openapiTypescriptTransform } = require('../json-schema/openapi-typescript-transform') as typeof import('../json-schema/openapi-typescript-transform');
+const { openapiTypescriptTransform } =
+  require('../json-schema/openapi-typescript-transform') as typeof import('../json-schema/openapi-typescript-transform');
 /* eslint-enable @typescript-eslint/no-require-imports */
 import type { EntryRequest } from './entry-printer';
 

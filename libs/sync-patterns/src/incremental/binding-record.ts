@@ -39,10 +39,14 @@ export interface PreviousBinding {
   document?: OpenApiDocument;
 }
 
-export const readsAny = (reads: readonly string[], changed: ReadonlySet<string>) => reads.some((name) => changed.has(name));
+export const readsAny = (reads: readonly string[], changed: ReadonlySet<string>) =>
+  reads.some((name) => changed.has(name));
 
 /** The models whose list operations differ between two listings: each is bound again. */
-export function listingChanges(before: readonly [string, readonly string[]][], after: ReadonlyMap<string, readonly string[]>): Set<string> {
+export function listingChanges(
+  before: readonly [string, readonly string[]][],
+  after: ReadonlyMap<string, readonly string[]>,
+): Set<string> {
   const changed = new Set<string>();
   const earlier = new Map(before);
   for (const pointer of new Set([...earlier.keys(), ...after.keys()])) {
@@ -58,9 +62,16 @@ export function listingChanges(before: readonly [string, readonly string[]][], a
 export function sameOutsideSchemas(a: OpenApiDocument, b: OpenApiDocument): boolean {
   const same = (x: Record<string, unknown>, y: Record<string, unknown>, skip: string) => {
     const keys = Object.keys(x);
-    return keys.length === Object.keys(y).length && keys.every((key) => key === skip || (Object.prototype.hasOwnProperty.call(y, key) && x[key] === y[key]));
+    return (
+      keys.length === Object.keys(y).length &&
+      keys.every((key) => key === skip || (Object.prototype.hasOwnProperty.call(y, key) && x[key] === y[key]))
+    );
   };
   const componentsA = a['components'];
   const componentsB = b['components'];
-  return same(a, b, 'components') && (componentsA === componentsB || (isObject(componentsA) && isObject(componentsB) && same(componentsA, componentsB, 'schemas')));
+  return (
+    same(a, b, 'components') &&
+    (componentsA === componentsB ||
+      (isObject(componentsA) && isObject(componentsB) && same(componentsA, componentsB, 'schemas')))
+  );
 }

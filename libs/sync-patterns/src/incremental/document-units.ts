@@ -45,7 +45,10 @@ export interface DocumentUnits {
  * The document cut into its schema entries and the rest, each hashed, with the facts of each.
  * `known` gives the facts of entries seen before, by hash: only the others are walked.
  */
-export function documentUnits(document: OpenApiDocument, known?: (hash: string) => SchemaFacts | undefined): DocumentUnits {
+export function documentUnits(
+  document: OpenApiDocument,
+  known?: (hash: string) => SchemaFacts | undefined,
+): DocumentUnits {
   const components = isObject(document['components']) ? (document['components'] as Record<string, unknown>) : undefined;
   const entries = schemaEntries(document);
   const schemas = Object.entries(entries).map(([name, schema]) => schemaUnit(name, schema, known));
@@ -60,7 +63,10 @@ export function documentUnits(document: OpenApiDocument, known?: (hash: string) 
  * Where two cuts of a document differ: the indexes of the entries whose text changed, or why they
  * cannot be compared entry by entry (entries added, removed, renamed or moved).
  */
-export function changedEntries(before: readonly { name: string; hash: string }[], after: readonly { name: string; hash: string }[]): { changed: number[] } | { mismatch: string } {
+export function changedEntries(
+  before: readonly { name: string; hash: string }[],
+  after: readonly { name: string; hash: string }[],
+): { changed: number[] } | { mismatch: string } {
   if (before.length !== after.length) return { mismatch: 'schemas were added or removed' };
   const changed: number[] = [];
   for (let i = 0; i < after.length; i++) {
@@ -72,10 +78,16 @@ export function changedEntries(before: readonly { name: string; hash: string }[]
 
 export function schemaEntries(document: OpenApiDocument): Record<string, unknown> {
   const components = document['components'];
-  return isObject(components) && isObject(components['schemas']) ? (components['schemas'] as Record<string, unknown>) : {};
+  return isObject(components) && isObject(components['schemas'])
+    ? (components['schemas'] as Record<string, unknown>)
+    : {};
 }
 
-export function schemaUnit(name: string, schema: unknown, known?: (hash: string) => SchemaFacts | undefined): SchemaUnit {
+export function schemaUnit(
+  name: string,
+  schema: unknown,
+  known?: (hash: string) => SchemaFacts | undefined,
+): SchemaUnit {
   const text = JSON.stringify(schema) ?? 'null';
   const hash = hashText(text);
   return { name, text, hash, ...(known?.(hash) ?? schemaFacts(schema)) };
@@ -96,7 +108,12 @@ export function schemaFacts(schema: unknown): SchemaFacts {
     return { name: decodeURIComponent(first).replace(/~1/g, '/').replace(/~0/g, '~'), deep: more.length > 0 };
   };
   const markRef = (value: unknown) => {
-    const ref = isObject(value) && typeof value['$ref'] === 'string' ? value['$ref'] : typeof value === 'string' ? value : undefined;
+    const ref =
+      isObject(value) && typeof value['$ref'] === 'string'
+        ? value['$ref']
+        : typeof value === 'string'
+          ? value
+          : undefined;
     if (ref === undefined) return;
     const target = nameOf(ref);
     // a mapping value may also be a bare schema name
@@ -122,8 +139,10 @@ export function schemaFacts(schema: unknown): SchemaFacts {
     if (discriminator !== undefined) {
       inert = false;
       discriminated = true;
-      if (isObject(discriminator) && isObject(discriminator['mapping'])) Object.values(discriminator['mapping']).forEach(markRef);
-      for (const key of ['oneOf', 'anyOf'] as const) if (Array.isArray(node[key])) (node[key] as unknown[]).forEach(markRef);
+      if (isObject(discriminator) && isObject(discriminator['mapping']))
+        Object.values(discriminator['mapping']).forEach(markRef);
+      for (const key of ['oneOf', 'anyOf'] as const)
+        if (Array.isArray(node[key])) (node[key] as unknown[]).forEach(markRef);
     }
     for (const value of Object.values(node)) visit(value);
   };

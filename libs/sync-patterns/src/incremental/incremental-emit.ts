@@ -3,12 +3,14 @@ import { apiNames, declareValidatorNames, validatorSeeds } from '../emit/core/ap
 import { declareDiscriminators, declareNoDiscriminators } from '../json-schema/discriminator-tags';
 import { emitModel, type EmitOptions } from '../emit/emit-api';
 import { CORE_FAKES, CORE_TYPES, CORE_VALIDATORS, schemaEntriesRegion, validatorEntry } from '../emit/core/emit-core';
+import { restyleTypes } from '../emit/core/types-style';
 import { inThreadPrinter, type EntryPrinter } from '../emit/entry-printer';
 import { fakeDefinitionOf } from '../json-schema/fake-schema';
 import { RECURSIVE_ALIAS_PREFIX, refsOutsideObjects } from '../json-schema/recursive-types';
 import type { GeneratedFile } from '../emit/file-set';
 import { sortFiles } from '../emit/file-set';
-import { safeJson } from '../typescript/ts-syntax';
+import { objectEntry, propertyKey, safeJson } from '../typescript/ts-syntax';
+import { formatted } from '../typescript/output-style';
 import { zodFor } from '../json-schema/zod-schema';
 import type { JsonSchema, SyncApi, SyncModel } from '../model/ir';
 import { componentPointer, isObject } from '../model/schema-utils';
@@ -18,7 +20,6 @@ import { ReadRecorder } from '../openapi/read-tracking';
 import { hashContent, type Manifest } from '../write/manifest';
 import { changedEntries, type DocumentUnits } from './document-units';
 import type { LoadedState, StoredModel } from './incremental-state';
-
 
 export interface IncrementalInput {
   /** The new document's IR (binding always runs whole: it is cheap, and it reads everything). */
@@ -68,9 +69,12 @@ export async function emitIncrementally(input: IncrementalInput): Promise<Increm
     const before = state.schemas[i];
     const after = units.schemas[i];
     const name = after.name;
-    if (!before.inert || !after.inert) return fallback(`${name} composes or discriminates (allOf, discriminator, a $ref into a schema)`);
-    if (marked.has(name)) return fallback(`other schemas read ${name} (an allOf part, discriminator branch or $ref target inside it)`);
-    if (before.refs.join('\0') !== after.refs.join('\0')) return fallback(`${name} refers to other schemas than before`);
+    if (!before.inert || !after.inert)
+      return fallback(`${name} composes or discriminates (allOf, discriminator, a $ref into a schema)`);
+    if (marked.has(name))
+      return fallback(`other schemas read ${name} (an allOf part, discriminator branch or $ref target inside it)`);
+    if (before.refs.join('\0') !== after.refs.join('\0'))
+      return fallback(`${name} refers to other schemas than before`);
     if (before.flags !== after.flags) return fallback(`${name}'s readOnly/writeOnly changed`);
     let previous: JsonSchema;
     try {
@@ -83,14 +87,17 @@ export async function emitIncrementally(input: IncrementalInput): Promise<Increm
   // the validators' names follow from where their walk starts and the $refs it follows, which the edits above keep
   if (validatorSeeds(api) !== state.names.seeds) return fallback('the validators the models need changed');
   declareValidatorNames(api, state.names.validators);
-  if (apiSummary(api) !== state.summary) return fallback('models were added, removed or renamed, or their modes changed');
+  if (apiSummary(api) !== state.summary)
+    return fallback('models were added, removed or renamed, or their modes changed');
   if (!state.rest.discriminated && !units.schemas.some((s) => s.discriminated)) declareNoDiscriminators(api.document);
   else if (state.discriminators) declareDiscriminators(api.document, state.discriminators);
 
   // an output file is taken as it is only when it is still what the manifest says was written
   const reuse = (path: string): string | undefined => {
     const content = read(path);
-    return content !== undefined && manifest.files[path] === (input.hashOf?.(path, content) ?? hashContent(content)) ? content : undefined;
+    return content !== undefined && manifest.files[path] === (input.hashOf?.(path, content) ?? hashContent(content))
+      ? content
+      : undefined;
   };
   // …which, for a file whose size and modification time are as the last run left them, is taken as
   // read (as git does for its index): a thousand files are not read and hashed again
@@ -112,7 +119,9 @@ export async function emitIncrementally(input: IncrementalInput): Promise<Increm
     ]),
   );
   const types = new Map(changed.map((c, i) => [c.name, { before: printed[2 * i], after: printed[2 * i + 1] }]));
-  const selfReferent = selfReferentEntry(changed, types, units, (path) => (path === CORE_TYPES ? reuse(path) : undefined));
+  const selfReferent = selfReferentEntry(changed, types, units, (path) =>
+    path === CORE_TYPES ? reuse(path) : undefined,
+  );
   if (selfReferent) return fallback(selfReferent);
   for (const path of coreFiles) {
     let content = reuse(path);
@@ -169,7 +178,11 @@ function lazyFile(path: string, hash: string, read: (path: string) => string | u
 }
 
 /** The previous run's maps beside properties, found again in the new document: those of changed schemas as they are now. */
-function looseMapsAfter(api: SyncApi, pointers: string[], changed: { name: string; after: JsonSchema }[]): Map<Record<string, unknown>, string> {
+function looseMapsAfter(
+  api: SyncApi,
+  pointers: string[],
+  changed: { name: string; after: JsonSchema }[],
+): Map<Record<string, unknown>, string> {
   const found = new Map<Record<string, unknown>, string>();
   const prefixes = changed.map((c) => componentPointer(c.name));
   for (const pointer of pointers) {
@@ -190,21 +203,30 @@ function spliceCore(
   types: { before?: string; after?: string },
 ): string | undefined {
   if (path === CORE_TYPES) {
-    const region = schemaEntriesRegion(content);
-    return region && replaceOnce(content, types.before, types.after, region);
+    // the entries as printed, restyled as the file was (emit/core/types-style.ts)
+    const region = schemaEntriesRegion(content, true);
+    return (
+      region &&
+      replaceOnce(content, types.before && restyleTypes(types.before), types.after && restyleTypes(types.after), region)
+    );
   }
   if (path === CORE_VALIDATORS) {
     const constName = apiNames(api).validators.get(change.name);
     if (constName === undefined) return content;
-    const entry = (schema: JsonSchema) => validatorEntry(change.name, constName, zodFor(schema, validatorContext(api, change.name, schema)));
+    const entry = (schema: JsonSchema) =>
+      validatorEntry(change.name, constName, zodFor(schema, validatorContext(api, change.name, schema)));
     return replaceOnce(content, entry(change.before), entry(change.after));
   }
   if (path === CORE_FAKES) {
     const pointer = componentPointer(change.name);
-    const key = `${JSON.stringify(pointer)}: `;
+    const key = `${formatted ? propertyKey(pointer) : JSON.stringify(pointer)}: `;
     // not a definition (no model's row reaches it): nothing to replace — unless it is, in a layout not looked for here
     if (!content.includes(key)) return content;
-    const entry = (schema: JsonSchema) => safeJson(JSON.stringify({ [pointer]: fakeDefinitionOf(api, pointer, schema) }, null, 2)).slice(2, -2);
+    // the entry as the fakes' laid-out object prints it (ts-syntax.ts: literalBlock)
+    const entry = (schema: JsonSchema) =>
+      formatted
+        ? objectEntry(pointer, fakeDefinitionOf(api, pointer, schema), '  ')
+        : safeJson(JSON.stringify({ [pointer]: fakeDefinitionOf(api, pointer, schema) }, null, 2)).slice(2, -2);
     const before = entry(change.before);
     for (const end of [',\n', '\n}']) {
       const found = replaceOnce(content, `\n${before}${end}`, `\n${entry(change.after)}${end}`);
@@ -222,7 +244,9 @@ function spliceCore(
 function validatorContext(api: SyncApi, name: string, schema: JsonSchema) {
   const names = apiNames(api).validators;
   const all = (api.document['components'] as { schemas: Record<string, unknown> }).schemas;
-  const document = { components: { schemas: Object.fromEntries(Object.keys(all).map((n) => [n, n === name ? schema : {}])) } };
+  const document = {
+    components: { schemas: Object.fromEntries(Object.keys(all).map((n) => [n, n === name ? schema : {}])) },
+  };
   return {
     document,
     refName: (c: string) => names.get(c) ?? 'z.unknown()',
@@ -261,12 +285,18 @@ function selfReferentEntry(
   for (const { name } of changed) {
     const lines = printed.get(name);
     const outside = [lines?.before, lines?.after].flatMap((text) => (text ? refsOutsideObjects(text) : []));
-    if (outside.some((target) => leadsBack(target, name))) return `${name} refers to itself outside an object (through ${[...new Set(outside)].join(', ')})`;
+    if (outside.some((target) => leadsBack(target, name)))
+      return `${name} refers to itself outside an object (through ${[...new Set(outside)].join(', ')})`;
   }
   return undefined;
 }
 
-function replaceOnce(text: string, from: string | undefined, to: string | undefined, region: [number, number] = [0, text.length]): string | undefined {
+function replaceOnce(
+  text: string,
+  from: string | undefined,
+  to: string | undefined,
+  region: [number, number] = [0, text.length],
+): string | undefined {
   if (from === undefined || to === undefined) return undefined;
   const at = text.indexOf(from, region[0]);
   if (at < 0 || at + from.length > region[1] || text.indexOf(from, at + 1) >= 0) return undefined;
@@ -300,4 +330,3 @@ export function apiSummary(api: SyncApi): string {
     models: api.models.map((m) => ({ schemaName: m.schemaName, names: m.names, sync: m.sync })),
   });
 }
-

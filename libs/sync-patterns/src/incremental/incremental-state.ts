@@ -95,7 +95,9 @@ export interface LoadedState {
 
 /** The state as its file holds it: the models binding found are in the text file, unescaped. */
 type StoredState = Omit<IncrementalState, 'binding'> & { binding?: StoredBinding };
-type StoredBinding = Omit<BindingRecord, 'candidates'> & { candidates: (Omit<CandidateRecord, 'model'> & { model?: [number, number] })[] };
+type StoredBinding = Omit<BindingRecord, 'candidates'> & {
+  candidates: (Omit<CandidateRecord, 'model'> & { model?: [number, number] })[];
+};
 
 export function readState(folder: string, fingerprint: string): LoadedState | undefined {
   const stem = path.join(folder, fileStem(fingerprint));
@@ -107,7 +109,17 @@ export function readState(folder: string, fingerprint: string): LoadedState | un
     if (!texts.startsWith(stored.pair)) return undefined;
     const base = stored.pair.length;
     const slice = ([offset, length]: [number, number]) => texts.slice(base + offset, base + offset + length);
-    const state: IncrementalState = { ...stored, ...(binding ? { binding: { ...binding, candidates: binding.candidates.map(({ model, ...c }) => (model ? { ...c, model: slice(model) } : c)) } } : {}) };
+    const state: IncrementalState = {
+      ...stored,
+      ...(binding
+        ? {
+            binding: {
+              ...binding,
+              candidates: binding.candidates.map(({ model, ...c }) => (model ? { ...c, model: slice(model) } : c)),
+            },
+          }
+        : {}),
+    };
     return { state, schemaText: (schema) => slice(schema.at), specText: () => state.spec && slice(state.spec.at) };
   } catch {
     return undefined;

@@ -21,7 +21,10 @@ export interface KeptSpec {
  * cannot be shown, or the edit brings in a `$ref` to another file: the caller loads the spec whole.
  * The edit found is handed on, for the units (reused-units.ts) not to look for it again.
  */
-export async function patchedSpec(kept: KeptSpec, file: string): Promise<{ spec: LoadedSpec; edit: EditedEntry } | undefined> {
+export async function patchedSpec(
+  kept: KeptSpec,
+  file: string,
+): Promise<{ spec: LoadedSpec; edit: EditedEntry } | undefined> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -46,6 +49,9 @@ export async function patchedSpec(kept: KeptSpec, file: string): Promise<{ spec:
   const schemas = schemaEntries(before);
   if (!Object.prototype.hasOwnProperty.call(schemas, name)) return undefined;
   // new objects down to the edited entry, in the same key order; every other object is the last run's
-  const document = { ...before, components: { ...(before['components'] as object), schemas: { ...schemas, [name]: canonicalizeOwned(entry) } } };
+  const document = {
+    ...before,
+    components: { ...(before['components'] as object), schemas: { ...schemas, [name]: canonicalizeOwned(entry) } },
+  };
   return { spec: { file, document, version: kept.spec.version, text, bytes, fromJsonText: true }, edit };
 }

@@ -9,7 +9,12 @@ import type { LoadedState } from './incremental-state';
  * same schema names in the same order — with the entries whose text changed. Undefined otherwise:
  * everything is bound again.
  */
-export function previousBinding(previous: LoadedState | undefined, units: DocumentUnits, options: string, document?: OpenApiDocument): PreviousBinding | undefined {
+export function previousBinding(
+  previous: LoadedState | undefined,
+  units: DocumentUnits,
+  options: string,
+  document?: OpenApiDocument,
+): PreviousBinding | undefined {
   const state = previous?.state;
   if (!state?.binding || state.options !== options || state.restHash !== units.restHash) return undefined;
   const entries = changedEntries(state.schemas, units.schemas);

@@ -19,7 +19,17 @@ import type { BindingRecord } from './binding-record';
 import { bindSpec } from './binding-reuse';
 import { documentUnits, type DocumentUnits, type SchemaFacts } from './document-units';
 import { apiSummary, emitIncrementally, storedModel } from './incremental-emit';
-import { cacheFolder, inMemoryState, readState, recordedInputs, recordInputs, writeState, type IncrementalState, type StateInput, type StoredModel } from './incremental-state';
+import {
+  cacheFolder,
+  inMemoryState,
+  readState,
+  recordedInputs,
+  recordInputs,
+  writeState,
+  type IncrementalState,
+  type StateInput,
+  type StoredModel,
+} from './incremental-state';
 import { patchedSpec } from './patched-spec';
 import { previousBinding } from './previous-binding';
 import type { Reuse } from './reuse';
@@ -48,7 +58,8 @@ export function previousRun(options: PipelineOptions, memory: OutputMemory): Reu
   const manifestText = read(MANIFEST_PATH);
   const manifest = parseManifest(manifestText, options.out);
   // what the output was made from: its manifest says, or (the Nx libraries') the record of the run that wrote it
-  const lastInputs = manifest && (manifest.inputs?.fingerprint ?? recordedInputs(cacheFolder(options.out), hashContent(manifestText!)));
+  const lastInputs =
+    manifest && (manifest.inputs?.fingerprint ?? recordedInputs(cacheFolder(options.out), hashContent(manifestText!)));
   const optionsPrint = optionsFingerprint(shaping(options));
   let printer: EntryPrinter = inThreadPrinter;
   let kept: ReturnType<OutputMemory['keptFor']>;
@@ -73,7 +84,8 @@ export function previousRun(options: PipelineOptions, memory: OutputMemory): Reu
       // the previous run's record, and this document cut into units (hashed schema entries) to compare with it
       previous = lastInputs ? (kept ? kept.state : readState(cacheFolder(options.out), lastInputs)) : undefined;
       const jsonText = spec.fromJsonText ? spec.text : undefined;
-      const reused = previous && jsonText !== undefined ? reusedUnits(previous, jsonText, spec.document, patched?.edit) : undefined;
+      const reused =
+        previous && jsonText !== undefined ? reusedUnits(previous, jsonText, spec.document, patched?.edit) : undefined;
       units = reused?.units ?? documentUnits(spec.document, previous ? knownFacts(previous.state) : undefined);
       const spans = reused ? reused.spans : spansOf(jsonText, units);
       specRecord = jsonText !== undefined && spans ? { text: jsonText, spans } : undefined;
@@ -81,12 +93,23 @@ export function previousRun(options: PipelineOptions, memory: OutputMemory): Reu
     },
 
     bind(spec, buildOptions) {
-      ({ api, record: binding } = bindSpec(spec, buildOptions, previousBinding(previous, units, optionsPrint, kept ? kept.spec.document : undefined)));
+      ({ api, record: binding } = bindSpec(
+        spec,
+        buildOptions,
+        previousBinding(previous, units, optionsPrint, kept ? kept.spec.document : undefined),
+      ));
       return api;
     },
 
     async emit(bound, emit) {
-      const recordOf = (models: StoredModel[], core: string[]): RunRecord => ({ units, spec: specRecord, models, core, looseMaps: looseMapPointers(bound), binding });
+      const recordOf = (models: StoredModel[], core: string[]): RunRecord => ({
+        units,
+        spec: specRecord,
+        models,
+        core,
+        looseMaps: looseMapPointers(bound),
+        binding,
+      });
       const why = !lastInputs ? 'no previous output' : !previous ? 'no record of the previous run' : undefined;
       const incremental =
         previous && manifest
@@ -107,14 +130,20 @@ export function previousRun(options: PipelineOptions, memory: OutputMemory): Reu
         const { files, changed, emitted, models, core } = incremental;
         record = recordOf(models, core);
         const schemas = `${changed.length} schema(s) changed${changed.length ? `: ${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', …' : ''}` : ''}`;
-        return { files, note: `from the previous run's (${schemas}; ${emitted.length} model librar${emitted.length === 1 ? 'y' : 'ies'} emitted again)` };
+        return {
+          files,
+          note: `from the previous run's (${schemas}; ${emitted.length} model librar${emitted.length === 1 ? 'y' : 'ies'} emitted again)`,
+        };
       }
       const { core, models } = emitRecordingReads(bound, emit);
       record = recordOf(
         bound.models.map((m) => storedModel(m, models.get(m.schemaName)!.files, models.get(m.schemaName)!.reads)),
         core.map((f) => f.path),
       );
-      return { files: sortFiles([...core, ...[...models.values()].flatMap((m) => m.files)]), note: `a full run: ${incremental.fallback}` };
+      return {
+        files: sortFiles([...core, ...[...models.values()].flatMap((m) => m.files)]),
+        note: `a full run: ${incremental.fallback}`,
+      };
     },
 
     remember(plan, fingerprint) {
@@ -126,7 +155,10 @@ export function previousRun(options: PipelineOptions, memory: OutputMemory): Reu
 }
 
 /** Every file of a full run: the core library's, and each model's with the component schemas it read. */
-function emitRecordingReads(api: SyncApi, options: EmitOptions): { core: GeneratedFile[]; models: Map<string, { files: GeneratedFile[]; reads: Set<string> }> } {
+function emitRecordingReads(
+  api: SyncApi,
+  options: EmitOptions,
+): { core: GeneratedFile[]; models: Map<string, { files: GeneratedFile[]; reads: Set<string> }> } {
   const recorder = ReadRecorder.of(api.document);
   const core = emitCore(api, options.specLabel ?? api.specFile);
   const models = new Map<string, { files: GeneratedFile[]; reads: Set<string> }>();
@@ -144,7 +176,12 @@ function looseMapPointers(api: SyncApi): string[] | undefined {
 
 /** The facts of the schema entries a previous run saw, by hash (an entry's facts follow from its text). */
 function knownFacts(state: IncrementalState): (hash: string) => SchemaFacts | undefined {
-  const byHash = new Map(state.schemas.map(({ inert, refs, marks, flags, discriminated, hash }) => [hash, { inert, refs, marks, flags, discriminated }]));
+  const byHash = new Map(
+    state.schemas.map(({ inert, refs, marks, flags, discriminated, hash }) => [
+      hash,
+      { inert, refs, marks, flags, discriminated },
+    ]),
+  );
   byHash.set(state.restHash, { ...state.rest, inert: false, flags: '' });
   return (hash) => byHash.get(hash);
 }
@@ -160,7 +197,14 @@ function sizeOf(file: string): number {
   }
 }
 
-function recordRun(options: PipelineOptions, api: SyncApi, record: RunRecord, fingerprint: string, plan: WritePlan, memory: OutputMemory): void {
+function recordRun(
+  options: PipelineOptions,
+  api: SyncApi,
+  record: RunRecord,
+  fingerprint: string,
+  plan: WritePlan,
+  memory: OutputMemory,
+): void {
   const { units } = record;
   const stats: Record<string, [number, number]> = {};
   for (const file of Object.keys(plan.hashes)) {
@@ -185,6 +229,9 @@ function recordRun(options: PipelineOptions, api: SyncApi, record: RunRecord, fi
   };
   const folder = cacheFolder(options.out);
   // a long-running process hands the record to its next run in memory, and writes it once it has answered
-  if (memory.acrossRuns) memory.keep({ state: inMemoryState(state), spec: { document: api.document, version: api.version } }, () => writeState(folder, state));
+  if (memory.acrossRuns)
+    memory.keep({ state: inMemoryState(state), spec: { document: api.document, version: api.version } }, () =>
+      writeState(folder, state),
+    );
   else writeState(folder, state);
 }

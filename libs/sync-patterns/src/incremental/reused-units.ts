@@ -17,7 +17,12 @@ export interface UnitsWithSpans {
  * and walked again (the other way, 775 entries on Stripe, is most of an incremental run's time after
  * parsing). Undefined when that cannot be shown: the caller cuts the document up whole.
  */
-export function reusedUnits(previous: LoadedState, text: string, document: OpenApiDocument, edit = editedEntry(previous, text)): UnitsWithSpans | undefined {
+export function reusedUnits(
+  previous: LoadedState,
+  text: string,
+  document: OpenApiDocument,
+  edit = editedEntry(previous, text),
+): UnitsWithSpans | undefined {
   const { schemas: stored, spec } = previous.state;
   if (!edit || !spec) return undefined;
   const { index: edited, delta } = edit;
@@ -25,10 +30,16 @@ export function reusedUnits(previous: LoadedState, text: string, document: OpenA
   const entries = schemaEntries(document);
   const names = Object.keys(entries);
   if (names.length !== stored.length || stored.some((s, i) => s.name !== names[i])) return undefined;
-  const schemas = stored.map(({ name, hash, inert, refs, marks, flags, discriminated }, i): SchemaUnit =>
-    i === edited ? schemaUnit(name, entries[name]) : { name, text: previous.schemaText(stored[i]), hash, inert, refs, marks, flags, discriminated },
+  const schemas = stored.map(
+    ({ name, hash, inert, refs, marks, flags, discriminated }, i): SchemaUnit =>
+      i === edited
+        ? schemaUnit(name, entries[name])
+        : { name, text: previous.schemaText(stored[i]), hash, inert, refs, marks, flags, discriminated },
   );
-  const spans = spec.spans.map(([from, to], i): Span => (i === edited ? [from, to + delta] : from >= end ? [from + delta, to + delta] : [from, to]));
+  const spans = spec.spans.map(
+    ([from, to], i): Span =>
+      i === edited ? [from, to + delta] : from >= end ? [from + delta, to + delta] : [from, to],
+  );
   return { units: { schemas, restHash: previous.state.restHash, rest: previous.state.rest }, spans };
 }
 

@@ -106,7 +106,16 @@ function skipValue(text: string, i: number, limit: number): number {
     let at = i;
     while (at < limit) {
       const c = text.charCodeAt(at);
-      if (c === COMMA || c === CLOSE_OBJECT || c === CLOSE_ARRAY || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) break;
+      if (
+        c === COMMA ||
+        c === CLOSE_OBJECT ||
+        c === CLOSE_ARRAY ||
+        c === 0x20 ||
+        c === 0x0a ||
+        c === 0x0d ||
+        c === 0x09
+      )
+        break;
       at++;
     }
     if (at === i) throw new Error('no value');

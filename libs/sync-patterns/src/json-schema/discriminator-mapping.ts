@@ -19,7 +19,12 @@ export function withExplicitDiscriminators(document: OpenApiDocument): OpenApiDo
       if (mapping) discriminator['mapping'] = mapping;
       else delete discriminator['mapping'];
     }
-    if (isObject(discriminator) && typeof discriminator['propertyName'] === 'string' && discriminator['mapping'] === undefined && Array.isArray(branches)) {
+    if (
+      isObject(discriminator) &&
+      typeof discriminator['propertyName'] === 'string' &&
+      discriminator['mapping'] === undefined &&
+      Array.isArray(branches)
+    ) {
       const mapping = inferMapping(copy, discriminator['propertyName'], branches);
       if (mapping) discriminator['mapping'] = mapping;
       // the names openapi-typescript would pin are values a branch's own enum refuses (linode's
@@ -41,20 +46,34 @@ export function withExplicitDiscriminators(document: OpenApiDocument): OpenApiDo
  * ReadWriteDatabase), every such type has no value; the discriminator goes, the enum stays.
  */
 function withoutRefusedBaseTags(document: OpenApiDocument): void {
-  const schemas = isObject(document['components']) ? (document['components'] as Record<string, unknown>)['schemas'] : undefined;
+  const schemas = isObject(document['components'])
+    ? (document['components'] as Record<string, unknown>)['schemas']
+    : undefined;
   if (!isObject(schemas)) return;
   for (const [name, schema] of Object.entries(schemas)) {
-    if (!isObject(schema) || !isObject(schema['discriminator']) || schema['discriminator']['mapping'] !== undefined) continue;
+    if (!isObject(schema) || !isObject(schema['discriminator']) || schema['discriminator']['mapping'] !== undefined)
+      continue;
     if (schema['oneOf'] !== undefined || schema['anyOf'] !== undefined) continue;
     const property = schema['discriminator']['propertyName'];
     if (typeof property !== 'string') continue;
     const pointer = `#/components/schemas/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
     const prop = objectShape(document, schema, pointer).properties.get(property);
     const target = prop && deref(document, prop.schema, prop.pointer)?.schema;
-    const values = target ? ('const' in target ? [target['const']] : Array.isArray(target['enum']) ? target['enum'] : undefined) : undefined;
+    const values = target
+      ? 'const' in target
+        ? [target['const']]
+        : Array.isArray(target['enum'])
+          ? target['enum']
+          : undefined
+      : undefined;
     if (!values) continue;
     const subtypes = Object.entries(schemas)
-      .filter(([, other]) => isObject(other) && Array.isArray(other['allOf']) && other['allOf'].some((part) => isObject(part) && part['$ref'] === pointer))
+      .filter(
+        ([, other]) =>
+          isObject(other) &&
+          Array.isArray(other['allOf']) &&
+          other['allOf'].some((part) => isObject(part) && part['$ref'] === pointer),
+      )
       .map(([other]) => other);
     if ([name, ...subtypes].some((pinned) => !values.includes(pinned))) delete schema['discriminator'];
   }
@@ -65,8 +84,13 @@ function withoutRefusedBaseTags(document: OpenApiDocument): void {
  * nowhere (files that were never published beside the spec, seen in real documents) are dropped,
  * so the union falls back to its branches instead of failing the whole document.
  */
-function resolvableMapping(document: OpenApiDocument, mapping: Record<string, unknown>): Record<string, string> | undefined {
-  const schemas = isObject(document['components']) ? (document['components'] as Record<string, unknown>)['schemas'] : undefined;
+function resolvableMapping(
+  document: OpenApiDocument,
+  mapping: Record<string, unknown>,
+): Record<string, string> | undefined {
+  const schemas = isObject(document['components'])
+    ? (document['components'] as Record<string, unknown>)['schemas']
+    : undefined;
   const out: Record<string, string> = {};
   for (const [value, target] of Object.entries(mapping)) {
     if (typeof target !== 'string') continue;
@@ -79,7 +103,11 @@ function resolvableMapping(document: OpenApiDocument, mapping: Record<string, un
   return Object.keys(out).length ? out : undefined;
 }
 
-function inferMapping(document: OpenApiDocument, property: string, branches: unknown[]): Record<string, string> | undefined {
+function inferMapping(
+  document: OpenApiDocument,
+  property: string,
+  branches: unknown[],
+): Record<string, string> | undefined {
   const mapping: Record<string, string> = {};
   for (const branch of branches) {
     if (componentName(branch) === undefined) return undefined;

@@ -28,7 +28,11 @@ export function discriminatorRecord(document: OpenApiDocument): DiscriminatorRec
   const tags = memo.get(document);
   const discriminators = knownDiscriminators.get(document);
   if (!tags || !discriminators) return undefined;
-  return { tags: [...tags], discriminators: [...discriminators], hidden: [...(asked.get(document) ?? [])].map(([pointer, names]) => [pointer, [...names]]) };
+  return {
+    tags: [...tags],
+    discriminators: [...discriminators],
+    hidden: [...(asked.get(document) ?? [])].map(([pointer, names]) => [pointer, [...names]]),
+  };
 }
 
 /**
@@ -201,7 +205,9 @@ function hiddenScan(document: OpenApiDocument): (pointer: string) => ReadonlySet
     const cached = visible.get(memoKey);
     if (cached !== undefined) return cached;
     visible.set(memoKey, false); // a cycle through allOf adds nothing
-    let result = tags.get(at)?.[prop] !== undefined || (isObject(node['properties']) && Object.prototype.hasOwnProperty.call(node['properties'], prop));
+    let result =
+      tags.get(at)?.[prop] !== undefined ||
+      (isObject(node['properties']) && Object.prototype.hasOwnProperty.call(node['properties'], prop));
     const parts = Array.isArray(node['allOf']) ? node['allOf'] : [];
     parts.forEach((part, i) => {
       if (result || !isObject(part) || depth > 32) return;
@@ -225,7 +231,10 @@ function hiddenScan(document: OpenApiDocument): (pointer: string) => ReadonlySet
     if (out) return out;
     const node = deref(doc, { $ref: pointer }, pointer)?.schema;
     // only schemas composed with allOf lose properties this way
-    out = node && Array.isArray(node['allOf']) ? new Set([...names].filter((prop) => !isVisible(pointer, node, prop, 0))) : none;
+    out =
+      node && Array.isArray(node['allOf'])
+        ? new Set([...names].filter((prop) => !isVisible(pointer, node, prop, 0)))
+        : none;
     byPointer.set(pointer, out);
     return out;
   };

@@ -117,7 +117,9 @@ class FakeSchemaBuilder {
       const properties = { ...(converted['properties'] as Record<string, FakeSchema> | undefined) };
       for (const [name, value] of Object.entries(tags)) properties[name] = { const: value };
       converted['properties'] = properties;
-      converted['required'] = [...new Set([...((converted['required'] as string[] | undefined) ?? []), ...Object.keys(tags)])];
+      converted['required'] = [
+        ...new Set([...((converted['required'] as string[] | undefined) ?? []), ...Object.keys(tags)]),
+      ];
     }
     this.definitions.set(pointer, converted);
   }
@@ -125,7 +127,8 @@ class FakeSchemaBuilder {
   private plain(schema: JsonSchema, pointer: string): FakeSchema {
     const out: FakeSchema = {};
     // only values of the shape each keyword has (real specs hold `type: { description }` and worse)
-    for (const keyword of SCALAR_KEYWORDS) if (schema[keyword] !== undefined && wellFormed(keyword, schema[keyword])) out[keyword] = schema[keyword];
+    for (const keyword of SCALAR_KEYWORDS)
+      if (schema[keyword] !== undefined && wellFormed(keyword, schema[keyword])) out[keyword] = schema[keyword];
     const examples = scalarExamples(schema);
     if (examples.length) out['examples'] = examples;
     if (typeof schema['pattern'] === 'string') {
@@ -139,7 +142,12 @@ class FakeSchemaBuilder {
       if (sample === NO_SAMPLE && compiles(schema['pattern'])) out['impossible'] = true;
     }
     // a map without `type` (`{ additionalProperties: { $ref } }`): an object, as its validator says
-    if (schema['type'] === undefined && schema['properties'] === undefined && (isObject(schema['additionalProperties']) || schema['additionalProperties'] === true)) out['type'] = 'object';
+    if (
+      schema['type'] === undefined &&
+      schema['properties'] === undefined &&
+      (isObject(schema['additionalProperties']) || schema['additionalProperties'] === true)
+    )
+      out['type'] = 'object';
     if (schema['items'] !== undefined) out['items'] = this.convert(schema['items'], child(pointer, 'items'));
     if (isObject(schema['properties'])) {
       const properties: Record<string, FakeSchema> = {};
@@ -151,7 +159,10 @@ class FakeSchemaBuilder {
       }
       out['properties'] = properties;
     }
-    if (Array.isArray(schema['required'])) out['required'] = schema['required'].filter((name): name is string => typeof name === 'string' && !this.isWriteOnly(schema, pointer, name));
+    if (Array.isArray(schema['required']))
+      out['required'] = schema['required'].filter(
+        (name): name is string => typeof name === 'string' && !this.isWriteOnly(schema, pointer, name),
+      );
     for (const key of ['oneOf', 'anyOf', 'allOf'] as const) {
       const branches = schema[key];
       if (Array.isArray(branches)) out[key] = branches.map((branch, i) => this.convert(branch, child(pointer, key, i)));
@@ -162,13 +173,20 @@ class FakeSchemaBuilder {
   private isWriteOnly(schema: JsonSchema, pointer: string, name: string): boolean {
     const properties = schema['properties'];
     if (!isObject(properties) || !isObject(properties[name])) return false;
-    return propertyFlag(this.api.document, { schema: properties[name] as JsonSchema, pointer: child(pointer, 'properties', name) }, 'writeOnly');
+    return propertyFlag(
+      this.api.document,
+      { schema: properties[name] as JsonSchema, pointer: child(pointer, 'properties', name) },
+      'writeOnly',
+    );
   }
 }
 
 /** OpenAPI 3.0 `example` and 3.1 `examples`, scalars only, and only those the schema's own bounds admit. */
 function scalarExamples(schema: JsonSchema): unknown[] {
-  const all = [...(Array.isArray(schema['examples']) ? schema['examples'] : []), ...('example' in schema ? [schema['example']] : [])];
+  const all = [
+    ...(Array.isArray(schema['examples']) ? schema['examples'] : []),
+    ...('example' in schema ? [schema['example']] : []),
+  ];
   return all.filter((value) => fitsScalar(schema, value));
 }
 
@@ -189,7 +207,9 @@ function fitsScalar(schema: JsonSchema, value: unknown): boolean {
     if (typeof schema['maximum'] === 'number' && value > schema['maximum']) return false;
     if (typeof schema['exclusiveMinimum'] === 'number' && value <= schema['exclusiveMinimum']) return false;
     if (typeof schema['exclusiveMaximum'] === 'number' && value >= schema['exclusiveMaximum']) return false;
-    return schema['exclusiveMinimum'] !== true && schema['exclusiveMaximum'] !== true && schema['multipleOf'] === undefined;
+    return (
+      schema['exclusiveMinimum'] !== true && schema['exclusiveMaximum'] !== true && schema['multipleOf'] === undefined
+    );
   }
   return typeof value === 'boolean' && types.includes('boolean');
 }

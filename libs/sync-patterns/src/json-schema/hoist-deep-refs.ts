@@ -22,7 +22,13 @@ export function hoistDeepRefs(document: OpenApiDocument): OpenApiDocument {
     if (Array.isArray(node)) return node.forEach(find);
     if (!isObject(node)) return;
     const ref = node['$ref'];
-    if (typeof ref === 'string' && ref.startsWith('#/') && !WHOLE_COMPONENT.test(ref) && !targets.has(ref) && !values.has(ref)) {
+    if (
+      typeof ref === 'string' &&
+      ref.startsWith('#/') &&
+      !WHOLE_COMPONENT.test(ref) &&
+      !targets.has(ref) &&
+      !values.has(ref)
+    ) {
       const target = resolvePointer(document, ref);
       if (isObject(target)) targets.set(ref, '');
       else if (target !== undefined) values.set(ref, target);
@@ -32,8 +38,13 @@ export function hoistDeepRefs(document: OpenApiDocument): OpenApiDocument {
   find(document);
   if (!targets.size && !values.size) return document;
 
-  const components = (isObject(document['components']) ? document['components'] : (document['components'] = {})) as Record<string, unknown>;
-  const schemas = (isObject(components['schemas']) ? components['schemas'] : (components['schemas'] = {})) as Record<string, unknown>;
+  const components = (
+    isObject(document['components']) ? document['components'] : (document['components'] = {})
+  ) as Record<string, unknown>;
+  const schemas = (isObject(components['schemas']) ? components['schemas'] : (components['schemas'] = {})) as Record<
+    string,
+    unknown
+  >;
   const hoisted: [string, unknown][] = [];
   for (const ref of [...targets.keys()].sort()) {
     const readable = ref
@@ -51,7 +62,9 @@ export function hoistDeepRefs(document: OpenApiDocument): OpenApiDocument {
 
   const point = (node: unknown): void => {
     if (Array.isArray(node)) {
-      node.forEach((item, i) => (isValueRef(item) ? (node[i] = structuredClone(values.get(item['$ref'] as string))) : point(item)));
+      node.forEach((item, i) =>
+        isValueRef(item) ? (node[i] = structuredClone(values.get(item['$ref'] as string))) : point(item),
+      );
       return;
     }
     if (!isObject(node)) return;
@@ -62,7 +75,8 @@ export function hoistDeepRefs(document: OpenApiDocument): OpenApiDocument {
       else point(value);
     }
   };
-  const isValueRef = (value: unknown): value is Record<string, unknown> => isObject(value) && typeof value['$ref'] === 'string' && values.has(value['$ref']);
+  const isValueRef = (value: unknown): value is Record<string, unknown> =>
+    isObject(value) && typeof value['$ref'] === 'string' && values.has(value['$ref']);
   point(document);
   return document;
 }

@@ -17,7 +17,9 @@ export function mapsBesideProperties(document: OpenApiDocument): Map<Record<stri
   const collect = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(collect);
     if (!isObject(node)) return;
-    if (Array.isArray(node['allOf'])) for (const part of node['allOf']) if (isObject(part) && typeof part['$ref'] === 'string') inAllOf.add(part['$ref']);
+    if (Array.isArray(node['allOf']))
+      for (const part of node['allOf'])
+        if (isObject(part) && typeof part['$ref'] === 'string') inAllOf.add(part['$ref']);
     for (const value of Object.values(node)) collect(value);
   };
   collect(document);
@@ -27,7 +29,8 @@ export function mapsBesideProperties(document: OpenApiDocument): Map<Record<stri
     if (!isObject(node)) return;
     const additional = node['additionalProperties'];
     const declares = isObject(node['properties']) && Object.keys(node['properties']).length > 0;
-    if (isObject(additional) && Object.keys(additional).length > 0 && (declares || partOfAllOf || inAllOf.has(at))) found.set(node, at);
+    if (isObject(additional) && Object.keys(additional).length > 0 && (declares || partOfAllOf || inAllOf.has(at)))
+      found.set(node, at);
     for (const [key, value] of Object.entries(node)) {
       const path = `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
       if (key === 'allOf' && Array.isArray(value)) value.forEach((part, i) => visit(part, `${path}/${i}`, true));
@@ -67,7 +70,8 @@ export function localLooseMaps(schema: unknown, at: string, into: Map<Record<str
   const additional = schema['additionalProperties'];
   const declares = isObject(schema['properties']) && Object.keys(schema['properties']).length > 0;
   if (isObject(additional) && Object.keys(additional).length > 0 && declares) into.set(schema, at);
-  for (const [key, value] of Object.entries(schema)) localLooseMaps(value, `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, into);
+  for (const [key, value] of Object.entries(schema))
+    localLooseMaps(value, `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, into);
 }
 
 /** openapi-typescript's input with those maps' values as `unknown`; in place, on the caller's copy. */

@@ -22,9 +22,17 @@ export function openapiTypescriptTransform(): OpenapiTypescriptTransform {
   /* eslint-disable @typescript-eslint/no-require-imports -- subpaths without type declarations, typed from the entry point's */
   const transform = require('openapi-typescript/dist/transform/index.cjs') as typeof transformSchema;
   const printer = require('openapi-typescript/dist/lib/ts.cjs') as { astToString: typeof astToString };
-  const utils = require('openapi-typescript/dist/lib/utils.cjs') as { scanDiscriminators: typeof scanDiscriminators; resolveRef: typeof resolveRef };
+  const utils = require('openapi-typescript/dist/lib/utils.cjs') as {
+    scanDiscriminators: typeof scanDiscriminators;
+    resolveRef: typeof resolveRef;
+  };
   /* eslint-enable @typescript-eslint/no-require-imports */
-  loaded = { transformSchema: transform, astToString: printer.astToString, scanDiscriminators: utils.scanDiscriminators, resolveRef: utils.resolveRef };
+  loaded = {
+    transformSchema: transform,
+    astToString: printer.astToString,
+    scanDiscriminators: utils.scanDiscriminators,
+    resolveRef: utils.resolveRef,
+  };
   return loaded;
 }
 

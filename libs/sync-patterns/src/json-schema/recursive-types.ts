@@ -32,12 +32,16 @@ export function hoistRecursiveTypes(types: string, region: [number, number]): Re
   const byName = new Map(entries.map((e) => [e.name, e]));
   // only entries that name a schema outside one object type can be part of such a cycle: the
   // others (most of them) are not scanned
-  const scans = new Map(entries.filter((e) => !objectOnly(types, e)).map((e) => [e.name, scanRefs(types.slice(e.start, e.end))]));
-  const eager = (name: string) => (scans.get(name)?.refs ?? []).filter((r) => !r.inObject && byName.has(r.name)).map((r) => r.name);
+  const scans = new Map(
+    entries.filter((e) => !objectOnly(types, e)).map((e) => [e.name, scanRefs(types.slice(e.start, e.end))]),
+  );
+  const eager = (name: string) =>
+    (scans.get(name)?.refs ?? []).filter((r) => !r.inObject && byName.has(r.name)).map((r) => r.name);
   const hoisted = namesInCycles([...byName.keys()], eager);
   if (!hoisted.size) return { types, unrepresentable: [] };
   // as aliases, arrays and tuples defer too: what remains is a cycle of unions alone
-  const direct = (name: string) => (scans.get(name)?.refs ?? []).filter((r) => !r.deferredInAlias && hoisted.has(r.name)).map((r) => r.name);
+  const direct = (name: string) =>
+    (scans.get(name)?.refs ?? []).filter((r) => !r.deferredInAlias && hoisted.has(r.name)).map((r) => r.name);
   const unrepresentable = [...namesInCycles([...hoisted], direct)].sort();
   if (unrepresentable.length) return { types, unrepresentable };
 
@@ -64,7 +68,10 @@ export function hoistRecursiveTypes(types: string, region: [number, number]): Re
   result += types.slice(at);
   const declarations = [...hoisted]
     .sort()
-    .map((name) => `/** \`components["schemas"][${JSON.stringify(name)}]\`, which refers to itself: a type alias may, an interface member may not. */${RECURSIVE_ALIAS_PREFIX}${aliasOf.get(name)!.slice('Recursive_'.length)} = ${aliasText(name)};\n`)
+    .map(
+      (name) =>
+        `/** \`components["schemas"][${JSON.stringify(name)}]\`, which refers to itself: a type alias may, an interface member may not. */${RECURSIVE_ALIAS_PREFIX}${aliasOf.get(name)!.slice('Recursive_'.length)} = ${aliasText(name)};\n`,
+    )
     .join('');
   return { types: `${result.trimEnd()}\n${declarations}`, unrepresentable: [] };
 }
@@ -214,7 +221,10 @@ function scanRefs(text: string): { refs: Ref[] } {
     }
     if (c === '{' || c === '(' || c === '[' || c === '<') {
       // a tuple, or the type arguments of Array: deferred in an alias (Record and other aliases are not)
-      const deferring = c === '[' ? text[i + 1] !== ']' : c === '<' && /(?:^|[^A-Za-z0-9_$])(?:Readonly)?Array$/.test(text.slice(Math.max(0, i - 14), i));
+      const deferring =
+        c === '['
+          ? text[i + 1] !== ']'
+          : c === '<' && /(?:^|[^A-Za-z0-9_$])(?:Readonly)?Array$/.test(text.slice(Math.max(0, i - 14), i));
       stack.push({ char: c, id: ids++, deferring });
     } else if (c === '}' || c === ')' || c === ']' || (c === '>' && stack.at(-1)?.char === '<')) {
       const open = stack.pop();
@@ -223,7 +233,10 @@ function scanRefs(text: string): { refs: Ref[] } {
     i++;
   }
   return {
-    refs: refs.map(({ groups, ...ref }) => ({ ...ref, deferredInAlias: ref.deferredInAlias || groups.some((g) => arrayedGroups.has(g)) })),
+    refs: refs.map(({ groups, ...ref }) => ({
+      ...ref,
+      deferredInAlias: ref.deferredInAlias || groups.some((g) => arrayedGroups.has(g)),
+    })),
   };
 }
 

@@ -27,12 +27,22 @@ const MAX_DEPTH = 8;
 /** Names every object literal already has, inherited from Object.prototype. */
 export const PROTOTYPE_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
 
-export function sampleOf(document: OpenApiDocument, schema: unknown, pointer: string, options: SampleOptions): Sample | typeof NO_SAMPLE {
+export function sampleOf(
+  document: OpenApiDocument,
+  schema: unknown,
+  pointer: string,
+  options: SampleOptions,
+): Sample | typeof NO_SAMPLE {
   return new Sampler(document, options).value(schema, pointer, 0, new Set());
 }
 
 /** The properties of an object sample, one by one, for building a patch that changes one field. */
-export function propertySamples(document: OpenApiDocument, schema: unknown, pointer: string, options: SampleOptions): Map<string, Sample> {
+export function propertySamples(
+  document: OpenApiDocument,
+  schema: unknown,
+  pointer: string,
+  options: SampleOptions,
+): Map<string, Sample> {
   // The properties are the body's; objects inside them are nested, so their readOnly fields stay.
   const sampler = new Sampler(document, options, false);
   const located = deref(document, schema, pointer);
@@ -74,7 +84,8 @@ class Sampler {
       const located = deref(this.document, schema, pointer);
       if (!located) return NO_SAMPLE;
       // A cycle can only be closed by null or an empty collection; the caller decides.
-      if (path.has(located.pointer)) return isNullableSchema(schema) || isNullableSchema(located.schema) ? null : NO_SAMPLE;
+      if (path.has(located.pointer))
+        return isNullableSchema(schema) || isNullableSchema(located.schema) ? null : NO_SAMPLE;
       const inner = new Set(path).add(located.pointer);
       const value = this.value(located.schema, located.pointer, depth + 1, inner);
       return value === NO_SAMPLE && isNullableSchema(schema) ? null : value;
@@ -92,7 +103,8 @@ class Sampler {
     }
     for (const key of ['oneOf', 'anyOf'] as const) {
       const branches = schema[key];
-      if (Array.isArray(branches) && branches.length) return this.union(schema, branches, child(pointer, key), depth, path);
+      if (Array.isArray(branches) && branches.length)
+        return this.union(schema, branches, child(pointer, key), depth, path);
     }
     if (Array.isArray(schema['allOf']) && !this.isObjectLike(schema)) {
       // `allOf: [{ type: string }, { nullable: false }]`: constraints on one scalar, merged.
@@ -112,7 +124,12 @@ class Sampler {
   }
 
   private isObjectLike(schema: JsonSchema, depth = 0): boolean {
-    if (typesOf(schema).includes('object') || isObject(schema['properties']) || isObject(schema['additionalProperties'])) return true;
+    if (
+      typesOf(schema).includes('object') ||
+      isObject(schema['properties']) ||
+      isObject(schema['additionalProperties'])
+    )
+      return true;
     const parts = schema['allOf'];
     if (!Array.isArray(parts) || depth > 8) return false;
     return parts.some((part) => {
@@ -126,7 +143,11 @@ class Sampler {
     const merged: JsonSchema = {};
     for (const part of allOf as unknown[]) {
       const located = deref(this.document, part, pointer);
-      if (located) Object.assign(merged, Array.isArray(located.schema['allOf']) ? this.flattenAllOf(located.schema, located.pointer) : located.schema);
+      if (located)
+        Object.assign(
+          merged,
+          Array.isArray(located.schema['allOf']) ? this.flattenAllOf(located.schema, located.pointer) : located.schema,
+        );
     }
     return { ...merged, ...rest };
   }
@@ -169,7 +190,13 @@ class Sampler {
     return tags ? { ...out, ...tags } : out;
   }
 
-  private typed(type: string, schema: JsonSchema, pointer: string, depth: number, path: Set<string>): Sample | typeof NO_SAMPLE {
+  private typed(
+    type: string,
+    schema: JsonSchema,
+    pointer: string,
+    depth: number,
+    path: Set<string>,
+  ): Sample | typeof NO_SAMPLE {
     switch (type) {
       case 'null':
         return null;
@@ -202,7 +229,11 @@ class Sampler {
     if (formatted !== undefined) return fits(formatted) ? formatted : NO_SAMPLE;
     const letter = this.variant === 0 ? 'x' : 'y';
     const base = letter.repeat(Math.max(min, 1));
-    const candidates = [base, ...PATTERN_CANDIDATES, ...PATTERN_CANDIDATES.map((c) => c.repeat(Math.max(1, Math.ceil(min / c.length))))];
+    const candidates = [
+      base,
+      ...PATTERN_CANDIDATES,
+      ...PATTERN_CANDIDATES.map((c) => c.repeat(Math.max(1, Math.ceil(min / c.length)))),
+    ];
     const found = candidates.find(fits);
     if (found !== undefined || typeof schema['pattern'] !== 'string') return found ?? NO_SAMPLE;
     return patternSample(schema['pattern'], fits, this.variant) ?? NO_SAMPLE;
@@ -281,11 +312,17 @@ function typesOf(schema: JsonSchema): string[] {
   const type = schema['type'];
   const list = Array.isArray(type) ? type : typeof type === 'string' ? [type] : [];
   // Non-null types first: a sample that says something beats null.
-  return list.filter((t): t is string => typeof t === 'string').sort((a, b) => Number(a === 'null') - Number(b === 'null'));
+  return list
+    .filter((t): t is string => typeof t === 'string')
+    .sort((a, b) => Number(a === 'null') - Number(b === 'null'));
 }
 
 function isNullType(schema: unknown): boolean {
-  return isObject(schema) && (schema['type'] === 'null' || (Array.isArray(schema['enum']) && schema['enum'].length === 1 && schema['enum'][0] === null));
+  return (
+    isObject(schema) &&
+    (schema['type'] === 'null' ||
+      (Array.isArray(schema['enum']) && schema['enum'].length === 1 && schema['enum'][0] === null))
+  );
 }
 
 function isNullableSchema(schema: JsonSchema): boolean {
@@ -295,6 +332,12 @@ function isNullableSchema(schema: JsonSchema): boolean {
 
 /** `{ type: object, oneOf: [...] }`: a branch inherits the type its parent states next to the union. */
 function mergeSiblings(branch: unknown, parent: JsonSchema): unknown {
-  if (!isObject(branch) || typeof branch['$ref'] === 'string' || branch['type'] !== undefined || parent['type'] === undefined) return branch;
+  if (
+    !isObject(branch) ||
+    typeof branch['$ref'] === 'string' ||
+    branch['type'] !== undefined ||
+    parent['type'] === undefined
+  )
+    return branch;
   return { ...branch, type: parent['type'] };
 }

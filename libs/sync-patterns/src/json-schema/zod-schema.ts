@@ -4,6 +4,7 @@ import { resolvePointer } from '../openapi/json-pointer';
 import type { OpenApiDocument } from '../openapi/load-spec';
 import { looseMapsOf } from './inhabitable-maps';
 import { literal, str } from '../typescript/ts-syntax';
+import { arrayExpression, call, objectExpression } from '../typescript/layout';
 import { compiles } from '../openapi/js-pattern';
 
 /**
@@ -31,14 +32,18 @@ export function zodFor(schema: unknown, ctx: ZodEmitContext, depth = 0): string 
   if (!isObject(schema) || depth > MAX_DEPTH) return 'z.unknown()';
   const component = componentName(schema);
   if (component !== undefined) {
-    const target = ctx.document['components'] && isObject(ctx.document['components']) ? (ctx.document['components'] as Record<string, unknown>)['schemas'] : undefined;
-    if (isObject(target) && component in target) return withNullable(`z.lazy(() => ${ctx.refName(component)})`, schema);
+    const target =
+      ctx.document['components'] && isObject(ctx.document['components'])
+        ? (ctx.document['components'] as Record<string, unknown>)['schemas']
+        : undefined;
+    if (isObject(target) && component in target)
+      return withNullable(call('z.lazy', [`() => ${ctx.refName(component)}`]), schema);
     return 'z.unknown()';
   }
   if (typeof schema['$ref'] === 'string') {
     const located = deref(ctx.document, schema, '#');
     if (!located) return 'z.unknown()';
-    if (ctx.deepRefName) return withNullable(`z.lazy(() => ${ctx.deepRefName(located.pointer)})`, schema);
+    if (ctx.deepRefName) return withNullable(call('z.lazy', [`() => ${ctx.deepRefName(located.pointer)}`]), schema);
     return zodFor(located.schema, ctx, depth + 1);
   }
   return withNullable(baseSchema(schema, ctx, depth), schema);
@@ -47,7 +52,8 @@ export function zodFor(schema: unknown, ctx: ZodEmitContext, depth = 0): string 
 function withNullable(code: string, schema: JsonSchema): string {
   // `type: 'null'` beside a union means "null or one of these", as the types read it (nullable-unions.ts)
   const nullUnion = schema['type'] === 'null' && (Array.isArray(schema['oneOf']) || Array.isArray(schema['anyOf']));
-  const nullable = schema['nullable'] === true || nullUnion || (Array.isArray(schema['type']) && schema['type'].includes('null'));
+  const nullable =
+    schema['nullable'] === true || nullUnion || (Array.isArray(schema['type']) && schema['type'].includes('null'));
   return nullable && !code.endsWith('.nullable()') && code !== 'z.null()' ? `${code}.nullable()` : code;
 }
 
@@ -61,14 +67,17 @@ function baseSchema(schema: JsonSchema, ctx: ZodEmitContext, depth: number): str
   if (Array.isArray(schema['allOf']) && schema['allOf'].length) return allOfSchema(schema, ctx, depth);
 
   const declared = schema['type'];
-  const types = (Array.isArray(declared) ? declared : declared === undefined ? [] : [declared]).filter((t): t is string => typeof t === 'string' && t !== 'null');
+  const types = (Array.isArray(declared) ? declared : declared === undefined ? [] : [declared]).filter(
+    (t): t is string => typeof t === 'string' && t !== 'null',
+  );
   if (types.length === 0) {
-    if (isObject(schema['properties']) || isObject(schema['additionalProperties'])) return objectSchema(schema, ctx, depth);
+    if (isObject(schema['properties']) || isObject(schema['additionalProperties']))
+      return objectSchema(schema, ctx, depth);
     if (Array.isArray(declared) && declared.includes('null')) return 'z.null()';
     return 'z.unknown()';
   }
   const parts = types.map((type) => typedSchema(type, schema, ctx, depth));
-  return parts.length === 1 ? parts[0] : `z.union([${parts.join(', ')}])`;
+  return parts.length === 1 ? parts[0] : call('z.union', [arrayExpression(parts)]);
 }
 
 function typedSchema(type: string, schema: JsonSchema, ctx: ZodEmitContext, depth: number): string {
@@ -82,7 +91,7 @@ function typedSchema(type: string, schema: JsonSchema, ctx: ZodEmitContext, dept
     case 'boolean':
       return 'z.boolean()';
     case 'array': {
-      let code = `z.array(${zodFor(schema['items'], ctx, depth + 1)})`;
+      let code = call('z.array', [zodFor(schema['items'], ctx, depth + 1)]);
       if (typeof schema['minItems'] === 'number') code += `.min(${schema['minItems']})`;
       if (typeof schema['maxItems'] === 'number') code += `.max(${schema['maxItems']})`;
       return code;
@@ -111,7 +120,8 @@ function stringSchema(schema: JsonSchema): string {
   if (typeof schema['minLength'] === 'number') code += `.min(${schema['minLength']})`;
   if (typeof schema['maxLength'] === 'number') code += `.max(${schema['maxLength']})`;
   const pattern = schema['pattern'];
-  if (typeof pattern === 'string' && compiles(pattern)) code += `.regex(new RegExp(${str(pattern)}))`;
+  if (typeof pattern === 'string' && compiles(pattern))
+    code = call(`${code}.regex`, [call('new RegExp', [str(pattern)])]);
   return code;
 }
 
@@ -128,7 +138,7 @@ function numberSchema(base: string, schema: JsonSchema): string {
 
 function constSchema(value: unknown): string {
   if (value === null) return 'z.null()';
-  if (['string', 'number', 'boolean'].includes(typeof value)) return `z.literal(${literal(value)})`;
+  if (['string', 'number', 'boolean'].includes(typeof value)) return call('z.literal', [literal(value)]);
   return 'z.unknown()';
 }
 
@@ -137,9 +147,10 @@ function enumSchema(values: unknown[]): string {
   const hasNull = values.includes(null);
   let code: string;
   if (nonNull.length === 0) code = hasNull ? 'z.null()' : 'z.never()';
-  else if (nonNull.every((v) => typeof v === 'string')) code = `z.enum([${[...new Set(nonNull as string[])].map(str).join(', ')}])`;
-  else if (nonNull.length === 1) code = `z.literal(${literal(nonNull[0])})`;
-  else code = `z.union([${nonNull.map((v) => `z.literal(${literal(v)})`).join(', ')}])`;
+  else if (nonNull.every((v) => typeof v === 'string'))
+    code = call('z.enum', [arrayExpression([...new Set(nonNull as string[])].map(str))]);
+  else if (nonNull.length === 1) code = call('z.literal', [literal(nonNull[0])]);
+  else code = call('z.union', [arrayExpression(nonNull.map((v) => call('z.literal', [literal(v)])))]);
   return hasNull && code !== 'z.null()' ? `${code}.nullable()` : code;
 }
 
@@ -147,14 +158,16 @@ function unionSchema(branches: unknown[], schema: JsonSchema, ctx: ZodEmitContex
   const nonNull = branches.filter((b) => !(isObject(b) && b['type'] === 'null'));
   const hasNull = nonNull.length < branches.length;
   const parts = nonNull.map((b) => zodFor(withSiblingType(b, schema), ctx, depth + 1));
-  let code = parts.length === 0 ? 'z.null()' : parts.length === 1 ? parts[0] : `z.union([${parts.join(', ')}])`;
+  let code =
+    parts.length === 0 ? 'z.null()' : parts.length === 1 ? parts[0] : call('z.union', [arrayExpression(parts)]);
   if (hasNull && code !== 'z.null()') code += '.nullable()';
   return code;
 }
 
 /** `{ type: object, oneOf: [{ properties }] }`: the branch inherits the outer type. */
 function withSiblingType(branch: unknown, outer: JsonSchema): unknown {
-  if (!isObject(branch) || branch['$ref'] !== undefined || branch['type'] !== undefined || outer['type'] === undefined) return branch;
+  if (!isObject(branch) || branch['$ref'] !== undefined || branch['type'] !== undefined || outer['type'] === undefined)
+    return branch;
   return { ...branch, type: outer['type'] };
 }
 
@@ -170,9 +183,12 @@ function allOfSchema(schema: JsonSchema, ctx: ZodEmitContext, depth: number): st
     const own = objectShape(ctx.document, part, `#/allOf/${i}`);
     for (const name of own.required) if (own.properties.has(name)) enforced.add(name);
   });
-  const present = [...shape.required].filter((name) => shape.properties.has(name) && !enforced.has(name) && !writeOnly(ctx, shape.properties.get(name)?.schema, name));
-  if (present.length) parts.push(`z.looseObject({ ${present.map((name) => `${str(name)}: ${PRESENT}`).join(', ')} })`);
-  return parts.reduce((acc, part) => (acc ? `z.intersection(${acc}, ${part})` : part), '');
+  const present = [...shape.required].filter(
+    (name) =>
+      shape.properties.has(name) && !enforced.has(name) && !writeOnly(ctx, shape.properties.get(name)?.schema, name),
+  );
+  if (present.length) parts.push(call('z.looseObject', [objectExpression(present.map((name) => [name, PRESENT]))]));
+  return parts.reduce((acc, part) => (acc ? call('z.intersection', [acc, part]) : part), '');
 }
 
 /**
@@ -181,7 +197,10 @@ function allOfSchema(schema: JsonSchema, ctx: ZodEmitContext, depth: number): st
  * `description`); a write input's validator (zodWriteInput) asks for its own again.
  */
 function writeOnly(ctx: ZodEmitContext, property: unknown, name: string): boolean {
-  return isObject(property) && propertyFlag(ctx.document, { schema: property as JsonSchema, pointer: `#/properties/${name}` }, 'writeOnly');
+  return (
+    isObject(property) &&
+    propertyFlag(ctx.document, { schema: property as JsonSchema, pointer: `#/properties/${name}` }, 'writeOnly')
+  );
 }
 
 /** Any value but none: zod takes a missing key for `undefined`, which `z.unknown()` alone accepts. */
@@ -193,16 +212,21 @@ function objectSchema(schema: JsonSchema, ctx: ZodEmitContext, depth: number): s
   const additional = schema['additionalProperties'];
   const names = Object.keys(properties);
   const loose = looseMapsOf(ctx.document).has(schema);
-  if (names.length === 0 && isObject(additional) && !loose) return `z.record(z.string(), ${zodFor(additional, ctx, depth + 1)})`;
+  if (names.length === 0 && isObject(additional) && !loose)
+    return call('z.record', ['z.string()', zodFor(additional, ctx, depth + 1)]);
   const fields = names.map((name) => {
     const inner = zodFor(properties[name], ctx, depth + 1);
-    return `${str(name)}: ${required.has(name) && !writeOnly(ctx, properties[name], name) ? inner : `${inner}.optional()`}`;
+    return [
+      name,
+      required.has(name) && !writeOnly(ctx, properties[name], name) ? inner : `${inner}.optional()`,
+    ] as const;
   });
-  const body = `{ ${fields.join(', ')} }`;
-  if (additional === false) return `z.strictObject(${body})`;
+  const body = objectExpression(fields);
+  if (additional === false) return call('z.strictObject', [body]);
   // a map beside declared properties holds only the undeclared ones (see inhabitable-maps.ts)
-  if (isObject(additional) && Object.keys(additional).length && !loose) return `z.object(${body}).catchall(${zodFor(additional, ctx, depth + 1)})`;
-  return `z.looseObject(${body})`;
+  if (isObject(additional) && Object.keys(additional).length && !loose)
+    return call(`${call('z.object', [body])}.catchall`, [zodFor(additional, ctx, depth + 1)]);
+  return call('z.looseObject', [body]);
 }
 
 /**
@@ -213,14 +237,17 @@ export function zodWriteInput(bodyPointer: string, omit: string[], partial: bool
   const located = deref(ctx.document, { $ref: bodyPointer }, bodyPointer);
   const shape = located && objectShape(ctx.document, located.schema, located.pointer);
   // the schema's own const leaves required writeOnly fields optional (see writeOnly): a write asks for them
-  const asksWriteOnly = shape !== undefined && !partial && [...shape.required].some((name) => writeOnly(ctx, shape.properties.get(name)?.schema, name));
+  const asksWriteOnly =
+    shape !== undefined &&
+    !partial &&
+    [...shape.required].some((name) => writeOnly(ctx, shape.properties.get(name)?.schema, name));
   if (omit.length === 0 && !partial && !asksWriteOnly) return zodFor(resolvePointer(ctx.document, bodyPointer), ctx);
   if (!shape) return 'z.unknown()';
   const fields = [...shape.properties.entries()]
     .filter(([name]) => !omit.includes(name))
     .map(([name, loc]) => {
       const inner = zodFor(loc.schema, ctx, 1);
-      return `${str(name)}: ${shape.required.has(name) && !partial ? inner : `${inner}.optional()`}`;
+      return [name, shape.required.has(name) && !partial ? inner : `${inner}.optional()`] as const;
     });
-  return `z.looseObject({ ${fields.join(', ')} })`;
+  return call('z.looseObject', [objectExpression(fields)]);
 }

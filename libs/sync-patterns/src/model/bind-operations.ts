@@ -5,7 +5,16 @@ import type { BoundOperation, OperationKind } from './ir';
 import type { SpecOperation } from './operations';
 import { detectPagination } from './pagination';
 import { keptWithReads, untracked } from '../openapi/read-tracking';
-import { componentName, deref, isObject, isRowOf, itemsPathOf, listedModels, objectShape, propertyFlag } from './schema-utils';
+import {
+  componentName,
+  deref,
+  isObject,
+  isRowOf,
+  itemsPathOf,
+  listedModels,
+  objectShape,
+  propertyFlag,
+} from './schema-utils';
 
 export const OPERATION_KINDS: OperationKind[] = ['list', 'get', 'create', 'update', 'delete'];
 
@@ -17,7 +26,12 @@ export interface ExplicitBinding {
 }
 
 /** Reads and checks the explicit bindings of every operation. */
-export function explicitBindings(operations: SpecOperation[], schemaNames: Set<string>, file: string, diagnostics: Diagnostic[]): ExplicitBinding[] {
+export function explicitBindings(
+  operations: SpecOperation[],
+  schemaNames: Set<string>,
+  file: string,
+  diagnostics: Diagnostic[],
+): ExplicitBinding[] {
   const result: ExplicitBinding[] = [];
   for (const op of operations) {
     const model = op.raw['x-sync-model'];
@@ -28,7 +42,10 @@ export function explicitBindings(operations: SpecOperation[], schemaNames: Set<s
         severity: 'error',
         file,
         pointer: child(op.pointer, 'x-sync-model'),
-        message: model === undefined ? 'x-sync-op is set but x-sync-model is missing' : `x-sync-model names ${JSON.stringify(model)}, which is not a schema under components.schemas`,
+        message:
+          model === undefined
+            ? 'x-sync-op is set but x-sync-model is missing'
+            : `x-sync-model names ${JSON.stringify(model)}, which is not a schema under components.schemas`,
         hint: `set x-sync-model to one of the schema names${schemaNames.size ? ` (e.g. ${[...schemaNames].slice(0, 3).join(', ')})` : ''}`,
       });
       continue;
@@ -61,17 +78,26 @@ function objectBody(op: SpecOperation, document: OpenApiDocument): boolean {
 const parentPath = (path: string) => path.replace(/\/\{[^}]+\}\/?$/, '');
 
 /** Why `op` cannot serve as `kind` for `model`, or undefined when it can (by shape, not by convention). */
-function shapeProblem(kind: OperationKind, op: SpecOperation, document: OpenApiDocument, model: string): string | undefined {
+function shapeProblem(
+  kind: OperationKind,
+  op: SpecOperation,
+  document: OpenApiDocument,
+  model: string,
+): string | undefined {
   switch (kind) {
     case 'list':
       if (op.method !== 'get') return 'a list operation must be a GET';
-      if (!op.success?.located || itemsPathOf(document, op.success.located.schema, op.success.located.pointer, model) === undefined) {
+      if (
+        !op.success?.located ||
+        itemsPathOf(document, op.success.located.schema, op.success.located.pointer, model) === undefined
+      ) {
         return `its success response must be an array of ${model}, or an object with one array-of-${model} property`;
       }
       return undefined;
     case 'get':
       if (op.method !== 'get') return 'a get operation must be a GET';
-      if (!onlyIdParam(op)) return 'its path must end in the key parameter, e.g. /todos/{id}, with no other path parameters';
+      if (!onlyIdParam(op))
+        return 'its path must end in the key parameter, e.g. /todos/{id}, with no other path parameters';
       return undefined;
     case 'create':
       if (op.method !== 'post') return 'a create operation must be a POST';
@@ -81,19 +107,26 @@ function shapeProblem(kind: OperationKind, op: SpecOperation, document: OpenApiD
       return undefined;
     case 'update':
       if (op.method !== 'put' && op.method !== 'patch') return 'an update operation must be a PUT or PATCH';
-      if (!onlyIdParam(op)) return 'its path must end in the key parameter, e.g. /todos/{id}, with no other path parameters';
+      if (!onlyIdParam(op))
+        return 'its path must end in the key parameter, e.g. /todos/{id}, with no other path parameters';
       if (!op.body) return 'it must take a JSON, form or multipart request body';
       if (!objectBody(op, document)) return 'its request body must be an object (the fields to change)';
       return undefined;
     case 'delete':
       if (op.method !== 'delete') return 'a delete operation must be a DELETE';
-      if (!onlyIdParam(op)) return 'its path must end in the key parameter, e.g. /todos/{id}, with no other path parameters';
+      if (!onlyIdParam(op))
+        return 'its path must end in the key parameter, e.g. /todos/{id}, with no other path parameters';
       return undefined;
   }
 }
 
 /** Convention: which operations of the spec look like `kind` for `model`, given what is bound so far. */
-function matchesConvention(kind: OperationKind, op: SpecOperation, model: string, bound: Partial<Record<OperationKind, BoundOperation>>): boolean {
+function matchesConvention(
+  kind: OperationKind,
+  op: SpecOperation,
+  model: string,
+  bound: Partial<Record<OperationKind, BoundOperation>>,
+): boolean {
   const rowResponse = op.success?.located !== undefined && isRowOf(op.success.located.schema, model);
   switch (kind) {
     case 'list':
@@ -104,7 +137,11 @@ function matchesConvention(kind: OperationKind, op: SpecOperation, model: string
       return rowResponse || (bound.list !== undefined && bound.list.path === op.path);
     case 'update':
     case 'delete':
-      return rowResponse || bound.get?.path === op.path || (bound.get === undefined && bound.list?.path === parentPath(op.path));
+      return (
+        rowResponse ||
+        bound.get?.path === op.path ||
+        (bound.get === undefined && bound.list?.path === parentPath(op.path))
+      );
   }
 }
 
@@ -157,10 +194,16 @@ export function bindOperations(
     const index = operationIndex(operations, explicit, document);
     const candidates = index
       .candidates(kind, model, bound)
-      .filter((op) => shapeProblem(kind, op, document, model) === undefined && matchesConvention(kind, op, model, bound))
+      .filter(
+        (op) => shapeProblem(kind, op, document, model) === undefined && matchesConvention(kind, op, model, bound),
+      )
       .sort((a, b) => (rank(a) < rank(b) ? -1 : 1));
     if (candidates.length === 0) continue;
-    if (reportAmbiguity && candidates.length > 1 && rank(candidates[0]).slice(0, 7) === rank(candidates[1]).slice(0, 7)) {
+    if (
+      reportAmbiguity &&
+      candidates.length > 1 &&
+      rank(candidates[0]).slice(0, 7) === rank(candidates[1]).slice(0, 7)
+    ) {
       diagnostics.push({
         severity: 'warning',
         file,
@@ -179,7 +222,11 @@ export function bindOperations(
 
 interface OperationIndex {
   /** A superset of the operations that can be `kind` of `model` by convention, in spec order. */
-  candidates(kind: OperationKind, model: string, bound: Partial<Record<OperationKind, BoundOperation>>): SpecOperation[];
+  candidates(
+    kind: OperationKind,
+    model: string,
+    bound: Partial<Record<OperationKind, BoundOperation>>,
+  ): SpecOperation[];
   /** Which models each GET lists, by its pointer. */
   listings: ReadonlyMap<string, readonly string[]>;
   /** Some operation could read `model` by convention: returns it as a row or lists it. */
@@ -190,8 +237,15 @@ interface OperationIndex {
  * False when no operation can read `model`, so binding it finds neither a list nor a get: a model
  * needs one (buildModel), and `--all-models` asks this of every schema (Stripe: 775, 92 models).
  */
-export function mayBeRead(model: string, operations: SpecOperation[], explicit: ExplicitBinding[], document: OpenApiDocument): boolean {
-  return explicit.some((b) => b.model === model) || operationIndex(operations, explicit, document).readsByConvention(model);
+export function mayBeRead(
+  model: string,
+  operations: SpecOperation[],
+  explicit: ExplicitBinding[],
+  document: OpenApiDocument,
+): boolean {
+  return (
+    explicit.some((b) => b.model === model) || operationIndex(operations, explicit, document).readsByConvention(model)
+  );
 }
 
 /** Per document and operations (a long-running process keeps the operations of a document edited inside its schemas, whose lists can differ). */
@@ -202,7 +256,11 @@ const indexes = new WeakMap<OpenApiDocument, WeakMap<SpecOperation[], { value: O
  * each GET lists (by operation pointer, those that list any): the one part of the index that
  * follows from component schemas (a response's `$ref` to a wrapper), not from the operations alone.
  */
-export function operationListings(operations: SpecOperation[], explicit: ExplicitBinding[], document: OpenApiDocument): ReadonlyMap<string, readonly string[]> {
+export function operationListings(
+  operations: SpecOperation[],
+  explicit: ExplicitBinding[],
+  document: OpenApiDocument,
+): ReadonlyMap<string, readonly string[]> {
   return indexed(operations, explicit, document).listings;
 }
 
@@ -232,11 +290,19 @@ export function carryIndex(operations: SpecOperation[], from: OpenApiDocument, t
 }
 
 /** The index as a model's binding asks it: not counted as the model's reads, since what the index read only shows in its listings, which build-model.ts compares across runs. */
-function operationIndex(operations: SpecOperation[], explicit: ExplicitBinding[], document: OpenApiDocument): OperationIndex {
+function operationIndex(
+  operations: SpecOperation[],
+  explicit: ExplicitBinding[],
+  document: OpenApiDocument,
+): OperationIndex {
   return untracked(document, () => indexed(operations, explicit, document));
 }
 
-function buildIndex(operations: SpecOperation[], explicit: ExplicitBinding[], document: OpenApiDocument): OperationIndex {
+function buildIndex(
+  operations: SpecOperation[],
+  explicit: ExplicitBinding[],
+  document: OpenApiDocument,
+): OperationIndex {
   const pinned = new Set(explicit.map((b) => b.op));
   const order = new Map<SpecOperation, number>();
   const byRow = new Map<string, SpecOperation[]>();
@@ -260,7 +326,9 @@ function buildIndex(operations: SpecOperation[], explicit: ExplicitBinding[], do
     // isRowOf accepts a $ref, or an allOf of one $ref: both names lead here
     for (const row of new Set([
       componentName(located.schema),
-      isObject(located.schema) && Array.isArray(located.schema['allOf']) && located.schema['allOf'].length === 1 ? componentName(located.schema['allOf'][0]) : undefined,
+      isObject(located.schema) && Array.isArray(located.schema['allOf']) && located.schema['allOf'].length === 1
+        ? componentName(located.schema['allOf'][0])
+        : undefined,
     ]))
       if (row !== undefined) add(byRow, row, op);
     if (op.method !== 'get') return;
@@ -268,7 +336,8 @@ function buildIndex(operations: SpecOperation[], explicit: ExplicitBinding[], do
     for (const model of listed) add(byListed, model, op);
     if (listed.length) listings.set(op.pointer, listed);
   });
-  const inOrder = (...lists: (SpecOperation[] | undefined)[]) => [...new Set(lists.flatMap((l) => l ?? []))].sort((a, b) => order.get(a)! - order.get(b)!);
+  const inOrder = (...lists: (SpecOperation[] | undefined)[]) =>
+    [...new Set(lists.flatMap((l) => l ?? []))].sort((a, b) => order.get(a)! - order.get(b)!);
   const index: OperationIndex = {
     listings,
     readsByConvention: (model) => byRow.has(model) || byListed.has(model),
@@ -282,20 +351,39 @@ function buildIndex(operations: SpecOperation[], explicit: ExplicitBinding[], do
           return inOrder(byRow.get(model), bound.list && byPath.get(bound.list.path));
         case 'update':
         case 'delete':
-          return inOrder(byRow.get(model), bound.get && byPath.get(bound.get.path), bound.list && byParent.get(bound.list.path));
+          return inOrder(
+            byRow.get(model),
+            bound.get && byPath.get(bound.get.path),
+            bound.list && byParent.get(bound.list.path),
+          );
       }
     },
   };
   return index;
 }
 
-function inferKind(op: SpecOperation, model: string, document: OpenApiDocument, bound: Partial<Record<OperationKind, BoundOperation>>): OperationKind | undefined {
-  return OPERATION_KINDS.find((kind) => shapeProblem(kind, op, document, model) === undefined && matchesConvention(kind, op, model, bound));
+function inferKind(
+  op: SpecOperation,
+  model: string,
+  document: OpenApiDocument,
+  bound: Partial<Record<OperationKind, BoundOperation>>,
+): OperationKind | undefined {
+  return OPERATION_KINDS.find(
+    (kind) => shapeProblem(kind, op, document, model) === undefined && matchesConvention(kind, op, model, bound),
+  );
 }
 
-function toBound(kind: OperationKind, op: SpecOperation, binding: 'convention' | 'explicit', model: string, key: string, document: OpenApiDocument): BoundOperation {
+function toBound(
+  kind: OperationKind,
+  op: SpecOperation,
+  binding: 'convention' | 'explicit',
+  model: string,
+  key: string,
+  document: OpenApiDocument,
+): BoundOperation {
   const located = op.success?.located;
-  const itemsPath = kind === 'list' && located ? itemsPathOf(document, located.schema, located.pointer, model) : undefined;
+  const itemsPath =
+    kind === 'list' && located ? itemsPathOf(document, located.schema, located.pointer, model) : undefined;
   const queryParams = op.params.filter((p) => p.in === 'query');
   const result: BoundOperation = {
     kind,
@@ -312,8 +400,16 @@ function toBound(kind: OperationKind, op: SpecOperation, binding: 'convention' |
   };
   if (op.body && (kind === 'create' || kind === 'update')) {
     const shape = objectShape(document, op.body.located.schema, op.body.located.pointer);
-    const readOnlyFields = [...shape.properties.entries()].filter(([, loc]) => propertyFlag(document, loc, 'readOnly')).map(([name]) => name);
-    result.body = { mediaType: op.body.mediaType, encoding: op.body.encoding, required: op.body.required, schemaPointer: op.body.located.pointer, readOnlyFields };
+    const readOnlyFields = [...shape.properties.entries()]
+      .filter(([, loc]) => propertyFlag(document, loc, 'readOnly'))
+      .map(([name]) => name);
+    result.body = {
+      mediaType: op.body.mediaType,
+      encoding: op.body.encoding,
+      required: op.body.required,
+      schemaPointer: op.body.located.pointer,
+      readOnlyFields,
+    };
   }
   if (located && op.success?.mediaType) {
     result.response = {

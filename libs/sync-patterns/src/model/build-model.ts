@@ -4,7 +4,14 @@ import { child } from '../openapi/json-pointer';
 import type { LoadedSpec } from '../openapi/load-spec';
 import { checkOperationIds } from '../openapi/unique-operation-ids';
 import { schemaKeywordWarnings } from '../openapi/version-keywords';
-import { bindOperations, explicitBindings, isObjectSchema, mayBeRead, operationListings, type ExplicitBinding } from './bind-operations';
+import {
+  bindOperations,
+  explicitBindings,
+  isObjectSchema,
+  mayBeRead,
+  operationListings,
+  type ExplicitBinding,
+} from './bind-operations';
 import type { KeyKind, SyncApi, SyncField, SyncModel } from './ir';
 import { camelCase, fileName, kebabCase, pascalCase, pluralize, typeName, uniqueNames } from './naming';
 import { applyFilters, type ModelFilters } from './model-filters';
@@ -70,7 +77,9 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}, hooks: 
   const { document, file } = spec;
   // constructs of the other OpenAPI version, and patterns the generator cannot run: warnings, from one walk of the document's schemas on every run
   const diagnostics: Diagnostic[] = schemaKeywordWarnings(document, spec.version, file);
-  const schemasNode = isObject(document['components']) ? (document['components'] as Record<string, unknown>)['schemas'] : undefined;
+  const schemasNode = isObject(document['components'])
+    ? (document['components'] as Record<string, unknown>)['schemas']
+    : undefined;
   const schemas = isObject(schemasNode) ? schemasNode : {};
   const schemaNames = new Set(Object.keys(schemas));
   const specWideWork: SpecWideWork = {
@@ -84,7 +93,10 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}, hooks: 
   };
 
   const annotated = [...schemaNames].filter(
-    (name) => isObject(schemas[name]) && (schemas[name] as Record<string, unknown>)['x-sync'] !== undefined && (schemas[name] as Record<string, unknown>)['x-sync'] !== false,
+    (name) =>
+      isObject(schemas[name]) &&
+      (schemas[name] as Record<string, unknown>)['x-sync'] !== undefined &&
+      (schemas[name] as Record<string, unknown>)['x-sync'] !== false,
   );
   // (reported after the spec-wide part's problems, which come first)
   const unknownModels: Diagnostic[] = [];
@@ -100,7 +112,13 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}, hooks: 
           hint: 'run `sync-patterns validate` to list the models',
         });
       } else if (!options.allModels && !annotated.includes(wanted)) {
-        unknownModels.push({ severity: 'error', file, pointer: componentPointer(wanted), message: `${wanted} has no x-sync annotation`, hint: 'add `x-sync: push` to the schema, or pass --all-models' });
+        unknownModels.push({
+          severity: 'error',
+          file,
+          pointer: componentPointer(wanted),
+          message: `${wanted} has no x-sync annotation`,
+          hint: 'add `x-sync: push` to the schema, or pass --all-models',
+        });
       }
     }
     candidates = candidates.filter((name) => options.models!.includes(name));
@@ -124,7 +142,12 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}, hooks: 
   }
   const models = applyFilters(bound, options.filters, file, diagnostics);
 
-  function buildOne(name: string, isAnnotated: boolean, { defaults, operations, explicit }: SpecWide, diagnostics: Diagnostic[]): SyncModel | undefined {
+  function buildOne(
+    name: string,
+    isAnnotated: boolean,
+    { defaults, operations, explicit }: SpecWide,
+    diagnostics: Diagnostic[],
+  ): SyncModel | undefined {
     const ctx = { file, diagnostics };
     // a schema no operation reads is no model; only an annotated one is told why, below
     if (!isAnnotated && !mayBeRead(name, operations, explicit, document)) return undefined;
@@ -141,21 +164,46 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}, hooks: 
     const rawSync = isObject(schemas[name]) ? (schemas[name] as Record<string, unknown>)['x-sync'] : undefined;
     const optionErrors = diagnostics.length;
     const own = isAnnotated ? readRawOptions(located ? located.schema['x-sync'] : rawSync, syncPointer, ctx) : {};
-    const modePointer = typeof (located ? located.schema['x-sync'] : rawSync) === 'string' ? syncPointer : child(syncPointer, 'mode');
-    const sync = resolveOptions(name, own, defaults, syncPointer, isAnnotated ? ctx : { file, diagnostics: [] }, modePointer);
+    const modePointer =
+      typeof (located ? located.schema['x-sync'] : rawSync) === 'string' ? syncPointer : child(syncPointer, 'mode');
+    const sync = resolveOptions(
+      name,
+      own,
+      defaults,
+      syncPointer,
+      isAnnotated ? ctx : { file, diagnostics: [] },
+      modePointer,
+    );
     // options in error stand in with their defaults for the checks below; the model is not made of them
     if (diagnostics.length > optionErrors) failed = true;
     if (!located || !isObjectSchema(located.schema)) {
       // its options were checked above: what they say about properties and operations cannot be
-      fail(pointer, `${name} is not an object schema, so it cannot be synced`, 'put x-sync on the object schema that describes one row');
+      fail(
+        pointer,
+        `${name} is not an object schema, so it cannot be synced`,
+        'put x-sync on the object schema that describes one row',
+      );
       return undefined;
     }
     if (!SUPPORTED_MODES.includes(sync.mode)) {
-      fail(own.mode !== undefined ? modePointer : syncPointer, `mode "${sync.mode}" is not supported by this version of sync-patterns yet`, `use one of: ${SUPPORTED_MODES.join(', ')}`);
+      fail(
+        own.mode !== undefined ? modePointer : syncPointer,
+        `mode "${sync.mode}" is not supported by this version of sync-patterns yet`,
+        `use one of: ${SUPPORTED_MODES.join(', ')}`,
+      );
     }
 
     const shape = objectShape(document, located.schema, located.pointer);
-    let operationsBound = bindOperations(name, sync.key, operations, explicit, document, file, diagnostics, isAnnotated);
+    let operationsBound = bindOperations(
+      name,
+      sync.key,
+      operations,
+      explicit,
+      document,
+      file,
+      diagnostics,
+      isAnnotated,
+    );
     if (!shape.properties.has(sync.key)) {
       const fromPath = operationsBound.get?.idParam;
       if (!isAnnotated && fromPath && shape.properties.has(fromPath)) {
@@ -170,8 +218,14 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}, hooks: 
       }
     }
     sync.exclude.forEach((field, i) => {
-      if (!shape.properties.has(field)) fail(child(syncPointer, 'exclude', i), `exclude names "${field}", which is not a property of ${name}`, 'remove it or fix the spelling');
-      if (field === sync.key) fail(child(syncPointer, 'exclude', i), `the key "${field}" cannot be excluded`, 'remove it from exclude');
+      if (!shape.properties.has(field))
+        fail(
+          child(syncPointer, 'exclude', i),
+          `exclude names "${field}", which is not a property of ${name}`,
+          'remove it or fix the spelling',
+        );
+      if (field === sync.key)
+        fail(child(syncPointer, 'exclude', i), `the key "${field}" cannot be excluded`, 'remove it from exclude');
     });
     if (sync.mode === 'cache') {
       const writes = (['create', 'update', 'delete'] as const)
@@ -186,7 +240,11 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}, hooks: 
       }
     }
     if (!operationsBound.list && !operationsBound.get) {
-      fail(syncPointer, `no operation of the spec reads ${name}: no GET returning it or a list of it`, `add x-sync-model: ${name} and x-sync-op: list|get to its operations`);
+      fail(
+        syncPointer,
+        `no operation of the spec reads ${name}: no GET returning it or a list of it`,
+        `add x-sync-model: ${name} and x-sync-op: list|get to its operations`,
+      );
     }
     if (failed) return undefined;
 
@@ -207,8 +265,11 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}, hooks: 
     const keyField = shape.properties.get(sync.key);
     const keySchema = keyField ? deref(document, keyField.schema, keyField.pointer)?.schema : undefined;
     const createBody = operationsBound.create?.body;
-    const bodyShape = createBody ? objectShape(document, { $ref: createBody.schemaPointer }, createBody.schemaPointer) : undefined;
-    const keyInCreateInput = bodyShape !== undefined && bodyShape.properties.has(sync.key) && !createBody!.readOnlyFields.includes(sync.key);
+    const bodyShape = createBody
+      ? objectShape(document, { $ref: createBody.schemaPointer }, createBody.schemaPointer)
+      : undefined;
+    const keyInCreateInput =
+      bodyShape !== undefined && bodyShape.properties.has(sync.key) && !createBody!.readOnlyFields.includes(sync.key);
     const keyKind = keyKindOf(keySchema);
     const clientGeneratedKey = keyKind === 'uuid' && keyInCreateInput;
 
@@ -252,7 +313,9 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}, hooks: 
   // each model's refs once: asked of every pair, they were most of the binding time (Stripe: 92² walks)
   const refsOf = new Map(models.map((m) => [m, directRefs(schemas[m.schemaName])]));
   for (const model of models) {
-    model.embeddedIn = models.filter((other) => other !== model && refsOf.get(other)!.has(model.schemaName)).map((other) => other.schemaName);
+    model.embeddedIn = models
+      .filter((other) => other !== model && refsOf.get(other)!.has(model.schemaName))
+      .map((other) => other.schemaName);
   }
 
   const info = isObject(document['info']) ? document['info'] : {};

@@ -19,14 +19,25 @@ export interface ModelFilters {
  * Applies include/exclude filters to the bound models. A model carries the tags and paths of its
  * bound operations. Every filter value that matches no model is reported as a warning naming it.
  */
-export function applyFilters(models: SyncModel[], filters: ModelFilters | undefined, file: string, diagnostics: Diagnostic[]): SyncModel[] {
+export function applyFilters(
+  models: SyncModel[],
+  filters: ModelFilters | undefined,
+  file: string,
+  diagnostics: Diagnostic[],
+): SyncModel[] {
   if (!filters) return models;
   const matchers = (set: FilterSet | undefined) => [
     ...(set?.models ?? []).map((name) => ({ label: `model ${name}`, test: (m: SyncModel) => m.schemaName === name })),
-    ...(set?.tags ?? []).map((tag) => ({ label: `tag ${tag}`, test: (m: SyncModel) => Object.values(m.operations).some((op) => op.tags.includes(tag)) })),
+    ...(set?.tags ?? []).map((tag) => ({
+      label: `tag ${tag}`,
+      test: (m: SyncModel) => Object.values(m.operations).some((op) => op.tags.includes(tag)),
+    })),
     ...(set?.paths ?? []).map((pattern) => {
       const regex = globToRegExp(pattern);
-      return { label: `path ${pattern}`, test: (m: SyncModel) => Object.values(m.operations).some((op) => regex.test(op.path)) };
+      return {
+        label: `path ${pattern}`,
+        test: (m: SyncModel) => Object.values(m.operations).some((op) => regex.test(op.path)),
+      };
     }),
   ];
   const include = matchers(filters.include);

@@ -112,7 +112,11 @@ export function typeName(name: string): string {
  * the next ones get `2`, `3`, … so `user` and `User` become `User` and `User2`. Comparison is
  * case-insensitive, because the names also become file names on case-insensitive file systems.
  */
-export function uniqueNames<T>(items: T[], original: (item: T) => string, proposed: (item: T) => string): Map<T, string> {
+export function uniqueNames<T>(
+  items: T[],
+  original: (item: T) => string,
+  proposed: (item: T) => string,
+): Map<T, string> {
   const taken = new Set<string>();
   const result = new Map<T, string>();
   const sorted = [...items].sort((a, b) => (original(a) < original(b) ? -1 : original(a) > original(b) ? 1 : 0));

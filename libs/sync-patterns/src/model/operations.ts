@@ -33,7 +33,9 @@ export function listOperations(document: OpenApiDocument, file: string, diagnost
       const op = item.schema[method];
       if (!isObject(op)) continue;
       const pointer = child(item.pointer, method);
-      result.push(readOperation(document, file, diagnostics, path, method, op, pointer, item.schema['parameters'], item.pointer));
+      result.push(
+        readOperation(document, file, diagnostics, path, method, op, pointer, item.schema['parameters'], item.pointer),
+      );
     }
   }
   return result;
@@ -59,7 +61,12 @@ function readOperation(
       const where = located.schema['in'];
       const name = located.schema['name'];
       if ((where !== 'path' && where !== 'query') || typeof name !== 'string') return;
-      params.set(`${where}:${name}`, { name, in: where, required: where === 'path' || located.schema['required'] === true, pointer: located.pointer });
+      params.set(`${where}:${name}`, {
+        name,
+        in: where,
+        required: where === 'path' || located.schema['required'] === true,
+        pointer: located.pointer,
+      });
     });
   };
   collect(pathLevelParams, itemPointer);
@@ -118,7 +125,12 @@ function readBody(document: OpenApiDocument, op: JsonSchema, pointer: string): S
   const schemaPointer = child(body.pointer, 'content', mediaType, 'schema');
   const schema = content[mediaType]?.['schema'];
   if (!isObject(schema)) return undefined;
-  return { mediaType, encoding, required: body.schema['required'] === true, located: { schema, pointer: schemaPointer } };
+  return {
+    mediaType,
+    encoding,
+    required: body.schema['required'] === true,
+    located: { schema, pointer: schemaPointer },
+  };
 }
 
 const SUCCESS_ORDER = ['200', '201', '202', '203', '206', '2XX', '2xx'];
@@ -133,7 +145,9 @@ function readSuccess(document: OpenApiDocument, op: JsonSchema, pointer: string)
   if (!response) return { status };
   const content = response.schema['content'];
   if (!isObject(content)) return { status };
-  const mediaType = Object.keys(content).find((t) => /^application\/json$/i.test(t)) ?? Object.keys(content).find((t) => /[/+]json(;|$)/i.test(t));
+  const mediaType =
+    Object.keys(content).find((t) => /^application\/json$/i.test(t)) ??
+    Object.keys(content).find((t) => /[/+]json(;|$)/i.test(t));
   if (!mediaType) return { status };
   const schema = (content[mediaType] as JsonSchema | undefined)?.['schema'];
   if (!isObject(schema)) return { status, mediaType };

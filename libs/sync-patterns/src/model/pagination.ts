@@ -13,7 +13,13 @@ const NEXT_FIELDS = /^(next_?cursor|next_?page_?token|next_?token|cursor|next)$/
  * be followed safely is reported: a cursor API whose response names no next cursor (and has no
  * `has_more` flag to page by the last row's key) is left as a plain list.
  */
-export function detectPagination(document: OpenApiDocument, queryParams: OperationParam[], response: Located | undefined, itemsPath: string[], key: string): Pagination | undefined {
+export function detectPagination(
+  document: OpenApiDocument,
+  queryParams: OperationParam[],
+  response: Located | undefined,
+  itemsPath: string[],
+  key: string,
+): Pagination | undefined {
   const find = (pattern: RegExp) => queryParams.find((p) => pattern.test(p.name));
   const page = find(PAGE);
   if (page) return { kind: 'page', param: page.name };

@@ -63,7 +63,12 @@ export interface ObjectShape {
  * The properties of an object schema, with those it inherits through `allOf` merged in (following
  * refs). Cycles through `allOf` are cut rather than followed forever.
  */
-export function objectShape(document: OpenApiDocument, schema: unknown, pointer: string, seen = new Set<string>()): ObjectShape {
+export function objectShape(
+  document: OpenApiDocument,
+  schema: unknown,
+  pointer: string,
+  seen = new Set<string>(),
+): ObjectShape {
   const shape: ObjectShape = { properties: new Map(), required: new Set() };
   const located = deref(document, schema, pointer);
   if (!located || seen.has(located.pointer)) return shape;
@@ -148,7 +153,12 @@ function wrapperShape(document: OpenApiDocument, schema: JsonSchema, pointer: st
  * Where rows of `name` sit in a list response: `[]` if the response is an array of them, or the
  * path to the one array-of-rows property of a wrapper object (`{ data: Todo[], count }` → ['data']).
  */
-export function itemsPathOf(document: OpenApiDocument, schema: unknown, pointer: string, name: string): string[] | undefined {
+export function itemsPathOf(
+  document: OpenApiDocument,
+  schema: unknown,
+  pointer: string,
+  name: string,
+): string[] | undefined {
   const located = deref(document, schema, pointer);
   if (!located) return undefined;
   return rowPathsOf(document, located).get(name) ?? undefined;
@@ -164,7 +174,10 @@ export function listedModels(document: OpenApiDocument, schema: unknown, pointer
 /** Per response schema, where the rows of each model it lists sit (null: in more than one property). */
 const rowPaths = perDocument<Map<string, string[] | null>>();
 
-function rowPathsOf(document: OpenApiDocument, located: { schema: JsonSchema; pointer: string }): Map<string, string[] | null> {
+function rowPathsOf(
+  document: OpenApiDocument,
+  located: { schema: JsonSchema; pointer: string },
+): Map<string, string[] | null> {
   return rowPaths(document, located.schema, () => computeRowPaths(document, located.schema, located.pointer));
 }
 
@@ -185,12 +198,14 @@ function computeRowPaths(document: OpenApiDocument, s: JsonSchema, pointer: stri
   return paths;
 }
 
-const isArraySchema = (s: JsonSchema) => s['type'] === 'array' || (Array.isArray(s['type']) && s['type'].includes('array'));
+const isArraySchema = (s: JsonSchema) =>
+  s['type'] === 'array' || (Array.isArray(s['type']) && s['type'].includes('array'));
 
 /** The component a schema is a row of (see isRowOf). */
 function rowNameOf(schema: unknown): string | undefined {
   const name = componentName(schema);
   if (name !== undefined) return name;
-  if (isObject(schema) && Array.isArray(schema['allOf']) && schema['allOf'].length === 1) return componentName(schema['allOf'][0]);
+  if (isObject(schema) && Array.isArray(schema['allOf']) && schema['allOf'].length === 1)
+    return componentName(schema['allOf'][0]);
   return undefined;
 }

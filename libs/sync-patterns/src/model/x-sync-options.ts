@@ -37,7 +37,12 @@ export function readRawOptions(value: unknown, pointer: string, ctx: Context): R
   if (value === undefined || value === true) return {};
   if (typeof value === 'string') return { mode: value };
   if (!isObject(value)) {
-    problem(ctx, pointer, `x-sync must be a mode name or an object, not ${JSON.stringify(value)}`, 'write `x-sync: live` or `x-sync: { mode: live, key: id }`');
+    problem(
+      ctx,
+      pointer,
+      `x-sync must be a mode name or an object, not ${JSON.stringify(value)}`,
+      'write `x-sync: live` or `x-sync: { mode: live, key: id }`',
+    );
     return {};
   }
   for (const key of Object.keys(value)) {
@@ -63,7 +68,8 @@ export function resolveOptions(
 ): SyncOptions {
   const pick = (key: (typeof KEYS)[number]) => (own[key] !== undefined ? own[key] : defaults[key]);
   // where a picked option is written: the model's x-sync, or the document's x-sync-defaults
-  const at = (key: (typeof KEYS)[number]) => (own[key] === undefined && defaults[key] !== undefined ? child(DEFAULTS_POINTER, key) : child(pointer, key));
+  const at = (key: (typeof KEYS)[number]) =>
+    own[key] === undefined && defaults[key] !== undefined ? child(DEFAULTS_POINTER, key) : child(pointer, key);
 
   // every option is checked whatever the others hold: one run reports every problem. An unknown
   // mode is reported once; what depends on the mode (ttl, invalidatedBy, table names) is then
@@ -75,7 +81,12 @@ export function resolveOptions(
     if (typeof rawMode === 'string' && (MODES as string[]).includes(rawMode)) mode = rawMode as SyncMode;
     else {
       modeKnown = false;
-      problem(ctx, own.mode !== undefined ? modePointer : child(DEFAULTS_POINTER, 'mode'), `unknown sync mode ${JSON.stringify(rawMode)}`, `use one of: ${MODES.join(', ')}`);
+      problem(
+        ctx,
+        own.mode !== undefined ? modePointer : child(DEFAULTS_POINTER, 'mode'),
+        `unknown sync mode ${JSON.stringify(rawMode)}`,
+        `use one of: ${MODES.join(', ')}`,
+      );
     }
   }
 
@@ -94,7 +105,8 @@ export function resolveOptions(
   let exclude: string[] = [];
   const rawExclude = own.exclude;
   if (rawExclude !== undefined) {
-    if (Array.isArray(rawExclude) && rawExclude.every((e) => typeof e === 'string')) exclude = [...(rawExclude as string[])];
+    if (Array.isArray(rawExclude) && rawExclude.every((e) => typeof e === 'string'))
+      exclude = [...(rawExclude as string[])];
     else problem(ctx, at('exclude'), 'exclude must be a list of property names', 'write `exclude: [internal_notes]`');
   }
 
@@ -102,14 +114,22 @@ export function resolveOptions(
   const rawConflict = pick('conflict');
   if (rawConflict !== undefined) {
     if ((CONFLICTS as unknown[]).includes(rawConflict)) conflict = rawConflict as ConflictPolicy;
-    else problem(ctx, at('conflict'), `unknown conflict policy ${JSON.stringify(rawConflict)}`, `use one of: ${CONFLICTS.join(', ')}`);
+    else
+      problem(
+        ctx,
+        at('conflict'),
+        `unknown conflict policy ${JSON.stringify(rawConflict)}`,
+        `use one of: ${CONFLICTS.join(', ')}`,
+      );
   }
 
   const where = pick('where');
-  if (where !== undefined && typeof where !== 'string') problem(ctx, at('where'), 'where must be a SQL condition string', 'write `where: "archived = false"`');
+  if (where !== undefined && typeof where !== 'string')
+    problem(ctx, at('where'), 'where must be a SQL condition string', 'write `where: "archived = false"`');
 
   const ttl = mode === 'cache' ? pick('ttl') : own.ttl;
-  if (ttl !== undefined && modeKnown && mode !== 'cache') problem(ctx, at('ttl'), 'ttl applies to cache mode only', 'remove it, or set `mode: cache`');
+  if (ttl !== undefined && modeKnown && mode !== 'cache')
+    problem(ctx, at('ttl'), 'ttl applies to cache mode only', 'remove it, or set `mode: cache`');
   else if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isFinite(ttl) || !(ttl > 0))) {
     problem(ctx, at('ttl'), `ttl must be a positive number of seconds, not ${JSON.stringify(ttl)}`, 'write `ttl: 300`');
   }
@@ -118,8 +138,15 @@ export function resolveOptions(
   const rawInvalidatedBy = own.invalidatedBy;
   if (rawInvalidatedBy !== undefined) {
     const names = Array.isArray(rawInvalidatedBy) && rawInvalidatedBy.every((e) => typeof e === 'string');
-    if (!names) problem(ctx, at('invalidatedBy'), 'invalidatedBy must be a list of model (schema) names', 'write `invalidatedBy: [Todo, Project]`');
-    if (modeKnown && mode !== 'cache') problem(ctx, at('invalidatedBy'), 'invalidatedBy applies to cache mode only', 'remove it, or set `mode: cache`');
+    if (!names)
+      problem(
+        ctx,
+        at('invalidatedBy'),
+        'invalidatedBy must be a list of model (schema) names',
+        'write `invalidatedBy: [Todo, Project]`',
+      );
+    if (modeKnown && mode !== 'cache')
+      problem(ctx, at('invalidatedBy'), 'invalidatedBy applies to cache mode only', 'remove it, or set `mode: cache`');
     else if (names) invalidatedBy = [...(rawInvalidatedBy as string[])];
   }
 
@@ -130,7 +157,9 @@ export function resolveOptions(
     exclude,
     conflict,
     ...(typeof where === 'string' ? { where } : {}),
-    ...(mode === 'cache' ? { ttl: typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0 ? ttl : DEFAULT_TTL, invalidatedBy } : {}),
+    ...(mode === 'cache'
+      ? { ttl: typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0 ? ttl : DEFAULT_TTL, invalidatedBy }
+      : {}),
     retry: retryOption(pick('retry'), at('retry'), ctx),
   };
 }
@@ -149,22 +178,43 @@ function retryOption(value: unknown, pointer: string, ctx: Context): RetrySettin
     return { ...DEFAULT_RETRY };
   }
   for (const key of Object.keys(value)) {
-    if (!(RETRY_KEYS as readonly string[]).includes(key)) problem(ctx, child(pointer, key), `unknown retry option "${key}"`, `use one of: ${RETRY_KEYS.join(', ')}`);
+    if (!(RETRY_KEYS as readonly string[]).includes(key))
+      problem(ctx, child(pointer, key), `unknown retry option "${key}"`, `use one of: ${RETRY_KEYS.join(', ')}`);
   }
   const retry = { ...DEFAULT_RETRY };
   if (value['attempts'] !== undefined) {
     const attempts = value['attempts'];
-    if (typeof attempts === 'number' && Number.isInteger(attempts) && attempts >= 1 && attempts <= 100) retry.attempts = attempts;
-    else problem(ctx, child(pointer, 'attempts'), `attempts must be a whole number from 1 to 100, not ${JSON.stringify(attempts)}`, 'write `attempts: 3` (1 means no retry)');
+    if (typeof attempts === 'number' && Number.isInteger(attempts) && attempts >= 1 && attempts <= 100)
+      retry.attempts = attempts;
+    else
+      problem(
+        ctx,
+        child(pointer, 'attempts'),
+        `attempts must be a whole number from 1 to 100, not ${JSON.stringify(attempts)}`,
+        'write `attempts: 3` (1 means no retry)',
+      );
   }
   if (value['backoff'] !== undefined) {
-    if ((BACKOFFS as unknown[]).includes(value['backoff'])) retry.backoff = value['backoff'] as RetrySettings['backoff'];
-    else problem(ctx, child(pointer, 'backoff'), `unknown backoff ${JSON.stringify(value['backoff'])}`, `use one of: ${BACKOFFS.join(', ')}`);
+    if ((BACKOFFS as unknown[]).includes(value['backoff']))
+      retry.backoff = value['backoff'] as RetrySettings['backoff'];
+    else
+      problem(
+        ctx,
+        child(pointer, 'backoff'),
+        `unknown backoff ${JSON.stringify(value['backoff'])}`,
+        `use one of: ${BACKOFFS.join(', ')}`,
+      );
   }
   if (value['delayMs'] !== undefined) {
     const delay = value['delayMs'];
     if (typeof delay === 'number' && delay >= 0 && delay <= 600_000) retry.delayMs = delay;
-    else problem(ctx, child(pointer, 'delayMs'), `delayMs must be a number of milliseconds from 0 to 600000`, 'write `delayMs: 500`');
+    else
+      problem(
+        ctx,
+        child(pointer, 'delayMs'),
+        `delayMs must be a number of milliseconds from 0 to 600000`,
+        'write `delayMs: 500`',
+      );
   }
   return retry;
 }

@@ -39,7 +39,8 @@ export function configPath(projectRoot: string): string {
 export function readConfig(tree: Tree, projectRoot: string): SyncConfig {
   const file = configPath(projectRoot);
   const text = tree.read(file, 'utf-8');
-  if (text === null) throw new ConfigError(`${file} not found: run \`nx g sync-patterns:init --project <api> --spec <file>\` first`);
+  if (text === null)
+    throw new ConfigError(`${file} not found: run \`nx g sync-patterns:init --project <api> --spec <file>\` first`);
   return parseConfig(text, file);
 }
 
@@ -51,32 +52,47 @@ export function parseConfig(text: string, file: string): SyncConfig {
   } catch (error) {
     throw new ConfigError(`${file}: not valid JSON (${(error as Error).message})`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${file}: expected an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ConfigError(`${file}: expected an object`);
   const config = value as Record<string, unknown>;
   const unknown = Object.keys(config).filter((key) => !KNOWN.has(key));
-  if (unknown.length) throw new ConfigError(`${file}: unknown field(s) ${unknown.join(', ')}; known: ${[...KNOWN].join(', ')}`);
+  if (unknown.length)
+    throw new ConfigError(`${file}: unknown field(s) ${unknown.join(', ')}; known: ${[...KNOWN].join(', ')}`);
   for (const field of ['spec', 'directory'] as const) {
-    if (typeof config[field] !== 'string' || !config[field]) throw new ConfigError(`${file} #/${field}: required, a path relative to the workspace root`);
+    if (typeof config[field] !== 'string' || !config[field])
+      throw new ConfigError(`${file} #/${field}: required, a path relative to the workspace root`);
     if ((config[field] as string).startsWith('/') || (config[field] as string).split('/').includes('..')) {
-      throw new ConfigError(`${file} #/${field}: "${config[field]}" must stay inside the workspace (a relative path without "..")`);
+      throw new ConfigError(
+        `${file} #/${field}: "${config[field]}" must stay inside the workspace (a relative path without "..")`,
+      );
     }
   }
-  if (config['name'] !== undefined && (typeof config['name'] !== 'string' || !/^[a-z][a-z0-9-]*$/.test(config['name']))) {
+  if (
+    config['name'] !== undefined &&
+    (typeof config['name'] !== 'string' || !/^[a-z][a-z0-9-]*$/.test(config['name']))
+  ) {
     throw new ConfigError(`${file} #/name: "${String(config['name'])}" must be kebab-case (letters, digits, dashes)`);
   }
-  if (config['allModels'] !== undefined && typeof config['allModels'] !== 'boolean') throw new ConfigError(`${file} #/allModels: must be true or false`);
+  if (config['allModels'] !== undefined && typeof config['allModels'] !== 'boolean')
+    throw new ConfigError(`${file} #/allModels: must be true or false`);
   const hosts = config['allowRemoteRefs'];
-  if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every((h) => typeof h === 'string' && /^[a-z0-9.-]+(:\d+)?$/i.test(h)))) {
+  if (
+    hosts !== undefined &&
+    (!Array.isArray(hosts) || !hosts.every((h) => typeof h === 'string' && /^[a-z0-9.-]+(:\d+)?$/i.test(h)))
+  ) {
     throw new ConfigError(`${file} #/allowRemoteRefs: expected a list of hosts ("api.example.com" or "host:port")`);
   }
   const filters: Pick<SyncConfig, 'include' | 'exclude'> = {};
   for (const side of ['include', 'exclude'] as const) {
     const set = config[side];
     if (set === undefined) continue;
-    if (typeof set !== 'object' || set === null || Array.isArray(set)) throw new ConfigError(`${file} #/${side}: expected an object with models, tags and/or paths`);
+    if (typeof set !== 'object' || set === null || Array.isArray(set))
+      throw new ConfigError(`${file} #/${side}: expected an object with models, tags and/or paths`);
     for (const [kind, list] of Object.entries(set)) {
-      if (!(FILTER_KINDS as readonly string[]).includes(kind)) throw new ConfigError(`${file} #/${side}/${kind}: unknown filter; use ${FILTER_KINDS.join(', ')}`);
-      if (!Array.isArray(list) || !list.every((v) => typeof v === 'string' && v)) throw new ConfigError(`${file} #/${side}/${kind}: expected a list of names`);
+      if (!(FILTER_KINDS as readonly string[]).includes(kind))
+        throw new ConfigError(`${file} #/${side}/${kind}: unknown filter; use ${FILTER_KINDS.join(', ')}`);
+      if (!Array.isArray(list) || !list.every((v) => typeof v === 'string' && v))
+        throw new ConfigError(`${file} #/${side}/${kind}: expected a list of names`);
     }
     filters[side] = set as FilterSet;
   }

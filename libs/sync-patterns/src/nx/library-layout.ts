@@ -25,7 +25,13 @@ export function apiName(config: SyncConfig, apiProject: string): string {
   );
 }
 
-export function libraryLayout(tree: Tree, config: SyncConfig, apiProject: string, key: string, mode: SyncMode | 'core'): LibraryLayout {
+export function libraryLayout(
+  tree: Tree,
+  config: SyncConfig,
+  apiProject: string,
+  key: string,
+  mode: SyncMode | 'core',
+): LibraryLayout {
   const api = apiName(config, apiProject);
   const project = `${api}-${key}`;
   const scope = npmScope(tree);

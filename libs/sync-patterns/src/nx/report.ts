@@ -13,7 +13,10 @@ const VERB: Record<LibraryReport['status'], string> = {
 export function formatReport(report: SyncReport, options: { check?: boolean } = {}): string[] {
   const lines = [`${report.apiProject}: ${report.spec}`];
   for (const library of report.libraries) {
-    const verb = options.check && library.status !== 'unchanged' && library.status !== 'held' && library.status !== 'orphaned' ? `would be ${VERB[library.status]}` : VERB[library.status];
+    const verb =
+      options.check && library.status !== 'unchanged' && library.status !== 'held' && library.status !== 'orphaned'
+        ? `would be ${VERB[library.status]}`
+        : VERB[library.status];
     lines.push(`  ${library.project} (${library.root}): ${verb}`);
     if (library.status !== 'unchanged') for (const file of library.files.slice(0, 20)) lines.push(`      ${file}`);
     if (library.files.length > 20) lines.push(`      … and ${library.files.length - 20} more`);

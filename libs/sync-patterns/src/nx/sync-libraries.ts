@@ -75,7 +75,9 @@ export async function syncLibraries(tree: Tree, apiProject: string, options: Syn
   const config = readConfig(tree, apiRoot);
   const outDir = path.join(tree.root, config.directory);
   const { memory } = options;
-  const read = memory ? memory.reader() : (file: string) => tree.read(joinPathFragments(config.directory, file), 'utf-8') ?? undefined;
+  const read = memory
+    ? memory.reader()
+    : (file: string) => tree.read(joinPathFragments(config.directory, file), 'utf-8') ?? undefined;
   const pipeline = {
     previous: read,
     spec: path.join(tree.root, config.spec),
@@ -97,26 +99,59 @@ export async function syncLibraries(tree: Tree, apiProject: string, options: Syn
   const prune = (file: string) => living.has(libraryOf(file)) || options.prune === true;
 
   const hashOf = memory && ((file: string, content: string) => memory.hashOf(file, content));
-  const probe = planWrite(files, read, { where: config.directory, force: options.force, prune, frozen: (f) => !isWanted(libraryOf(f), wanted), hashOf });
+  const probe = planWrite(files, read, {
+    where: config.directory,
+    force: options.force,
+    prune,
+    frozen: (f) => !isWanted(libraryOf(f), wanted),
+    hashOf,
+  });
   const held = new Set(probe.handEdited.map(libraryOf));
-  const plan = held.size ? planWrite(files, read, { where: config.directory, force: options.force, prune, frozen: (f) => held.has(libraryOf(f)) || !isWanted(libraryOf(f), wanted), hashOf }) : probe;
+  const plan = held.size
+    ? planWrite(files, read, {
+        where: config.directory,
+        force: options.force,
+        prune,
+        frozen: (f) => held.has(libraryOf(f)) || !isWanted(libraryOf(f), wanted),
+        hashOf,
+      })
+    : probe;
 
   for (const file of plan.writes) tree.write(joinPathFragments(config.directory, file.path), file.content);
   for (const file of plan.deletes) tree.delete(joinPathFragments(config.directory, file));
 
   const libraries: LibraryReport[] = [];
   const modes = new Map<string, LibraryLayout>([[CORE_KEY, libraryLayout(tree, config, apiProject, CORE_KEY, 'core')]]);
-  for (const model of api.models) modes.set(model.names.file, libraryLayout(tree, config, apiProject, model.names.file, model.sync.mode));
+  for (const model of api.models)
+    modes.set(model.names.file, libraryLayout(tree, config, apiProject, model.names.file, model.sync.mode));
   for (const [key, layout] of modes) {
     if (!isWanted(key, wanted)) continue;
     if (held.has(key)) {
-      libraries.push({ project: layout.project, root: layout.root, status: 'held', files: probe.handEdited.filter((f) => libraryOf(f) === key).map(inWorkspace) });
+      libraries.push({
+        project: layout.project,
+        root: layout.root,
+        status: 'held',
+        files: probe.handEdited.filter((f) => libraryOf(f) === key).map(inWorkspace),
+      });
       continue;
     }
     const created = !projectExists(tree, layout.project);
-    ensureProject(tree, layout, apiProject, config, key === CORE_KEY ? undefined : api.models.find((m) => m.names.file === key)?.schemaName);
-    const written = [...plan.writes.map((f) => f.path), ...plan.deletes].filter((f) => libraryOf(f) === key).map(inWorkspace);
-    libraries.push({ project: layout.project, root: layout.root, status: created ? 'created' : written.length ? 'updated' : 'unchanged', files: written });
+    ensureProject(
+      tree,
+      layout,
+      apiProject,
+      config,
+      key === CORE_KEY ? undefined : api.models.find((m) => m.names.file === key)?.schemaName,
+    );
+    const written = [...plan.writes.map((f) => f.path), ...plan.deletes]
+      .filter((f) => libraryOf(f) === key)
+      .map(inWorkspace);
+    libraries.push({
+      project: layout.project,
+      root: layout.root,
+      status: created ? 'created' : written.length ? 'updated' : 'unchanged',
+      files: written,
+    });
   }
   libraries.push(...goneLibraries(tree, config, apiProject, plan, living, options.prune === true));
   // whoever flushes this tree (Nx after a generator, the executor) writes nothing through a symlink
@@ -143,14 +178,17 @@ function selectLibraries(api: SyncApi, only: string[] | undefined): Set<string> 
     const model = api.models.find((m) => m.schemaName === name || m.names.file === name);
     if (!model) {
       const known = api.models.map((m) => m.schemaName).join(', ') || 'none';
-      throw new Error(`no x-sync model named "${name}" in ${api.specFile} (models: ${known}); annotate its schema with \`x-sync: push\` (or live, cache) under #/components/schemas/${name}`);
+      throw new Error(
+        `no x-sync model named "${name}" in ${api.specFile} (models: ${known}); annotate its schema with \`x-sync: push\` (or live, cache) under #/components/schemas/${name}`,
+      );
     }
     keys.add(model.names.file);
   }
   return keys;
 }
 
-const isWanted = (key: string, wanted: Set<string> | undefined) => key === '.sync-patterns' || !wanted || wanted.has(key);
+const isWanted = (key: string, wanted: Set<string> | undefined) =>
+  key === '.sync-patterns' || !wanted || wanted.has(key);
 
 function projectExists(tree: Tree, project: string): boolean {
   try {
@@ -162,15 +200,24 @@ function projectExists(tree: Tree, project: string): boolean {
 }
 
 /** project.json and the scaffold files on first sight; afterwards only the tags that follow the mode. */
-function ensureProject(tree: Tree, layout: LibraryLayout, apiProject: string, config: SyncConfig, schemaName: string | undefined): void {
+function ensureProject(
+  tree: Tree,
+  layout: LibraryLayout,
+  apiProject: string,
+  config: SyncConfig,
+  schemaName: string | undefined,
+): void {
   ensureImportPaths(tree, layout, schemaName !== undefined);
   if (projectExists(tree, layout.project)) {
     const project = readProjectConfiguration(tree, layout.project);
     // the mode tag follows the spec (push → live); every other tag is the user's
     const mode = layout.tags[0];
     const current = project.tags ?? [];
-    const tags = current.some((t) => t.startsWith('sync:')) ? current.map((t) => (t.startsWith('sync:') ? mode : t)) : [...current, mode];
-    if (JSON.stringify(tags) !== JSON.stringify(project.tags)) updateProjectConfiguration(tree, layout.project, { ...project, tags });
+    const tags = current.some((t) => t.startsWith('sync:'))
+      ? current.map((t) => (t.startsWith('sync:') ? mode : t))
+      : [...current, mode];
+    if (JSON.stringify(tags) !== JSON.stringify(project.tags))
+      updateProjectConfiguration(tree, layout.project, { ...project, tags });
     return;
   }
   addProjectConfiguration(tree, layout.project, projectConfiguration(layout, apiProject));
@@ -186,7 +233,9 @@ function ensureProject(tree: Tree, layout: LibraryLayout, apiProject: string, co
         ? `The shared core of the \`${apiProject}\` api's client libraries: types of every schema, validators and the HTTP client.`
         : `Client library of the \`${schemaName}\` model of the \`${apiProject}\` api.`,
     displayName: JSON.stringify(layout.project),
-    moduleNameMapper: core ? `{ ${JSON.stringify(`^${escapeRegExp(core.importPath)}$`)}: '<rootDir>/../core/src/index.ts' }` : '{}',
+    moduleNameMapper: core
+      ? `{ ${JSON.stringify(`^${escapeRegExp(core.importPath)}$`)}: '<rootDir>/../core/src/index.ts' }`
+      : '{}',
   });
 }
 
@@ -210,7 +259,12 @@ function ensureImportPaths(tree: Tree, layout: LibraryLayout, isModel: boolean):
 
 function projectConfiguration(layout: LibraryLayout, apiProject: string): ProjectConfiguration {
   // Running a library's tests or typecheck first brings it up to date with the spec (`nx sync`).
-  const command = (cmd: string) => ({ executor: 'nx:run-commands', options: { command: cmd, cwd: '{projectRoot}' }, cache: true, syncGenerators: [TARGET_SYNC_GENERATOR] });
+  const command = (cmd: string) => ({
+    executor: 'nx:run-commands',
+    options: { command: cmd, cwd: '{projectRoot}' },
+    cache: true,
+    syncGenerators: [TARGET_SYNC_GENERATOR],
+  });
   return {
     name: layout.project,
     root: layout.root,
@@ -220,14 +274,27 @@ function projectConfiguration(layout: LibraryLayout, apiProject: string): Projec
     // A spec change lands in the api project; this makes every library of it affected.
     implicitDependencies: [apiProject],
     targets: {
-      typecheck: { ...command('tsc -p tsconfig.json'), inputs: ['default', '^default', { externalDependencies: ['typescript'] }] },
-      test: { ...command('jest --config jest.config.cjs --passWithNoTests'), inputs: ['default', '^default', { externalDependencies: ['jest', 'ts-jest'] }] },
+      typecheck: {
+        ...command('tsc -p tsconfig.json'),
+        inputs: ['default', '^default', { externalDependencies: ['typescript'] }],
+      },
+      test: {
+        ...command('jest --config jest.config.cjs --passWithNoTests'),
+        inputs: ['default', '^default', { externalDependencies: ['jest', 'ts-jest'] }],
+      },
     },
   };
 }
 
 /** Libraries the manifest remembers but the spec no longer has: reported, or removed with prune. */
-function goneLibraries(tree: Tree, config: SyncConfig, apiProject: string, plan: WritePlan, living: Set<string>, prune: boolean): LibraryReport[] {
+function goneLibraries(
+  tree: Tree,
+  config: SyncConfig,
+  apiProject: string,
+  plan: WritePlan,
+  living: Set<string>,
+  prune: boolean,
+): LibraryReport[] {
   const byKey = new Map<string, string[]>();
   for (const file of prune ? plan.deletes : plan.stale) {
     const key = file.split('/')[0];
@@ -247,7 +314,12 @@ function goneLibraries(tree: Tree, config: SyncConfig, apiProject: string, plan:
         return json;
       });
     }
-    out.push({ project: layout.project, root: layout.root, status: prune ? 'removed' : 'orphaned', files: files.map((f) => joinPathFragments(config.directory, f)) });
+    out.push({
+      project: layout.project,
+      root: layout.root,
+      status: prune ? 'removed' : 'orphaned',
+      files: files.map((f) => joinPathFragments(config.directory, f)),
+    });
   }
   return out;
 }

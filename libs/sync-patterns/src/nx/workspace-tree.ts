@@ -26,9 +26,11 @@ export class WorkspaceTree implements Tree {
   write(filePath: string, content: Buffer | string, options?: WriteOptions): void {
     const file = this.normalize(filePath);
     const buffer = Buffer.from(content);
-    for (let dir = path.posix.dirname(file); dir !== '.'; dir = path.posix.dirname(dir)) if (this.emptied.delete(dir)) this.changes.delete(dir);
+    for (let dir = path.posix.dirname(file); dir !== '.'; dir = path.posix.dirname(dir))
+      if (this.emptied.delete(dir)) this.changes.delete(dir);
     // writing back what the disk holds is no change (as in Nx's FsTree): listChanges is what --check calls drift
-    if (!options?.mode && !this.gone(path.posix.dirname(file)) && this.readDisk(file)?.equals(buffer)) this.changes.delete(file);
+    if (!options?.mode && !this.gone(path.posix.dirname(file)) && this.readDisk(file)?.equals(buffer))
+      this.changes.delete(file);
     else this.changes.set(file, options ? { content: buffer, options } : { content: buffer });
   }
 
@@ -79,7 +81,8 @@ export class WorkspaceTree implements Tree {
     const dir = this.normalize(dirPath);
     const prefix = dir === '' ? '' : `${dir}/`;
     const names = new Set<string>(this.gone(dir) ? [] : this.readDir(dir));
-    for (const [key, change] of this.changes) if (change && key.startsWith(prefix)) names.add(key.slice(prefix.length).split('/')[0]);
+    for (const [key, change] of this.changes)
+      if (change && key.startsWith(prefix)) names.add(key.slice(prefix.length).split('/')[0]);
     // a deleted entry is hidden unless something was written inside it since
     return [...names].filter((name) => this.changes.get(prefix + name) !== null || this.writesUnder(prefix + name));
   }
@@ -94,7 +97,12 @@ export class WorkspaceTree implements Tree {
         if (this.onDisk(file)) deletes.push({ path: file, type: 'DELETE', content: null });
         continue;
       }
-      writes.push({ path: file, type: this.onDisk(file) ? 'UPDATE' : 'CREATE', content: change.content, ...(change.options ? { options: change.options } : {}) });
+      writes.push({
+        path: file,
+        type: this.onDisk(file) ? 'UPDATE' : 'CREATE',
+        content: change.content,
+        ...(change.options ? { options: change.options } : {}),
+      });
     }
     return [...deletes, ...writes];
   }
@@ -118,7 +126,8 @@ export class WorkspaceTree implements Tree {
 
   /** Deleted in this tree, itself or a folder above it: the disk's copy no longer counts. */
   private gone(file: string): boolean {
-    for (let at = file; at !== '' && at !== '.'; at = path.posix.dirname(at)) if (this.changes.get(at) === null) return true;
+    for (let at = file; at !== '' && at !== '.'; at = path.posix.dirname(at))
+      if (this.changes.get(at) === null) return true;
     return false;
   }
 

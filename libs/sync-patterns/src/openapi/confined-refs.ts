@@ -77,13 +77,25 @@ export function confinedResolver(
     override parseDocument(source: Redocly.Source, isRoot = false): Redocly.Document {
       const document = this.parseCapped(source, isRoot);
       const at = tooDeepAt(document.parsed);
-      if (at !== undefined) throw refused(new RefRefused(`${displayRef(source.absoluteRef)} is nested more than ${MAX_NESTING} levels deep (at ${at})`, NESTING_HINT));
+      if (at !== undefined)
+        throw refused(
+          new RefRefused(
+            `${displayRef(source.absoluteRef)} is nested more than ${MAX_NESTING} levels deep (at ${at})`,
+            NESTING_HINT,
+          ),
+        );
       return document;
     }
 
     /** YAML with the main file's parser and alias cap (Redocly's own has none); a parser out of stack is a refusal. */
     private parseCapped(source: Redocly.Source, isRoot: boolean): Redocly.Document {
-      const tooDeep = () => refused(new RefRefused(`${displayRef(source.absoluteRef)} is nested too deeply to parse (over ${MAX_NESTING} levels)`, NESTING_HINT));
+      const tooDeep = () =>
+        refused(
+          new RefRefused(
+            `${displayRef(source.absoluteRef)} is nested too deeply to parse (over ${MAX_NESTING} levels)`,
+            NESTING_HINT,
+          ),
+        );
       if (!/\.ya?ml$/i.test(source.absoluteRef) && !/yaml/i.test(source.mimeType ?? '')) {
         try {
           return super.parseDocument(source, isRoot);
@@ -124,7 +136,10 @@ async function readInside(root: string, file: string, maxBytes: number): Promise
     real = await realpath(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new RefRefused(`${displayRef(file)}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code})`}`, 'check that the referenced file exists relative to the file holding the $ref');
+    throw new RefRefused(
+      `${displayRef(file)}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code})`}`,
+      'check that the referenced file exists relative to the file holding the $ref',
+    );
   }
   if (real !== root && !real.startsWith(root + path.sep)) {
     throw new RefRefused(
@@ -133,18 +148,35 @@ async function readInside(root: string, file: string, maxBytes: number): Promise
     );
   }
   const info = await stat(real);
-  if (!info.isFile()) throw new RefRefused(`${displayRef(file)} is not a regular file`, 'a $ref names a JSON or YAML file (or a text file for an example)');
-  if (info.size > maxBytes) throw new RefRefused(`${displayRef(file)} is ${info.size} bytes, over the ${maxBytes}-byte limit of a referenced file`, 'split the file, or reference the parts you need');
+  if (!info.isFile())
+    throw new RefRefused(
+      `${displayRef(file)} is not a regular file`,
+      'a $ref names a JSON or YAML file (or a text file for an example)',
+    );
+  if (info.size > maxBytes)
+    throw new RefRefused(
+      `${displayRef(file)} is ${info.size} bytes, over the ${maxBytes}-byte limit of a referenced file`,
+      'split the file, or reference the parts you need',
+    );
   return readFile(real, 'utf8');
 }
 
 /** The URL's body, when its host is allowed: with a timeout, a size cap and redirects on the same host only. */
-async function fetchAllowed(url: string, allowed: ReadonlySet<string>, timeoutMs: number, maxBytes: number): Promise<{ body: string; mimeType?: string }> {
+async function fetchAllowed(
+  url: string,
+  allowed: ReadonlySet<string>,
+  timeoutMs: number,
+  maxBytes: number,
+): Promise<{ body: string; mimeType?: string }> {
   let target = new URL(url);
   const hint = `allow the host explicitly: --allow-remote-ref ${target.host} (or "allowRemoteRefs": ["${target.host}"] in sync-patterns.json), or save the file next to the spec`;
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new RefRefused(`${url}: only http and https refs can be fetched`, hint);
+  if (target.protocol !== 'http:' && target.protocol !== 'https:')
+    throw new RefRefused(`${url}: only http and https refs can be fetched`, hint);
   if (!allowed.has(target.host.toLowerCase()) && !allowed.has(target.hostname.toLowerCase())) {
-    throw new RefRefused(`${url}: remote $refs are not fetched unless their host is allowed (${target.host} is not)`, hint);
+    throw new RefRefused(
+      `${url}: remote $refs are not fetched unless their host is allowed (${target.host} is not)`,
+      hint,
+    );
   }
   const signal = AbortSignal.timeout(timeoutMs);
   for (let redirects = 0; ; redirects++) {
@@ -160,9 +192,13 @@ async function fetchAllowed(url: string, allowed: ReadonlySet<string>, timeoutMs
       const next = new URL(location, target);
       await response.body?.cancel();
       if (next.host !== target.host || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
-        throw new RefRefused(`${url}: redirected to ${next.host}, another host`, 'reference the final URL, on a host you allow');
+        throw new RefRefused(
+          `${url}: redirected to ${next.host}, another host`,
+          'reference the final URL, on a host you allow',
+        );
       }
-      if (redirects >= MAX_REDIRECTS) throw new RefRefused(`${url}: more than ${MAX_REDIRECTS} redirects`, 'reference the final URL');
+      if (redirects >= MAX_REDIRECTS)
+        throw new RefRefused(`${url}: more than ${MAX_REDIRECTS} redirects`, 'reference the final URL');
       target = next;
       continue;
     }
@@ -177,7 +213,11 @@ async function fetchAllowed(url: string, allowed: ReadonlySet<string>, timeoutMs
 
 async function readCapped(response: Response, maxBytes: number, url: string): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
-  const tooBig = () => new RefRefused(`${url}: the answer is over the ${maxBytes}-byte limit of a referenced file`, 'split the file, or reference the parts you need');
+  const tooBig = () =>
+    new RefRefused(
+      `${url}: the answer is over the ${maxBytes}-byte limit of a referenced file`,
+      'split the file, or reference the parts you need',
+    );
   if (declared > maxBytes) {
     await response.body?.cancel();
     throw tooBig();

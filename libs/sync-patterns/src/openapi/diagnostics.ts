@@ -22,7 +22,10 @@ export function formatDiagnostic(d: Diagnostic): string {
  * (ESC, other C0/C1 controls) would rewrite the screen or forge lines. They are shown as `\u001b`.
  */
 export function printable(text: string, keepNewlines: boolean): string {
-  return text.replace(keepNewlines ? /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g : /[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(
+    keepNewlines ? /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g : /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Thrown when a spec cannot be turned into code; carries every error found, not just the first, and the warnings of the same run. */
@@ -50,7 +53,8 @@ export const REPEATS_SHOWN = 3;
  */
 export function collapseRepeats(diagnostics: readonly Diagnostic[], shown = REPEATS_SHOWN): Diagnostic[] {
   const counts = new Map<string, number>();
-  for (const d of diagnostics) if (d.code !== undefined && d.severity !== 'error') counts.set(d.code, (counts.get(d.code) ?? 0) + 1);
+  for (const d of diagnostics)
+    if (d.code !== undefined && d.severity !== 'error') counts.set(d.code, (counts.get(d.code) ?? 0) + 1);
   const seen = new Map<string, number>();
   const out: Diagnostic[] = [];
   for (const d of diagnostics) {
@@ -77,6 +81,20 @@ export function collapseRepeats(diagnostics: readonly Diagnostic[], shown = REPE
 }
 
 /** A diagnostic as --json gives it. */
-export function diagnosticJson(d: Diagnostic): { severity: Diagnostic['severity']; file: string; pointer: string; message: string; fix?: string; code?: string } {
-  return { severity: d.severity, file: d.file, pointer: d.pointer, message: d.message, ...(d.hint ? { fix: d.hint } : {}), ...(d.code ? { code: d.code } : {}) };
+export function diagnosticJson(d: Diagnostic): {
+  severity: Diagnostic['severity'];
+  file: string;
+  pointer: string;
+  message: string;
+  fix?: string;
+  code?: string;
+} {
+  return {
+    severity: d.severity,
+    file: d.file,
+    pointer: d.pointer,
+    message: d.message,
+    ...(d.hint ? { fix: d.hint } : {}),
+    ...(d.code ? { code: d.code } : {}),
+  };
 }

@@ -11,7 +11,8 @@ export function child(base: string, ...segments: (string | number)[]): string {
 }
 
 // most segments need no escaping: test before building new strings (binding makes pointers by the thousand)
-const escapeSegment = (s: string) => (s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s);
+const escapeSegment = (s: string) =>
+  s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s;
 
 /** Parsed pointers, by text: the model builder and emitters resolve the same few thousand refs over and over. */
 const parsed = new Map<string, readonly string[] | undefined>();

@@ -29,7 +29,12 @@ export async function loadSpec(file: string, refs: RefPolicy = {}): Promise<Load
     bytes = await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw specError(file, '', code === 'ENOENT' ? 'spec file not found' : `cannot read spec file (${code})`, 'check the --spec path');
+    throw specError(
+      file,
+      '',
+      code === 'ENOENT' ? 'spec file not found' : `cannot read spec file (${code})`,
+      'check the --spec path',
+    );
   }
   return { ...(await parseSpec(bytes.toString('utf8'), file, refs)), bytes };
 }
@@ -46,7 +51,13 @@ export async function parseSpec(text: string, file: string, refs: RefPolicy = {}
     checkNesting(document, file); // each file was measured; this is what they make together
     owned = false;
   }
-  return { file, document: owned ? canonicalizeOwned(document) : canonicalize(document), version, text, fromJsonText: owned };
+  return {
+    file,
+    document: owned ? canonicalizeOwned(document) : canonicalize(document),
+    version,
+    text,
+    fromJsonText: owned,
+  };
 }
 
 const isJson = (text: string) => /^\s*[[{]/.test(text);
@@ -57,7 +68,12 @@ function parseText(text: string, file: string): OpenApiDocument {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      throw specError(file, '', `not valid JSON: ${(error as Error).message}`, 'fix the syntax error at the position given');
+      throw specError(
+        file,
+        '',
+        `not valid JSON: ${(error as Error).message}`,
+        'fix the syntax error at the position given',
+      );
     }
   } else {
     // loaded for YAML only: a JSON spec's run does without it
@@ -81,7 +97,12 @@ function parseText(text: string, file: string): OpenApiDocument {
   // before anything walks it: every step after this one may recurse as deep as the document goes
   checkNesting(value, file);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw specError(file, '#', 'the document is not an object', 'an OpenAPI document is a JSON/YAML object with an `openapi` field');
+    throw specError(
+      file,
+      '#',
+      'the document is not an object',
+      'an OpenAPI document is a JSON/YAML object with an `openapi` field',
+    );
   }
   return value as OpenApiDocument;
 }
@@ -93,7 +114,13 @@ function yamlValue(doc: import('yaml').Document, file: string): unknown {
   } catch (error) {
     if (isStackOverflow(error)) throw nestingError(file);
     if (!(error instanceof ReferenceError)) throw error;
-    if (!/alias count/i.test(error.message)) throw specError(file, '', `not valid YAML: ${error.message}`, 'fix the alias: its anchor (&name) must come before it');
+    if (!/alias count/i.test(error.message))
+      throw specError(
+        file,
+        '',
+        `not valid YAML: ${error.message}`,
+        'fix the alias: its anchor (&name) must come before it',
+      );
     throw specError(
       file,
       '',
@@ -114,11 +141,21 @@ function detectVersion(document: OpenApiDocument, file: string): '3.0' | '3.1' {
   }
   const declared = document['openapi'];
   if (typeof declared !== 'string') {
-    throw specError(file, '#/openapi', 'missing `openapi` version field', 'add `openapi: 3.1.0` (or the 3.0.x version the document follows)');
+    throw specError(
+      file,
+      '#/openapi',
+      'missing `openapi` version field',
+      'add `openapi: 3.1.0` (or the 3.0.x version the document follows)',
+    );
   }
   if (/^3\.0(\.|$)/.test(declared)) return '3.0';
   if (/^3\.[1-9](\.|$)/.test(declared)) return '3.1';
-  throw specError(file, '#/openapi', `unsupported OpenAPI version ${declared}`, 'sync-patterns reads OpenAPI 3.0.x and 3.1.x');
+  throw specError(
+    file,
+    '#/openapi',
+    `unsupported OpenAPI version ${declared}`,
+    'sync-patterns reads OpenAPI 3.0.x and 3.1.x',
+  );
 }
 
 /**
@@ -165,11 +202,17 @@ async function bundleExternalRefs(file: string, refs: RefPolicy): Promise<OpenAp
     throw new SpecError(
       missing.map((p) => ({
         severity: 'error' as const,
-        file: p.location[0]?.source?.absoluteRef ? path.relative(process.cwd(), p.location[0].source.absoluteRef) : file,
+        file: p.location[0]?.source?.absoluteRef
+          ? path.relative(process.cwd(), p.location[0].source.absoluteRef)
+          : file,
         pointer: p.location[0]?.pointer ?? '',
         message: p.message,
         // (Redocly's own parser stops JSON files at 100 levels)
-        hint: hintFor(p.message) ?? (/nesting exceeded maxDepth/.test(p.message) ? NESTING_HINT : 'check that the referenced file exists relative to the file holding the $ref'),
+        hint:
+          hintFor(p.message) ??
+          (/nesting exceeded maxDepth/.test(p.message)
+            ? NESTING_HINT
+            : 'check that the referenced file exists relative to the file holding the $ref'),
       })),
     );
   }

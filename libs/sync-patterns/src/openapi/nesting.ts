@@ -50,16 +50,23 @@ function pointerBelow(value: unknown, max: number): string | undefined {
       for (let at = link; at; at = at.up) segments.push(at.key);
       return pointer(...segments.reverse());
     }
-    for (const key of Object.keys(node)) stack.push([(node as Record<string, unknown>)[key], depth + 1, { key, up: link }]);
+    for (const key of Object.keys(node))
+      stack.push([(node as Record<string, unknown>)[key], depth + 1, { key, up: link }]);
   }
   return undefined;
 }
 
-export const NESTING_HINT = 'name the nested schemas under components/schemas and use $refs: no API description needs this depth (real ones nest 40 levels at most)';
+export const NESTING_HINT =
+  'name the nested schemas under components/schemas and use $refs: no API description needs this depth (real ones nest 40 levels at most)';
 
 /** The diagnostic for a file nested too deeply (at `pointer`, when known). */
 export function nestingError(file: string, pointer = ''): SpecError {
-  return specError(file, pointer, `nested more than ${MAX_NESTING} levels deep${pointer ? '' : ' (the parser ran out of stack)'}`, NESTING_HINT);
+  return specError(
+    file,
+    pointer,
+    `nested more than ${MAX_NESTING} levels deep${pointer ? '' : ' (the parser ran out of stack)'}`,
+    NESTING_HINT,
+  );
 }
 
 /** Throws nestingError when `value` nests deeper than MAX_NESTING. */

@@ -61,7 +61,12 @@ function rewrite(pattern: string): Re2Pattern {
     if (at > 1 && hasTopLevelBar(pattern, at)) throw new Unsupported('lookaheads before an alternation (`^(?=…)a|b`)');
   }
   const body = translate(pattern, at, pattern.length, named);
-  return { body: at > 0 ? `^${body.text}` : body.text, ahead, notAhead, maxLength: Math.min(maxLength, body.maxLength) };
+  return {
+    body: at > 0 ? `^${body.text}` : body.text,
+    ahead,
+    notAhead,
+    maxLength: Math.min(maxLength, body.maxLength),
+  };
 }
 
 /** `pattern[from, to)` in RE2 syntax. */
@@ -171,7 +176,8 @@ function classEnd(pattern: string, open: number): number {
 }
 
 /** JavaScript's `\s`, as the members of an RE2 class. */
-const SPACES = '\\t\\n\\v\\f\\r\\x{20}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}';
+const SPACES =
+  '\\t\\n\\v\\f\\r\\x{20}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}';
 /** JavaScript's `\\S`, the same way: every other code point (RE2's own `\\S` lets Unicode spaces through). */
 const NOT_SPACES =
   '\\x{0}-\\x{8}\\x{E}-\\x{1F}\\x{21}-\\x{9F}\\x{A1}-\\x{167F}\\x{1681}-\\x{1FFF}\\x{200B}-\\x{2027}\\x{202A}-\\x{202E}\\x{2030}-\\x{205E}\\x{2060}-\\x{2FFF}\\x{3001}-\\x{FEFE}\\x{FF00}-\\x{10FFFF}';
@@ -207,7 +213,8 @@ function readEscape(pattern: string, at: number, inClass: boolean, named: boolea
       return { text: hex(0), next };
     case 'c': {
       const letter = pattern[next] ?? '';
-      if (/[A-Za-z]/.test(letter) || (inClass && /[0-9_]/.test(letter))) return { text: hex(letter.charCodeAt(0) % 32), next: next + 1 };
+      if (/[A-Za-z]/.test(letter) || (inClass && /[0-9_]/.test(letter)))
+        return { text: hex(letter.charCodeAt(0) % 32), next: next + 1 };
       return { text: hex(92), next: at + 1 }; // a backslash, then `c` as itself
     }
     case 'x': {
@@ -255,6 +262,7 @@ function readClass(pattern: string, at: number, named: boolean): { text: string;
     }
   }
   // `[]` matches nothing and `[^]` anything, to JavaScript; RE2 has neither
-  const text = body === '' ? (negated ? '[\\x{0}-\\x{10FFFF}]' : '[^\\x{0}-\\x{10FFFF}]') : `[${negated ? '^' : ''}${body}]`;
+  const text =
+    body === '' ? (negated ? '[\\x{0}-\\x{10FFFF}]' : '[^\\x{0}-\\x{10FFFF}]') : `[${negated ? '^' : ''}${body}]`;
   return { text, next: i + 1 };
 }

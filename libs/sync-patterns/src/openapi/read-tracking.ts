@@ -46,7 +46,8 @@ export class ReadRecorder {
 
   /** A resolved pointer's segments. */
   note(segments: readonly string[]): void {
-    if (this.current !== undefined && segments.length > 2 && segments[0] === 'components' && segments[1] === 'schemas') this.current.add(segments[2]);
+    if (this.current !== undefined && segments.length > 2 && segments[0] === 'components' && segments[1] === 'schemas')
+      this.current.add(segments[2]);
   }
 
   replay(reads: ReadonlySet<string>): void {
@@ -71,7 +72,12 @@ export function untracked<T>(document: object, work: () => T): T {
  * `compute()` once per key, and its reads again on every later call: work kept across models (a
  * response's shape, asked by each model that response could list) still counts as read by each.
  */
-export function keptWithReads<K extends object, T>(document: object, memo: WeakMap<K, { value: T; reads: Set<string> }>, key: K, compute: () => T): T {
+export function keptWithReads<K extends object, T>(
+  document: object,
+  memo: WeakMap<K, { value: T; reads: Set<string> }>,
+  key: K,
+  compute: () => T,
+): T {
   const recorder = ReadRecorder.of(document);
   let kept = memo.get(key);
   if (kept === undefined) {

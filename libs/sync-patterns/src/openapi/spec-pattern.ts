@@ -11,7 +11,10 @@ import { re2Pattern } from './re2-syntax';
  * - `unchecked`: the validator enforces it, but RE2 cannot run it (a lookahead, a backreference, a
  *   count over 1000) or it is too large to run cheaply: the generator can vouch for no value.
  */
-export type PatternCheck = { kind: 'ignored' } | { kind: 'linear'; test(value: string): boolean } | { kind: 'unchecked'; why: string };
+export type PatternCheck =
+  | { kind: 'ignored' }
+  | { kind: 'linear'; test(value: string): boolean }
+  | { kind: 'unchecked'; why: string };
 
 /** Past these, a pattern is not run: its program would cost too much per value (RE2's fallback is length × size). */
 const MAX_PATTERN_LENGTH = 4096;
@@ -35,9 +38,14 @@ export function patternCheck(pattern: string): PatternCheck {
 function build(pattern: string): PatternCheck {
   // compiling a RegExp parses it, in linear time; it is never executed
   if (!compiles(pattern)) return { kind: 'ignored' };
-  if (pattern.length > MAX_PATTERN_LENGTH) return { kind: 'unchecked', why: `it is over ${MAX_PATTERN_LENGTH} characters long` };
+  if (pattern.length > MAX_PATTERN_LENGTH)
+    return { kind: 'unchecked', why: `it is over ${MAX_PATTERN_LENGTH} characters long` };
   const parts = re2Pattern(pattern);
-  if ('unsupported' in parts) return { kind: 'unchecked', why: `it has ${parts.unsupported}, which the linear-time engine (RE2) cannot run as JavaScript does` };
+  if ('unsupported' in parts)
+    return {
+      kind: 'unchecked',
+      why: `it has ${parts.unsupported}, which the linear-time engine (RE2) cannot run as JavaScript does`,
+    };
   let body: RE2JS;
   let ahead: RE2JS[];
   let notAhead: RE2JS[];
@@ -45,7 +53,10 @@ function build(pattern: string): PatternCheck {
     [body, ...ahead] = [parts.body, ...parts.ahead].map((syntax) => RE2JS.compile(syntax));
     notAhead = parts.notAhead.map((syntax) => RE2JS.compile(syntax));
   } catch (error) {
-    return { kind: 'unchecked', why: `RE2 does not take it: ${(error as Error).message.replace(/^error parsing regexp: /, '')}` };
+    return {
+      kind: 'unchecked',
+      why: `RE2 does not take it: ${(error as Error).message.replace(/^error parsing regexp: /, '')}`,
+    };
   }
   const size = [body, ...ahead, ...notAhead].reduce((sum, re) => sum + re.programSize(), 0);
   if (size > MAX_PROGRAM_SIZE) return { kind: 'unchecked', why: 'it expands to too large a program to run cheaply' };
@@ -53,7 +64,12 @@ function build(pattern: string): PatternCheck {
   return {
     kind: 'linear',
     // a value with UTF-16 halves is not tested: JavaScript would match its code units, RE2 its code points
-    test: (value) => value.length <= longest && !/[\uD800-\uDFFF]/.test(value) && body.test(value) && ahead.every((re) => re.test(value)) && !notAhead.some((re) => re.test(value)),
+    test: (value) =>
+      value.length <= longest &&
+      !/[\uD800-\uDFFF]/.test(value) &&
+      body.test(value) &&
+      ahead.every((re) => re.test(value)) &&
+      !notAhead.some((re) => re.test(value)),
   };
 }
 

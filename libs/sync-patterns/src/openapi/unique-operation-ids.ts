@@ -19,7 +19,10 @@ export function checkOperationIds(document: OpenApiDocument, file: string): Diag
       if (!item || typeof item !== 'object') continue;
       for (const method of METHODS) {
         const operation = (item as Record<string, unknown>)[method];
-        const id = operation && typeof operation === 'object' ? (operation as Record<string, unknown>)['operationId'] : undefined;
+        const id =
+          operation && typeof operation === 'object'
+            ? (operation as Record<string, unknown>)['operationId']
+            : undefined;
         if (typeof id !== 'string') continue;
         const pointer = child('#', section, route, method, 'operationId');
         const earlier = first.get(id);

@@ -21,7 +21,8 @@ export function schemaKeywordWarnings(document: OpenApiDocument, version: '3.0' 
   const found: Diagnostic[] = [];
   // the walk's place, as segments: a pointer is made only for what is reported
   const path: (string | number)[] = [];
-  const warn: Warn = (segments, message, hint, code) => found.push({ severity: 'warning', file, pointer: pointerOf(...path, ...segments), message, hint, code });
+  const warn: Warn = (segments, message, hint, code) =>
+    found.push({ severity: 'warning', file, pointer: pointerOf(...path, ...segments), message, hint, code });
   const v31 = version === '3.1';
 
   function schema(node: unknown): void {
@@ -213,7 +214,8 @@ export const KEYWORDS_ONLY_31 = [
 
 const ROLES = new Map<string, number>();
 for (const key of KEYWORDS_ONLY_31) ROLES.set(key, ONLY_31);
-for (const key of ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']) ROLES.set(key, (ROLES.get(key) ?? 0) | SCHEMA_MAP);
+for (const key of ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'])
+  ROLES.set(key, (ROLES.get(key) ?? 0) | SCHEMA_MAP);
 for (const key of [
   'allOf',
   'anyOf',
@@ -304,7 +306,9 @@ function instead30(node: Record<string, unknown>, key: string): string {
     case 'const':
       return `write \`enum: [${quoted(node['const'])}]\``;
     case 'examples':
-      return Array.isArray(node['examples']) && node['examples'].length ? `write one \`example: ${quoted(node['examples'][0])}\` instead` : 'write one `example:` instead';
+      return Array.isArray(node['examples']) && node['examples'].length
+        ? `write one \`example: ${quoted(node['examples'][0])}\` instead`
+        : 'write one `example:` instead';
     case 'contentEncoding':
       if (node['contentEncoding'] === 'base64') return 'write `type: string, format: byte` instead';
       break;
@@ -319,7 +323,12 @@ function instead30(node: Record<string, unknown>, key: string): string {
 }
 
 function only31(node: Record<string, unknown>, key: string, warn: Warn): void {
-  warn([key], `\`${key}\` is not an OpenAPI 3.0 schema keyword (it is JSON Schema 2020-12, part of 3.1): ${IGNORED}`, instead30(node, key), `${ONLY_31_CODE}/${key}`);
+  warn(
+    [key],
+    `\`${key}\` is not an OpenAPI 3.0 schema keyword (it is JSON Schema 2020-12, part of 3.1): ${IGNORED}`,
+    instead30(node, key),
+    `${ONLY_31_CODE}/${key}`,
+  );
 }
 
 /** `type` as a list, or `type: 'null'`, in a 3.0 document. */
@@ -348,7 +357,12 @@ function type30(type: unknown, warn: Warn): void {
 /** Numeric `exclusiveMinimum`/`exclusiveMaximum` in a 3.0 document. */
 function exclusive30(key: 'exclusiveMinimum' | 'exclusiveMaximum', value: number, warn: Warn): void {
   const bound = key === 'exclusiveMinimum' ? 'minimum' : 'maximum';
-  warn([key], `numeric \`${key}\` is OpenAPI 3.1; in 3.0 it is a boolean beside \`${bound}\` (${IGNORED})`, `write \`${bound}: ${value}\` with \`${key}: true\``, `${ONLY_31_CODE}/${key}`);
+  warn(
+    [key],
+    `numeric \`${key}\` is OpenAPI 3.1; in 3.0 it is a boolean beside \`${bound}\` (${IGNORED})`,
+    `write \`${bound}: ${value}\` with \`${key}: true\``,
+    `${ONLY_31_CODE}/${key}`,
+  );
 }
 
 /**
@@ -370,16 +384,33 @@ function refSiblings30(node: Record<string, unknown>, warn: Warn): void {
 
 /** 3.1-only fields outside schemas, in a 3.0 document. */
 function checkDocument30(document: OpenApiDocument, warn: Warn): void {
-  const top = (segments: string[], what: string, hint: string) => warn(segments, `${what} is OpenAPI 3.1 (${IGNORED})`, hint, `${ONLY_31_CODE}/${segments.join('.')}`);
-  if (document['webhooks'] !== undefined) top(['webhooks'], '`webhooks`', 'declare `openapi: 3.1.0`, or describe them as `callbacks` of the operation that registers them');
-  if (document['jsonSchemaDialect'] !== undefined) top(['jsonSchemaDialect'], '`jsonSchemaDialect`', 'remove it (3.0 schemas have one dialect), or declare `openapi: 3.1.0`');
+  const top = (segments: string[], what: string, hint: string) =>
+    warn(segments, `${what} is OpenAPI 3.1 (${IGNORED})`, hint, `${ONLY_31_CODE}/${segments.join('.')}`);
+  if (document['webhooks'] !== undefined)
+    top(
+      ['webhooks'],
+      '`webhooks`',
+      'declare `openapi: 3.1.0`, or describe them as `callbacks` of the operation that registers them',
+    );
+  if (document['jsonSchemaDialect'] !== undefined)
+    top(
+      ['jsonSchemaDialect'],
+      '`jsonSchemaDialect`',
+      'remove it (3.0 schemas have one dialect), or declare `openapi: 3.1.0`',
+    );
   const components = document['components'];
-  if (isObject(components) && components['pathItems'] !== undefined) top(['components', 'pathItems'], '`components.pathItems`', 'write the path items under `paths`, or declare `openapi: 3.1.0`');
+  if (isObject(components) && components['pathItems'] !== undefined)
+    top(
+      ['components', 'pathItems'],
+      '`components.pathItems`',
+      'write the path items under `paths`, or declare `openapi: 3.1.0`',
+    );
   const info = document['info'];
   if (isObject(info)) {
     if (info['summary'] !== undefined) top(['info', 'summary'], '`info.summary`', 'move it into `info.description`');
     const license = info['license'];
-    if (isObject(license) && license['identifier'] !== undefined) top(['info', 'license', 'identifier'], '`license.identifier`', 'write the license as `url` instead');
+    if (isObject(license) && license['identifier'] !== undefined)
+      top(['info', 'license', 'identifier'], '`license.identifier`', 'write the license as `url` instead');
   }
 }
 

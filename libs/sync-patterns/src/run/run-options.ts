@@ -4,6 +4,7 @@ import type { PreviousOutput } from '../emit/sqlite/emit-migrations';
 import type { BuildOptions } from '../model/build-model';
 import type { Diagnostic } from '../openapi/diagnostics';
 import type { RefPolicy } from '../openapi/confined-refs';
+import { OUTPUT_STYLE } from '../typescript/output-style';
 import { inputFingerprint } from '../write/input-fingerprint';
 
 /** What a run is asked: the spec, the output folder, what shapes the output, and where progress goes. */
@@ -29,7 +30,16 @@ export interface PipelineOptions extends BuildOptions {
 export function shaping(options: PipelineOptions) {
   const { models, allModels, apiName, filters, coreImport } = options;
   const specLabel = path.relative(path.resolve(options.out), path.resolve(options.spec)).split(path.sep).join('/');
-  return { specLabel, models, allModels, apiName, filters, coreImport };
+  // compact output is another output of the same inputs (typescript/output-style.ts)
+  return {
+    specLabel,
+    models,
+    allModels,
+    apiName,
+    filters,
+    coreImport,
+    ...(OUTPUT_STYLE === 'compact' ? { style: OUTPUT_STYLE } : {}),
+  };
 }
 
 /** The fingerprint of the inputs (write/input-fingerprint.ts), from the spec's bytes as read, else as they are now. */

@@ -40,7 +40,9 @@ export class Run {
     const started = Date.now();
     const { spec, note } = await this.guard(() => this.reuse.load(() => loadSpec(options.spec, options.refs)));
     const paths = Object.keys((spec.document['paths'] as object | undefined) ?? {}).length;
-    this.log(`spec loaded: ${options.spec} (OpenAPI ${spec.version}, ${paths} paths) in ${Date.now() - started} ms${note ? `, ${note}` : ''}`);
+    this.log(
+      `spec loaded: ${options.spec} (OpenAPI ${spec.version}, ${paths} paths) in ${Date.now() - started} ms${note ? `, ${note}` : ''}`,
+    );
     // the spec's bytes as they were read (a later read could see a newer save)
     this.fingerprint = fingerprintOf(options, spec.bytes ?? spec.text);
     // a spec that refers to other files has no fingerprint: nothing says a later run saw the same inputs
@@ -61,7 +63,9 @@ export class Run {
       warn(formatDiagnostic(d), d);
     }
     const names = api.models.map((m) => m.schemaName);
-    this.log(`models bound: ${names.length} (${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}) in ${Date.now() - started} ms`);
+    this.log(
+      `models bound: ${names.length} (${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}) in ${Date.now() - started} ms`,
+    );
     return api;
   }
 
@@ -78,7 +82,9 @@ export class Run {
 
   /** What the manifest records of the inputs, so a later run can answer "up to date" from hashes alone. */
   inputs(api: SyncApi): Manifest['inputs'] {
-    return this.fingerprint === undefined ? undefined : { fingerprint: this.fingerprint, models: api.models.map((m) => m.schemaName), warnings: this.warnings };
+    return this.fingerprint === undefined
+      ? undefined
+      : { fingerprint: this.fingerprint, models: api.models.map((m) => m.schemaName), warnings: this.warnings };
   }
 
   /** After `plan` is applied to the output folder (or found it up to date): the memory learns what was written, and the next run's record is left (a cache: failures are ignored). */

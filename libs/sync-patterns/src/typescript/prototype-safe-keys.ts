@@ -27,7 +27,12 @@ export function withPrototypeSafeKeys<T>(document: T): { document: T; restore(te
     if (value === null || typeof value !== 'object') return value;
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
-      Object.defineProperty(out, safe(key), { value: key === '$ref' && typeof inner === 'string' ? ref(inner) : walk(inner), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, safe(key), {
+        value: key === '$ref' && typeof inner === 'string' ? ref(inner) : walk(inner),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   };
@@ -36,7 +41,12 @@ export function withPrototypeSafeKeys<T>(document: T): { document: T; restore(te
     typeof value === 'object' &&
     (Array.isArray(value)
       ? value.some(hasReserved)
-      : Object.entries(value).some(([key, inner]) => RESERVED.has(key) || (key === '$ref' && typeof inner === 'string' && inner.split('/').some((s) => RESERVED.has(s))) || hasReserved(inner)));
+      : Object.entries(value).some(
+          ([key, inner]) =>
+            RESERVED.has(key) ||
+            (key === '$ref' && typeof inner === 'string' && inner.split('/').some((s) => RESERVED.has(s))) ||
+            hasReserved(inner),
+        ));
   // the common case (no such key anywhere) passes through untouched
   if (!hasReserved(document)) return { document, restore: (text) => text };
   const names = new Map<string, string>();
@@ -44,6 +54,9 @@ export function withPrototypeSafeKeys<T>(document: T): { document: T; restore(te
   for (const [name, placeholder] of tokens) names.set(placeholder, name);
   return {
     document: swapped,
-    restore: (text) => text.replace(/"?(__sync_patterns_key_\d+__)"?/g, (_, placeholder: string) => JSON.stringify(names.get(placeholder))),
+    restore: (text) =>
+      text.replace(/"?(__sync_patterns_key_\d+__)"?/g, (_, placeholder: string) =>
+        JSON.stringify(names.get(placeholder)),
+      ),
   };
 }

@@ -3,11 +3,42 @@
  * goes through one of these, so nothing in a spec can close a string, a comment or a statement.
  */
 
-/** A TypeScript string literal. JSON escaping plus the two line separators JS source must not hold raw. */
+import { formatted, PRINT_WIDTH } from './output-style';
+
+/**
+ * A TypeScript string literal: JSON's escaping plus the two line separators JS source must not hold
+ * raw. Formatted, in single quotes unless the text holds more single quotes than double (as Prettier
+ * chooses), so a string needs the fewest escapes.
+ */
 export function str(value: string): string {
-  return JSON.stringify(value)
+  const json = JSON.stringify(value)
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
+  if (!formatted || !singleQuoted(value)) return json;
+  // from JSON's escapes: a double quote needs none, a single quote does; every other escape stays
+  return `'${json.slice(1, -1).replace(/\\"|\\.|'/g, (escape) => (escape === '\\"' ? '"' : escape === "'" ? "\\'" : escape))}'`;
+}
+
+function singleQuoted(value: string): boolean {
+  let single = 0;
+  let double = 0;
+  for (const char of value) {
+    if (char === "'") single++;
+    else if (char === '"') double++;
+  }
+  return single <= double;
+}
+
+/** An object literal's key: bare when it is an identifier, else a string; `__proto__` computed (a literal key would set the prototype). */
+export function propertyKey(name: string): string {
+  if (!formatted) return str(name);
+  if (name === '__proto__') return `[${str(name)}]`;
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : str(name);
+}
+
+/** An object literal key for any name: as propertyKey writes it, or in compact output always computed (`["id"]`). */
+export function objectKey(name: string): string {
+  return formatted ? propertyKey(name) : `[${str(name)}]`;
 }
 
 /**
@@ -16,6 +47,7 @@ export function str(value: string): string {
  */
 export function literal(value: unknown): string {
   if (value === undefined) return 'undefined';
+  if (formatted) return flatLiteral(value);
   return safeJson(JSON.stringify(value, null, 0));
 }
 
@@ -32,6 +64,7 @@ export function safeJson(json: string): string {
  * prefixes the lines after the first, for a literal that starts inside an indented block.
  */
 export function literalBlock(value: unknown, width = 80, indent = ''): string {
+  if (formatted) return value === undefined ? 'undefined' : laidOut(value, indent, width);
   const flat = literal(value);
   if (flat.length <= width) return flat;
   // JSON escapes newlines inside strings, so every raw newline here is layout.
@@ -63,4 +96,46 @@ export function prop(target: string, name: string): string {
 /** A union of string literal types, or `never` when empty. */
 export function stringUnion(values: string[]): string {
   return values.length ? values.map(str).join(' | ') : 'never';
+}
+
+/** A JSON value as one line of TypeScript: `{ id: 1, 'created-at': 'x' }`, `['a', 'b']`. */
+function flatLiteral(value: unknown): string {
+  if (value === null || typeof value !== 'object')
+    return typeof value === 'string' ? str(value) : (JSON.stringify(value) ?? 'null');
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined ? 'null' : flatLiteral(item))).join(', ')}]`;
+  const entries = jsonEntries(value);
+  return entries.length
+    ? `{ ${entries.map(([key, inner]) => `${propertyKey(key)}: ${flatLiteral(inner)}`).join(', ')} }`
+    : '{}';
+}
+
+/**
+ * A JSON value on one line when it fits in `room` columns, else one element or entry a line (each
+ * laid out the same way, at the width), closed on a line of its own at `indent`, with trailing commas.
+ */
+function laidOut(value: unknown, indent: string, room: number): string {
+  const flat = flatLiteral(value);
+  if (flat.length <= room || value === null || typeof value !== 'object') return flat;
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (!value.length) return flat;
+    return `[\n${value.map((item) => `${inner}${laidOut(item === undefined ? null : item, inner, PRINT_WIDTH - inner.length - 1)},`).join('\n')}\n${indent}]`;
+  }
+  const entries = jsonEntries(value);
+  if (!entries.length) return flat;
+  return `{\n${entries.map(([key, inner_]) => `${objectEntry(key, inner_, inner)},`).join('\n')}\n${indent}}`;
+}
+
+/** One entry of a laid-out object at `indent`, without its comma: incremental runs find an entry of the fakes by it. */
+export function objectEntry(key: string, value: unknown, indent: string): string {
+  const name = propertyKey(key);
+  return `${indent}${name}: ${laidOut(value, indent, PRINT_WIDTH - indent.length - name.length - 3)}`;
+}
+
+/** An object's entries as JSON.stringify keeps them (undefined, functions and symbols left out). */
+function jsonEntries(value: object): [string, unknown][] {
+  return Object.entries(value).filter(
+    ([, inner]) => inner !== undefined && typeof inner !== 'function' && typeof inner !== 'symbol',
+  );
 }

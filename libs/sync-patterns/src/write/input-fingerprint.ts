@@ -12,10 +12,23 @@ import * as path from 'node:path';
  */
 export function inputFingerprint(spec: string | Buffer, options: object): string | undefined {
   const shaping = stableJson(options);
-  if (last && last.shaping === shaping && (typeof spec === 'string' ? last.spec === spec : Buffer.isBuffer(last.spec) && last.spec.equals(spec))) return last.fingerprint;
+  if (
+    last &&
+    last.shaping === shaping &&
+    (typeof spec === 'string' ? last.spec === spec : Buffer.isBuffer(last.spec) && last.spec.equals(spec))
+  )
+    return last.fingerprint;
   // the regex looks for ASCII only: latin1 is the cheap way to see a file's bytes as text
   const text = typeof spec === 'string' ? spec : spec.toString('latin1');
-  const fingerprint = hasExternalRef(text) ? undefined : createHash('sha256').update(generatorFingerprint()).update('\0').update(shaping).update('\0').update(spec).digest('hex');
+  const fingerprint = hasExternalRef(text)
+    ? undefined
+    : createHash('sha256')
+        .update(generatorFingerprint())
+        .update('\0')
+        .update(shaping)
+        .update('\0')
+        .update(spec)
+        .digest('hex');
   last = { spec, shaping, fingerprint };
   return fingerprint;
 }
@@ -44,7 +57,8 @@ function generatorFingerprint(): string {
     for (const name of readdirSync(dir).sort()) {
       const full = path.join(dir, name);
       if (statSync(full).isDirectory()) walk(full);
-      else if (/\.(ts|js|ejs|json)$/.test(name) && !/\.spec\./.test(name)) hash.update(path.relative(root, full)).update('\0').update(readFileSync(full)).update('\0');
+      else if (/\.(ts|js|ejs|json)$/.test(name) && !/\.spec\./.test(name))
+        hash.update(path.relative(root, full)).update('\0').update(readFileSync(full)).update('\0');
     }
   };
   walk(root);
@@ -60,7 +74,9 @@ function generatorFingerprint(): string {
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && typeof v !== 'function');
+    const entries = Object.entries(value as Record<string, unknown>).filter(
+      ([, v]) => v !== undefined && typeof v !== 'function',
+    );
     return `{${entries
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`)

@@ -40,7 +40,8 @@ export function parseManifest(text: string | undefined, where = 'the output fold
     throw refuse('', `not valid JSON (${(error as Error).message})`);
   }
   if (!isRecord(value)) throw refuse('', 'not a JSON object');
-  if (value['version'] !== 1) throw refuse('#/version', `version ${JSON.stringify(value['version'])} is not one this sync-patterns reads (1)`);
+  if (value['version'] !== 1)
+    throw refuse('#/version', `version ${JSON.stringify(value['version'])} is not one this sync-patterns reads (1)`);
   const files = value['files'];
   if (!isRecord(files)) throw refuse('#/files', 'not an object of paths and hashes');
   // no prototype: an entry named `constructor` or `__proto__` is an entry like any other
@@ -48,12 +49,20 @@ export function parseManifest(text: string | undefined, where = 'the output fold
   for (const [file, hash] of Object.entries(files)) {
     const problem = pathProblem(file);
     if (problem) throw refuse(pointer('files', file), `${JSON.stringify(file)} ${problem}`);
-    if (typeof hash !== 'string') throw refuse(pointer('files', file), `the hash of ${JSON.stringify(file)} is not a string`);
+    if (typeof hash !== 'string')
+      throw refuse(pointer('files', file), `the hash of ${JSON.stringify(file)} is not a string`);
     checked[file] = hash;
   }
   const inputs = value['inputs'];
-  if (inputs !== undefined && !isInputs(inputs)) throw refuse('#/inputs', 'not the record of a run (fingerprint, models, warnings)');
-  return { version: 1, files: checked, ...(inputs !== undefined ? { inputs: { ...inputs, models: inputs.models ?? [], warnings: inputs.warnings ?? [] } } : {}) };
+  if (inputs !== undefined && !isInputs(inputs))
+    throw refuse('#/inputs', 'not the record of a run (fingerprint, models, warnings)');
+  return {
+    version: 1,
+    files: checked,
+    ...(inputs !== undefined
+      ? { inputs: { ...inputs, models: inputs.models ?? [], warnings: inputs.warnings ?? [] } }
+      : {}),
+  };
 }
 
 /** Why a manifest path is not one of a file the generator writes inside the output folder, or undefined. */
@@ -61,7 +70,8 @@ function pathProblem(file: string): string | undefined {
   if (file === '' || file.startsWith('/') || /^[A-Za-z]:/.test(file)) return 'is not a relative path';
   if (file.includes('\\') || file.includes('\0')) return 'holds a backslash or a NUL';
   const segments = file.split('/');
-  if (segments.some((s) => s === '' || s === '.' || s === '..')) return 'is not a plain path inside the output folder (an empty, `.` or `..` part)';
+  if (segments.some((s) => s === '' || s === '.' || s === '..'))
+    return 'is not a plain path inside the output folder (an empty, `.` or `..` part)';
   if (segments[0] === '.sync-patterns') return "names sync-patterns' own folder, where no generated file lives";
   return undefined;
 }
@@ -72,14 +82,17 @@ function isInputs(value: unknown): value is { fingerprint: string; models?: stri
   // (older manifests have no models or warnings)
   return (
     (models === undefined || (Array.isArray(models) && models.every((m) => typeof m === 'string'))) &&
-    (warnings === undefined || (Array.isArray(warnings) && warnings.every((w) => isRecord(w) && typeof w['message'] === 'string')))
+    (warnings === undefined ||
+      (Array.isArray(warnings) && warnings.every((w) => isRecord(w) && typeof w['message'] === 'string')))
   );
 }
 
 /** Control characters escaped: an entry's name reaches the terminal. */
-const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const printable = (text: string) =>
+  text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
-const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 export function serializeManifest(files: Record<string, string>, inputs?: Manifest['inputs']): string {
   const sorted: Record<string, string> = {};

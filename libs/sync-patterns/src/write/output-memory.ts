@@ -12,7 +12,10 @@ import type { WritePlan } from './plan-write';
  * hand edit is seen as in a fresh run.
  */
 export class OutputMemory {
-  private readonly files = new Map<string, { content: string; hash?: string; size: number; mtimeMs: number; bytes?: Buffer }>();
+  private readonly files = new Map<
+    string,
+    { content: string; hash?: string; size: number; mtimeMs: number; bytes?: Buffer }
+  >();
   /** This run's stat of each file: the reader, the incremental emit and the run's record all ask. */
   private readonly stats = new Map<string, [number, number] | undefined>();
   /** The last run's record (incremental/incremental-state.ts) and document, for the next run in this process. */
@@ -104,7 +107,14 @@ export class OutputMemory {
       const stat = this.stat(file.path);
       const written = bytesOf(file);
       const bytes = typeof written === 'string' ? undefined : written;
-      if (stat) this.files.set(file.path, { content: file.content, hash: plan.hashes[file.path], size: stat[0], mtimeMs: stat[1], bytes });
+      if (stat)
+        this.files.set(file.path, {
+          content: file.content,
+          hash: plan.hashes[file.path],
+          size: stat[0],
+          mtimeMs: stat[1],
+          bytes,
+        });
     }
     for (const file of plan.deletes) this.files.delete(file);
   }

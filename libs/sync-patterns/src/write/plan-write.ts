@@ -46,11 +46,26 @@ export interface PlanOptions {
  * a missing file). Pure apart from those reads, so the filesystem writer and the Nx Tree writer
  * share it.
  */
-export function planWrite(files: GeneratedFile[], read: (path: string) => string | undefined, options: PlanOptions = {}): WritePlan {
+export function planWrite(
+  files: GeneratedFile[],
+  read: (path: string) => string | undefined,
+  options: PlanOptions = {},
+): WritePlan {
   const manifest = parseManifest(read(MANIFEST_PATH), options.where);
   const previous = manifest?.files ?? {};
   const hashes: Record<string, string> = {};
-  const plan: WritePlan = { create: [], update: [], unchanged: [], stale: [], handEdited: [], writes: [], deletes: [], hashes, manifest: '', ...(options.inputs ? { inputs: options.inputs } : {}) };
+  const plan: WritePlan = {
+    create: [],
+    update: [],
+    unchanged: [],
+    stale: [],
+    handEdited: [],
+    writes: [],
+    deletes: [],
+    hashes,
+    manifest: '',
+    ...(options.inputs ? { inputs: options.inputs } : {}),
+  };
   const hashOf = options.hashOf ?? ((_: string, content: string) => hashContent(content));
   const produced = new Set<string>();
 

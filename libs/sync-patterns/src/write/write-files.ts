@@ -46,7 +46,10 @@ export function resolveInside(outDir: string, file: string, label = 'the output 
   const root = path.resolve(outDir);
   const full = path.resolve(root, file);
   if (full !== root && !full.startsWith(root + path.sep)) {
-    throw new OutputError(`refusing to write outside ${outDir}: ${file}`, 'a generated path never leaves --out: remove the entry from the manifest (.sync-patterns/manifest.json) if it was edited');
+    throw new OutputError(
+      `refusing to write outside ${outDir}: ${file}`,
+      'a generated path never leaves --out: remove the entry from the manifest (.sync-patterns/manifest.json) if it was edited',
+    );
   }
   for (let at = full; at !== root; at = path.dirname(at)) {
     let link = false;
@@ -91,7 +94,11 @@ async function eachLimited<T>(items: readonly T[], work: (item: T) => Promise<vo
  * its target first, then the targets are swapped in; if anything fails, the files that were
  * replaced are put back and the staged and new files removed, leaving the directory as it was.
  */
-export async function applyPlan(outDir: string, plan: WritePlan, hooks: { beforeSwap?: (file: string) => void } = {}): Promise<void> {
+export async function applyPlan(
+  outDir: string,
+  plan: WritePlan,
+  hooks: { beforeSwap?: (file: string) => void } = {},
+): Promise<void> {
   const tag = `.sp-${process.pid}-${Date.now().toString(36)}`;
   const root = path.resolve(outDir);
   if (!existsSync(root) && !plan.deletes.length && !hooks.beforeSwap) return writeFresh(root, plan, tag);
@@ -143,8 +150,12 @@ async function writeFresh(root: string, plan: WritePlan, tag: string): Promise<v
   const staging = `${root}${tag}`;
   const parentCreated = await mkdir(path.dirname(root), { recursive: true });
   try {
-    const targets = plan.writes.map((file) => ({ target: path.join(staging, path.relative(root, resolveInside(root, file.path))), content: bytesOf(file) }));
-    for (const dir of [...new Set(targets.map((t) => path.dirname(t.target)))].sort()) await mkdir(dir, { recursive: true });
+    const targets = plan.writes.map((file) => ({
+      target: path.join(staging, path.relative(root, resolveInside(root, file.path))),
+      content: bytesOf(file),
+    }));
+    for (const dir of [...new Set(targets.map((t) => path.dirname(t.target)))].sort())
+      await mkdir(dir, { recursive: true });
     await eachLimited(targets, ({ target, content }) => writeFile(target, content));
     await rename(staging, root);
   } catch (error) {

@@ -2,969 +2,969 @@
 // Do not edit: run `sync-patterns generate` again instead. Hand edits are detected and kept, never
 // silently overwritten; put extensions in files of your own next to this one.
 export interface paths {
-    "/accounts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Create an account (role member) and sign in */
-        post: operations["signUp"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+  '/accounts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/metrics/todo-counts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Todo counts per project, computed in SQL
-         * @description A pre-computed result for cache mode. Answers carry an ETag; a matching If-None-Match gets 304.
-         */
-        get: operations["listTodoCounts"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** Create an account (role member) and sign in */
+    post: operations['signUp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/metrics/todo-counts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/projects": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["listProjects"];
-        put?: never;
-        post: operations["createProject"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /**
+     * Todo counts per project, computed in SQL
+     * @description A pre-computed result for cache mode. Answers carry an ETag; a matching If-None-Match gets 304.
+     */
+    get: operations['listTodoCounts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/projects/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        get: operations["getProject"];
-        put?: never;
-        post?: never;
-        delete: operations["deleteProject"];
-        options?: never;
-        head?: never;
-        patch: operations["updateProject"];
-        trace?: never;
+    get: operations['listProjects'];
+    put?: never;
+    post: operations['createProject'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
     };
-    "/projects/{id}/members": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        get: operations["listProjectMembers"];
-        put?: never;
-        /** Add a member (the project's owner and staff only) */
-        post: operations["addProjectMember"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get: operations['getProject'];
+    put?: never;
+    post?: never;
+    delete: operations['deleteProject'];
+    options?: never;
+    head?: never;
+    patch: operations['updateProject'];
+    trace?: never;
+  };
+  '/projects/{id}/members': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
     };
-    "/projects/{id}/members/{userId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                userId: string;
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Remove a member (the owner and staff; a member may remove themselves) */
-        delete: operations["removeProjectMember"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get: operations['listProjectMembers'];
+    put?: never;
+    /** Add a member (the project's owner and staff only) */
+    post: operations['addProjectMember'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{id}/members/{userId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        userId: string;
+      };
+      cookie?: never;
     };
-    "/sessions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["signIn"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a member (the owner and staff; a member may remove themselves) */
+    delete: operations['removeProjectMember'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/sessions/current": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["getCurrentSession"];
-        put?: never;
-        post?: never;
-        delete: operations["signOut"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    post: operations['signIn'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/current': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/todos": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["listTodos"];
-        put?: never;
-        post: operations["createTodo"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get: operations['getCurrentSession'];
+    put?: never;
+    post?: never;
+    delete: operations['signOut'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/todos': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/todos/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        get: operations["getTodo"];
-        put?: never;
-        post?: never;
-        delete: operations["deleteTodo"];
-        options?: never;
-        head?: never;
-        patch: operations["updateTodo"];
-        trace?: never;
+    get: operations['listTodos'];
+    put?: never;
+    post: operations['createTodo'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/todos/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
     };
-    "/users": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List users */
-        get: operations["listUsers"];
-        put?: never;
-        post: operations["createUser"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get: operations['getTodo'];
+    put?: never;
+    post?: never;
+    delete: operations['deleteTodo'];
+    options?: never;
+    head?: never;
+    patch: operations['updateTodo'];
+    trace?: never;
+  };
+  '/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/users/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        get: operations["getUser"];
-        put?: never;
-        post?: never;
-        delete: operations["deleteUser"];
-        options?: never;
-        head?: never;
-        patch: operations["updateUser"];
-        trace?: never;
+    /** List users */
+    get: operations['listUsers'];
+    put?: never;
+    post: operations['createUser'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
     };
+    get: operations['getUser'];
+    put?: never;
+    post?: never;
+    delete: operations['deleteUser'];
+    options?: never;
+    head?: never;
+    patch: operations['updateUser'];
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: {
-        AccountCreate: {
-            /** Format: email */
-            email: string;
-            name: string;
-            password: string;
-        };
-        Credentials: {
-            email: string;
-            password: string;
-        };
-        MemberCreate: {
-            /** Format: uuid */
-            user_id: string;
-        };
-        Problem: {
-            details?: {
-                message: string;
-                path: string;
-            }[];
-            /** @description Machine-readable error code */
-            error: string;
-            message: string;
-        };
-        /** @description A group of todos, owned by a user. */
-        Project: {
-            /** @default false */
-            archived: boolean;
-            /** Format: date-time */
-            readonly created_at: string;
-            description: string | null;
-            /** Format: uuid */
-            readonly id: string;
-            name: string;
-            /**
-             * Format: uuid
-             * @description The owning user (users.id)
-             */
-            owner_id: string;
-        };
-        ProjectMember: {
-            /** Format: date-time */
-            created_at: string;
-            /** Format: uuid */
-            project_id: string;
-            /** Format: uuid */
-            user_id: string;
-        };
-        ProjectPage: {
-            /** @description Total number of projects matching the filter */
-            count: number;
-            data: components["schemas"]["Project"][];
-        };
-        ProjectPatch: {
-            archived?: boolean;
-            description?: string | null;
-            name?: string;
-        };
-        /** @enum {string} */
-        Role: "member" | "admin";
-        Session: {
-            /** Format: date-time */
-            expires_at: string;
-            /** @description Send as Authorization: Bearer <token> */
-            token: string;
-            user: components["schemas"]["User"];
-        };
-        /** @description One thing to do, in a project. */
-        Todo: {
-            /** Format: date-time */
-            readonly created_at: string;
-            /** Format: date-time */
-            due_at: string | null;
-            /**
-             * Format: uuid
-             * @description Generated by the client when it creates the todo
-             */
-            id: string;
-            /** @description Staff-only notes: answered to staff only, 403 when anyone else writes them; never synced to clients */
-            internal_notes?: string | null;
-            priority: number;
-            /** Format: uuid */
-            project_id: string;
-            status: components["schemas"]["TodoStatus"];
-            title: string;
-            /** Format: date-time */
-            readonly updated_at: string;
-        };
-        /** @description How many todos a project has, by status. Pre-computed; stale after a todo or project write. */
-        TodoCount: {
-            doing: number;
-            done: number;
-            /** Format: uuid */
-            project_id: string;
-            project_name: string;
-            todo: number;
-            total: number;
-        };
-        TodoPatch: {
-            /** Format: date-time */
-            due_at?: string | null;
-            priority?: number;
-            status?: components["schemas"]["TodoStatus"];
-            title?: string;
-        };
-        /** @enum {string} */
-        TodoStatus: "todo" | "doing" | "done";
-        /** @description A person who owns projects. Only staff create users (others sign up) and change roles. */
-        User: {
-            /** Format: date-time */
-            readonly created_at: string;
-            /** Format: email */
-            email: string;
-            /** Format: uuid */
-            readonly id: string;
-            name: string;
-            role: components["schemas"]["Role"];
-        };
-        UserPatch: {
-            /** Format: email */
-            email?: string;
-            name?: string;
-            role?: components["schemas"]["Role"];
-        };
+  schemas: {
+    AccountCreate: {
+      /** Format: email */
+      email: string;
+      name: string;
+      password: string;
     };
-    responses: {
-        /** @description The row conflicts with an existing one */
-        Conflict: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description Signed in, but not allowed to do this */
-        Forbidden: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The input failed validation */
-        Invalid: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description No such row */
-        NotFound: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description No valid bearer token */
-        Unauthenticated: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Problem"];
-            };
-        };
+    Credentials: {
+      email: string;
+      password: string;
     };
-    parameters: never;
-    requestBodies: never;
-    headers: {
-        /** @description Postgres transaction id of the write (pg_current_xact_id()), for live-mode matching */
-        Txid: string;
+    MemberCreate: {
+      /** Format: uuid */
+      user_id: string;
     };
-    pathItems: never;
+    Problem: {
+      details?: {
+        message: string;
+        path: string;
+      }[];
+      /** @description Machine-readable error code */
+      error: string;
+      message: string;
+    };
+    /** @description A group of todos, owned by a user. */
+    Project: {
+      /** @default false */
+      archived: boolean;
+      /** Format: date-time */
+      readonly created_at: string;
+      description: string | null;
+      /** Format: uuid */
+      readonly id: string;
+      name: string;
+      /**
+       * Format: uuid
+       * @description The owning user (users.id)
+       */
+      owner_id: string;
+    };
+    ProjectMember: {
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      project_id: string;
+      /** Format: uuid */
+      user_id: string;
+    };
+    ProjectPage: {
+      /** @description Total number of projects matching the filter */
+      count: number;
+      data: components['schemas']['Project'][];
+    };
+    ProjectPatch: {
+      archived?: boolean;
+      description?: string | null;
+      name?: string;
+    };
+    /** @enum {string} */
+    Role: 'member' | 'admin';
+    Session: {
+      /** Format: date-time */
+      expires_at: string;
+      /** @description Send as Authorization: Bearer <token> */
+      token: string;
+      user: components['schemas']['User'];
+    };
+    /** @description One thing to do, in a project. */
+    Todo: {
+      /** Format: date-time */
+      readonly created_at: string;
+      /** Format: date-time */
+      due_at: string | null;
+      /**
+       * Format: uuid
+       * @description Generated by the client when it creates the todo
+       */
+      id: string;
+      /** @description Staff-only notes: answered to staff only, 403 when anyone else writes them; never synced to clients */
+      internal_notes?: string | null;
+      priority: number;
+      /** Format: uuid */
+      project_id: string;
+      status: components['schemas']['TodoStatus'];
+      title: string;
+      /** Format: date-time */
+      readonly updated_at: string;
+    };
+    /** @description How many todos a project has, by status. Pre-computed; stale after a todo or project write. */
+    TodoCount: {
+      doing: number;
+      done: number;
+      /** Format: uuid */
+      project_id: string;
+      project_name: string;
+      todo: number;
+      total: number;
+    };
+    TodoPatch: {
+      /** Format: date-time */
+      due_at?: string | null;
+      priority?: number;
+      status?: components['schemas']['TodoStatus'];
+      title?: string;
+    };
+    /** @enum {string} */
+    TodoStatus: 'todo' | 'doing' | 'done';
+    /** @description A person who owns projects. Only staff create users (others sign up) and change roles. */
+    User: {
+      /** Format: date-time */
+      readonly created_at: string;
+      /** Format: email */
+      email: string;
+      /** Format: uuid */
+      readonly id: string;
+      name: string;
+      role: components['schemas']['Role'];
+    };
+    UserPatch: {
+      /** Format: email */
+      email?: string;
+      name?: string;
+      role?: components['schemas']['Role'];
+    };
+  };
+  responses: {
+    /** @description The row conflicts with an existing one */
+    Conflict: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Problem'];
+      };
+    };
+    /** @description Signed in, but not allowed to do this */
+    Forbidden: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The input failed validation */
+    Invalid: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Problem'];
+      };
+    };
+    /** @description No such row */
+    NotFound: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Problem'];
+      };
+    };
+    /** @description No valid bearer token */
+    Unauthenticated: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Problem'];
+      };
+    };
+  };
+  parameters: never;
+  requestBodies: never;
+  headers: {
+    /** @description Postgres transaction id of the write (pg_current_xact_id()), for live-mode matching */
+    Txid: string;
+  };
+  pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    signUp: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AccountCreate"];
-            };
-        };
-        responses: {
-            /** @description The new user, signed in */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Session"];
-                };
-            };
-            409: components["responses"]["Conflict"];
-            422: components["responses"]["Invalid"];
-        };
+  signUp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    listTodoCounts: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description One row per project */
-            200: {
-                headers: {
-                    /** @description Validator of this result */
-                    ETag?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TodoCount"][];
-                };
-            };
-            /** @description Not modified since the ETag in If-None-Match */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AccountCreate'];
+      };
     };
-    listProjects: {
-        parameters: {
-            query?: {
-                offset?: number;
-                limit?: number;
-                owner_id?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
+    responses: {
+      /** @description The new user, signed in */
+      201: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            /** @description A page of projects */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProjectPage"];
-                };
-            };
+        content: {
+          'application/json': components['schemas']['Session'];
         };
+      };
+      409: components['responses']['Conflict'];
+      422: components['responses']['Invalid'];
     };
-    createProject: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Project"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    "X-Sync-Txid": components["headers"]["Txid"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Project"];
-                };
-            };
-            422: components["responses"]["Invalid"];
-        };
+  };
+  listTodoCounts: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    getProject: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      /** @description One row per project */
+      200: {
+        headers: {
+          /** @description Validator of this result */
+          ETag?: string;
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            /** @description One project */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Project"];
-                };
-            };
-            404: components["responses"]["NotFound"];
+        content: {
+          'application/json': components['schemas']['TodoCount'][];
         };
+      };
+      /** @description Not modified since the ETag in If-None-Match */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
-    deleteProject: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Deleted */
-            204: {
-                headers: {
-                    "X-Sync-Txid": components["headers"]["Txid"];
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            404: components["responses"]["NotFound"];
-        };
+  };
+  listProjects: {
+    parameters: {
+      query?: {
+        offset?: number;
+        limit?: number;
+        owner_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    updateProject: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      /** @description A page of projects */
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ProjectPatch"];
-            };
+        content: {
+          'application/json': components['schemas']['ProjectPage'];
         };
-        responses: {
-            /** @description Updated */
-            200: {
-                headers: {
-                    "X-Sync-Txid": components["headers"]["Txid"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Project"];
-                };
-            };
-            404: components["responses"]["NotFound"];
-            422: components["responses"]["Invalid"];
-        };
+      };
     };
-    listProjectMembers: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The project's members (its owner is not listed) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProjectMember"][];
-                };
-            };
-            404: components["responses"]["NotFound"];
-        };
+  };
+  createProject: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    addProjectMember: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["MemberCreate"];
-            };
-        };
-        responses: {
-            /** @description Added */
-            201: {
-                headers: {
-                    "X-Sync-Txid": components["headers"]["Txid"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProjectMember"];
-                };
-            };
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            422: components["responses"]["Invalid"];
-        };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Project'];
+      };
     };
-    removeProjectMember: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                userId: string;
-            };
-            cookie?: never;
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          'X-Sync-Txid': components['headers']['Txid'];
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            /** @description Removed */
-            204: {
-                headers: {
-                    "X-Sync-Txid": components["headers"]["Txid"];
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+        content: {
+          'application/json': components['schemas']['Project'];
         };
+      };
+      422: components['responses']['Invalid'];
     };
-    signIn: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Credentials"];
-            };
-        };
-        responses: {
-            /** @description A bearer token for the user */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Session"];
-                };
-            };
-            401: components["responses"]["Unauthenticated"];
-        };
+  };
+  getProject: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
     };
-    getCurrentSession: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      /** @description One project */
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            /** @description Who the token belongs to */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        user: components["schemas"]["User"];
-                    };
-                };
-            };
-            401: components["responses"]["Unauthenticated"];
+        content: {
+          'application/json': components['schemas']['Project'];
         };
+      };
+      404: components['responses']['NotFound'];
     };
-    signOut: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The token no longer works */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            401: components["responses"]["Unauthenticated"];
-        };
+  };
+  deleteProject: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
     };
-    listTodos: {
-        parameters: {
-            query?: {
-                project_id?: string;
-                status?: components["schemas"]["TodoStatus"];
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          'X-Sync-Txid': components['headers']['Txid'];
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            /** @description Todos, oldest first */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Todo"][];
-                };
-            };
-        };
+        content?: never;
+      };
+      404: components['responses']['NotFound'];
     };
-    createTodo: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Todo"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    "X-Sync-Txid": components["headers"]["Txid"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Todo"];
-                };
-            };
-            409: components["responses"]["Conflict"];
-            422: components["responses"]["Invalid"];
-        };
+  };
+  updateProject: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
     };
-    getTodo: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description One todo */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Todo"];
-                };
-            };
-            404: components["responses"]["NotFound"];
-        };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProjectPatch'];
+      };
     };
-    deleteTodo: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
+    responses: {
+      /** @description Updated */
+      200: {
+        headers: {
+          'X-Sync-Txid': components['headers']['Txid'];
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            /** @description Deleted */
-            204: {
-                headers: {
-                    "X-Sync-Txid": components["headers"]["Txid"];
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            404: components["responses"]["NotFound"];
+        content: {
+          'application/json': components['schemas']['Project'];
         };
+      };
+      404: components['responses']['NotFound'];
+      422: components['responses']['Invalid'];
     };
-    updateTodo: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TodoPatch"];
-            };
-        };
-        responses: {
-            /** @description Updated */
-            200: {
-                headers: {
-                    "X-Sync-Txid": components["headers"]["Txid"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Todo"];
-                };
-            };
-            404: components["responses"]["NotFound"];
-            422: components["responses"]["Invalid"];
-        };
+  };
+  listProjectMembers: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
     };
-    listUsers: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      /** @description The project's members (its owner is not listed) */
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            /** @description Every user */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["User"][];
-                };
-            };
+        content: {
+          'application/json': components['schemas']['ProjectMember'][];
         };
+      };
+      404: components['responses']['NotFound'];
     };
-    createUser: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["User"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    "X-Sync-Txid": components["headers"]["Txid"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["User"];
-                };
-            };
-            409: components["responses"]["Conflict"];
-            422: components["responses"]["Invalid"];
-        };
+  };
+  addProjectMember: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
     };
-    getUser: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description One user */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["User"];
-                };
-            };
-            404: components["responses"]["NotFound"];
-        };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MemberCreate'];
+      };
     };
-    deleteUser: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
+    responses: {
+      /** @description Added */
+      201: {
+        headers: {
+          'X-Sync-Txid': components['headers']['Txid'];
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            /** @description Deleted */
-            204: {
-                headers: {
-                    "X-Sync-Txid": components["headers"]["Txid"];
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            404: components["responses"]["NotFound"];
+        content: {
+          'application/json': components['schemas']['ProjectMember'];
         };
+      };
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      422: components['responses']['Invalid'];
     };
-    updateUser: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UserPatch"];
-            };
-        };
-        responses: {
-            /** @description Updated */
-            200: {
-                headers: {
-                    "X-Sync-Txid": components["headers"]["Txid"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["User"];
-                };
-            };
-            404: components["responses"]["NotFound"];
-            422: components["responses"]["Invalid"];
-        };
+  };
+  removeProjectMember: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        userId: string;
+      };
+      cookie?: never;
     };
+    requestBody?: never;
+    responses: {
+      /** @description Removed */
+      204: {
+        headers: {
+          'X-Sync-Txid': components['headers']['Txid'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  signIn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Credentials'];
+      };
+    };
+    responses: {
+      /** @description A bearer token for the user */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Session'];
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+    };
+  };
+  getCurrentSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Who the token belongs to */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            user: components['schemas']['User'];
+          };
+        };
+      };
+      401: components['responses']['Unauthenticated'];
+    };
+  };
+  signOut: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The token no longer works */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthenticated'];
+    };
+  };
+  listTodos: {
+    parameters: {
+      query?: {
+        project_id?: string;
+        status?: components['schemas']['TodoStatus'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Todos, oldest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Todo'][];
+        };
+      };
+    };
+  };
+  createTodo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Todo'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          'X-Sync-Txid': components['headers']['Txid'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Todo'];
+        };
+      };
+      409: components['responses']['Conflict'];
+      422: components['responses']['Invalid'];
+    };
+  };
+  getTodo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One todo */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Todo'];
+        };
+      };
+      404: components['responses']['NotFound'];
+    };
+  };
+  deleteTodo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          'X-Sync-Txid': components['headers']['Txid'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      404: components['responses']['NotFound'];
+    };
+  };
+  updateTodo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TodoPatch'];
+      };
+    };
+    responses: {
+      /** @description Updated */
+      200: {
+        headers: {
+          'X-Sync-Txid': components['headers']['Txid'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Todo'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      422: components['responses']['Invalid'];
+    };
+  };
+  listUsers: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every user */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['User'][];
+        };
+      };
+    };
+  };
+  createUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['User'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          'X-Sync-Txid': components['headers']['Txid'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['User'];
+        };
+      };
+      409: components['responses']['Conflict'];
+      422: components['responses']['Invalid'];
+    };
+  };
+  getUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One user */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['User'];
+        };
+      };
+      404: components['responses']['NotFound'];
+    };
+  };
+  deleteUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          'X-Sync-Txid': components['headers']['Txid'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      404: components['responses']['NotFound'];
+    };
+  };
+  updateUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UserPatch'];
+      };
+    };
+    responses: {
+      /** @description Updated */
+      200: {
+        headers: {
+          'X-Sync-Txid': components['headers']['Txid'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['User'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      422: components['responses']['Invalid'];
+    };
+  };
 }

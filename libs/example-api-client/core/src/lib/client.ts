@@ -4,7 +4,7 @@
 import { createSyncClient, type SyncClientOptions } from '@sync-patterns/runtime';
 
 /** The HTTP client of Example API. Configure it once at start (base URL, headers, fetch). */
-export const exampleApiClient = createSyncClient({ baseUrl: "http://localhost:3100" });
+export const exampleApiClient = createSyncClient({ baseUrl: 'http://localhost:3100' });
 
 /** Changes the client's base URL, headers or fetch for every model of this api. */
 export function configureExampleApi(options: Partial<SyncClientOptions>): void {

@@ -9,185 +9,56 @@ import type { FakeSchema } from '@sync-patterns/runtime';
  * these. Plain data: an app that never imports a `testing` entry bundles none of it.
  */
 export const exampleApiFakeDefinitions: Record<string, FakeSchema> = {
-  "#/components/schemas/Project": {
-    "type": "object",
-    "properties": {
-      "archived": {
-        "type": "boolean"
-      },
-      "created_at": {
-        "type": "string",
-        "format": "date-time"
-      },
-      "description": {
-        "type": [
-          "string",
-          "null"
-        ],
-        "maxLength": 2000
-      },
-      "id": {
-        "type": "string",
-        "format": "uuid"
-      },
-      "name": {
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 200
-      },
-      "owner_id": {
-        "type": "string",
-        "format": "uuid"
-      }
+  '#/components/schemas/Project': {
+    type: 'object',
+    properties: {
+      archived: { type: 'boolean' },
+      created_at: { type: 'string', format: 'date-time' },
+      description: { type: ['string', 'null'], maxLength: 2000 },
+      id: { type: 'string', format: 'uuid' },
+      name: { type: 'string', minLength: 1, maxLength: 200 },
+      owner_id: { type: 'string', format: 'uuid' },
     },
-    "required": [
-      "id",
-      "name",
-      "owner_id",
-      "description",
-      "archived",
-      "created_at"
-    ]
+    required: ['id', 'name', 'owner_id', 'description', 'archived', 'created_at'],
   },
-  "#/components/schemas/Role": {
-    "type": "string",
-    "enum": [
-      "member",
-      "admin"
-    ]
-  },
-  "#/components/schemas/Todo": {
-    "type": "object",
-    "properties": {
-      "created_at": {
-        "type": "string",
-        "format": "date-time"
-      },
-      "due_at": {
-        "type": [
-          "string",
-          "null"
-        ],
-        "format": "date-time"
-      },
-      "id": {
-        "type": "string",
-        "format": "uuid"
-      },
-      "internal_notes": {
-        "type": [
-          "string",
-          "null"
-        ]
-      },
-      "priority": {
-        "type": "integer",
-        "minimum": 1,
-        "maximum": 5
-      },
-      "project_id": {
-        "type": "string",
-        "format": "uuid"
-      },
-      "status": {
-        "$ref": "#/components/schemas/TodoStatus"
-      },
-      "title": {
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 200
-      },
-      "updated_at": {
-        "type": "string",
-        "format": "date-time"
-      }
+  '#/components/schemas/Role': { type: 'string', enum: ['member', 'admin'] },
+  '#/components/schemas/Todo': {
+    type: 'object',
+    properties: {
+      created_at: { type: 'string', format: 'date-time' },
+      due_at: { type: ['string', 'null'], format: 'date-time' },
+      id: { type: 'string', format: 'uuid' },
+      internal_notes: { type: ['string', 'null'] },
+      priority: { type: 'integer', minimum: 1, maximum: 5 },
+      project_id: { type: 'string', format: 'uuid' },
+      status: { $ref: '#/components/schemas/TodoStatus' },
+      title: { type: 'string', minLength: 1, maxLength: 200 },
+      updated_at: { type: 'string', format: 'date-time' },
     },
-    "required": [
-      "id",
-      "project_id",
-      "title",
-      "status",
-      "priority",
-      "due_at",
-      "created_at",
-      "updated_at"
-    ]
+    required: ['id', 'project_id', 'title', 'status', 'priority', 'due_at', 'created_at', 'updated_at'],
   },
-  "#/components/schemas/TodoCount": {
-    "type": "object",
-    "properties": {
-      "doing": {
-        "type": "integer",
-        "minimum": 0
-      },
-      "done": {
-        "type": "integer",
-        "minimum": 0
-      },
-      "project_id": {
-        "type": "string",
-        "format": "uuid"
-      },
-      "project_name": {
-        "type": "string"
-      },
-      "todo": {
-        "type": "integer",
-        "minimum": 0
-      },
-      "total": {
-        "type": "integer",
-        "minimum": 0
-      }
+  '#/components/schemas/TodoCount': {
+    type: 'object',
+    properties: {
+      doing: { type: 'integer', minimum: 0 },
+      done: { type: 'integer', minimum: 0 },
+      project_id: { type: 'string', format: 'uuid' },
+      project_name: { type: 'string' },
+      todo: { type: 'integer', minimum: 0 },
+      total: { type: 'integer', minimum: 0 },
     },
-    "required": [
-      "project_id",
-      "project_name",
-      "total",
-      "todo",
-      "doing",
-      "done"
-    ]
+    required: ['project_id', 'project_name', 'total', 'todo', 'doing', 'done'],
   },
-  "#/components/schemas/TodoStatus": {
-    "type": "string",
-    "enum": [
-      "todo",
-      "doing",
-      "done"
-    ]
-  },
-  "#/components/schemas/User": {
-    "type": "object",
-    "properties": {
-      "created_at": {
-        "type": "string",
-        "format": "date-time"
-      },
-      "email": {
-        "type": "string",
-        "format": "email",
-        "maxLength": 320
-      },
-      "id": {
-        "type": "string",
-        "format": "uuid"
-      },
-      "name": {
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 120
-      },
-      "role": {
-        "$ref": "#/components/schemas/Role"
-      }
+  '#/components/schemas/TodoStatus': { type: 'string', enum: ['todo', 'doing', 'done'] },
+  '#/components/schemas/User': {
+    type: 'object',
+    properties: {
+      created_at: { type: 'string', format: 'date-time' },
+      email: { type: 'string', format: 'email', maxLength: 320 },
+      id: { type: 'string', format: 'uuid' },
+      name: { type: 'string', minLength: 1, maxLength: 120 },
+      role: { $ref: '#/components/schemas/Role' },
     },
-    "required": [
-      "id",
-      "email",
-      "name",
-      "role",
-      "created_at"
-    ]
-  }
+    required: ['id', 'email', 'name', 'role', 'created_at'],
+  },
 };

@@ -8,28 +8,71 @@ import { zodBuilders as z } from './zod-builders';
 // (zod-builders.ts).
 
 /** Validates `ProjectPatch` (components.schemas). */
-export const ProjectPatchSchema: z.ZodType = z.looseObject({ "archived": z.boolean().optional(), "description": z.string().max(2000).nullable().optional(), "name": z.string().min(1).max(200).optional() });
+export const ProjectPatchSchema: z.ZodType = z.looseObject({
+  archived: z.boolean().optional(),
+  description: z.string().max(2000).nullable().optional(),
+  name: z.string().min(1).max(200).optional(),
+});
 
 /** Validates `Project` (components.schemas). */
-export const ProjectSchema: z.ZodType = z.looseObject({ "archived": z.boolean(), "created_at": z.iso.datetime({ offset: true, local: true }), "description": z.string().max(2000).nullable(), "id": z.guid(), "name": z.string().min(1).max(200), "owner_id": z.guid() });
+export const ProjectSchema: z.ZodType = z.looseObject({
+  archived: z.boolean(),
+  created_at: z.iso.datetime({ offset: true, local: true }),
+  description: z.string().max(2000).nullable(),
+  id: z.guid(),
+  name: z.string().min(1).max(200),
+  owner_id: z.guid(),
+});
 
 /** Validates `Role` (components.schemas). */
-export const RoleSchema: z.ZodType = z.enum(["member", "admin"]);
+export const RoleSchema: z.ZodType = z.enum(['member', 'admin']);
 
 /** Validates `TodoCount` (components.schemas). */
-export const TodoCountSchema: z.ZodType = z.looseObject({ "doing": z.int().gte(0), "done": z.int().gte(0), "project_id": z.guid(), "project_name": z.string(), "todo": z.int().gte(0), "total": z.int().gte(0) });
+export const TodoCountSchema: z.ZodType = z.looseObject({
+  doing: z.int().gte(0),
+  done: z.int().gte(0),
+  project_id: z.guid(),
+  project_name: z.string(),
+  todo: z.int().gte(0),
+  total: z.int().gte(0),
+});
 
 /** Validates `TodoPatch` (components.schemas). */
-export const TodoPatchSchema: z.ZodType = z.looseObject({ "due_at": z.iso.datetime({ offset: true, local: true }).nullable().optional(), "priority": z.int().gte(1).lte(5).optional(), "status": z.lazy(() => TodoStatusSchema).optional(), "title": z.string().min(1).max(200).optional() });
+export const TodoPatchSchema: z.ZodType = z.looseObject({
+  due_at: z.iso.datetime({ offset: true, local: true }).nullable().optional(),
+  priority: z.int().gte(1).lte(5).optional(),
+  status: z.lazy(() => TodoStatusSchema).optional(),
+  title: z.string().min(1).max(200).optional(),
+});
 
 /** Validates `Todo` (components.schemas). */
-export const TodoSchema: z.ZodType = z.looseObject({ "created_at": z.iso.datetime({ offset: true, local: true }), "due_at": z.iso.datetime({ offset: true, local: true }).nullable(), "id": z.guid(), "internal_notes": z.string().nullable().optional(), "priority": z.int().gte(1).lte(5), "project_id": z.guid(), "status": z.lazy(() => TodoStatusSchema), "title": z.string().min(1).max(200), "updated_at": z.iso.datetime({ offset: true, local: true }) });
+export const TodoSchema: z.ZodType = z.looseObject({
+  created_at: z.iso.datetime({ offset: true, local: true }),
+  due_at: z.iso.datetime({ offset: true, local: true }).nullable(),
+  id: z.guid(),
+  internal_notes: z.string().nullable().optional(),
+  priority: z.int().gte(1).lte(5),
+  project_id: z.guid(),
+  status: z.lazy(() => TodoStatusSchema),
+  title: z.string().min(1).max(200),
+  updated_at: z.iso.datetime({ offset: true, local: true }),
+});
 
 /** Validates `TodoStatus` (components.schemas). */
-export const TodoStatusSchema: z.ZodType = z.enum(["todo", "doing", "done"]);
+export const TodoStatusSchema: z.ZodType = z.enum(['todo', 'doing', 'done']);
 
 /** Validates `UserPatch` (components.schemas). */
-export const UserPatchSchema: z.ZodType = z.looseObject({ "email": z.email().max(320).optional(), "name": z.string().min(1).max(120).optional(), "role": z.lazy(() => RoleSchema).optional() });
+export const UserPatchSchema: z.ZodType = z.looseObject({
+  email: z.email().max(320).optional(),
+  name: z.string().min(1).max(120).optional(),
+  role: z.lazy(() => RoleSchema).optional(),
+});
 
 /** Validates `User` (components.schemas). */
-export const UserSchema: z.ZodType = z.looseObject({ "created_at": z.iso.datetime({ offset: true, local: true }), "email": z.email().max(320), "id": z.guid(), "name": z.string().min(1).max(120), "role": z.lazy(() => RoleSchema) });
+export const UserSchema: z.ZodType = z.looseObject({
+  created_at: z.iso.datetime({ offset: true, local: true }),
+  email: z.email().max(320),
+  id: z.guid(),
+  name: z.string().min(1).max(120),
+  role: z.lazy(() => RoleSchema),
+});

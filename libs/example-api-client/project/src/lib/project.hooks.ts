@@ -2,13 +2,7 @@
 // Do not edit: run `sync-patterns generate` again instead. Hand edits are detected and kept, never
 // silently overwritten; put extensions in files of your own next to this one.
 import { latestError, toSyncResult, type SyncQueryResult, type SyncError } from '@sync-patterns/runtime';
-import {
-  useInfiniteQuery,
-  useMutation,
-  useQuery,
-  useQueryClient,
-  useSuspenseQuery,
-} from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import {
   projectCreateMutationOptions,
   projectInfiniteQueryOptions,
@@ -51,7 +45,7 @@ export interface ProjectsInfiniteResult extends SyncQueryResult<Project[]> {
 }
 
 /** Every loaded page of the list as one array of rows; `fetchNextPage()` loads the next. */
-export function useProjectsInfinite(params?: Omit<ProjectListParams, "offset">): ProjectsInfiniteResult {
+export function useProjectsInfinite(params?: Omit<ProjectListParams, 'offset'>): ProjectsInfiniteResult {
   const options = projectInfiniteQueryOptions(params);
   const query = useInfiniteQuery({ ...options, select: (data) => data.pages.flatMap(selectProjects) });
   return {

@@ -3,7 +3,7 @@
 // silently overwritten; put extensions in files of your own next to this one.
 import { setupServer } from 'msw/node';
 import { MutationObserver, QueryClient } from '@tanstack/react-query';
-import { configureExampleApi, ProjectSchema } from "@sync-patterns/example-api-core";
+import { configureExampleApi, ProjectSchema } from '@sync-patterns/example-api-core';
 import { fakeProject, fakeProjects, mockProjects } from './project.mocks';
 import {
   projectCreateMutationOptions,
@@ -21,14 +21,21 @@ const mock = mockProjects();
 const server = setupServer(...mock.handlers);
 configureExampleApi({ baseUrl: 'http://api.test' });
 const input: ProjectCreateInput = {
-  "archived": true,
-  "description": "x",
-  "name": "x",
-  "owner_id": "00000000-0000-4000-8000-000000000001"
+  archived: true,
+  description: 'x',
+  name: 'x',
+  owner_id: '00000000-0000-4000-8000-000000000001',
 };
-const patch: ProjectUpdateInput = {"archived":false};
+const patch: ProjectUpdateInput = { archived: false };
 /** The rows a list asks for: the table, filtered on the query parameters that name fields. */
-const listed = (query: Record<string, unknown>) => mock.rows().filter((row) => ["owner_id"].every((name) => !(name in query) || String((row as Record<string, unknown>)[name]) === String(query[name])));
+const listed = (query: Record<string, unknown>) =>
+  mock
+    .rows()
+    .filter((row) =>
+      ['owner_id'].every(
+        (name) => !(name in query) || String((row as Record<string, unknown>)[name]) === String(query[name]),
+      ),
+    );
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());
@@ -42,25 +49,25 @@ afterEach(() => qc.clear());
 describe('Project mocks (generated)', () => {
   it('builds the same fake rows for the same seed, each with its own key', () => {
     expect(fakeProjects(5, 7)).toEqual(fakeProjects(5, 7));
-    expect(new Set(fakeProjects(20).map((row) => JSON.stringify(row["id"]))).size).toBe(20);
+    expect(new Set(fakeProjects(20).map((row) => JSON.stringify(row['id']))).size).toBe(20);
     const other = fakeProject(undefined, 2);
-    expect(fakeProject({ ["id"]: other["id"] } as Partial<Project>)["id"]).toEqual(other["id"]);
+    expect(fakeProject({ ['id']: other['id'] } as Partial<Project>)['id']).toEqual(other['id']);
   });
 
   it('builds fake rows the model validator accepts', () => {
     for (const row of fakeProjects(20, 3)) expect(ProjectSchema.safeParse(row).error).toBeUndefined();
   });
 
-  it("answers GET /projects with the table", async () => {
+  it('answers GET /projects with the table', async () => {
     const data = await qc.fetchQuery(projectListQueryOptions());
     expect(selectProjects(data)).toEqual(listed({}));
   });
 
   it('answers a read with the row, and a 404 for a key it does not hold', async () => {
     const [first] = mock.rows();
-    await expect(qc.fetchQuery(projectQueryOptions(first["id"] as ProjectId))).resolves.toEqual(first);
+    await expect(qc.fetchQuery(projectQueryOptions(first['id'] as ProjectId))).resolves.toEqual(first);
     mock.reset([]);
-    await expect(qc.fetchQuery(projectQueryOptions(first["id"] as ProjectId))).rejects.toMatchObject({ status: 404 });
+    await expect(qc.fetchQuery(projectQueryOptions(first['id'] as ProjectId))).rejects.toMatchObject({ status: 404 });
   });
 
   it('creates a row that the table then holds', async () => {
@@ -70,13 +77,16 @@ describe('Project mocks (generated)', () => {
 
   it('updates a row in the table', async () => {
     const [first] = mock.rows();
-    await new MutationObserver(qc, projectUpdateMutationOptions(qc)).mutate({ id: first["id"] as ProjectId, patch });
+    await new MutationObserver(qc, projectUpdateMutationOptions(qc)).mutate({
+      id: first['id'] as ProjectId,
+      patch,
+    });
     expect(mock.rows()[0]).toMatchObject(patch);
   });
 
   it('removes a row from the table', async () => {
     const [first] = mock.rows();
-    await new MutationObserver(qc, projectRemoveMutationOptions(qc)).mutate(first["id"] as ProjectId);
-    expect(mock.rows().map((row) => row["id"])).not.toContainEqual(first["id"]);
+    await new MutationObserver(qc, projectRemoveMutationOptions(qc)).mutate(first['id'] as ProjectId);
+    expect(mock.rows().map((row) => row['id'])).not.toContainEqual(first['id']);
   });
 });

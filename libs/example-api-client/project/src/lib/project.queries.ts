@@ -14,7 +14,7 @@ import {
   type PushModelBinding,
 } from '@sync-patterns/runtime';
 import { infiniteQueryOptions, queryOptions, type QueryClient, type Updater } from '@tanstack/react-query';
-import { exampleApiClient as client } from "@sync-patterns/example-api-core";
+import { exampleApiClient as client } from '@sync-patterns/example-api-core';
 import {
   listProjects,
   getProject,
@@ -41,43 +41,51 @@ import type {
  * Query keys of Project: `[api, model, kind, params]`. Invalidate `projectKeys.all` to refresh
  * every list and item of it; plain and infinite lists never share a key.
  */
-export const projectKeys = createModelKeys<ProjectId, ProjectListParams>("example-api", "project");
+export const projectKeys = createModelKeys<ProjectId, ProjectListParams>('example-api', 'project');
 
 /** What the shared optimistic-write logic needs to know about Project. */
 export const projectBinding: PushModelBinding<Project, ProjectId> = {
   keys: projectKeys,
-  rowId: (row) => row["id"] as ProjectId,
-  itemsPath: ["data"],
-  related: [["example-api","todo-count"]],
-  retry: {"attempts":2,"backoff":"fixed","delayMs":500},
+  rowId: (row) => row['id'] as ProjectId,
+  itemsPath: ['data'],
+  related: [['example-api', 'todo-count']],
+  retry: { attempts: 2, backoff: 'fixed', delayMs: 500 },
   // with the app's localDatabase, writes wait in a durable outbox until the API answers (across restarts too)
-  outbox: { scope: "example-api/project", send: sendProjectWrite, local: () => client.options.localDatabase, savedKeyField: "id" },
+  outbox: {
+    scope: 'example-api/project',
+    send: sendProjectWrite,
+    local: () => client.options.localDatabase,
+    savedKeyField: 'id',
+  },
 };
 
 const readRetry = retryOptions(projectBinding.retry);
 
 /** The rows of a list response. */
-export const selectProjects = (data: ProjectListResponse): Project[] => rowsOf<Project>(data, ["data"]);
+export const selectProjects = (data: ProjectListResponse): Project[] => rowsOf<Project>(data, ['data']);
 
 /** Query options of the list: for useQuery, prefetching, loaders and SSR alike. */
 export function projectListQueryOptions(params?: ProjectListParams) {
   return queryOptions({
     queryKey: projectKeys.list(params),
-    queryFn: ({ signal, client: queryClient }) => afterStoredWrites(queryClient, projectBinding, () => listProjects(params as ProjectListParams, { signal })),
+    queryFn: ({ signal, client: queryClient }) =>
+      afterStoredWrites(queryClient, projectBinding, () => listProjects(params as ProjectListParams, { signal })),
     ...readRetry,
   });
 }
 
 /** Infinite-list options: pages through the list by its `offset` parameter. */
-export function projectInfiniteQueryOptions(params?: Omit<ProjectListParams, "offset">) {
+export function projectInfiniteQueryOptions(params?: Omit<ProjectListParams, 'offset'>) {
   return infiniteQueryOptions({
     queryKey: projectKeys.infinite(params as ProjectListParams),
     queryFn: ({ signal, pageParam, client: queryClient }) =>
-      afterStoredWrites(queryClient, projectBinding, () => listProjects(withPageParam<ProjectListParams>(params, "offset", pageParam), { signal })),
+      afterStoredWrites(queryClient, projectBinding, () =>
+        listProjects(withPageParam<ProjectListParams>(params, 'offset', pageParam), { signal }),
+      ),
     initialPageParam: 0,
     getNextPageParam: (lastPage: ProjectListResponse, _pages: unknown, lastPageParam: number) => {
       const count = selectProjects(lastPage).length;
-      const limit = readField(params, "limit");
+      const limit = readField(params, 'limit');
       if (count === 0 || (typeof limit === 'number' && count < limit)) return undefined;
       return lastPageParam + count;
     },
@@ -85,24 +93,33 @@ export function projectInfiniteQueryOptions(params?: Omit<ProjectListParams, "of
   });
 }
 
-export const prefetchProjects = (qc: QueryClient, params?: ProjectListParams) => qc.prefetchQuery(projectListQueryOptions(params));
-export const getProjectsData = (qc: QueryClient, params?: ProjectListParams) => qc.getQueryData(projectListQueryOptions(params).queryKey);
-export const setProjectsData = (qc: QueryClient, params: ProjectListParams | undefined, updater: Updater<ProjectListResponse | undefined, ProjectListResponse | undefined>) =>
-  qc.setQueryData(projectListQueryOptions(params).queryKey, updater);
+export const prefetchProjects = (qc: QueryClient, params?: ProjectListParams) =>
+  qc.prefetchQuery(projectListQueryOptions(params));
+export const getProjectsData = (qc: QueryClient, params?: ProjectListParams) =>
+  qc.getQueryData(projectListQueryOptions(params).queryKey);
+export const setProjectsData = (
+  qc: QueryClient,
+  params: ProjectListParams | undefined,
+  updater: Updater<ProjectListResponse | undefined, ProjectListResponse | undefined>,
+) => qc.setQueryData(projectListQueryOptions(params).queryKey, updater);
 
 /** Query options of one Project. */
 export function projectQueryOptions(id: ProjectId) {
   return queryOptions({
     queryKey: projectKeys.detail(id),
-    queryFn: ({ signal, client: queryClient }) => afterStoredWrites(queryClient, projectBinding, () => getProject(id, { signal })),
+    queryFn: ({ signal, client: queryClient }) =>
+      afterStoredWrites(queryClient, projectBinding, () => getProject(id, { signal })),
     ...readRetry,
   });
 }
 
 export const prefetchProject = (qc: QueryClient, id: ProjectId) => qc.prefetchQuery(projectQueryOptions(id));
 export const getProjectData = (qc: QueryClient, id: ProjectId) => qc.getQueryData(projectQueryOptions(id).queryKey);
-export const setProjectData = (qc: QueryClient, id: ProjectId, updater: Updater<ProjectGetResult | undefined, ProjectGetResult | undefined>) =>
-  qc.setQueryData(projectQueryOptions(id).queryKey, updater);
+export const setProjectData = (
+  qc: QueryClient,
+  id: ProjectId,
+  updater: Updater<ProjectGetResult | undefined, ProjectGetResult | undefined>,
+) => qc.setQueryData(projectQueryOptions(id).queryKey, updater);
 
 /** Create: validated, shown at once in every cached list, rolled back if the server refuses it. */
 export function projectCreateMutationOptions(qc: QueryClient) {
@@ -110,9 +127,9 @@ export function projectCreateMutationOptions(qc: QueryClient) {
     send: (input: ProjectCreateInput, request) => createProject(input, request),
     request: (input) => createProjectRequest(input),
     validator: projectCreateInputSchema,
-    keyKind: "uuid",
+    keyKind: 'uuid',
     rowOf: (result) => result,
-    draft: (input, draftKey) => ({ ...input, ["id"]: draftKey }) as unknown as Project,
+    draft: (input, draftKey) => ({ ...input, ['id']: draftKey }) as unknown as Project,
   });
 }
 

@@ -3,7 +3,7 @@
 // silently overwritten; put extensions in files of your own next to this one.
 import { createFakeApi, SyncError, type FakeRequest } from '@sync-patterns/runtime';
 import { MutationObserver, QueryClient } from '@tanstack/react-query';
-import { configureExampleApi } from "@sync-patterns/example-api-core";
+import { configureExampleApi } from '@sync-patterns/example-api-core';
 import {
   projectCreateMutationOptions,
   projectInfiniteQueryOptions,
@@ -27,27 +27,27 @@ configureExampleApi({ baseUrl: 'http://api.test', fetch: fake.fetch });
 
 /** A row as the client keeps it. */
 const row: Project = {
-  "archived": true,
-  "created_at": "2026-01-02T03:04:05.000Z",
-  "description": "x",
-  "id": "00000000-0000-4000-8000-000000000001",
-  "name": "x",
-  "owner_id": "00000000-0000-4000-8000-000000000002"
+  archived: true,
+  created_at: '2026-01-02T03:04:05.000Z',
+  description: 'x',
+  id: '00000000-0000-4000-8000-000000000001',
+  name: 'x',
+  owner_id: '00000000-0000-4000-8000-000000000002',
 };
 /** The same row as the server sends it: fields that x-sync keeps off the client must be stripped. */
 const served = row;
-const id: ProjectId = "00000000-0000-4000-8000-000000000001";
+const id: ProjectId = '00000000-0000-4000-8000-000000000001';
 /** A list answer holding `rows`. */
-const listOf = (rows: Project[]): ProjectListResponse => ({ "count": 0, "data": rows });
+const listOf = (rows: Project[]): ProjectListResponse => ({ 'count': 0, 'data': rows });
 const input: ProjectCreateInput = {
-  "archived": true,
-  "description": "x",
-  "name": "x",
-  "owner_id": "00000000-0000-4000-8000-000000000001"
+  archived: true,
+  description: 'x',
+  name: 'x',
+  owner_id: '00000000-0000-4000-8000-000000000001',
 };
 /** What the server saves of a create: the body it was sent. */
 const saved = (request: FakeRequest) => request.body as Record<string, unknown>;
-const patch: ProjectUpdateInput = {"archived":false};
+const patch: ProjectUpdateInput = { archived: false };
 const sent = () => fake.requests.map((r) => `${r.method} ${r.path}`);
 
 let qc: QueryClient;
@@ -62,7 +62,7 @@ describe('Project (generated)', () => {
     fake.answer(200, listOf([served as Project]));
     const data = await qc.fetchQuery(projectListQueryOptions());
     expect(selectProjects(data)).toEqual([row]);
-    expect(sent()).toEqual(["GET /projects"]);
+    expect(sent()).toEqual(['GET /projects']);
   });
 
   it('keeps plain and infinite list keys apart, both under the model key', () => {
@@ -76,7 +76,7 @@ describe('Project (generated)', () => {
   it('reads one row with GET, leaving out excluded fields', async () => {
     fake.answer(200, served);
     await expect(qc.fetchQuery(projectQueryOptions(id))).resolves.toEqual(row);
-    expect(sent()).toEqual(["GET /projects/00000000-0000-4000-8000-000000000001"]);
+    expect(sent()).toEqual(['GET /projects/00000000-0000-4000-8000-000000000001']);
   });
 
   it('shows a created row at once, then keeps the row the server answers', async () => {
@@ -93,15 +93,19 @@ describe('Project (generated)', () => {
   it('rolls a refused create back and reports a typed SyncError', async () => {
     setProjectsData(qc, undefined, listOf([row]));
     fake.answer(422, { error: 'invalid', message: 'refused by the test' });
-    const error = await new MutationObserver(qc, projectCreateMutationOptions(qc)).mutate(input).catch((e: unknown) => e);
+    const error = await new MutationObserver(qc, projectCreateMutationOptions(qc))
+      .mutate(input)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SyncError);
     expect(error).toMatchObject({ kind: 'http', status: 422 });
     expect(getProjectsData(qc, undefined)).toEqual(listOf([row]));
   });
 
   it('refuses an invalid create input before sending anything', async () => {
-    const invalid = { ...input, ["name"]: undefined } as unknown as ProjectCreateInput;
-    const error = await new MutationObserver(qc, projectCreateMutationOptions(qc)).mutate(invalid).catch((e: unknown) => e);
+    const invalid = { ...input, ['name']: undefined } as unknown as ProjectCreateInput;
+    const error = await new MutationObserver(qc, projectCreateMutationOptions(qc))
+      .mutate(invalid)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SyncError);
     expect(error).toMatchObject({ kind: 'validation' });
     expect(fake.requests).toEqual([]);
@@ -110,7 +114,9 @@ describe('Project (generated)', () => {
   it('applies an update at once and restores the row when the server refuses it', async () => {
     setProjectData(qc, id, row);
     const reply = fake.hold(409, { error: 'conflict', message: 'refused by the test' });
-    const done = new MutationObserver(qc, projectUpdateMutationOptions(qc)).mutate({ id, patch }).catch((e: unknown) => e);
+    const done = new MutationObserver(qc, projectUpdateMutationOptions(qc))
+      .mutate({ id, patch })
+      .catch((e: unknown) => e);
     const request = await reply.taken;
     expect(getProjectData(qc, id)).toEqual({ ...row, ...patch });
     reply.release();
@@ -119,7 +125,7 @@ describe('Project (generated)', () => {
     expect(error).toMatchObject({ kind: 'conflict', status: 409 });
     expect(getProjectData(qc, id)).toEqual(row);
     expect(request.body).toEqual(patch);
-    expect(sent()).toEqual(["PATCH /projects/00000000-0000-4000-8000-000000000001"]);
+    expect(sent()).toEqual(['PATCH /projects/00000000-0000-4000-8000-000000000001']);
   });
 
   it('removes a row from lists at once', async () => {
@@ -130,6 +136,6 @@ describe('Project (generated)', () => {
     expect(selectProjects(getProjectsData(qc, undefined)!)).toEqual([]);
     reply.release();
     await done;
-    expect(sent()).toEqual(["DELETE /projects/00000000-0000-4000-8000-000000000001"]);
+    expect(sent()).toEqual(['DELETE /projects/00000000-0000-4000-8000-000000000001']);
   });
 });

@@ -12,6 +12,10 @@ import type { TodoCount, TodoCountListParams } from './todo-count.types';
 /** The cached TodoCount rows: fresh for the ttl, revalidated in the background after it. */
 export function useTodoCounts(params?: TodoCountListParams): CacheQueryResult<TodoCount[]> {
   const options = todoCountListQueryOptions(params);
-  const query = useQuery({ ...options, select: cacheView(selectTodoCounts), notifyOnChangeProps: [...CACHE_NOTIFY_PROPS] });
+  const query = useQuery({
+    ...options,
+    select: cacheView(selectTodoCounts),
+    notifyOnChangeProps: [...CACHE_NOTIFY_PROPS],
+  });
   return toCacheResult(query, options.queryKey);
 }

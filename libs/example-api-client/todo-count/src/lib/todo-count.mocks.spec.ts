@@ -3,12 +3,9 @@
 // silently overwritten; put extensions in files of your own next to this one.
 import { setupServer } from 'msw/node';
 import { QueryClient } from '@tanstack/react-query';
-import { configureExampleApi, TodoCountSchema } from "@sync-patterns/example-api-core";
+import { configureExampleApi, TodoCountSchema } from '@sync-patterns/example-api-core';
 import { fakeTodoCount, fakeTodoCounts, mockTodoCounts } from './todo-count.mocks';
-import {
-  todoCountListQueryOptions,
-  selectTodoCounts,
-} from './todo-count.queries';
+import { todoCountListQueryOptions, selectTodoCounts } from './todo-count.queries';
 import type { TodoCount } from './todo-count.types';
 
 // The API answered by this library's own MSW handlers (`mockTodoCounts`), over a table of
@@ -17,7 +14,12 @@ const mock = mockTodoCounts();
 const server = setupServer(...mock.handlers);
 configureExampleApi({ baseUrl: 'http://api.test' });
 /** The rows a list asks for: the table, filtered on the query parameters that name fields. */
-const listed = (query: Record<string, unknown>) => mock.rows().filter((row) => [].every((name) => !(name in query) || String((row as Record<string, unknown>)[name]) === String(query[name])));
+const listed = (query: Record<string, unknown>) =>
+  mock
+    .rows()
+    .filter((row) =>
+      [].every((name) => !(name in query) || String((row as Record<string, unknown>)[name]) === String(query[name])),
+    );
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());
@@ -31,16 +33,16 @@ afterEach(() => qc.clear());
 describe('TodoCount mocks (generated)', () => {
   it('builds the same fake rows for the same seed, each with its own key', () => {
     expect(fakeTodoCounts(5, 7)).toEqual(fakeTodoCounts(5, 7));
-    expect(new Set(fakeTodoCounts(20).map((row) => JSON.stringify(row["project_id"]))).size).toBe(20);
+    expect(new Set(fakeTodoCounts(20).map((row) => JSON.stringify(row['project_id']))).size).toBe(20);
     const other = fakeTodoCount(undefined, 2);
-    expect(fakeTodoCount({ ["project_id"]: other["project_id"] } as Partial<TodoCount>)["project_id"]).toEqual(other["project_id"]);
+    expect(fakeTodoCount({ ['project_id']: other['project_id'] } as Partial<TodoCount>)['project_id']).toEqual(other['project_id']);
   });
 
   it('builds fake rows the model validator accepts', () => {
     for (const row of fakeTodoCounts(20, 3)) expect(TodoCountSchema.safeParse(row).error).toBeUndefined();
   });
 
-  it("answers GET /metrics/todo-counts with the table", async () => {
+  it('answers GET /metrics/todo-counts with the table', async () => {
     const data = await qc.fetchQuery(todoCountListQueryOptions());
     expect(selectTodoCounts(data.data)).toEqual(listed({}));
   });

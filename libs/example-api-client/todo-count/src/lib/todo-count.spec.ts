@@ -3,7 +3,7 @@
 // silently overwritten; put extensions in files of your own next to this one.
 import { createFakeApi, type CachedResult, type CacheStorage } from '@sync-patterns/runtime';
 import { QueryClient } from '@tanstack/react-query';
-import { configureExampleApi } from "@sync-patterns/example-api-core";
+import { configureExampleApi } from '@sync-patterns/example-api-core';
 import { todoCountListQueryOptions, todoCountTtlSeconds, selectTodoCounts } from './todo-count.queries';
 import type { TodoCount, TodoCountListResponse } from './todo-count.types';
 
@@ -11,17 +11,20 @@ import type { TodoCount, TodoCountListResponse } from './todo-count.types';
 // revalidated and persisted, without a server. Sample values come from the schema.
 const fake = createFakeApi();
 const stored = new Map<string, string>();
-const cacheStorage: CacheStorage = { getItem: (key) => stored.get(key) ?? null, setItem: (key, value) => void stored.set(key, value) };
+const cacheStorage: CacheStorage = {
+  getItem: (key) => stored.get(key) ?? null,
+  setItem: (key, value) => void stored.set(key, value),
+};
 configureExampleApi({ baseUrl: 'http://api.test', fetch: fake.fetch, cacheStorage });
 
 /** A row as the client keeps it. */
 const row: TodoCount = {
-  "doing": 0,
-  "done": 0,
-  "project_id": "00000000-0000-4000-8000-000000000001",
-  "project_name": "x",
-  "todo": 0,
-  "total": 0
+  doing: 0,
+  done: 0,
+  project_id: '00000000-0000-4000-8000-000000000001',
+  project_name: 'x',
+  todo: 0,
+  total: 0,
 };
 /** The same row as the server sends it. */
 const served = row;

@@ -2,7 +2,7 @@
 // Do not edit: run `sync-patterns generate` again instead. Hand edits are detected and kept, never
 // silently overwritten; put extensions in files of your own next to this one.
 import { mapListItems, omitFields, splitParams, type RequestOptions } from '@sync-patterns/runtime';
-import { exampleApiClient as client } from "@sync-patterns/example-api-core";
+import { exampleApiClient as client } from '@sync-patterns/example-api-core';
 import type {
   TodoId,
   TodoListParams,
@@ -16,32 +16,75 @@ import type {
 } from './todo.types';
 
 /** Fields that `x-sync` keeps off the client: removed from every answer before it reaches a cache. */
-const EXCLUDED = ["internal_notes"];
-const strip = <T,>(row: T): T => omitFields(row, EXCLUDED);
+const EXCLUDED = ['internal_notes'];
+const strip = <T>(row: T): T => omitFields(row, EXCLUDED);
 
 /** GET /todos */
 export function listTodos(params?: TodoListParams, options?: RequestOptions): Promise<TodoListResponse> {
   return client
-    .request<TodoListResponse>({ method: "GET", path: "/todos", ...splitParams(params, []), signal: options?.signal, headers: options?.headers })
+    .request<TodoListResponse>({
+      method: 'GET',
+      path: '/todos',
+      ...splitParams(params, []),
+      signal: options?.signal,
+      headers: options?.headers,
+    })
     .then((data) => mapListItems(data, [], (rows) => rows.map(strip)) as TodoListResponse);
 }
 
 /** GET /todos/{id} */
 export function getTodo(id: TodoId, options?: RequestOptions): Promise<TodoGetResult> {
-  return client.request<TodoGetResult>({ method: 'GET', path: "/todos/{id}", pathParams: { ["id"]: String(id) }, signal: options?.signal, headers: options?.headers }).then(strip);
+  return client
+    .request<TodoGetResult>({
+      method: 'GET',
+      path: '/todos/{id}',
+      pathParams: { id: String(id) },
+      signal: options?.signal,
+      headers: options?.headers,
+    })
+    .then(strip);
 }
 
 /** POST /todos */
 export function createTodo(input: TodoCreateInput, options?: RequestOptions): Promise<TodoCreateResult> {
-  return client.request<TodoCreateResult>({ method: 'POST', path: "/todos", body: input, bodyEncoding: "json", signal: options?.signal, headers: options?.headers }).then(strip);
+  return client
+    .request<TodoCreateResult>({
+      method: 'POST',
+      path: '/todos',
+      body: input,
+      bodyEncoding: 'json',
+      signal: options?.signal,
+      headers: options?.headers,
+    })
+    .then(strip);
 }
 
 /** PATCH /todos/{id} */
-export function updateTodo(id: TodoId, patch: TodoUpdateInput, options?: RequestOptions): Promise<TodoUpdateResult> {
-  return client.request<TodoUpdateResult>({ method: "PATCH", path: "/todos/{id}", pathParams: { ["id"]: String(id) }, body: patch, bodyEncoding: "json", signal: options?.signal, headers: options?.headers }).then(strip);
+export function updateTodo(
+  id: TodoId,
+  patch: TodoUpdateInput,
+  options?: RequestOptions,
+): Promise<TodoUpdateResult> {
+  return client
+    .request<TodoUpdateResult>({
+      method: 'PATCH',
+      path: '/todos/{id}',
+      pathParams: { id: String(id) },
+      body: patch,
+      bodyEncoding: 'json',
+      signal: options?.signal,
+      headers: options?.headers,
+    })
+    .then(strip);
 }
 
 /** DELETE /todos/{id} */
 export function deleteTodo(id: TodoId, options?: RequestOptions): Promise<TodoDeleteResult> {
-  return client.request<TodoDeleteResult>({ method: 'DELETE', path: "/todos/{id}", pathParams: { ["id"]: String(id) }, signal: options?.signal, headers: options?.headers });
+  return client.request<TodoDeleteResult>({
+    method: 'DELETE',
+    path: '/todos/{id}',
+    pathParams: { id: String(id) },
+    signal: options?.signal,
+    headers: options?.headers,
+  });
 }

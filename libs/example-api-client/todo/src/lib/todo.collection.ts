@@ -5,42 +5,63 @@ import { clientKey, omitFields, shapeHeadersOf, shapeUrlOf, validateInput } from
 import { createLiveCollection, liveModelIn, type LiveStatus } from '@sync-patterns/runtime/live';
 import { localStoreOn } from '@sync-patterns/runtime/sqlite';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { exampleApiClient as client } from "@sync-patterns/example-api-core";
+import { exampleApiClient as client } from '@sync-patterns/example-api-core';
 import { todoMigrations, todoSqliteTable } from './todo.migrations';
 import type { Todo, TodoId, TodoCreateInput, TodoUpdateInput } from './todo.types';
 import { todoSchema, todoCreateInputSchema, todoUpdateInputSchema } from './todo.validators';
 
-// Live mode: rows stream from the "todos" shape (ElectricSQL, or the development shape
+// Live mode: rows stream from the 'todos' shape (ElectricSQL, or the development shape
 // server) into a TanStack DB collection; writes go through the API and stay optimistic until the
 // write's Postgres txid arrives in the stream.
 
 /** The shape this model syncs: table, columns (fields x-sync excludes are never fetched). */
-export const todoShape = { table: "todos", columns: ["created_at","due_at","id","priority","project_id","status","title","updated_at"] } as const;
+export const todoShape = {
+  table: 'todos',
+  columns: ['created_at', 'due_at', 'id', 'priority', 'project_id', 'status', 'title', 'updated_at'],
+} as const;
 
 function createTodoCollection(status: LiveStatus, queryClient: QueryClient) {
-  return createLiveCollection<Todo, TodoId>({
-    id: "example-api/todo",
-    ...todoShape,
-    // `as const`: a column named like an Object method (hasOwnProperty) would widen the kinds to string
-    kinds: {"created_at":"date-time","due_at":"date-time","id":"string","priority":"integer","project_id":"string","status":"string","title":"string","updated_at":"date-time"} as const,
-    shapeUrl: () => shapeUrlOf(client.options),
-    // the API's headers only where the API is (see shapeHeaders): credentials go nowhere unasked
-    headers: () => shapeHeadersOf(client.options),
-    fetch: () => client.options.fetch,
-    // local-first when the app configured a localDatabase: stored rows first, the stream resumed
-    local: localStoreOn(client.options.localDatabase, { scope: "example-api/todo", shape: todoShape, table: todoSqliteTable, migrations: todoMigrations }),
-    // x-sync.retry for server errors; a write that cannot reach the API waits for it instead
-    retry: {"attempts":3,"backoff":"exponential","delayMs":500},
-    // cache-mode results that name Todo in x-sync invalidatedBy
-    invalidates: { queryClient, keys: [["example-api","todo-count"]] },
-    getKey: (row) => row["id"],
-    rowSchema: todoSchema,
-    // writes are requests the outbox stores as made and sends until their txid is synced
-    send: (request) => client.requestWithResponse(request),
-    insert: (row) => ({ method: 'POST', path: "/todos", body: omitFields(row, ["created_at","updated_at"]), bodyEncoding: "json" }),
-    update: (id, changes) => ({ method: "PATCH", path: "/todos/{id}", pathParams: { ["id"]: String(id) }, body: changes, bodyEncoding: "json" }),
-    remove: (id) => ({ method: 'DELETE', path: "/todos/{id}", pathParams: { ["id"]: String(id) } }),
-  }, status);
+  return createLiveCollection<Todo, TodoId>(
+    {
+      id: 'example-api/todo',
+      ...todoShape,
+      // `as const`: a column named like an Object method (hasOwnProperty) would widen the kinds to string
+      kinds: { created_at: 'date-time', due_at: 'date-time', id: 'string', priority: 'integer', project_id: 'string', status: 'string', title: 'string', updated_at: 'date-time' } as const,
+      shapeUrl: () => shapeUrlOf(client.options),
+      // the API's headers only where the API is (see shapeHeaders): credentials go nowhere unasked
+      headers: () => shapeHeadersOf(client.options),
+      fetch: () => client.options.fetch,
+      // local-first when the app configured a localDatabase: stored rows first, the stream resumed
+      local: localStoreOn(client.options.localDatabase, {
+        scope: 'example-api/todo',
+        shape: todoShape,
+        table: todoSqliteTable,
+        migrations: todoMigrations,
+      }),
+      // x-sync.retry for server errors; a write that cannot reach the API waits for it instead
+      retry: { attempts: 3, backoff: 'exponential', delayMs: 500 },
+      // cache-mode results that name Todo in x-sync invalidatedBy
+      invalidates: { queryClient, keys: [['example-api', 'todo-count']] },
+      getKey: (row) => row['id'],
+      rowSchema: todoSchema,
+      // writes are requests the outbox stores as made and sends until their txid is synced
+      send: (request) => client.requestWithResponse(request),
+      insert: (row) => ({ method: 'POST', path: '/todos', body: omitFields(row, ['created_at', 'updated_at']), bodyEncoding: 'json' }),
+      update: (id, changes) => ({
+        method: 'PATCH',
+        path: '/todos/{id}',
+        pathParams: { id: String(id) },
+        body: changes,
+        bodyEncoding: 'json',
+      }),
+      remove: (id) => ({
+        method: 'DELETE',
+        path: '/todos/{id}',
+        pathParams: { id: String(id) },
+      }),
+    },
+    status,
+  );
 }
 
 /**
@@ -48,12 +69,12 @@ function createTodoCollection(status: LiveStatus, queryClient: QueryClient) {
  * use); query it with TanStack DB live queries. In components, `useTodoCollection()`.
  */
 export function todoCollection(queryClient: QueryClient) {
-  return liveModelIn(queryClient, "example-api/todo", createTodoCollection).collection;
+  return liveModelIn(queryClient, 'example-api/todo', createTodoCollection).collection;
 }
 
 /** Where the Todo stream of `queryClient`'s app stands (connecting, live, offline, error) and its last error. */
 export function todoLiveStatus(queryClient: QueryClient) {
-  return liveModelIn(queryClient, "example-api/todo", createTodoCollection).status;
+  return liveModelIn(queryClient, 'example-api/todo', createTodoCollection).status;
 }
 
 /** The Todo collection of the app this component renders in. */
@@ -64,13 +85,13 @@ export function useTodoCollection() {
 /** Validates a create input and makes the row the collection shows until the server's arrives. */
 export async function todoRowFromInput(input: TodoCreateInput): Promise<Todo> {
   // the key is made here, so the optimistic row and the saved one are the same row
-  const filled = clientKey(input, "id");
-  await validateInput(todoCreateInputSchema, filled, "Todo create input");
+  const filled = clientKey(input, 'id');
+  await validateInput(todoCreateInputSchema, filled, 'Todo create input');
   // fields the server fills (timestamps, defaults) arrive with the synced row
   return filled as unknown as Todo;
 }
 
 /** Validates a patch before it is applied optimistically. */
 export async function validateTodoPatch(patch: TodoUpdateInput): Promise<TodoUpdateInput> {
-  return validateInput(todoUpdateInputSchema, patch, "Todo update input");
+  return validateInput(todoUpdateInputSchema, patch, 'Todo update input');
 }

@@ -2,7 +2,15 @@
 // Do not edit: run `sync-patterns generate` again instead. Hand edits are detected and kept, never
 // silently overwritten; put extensions in files of your own next to this one.
 import { type SyncQueryResult, type SyncError } from '@sync-patterns/runtime';
-import { collectionReady, toLiveResult, useLiveRow, useLiveRows, useLiveStatus, whereParams, useWriteTracker } from '@sync-patterns/runtime/live';
+import {
+  collectionReady,
+  toLiveResult,
+  useLiveRow,
+  useLiveRows,
+  useLiveStatus,
+  whereParams,
+  useWriteTracker,
+} from '@sync-patterns/runtime/live';
 import { eq } from '@tanstack/react-db';
 import { useQueryClient } from '@tanstack/react-query';
 import { todoCollection, todoLiveStatus, todoRowFromInput, validateTodoPatch } from './todo.collection';
@@ -19,7 +27,7 @@ import type { Todo, TodoId, TodoListParams, TodoCreateInput, TodoUpdateInput } f
 export function useTodos(params?: TodoListParams): SyncQueryResult<Todo[]> {
   const qc = useQueryClient();
   const collection = todoCollection(qc);
-  const queryKey = ["example-api", "todo", 'live', params ?? {}];
+  const queryKey = ['example-api', 'todo', 'live', params ?? {}];
   const query = useLiveRows(collection, queryKey, (q) => whereParams(q.from({ row: collection }), params, todoColumns));
   const stream = useLiveStatus(todoLiveStatus(qc));
   return toLiveResult(query, stream, queryKey, () => collectionReady(collection));
@@ -29,8 +37,13 @@ export function useTodos(params?: TodoListParams): SyncQueryResult<Todo[]> {
 export function useTodo(id: TodoId): SyncQueryResult<Todo> {
   const qc = useQueryClient();
   const collection = todoCollection(qc);
-  const queryKey = ["example-api", "todo", 'live', id];
-  const query = useLiveRow(collection, queryKey, (q) => q.from({ row: collection }).where(({ row }) => eq(row["id"], id)).findOne());
+  const queryKey = ['example-api', 'todo', 'live', id];
+  const query = useLiveRow(collection, queryKey, (q) =>
+    q
+      .from({ row: collection })
+      .where(({ row }) => eq(row['id'], id))
+      .findOne(),
+  );
   const stream = useLiveStatus(todoLiveStatus(qc));
   return toLiveResult(query, stream, queryKey, () => collectionReady(collection));
 }
@@ -57,7 +70,7 @@ export function useTodoMutations(): TodoMutations {
       let row: Todo | undefined;
       return track(
         async () => collection.insert((row = await todoRowFromInput(input))),
-        () => collection.get(row!["id"]) ?? row!,
+        () => collection.get(row!['id']) ?? row!,
       );
     },
     update: (id, patch) =>
@@ -68,10 +81,14 @@ export function useTodoMutations(): TodoMutations {
         },
         () => collection.get(id)!,
       ),
-    remove: (id) => track(() => collection.delete(id), () => undefined),
+    remove: (id) =>
+      track(
+        () => collection.delete(id),
+        () => undefined,
+      ),
     isPending,
     error,
   };
 }
 
-const todoColumns: readonly string[] = ["created_at","due_at","id","priority","project_id","status","title","updated_at"];
+const todoColumns: readonly string[] = ['created_at', 'due_at', 'id', 'priority', 'project_id', 'status', 'title', 'updated_at'];

@@ -4,7 +4,7 @@
 import { setupServer } from 'msw/node';
 import { closeLiveCollections } from '@sync-patterns/runtime/live';
 import { QueryClient } from '@tanstack/react-query';
-import { configureExampleApi, TodoSchema } from "@sync-patterns/example-api-core";
+import { configureExampleApi, TodoSchema } from '@sync-patterns/example-api-core';
 import { fakeTodo, fakeTodos, mockTodos } from './todo.mocks';
 import { todoCollection, todoRowFromInput, validateTodoPatch } from './todo.collection';
 import type { Todo, TodoId, TodoCreateInput, TodoUpdateInput } from './todo.types';
@@ -15,15 +15,16 @@ const mock = mockTodos({ longPollMs: 500 });
 const server = setupServer(...mock.handlers);
 configureExampleApi({ baseUrl: 'http://api.test' });
 const input: TodoCreateInput = {
-  "due_at": "2026-01-02T03:04:05.000Z",
-  "priority": 1,
-  "project_id": "00000000-0000-4000-8000-000000000002",
-  "status": "todo",
-  "title": "x"
+  due_at: '2026-01-02T03:04:05.000Z',
+  priority: 1,
+  project_id: '00000000-0000-4000-8000-000000000002',
+  status: 'todo',
+  title: 'x',
 };
-const patch: TodoUpdateInput = {"due_at":"2026-02-03T04:05:06.000Z"};
+const patch: TodoUpdateInput = { due_at: '2026-02-03T04:05:06.000Z' };
 /** The model's fields of a row, without TanStack DB's `$`-prefixed row metadata. */
-const fields = (value: object | undefined) => value && Object.fromEntries(Object.entries(value).filter(([name]) => !name.startsWith('$')));
+const fields = (value: object | undefined) =>
+  value && Object.fromEntries(Object.entries(value).filter(([name]) => !name.startsWith('$')));
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());
@@ -37,9 +38,9 @@ afterEach(() => closeLiveCollections(qc));
 describe('Todo mocks (generated)', () => {
   it('builds the same fake rows for the same seed, each with its own key', () => {
     expect(fakeTodos(5, 7)).toEqual(fakeTodos(5, 7));
-    expect(new Set(fakeTodos(20).map((row) => JSON.stringify(row["id"]))).size).toBe(20);
+    expect(new Set(fakeTodos(20).map((row) => JSON.stringify(row['id']))).size).toBe(20);
     const other = fakeTodo(undefined, 2);
-    expect(fakeTodo({ ["id"]: other["id"] } as Partial<Todo>)["id"]).toEqual(other["id"]);
+    expect(fakeTodo({ ['id']: other['id'] } as Partial<Todo>)['id']).toEqual(other['id']);
   });
 
   it('builds fake rows the model validator accepts', () => {
@@ -49,7 +50,7 @@ describe('Todo mocks (generated)', () => {
   it('syncs the table through the mocked shape stream', async () => {
     const collection = todoCollection(qc);
     await collection.preload();
-    for (const row of mock.rows()) expect(fields(collection.get(row["id"] as TodoId))).toEqual(row);
+    for (const row of mock.rows()) expect(fields(collection.get(row['id'] as TodoId))).toEqual(row);
   });
 
   it('settles a create once the mocked stream delivers its txid', async () => {
@@ -58,7 +59,7 @@ describe('Todo mocks (generated)', () => {
     const optimistic = await todoRowFromInput(input);
     await collection.insert(optimistic).isPersisted.promise;
     expect(mock.rows()).toHaveLength(4);
-    expect(collection.get(optimistic["id"] as TodoId)).toBeDefined();
+    expect(collection.get(optimistic['id'] as TodoId)).toBeDefined();
   });
 
   it('settles an update once the mocked stream delivers its txid', async () => {
@@ -66,7 +67,7 @@ describe('Todo mocks (generated)', () => {
     await collection.preload();
     const [first] = mock.rows();
     const checked = await validateTodoPatch(patch);
-    await collection.update(first["id"] as TodoId, (draft) => void Object.assign(draft, checked)).isPersisted.promise;
+    await collection.update(first['id'] as TodoId, (draft) => void Object.assign(draft, checked)).isPersisted.promise;
     expect(mock.rows()[0]).toMatchObject(patch);
   });
 
@@ -74,8 +75,8 @@ describe('Todo mocks (generated)', () => {
     const collection = todoCollection(qc);
     await collection.preload();
     const [first] = mock.rows();
-    await collection.delete(first["id"] as TodoId).isPersisted.promise;
+    await collection.delete(first['id'] as TodoId).isPersisted.promise;
     expect(mock.rows()).toHaveLength(2);
-    expect(collection.get(first["id"] as TodoId)).toBeUndefined();
+    expect(collection.get(first['id'] as TodoId)).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@
 import { createFakeApi, omitFields, toSyncError, waitUntil, type FakeRequest } from '@sync-patterns/runtime';
 import { closeLiveCollections, createFakeShape, type FakeShape } from '@sync-patterns/runtime/live';
 import { QueryClient } from '@tanstack/react-query';
-import { configureExampleApi } from "@sync-patterns/example-api-core";
+import { configureExampleApi } from '@sync-patterns/example-api-core';
 import { todoCollection, todoLiveStatus, todoShape, todoRowFromInput, validateTodoPatch } from './todo.collection';
 import type { Todo, TodoId, TodoCreateInput, TodoUpdateInput } from './todo.types';
 
@@ -16,44 +16,48 @@ let shape: FakeShape;
 
 /** A row as the client keeps it. */
 const row: Todo = {
-  "created_at": "2026-01-02T03:04:05.000Z",
-  "due_at": "2026-01-02T03:04:05.000Z",
-  "id": "00000000-0000-4000-8000-000000000001",
-  "priority": 1,
-  "project_id": "00000000-0000-4000-8000-000000000002",
-  "status": "todo",
-  "title": "x",
-  "updated_at": "2026-01-02T03:04:05.000Z"
+  created_at: '2026-01-02T03:04:05.000Z',
+  due_at: '2026-01-02T03:04:05.000Z',
+  id: '00000000-0000-4000-8000-000000000001',
+  priority: 1,
+  project_id: '00000000-0000-4000-8000-000000000002',
+  status: 'todo',
+  title: 'x',
+  updated_at: '2026-01-02T03:04:05.000Z',
 };
 /** The same row as Postgres has it: the shape's columns must leave out what x-sync excludes. */
 const served: Record<string, unknown> = { ...{
-  "created_at": "2026-01-02T03:04:05.000Z",
-  "due_at": "2026-01-02T03:04:05.000Z",
-  "id": "00000000-0000-4000-8000-000000000001",
-  "priority": 1,
-  "project_id": "00000000-0000-4000-8000-000000000002",
-  "status": "todo",
-  "title": "x",
-  "updated_at": "2026-01-02T03:04:05.000Z",
-  "internal_notes": "x"
+  created_at: '2026-01-02T03:04:05.000Z',
+  due_at: '2026-01-02T03:04:05.000Z',
+  id: '00000000-0000-4000-8000-000000000001',
+  priority: 1,
+  project_id: '00000000-0000-4000-8000-000000000002',
+  status: 'todo',
+  title: 'x',
+  updated_at: '2026-01-02T03:04:05.000Z',
+  internal_notes: 'x',
 } };
-const id: TodoId = "00000000-0000-4000-8000-000000000001";
+const id: TodoId = '00000000-0000-4000-8000-000000000001';
 const input: TodoCreateInput = {
-  "due_at": "2026-01-02T03:04:05.000Z",
-  "priority": 1,
-  "project_id": "00000000-0000-4000-8000-000000000002",
-  "status": "todo",
-  "title": "x"
+  due_at: '2026-01-02T03:04:05.000Z',
+  priority: 1,
+  project_id: '00000000-0000-4000-8000-000000000002',
+  status: 'todo',
+  title: 'x',
 };
 /** What the server saves of a create: the body it was sent. */
 const saved = (request: FakeRequest) => request.body as Record<string, unknown>;
-const patch: TodoUpdateInput = {"due_at":"2026-02-03T04:05:06.000Z"};
+const patch: TodoUpdateInput = { due_at: '2026-02-03T04:05:06.000Z' };
 /** The model's fields of a row, without TanStack DB's `$`-prefixed row metadata. */
-const fields = (value: object | undefined) => value && Object.fromEntries(Object.entries(value).filter(([name]) => !name.startsWith('$')));
+const fields = (value: object | undefined) =>
+  value && Object.fromEntries(Object.entries(value).filter(([name]) => !name.startsWith('$')));
 /** Whether a write has settled: it must not before the stream delivers its txid. */
 const settled = (write: { isPersisted: { promise: Promise<unknown> } }) => {
   const state = { done: false };
-  write.isPersisted.promise.then(() => (state.done = true), () => (state.done = true));
+  write.isPersisted.promise.then(
+    () => (state.done = true),
+    () => (state.done = true),
+  );
   return state;
 };
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
@@ -61,7 +65,7 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
 let qc: QueryClient;
 beforeEach(() => {
   fake.reset();
-  shape = createFakeShape({ key: "id" });
+  shape = createFakeShape({ key: 'id' });
   configureExampleApi({ baseUrl: 'http://api.test', fetch: shape.fetchWith(fake.fetch) });
   qc = new QueryClient();
 });
@@ -72,11 +76,11 @@ describe('Todo live collection (generated)', () => {
     shape.insert(served);
     const collection = todoCollection(qc);
     await collection.preload();
-    expect(fields(collection.get(row["id"]))).toEqual(row);
+    expect(fields(collection.get(row['id']))).toEqual(row);
     expect(shape.requests[0]).toMatchObject({ table: todoShape.table, columns: [...todoShape.columns] });
     expect(todoLiveStatus(qc).status).toBe('live');
-    shape.remove(row["id"]);
-    await waitUntil(() => collection.get(row["id"]) === undefined);
+    shape.remove(row['id']);
+    await waitUntil(() => collection.get(row['id']) === undefined);
   });
 
   it('shows a created row at once and holds it until its txid arrives in the stream', async () => {
@@ -84,7 +88,7 @@ describe('Todo live collection (generated)', () => {
     await collection.preload();
     const reply = fake.hold(201, (request) => ({ ...served, ...saved(request) }), { 'x-sync-txid': '101' });
     const optimistic = await todoRowFromInput(input);
-    const key = optimistic["id"];
+    const key = optimistic['id'];
     const write = collection.insert(optimistic);
     const state = settled(write);
     const request = await reply.taken;
@@ -95,7 +99,7 @@ describe('Todo live collection (generated)', () => {
     shape.insert({ ...served, ...saved(request) }, 101);
     await write.isPersisted.promise;
     // settled: the row the stream delivered, with the synced columns only
-    expect(fields(collection.get(key))).toMatchObject(omitFields(fields(optimistic)!, ["internal_notes"]));
+    expect(fields(collection.get(key))).toMatchObject(omitFields(fields(optimistic)!, ['internal_notes']));
     expect(fake.requests.map((r) => r.method)).toEqual(['POST']);
   });
 
@@ -106,11 +110,11 @@ describe('Todo live collection (generated)', () => {
     const optimistic = await todoRowFromInput(input);
     const error = await collection.insert(optimistic).isPersisted.promise.catch((e: unknown) => e);
     expect(toSyncError(error)).toMatchObject({ kind: 'http', status: 422 });
-    expect(collection.get(optimistic["id"])).toBeUndefined();
+    expect(collection.get(optimistic['id'])).toBeUndefined();
   });
 
   it('refuses an invalid create input before anything is shown or sent', async () => {
-    const invalid = { ...input, ["project_id"]: undefined } as unknown as TodoCreateInput;
+    const invalid = { ...input, ['project_id']: undefined } as unknown as TodoCreateInput;
     await expect(todoRowFromInput(invalid)).rejects.toMatchObject({ name: 'SyncError', kind: 'validation' });
     expect(fake.requests).toEqual([]);
   });
@@ -121,7 +125,9 @@ describe('Todo live collection (generated)', () => {
     await collection.preload();
     const checked = await validateTodoPatch(patch);
     fake.answer(409, { error: 'conflict', message: 'refused by the test' });
-    const refused = await collection.update(id, (draft) => void Object.assign(draft, checked)).isPersisted.promise.catch((e: unknown) => e);
+    const refused = await collection
+      .update(id, (draft) => void Object.assign(draft, checked))
+      .isPersisted.promise.catch((e: unknown) => e);
     expect(toSyncError(refused)).toMatchObject({ kind: 'conflict', status: 409 });
     expect(fields(collection.get(id))).toEqual(row);
 
@@ -137,7 +143,7 @@ describe('Todo live collection (generated)', () => {
     shape.update(id, patch, 102);
     await write.isPersisted.promise;
     // settled: the row the stream delivered, with the synced columns only
-    expect(fields(collection.get(id))).toEqual(omitFields({ ...row, ...patch }, ["internal_notes"]));
+    expect(fields(collection.get(id))).toEqual(omitFields({ ...row, ...patch }, ['internal_notes']));
   });
 
   it('removes a row at once and holds the removal until its txid arrives', async () => {
@@ -158,11 +164,11 @@ describe('Todo live collection (generated)', () => {
   });
 
   it('keeps a malformed synced row out of the store and reports a sync error', async () => {
-    shape.insert({ ...served, ["created_at"]: { malformed: true } });
+    shape.insert({ ...served, ['created_at']: { malformed: true } });
     const collection = todoCollection(qc);
     void collection.preload();
     await waitUntil(() => todoLiveStatus(qc).status === 'error');
     expect(todoLiveStatus(qc).error).toMatchObject({ kind: 'sync' });
-    expect(collection.get(row["id"])).toBeUndefined();
+    expect(collection.get(row['id'])).toBeUndefined();
   });
 });

@@ -2,12 +2,7 @@
 // Do not edit: run `sync-patterns generate` again instead. Hand edits are detected and kept, never
 // silently overwritten; put extensions in files of your own next to this one.
 import { latestError, toSyncResult, type SyncQueryResult, type SyncError } from '@sync-patterns/runtime';
-import {
-  useMutation,
-  useQuery,
-  useQueryClient,
-  useSuspenseQuery,
-} from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import {
   userCreateMutationOptions,
   userListQueryOptions,

@@ -3,7 +3,7 @@
 // silently overwritten; put extensions in files of your own next to this one.
 import { setupServer } from 'msw/node';
 import { MutationObserver, QueryClient } from '@tanstack/react-query';
-import { configureExampleApi, UserSchema } from "@sync-patterns/example-api-core";
+import { configureExampleApi, UserSchema } from '@sync-patterns/example-api-core';
 import { fakeUser, fakeUsers, mockUsers } from './user.mocks';
 import {
   userCreateMutationOptions,
@@ -20,10 +20,15 @@ import type { User, UserId, UserCreateInput, UserUpdateInput } from './user.type
 const mock = mockUsers();
 const server = setupServer(...mock.handlers);
 configureExampleApi({ baseUrl: 'http://api.test' });
-const input: UserCreateInput = {"email":"sample@example.com","name":"x","role":"member"};
-const patch: UserUpdateInput = {"email":"other@example.com"};
+const input: UserCreateInput = { email: 'sample@example.com', name: 'x', role: 'member' };
+const patch: UserUpdateInput = { email: 'other@example.com' };
 /** The rows a list asks for: the table, filtered on the query parameters that name fields. */
-const listed = (query: Record<string, unknown>) => mock.rows().filter((row) => [].every((name) => !(name in query) || String((row as Record<string, unknown>)[name]) === String(query[name])));
+const listed = (query: Record<string, unknown>) =>
+  mock
+    .rows()
+    .filter((row) =>
+      [].every((name) => !(name in query) || String((row as Record<string, unknown>)[name]) === String(query[name])),
+    );
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());
@@ -37,25 +42,25 @@ afterEach(() => qc.clear());
 describe('User mocks (generated)', () => {
   it('builds the same fake rows for the same seed, each with its own key', () => {
     expect(fakeUsers(5, 7)).toEqual(fakeUsers(5, 7));
-    expect(new Set(fakeUsers(20).map((row) => JSON.stringify(row["id"]))).size).toBe(20);
+    expect(new Set(fakeUsers(20).map((row) => JSON.stringify(row['id']))).size).toBe(20);
     const other = fakeUser(undefined, 2);
-    expect(fakeUser({ ["id"]: other["id"] } as Partial<User>)["id"]).toEqual(other["id"]);
+    expect(fakeUser({ ['id']: other['id'] } as Partial<User>)['id']).toEqual(other['id']);
   });
 
   it('builds fake rows the model validator accepts', () => {
     for (const row of fakeUsers(20, 3)) expect(UserSchema.safeParse(row).error).toBeUndefined();
   });
 
-  it("answers GET /users with the table", async () => {
+  it('answers GET /users with the table', async () => {
     const data = await qc.fetchQuery(userListQueryOptions());
     expect(selectUsers(data)).toEqual(listed({}));
   });
 
   it('answers a read with the row, and a 404 for a key it does not hold', async () => {
     const [first] = mock.rows();
-    await expect(qc.fetchQuery(userQueryOptions(first["id"] as UserId))).resolves.toEqual(first);
+    await expect(qc.fetchQuery(userQueryOptions(first['id'] as UserId))).resolves.toEqual(first);
     mock.reset([]);
-    await expect(qc.fetchQuery(userQueryOptions(first["id"] as UserId))).rejects.toMatchObject({ status: 404 });
+    await expect(qc.fetchQuery(userQueryOptions(first['id'] as UserId))).rejects.toMatchObject({ status: 404 });
   });
 
   it('creates a row that the table then holds', async () => {
@@ -65,13 +70,16 @@ describe('User mocks (generated)', () => {
 
   it('updates a row in the table', async () => {
     const [first] = mock.rows();
-    await new MutationObserver(qc, userUpdateMutationOptions(qc)).mutate({ id: first["id"] as UserId, patch });
+    await new MutationObserver(qc, userUpdateMutationOptions(qc)).mutate({
+      id: first['id'] as UserId,
+      patch,
+    });
     expect(mock.rows()[0]).toMatchObject(patch);
   });
 
   it('removes a row from the table', async () => {
     const [first] = mock.rows();
-    await new MutationObserver(qc, userRemoveMutationOptions(qc)).mutate(first["id"] as UserId);
-    expect(mock.rows().map((row) => row["id"])).not.toContainEqual(first["id"]);
+    await new MutationObserver(qc, userRemoveMutationOptions(qc)).mutate(first['id'] as UserId);
+    expect(mock.rows().map((row) => row['id'])).not.toContainEqual(first['id']);
   });
 });

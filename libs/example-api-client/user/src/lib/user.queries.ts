@@ -12,7 +12,7 @@ import {
   type PushModelBinding,
 } from '@sync-patterns/runtime';
 import { queryOptions, type QueryClient, type Updater } from '@tanstack/react-query';
-import { exampleApiClient as client } from "@sync-patterns/example-api-core";
+import { exampleApiClient as client } from '@sync-patterns/example-api-core';
 import {
   listUsers,
   getUser,
@@ -39,17 +39,22 @@ import type {
  * Query keys of User: `[api, model, kind, params]`. Invalidate `userKeys.all` to refresh
  * every list and item of it; plain and infinite lists never share a key.
  */
-export const userKeys = createModelKeys<UserId, UserListParams>("example-api", "user");
+export const userKeys = createModelKeys<UserId, UserListParams>('example-api', 'user');
 
 /** What the shared optimistic-write logic needs to know about User. */
 export const userBinding: PushModelBinding<User, UserId> = {
   keys: userKeys,
-  rowId: (row) => row["id"] as UserId,
+  rowId: (row) => row['id'] as UserId,
   itemsPath: [],
   related: [],
-  retry: {"attempts":3,"backoff":"exponential","delayMs":500},
+  retry: { attempts: 3, backoff: 'exponential', delayMs: 500 },
   // with the app's localDatabase, writes wait in a durable outbox until the API answers (across restarts too)
-  outbox: { scope: "example-api/user", send: sendUserWrite, local: () => client.options.localDatabase, savedKeyField: "id" },
+  outbox: {
+    scope: 'example-api/user',
+    send: sendUserWrite,
+    local: () => client.options.localDatabase,
+    savedKeyField: 'id',
+  },
 };
 
 const readRetry = retryOptions(userBinding.retry);
@@ -61,29 +66,39 @@ export const selectUsers = (data: UserListResponse): User[] => rowsOf<User>(data
 export function userListQueryOptions(params?: UserListParams) {
   return queryOptions({
     queryKey: userKeys.list(params),
-    queryFn: ({ signal, client: queryClient }) => afterStoredWrites(queryClient, userBinding, () => listUsers(params as UserListParams, { signal })),
+    queryFn: ({ signal, client: queryClient }) =>
+      afterStoredWrites(queryClient, userBinding, () => listUsers(params as UserListParams, { signal })),
     ...readRetry,
   });
 }
 
-export const prefetchUsers = (qc: QueryClient, params?: UserListParams) => qc.prefetchQuery(userListQueryOptions(params));
-export const getUsersData = (qc: QueryClient, params?: UserListParams) => qc.getQueryData(userListQueryOptions(params).queryKey);
-export const setUsersData = (qc: QueryClient, params: UserListParams | undefined, updater: Updater<UserListResponse | undefined, UserListResponse | undefined>) =>
-  qc.setQueryData(userListQueryOptions(params).queryKey, updater);
+export const prefetchUsers = (qc: QueryClient, params?: UserListParams) =>
+  qc.prefetchQuery(userListQueryOptions(params));
+export const getUsersData = (qc: QueryClient, params?: UserListParams) =>
+  qc.getQueryData(userListQueryOptions(params).queryKey);
+export const setUsersData = (
+  qc: QueryClient,
+  params: UserListParams | undefined,
+  updater: Updater<UserListResponse | undefined, UserListResponse | undefined>,
+) => qc.setQueryData(userListQueryOptions(params).queryKey, updater);
 
 /** Query options of one User. */
 export function userQueryOptions(id: UserId) {
   return queryOptions({
     queryKey: userKeys.detail(id),
-    queryFn: ({ signal, client: queryClient }) => afterStoredWrites(queryClient, userBinding, () => getUser(id, { signal })),
+    queryFn: ({ signal, client: queryClient }) =>
+      afterStoredWrites(queryClient, userBinding, () => getUser(id, { signal })),
     ...readRetry,
   });
 }
 
 export const prefetchUser = (qc: QueryClient, id: UserId) => qc.prefetchQuery(userQueryOptions(id));
 export const getUserData = (qc: QueryClient, id: UserId) => qc.getQueryData(userQueryOptions(id).queryKey);
-export const setUserData = (qc: QueryClient, id: UserId, updater: Updater<UserGetResult | undefined, UserGetResult | undefined>) =>
-  qc.setQueryData(userQueryOptions(id).queryKey, updater);
+export const setUserData = (
+  qc: QueryClient,
+  id: UserId,
+  updater: Updater<UserGetResult | undefined, UserGetResult | undefined>,
+) => qc.setQueryData(userQueryOptions(id).queryKey, updater);
 
 /** Create: validated, shown at once in every cached list, rolled back if the server refuses it. */
 export function userCreateMutationOptions(qc: QueryClient) {
@@ -91,9 +106,9 @@ export function userCreateMutationOptions(qc: QueryClient) {
     send: (input: UserCreateInput, request) => createUser(input, request),
     request: (input) => createUserRequest(input),
     validator: userCreateInputSchema,
-    keyKind: "uuid",
+    keyKind: 'uuid',
     rowOf: (result) => result,
-    draft: (input, draftKey) => ({ ...input, ["id"]: draftKey }) as unknown as User,
+    draft: (input, draftKey) => ({ ...input, ['id']: draftKey }) as unknown as User,
   });
 }
 

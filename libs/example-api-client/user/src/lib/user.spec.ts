@@ -3,7 +3,7 @@
 // silently overwritten; put extensions in files of your own next to this one.
 import { createFakeApi, SyncError, type FakeRequest } from '@sync-patterns/runtime';
 import { MutationObserver, QueryClient } from '@tanstack/react-query';
-import { configureExampleApi } from "@sync-patterns/example-api-core";
+import { configureExampleApi } from '@sync-patterns/example-api-core';
 import {
   userCreateMutationOptions,
   userListQueryOptions,
@@ -25,21 +25,21 @@ configureExampleApi({ baseUrl: 'http://api.test', fetch: fake.fetch });
 
 /** A row as the client keeps it. */
 const row: User = {
-  "created_at": "2026-01-02T03:04:05.000Z",
-  "email": "sample@example.com",
-  "id": "00000000-0000-4000-8000-000000000001",
-  "name": "x",
-  "role": "member"
+  created_at: '2026-01-02T03:04:05.000Z',
+  email: 'sample@example.com',
+  id: '00000000-0000-4000-8000-000000000001',
+  name: 'x',
+  role: 'member',
 };
 /** The same row as the server sends it: fields that x-sync keeps off the client must be stripped. */
 const served = row;
-const id: UserId = "00000000-0000-4000-8000-000000000001";
+const id: UserId = '00000000-0000-4000-8000-000000000001';
 /** A list answer holding `rows`. */
 const listOf = (rows: User[]): UserListResponse => rows;
-const input: UserCreateInput = {"email":"sample@example.com","name":"x","role":"member"};
+const input: UserCreateInput = { email: 'sample@example.com', name: 'x', role: 'member' };
 /** What the server saves of a create: the body it was sent. */
 const saved = (request: FakeRequest) => request.body as Record<string, unknown>;
-const patch: UserUpdateInput = {"email":"other@example.com"};
+const patch: UserUpdateInput = { email: 'other@example.com' };
 const sent = () => fake.requests.map((r) => `${r.method} ${r.path}`);
 
 let qc: QueryClient;
@@ -54,13 +54,13 @@ describe('User (generated)', () => {
     fake.answer(200, listOf([served as User]));
     const data = await qc.fetchQuery(userListQueryOptions());
     expect(selectUsers(data)).toEqual([row]);
-    expect(sent()).toEqual(["GET /users"]);
+    expect(sent()).toEqual(['GET /users']);
   });
 
   it('reads one row with GET, leaving out excluded fields', async () => {
     fake.answer(200, served);
     await expect(qc.fetchQuery(userQueryOptions(id))).resolves.toEqual(row);
-    expect(sent()).toEqual(["GET /users/00000000-0000-4000-8000-000000000001"]);
+    expect(sent()).toEqual(['GET /users/00000000-0000-4000-8000-000000000001']);
   });
 
   it('shows a created row at once, then keeps the row the server answers', async () => {
@@ -77,15 +77,19 @@ describe('User (generated)', () => {
   it('rolls a refused create back and reports a typed SyncError', async () => {
     setUsersData(qc, undefined, listOf([row]));
     fake.answer(422, { error: 'invalid', message: 'refused by the test' });
-    const error = await new MutationObserver(qc, userCreateMutationOptions(qc)).mutate(input).catch((e: unknown) => e);
+    const error = await new MutationObserver(qc, userCreateMutationOptions(qc))
+      .mutate(input)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SyncError);
     expect(error).toMatchObject({ kind: 'http', status: 422 });
     expect(getUsersData(qc, undefined)).toEqual(listOf([row]));
   });
 
   it('refuses an invalid create input before sending anything', async () => {
-    const invalid = { ...input, ["email"]: undefined } as unknown as UserCreateInput;
-    const error = await new MutationObserver(qc, userCreateMutationOptions(qc)).mutate(invalid).catch((e: unknown) => e);
+    const invalid = { ...input, ['email']: undefined } as unknown as UserCreateInput;
+    const error = await new MutationObserver(qc, userCreateMutationOptions(qc))
+      .mutate(invalid)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SyncError);
     expect(error).toMatchObject({ kind: 'validation' });
     expect(fake.requests).toEqual([]);
@@ -94,7 +98,9 @@ describe('User (generated)', () => {
   it('applies an update at once and restores the row when the server refuses it', async () => {
     setUserData(qc, id, row);
     const reply = fake.hold(409, { error: 'conflict', message: 'refused by the test' });
-    const done = new MutationObserver(qc, userUpdateMutationOptions(qc)).mutate({ id, patch }).catch((e: unknown) => e);
+    const done = new MutationObserver(qc, userUpdateMutationOptions(qc))
+      .mutate({ id, patch })
+      .catch((e: unknown) => e);
     const request = await reply.taken;
     expect(getUserData(qc, id)).toEqual({ ...row, ...patch });
     reply.release();
@@ -103,7 +109,7 @@ describe('User (generated)', () => {
     expect(error).toMatchObject({ kind: 'conflict', status: 409 });
     expect(getUserData(qc, id)).toEqual(row);
     expect(request.body).toEqual(patch);
-    expect(sent()).toEqual(["PATCH /users/00000000-0000-4000-8000-000000000001"]);
+    expect(sent()).toEqual(['PATCH /users/00000000-0000-4000-8000-000000000001']);
   });
 
   it('removes a row from lists at once', async () => {
@@ -114,6 +120,6 @@ describe('User (generated)', () => {
     expect(selectUsers(getUsersData(qc, undefined)!)).toEqual([]);
     reply.release();
     await done;
-    expect(sent()).toEqual(["DELETE /users/00000000-0000-4000-8000-000000000001"]);
+    expect(sent()).toEqual(['DELETE /users/00000000-0000-4000-8000-000000000001']);
   });
 });

@@ -33,14 +33,20 @@ export function freshnessMs(response: Response, ttlSeconds: number): number {
 }
 
 /** Sends the request, conditional on what is cached: the fetcher adds these headers. */
-export type CacheFetcher<T> = (request: { headers: HeaderMap; signal: AbortSignal }) => Promise<SyncResponse<T | undefined>>;
+export type CacheFetcher<T> = (request: {
+  headers: HeaderMap;
+  signal: AbortSignal;
+}) => Promise<SyncResponse<T | undefined>>;
 
 /**
  * The query function of a cache-mode query: answers from the storage after a reload while still
  * fresh, otherwise asks the server — conditionally when it has a validator — and keeps the answer.
  * A 304 returns the cached content unchanged (same `data`, same `updatedAt`), so nothing re-renders.
  */
-export function cacheQueryFn<T>(settings: () => { ttlSeconds: number; storage: CacheStorage | undefined }, fetcher: CacheFetcher<T>) {
+export function cacheQueryFn<T>(
+  settings: () => { ttlSeconds: number; storage: CacheStorage | undefined },
+  fetcher: CacheFetcher<T>,
+) {
   return async (context: QueryFunctionContext): Promise<CachedResult<T>> => {
     const { ttlSeconds, storage } = settings();
     const storageKey = STORAGE_PREFIX + hashKey(context.queryKey);
@@ -57,7 +63,12 @@ export function cacheQueryFn<T>(settings: () => { ttlSeconds: number; storage: C
     const expiresAt = now + freshnessMs(response, ttlSeconds);
     let result: CachedResult<T>;
     if (response.status === 304) {
-      if (!previous) throw new SyncError({ kind: 'http', status: 304, message: 'the server answered 304 Not Modified to a request that had nothing cached' });
+      if (!previous)
+        throw new SyncError({
+          kind: 'http',
+          status: 304,
+          message: 'the server answered 304 Not Modified to a request that had nothing cached',
+        });
       result = { ...previous, expiresAt };
     } else {
       result = { data: data as T, updatedAt: now, expiresAt, ...validators(response) };
@@ -100,7 +111,8 @@ export function cacheTiming(ttlSeconds: number) {
   const remaining = (query: CachedQueryLike) => Math.max(0, (query.state.data?.expiresAt ?? 0) - Date.now());
   return {
     staleTime: remaining,
-    refetchInterval: (query: CachedQueryLike) => (query.state.data ? Math.max(remaining(query), ttlSeconds * 1000) : false),
+    refetchInterval: (query: CachedQueryLike) =>
+      query.state.data ? Math.max(remaining(query), ttlSeconds * 1000) : false,
     gcTime: Math.max(5 * 60_000, ttlSeconds * 2000),
   } as const;
 }
@@ -129,7 +141,10 @@ export interface CacheQueryResult<T> extends SyncQueryResult<T> {
   refresh: () => Promise<unknown>;
 }
 
-export function toCacheResult<R>(query: QueryResultLike<CacheView<R>> & { isStale: boolean }, queryKey: QueryKey): CacheQueryResult<R> {
+export function toCacheResult<R>(
+  query: QueryResultLike<CacheView<R>> & { isStale: boolean },
+  queryKey: QueryKey,
+): CacheQueryResult<R> {
   return {
     data: query.data?.rows,
     isLoading: query.isLoading,

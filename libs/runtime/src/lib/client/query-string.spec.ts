@@ -2,7 +2,9 @@ import { fillPath, serializeQuery } from './query-string';
 
 describe('serializeQuery', () => {
   it('uses form+explode for arrays, deepObject for objects, sorted keys, and skips undefined', () => {
-    expect(serializeQuery({ tag: ['a', 'b c'], filter: { status: 'open', owner: 'me' }, page: 2, gone: undefined })).toBe('?filter%5Bowner%5D=me&filter%5Bstatus%5D=open&page=2&tag=a&tag=b%20c');
+    expect(
+      serializeQuery({ tag: ['a', 'b c'], filter: { status: 'open', owner: 'me' }, page: 2, gone: undefined }),
+    ).toBe('?filter%5Bowner%5D=me&filter%5Bstatus%5D=open&page=2&tag=a&tag=b%20c');
   });
   it('gives an empty string for no query', () => {
     expect(serializeQuery(undefined)).toBe('');
@@ -19,7 +21,8 @@ describe('fillPath', () => {
   });
 
   it('refuses a value that would change the route: empty, "." or ".." (URL parsers remove or climb such segments)', () => {
-    for (const id of ['', '.', '..']) expect(() => fillPath('/todos/{id}', { id })).toThrow(/which would change the route/);
+    for (const id of ['', '.', '..'])
+      expect(() => fillPath('/todos/{id}', { id })).toThrow(/which would change the route/);
     // new URL() resolves both: this is what the refusal prevents
     expect(new URL('http://api.test/todos/..').pathname).toBe('/');
     expect(new URL('http://api.test/todos/%2e%2e').pathname).toBe('/');

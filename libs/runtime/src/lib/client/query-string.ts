@@ -40,7 +40,10 @@ export function fillPath(template: string, params: Record<string, string | numbe
     if (value === undefined) throw new Error(`missing path parameter "${name}" for ${template}`);
     const text = String(value);
     if (text === '' || text === '.' || text === '..') {
-      throw new SyncError({ kind: 'validation', message: `path parameter "${name}" of ${template} is ${JSON.stringify(text)}, which would change the route: refused` });
+      throw new SyncError({
+        kind: 'validation',
+        message: `path parameter "${name}" of ${template} is ${JSON.stringify(text)}, which would change the route: refused`,
+      });
     }
     return encodeURIComponent(text);
   });

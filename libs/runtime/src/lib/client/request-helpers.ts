@@ -47,7 +47,8 @@ export function omitFields<T>(row: T, fields: readonly string[]): T {
 /** The fields of `row` a request body holds (a full `PUT` body made from the row as the write left it). */
 export function pickFields(row: object, fields: readonly string[]): Record<string, unknown> {
   const picked: Record<string, unknown> = {};
-  for (const field of fields) if (Object.prototype.hasOwnProperty.call(row, field)) picked[field] = (row as Params)[field];
+  for (const field of fields)
+    if (Object.prototype.hasOwnProperty.call(row, field)) picked[field] = (row as Params)[field];
   return picked;
 }
 

@@ -10,7 +10,12 @@ export interface RetryPolicy {
   maxDelayMs?: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { attempts: 3, backoff: 'exponential', delayMs: 500, maxDelayMs: 30_000 };
+export const defaultRetryPolicy: RetryPolicy = {
+  attempts: 3,
+  backoff: 'exponential',
+  delayMs: 500,
+  maxDelayMs: 30_000,
+};
 
 /**
  * TanStack Query `retry` / `retryDelay` options for a policy. Only errors that can succeed on a second
@@ -22,7 +27,12 @@ export function retryOptions(policy: RetryPolicy) {
   return {
     retry: (failureCount: number, error: unknown) => failureCount < policy.attempts - 1 && toSyncError(error).retryable,
     retryDelay: (attempt: number) => {
-      const delay = policy.backoff === 'exponential' ? base * 2 ** attempt : policy.backoff === 'linear' ? base * (attempt + 1) : base;
+      const delay =
+        policy.backoff === 'exponential'
+          ? base * 2 ** attempt
+          : policy.backoff === 'linear'
+            ? base * (attempt + 1)
+            : base;
       return Math.min(delay, max);
     },
   };

@@ -118,7 +118,11 @@ export function createSyncClient(initial: SyncClientOptions): SyncClient {
 
 async function send<T>(options: SyncClientOptions, request: SyncRequest): Promise<SyncResponse<T>> {
   const url = joinUrl(options.baseUrl, fillPath(request.path, request.pathParams)) + serializeQuery(request.query);
-  const headers: HeaderMap = { accept: 'application/json', ...(await resolveHeaders(options.headers)), ...request.headers };
+  const headers: HeaderMap = {
+    accept: 'application/json',
+    ...(await resolveHeaders(options.headers)),
+    ...request.headers,
+  };
   const body = encodeBody(request, headers);
   const doFetch = options.fetch ?? globalThis.fetch;
   let response: Response;
@@ -138,7 +142,11 @@ async function send<T>(options: SyncClientOptions, request: SyncRequest): Promis
       cause,
     });
   }
-  const data = await readBody(response, options.maxResponseBytes ?? MAX_RESPONSE_BYTES, `${request.method} ${request.path}`);
+  const data = await readBody(
+    response,
+    options.maxResponseBytes ?? MAX_RESPONSE_BYTES,
+    `${request.method} ${request.path}`,
+  );
   if (!response.ok && !(response.status === 304 && request.notModified)) {
     throw new SyncError({
       kind: response.status === 409 ? 'conflict' : 'http',
@@ -161,7 +169,10 @@ async function resolveHeaders(input: HeadersInput | undefined): Promise<HeaderMa
 }
 
 /** The request's body as sent, its content type set in `headers`. */
-export function encodeBody(request: Pick<SyncRequest, 'body' | 'bodyEncoding'>, headers: HeaderMap): BodyInit | undefined {
+export function encodeBody(
+  request: Pick<SyncRequest, 'body' | 'bodyEncoding'>,
+  headers: HeaderMap,
+): BodyInit | undefined {
   if (request.body === undefined) return undefined;
   switch (request.bodyEncoding ?? 'json') {
     case 'json':
@@ -174,7 +185,10 @@ export function encodeBody(request: Pick<SyncRequest, 'body' | 'bodyEncoding'>, 
       const form = new FormData();
       for (const [key, value] of Object.entries(request.body as Record<string, unknown>)) {
         if (value === undefined) continue;
-        form.append(key, value instanceof Blob ? value : typeof value === 'object' ? JSON.stringify(value) : String(value));
+        form.append(
+          key,
+          value instanceof Blob ? value : typeof value === 'object' ? JSON.stringify(value) : String(value),
+        );
       }
       return form; // fetch sets the multipart boundary itself
     }

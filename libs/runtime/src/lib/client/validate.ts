@@ -13,7 +13,9 @@ export interface StandardSchemaV1<Input = unknown, Output = Input> {
   };
 }
 
-type StandardResult<Output> = { readonly value: Output; readonly issues?: undefined } | { readonly issues: ReadonlyArray<StandardIssue> };
+type StandardResult<Output> =
+  | { readonly value: Output; readonly issues?: undefined }
+  | { readonly issues: ReadonlyArray<StandardIssue> };
 
 interface StandardIssue {
   readonly message: string;
@@ -36,6 +38,8 @@ export async function validateInput<T>(schema: StandardSchemaV1, value: T, what:
 }
 
 function toIssue(issue: StandardIssue): ValidationIssue {
-  const path = (issue.path ?? []).map((segment) => String(typeof segment === 'object' && segment !== null ? segment.key : segment)).join('.');
+  const path = (issue.path ?? [])
+    .map((segment) => String(typeof segment === 'object' && segment !== null ? segment.key : segment))
+    .join('.');
   return { path, message: issue.message };
 }

@@ -20,18 +20,32 @@ interface Todo {
   meta: { tags: string[] } | null;
 }
 const rowSchema = z
-  .object({ id: z.string(), title: z.string(), done: z.boolean(), meta: z.object({ tags: z.array(z.string()) }).nullable() })
+  .object({
+    id: z.string(),
+    title: z.string(),
+    done: z.boolean(),
+    meta: z.object({ tags: z.array(z.string()) }).nullable(),
+  })
   // a rule on the whole row: only a merged update can break it
   .refine((row) => !(row.done && row.title === ''), { message: 'a done todo needs a title' });
 const isTodo = (row: unknown) => rowSchema.safeParse(row).success;
 // what Electric's schema header says of the table: Postgres text values, parsed by the client
-const schema = { id: { type: 'text', pk_index: 0 }, title: { type: 'text' }, done: { type: 'bool' }, meta: { type: 'jsonb' } };
-const todo = (id: string, title: string, extra: object = {}) => change('insert', id, { id, title, done: 'f', meta: null, ...extra });
+const schema = {
+  id: { type: 'text', pk_index: 0 },
+  title: { type: 'text' },
+  done: { type: 'bool' },
+  meta: { type: 'jsonb' },
+};
+const todo = (id: string, title: string, extra: object = {}) =>
+  change('insert', id, { id, title, done: 'f', meta: null, ...extra });
 
 const table = todoTable;
 const migrations = todoMigrations;
 /** The stored rows (none before the store has made its table). */
-const stored = (db: Database.Database) => (db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'todos'`).get() ? db.prepare('SELECT id, done, meta, title FROM todos ORDER BY id').all() : []);
+const stored = (db: Database.Database) =>
+  db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'todos'`).get()
+    ? db.prepare('SELECT id, done, meta, title FROM todos ORDER BY id').all()
+    : [];
 
 /** A live Todo collection on `server` (and `db`'s local store), with every row it ever showed. */
 function start(server: HostileShapeServer, db?: Database.Database) {
@@ -43,10 +57,21 @@ function start(server: HostileShapeServer, db?: Database.Database) {
     getKey: (row) => row.id,
     kinds: { done: 'boolean', id: 'string', meta: 'json', title: 'string' },
     rowSchema,
-    local: db && (() => sqliteLocalStore(betterSqlite3Driver(db), { scope: 'test/todo', shape: 'todos|done,id,meta,title', table, migrations })),
+    local:
+      db &&
+      (() =>
+        sqliteLocalStore(betterSqlite3Driver(db), {
+          scope: 'test/todo',
+          shape: 'todos|done,id,meta,title',
+          table,
+          migrations,
+        })),
   });
   const shown: unknown[] = [];
-  live.collection.subscribeChanges((changes) => changes.forEach((c) => c.type !== 'delete' && shown.push({ ...c.value })), { includeInitialState: true });
+  live.collection.subscribeChanges(
+    (changes) => changes.forEach((c) => c.type !== 'delete' && shown.push({ ...c.value })),
+    { includeInitialState: true },
+  );
   // a local store's collection is on demand: the subscription above loads it
   if (!db) void live.collection.preload();
   return { ...live, shown };
@@ -102,7 +127,10 @@ describe('a malicious shape server, against a live collection', () => {
       await refused(live, /does not match the schema \(title: /);
       // no row: an insert refused, then Electric passes its update on (it saw the key)
       server.send([change('insert', 'z', { id: 'z' }), change('update', 'z', { id: 'z', title: 42 })]);
-      await waitUntil(() => live!.status.error?.message.includes('an update whose columns do not match the schema (title: ') === true, 5_000);
+      await waitUntil(
+        () => live!.status.error?.message.includes('an update whose columns do not match the schema (title: ') === true,
+        5_000,
+      );
       expect(live.collection.has('z')).toBe(false);
 
       server.send([change('update', 'a', { id: 'a', title: 'Renamed' })]);
@@ -134,7 +162,11 @@ describe('a malicious shape server, against a live collection', () => {
       live = start(server);
       await waitUntil(() => live!.collection.has('a'), 5_000);
 
-      server.send([todo('x', 'Leaked', { internal_notes: 'staff only' }), change('update', 'a', { id: 'a', internal_notes: 'staff only' }), todo('b', 'Second')]);
+      server.send([
+        todo('x', 'Leaked', { internal_notes: 'staff only' }),
+        change('update', 'a', { id: 'a', internal_notes: 'staff only' }),
+        todo('b', 'Second'),
+      ]);
       await refused(live, /columns the shape does not have \(internal_notes\)/);
       await waitUntil(() => live!.collection.has('b'), 5_000);
       expect(live.collection.has('x')).toBe(false);
@@ -185,7 +217,15 @@ describe('a malicious shape server, against a live collection', () => {
       await waitUntil(() => /insert without columns/.test(live!.status.error?.message ?? ''), 5_000);
 
       // Electric passes a second insert of a key on as an update: the row is still inserted
-      server.send([todo('c', 'Third'), change('insert', 'm', { id: 'm', title: 'Moved in', done: 'f', meta: null }, { is_move_in: true, tags: ['p1'] })]);
+      server.send([
+        todo('c', 'Third'),
+        change(
+          'insert',
+          'm',
+          { id: 'm', title: 'Moved in', done: 'f', meta: null },
+          { is_move_in: true, tags: ['p1'] },
+        ),
+      ]);
       await waitUntil(() => stored(db).length === 3, 5_000);
       await liveAgain(live);
       expect(stored(db)).toEqual([
@@ -212,7 +252,14 @@ describe('a malicious shape server, against a live collection', () => {
 
     it('saves a row that moves in whole, and deletes it when it moves out (a delete by key alone)', async () => {
       live = start(server, db);
-      server.send([change('insert', 'n', { id: 'n', title: 'Moved in', done: 'f', meta: null }, { is_move_in: true, tags: ['p2'] })]);
+      server.send([
+        change(
+          'insert',
+          'n',
+          { id: 'n', title: 'Moved in', done: 'f', meta: null },
+          { is_move_in: true, tags: ['p2'] },
+        ),
+      ]);
       await waitUntil(() => live!.collection.has('n') && stored(db).length === 5, 5_000);
       server.send([{ headers: { event: 'move-out', patterns: [{ pos: 0, value: 'p2' }] } }]);
       await waitUntil(() => !live!.collection.has('n') && stored(db).length === 4, 5_000);

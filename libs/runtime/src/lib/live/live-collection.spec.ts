@@ -56,7 +56,9 @@ describe('synced rows', () => {
     expect(checkSyncedRow({ id: 'api/model', rowSchema }, good)).toBe(good);
     const bad = { ...good, count: 'many' };
     expect(() => checkSyncedRow({ id: 'api/model', rowSchema }, bad)).toThrow(SyncError);
-    expect(() => checkSyncedRow({ id: 'api/model', rowSchema }, bad)).toThrow(/api\/model: the sync stream sent a row that does not match the schema \(count: /);
+    expect(() => checkSyncedRow({ id: 'api/model', rowSchema }, bad)).toThrow(
+      /api\/model: the sync stream sent a row that does not match the schema \(count: /,
+    );
     // a row missing columns is not a row of the model (partial updates are merged first: synced-change-check)
     expect(() => checkSyncedRow({ id: 'api/model', rowSchema }, { id: 'x' })).toThrow(SyncError);
   });
@@ -67,7 +69,11 @@ describe('synced rows', () => {
 
   it('may hold only the columns the shape asked for, in whole rows and partial updates alike', () => {
     expect(() => refuseUndeclaredColumns({ id: 'api/model', columns }, { id: 'x', count: 1 })).not.toThrow();
-    expect(() => refuseUndeclaredColumns({ id: 'api/model', columns }, { id: 'x', internal_notes: 'staff only' })).toThrow(/columns the shape does not have \(internal_notes\)/);
-    expect(() => refuseUndeclaredColumns({ id: 'api/model', columns }, { id: 'x', __proto__: 'x', constructor: 1 })).toThrow(/constructor/);
+    expect(() =>
+      refuseUndeclaredColumns({ id: 'api/model', columns }, { id: 'x', internal_notes: 'staff only' }),
+    ).toThrow(/columns the shape does not have \(internal_notes\)/);
+    expect(() =>
+      refuseUndeclaredColumns({ id: 'api/model', columns }, { id: 'x', __proto__: 'x', constructor: 1 }),
+    ).toThrow(/constructor/);
   });
 });

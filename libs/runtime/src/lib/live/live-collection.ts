@@ -69,7 +69,10 @@ export interface LiveModelConfig<T extends object, TKey extends string | number>
  * through the API and stay optimistic until their txid arrives in the stream (rolled back if the
  * API refuses them); the stream's health is tracked in `status`.
  */
-export function createLiveCollection<T extends object, TKey extends string | number>(config: LiveModelConfig<T, TKey>, status = new LiveStatus(config.id)) {
+export function createLiveCollection<T extends object, TKey extends string | number>(
+  config: LiveModelConfig<T, TKey>,
+  status = new LiveStatus(config.id),
+) {
   // One wrapper for the stream's requests: the client's headers (fresh auth per request) and the
   // stream's health, which Electric's client keeps to itself while it retries.
   let position: StreamPosition | undefined;
@@ -133,7 +136,8 @@ export function createLiveCollection<T extends object, TKey extends string | num
     queue,
     status,
     send: (request) => {
-      if (!config.send) throw new SyncError({ kind: 'validation', message: `${config.id}: a write needs the config's send` });
+      if (!config.send)
+        throw new SyncError({ kind: 'validation', message: `${config.id}: a write needs the config's send` });
       return config.send(request);
     },
     requests: config as WriteRequests<TKey>,
@@ -173,19 +177,55 @@ export function createLiveCollection<T extends object, TKey extends string | num
     onInsert:
       config.insert &&
       (async ({ transaction }) =>
-        accepted(await Promise.all(transaction.mutations.map((m) => writes.write('insert', m.key as TKey, m.modified as Record<string, unknown>, config.insert!(m.modified as T)))))),
+        accepted(
+          await Promise.all(
+            transaction.mutations.map((m) =>
+              writes.write(
+                'insert',
+                m.key as TKey,
+                m.modified as Record<string, unknown>,
+                config.insert!(m.modified as T),
+              ),
+            ),
+          ),
+        )),
     onUpdate:
       config.update &&
       (async ({ transaction }) =>
         accepted(
           await Promise.all(
-            transaction.mutations.map((m) => writes.write('update', m.key as TKey, m.changes as Record<string, unknown>, config.update!(m.key as TKey, m.changes as Partial<T>, m.modified as T))),
+            transaction.mutations.map((m) =>
+              writes.write(
+                'update',
+                m.key as TKey,
+                m.changes as Record<string, unknown>,
+                config.update!(m.key as TKey, m.changes as Partial<T>, m.modified as T),
+              ),
+            ),
           ),
         )),
-    onDelete: config.remove && (async ({ transaction }) => accepted(await Promise.all(transaction.mutations.map((m) => writes.write('delete', m.key as TKey, null, config.remove!(m.key as TKey)))))),
+    onDelete:
+      config.remove &&
+      (async ({ transaction }) =>
+        accepted(
+          await Promise.all(
+            transaction.mutations.map((m) =>
+              writes.write('delete', m.key as TKey, null, config.remove!(m.key as TKey)),
+            ),
+          ),
+        )),
   });
   // every change checked first, so a refused one reaches neither the collection nor the local store
-  const checked = releasesOnGoodRows(checksSyncedChanges(options.sync, { model: config, keyOf: (row) => config.getKey(row as T), partialWithoutRow: Boolean(local), refuse }), status, badRows);
+  const checked = releasesOnGoodRows(
+    checksSyncedChanges(options.sync, {
+      model: config,
+      keyOf: (row) => config.getKey(row as T),
+      partialWithoutRow: Boolean(local),
+      refuse,
+    }),
+    status,
+    badRows,
+  );
   // local-first: the device's stored rows under the stream, each live query answered from them
   // first (TanStack DB's on-demand mode; see live-persistence)
   const collection = createCollection(
@@ -219,17 +259,24 @@ export function createLiveCollection<T extends object, TKey extends string | num
   };
 }
 
-export type LiveCollection<T extends object> = ReturnType<typeof createLiveCollection<T, string | number>>['collection'];
+export type LiveCollection<T extends object> = ReturnType<
+  typeof createLiveCollection<T, string | number>
+>['collection'];
 
 /** Electric's values → the JSON the API would have sent for the same row. */
-export function convertRow(row: Record<string, unknown>, kinds: Readonly<Record<string, ColumnKind>>, absentWhenNull: readonly string[] = []): Record<string, unknown> {
+export function convertRow(
+  row: Record<string, unknown>,
+  kinds: Readonly<Record<string, ColumnKind>>,
+  absentWhenNull: readonly string[] = [],
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...row };
   // Electric sends every column; the API leaves an unset optional field out, and its type says so
   for (const column of absentWhenNull) if (out[column] === null) delete out[column];
   for (const [column, kind] of Object.entries(kinds)) {
     const value = out[column];
     if (value === null || value === undefined) continue;
-    if ((kind === 'integer' || kind === 'number') && (typeof value === 'bigint' || typeof value === 'string')) out[column] = Number(value);
+    if ((kind === 'integer' || kind === 'number') && (typeof value === 'bigint' || typeof value === 'string'))
+      out[column] = Number(value);
     else if (kind === 'date-time' && typeof value === 'string') out[column] = isoTimestamp(value);
     else if (kind === 'json' && typeof value === 'string') out[column] = parseJson(value);
   }

@@ -7,7 +7,10 @@ type Key = string | number;
 type Row = Record<string, unknown>;
 
 /** A synced change; a delete may name its row by key alone (Electric's collection does so for a row that moves out). */
-type SyncMessage = { type: 'insert' | 'update'; value: Row; metadata?: Record<string, unknown> } | { type: 'delete'; value: Row; metadata?: Record<string, unknown> } | { type: 'delete'; key: Key };
+type SyncMessage =
+  | { type: 'insert' | 'update'; value: Row; metadata?: Record<string, unknown> }
+  | { type: 'delete'; value: Row; metadata?: Record<string, unknown> }
+  | { type: 'delete'; key: Key };
 /** The parts of a collection's sync config and its parameters that persistence wraps. */
 interface SyncParams {
   begin: (...args: never[]) => void;
@@ -91,14 +94,21 @@ export function withLocalStore<C extends SyncConfig>(
     // SQLite wait for its commit rather than land in it
     let streamOpen = false;
     let streamCommitted: (() => void)[] = [];
-    const streamIdle = () => (streamOpen ? new Promise<void>((resolve) => streamCommitted.push(resolve)) : Promise.resolve());
+    const streamIdle = () =>
+      streamOpen ? new Promise<void>((resolve) => streamCommitted.push(resolve)) : Promise.resolve();
 
     /**
      * Rows read from SQLite into the collection. Loaded rows (`replace` false) only add what is not
      * shown yet — a shown row is as new as the stream. Read-backs (`replace` true) replace shown
      * rows, and remove the `deleted` keys SQLite no longer has.
      */
-    const show = async (local: LocalStore, rows: Row[], readAt: number, replace: boolean, deleted: readonly Key[] = []) => {
+    const show = async (
+      local: LocalStore,
+      rows: Row[],
+      readAt: number,
+      replace: boolean,
+      deleted: readonly Key[] = [],
+    ) => {
       await streamIdle();
       if (stopped || readAt !== epoch) return;
       const found = new Set(rows.map(options.keyOf));
@@ -151,7 +161,9 @@ export function withLocalStore<C extends SyncConfig>(
             const key = 'value' in message ? options.keyOf(message.value) : message.key;
             const txids = 'metadata' in message ? message.metadata?.['txids'] : undefined;
             if (Array.isArray(txids)) for (const txid of txids) batchTxids.add(Number(txid));
-            pending.push(message.type === 'delete' ? { type: 'delete', key } : { type: message.type, value: message.value });
+            pending.push(
+              message.type === 'delete' ? { type: 'delete', key } : { type: message.type, value: message.value },
+            );
             if (message.type === 'insert' || shown.has(key)) {
               if (message.type === 'delete') shown.delete(key);
               else shown.add(key);

@@ -13,7 +13,12 @@ export interface LiveQueryLike<T> {
  * The unified result (the same shape push mode gives) from a live query: no data until the
  * collection's first snapshot is in, then every change as it streams.
  */
-export function toLiveResult<T>(query: LiveQueryLike<T>, stream: { status: SyncStatus; error: SyncError | null }, queryKey: QueryKey, refetch: () => Promise<unknown>): SyncQueryResult<T> {
+export function toLiveResult<T>(
+  query: LiveQueryLike<T>,
+  stream: { status: SyncStatus; error: SyncError | null },
+  queryKey: QueryKey,
+  refetch: () => Promise<unknown>,
+): SyncQueryResult<T> {
   const status: SyncStatus = stream.status === 'live' && !query.isReady ? 'connecting' : stream.status;
   return {
     data: query.isReady ? query.data : undefined,

@@ -30,14 +30,21 @@ function start(db: Database.Database, fetchImpl: typeof fetch, writes: Partial<L
     getKey: (row) => row.id,
     kinds: { done: 'boolean', id: 'string', meta: 'json', title: 'string' },
     rowSchema: passthrough,
-    local: () => sqliteLocalStore(betterSqlite3Driver(db), { scope: 'test/todo', shape: 'todos|done,id,meta,title', table, migrations }),
+    local: () =>
+      sqliteLocalStore(betterSqlite3Driver(db), {
+        scope: 'test/todo',
+        shape: 'todos|done,id,meta,title',
+        table,
+        migrations,
+      }),
     ...writes,
   });
 }
 const down: typeof fetch = async () => {
   throw new TypeError('fetch failed');
 };
-const plain = (rows: object[]) => rows.map((row) => Object.fromEntries(Object.entries(row).filter(([name]) => !name.startsWith('$'))));
+const plain = (rows: object[]) =>
+  rows.map((row) => Object.fromEntries(Object.entries(row).filter(([name]) => !name.startsWith('$'))));
 const stored = (db: Database.Database) => db.prepare('SELECT id, done, meta, title FROM todos ORDER BY id').all();
 
 describe('a live collection on a local SQLite store', () => {
@@ -58,14 +65,18 @@ describe('a live collection on a local SQLite store', () => {
     shape.update('a', { title: 'First, renamed' });
     shape.remove('b');
     await waitUntil(() => stored(db).length === 1 && (stored(db)[0] as { title: string }).title === 'First, renamed');
-    expect(db.prepare('SELECT scope, handle, offset FROM sync_patterns_streams').all()).toEqual([{ scope: 'test/todo', handle: 'fake-shape-1', offset: '4_0' }]);
+    expect(db.prepare('SELECT scope, handle, offset FROM sync_patterns_streams').all()).toEqual([
+      { scope: 'test/todo', handle: 'fake-shape-1', offset: '4_0' },
+    ]);
     live.stop();
   });
 
   it('starts from the stored rows with the server down: data at once, status offline', async () => {
     const live = start(db, down);
     await live.collection.preload();
-    expect(plain(live.collection.toArray)).toEqual([{ id: 'a', title: 'First, renamed', done: false, meta: { tags: ['x'] } }]);
+    expect(plain(live.collection.toArray)).toEqual([
+      { id: 'a', title: 'First, renamed', done: false, meta: { tags: ['x'] } },
+    ]);
     await waitUntil(() => live.status.status === 'offline');
     live.stop();
   });
@@ -128,7 +139,11 @@ describe('writes made while the API cannot be reached', () => {
     const second = startWithWrites();
     await waitUntil(() => second.collection.has('n') && second.collection.get('a')?.title === 'Renamed offline'); // shown again before the API is back
     const created = api.hold(201, (request) => request.body as object, { 'x-sync-txid': '201' });
-    const renamed = api.hold(200, { id: 'a', title: 'Renamed offline', done: false, meta: null }, { 'x-sync-txid': '202' });
+    const renamed = api.hold(
+      200,
+      { id: 'a', title: 'Renamed offline', done: false, meta: null },
+      { 'x-sync-txid': '202' },
+    );
     down = false;
     const post = await created.taken;
     created.release();
@@ -181,7 +196,13 @@ describe('writes made while the API cannot be reached', () => {
     expect(live.collection.has('x')).toBe(false);
     await waitUntil(() => live.status.refusedWrites.length === 1);
     expect(outbox()).toMatchObject([{ op: 'insert', key: '"x"', state: 'refused' }]);
-    expect(live.status.refusedWrites[0]).toMatchObject({ model: 'test/todo', op: 'insert', key: 'x', request: { method: 'POST', path: '/todos' }, refusal: { kind: 'http', status: 422 } });
+    expect(live.status.refusedWrites[0]).toMatchObject({
+      model: 'test/todo',
+      op: 'insert',
+      key: 'x',
+      request: { method: 'POST', path: '/todos' },
+      refusal: { kind: 'http', status: 422 },
+    });
     expect(live.status.pendingWrites).toBe(0);
     await live.status.refusedWrites[0].discard();
     expect(outbox()).toEqual([]);
@@ -198,7 +219,10 @@ describe('a refused write, retried', () => {
   const client = createSyncClient({ baseUrl: 'http://api.test', fetch: network });
 
   it('is sent again with a new Idempotency-Key, shown until confirmed, and leaves the outbox', async () => {
-    const live = start(db, network, { send: (request) => client.requestWithResponse(request), insert: (row) => ({ method: 'POST', path: '/todos', body: row }) });
+    const live = start(db, network, {
+      send: (request) => client.requestWithResponse(request),
+      insert: (row) => ({ method: 'POST', path: '/todos', body: row }),
+    });
     await live.collection.preload();
     api.answer(409, { detail: 'taken' });
     const write = live.collection.insert({ id: 'r', title: 'Retried', done: false, meta: null });
@@ -233,11 +257,20 @@ describe('writes of a row whose key the server chooses', () => {
     start(db, network, {
       send: (request) => client.requestWithResponse(request),
       // the draft key is the client's placeholder: never sent
-      insert: (row) => ({ method: 'POST', path: '/todos', body: Object.fromEntries(Object.entries(row).filter(([name]) => name !== 'id')) }),
+      insert: (row) => ({
+        method: 'POST',
+        path: '/todos',
+        body: Object.fromEntries(Object.entries(row).filter(([name]) => name !== 'id')),
+      }),
       update: (id, changes) => ({ method: 'PATCH', path: '/todos/{id}', pathParams: { id }, body: changes }),
       savedKeyField: 'id',
     });
-  const outbox = () => db.prepare('SELECT op, key, request FROM sync_patterns_outbox ORDER BY seq').all() as { op: string; key: string; request: string }[];
+  const outbox = () =>
+    db.prepare('SELECT op, key, request FROM sync_patterns_outbox ORDER BY seq').all() as {
+      op: string;
+      key: string;
+      request: string;
+    }[];
 
   it('name the saved key once the create is answered, even across a restart, and never the draft', async () => {
     down = false;
@@ -257,8 +290,14 @@ describe('writes of a row whose key the server chooses', () => {
 
     // another run: the draft key is not known as one any more, only the outbox remembers it
     const second = startWithServerKeys();
-    const created = api.hold(201, (request) => ({ ...(request.body as object), id: 'srv-1' }), { 'x-sync-txid': '501' });
-    const edited = api.hold(200, { id: 'srv-1', title: 'Edited before it was saved', done: false, meta: null }, { 'x-sync-txid': '502' });
+    const created = api.hold(201, (request) => ({ ...(request.body as object), id: 'srv-1' }), {
+      'x-sync-txid': '501',
+    });
+    const edited = api.hold(
+      200,
+      { id: 'srv-1', title: 'Edited before it was saved', done: false, meta: null },
+      { 'x-sync-txid': '502' },
+    );
     down = false;
     const post = await created.taken;
     expect(post.body).toEqual({ title: 'Made offline', done: false, meta: null });

@@ -42,7 +42,12 @@ const never: typeof fetch = () => new Promise(() => undefined);
 
 /** More rows than one background page, over 10 projects. */
 const ROWS = HYDRATION_PAGE * 2 + 500;
-const todo = (i: number): Todo => ({ id: `t${String(i).padStart(6, '0')}`, project: `p${i % 10}`, done: i % 3 === 0, title: `todo ${i}` });
+const todo = (i: number): Todo => ({
+  id: `t${String(i).padStart(6, '0')}`,
+  project: `p${i % 10}`,
+  done: i % 3 === 0,
+  title: `todo ${i}`,
+});
 
 /** Every collection a test started, stopped after it even when it failed (they share one SQLite). */
 const started: { stop(): void; collection: { cleanup(): Promise<void> } }[] = [];
@@ -74,7 +79,10 @@ async function syncedDevice(shape: FakeShape) {
   const db = new Database(':memory:');
   const first = start(betterSqlite3Driver(db), shape.fetchWith(never));
   await first.collection.preload();
-  await waitUntil(() => (db.prepare('SELECT count(*) AS n FROM todos').get() as { n: number }).n === shape.rows.size, 10_000);
+  await waitUntil(
+    () => (db.prepare('SELECT count(*) AS n FROM todos').get() as { n: number }).n === shape.rows.size,
+    10_000,
+  );
   started.splice(started.indexOf(first), 1);
   first.stop();
   await first.collection.cleanup();
@@ -124,11 +132,15 @@ describe('a restart on the local SQLite (on-demand)', () => {
 
   it('answers a live query from the local table before the other rows are in, then takes every row in', async () => {
     const live = start(betterSqlite3Driver(db), never);
-    const query = createLiveQueryCollection((q) => q.from({ row: live.collection }).where(({ row }) => and(eq(row.project, 'p3'), eq(row.done, true))));
+    const query = createLiveQueryCollection((q) =>
+      q.from({ row: live.collection }).where(({ row }) => and(eq(row.project, 'p3'), eq(row.done, true))),
+    );
     let sizeAtFirstResult: number | undefined;
     query.subscribeChanges(() => (sizeAtFirstResult ??= live.collection.size));
     await query.preload();
-    const expected = [...shape.rows.values()].filter((r) => r['project'] === 'p3' && r['done'] === true).map((r) => r['id']);
+    const expected = [...shape.rows.values()]
+      .filter((r) => r['project'] === 'p3' && r['done'] === true)
+      .map((r) => r['id']);
     await waitUntil(() => query.size === expected.length);
     expect([...query.values()].map((r) => r.id).sort()).toEqual(expected.sort());
     // the query's rows came first, alone: not behind a page of the background load
@@ -162,7 +174,9 @@ describe('a restart on the local SQLite (on-demand)', () => {
     const { driver, reached, open } = gatedDriver(db, (sql) => sql.includes(' IN ('));
     shape.update('t000022', { done: true }, 503);
     const live = start(driver, heldUntil(reached, shape.fetchWith(never)));
-    const query = createLiveQueryCollection((q) => q.from({ row: live.collection }).where(({ row }) => inArray(row.id, ['t000021', 't000022'])));
+    const query = createLiveQueryCollection((q) =>
+      q.from({ row: live.collection }).where(({ row }) => inArray(row.id, ['t000021', 't000022'])),
+    );
     void query.preload();
     await live.collection.utils.awaitTxId(503, 10_000);
     open();
@@ -182,7 +196,9 @@ describe('a restart on the local SQLite (on-demand)', () => {
     for (let i = 0; i < 50; i++) reset.insert(todo(i) as never);
     reset.insert({ ...todo(99_999), title: 'new after reset' } as never);
     const live = start(driver, heldUntil(reached, reset.fetchWith(never)));
-    const query = createLiveQueryCollection((q) => q.from({ row: live.collection }).where(({ row }) => eq(row.project, 'p9')));
+    const query = createLiveQueryCollection((q) =>
+      q.from({ row: live.collection }).where(({ row }) => eq(row.project, 'p9')),
+    );
     await query.preload();
     await waitUntil(() => reset.requests.some((r) => r.offset === '-1'), 10_000);
     open();

@@ -82,7 +82,10 @@ export class OutboxWriter<TKey extends string | number> {
   private readonly refusals: RefusalListing;
 
   constructor(private readonly options: OutboxWriterOptions<TKey>) {
-    this.refusals = new RefusalListing(options.status.name, { retry: (seq) => this.retry(seq), discard: (seq) => this.discard(seq) });
+    this.refusals = new RefusalListing(options.status.name, {
+      retry: (seq) => this.retry(seq),
+      discard: (seq) => this.discard(seq),
+    });
   }
 
   private store(): Promise<Outbox> {
@@ -90,12 +93,24 @@ export class OutboxWriter<TKey extends string | number> {
   }
 
   /** A write the app just made (TanStack DB's mutation handler): its txid once the API accepted it. */
-  async write(op: OutboxEntry['op'], key: TKey, body: Record<string, unknown> | null, request: StoredRequest): Promise<number | undefined> {
+  async write(
+    op: OutboxEntry['op'],
+    key: TKey,
+    body: Record<string, unknown> | null,
+    request: StoredRequest,
+  ): Promise<number | undefined> {
     await this.replayed;
     // a row still shown under its draft key whose create the server has saved: the write names the saved key
     const saved = isDraftKey(key) ? (savedKeyOf(key) as TKey) : key;
     if (saved !== key) request = withSavedKey(request, key, saved);
-    const entry: Omit<OutboxEntry, 'seq'> = { op, key: saved, body, request, idempotencyKey: newIdempotencyKey(), state: 'queued' };
+    const entry: Omit<OutboxEntry, 'seq'> = {
+      op,
+      key: saved,
+      body,
+      request,
+      idempotencyKey: newIdempotencyKey(),
+      state: 'queued',
+    };
     const seq = await (await this.store()).enqueue(entry);
     const tracked = this.track({ ...entry, seq });
     tracked.settled.catch(() => undefined); // the handler's own rejection reports it
@@ -133,7 +148,14 @@ export class OutboxWriter<TKey extends string | number> {
       tracked.entry.state = 'refused';
       throw error;
     }
-    const next = this.track({ ...tracked.entry, request, idempotencyKey, state: 'queued', txid: undefined, refusal: undefined });
+    const next = this.track({
+      ...tracked.entry,
+      request,
+      idempotencyKey,
+      state: 'queued',
+      txid: undefined,
+      refusal: undefined,
+    });
     this.show(next);
     await this.deliver(next).catch(() => undefined); // a new refusal is listed again
   }
@@ -175,27 +197,32 @@ export class OutboxWriter<TKey extends string | number> {
   /** Sends the stored request through the queue; resolves to its txid, or rejects with the refusal. */
   private deliver(tracked: Tracked): Promise<number | undefined> {
     const { entry } = tracked;
-    return this.options.queue.run(() => this.attempt(entry)).then(
-      (txid) => txid,
-      async (error: unknown) => {
-        if (error instanceof WriteQueueStopped) throw error; // not sent: it stays queued for the next start
-        // applied, but its answer had no txid: attempt took it out already (nothing to wait for)
-        if (!this.tracked.has(entry.seq)) throw error;
-        const outbox = await this.store();
-        const refusal = refusalOf(error);
-        await outbox.refused(entry.seq, refusal);
-        entry.state = 'refused';
-        entry.refusal = refusal;
-        tracked.reject(error);
-        this.publish();
-        throw error;
-      },
-    );
+    return this.options.queue
+      .run(() => this.attempt(entry))
+      .then(
+        (txid) => txid,
+        async (error: unknown) => {
+          if (error instanceof WriteQueueStopped) throw error; // not sent: it stays queued for the next start
+          // applied, but its answer had no txid: attempt took it out already (nothing to wait for)
+          if (!this.tracked.has(entry.seq)) throw error;
+          const outbox = await this.store();
+          const refusal = refusalOf(error);
+          await outbox.refused(entry.seq, refusal);
+          entry.state = 'refused';
+          entry.refusal = refusal;
+          tracked.reject(error);
+          this.publish();
+          throw error;
+        },
+      );
   }
 
   private async attempt(entry: OutboxEntry): Promise<number> {
     const stored = entry.request ?? this.legacyRequest(entry);
-    const { response, data } = await this.options.send({ ...stored, headers: { 'idempotency-key': entry.idempotencyKey } });
+    const { response, data } = await this.options.send({
+      ...stored,
+      headers: { 'idempotency-key': entry.idempotencyKey },
+    });
     let txid: number;
     try {
       txid = txidOf(response, `${stored.method} ${stored.path}`);
@@ -206,12 +233,15 @@ export class OutboxWriter<TKey extends string | number> {
       throw error;
     }
     // a key the server chose (the entry's is a draft, perhaps of an earlier run: not known as one now)
-    const saved = entry.op === 'insert' && this.options.savedKeyField ? readField(data, this.options.savedKeyField) : undefined;
+    const saved =
+      entry.op === 'insert' && this.options.savedKeyField ? readField(data, this.options.savedKeyField) : undefined;
     if ((typeof saved === 'string' || typeof saved === 'number') && saved !== entry.key) {
       if (isDraftKey(entry.key)) rememberSavedKey(entry.key, saved);
       // later writes of the row (stored, or waiting in the queue) name the saved key, across restarts too
       await (await this.store()).rekey(entry.key, saved);
-      for (const { entry: later } of this.tracked.values()) if (later.seq !== entry.seq && later.key === entry.key) Object.assign(later, { key: saved, request: withSavedKey(later.request, entry.key, saved) });
+      for (const { entry: later } of this.tracked.values())
+        if (later.seq !== entry.seq && later.key === entry.key)
+          Object.assign(later, { key: saved, request: withSavedKey(later.request, entry.key, saved) });
     }
     const alreadySynced = await (await this.store()).sent(entry.seq, txid);
     if (alreadySynced) this.settle(entry.seq);
@@ -272,7 +302,8 @@ export class OutboxWriter<TKey extends string | number> {
       const transaction = createTransaction({ autoCommit: true, mutationFn: () => tracked.settled });
       transaction.mutate(() => {
         if (entry.op === 'insert' && !collection.has(key)) collection.insert(entry.body ?? {});
-        else if (entry.op === 'update' && collection.has(key)) collection.update(key, (draft) => void Object.assign(draft, entry.body));
+        else if (entry.op === 'update' && collection.has(key))
+          collection.update(key, (draft) => void Object.assign(draft, entry.body));
         else if (entry.op === 'delete' && collection.has(key)) collection.delete(key);
       });
       transaction.isPersisted.promise.catch(() => undefined);
@@ -287,8 +318,16 @@ export class OutboxWriter<TKey extends string | number> {
     const key = entry.key as TKey;
     const body = entry.body ?? {};
     const made =
-      entry.op === 'insert' ? requests.insert?.(body) : entry.op === 'update' ? requests.update?.(key, body, { ...(this.collection?.get(key) ?? {}), ...body }) : requests.remove?.(key);
-    if (!made) throw new SyncError({ kind: 'validation', message: `${this.options.status.name}: an outbox entry (${entry.op} ${String(entry.key)}) has no request, and the model has no ${entry.op} operation to make one` });
+      entry.op === 'insert'
+        ? requests.insert?.(body)
+        : entry.op === 'update'
+          ? requests.update?.(key, body, { ...(this.collection?.get(key) ?? {}), ...body })
+          : requests.remove?.(key);
+    if (!made)
+      throw new SyncError({
+        kind: 'validation',
+        message: `${this.options.status.name}: an outbox entry (${entry.op} ${String(entry.key)}) has no request, and the model has no ${entry.op} operation to make one`,
+      });
     entry.request = made;
     return made;
   }

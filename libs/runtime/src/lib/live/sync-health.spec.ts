@@ -16,7 +16,8 @@ describe('a stream that sends a row failing the schema', () => {
       '~standard': {
         version: 1 as const,
         vendor: 'test',
-        validate: (value: unknown) => ((value as Note).title === 'bad' ? { issues: [{ message: 'title: bad' }] } : { value }),
+        validate: (value: unknown) =>
+          (value as Note).title === 'bad' ? { issues: [{ message: 'title: bad' }] } : { value },
       },
     };
     // the network goes down for a while after the bad row: coming back must not clear its error
@@ -72,7 +73,8 @@ describe('a stream that sends a row failing the schema', () => {
       table: 'notes',
       columns: ['id', 'title'],
       shapeUrl: () => 'http://api.test/v1/shape',
-      fetch: () => async (input, init) => (refuse-- > 0 ? new Response('{"message":"sign in"}', { status: 401 }) : api(input, init)),
+      fetch: () => async (input, init) =>
+        refuse-- > 0 ? new Response('{"message":"sign in"}', { status: 401 }) : api(input, init),
       getKey: (row) => row.id,
       kinds: { id: 'string', title: 'string' },
       rowSchema: { '~standard': { version: 1 as const, vendor: 'test', validate: (value: unknown) => ({ value }) } },

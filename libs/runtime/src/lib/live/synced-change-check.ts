@@ -28,7 +28,13 @@ export type SyncedOperation = 'insert' | 'update' | 'delete';
  *   row only a local store holds, or one whose insert was refused), its own columns are checked,
  *   and it must be whole unless `partialWithoutRow` (a store then applies it to its checked row).
  */
-export function checkSyncedChange(model: SyncedModel, operation: SyncedOperation, value: Row, current: Row | undefined, partialWithoutRow: boolean): void {
+export function checkSyncedChange(
+  model: SyncedModel,
+  operation: SyncedOperation,
+  value: Row,
+  current: Row | undefined,
+  partialWithoutRow: boolean,
+): void {
   refuseUndeclaredColumns(model, value);
   if (operation === 'delete') return;
   if (operation === 'insert') {
@@ -62,10 +68,12 @@ export function checkSyncedRow(model: { id: string; rowSchema: StandardSchemaV1 
 
 function refuseMissingColumns(model: SyncedModel, row: Row, what: string): void {
   const missing = missingColumns(model, row);
-  if (missing.length) throw malformed(model.id, `the sync stream sent ${what} without columns ${missing.join(', ')}`, row);
+  if (missing.length)
+    throw malformed(model.id, `the sync stream sent ${what} without columns ${missing.join(', ')}`, row);
 }
 
-const missingColumns = (model: SyncedModel, row: Row) => model.columns.filter((column) => !Object.hasOwn(row, column) && !model.absentWhenNull?.includes(column));
+const missingColumns = (model: SyncedModel, row: Row) =>
+  model.columns.filter((column) => !Object.hasOwn(row, column) && !model.absentWhenNull?.includes(column));
 const isWhole = (model: SyncedModel, row: Row) => missingColumns(model, row).length === 0;
 
 /** The schema's issues with the columns `row` has: those about absent columns (or none) are left out. */
@@ -92,9 +100,14 @@ function issuesOf(model: { rowSchema: StandardSchemaV1 }, row: Row): readonly Is
 function refuse(model: { id: string }, row: Row, what: string, issues: readonly Issue[] | undefined): void {
   if (!issues?.length) return;
   const detail = issues
-    .map((issue) => (issue.path?.length ? `${issue.path.map((p) => String(typeof p === 'object' && p !== null ? p.key : p)).join('.')}: ${issue.message}` : issue.message))
+    .map((issue) =>
+      issue.path?.length
+        ? `${issue.path.map((p) => String(typeof p === 'object' && p !== null ? p.key : p)).join('.')}: ${issue.message}`
+        : issue.message,
+    )
     .join('; ');
   throw malformed(model.id, `the sync stream sent ${what} (${detail})`, row);
 }
 
-const malformed = (id: string, message: string, row: Row) => markMalformedRow(new SyncError({ kind: 'sync', message: `${id}: ${message}`, body: row }));
+const malformed = (id: string, message: string, row: Row) =>
+  markMalformedRow(new SyncError({ kind: 'sync', message: `${id}: ${message}`, body: row }));

@@ -51,7 +51,13 @@ export function checksSyncedChanges<C extends SyncConfig>(
         const operation = operationOf(message);
         const row = () => syncedRow(params.collection, options.keyOf(message.value!));
         try {
-          checkSyncedChange(options.model, operation, message.value, operation === 'update' ? row() : undefined, options.partialWithoutRow);
+          checkSyncedChange(
+            options.model,
+            operation,
+            message.value,
+            operation === 'update' ? row() : undefined,
+            options.partialWithoutRow,
+          );
         } catch (error) {
           options.refuse(error);
           return;

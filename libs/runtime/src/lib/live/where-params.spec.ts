@@ -11,7 +11,9 @@ const rows: Row[] = [
 const columns = ['id', 'team', 'size'];
 
 async function ids(params: object | undefined): Promise<number[]> {
-  const source = createCollection(localOnlyCollectionOptions<Row, number>({ getKey: (row) => row.id, initialData: rows }));
+  const source = createCollection(
+    localOnlyCollectionOptions<Row, number>({ getKey: (row) => row.id, initialData: rows }),
+  );
   const live = createLiveQueryCollection((q) => whereParams(q.from({ row: source }), params, columns));
   await live.preload();
   return [...live.values()].map((row) => (row as Row).id).sort();

@@ -12,7 +12,11 @@ interface FilterableQuery<Q> {
  * not filter. In the query, not after it, so TanStack DB maintains the result incrementally: a
  * change costs the rows it touches, not a pass over the whole collection.
  */
-export function whereParams<Q extends FilterableQuery<Q>>(query: Q, params: object | undefined, columns: readonly string[]): Q {
+export function whereParams<Q extends FilterableQuery<Q>>(
+  query: Q,
+  params: object | undefined,
+  columns: readonly string[],
+): Q {
   const filters = Object.entries(params ?? {}).filter(([name, value]) => value !== undefined && columns.includes(name));
   if (!filters.length) return query;
   return query.where(({ row }) => {

@@ -51,7 +51,10 @@ export function createFakeApi(): FakeApi {
   let requests: FakeRequest[] = [];
 
   const fakeFetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
-    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, 'http://fake.invalid');
+    const url = new URL(
+      typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+      'http://fake.invalid',
+    );
     const request: FakeRequest = {
       method: (init.method ?? 'GET').toUpperCase(),
       url: url.pathname + url.search,
@@ -63,7 +66,10 @@ export function createFakeApi(): FakeApi {
     requests.push(request);
     const next = queue.shift();
     if (!next) {
-      return json(501, { error: 'no_answer', message: `The fake API has no answer queued for ${request.method} ${request.url}` });
+      return json(501, {
+        error: 'no_answer',
+        message: `The fake API has no answer queued for ${request.method} ${request.url}`,
+      });
     }
     next.onTaken?.(request);
     if (next.gate) await abortable(next.gate, init.signal);
@@ -106,7 +112,8 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 function parseBody(body: BodyInit | null | undefined, type = ''): unknown {
   if (body instanceof FormData) return Object.fromEntries(body.entries());
   if (typeof body !== 'string') return body ?? undefined;
-  if (/^application\/x-www-form-urlencoded\b/i.test(type)) return Object.fromEntries(new URLSearchParams(body).entries());
+  if (/^application\/x-www-form-urlencoded\b/i.test(type))
+    return Object.fromEntries(new URLSearchParams(body).entries());
   try {
     return JSON.parse(body);
   } catch {

@@ -31,13 +31,22 @@ const shapes: FakeModel = {
     },
   },
   definitions: {
-    '#/Circle': { type: 'object', required: ['kind', 'radius'], properties: { kind: { const: 'circle' }, radius: { type: 'number', minimum: 1 } } },
-    '#/Square': { type: 'object', required: ['kind', 'side'], properties: { kind: { const: 'square' }, side: { type: 'integer', maximum: 9 } } },
+    '#/Circle': {
+      type: 'object',
+      required: ['kind', 'radius'],
+      properties: { kind: { const: 'circle' }, radius: { type: 'number', minimum: 1 } },
+    },
+    '#/Square': {
+      type: 'object',
+      required: ['kind', 'side'],
+      properties: { kind: { const: 'square' }, side: { type: 'integer', maximum: 9 } },
+    },
   },
 };
 
 type Node = { id: string; parent: Node | null; children: Node[] };
-const depth = (node: Node | null): number => (node === null ? 0 : 1 + Math.max(depth(node.parent), ...node.children.map(depth)));
+const depth = (node: Node | null): number =>
+  node === null ? 0 : 1 + Math.max(depth(node.parent), ...node.children.map(depth));
 
 describe('fake data', () => {
   it('ends recursion: a self-referencing schema gives a finite tree, nullable links ending in null', () => {
@@ -84,7 +93,10 @@ describe('fake data', () => {
           issued: { allOf: [{ description: 'when' } as never, { $ref: '#/DateTime' }] },
         },
       },
-      definitions: { '#/Currency': { type: 'string', pattern: '^[A-Z]{3}$', sample: 'EUR' }, '#/DateTime': { type: 'string', format: 'date-time' } },
+      definitions: {
+        '#/Currency': { type: 'string', pattern: '^[A-Z]{3}$', sample: 'EUR' },
+        '#/DateTime': { type: 'string', format: 'date-time' },
+      },
     };
     for (const row of fakeRows<{ currency: unknown; issued: unknown }>(model, 20)) {
       expect(typeof row.currency).toBe('string');
@@ -105,7 +117,12 @@ describe('fake data', () => {
           type: 'object',
           required: ['id', 'content'],
           properties: {
-            id: { type: 'string', pattern: '^[a-z]{2}[0-9]{3}$', sample: 'ab123', samples: ['ab123', 'cd456', 'ef789', 'gh012', 'ij345', 'kl678'] },
+            id: {
+              type: 'string',
+              pattern: '^[a-z]{2}[0-9]{3}$',
+              sample: 'ab123',
+              samples: ['ab123', 'cd456', 'ef789', 'gh012', 'ij345', 'kl678'],
+            },
             // `properties` beside `type: string` (azure): a string all the same
             content: { type: 'string', properties: {} },
             discount: { type: 'object', properties: { amount: { type: 'integer' } } },
@@ -126,17 +143,34 @@ describe('fake data', () => {
     // never numbered out of its pattern; rows draw other samples instead
     for (const id of [
       { allOf: [{ $ref: '#/Id' }, {}] },
-      { anyOf: [{ type: 'string', pattern: '^a-[0-9]{2}$', samples: ['a-01', 'a-02', 'a-03'] }, { type: 'string', pattern: '^b-[0-9]{2}$', samples: ['b-01', 'b-02', 'b-03'] }] },
+      {
+        anyOf: [
+          { type: 'string', pattern: '^a-[0-9]{2}$', samples: ['a-01', 'a-02', 'a-03'] },
+          { type: 'string', pattern: '^b-[0-9]{2}$', samples: ['b-01', 'b-02', 'b-03'] },
+        ],
+      },
     ] as FakeSchema[]) {
       const wrapped: FakeModel = {
         key: 'id',
         row: { type: 'object', required: ['id'], properties: { id } },
-        definitions: { '#/Id': { type: 'string', pattern: '^als-[0-9a-z]{3}$', maxLength: 7, samples: ['als-001', 'als-002', 'als-003', 'als-004'] } },
+        definitions: {
+          '#/Id': {
+            type: 'string',
+            pattern: '^als-[0-9a-z]{3}$',
+            maxLength: 7,
+            samples: ['als-001', 'als-002', 'als-003', 'als-004'],
+          },
+        },
       };
-      for (const row of fakeRows<{ id: string }>(wrapped, 4)) expect(row.id).toMatch(/^(als-[0-9a-z]{3}|[ab]-[0-9]{2})$/);
+      for (const row of fakeRows<{ id: string }>(wrapped, 4))
+        expect(row.id).toMatch(/^(als-[0-9a-z]{3}|[ab]-[0-9]{2})$/);
     }
     // a key with a maximum length gets its number within it
-    const short: FakeModel = { key: 'id', row: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 6 } } }, definitions: {} };
+    const short: FakeModel = {
+      key: 'id',
+      row: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 6 } } },
+      definitions: {},
+    };
     const keys = fakeRows<{ id: string }>(short, 40).map((r) => r.id);
     expect(new Set(keys).size).toBe(40);
     for (const key of keys) expect(key.length).toBeLessThanOrEqual(6);

@@ -71,13 +71,17 @@ export function fakeRows<T>(model: FakeModel, count: number, seed = 1): T[] {
   const rows: T[] = [];
   const seen = new Set<string>();
   for (let i = 0; rows.length < count; i++) {
-    if (i > count * 20 + 100) throw new Error(`fakeRows: the schema of ${model.key} admits fewer than ${count} distinct keys`);
+    if (i > count * 20 + 100)
+      throw new Error(`fakeRows: the schema of ${model.key} admits fewer than ${count} distinct keys`);
     const row = fakeRow<Record<string, unknown>>(model, seed * 100_003 + i);
     const id = keyOf(row[model.key]);
     if (seen.has(id)) {
       // Sequential integer keys read better than random ones, and cannot collide; a word key gets a
       // number where its schema admits one (else another row is drawn)
-      const numbered = typeof row[model.key] === 'string' ? numberedKey(row[model.key] as string, rows.length + 1, keySchema) : undefined;
+      const numbered =
+        typeof row[model.key] === 'string'
+          ? numberedKey(row[model.key] as string, rows.length + 1, keySchema)
+          : undefined;
       if (Number.isInteger(row[model.key])) row[model.key] = nextFreeInteger(seen, model, rows.length + 1);
       else if (numbered !== undefined && !seen.has(keyOf(numbered))) row[model.key] = numbered;
       else continue;
@@ -109,7 +113,7 @@ export function fieldSchema(model: FakeModel, name: string): FakeSchema | undefi
       return find(model.definitions[schema.$ref]);
     }
     const own = schema.properties?.[name];
-    if (own) return own.$ref !== undefined ? find(own) ?? model.definitions[own.$ref] : own;
+    if (own) return own.$ref !== undefined ? (find(own) ?? model.definitions[own.$ref]) : own;
     for (const part of schema.allOf ?? []) {
       const found = find(part);
       if (found) return found;
@@ -201,7 +205,12 @@ class FakeBuilder {
       const target = this.definitions[schema.$ref];
       if (!target) return null;
       // A cycle ends at the first nullable point once the value is deep enough.
-      if (path.includes(schema.$ref) && depth >= RICH_DEPTH && (schema.nullable || target.nullable || allowsNull(target))) return null;
+      if (
+        path.includes(schema.$ref) &&
+        depth >= RICH_DEPTH &&
+        (schema.nullable || target.nullable || allowsNull(target))
+      )
+        return null;
       if (depth > MAX_DEPTH) return null;
       return this.value(target, depth, name, [...path, schema.$ref]);
     }
@@ -218,7 +227,8 @@ class FakeBuilder {
     if (schema.impossible) return null;
     const types = typesOf(schema);
     // properties beside another declared type (`{ type: string, properties: {} }`) do not make an object
-    if (types.includes('object') || (schema.properties && types.every((t) => t === 'null'))) return this.object(schema, depth, path);
+    if (types.includes('object') || (schema.properties && types.every((t) => t === 'null')))
+      return this.object(schema, depth, path);
     const type = types.find((t) => t !== 'null') ?? (types.includes('null') ? 'null' : undefined);
     switch (type) {
       case 'null':
@@ -237,18 +247,32 @@ class FakeBuilder {
     }
   }
 
-  private union(schema: FakeSchema, branches: FakeSchema[], depth: number, name: string, path: readonly string[]): unknown {
+  private union(
+    schema: FakeSchema,
+    branches: FakeSchema[],
+    depth: number,
+    name: string,
+    path: readonly string[],
+  ): unknown {
     const { oneOf: _one, anyOf: _any, ...siblings } = schema;
     const concrete = branches.filter((b) => !isNullBranch(b));
     // Deep in a cycle, prefer the branches that cannot recurse.
-    const candidates = depth >= RICH_DEPTH && concrete.some((b) => b.$ref === undefined) ? concrete.filter((b) => b.$ref === undefined) : concrete;
+    const candidates =
+      depth >= RICH_DEPTH && concrete.some((b) => b.$ref === undefined)
+        ? concrete.filter((b) => b.$ref === undefined)
+        : concrete;
     if (!candidates.length) return null;
     const branch = this.pick(candidates);
     // what the schema says beside the union holds for every branch (influxdata's DBRP: properties
     // beside a oneOf of required lists)
-    const shared = Object.keys(siblings).some((k) => k !== 'type' && k !== 'nullable' && k !== 'examples' && k !== 'sample' && k !== 'samples');
+    const shared = Object.keys(siblings).some(
+      (k) => k !== 'type' && k !== 'nullable' && k !== 'examples' && k !== 'sample' && k !== 'samples',
+    );
     if (shared) return this.value({ allOf: [siblings, branch] }, depth, name, path);
-    const inherited: FakeSchema = branch.$ref === undefined && branch.type === undefined && siblings.type !== undefined ? { ...branch, type: siblings.type } : branch;
+    const inherited: FakeSchema =
+      branch.$ref === undefined && branch.type === undefined && siblings.type !== undefined
+        ? { ...branch, type: siblings.type }
+        : branch;
     return this.value(inherited, depth, name, path);
   }
 
@@ -365,7 +389,11 @@ class FakeBuilder {
   private text(schema: FakeSchema, name: string): string {
     const min = schema.minLength ?? 0;
     const max = schema.maxLength ?? Infinity;
-    const words = /desc|note|comment|body|text|summary|content/i.test(name) ? this.int(4, 8) : /name|title|label/i.test(name) ? 2 : 1;
+    const words = /desc|note|comment|body|text|summary|content/i.test(name)
+      ? this.int(4, 8)
+      : /name|title|label/i.test(name)
+        ? 2
+        : 1;
     let text = Array.from({ length: words }, () => this.pick(WORDS)).join(' ');
     if (words === 2) text = text.replace(/^\w/, (c) => c.toUpperCase());
     while (text.length < min) text += ` ${this.pick(WORDS)}`;
@@ -401,7 +429,8 @@ function mergeTwo(into: FakeSchema, part: FakeSchema): FakeSchema {
   if (into.properties || part.properties) {
     merged.properties = { ...into.properties, ...part.properties };
     // a property both parts declare must satisfy both
-    for (const name of Object.keys(into.properties ?? {})) if (part.properties?.[name]) merged.properties[name] = { allOf: [into.properties![name], part.properties[name]] };
+    for (const name of Object.keys(into.properties ?? {}))
+      if (part.properties?.[name]) merged.properties[name] = { allOf: [into.properties![name], part.properties[name]] };
   }
   if (into.required || part.required) merged.required = [...(into.required ?? []), ...(part.required ?? [])];
   return merged;

@@ -79,7 +79,10 @@ export function createFakeShape(options: FakeShapeOptions): FakeShape {
     requests.push(request);
     // as Electric: an insert carries every requested column (NULL, null, where the row has no value),
     // an update only the key and the columns it changed
-    const project = (row: FakeRow, whole = true) => (request.columns ? Object.fromEntries(request.columns.filter((c) => whole || c in row).map((c) => [c, row[c] ?? null])) : { ...row });
+    const project = (row: FakeRow, whole = true) =>
+      request.columns
+        ? Object.fromEntries(request.columns.filter((c) => whole || c in row).map((c) => [c, row[c] ?? null]))
+        : { ...row };
     const headers: Record<string, string> = {
       'electric-handle': handle,
       'content-type': 'application/json',
@@ -108,9 +111,16 @@ export function createFakeShape(options: FakeShapeOptions): FakeShape {
     const changes = log.slice(from).map((c) => ({
       ...c,
       // replica=full: an update carries the whole row
-      value: c.headers.operation === 'delete' ? c.value : full && c.row ? project(c.row) : project(c.value, c.headers.operation === 'insert'),
+      value:
+        c.headers.operation === 'delete'
+          ? c.value
+          : full && c.row
+            ? project(c.row)
+            : project(c.value, c.headers.operation === 'insert'),
     }));
-    const extra: Record<string, string> = request.live ? { 'electric-cursor': String(log.length) } : { 'electric-schema': '{}' };
+    const extra: Record<string, string> = request.live
+      ? { 'electric-cursor': String(log.length) }
+      : { 'electric-schema': '{}' };
     return reply([...changes, { headers: { control: 'up-to-date' } }], {
       ...headers,
       ...extra,
@@ -133,12 +143,17 @@ export function createFakeShape(options: FakeShapeOptions): FakeShape {
     });
   }
 
-  const serves = (url: URL) => url.pathname.endsWith(shapePath) && (options.table === undefined || url.searchParams.get('table') === options.table);
+  const serves = (url: URL) =>
+    url.pathname.endsWith(shapePath) &&
+    (options.table === undefined || url.searchParams.get('table') === options.table);
 
   return {
     fetchWith(next) {
       return (async (input: RequestInfo | URL, init?: RequestInit) => {
-        const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, 'http://fake.invalid');
+        const url = new URL(
+          typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+          'http://fake.invalid',
+        );
         return serves(url) ? answer(url, init?.signal) : next(input, init);
       }) as typeof fetch;
     },
@@ -193,5 +208,7 @@ function reply(body: unknown, headers: Record<string, string>, status = 200): Re
 
 /** `id,"Title"` → ['id', 'Title'] (Electric's client may quote column names). */
 function columnList(value: string): string[] {
-  return [...value.matchAll(/"((?:[^"]|"")*)"|([^,]+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].trim()));
+  return [...value.matchAll(/"((?:[^"]|"")*)"|([^,]+)/g)].map((m) =>
+    m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].trim(),
+  );
 }

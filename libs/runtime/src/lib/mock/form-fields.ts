@@ -22,7 +22,13 @@ export function readFormFields(entries: Iterable<[string, unknown]>, model: Fake
 
 function typed(value: unknown, schema: FakeSchema | undefined, model: FakeModel): unknown {
   const resolved = resolve(schema, model);
-  const types = resolved ? (Array.isArray(resolved.type) ? resolved.type : resolved.type !== undefined ? [resolved.type] : []) : [];
+  const types = resolved
+    ? Array.isArray(resolved.type)
+      ? resolved.type
+      : resolved.type !== undefined
+        ? [resolved.type]
+        : []
+    : [];
   if (typeof value === 'string') {
     if (value === '' && (types.includes('null') || resolved?.nullable) && !types.includes('string')) return null;
     if ((types.includes('object') || types.includes('array')) && /^[[{]/.test(value)) {
@@ -33,7 +39,8 @@ function typed(value: unknown, schema: FakeSchema | undefined, model: FakeModel)
       }
     }
     if (types.includes('array')) return [typed(value, resolved?.items, model)];
-    if ((types.includes('integer') || types.includes('number')) && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
+    if ((types.includes('integer') || types.includes('number')) && value.trim() !== '' && !Number.isNaN(Number(value)))
+      return Number(value);
     if (types.includes('boolean') && (value === 'true' || value === 'false')) return value === 'true';
     return value;
   }

@@ -4,7 +4,11 @@ import { mockResource, type MockPaging } from './mock-resource';
 
 const fake: FakeModel = {
   key: 'id',
-  row: { type: 'object', required: ['id', 'team'], properties: { id: { type: 'integer', minimum: 1 }, team: { enum: ['red', 'blue'] } } },
+  row: {
+    type: 'object',
+    required: ['id', 'team'],
+    properties: { id: { type: 'integer', minimum: 1 }, team: { enum: ['red', 'blue'] } },
+  },
   definitions: {},
 };
 type Row = { id: number; team: string };
@@ -20,7 +24,15 @@ function serve(paging?: MockPaging, baseUrl?: string) {
     {
       fake,
       routes: {
-        list: { method: 'GET', path: '/teams/{team_id}/rows', status: 200, itemsPath: ['data'], wrapper: { total: 0, next: 'x' }, filters: ['team'], paging },
+        list: {
+          method: 'GET',
+          path: '/teams/{team_id}/rows',
+          status: 200,
+          itemsPath: ['data'],
+          wrapper: { total: 0, next: 'x' },
+          filters: ['team'],
+          paging,
+        },
         get: { method: 'GET', path: '/rows/{row.id}', status: 200, idParam: 'row.id' },
         create: { method: 'POST', path: '/rows', status: 201 },
       },
@@ -44,7 +56,9 @@ describe('mockResource', () => {
 
   it('pages by offset and limit, by page number, and by next cursor or last key', async () => {
     serve({ kind: 'offset', param: 'offset', limitParam: 'limit', first: 0 });
-    expect((await get('http://api.test/teams/1/rows?offset=2&limit=2')).body.data.map((r: Row) => r.id)).toEqual([3, 4]);
+    expect((await get('http://api.test/teams/1/rows?offset=2&limit=2')).body.data.map((r: Row) => r.id)).toEqual([
+      3, 4,
+    ]);
     server.resetHandlers();
     serve({ kind: 'page', param: 'page', first: 1 });
     expect((await get('http://api.test/teams/1/rows?page=3')).body.data.map((r: Row) => r.id)).toEqual([7]);
@@ -64,7 +78,11 @@ describe('mockResource', () => {
     const mock = serve();
     expect(await get('http://api.test/rows/4')).toEqual({ status: 200, body: rows[3] });
     expect((await get('http://api.test/rows/99')).status).toBe(404);
-    const created = await fetch('http://api.test/rows', { method: 'POST', body: JSON.stringify({ team: 'red' }), headers: { 'content-type': 'application/json' } });
+    const created = await fetch('http://api.test/rows', {
+      method: 'POST',
+      body: JSON.stringify({ team: 'red' }),
+      headers: { 'content-type': 'application/json' },
+    });
     const row = (await created.json()) as Row;
     expect(created.status).toBe(201);
     expect(row.team).toBe('red');

@@ -69,11 +69,16 @@ export interface MockResource<T> {
   readonly shape?: FakeShape;
 }
 
-export function mockResource<T extends object>(definition: MockResourceDefinition, options: MockResourceOptions<T> = {}): MockResource<T> {
+export function mockResource<T extends object>(
+  definition: MockResourceDefinition,
+  options: MockResourceOptions<T> = {},
+): MockResource<T> {
   const key = definition.fake.key;
   const table = new Map<string, Record<string, unknown>>();
   const pageSize = options.pageSize ?? 20;
-  const shape = definition.live ? createFakeShape({ key, table: definition.live.table, longPollMs: options.longPollMs ?? 20_000 }) : undefined;
+  const shape = definition.live
+    ? createFakeShape({ key, table: definition.live.table, longPollMs: options.longPollMs ?? 20_000 })
+    : undefined;
   let txid = 1000;
   let created = 0;
 
@@ -114,15 +119,21 @@ export function mockResource<T extends object>(definition: MockResourceDefinitio
     if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) return undefined;
     return url.pathname.slice(base.pathname.replace(/\/+$/, '').length) || '/';
   };
-  const withTxid = (id: number | undefined): HeadersInit | undefined => (id === undefined ? undefined : { [TXID_HEADER]: String(id) });
-  const notFound = (id: string) => HttpResponse.json({ error: 'not_found', message: `no row with ${key} ${id}` }, { status: 404 });
+  const withTxid = (id: number | undefined): HeadersInit | undefined =>
+    id === undefined ? undefined : { [TXID_HEADER]: String(id) };
+  const notFound = (id: string) =>
+    HttpResponse.json({ error: 'not_found', message: `no row with ${key} ${id}` }, { status: 404 });
   const body = async (request: Request): Promise<Record<string, unknown>> => {
     const type = request.headers.get('content-type') ?? '';
     // form and multipart bodies: their fields read back into the row's values, as the API would
-    if (/^application\/x-www-form-urlencoded\b/i.test(type)) return readFormFields(new URLSearchParams(await request.text()).entries(), definition.fake);
-    if (/^multipart\/form-data\b/i.test(type)) return readFormFields((await request.formData()).entries(), definition.fake);
+    if (/^application\/x-www-form-urlencoded\b/i.test(type))
+      return readFormFields(new URLSearchParams(await request.text()).entries(), definition.fake);
+    if (/^multipart\/form-data\b/i.test(type))
+      return readFormFields((await request.formData()).entries(), definition.fake);
     const value: unknown = await request.json().catch(() => undefined);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
   };
 
   const answer = async (request: Request): Promise<Response | undefined> => {
@@ -140,14 +151,20 @@ export function mockResource<T extends object>(definition: MockResourceDefinitio
     const method = request.method.toUpperCase();
 
     if (routes.list && method === routes.list.method && compiled.list!.match(path)) {
-      return HttpResponse.json(listAnswer(routes.list, [...table.values()], url.searchParams, pageSize, key) as never, { status: routes.list.status });
+      return HttpResponse.json(listAnswer(routes.list, [...table.values()], url.searchParams, pageSize, key) as never, {
+        status: routes.list.status,
+      });
     }
     if (routes.create && method === routes.create.method && compiled.create!.match(path)) {
       const input = await body(request);
       // What the client leaves out, the "server" fills in: its own fields and a key, when not sent.
       const row: Record<string, unknown> = { ...fakeRow(definition.fake, 1_000_000 + ++created), ...input };
       if (input[key] === undefined) row[key] = freshKey(definition.fake, table, created);
-      if (table.has(idOf(row[key]))) return HttpResponse.json({ error: 'conflict', message: `a row with ${key} ${idOf(row[key])} exists` }, { status: 409 });
+      if (table.has(idOf(row[key])))
+        return HttpResponse.json(
+          { error: 'conflict', message: `a row with ${key} ${idOf(row[key])} exists` },
+          { status: 409 },
+        );
       return HttpResponse.json(row as never, { status: routes.create.status, headers: withTxid(put(row, 'insert')) });
     }
     for (const kind of ['get', 'update', 'remove'] as const) {
@@ -167,7 +184,9 @@ export function mockResource<T extends object>(definition: MockResourceDefinitio
       table.delete(id);
       let removed: number | undefined;
       if (shape) shape.remove(id, (removed = ++txid));
-      return route.status === 204 ? new HttpResponse(null, { status: 204, headers: withTxid(removed) }) : HttpResponse.json(current as never, { status: route.status, headers: withTxid(removed) });
+      return route.status === 204
+        ? new HttpResponse(null, { status: 204, headers: withTxid(removed) })
+        : HttpResponse.json(current as never, { status: route.status, headers: withTxid(removed) });
     }
     return undefined;
   };
@@ -202,13 +221,23 @@ function compile(template: string): { match(path: string): Record<string, string
   };
 }
 
-function listAnswer(route: NonNullable<MockRoutes['list']>, all: Record<string, unknown>[], query: URLSearchParams, pageSize: number, key: string): unknown {
-  const rows = all.filter((row) => route.filters.every((name) => !query.has(name) || query.getAll(name).includes(String(row[name]))));
+function listAnswer(
+  route: NonNullable<MockRoutes['list']>,
+  all: Record<string, unknown>[],
+  query: URLSearchParams,
+  pageSize: number,
+  key: string,
+): unknown {
+  const rows = all.filter((row) =>
+    route.filters.every((name) => !query.has(name) || query.getAll(name).includes(String(row[name]))),
+  );
   const page = pageOf(route.paging, rows, query, pageSize, key);
   if (route.itemsPath.length === 0) return page.rows;
   const [itemsKey] = route.itemsPath;
   const wrapper: Record<string, unknown> = { ...route.wrapper, [itemsKey]: page.rows };
-  for (const name of Object.keys(wrapper)) if (/^(count|total|total_?count|totalCount)$/i.test(name) && typeof wrapper[name] === 'number') wrapper[name] = rows.length;
+  for (const name of Object.keys(wrapper))
+    if (/^(count|total|total_?count|totalCount)$/i.test(name) && typeof wrapper[name] === 'number')
+      wrapper[name] = rows.length;
   if (route.paging?.kind === 'cursor') {
     if (route.paging.nextField) wrapper[route.paging.nextField] = page.next ?? null;
     if (route.paging.moreField) wrapper[route.paging.moreField] = page.next !== undefined;
@@ -216,7 +245,13 @@ function listAnswer(route: NonNullable<MockRoutes['list']>, all: Record<string, 
   return wrapper;
 }
 
-function pageOf(paging: MockPaging | undefined, rows: Record<string, unknown>[], query: URLSearchParams, pageSize: number, key: string): { rows: unknown[]; next?: string } {
+function pageOf(
+  paging: MockPaging | undefined,
+  rows: Record<string, unknown>[],
+  query: URLSearchParams,
+  pageSize: number,
+  key: string,
+): { rows: unknown[]; next?: string } {
   if (!paging) return { rows };
   const number = (name: string | undefined, fallback: number) => {
     const value = name === undefined ? NaN : Number(query.get(name));
@@ -225,7 +260,12 @@ function pageOf(paging: MockPaging | undefined, rows: Record<string, unknown>[],
   if (paging.kind === 'cursor') {
     const cursor = query.get(paging.param);
     // A next-cursor answer gets an opaque position; a has-more answer pages after the named row.
-    const start = cursor === null || cursor === '' ? 0 : paging.nextField ? Number(cursor) || 0 : rows.findIndex((row) => String(row[key]) === cursor) + 1;
+    const start =
+      cursor === null || cursor === ''
+        ? 0
+        : paging.nextField
+          ? Number(cursor) || 0
+          : rows.findIndex((row) => String(row[key]) === cursor) + 1;
     const end = start + pageSize;
     return { rows: rows.slice(start, end), next: end < rows.length ? String(end) : undefined };
   }
@@ -236,7 +276,9 @@ function pageOf(paging: MockPaging | undefined, rows: Record<string, unknown>[],
 }
 
 function changedFields(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(after).filter(([name, value]) => JSON.stringify(before[name]) !== JSON.stringify(value)));
+  return Object.fromEntries(
+    Object.entries(after).filter(([name, value]) => JSON.stringify(before[name]) !== JSON.stringify(value)),
+  );
 }
 
 function freshKey(fake: FakeModel, table: Map<string, unknown>, n: number): unknown {

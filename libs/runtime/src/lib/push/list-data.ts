@@ -26,10 +26,17 @@ function isPagesData(data: unknown): data is PagesData {
 }
 
 /** Applies `fn` to the rows of every page; `isLast` lets an insert land on the last loaded page only. */
-export function mapInfiniteItems<T>(data: unknown, itemsPath: ItemsPath, fn: (items: T[], isLast: boolean) => T[]): unknown {
+export function mapInfiniteItems<T>(
+  data: unknown,
+  itemsPath: ItemsPath,
+  fn: (items: T[], isLast: boolean) => T[],
+): unknown {
   if (!isPagesData(data)) return data;
   const last = data.pages.length - 1;
-  return { ...data, pages: data.pages.map((page, i) => mapListItems<T>(page, itemsPath, (items) => fn(items, i === last))) };
+  return {
+    ...data,
+    pages: data.pages.map((page, i) => mapListItems<T>(page, itemsPath, (items) => fn(items, i === last))),
+  };
 }
 
 /** Reads the rows of a list response (used by hooks to give components a plain array). */

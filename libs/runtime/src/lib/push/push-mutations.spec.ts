@@ -1,6 +1,11 @@
 import { MutationObserver, QueryClient } from '@tanstack/react-query';
 import { createModelKeys } from './model-keys';
-import { createMutationOptions, removeMutationOptions, updateMutationOptions, type PushModelBinding } from './push-mutations';
+import {
+  createMutationOptions,
+  removeMutationOptions,
+  updateMutationOptions,
+  type PushModelBinding,
+} from './push-mutations';
 import { SyncError } from '../client/sync-error';
 
 interface Row {
@@ -88,8 +93,22 @@ describe('optimistic writes', () => {
   it('validates the input before anything is sent', async () => {
     const qc = seeded();
     const send = jest.fn();
-    const validator = { '~standard': { version: 1 as const, vendor: 'test', validate: () => ({ issues: [{ message: 'too short', path: ['title'] }] }) } };
-    const observer = new MutationObserver(qc, createMutationOptions(qc, binding, { send, validator, keyKind: 'string', draft: (i: { title: string }, id) => ({ id: String(id), ...i }) }));
+    const validator = {
+      '~standard': {
+        version: 1 as const,
+        vendor: 'test',
+        validate: () => ({ issues: [{ message: 'too short', path: ['title'] }] }),
+      },
+    };
+    const observer = new MutationObserver(
+      qc,
+      createMutationOptions(qc, binding, {
+        send,
+        validator,
+        keyKind: 'string',
+        draft: (i: { title: string }, id) => ({ id: String(id), ...i }),
+      }),
+    );
     const error = await observer.mutate({ title: '' }).catch((e: unknown) => e);
     expect(send).not.toHaveBeenCalled();
     expect(error).toMatchObject({ kind: 'validation', issues: [{ path: 'title', message: 'too short' }] });

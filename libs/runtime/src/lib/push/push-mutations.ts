@@ -67,7 +67,9 @@ function usesOutbox(binding: { outbox?: PushOutboxTarget }): boolean {
  * outbox counts it).
  */
 function sending(binding: { retry: RetryPolicy }, durable: boolean) {
-  return durable ? { retry: false, networkMode: 'always' as const, meta: { outbox: true } } : retryOptions(binding.retry);
+  return durable
+    ? { retry: false, networkMode: 'always' as const, meta: { outbox: true } }
+    : retryOptions(binding.retry);
 }
 
 /** A row's key as the outbox stores it. */
@@ -91,7 +93,8 @@ function giveDraftId(binding: object, variables: unknown, draftId: unknown): voi
 }
 
 function takeDraftId(binding: object, variables: unknown): string | number {
-  const queued = typeof variables === 'object' && variables !== null ? draftIdsByBinding.get(binding)?.get(variables) : undefined;
+  const queued =
+    typeof variables === 'object' && variables !== null ? draftIdsByBinding.get(binding)?.get(variables) : undefined;
   return keyOf(queued?.shift());
 }
 
@@ -101,9 +104,17 @@ async function begin(qc: QueryClient, binding: { keys: { all: readonly unknown[]
   return qc.getQueriesData({ queryKey: binding.keys.all });
 }
 
-function editLists<TRow, TId>(qc: QueryClient, binding: PushModelBinding<TRow, TId>, fn: (rows: TRow[], isLast: boolean) => TRow[]) {
-  qc.setQueriesData({ queryKey: binding.keys.lists() }, (data: unknown) => mapListItems<TRow>(data, binding.itemsPath, (rows) => fn(rows, true)));
-  qc.setQueriesData({ queryKey: binding.keys.infinites() }, (data: unknown) => mapInfiniteItems<TRow>(data, binding.itemsPath, fn));
+function editLists<TRow, TId>(
+  qc: QueryClient,
+  binding: PushModelBinding<TRow, TId>,
+  fn: (rows: TRow[], isLast: boolean) => TRow[],
+) {
+  qc.setQueriesData({ queryKey: binding.keys.lists() }, (data: unknown) =>
+    mapListItems<TRow>(data, binding.itemsPath, (rows) => fn(rows, true)),
+  );
+  qc.setQueriesData({ queryKey: binding.keys.infinites() }, (data: unknown) =>
+    mapInfiniteItems<TRow>(data, binding.itemsPath, fn),
+  );
 }
 
 function rollback(qc: QueryClient, context: OptimisticContext | undefined) {
@@ -111,7 +122,10 @@ function rollback(qc: QueryClient, context: OptimisticContext | undefined) {
 }
 
 /** Runs after success and failure alike, outside render: the server is the judge (backend wins). */
-function settle(qc: QueryClient, binding: { keys: { all: readonly unknown[] }; related: readonly (readonly unknown[])[] }) {
+function settle(
+  qc: QueryClient,
+  binding: { keys: { all: readonly unknown[] }; related: readonly (readonly unknown[])[] },
+) {
   return Promise.all([binding.keys.all, ...binding.related].map((queryKey) => qc.invalidateQueries({ queryKey })));
 }
 
@@ -130,7 +144,11 @@ export interface CreateConfig<TRow, TInput, TResult> {
   request?: (input: TInput) => StoredRequest;
 }
 
-export function createMutationOptions<TRow, TId, TInput, TResult>(qc: QueryClient, binding: PushModelBinding<TRow, TId>, config: CreateConfig<TRow, TInput, TResult>): WriteOptions<TResult, TInput> {
+export function createMutationOptions<TRow, TId, TInput, TResult>(
+  qc: QueryClient,
+  binding: PushModelBinding<TRow, TId>,
+  config: CreateConfig<TRow, TInput, TResult>,
+): WriteOptions<TResult, TInput> {
   const keys = idempotencyKeys(binding, 'create');
   const durable = config.request !== undefined && usesOutbox(binding);
   return {
@@ -196,11 +214,16 @@ export function updateMutationOptions<TRow, TId, TPatch, TResult>(
     mutationKey: [...binding.keys.all, 'update'],
     mutationFn: (variables) => {
       const outbox = durable ? pushOutboxOf(qc, binding) : undefined; // before any await: the outbox's order is the calls'
-      const patch = async () => (config.validator ? await validateInput(config.validator, variables.patch, 'update input') : variables.patch);
+      const patch = async () =>
+        config.validator ? await validateInput(config.validator, variables.patch, 'update input') : variables.patch;
       if (!outbox) return patch().then((ready) => config.send(variables.id, ready, keys.of(variables)));
       return outbox.write('update', async () => {
         const ready = await patch();
-        return { key: keyOf(variables.id), body: ready as Record<string, unknown>, request: config.request!(variables.id, ready) };
+        return {
+          key: keyOf(variables.id),
+          body: ready as Record<string, unknown>,
+          request: config.request!(variables.id, ready),
+        };
       }) as Promise<TResult>;
     },
     ...sending(binding, durable),
@@ -229,7 +252,11 @@ export interface RemoveConfig<TId, TResult> {
   request?: (id: TId) => StoredRequest;
 }
 
-export function removeMutationOptions<TRow, TId, TResult>(qc: QueryClient, binding: PushModelBinding<TRow, TId>, config: RemoveConfig<TId, TResult>): WriteOptions<TResult, TId> {
+export function removeMutationOptions<TRow, TId, TResult>(
+  qc: QueryClient,
+  binding: PushModelBinding<TRow, TId>,
+  config: RemoveConfig<TId, TResult>,
+): WriteOptions<TResult, TId> {
   const keys = idempotencyKeys(binding, 'remove');
   const durable = config.request !== undefined && usesOutbox(binding);
   return {
@@ -237,7 +264,11 @@ export function removeMutationOptions<TRow, TId, TResult>(qc: QueryClient, bindi
     mutationFn: (id) => {
       const outbox = durable ? pushOutboxOf(qc, binding) : undefined;
       if (!outbox) return config.send(id, keys.of(id));
-      return outbox.write('delete', () => ({ key: keyOf(id), body: null, request: config.request!(id) })) as Promise<TResult>;
+      return outbox.write('delete', () => ({
+        key: keyOf(id),
+        body: null,
+        request: config.request!(id),
+      })) as Promise<TResult>;
     },
     ...sending(binding, durable),
     onMutate: async (id) => {

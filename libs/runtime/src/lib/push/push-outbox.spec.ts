@@ -4,7 +4,12 @@ import { waitUntil } from '../mock/fake-api';
 import { closeLiveCollections, liveStatusesOf } from '../status/live-scope';
 import { createModelKeys } from './model-keys';
 import { afterStoredWrites, pushOutboxOf } from './push-outbox';
-import { createMutationOptions, removeMutationOptions, updateMutationOptions, type PushModelBinding } from './push-mutations';
+import {
+  createMutationOptions,
+  removeMutationOptions,
+  updateMutationOptions,
+  type PushModelBinding,
+} from './push-mutations';
 import { betterSqlite3Driver } from '../sqlite/sqlite-driver';
 import { appSyncStatus } from '../status/app-sync-status';
 import { createSyncClient } from '../client/sync-client';
@@ -74,20 +79,32 @@ function projectApi() {
 const keys = createModelKeys<number, object>('api', 'project');
 
 /** The generated binding's shape: requests sent through the app's client, the outbox on its local database. */
-function bindingFor(api: ReturnType<typeof projectApi>, db: Database.Database | undefined): PushModelBinding<Project, number> {
-  const client = createSyncClient({ baseUrl: 'http://api.test', fetch: api.fetch, ...(db ? { localDatabase: betterSqlite3Driver(db) } : {}) });
+function bindingFor(
+  api: ReturnType<typeof projectApi>,
+  db: Database.Database | undefined,
+): PushModelBinding<Project, number> {
+  const client = createSyncClient({
+    baseUrl: 'http://api.test',
+    fetch: api.fetch,
+    ...(db ? { localDatabase: betterSqlite3Driver(db) } : {}),
+  });
   return {
     keys,
     rowId: (row) => row.id,
     itemsPath: ['data'],
     related: [],
     retry: { attempts: 1, backoff: 'fixed', delayMs: 10 },
-    outbox: { scope: 'api/project', send: (request) => client.requestWithResponse(request), local: () => client.options.localDatabase, savedKeyField: 'id' },
+    outbox: {
+      scope: 'api/project',
+      send: (request) => client.requestWithResponse(request),
+      local: () => client.options.localDatabase,
+      savedKeyField: 'id',
+    },
   };
 }
 
 /** The mutations' direct path: never taken when the app has a local database (the outbox sends). */
-const direct = <T,>(): Promise<T> => Promise.reject(new Error('the outbox sends'));
+const direct = <T>(): Promise<T> => Promise.reject(new Error('the outbox sends'));
 
 /** One run of the app: a QueryClient, the model's write options and its list read. */
 function app(binding: PushModelBinding<Project, number>) {
@@ -107,7 +124,13 @@ function app(binding: PushModelBinding<Project, number>) {
       qc,
       updateMutationOptions(qc, binding, {
         send: direct,
-        request: (id: number, patch: { name?: string }) => ({ method: 'PATCH', path: '/projects/{id}', pathParams: { id: String(id) }, body: patch, bodyEncoding: 'json' }),
+        request: (id: number, patch: { name?: string }) => ({
+          method: 'PATCH',
+          path: '/projects/{id}',
+          pathParams: { id: String(id) },
+          body: patch,
+          bodyEncoding: 'json',
+        }),
       }),
     );
   const remove = new MutationObserver(
@@ -120,7 +143,8 @@ function app(binding: PushModelBinding<Project, number>) {
   const list = (fetchList: typeof fetch) =>
     qc.fetchQuery({
       queryKey: keys.list({}),
-      queryFn: ({ client }) => afterStoredWrites(client, binding, async () => (await fetchList('http://api.test/projects')) as unknown),
+      queryFn: ({ client }) =>
+        afterStoredWrites(client, binding, async () => (await fetchList('http://api.test/projects')) as unknown),
     });
   const status = () => liveStatusesOf(qc).find((s) => s.name === 'api/project');
   return { qc, create, update, remove, list, status, stop: () => closeLiveCollections(qc) };
@@ -129,7 +153,15 @@ function app(binding: PushModelBinding<Project, number>) {
 /** The outbox's entries on the device (none before the outbox made its table). */
 const stored = (db: Database.Database) => {
   const made = db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'sync_patterns_outbox'`).all().length > 0;
-  return (made ? db.prepare(`SELECT "op", "key", "state", "idempotency_key" AS "idempotencyKey" FROM "sync_patterns_outbox" ORDER BY "seq"`).all() : []) as { op: string; key: string; state: string; idempotencyKey: string }[];
+  return (
+    made
+      ? db
+          .prepare(
+            `SELECT "op", "key", "state", "idempotency_key" AS "idempotencyKey" FROM "sync_patterns_outbox" ORDER BY "seq"`,
+          )
+          .all()
+      : []
+  ) as { op: string; key: string; state: string; idempotencyKey: string }[];
 };
 
 describe('push writes through the outbox (a local database)', () => {
@@ -163,7 +195,10 @@ describe('push writes through the outbox (a local database)', () => {
     const first = app(bindingFor(api, db));
     api.down = true;
     void first.create.mutate({ name: 'Offline' }).catch(() => undefined);
-    void first.update().mutate({ id: 7, patch: { name: 'Renamed' } }).catch(() => undefined);
+    void first
+      .update()
+      .mutate({ id: 7, patch: { name: 'Renamed' } })
+      .catch(() => undefined);
     await waitUntil(() => stored(db).length === 2);
     await waitUntil(() => first.status()?.status === 'offline');
     expect(first.status()?.pendingWrites).toBe(2);
@@ -238,7 +273,9 @@ describe('push writes through the outbox (a local database)', () => {
     const first = app(bindingFor(api, db));
     api.refuseNext = 422;
     await expect(first.create.mutate({ name: 'Refused' })).rejects.toMatchObject({ status: 422 });
-    expect(first.status()?.refusedWrites).toMatchObject([{ model: 'api/project', op: 'insert', refusal: { status: 422 } }]);
+    expect(first.status()?.refusedWrites).toMatchObject([
+      { model: 'api/project', op: 'insert', refusal: { status: 422 } },
+    ]);
     expect(appSyncStatus(first.qc).refusedWrites).toEqual(first.status()?.refusedWrites);
     expect(first.status()?.pendingWrites).toBe(0);
     first.stop();
@@ -296,11 +333,29 @@ describe('push writes through the outbox (a local database)', () => {
       qc,
       updateMutationOptions(qc, binding, {
         send: direct,
-        validator: { '~standard': { version: 1, vendor: 'test', validate: async (value: unknown) => (await new Promise((r) => setTimeout(r, 20)), { value }) } },
-        request: (id: number, patch: { name?: string }) => ({ method: 'PATCH', path: '/projects/{id}', pathParams: { id: String(id) }, body: patch, bodyEncoding: 'json' }),
+        validator: {
+          '~standard': {
+            version: 1,
+            vendor: 'test',
+            validate: async (value: unknown) => (await new Promise((r) => setTimeout(r, 20)), { value }),
+          },
+        },
+        request: (id: number, patch: { name?: string }) => ({
+          method: 'PATCH',
+          path: '/projects/{id}',
+          pathParams: { id: String(id) },
+          body: patch,
+          bodyEncoding: 'json',
+        }),
       }),
     );
-    const remove = new MutationObserver(qc, removeMutationOptions(qc, binding, { send: direct, request: (id: number) => ({ method: 'DELETE', path: '/projects/{id}', pathParams: { id: String(id) } }) }));
+    const remove = new MutationObserver(
+      qc,
+      removeMutationOptions(qc, binding, {
+        send: direct,
+        request: (id: number) => ({ method: 'DELETE', path: '/projects/{id}', pathParams: { id: String(id) } }),
+      }),
+    );
     const renamed = update.mutate({ id: 7, patch: { name: 'Renamed' } });
     const removed = remove.mutate(7);
     await Promise.all([renamed, removed]);

@@ -82,7 +82,10 @@ export class PushOutbox {
     private readonly onReplayed: () => void,
   ) {
     this.queue = new WriteQueue(status, target.retry);
-    this.refusals = new RefusalListing(status.name, { retry: (seq) => this.retry(seq), discard: (seq) => this.discard(seq) });
+    this.refusals = new RefusalListing(status.name, {
+      retry: (seq) => this.retry(seq),
+      discard: (seq) => this.discard(seq),
+    });
     status.set('live');
     this.outbox = openSqliteOutbox(database, target.scope);
     // reads wait for the replay until every stored write was tried, or one found the API out of
@@ -90,7 +93,10 @@ export class PushOutbox {
     let outOfReach!: () => void;
     const apiOutOfReach = new Promise<void>((resolve) => (outOfReach = resolve));
     const replay = this.replay(outOfReach);
-    this.replayed = replay.then(() => undefined, () => undefined);
+    this.replayed = replay.then(
+      () => undefined,
+      () => undefined,
+    );
     this.replayTried = replay.then(
       (tries) => Promise.race([Promise.all(tries).then(() => undefined), apiOutOfReach]),
       (error: unknown) => void status.set('error', error),
@@ -103,13 +109,23 @@ export class PushOutbox {
    * are stored, so the outbox keeps the order of the calls.
    */
   write(op: OutboxEntry['op'], prepare: () => PreparedWrite | Promise<PreparedWrite>): Promise<unknown> {
-    if (this.stopped) return Promise.reject(new WriteQueueStopped(`${this.status.name}: the outbox was stopped (sign-out or teardown) before this write`));
+    if (this.stopped)
+      return Promise.reject(
+        new WriteQueueStopped(`${this.status.name}: the outbox was stopped (sign-out or teardown) before this write`),
+      );
     const turn = this.order.then(async () => {
       await this.replayed;
       const { key, body, request } = await prepare();
       // a row still shown under its draft key whose create the server has saved: the write names the saved key
       const saved = savedKeyOf(key);
-      const entry: Omit<OutboxEntry, 'seq'> = { op, key: saved, body, request: saved === key ? request : withSavedKey(request, key, saved), idempotencyKey: newIdempotencyKey(), state: 'queued' };
+      const entry: Omit<OutboxEntry, 'seq'> = {
+        op,
+        key: saved,
+        body,
+        request: saved === key ? request : withSavedKey(request, key, saved),
+        idempotencyKey: newIdempotencyKey(),
+        state: 'queued',
+      };
       const seq = await (await this.outbox).enqueue(entry);
       const tracked = this.track({ ...entry, seq });
       tracked.settled.catch(() => undefined); // the caller's own rejection reports it
@@ -163,12 +179,18 @@ export class PushOutbox {
       if (entry.state === 'refused') continue;
       if (!entry.request) {
         // only a live outbox of an earlier version stored entries without their request
-        this.refuse(tracked, new Error(`${this.status.name}: an outbox entry (${entry.op} ${String(entry.key)}) has no stored request`));
+        this.refuse(
+          tracked,
+          new Error(`${this.status.name}: an outbox entry (${entry.op} ${String(entry.key)}) has no stored request`),
+        );
         continue;
       }
       let tried!: () => void;
       tries.push(new Promise<void>((resolve) => (tried = resolve)));
-      void this.deliver(tracked, (reached) => (reached ? tried() : outOfReach())).then(this.onReplayed, () => undefined);
+      void this.deliver(tracked, (reached) => (reached ? tried() : outOfReach())).then(
+        this.onReplayed,
+        () => undefined,
+      );
     }
     return tries;
   }
@@ -230,16 +252,22 @@ export class PushOutbox {
   /** One try: a 2xx takes the entry out (the answer is the confirmation). */
   private async attempt(entry: OutboxEntry): Promise<unknown> {
     const signal = AbortSignal.timeout(this.target.answerTimeoutMs ?? WRITE_ANSWER_TIMEOUT_MS);
-    const { data } = await this.target.send({ ...entry.request!, headers: { 'idempotency-key': entry.idempotencyKey }, signal });
+    const { data } = await this.target.send({
+      ...entry.request!,
+      headers: { 'idempotency-key': entry.idempotencyKey },
+      signal,
+    });
     if (this.status.status !== 'live') this.status.set('live');
     const outbox = await this.outbox;
     // a key the server chose: later writes of the row (stored, or waiting) name it, across restarts too
-    const saved = entry.op === 'insert' && this.target.savedKeyField ? readField(data, this.target.savedKeyField) : undefined;
+    const saved =
+      entry.op === 'insert' && this.target.savedKeyField ? readField(data, this.target.savedKeyField) : undefined;
     if ((typeof saved === 'string' || typeof saved === 'number') && saved !== entry.key) {
       if (isDraftKey(entry.key)) rememberSavedKey(entry.key, saved);
       await outbox.rekey(entry.key, saved);
       for (const { entry: later } of this.tracked.values())
-        if (later.seq !== entry.seq && later.key === entry.key) Object.assign(later, { key: saved, request: withSavedKey(later.request, entry.key, saved) });
+        if (later.seq !== entry.seq && later.key === entry.key)
+          Object.assign(later, { key: saved, request: withSavedKey(later.request, entry.key, saved) });
     }
     await outbox.remove(entry.seq);
     return data;
@@ -260,13 +288,19 @@ export class PushOutbox {
  */
 export function pushOutboxOf(
   queryClient: QueryClient,
-  binding: { outbox?: PushOutboxTarget; retry: RetryPolicy; keys: { all: readonly unknown[] }; related: readonly (readonly unknown[])[] },
+  binding: {
+    outbox?: PushOutboxTarget;
+    retry: RetryPolicy;
+    keys: { all: readonly unknown[] };
+    related: readonly (readonly unknown[])[];
+  },
 ): PushOutbox | undefined {
   const target = binding.outbox;
   const database = target?.local();
   if (!target || !database) return undefined;
   return liveModelIn(queryClient, target.scope, (status, qc) => {
-    const stale = () => void Promise.all([binding.keys.all, ...binding.related].map((queryKey) => qc.invalidateQueries({ queryKey })));
+    const stale = () =>
+      void Promise.all([binding.keys.all, ...binding.related].map((queryKey) => qc.invalidateQueries({ queryKey })));
     return new PushOutbox({ ...target, retry: binding.retry }, database, status, stale);
   });
 }
@@ -284,7 +318,10 @@ export async function afterStoredWrites<T>(
   const outbox = pushOutboxOf(queryClient, binding);
   if (outbox) {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([outbox.replayTried, new Promise<void>((resolve) => (timer = setTimeout(resolve, READ_WAIT_MS)))]);
+    await Promise.race([
+      outbox.replayTried,
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, READ_WAIT_MS))),
+    ]);
     clearTimeout(timer);
   }
   return read();

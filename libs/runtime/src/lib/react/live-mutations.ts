@@ -17,23 +17,26 @@ export function useWriteTracker(): {
 } {
   const [pending, setPending] = useState(0);
   const [error, setError] = useState<SyncError | null>(null);
-  const track = useCallback(async <R>(start: () => PendingWrite | Promise<PendingWrite>, result: () => R): Promise<R> => {
-    setPending((n) => n + 1);
-    try {
-      // start() validates and applies the optimistic write; the API call and the wait for its txid
-      // in the stream happen behind isPersisted
-      await (
-        await start()
-      ).isPersisted.promise;
-      setError(null);
-      return result();
-    } catch (cause) {
-      const syncError = toSyncError(cause);
-      setError(syncError);
-      throw syncError;
-    } finally {
-      setPending((n) => n - 1);
-    }
-  }, []);
+  const track = useCallback(
+    async <R>(start: () => PendingWrite | Promise<PendingWrite>, result: () => R): Promise<R> => {
+      setPending((n) => n + 1);
+      try {
+        // start() validates and applies the optimistic write; the API call and the wait for its txid
+        // in the stream happen behind isPersisted
+        await (
+          await start()
+        ).isPersisted.promise;
+        setError(null);
+        return result();
+      } catch (cause) {
+        const syncError = toSyncError(cause);
+        setError(syncError);
+        throw syncError;
+      } finally {
+        setPending((n) => n - 1);
+      }
+    },
+    [],
+  );
   return { isPending: pending > 0, error, track };
 }

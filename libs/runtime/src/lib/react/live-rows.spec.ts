@@ -19,11 +19,17 @@ interface Todo {
 
 // a fixed-seed generator, so a failure replays
 function random(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 function todos(rows: Todo[]): Collection<Todo, string> {
-  return createCollection(localOnlyCollectionOptions<Todo, string>({ id: `todos-${Math.random()}`, getKey: (row) => row.id, initialData: rows })) as unknown as Collection<Todo, string>;
+  return createCollection(
+    localOnlyCollectionOptions<Todo, string>({
+      id: `todos-${Math.random()}`,
+      getKey: (row) => row.id,
+      initialData: rows,
+    }),
+  ) as unknown as Collection<Todo, string>;
 }
 
 type Seen = { ours?: Todo[] | Todo; theirs?: Todo[] | Todo; oursReady?: boolean; theirsReady?: boolean };
@@ -33,8 +39,15 @@ function mount(collection: Collection<Todo, string>, project: string, oneId: str
   const one: Seen = {};
   const renders = { ours: 0 };
   function Ours() {
-    const rows = useLiveRows(collection, ['todos', { project }], (q) => q.from({ row: collection }).where(({ row }) => eq(row.project, project)));
-    const row = useLiveRow(collection, ['todo', oneId], (q) => q.from({ row: collection }).where(({ row }) => eq(row.id, oneId)).findOne());
+    const rows = useLiveRows(collection, ['todos', { project }], (q) =>
+      q.from({ row: collection }).where(({ row }) => eq(row.project, project)),
+    );
+    const row = useLiveRow(collection, ['todo', oneId], (q) =>
+      q
+        .from({ row: collection })
+        .where(({ row }) => eq(row.id, oneId))
+        .findOne(),
+    );
     useLayoutEffect(() => {
       renders.ours++;
       Object.assign(list, { ours: rows.data, oursReady: rows.isReady });
@@ -43,19 +56,32 @@ function mount(collection: Collection<Todo, string>, project: string, oneId: str
     return null;
   }
   function Theirs() {
-    const rows = useLiveQuery({ query: (q) => q.from({ row: collection }).where(({ row }) => eq(row.project, project)) });
-    const row = useLiveQuery({ query: (q) => q.from({ row: collection }).where(({ row }) => eq(row.id, oneId)).findOne() });
+    const rows = useLiveQuery({
+      query: (q) => q.from({ row: collection }).where(({ row }) => eq(row.project, project)),
+    });
+    const row = useLiveQuery({
+      query: (q) =>
+        q
+          .from({ row: collection })
+          .where(({ row }) => eq(row.id, oneId))
+          .findOne(),
+    });
     useLayoutEffect(() => {
       Object.assign(list, { theirs: rows.data, theirsReady: rows.isReady });
       Object.assign(one, { theirs: row.data, theirsReady: row.isReady });
     });
     return null;
   }
-  const view = render(createElement(StrictMode, null, createElement(Fragment, null, createElement(Ours), createElement(Theirs))));
+  const view = render(
+    createElement(StrictMode, null, createElement(Fragment, null, createElement(Ours), createElement(Theirs))),
+  );
   return { list, one, renders, view };
 }
 
-const plain = (rows: Todo[] | Todo | undefined) => (rows === undefined ? undefined : (Array.isArray(rows) ? rows : [rows]).map(({ id, project, n }) => ({ id, project, n })));
+const plain = (rows: Todo[] | Todo | undefined) =>
+  rows === undefined
+    ? undefined
+    : (Array.isArray(rows) ? rows : [rows]).map(({ id, project, n }) => ({ id, project, n }));
 
 async function settle() {
   await act(async () => {
@@ -80,7 +106,8 @@ test('the same rows in the same order as useLiveQuery through 300 random changes
     const pick = keys[Math.floor(next() * keys.length)];
     const roll = next();
     await act(async () => {
-      if (roll < 0.2 || !pick) collection.insert({ id: `t${created++}`, project: `p${Math.floor(next() * 3)}`, n: step });
+      if (roll < 0.2 || !pick)
+        collection.insert({ id: `t${created++}`, project: `p${Math.floor(next() * 3)}`, n: step });
       else if (roll < 0.3) collection.delete(pick);
       else if (roll < 0.45) collection.update(pick, (draft) => void (draft.project = `p${Math.floor(next() * 3)}`));
       else collection.update(pick, (draft) => void (draft.n = step * 1000));

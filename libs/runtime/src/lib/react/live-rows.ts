@@ -1,5 +1,10 @@
 import { hashKey, type QueryKey } from '@tanstack/react-query';
-import { createLiveQueryCollection, type Collection, type InitialQueryBuilder, type QueryBuilder } from '@tanstack/react-db';
+import {
+  createLiveQueryCollection,
+  type Collection,
+  type InitialQueryBuilder,
+  type QueryBuilder,
+} from '@tanstack/react-db';
 import { useMemo, useSyncExternalStore } from 'react';
 import type { LiveQueryLike } from '../live/live-result';
 
@@ -41,7 +46,9 @@ class LiveRows {
   private attach() {
     // subscribing starts the live query (and, on an on-demand source, loads its subset); a
     // subscription is told of deletes and updates only for rows it was sent, hence the initial state
-    const changes = this.collection.subscribeChanges((batch) => this.apply(batch as Change[]), { includeInitialState: true });
+    const changes = this.collection.subscribeChanges((batch) => this.apply(batch as Change[]), {
+      includeInitialState: true,
+    });
     const status = this.collection.on('status:change', () => this.publish(this.read()));
     this.release = () => {
       changes.unsubscribe();
@@ -57,7 +64,9 @@ class LiveRows {
 
   private apply(changes: Change[]) {
     if (changes.length === 0) return;
-    const inPlace = this.layoutRevision() === this.layout && changes.every((change) => change.type === 'update' && this.at.has(change.key));
+    const inPlace =
+      this.layoutRevision() === this.layout &&
+      changes.every((change) => change.type === 'update' && this.at.has(change.key));
     if (!inPlace) return this.publish(this.read());
     const rows = this.rows.slice();
     for (const change of changes) rows[this.at.get(change.key)!] = change.value;

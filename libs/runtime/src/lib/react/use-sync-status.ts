@@ -4,7 +4,8 @@ import { appSyncStatus, type AppSyncStatus } from '../status/app-sync-status';
 import { subscribeLiveStatusesOf } from '../status/live-scope';
 
 function sameStatus(a: AppSyncStatus, b: AppSyncStatus): boolean {
-  const sameRefusals = a.refusedWrites.length === b.refusedWrites.length && a.refusedWrites.every((w, i) => w === b.refusedWrites[i]);
+  const sameRefusals =
+    a.refusedWrites.length === b.refusedWrites.length && a.refusedWrites.every((w, i) => w === b.refusedWrites[i]);
   return a.status === b.status && a.pendingWrites === b.pendingWrites && a.error === b.error && sameRefusals;
 }
 

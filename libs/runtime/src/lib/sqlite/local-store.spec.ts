@@ -41,7 +41,9 @@ describe.each(drivers)('the SQLite local store on %s', (_, open) => {
       { handle: 'h1', offset: '10_0' },
     );
     const again = await sqliteLocalStore(db, { scope: 'api/item', shape: 'v1', table, migrations });
-    expect(await again.select()).toEqual([{ id: 1, done: true, meta: { tags: ['a'], n: 1 }, price: 2.5, title: 'One, renamed' }]);
+    expect(await again.select()).toEqual([
+      { id: 1, done: true, meta: { tags: ['a'], n: 1 }, price: 2.5, title: 'One, renamed' },
+    ]);
     expect(await again.position()).toEqual({ handle: 'h1', offset: '10_0' });
     // another shape definition (the spec changed the columns): the rows stay, the stream starts over
     const changed = await sqliteLocalStore(db, { scope: 'api/item', shape: 'v2', table, migrations });
@@ -52,11 +54,39 @@ describe.each(drivers)('the SQLite local store on %s', (_, open) => {
     const db = await open();
     const items = await sqliteLocalStore(db, { scope: 'api/item', shape: 'v1', table, migrations });
     const post = { method: 'POST' as const, path: '/items', body: { id: 3, title: 'Three' } };
-    const first = await items.enqueue({ op: 'insert', key: 3, body: { id: 3, title: 'Three' }, request: post, idempotencyKey: 'k-1' });
-    const second = await items.enqueue({ op: 'delete', key: 1, body: null, request: { method: 'DELETE', path: '/items/{id}', pathParams: { id: '1' } }, idempotencyKey: 'k-2' });
+    const first = await items.enqueue({
+      op: 'insert',
+      key: 3,
+      body: { id: 3, title: 'Three' },
+      request: post,
+      idempotencyKey: 'k-1',
+    });
+    const second = await items.enqueue({
+      op: 'delete',
+      key: 1,
+      body: null,
+      request: { method: 'DELETE', path: '/items/{id}', pathParams: { id: '1' } },
+      idempotencyKey: 'k-2',
+    });
     expect(await items.entries()).toEqual([
-      { seq: first, op: 'insert', key: 3, body: { id: 3, title: 'Three' }, request: post, idempotencyKey: 'k-1', state: 'queued' },
-      { seq: second, op: 'delete', key: 1, body: null, request: { method: 'DELETE', path: '/items/{id}', pathParams: { id: '1' } }, idempotencyKey: 'k-2', state: 'queued' },
+      {
+        seq: first,
+        op: 'insert',
+        key: 3,
+        body: { id: 3, title: 'Three' },
+        request: post,
+        idempotencyKey: 'k-1',
+        state: 'queued',
+      },
+      {
+        seq: second,
+        op: 'delete',
+        key: 1,
+        body: null,
+        request: { method: 'DELETE', path: '/items/{id}', pathParams: { id: '1' } },
+        idempotencyKey: 'k-2',
+        state: 'queued',
+      },
     ]);
     await items.remove(first);
     expect((await items.entries()).map((e) => e.seq)).toEqual([second]);
@@ -65,14 +95,30 @@ describe.each(drivers)('the SQLite local store on %s', (_, open) => {
   it('confirms a sent write with the save of the batch that carries its txid, in one transaction', async () => {
     const db = await open();
     const items = await sqliteLocalStore(db, { scope: 'api/item', shape: 'v1', table, migrations });
-    const request = { method: 'PATCH' as const, path: '/items/{id}', pathParams: { id: '1' }, body: { title: 'Renamed' } };
+    const request = {
+      method: 'PATCH' as const,
+      path: '/items/{id}',
+      pathParams: { id: '1' },
+      body: { title: 'Renamed' },
+    };
     const a = await items.enqueue({ op: 'update', key: 1, body: { title: 'Renamed' }, request, idempotencyKey: 'k-a' });
     const b = await items.enqueue({ op: 'update', key: 1, body: { title: 'Again' }, request, idempotencyKey: 'k-b' });
     expect(await items.sent(a, 700)).toBe(false);
     expect((await items.entries())[0]).toMatchObject({ seq: a, state: 'sent', txid: 700 });
     // a batch with another txid confirms nothing; one with 700 confirms `a`, and keeps 701 for `b`
-    expect(await items.save([{ type: 'insert', value: { id: 1, title: 'Other' } }], { handle: 'h', offset: '1_0' }, [699])).toEqual([]);
-    expect(await items.save([{ type: 'update', value: { id: 1, title: 'Renamed' } }, { type: 'update', value: { id: 1, title: 'Again' } }], { handle: 'h', offset: '2_0' }, [700, 701])).toEqual([a]);
+    expect(
+      await items.save([{ type: 'insert', value: { id: 1, title: 'Other' } }], { handle: 'h', offset: '1_0' }, [699]),
+    ).toEqual([]);
+    expect(
+      await items.save(
+        [
+          { type: 'update', value: { id: 1, title: 'Renamed' } },
+          { type: 'update', value: { id: 1, title: 'Again' } },
+        ],
+        { handle: 'h', offset: '2_0' },
+        [700, 701],
+      ),
+    ).toEqual([a]);
     // the answer to `b` comes after its txid was saved: confirmed at once, not left waiting for it
     expect(await items.sent(b, 701)).toBe(true);
     expect(await items.entries()).toEqual([]);
@@ -81,7 +127,9 @@ describe.each(drivers)('the SQLite local store on %s', (_, open) => {
     // a refusal is kept, with what the API said, until requeued or removed
     const c = await items.enqueue({ op: 'update', key: 1, body: { title: 'x' }, request, idempotencyKey: 'k-c' });
     await items.refused(c, { kind: 'http', status: 422, message: 'no', body: { detail: 'no' } });
-    expect(await items.entries()).toMatchObject([{ seq: c, state: 'refused', refusal: { kind: 'http', status: 422, message: 'no', body: { detail: 'no' } } }]);
+    expect(await items.entries()).toMatchObject([
+      { seq: c, state: 'refused', refusal: { kind: 'http', status: 422, message: 'no', body: { detail: 'no' } } },
+    ]);
     await items.requeue(c, 'k-d', request);
     expect((await items.entries())[0]).toMatchObject({ seq: c, state: 'queued', idempotencyKey: 'k-d' });
     expect((await items.entries())[0]).not.toHaveProperty('refusal');
@@ -89,18 +137,34 @@ describe.each(drivers)('the SQLite local store on %s', (_, open) => {
 
   it('opens an outbox an earlier version made (no idempotency keys, no requests): its entries are queued, with fresh keys', async () => {
     const db = await open();
-    await db.exec(`CREATE TABLE "sync_patterns_outbox" ("seq" INTEGER PRIMARY KEY AUTOINCREMENT, "scope" TEXT NOT NULL, "op" TEXT NOT NULL, "key" TEXT NOT NULL, "body" TEXT) STRICT;`);
-    await db.run(`INSERT INTO "sync_patterns_outbox" ("scope", "op", "key", "body") VALUES ('api/item', 'delete', '1', NULL)`);
+    await db.exec(
+      `CREATE TABLE "sync_patterns_outbox" ("seq" INTEGER PRIMARY KEY AUTOINCREMENT, "scope" TEXT NOT NULL, "op" TEXT NOT NULL, "key" TEXT NOT NULL, "body" TEXT) STRICT;`,
+    );
+    await db.run(
+      `INSERT INTO "sync_patterns_outbox" ("scope", "op", "key", "body") VALUES ('api/item', 'delete', '1', NULL)`,
+    );
     const items = await sqliteLocalStore(db, { scope: 'api/item', shape: 'v1', table, migrations });
     const [old] = await items.entries();
-    expect(old).toMatchObject({ op: 'delete', key: 1, request: null, state: 'queued', idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(old).toMatchObject({
+      op: 'delete',
+      key: 1,
+      request: null,
+      state: 'queued',
+      idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
     await items.enqueue({ op: 'delete', key: 2, body: null, request: null, idempotencyKey: 'k-3' });
     expect((await items.entries()).map((e) => e.key)).toEqual([1, 2]);
   });
 
   it('lets models share one database, opening and saving at the same time', async () => {
     const db = await open();
-    const other: SqliteMigration[] = [{ version: 1, name: '0001_tag', sql: 'CREATE TABLE "tags" ("id" INTEGER NOT NULL PRIMARY KEY, "title" TEXT) STRICT;' }];
+    const other: SqliteMigration[] = [
+      {
+        version: 1,
+        name: '0001_tag',
+        sql: 'CREATE TABLE "tags" ("id" INTEGER NOT NULL PRIMARY KEY, "title" TEXT) STRICT;',
+      },
+    ];
     const [items, tags] = await Promise.all([
       sqliteLocalStore(db, { scope: 'api/item', shape: 'v1', table, migrations }),
       sqliteLocalStore(db, {

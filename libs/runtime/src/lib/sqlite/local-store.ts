@@ -13,7 +13,10 @@ export interface StreamPosition {
 }
 
 /** A synced change as the collection applied it. */
-export type StoredChange = { type: 'insert' | 'update'; value: Record<string, unknown> } | { type: 'delete'; key: string | number } | { type: 'truncate' };
+export type StoredChange =
+  | { type: 'insert' | 'update'; value: Record<string, unknown> }
+  | { type: 'delete'; key: string | number }
+  | { type: 'truncate' };
 
 /**
  * The device-side home of a live collection's synced rows: read at start (the UI has data before
@@ -33,7 +36,11 @@ export interface LocalStore extends Outbox {
    * Saves a synced batch and where the stream stood after it, in one transaction with the
    * confirmation of the outbox's `sent` writes whose txids the batch carries. Resolves to their seqs.
    */
-  save(changes: readonly StoredChange[], position: StreamPosition | undefined, txids?: readonly number[]): Promise<number[]>;
+  save(
+    changes: readonly StoredChange[],
+    position: StreamPosition | undefined,
+    txids?: readonly number[],
+  ): Promise<number[]>;
 }
 
 const STREAMS = '"sync_patterns_streams"';
@@ -60,13 +67,18 @@ const decode = (kind: string, value: unknown): unknown => {
  * columns, where): a stored position is used only for the same definition, so a spec change that
  * alters the shape starts the stream over (and the migration has already reshaped the rows).
  */
-export async function sqliteLocalStore(db: SqliteDriver, options: { scope: string; shape: string; table: SqliteTableInfo; migrations: readonly SqliteMigration[] }): Promise<LocalStore> {
+export async function sqliteLocalStore(
+  db: SqliteDriver,
+  options: { scope: string; shape: string; table: SqliteTableInfo; migrations: readonly SqliteMigration[] },
+): Promise<LocalStore> {
   const { scope, shape, table } = options;
   // every call runs alone on the connection: other models share it, and save is a transaction
   const alone = <T>(work: () => Promise<T>) => exclusive(db, work);
   await migrate(db, scope, options.migrations);
   await alone(async () => {
-    await db.exec(`CREATE TABLE IF NOT EXISTS ${STREAMS} ("scope" TEXT NOT NULL PRIMARY KEY, "shape" TEXT NOT NULL, "handle" TEXT NOT NULL, "offset" TEXT NOT NULL) STRICT;`);
+    await db.exec(
+      `CREATE TABLE IF NOT EXISTS ${STREAMS} ("scope" TEXT NOT NULL PRIMARY KEY, "shape" TEXT NOT NULL, "handle" TEXT NOT NULL, "offset" TEXT NOT NULL) STRICT;`,
+    );
     await createOutboxTables(db);
   });
   const columns = table.columns.map((c) => c.name);
@@ -78,7 +90,10 @@ export async function sqliteLocalStore(db: SqliteDriver, options: { scope: strin
     return stored;
   };
   const storedPosition = async (): Promise<StreamPosition | undefined> => {
-    const [saved] = await db.all<{ shape: string; handle: string; offset: string }>(`SELECT "shape", "handle", "offset" FROM ${STREAMS} WHERE "scope" = ?`, [scope]);
+    const [saved] = await db.all<{ shape: string; handle: string; offset: string }>(
+      `SELECT "shape", "handle", "offset" FROM ${STREAMS} WHERE "scope" = ?`,
+      [scope],
+    );
     return saved && saved.shape === shape ? { handle: saved.handle, offset: saved.offset } : undefined;
   };
   const updates = columns.filter((c) => c !== table.key).map((c) => `${q(c)} = excluded.${q(c)}`);
@@ -97,10 +112,10 @@ export async function sqliteLocalStore(db: SqliteDriver, options: { scope: strin
       // Electric's updates carry the key and the changed columns only: set just those
       const changed = table.columns.filter((c) => c.name !== table.key && c.name in change.value);
       if (!changed.length) return;
-      await db.run(`UPDATE ${q(table.name)} SET ${changed.map((c) => `${q(c.name)} = ?`).join(', ')} WHERE ${q(table.key)} = ?`, [
-        ...changed.map((c) => encode(c.kind, change.value[c.name])),
-        change.value[table.key] as SqliteValue,
-      ]);
+      await db.run(
+        `UPDATE ${q(table.name)} SET ${changed.map((c) => `${q(c.name)} = ?`).join(', ')} WHERE ${q(table.key)} = ?`,
+        [...changed.map((c) => encode(c.kind, change.value[c.name])), change.value[table.key] as SqliteValue],
+      );
     }
   };
 
@@ -110,7 +125,10 @@ export async function sqliteLocalStore(db: SqliteDriver, options: { scope: strin
     position: () => alone(storedPosition),
     select: (filter, page) =>
       alone(async () => {
-        const conditions = [...(filter ? [`(${filter.sql})`] : []), ...(page?.after !== undefined ? [`${q(table.key)} > ?`] : [])];
+        const conditions = [
+          ...(filter ? [`(${filter.sql})`] : []),
+          ...(page?.after !== undefined ? [`${q(table.key)} > ?`] : []),
+        ];
         const params = [...(filter?.params ?? []), ...(page?.after !== undefined ? [page.after] : [])];
         const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
         const paged = page ? ` ORDER BY ${q(table.key)} LIMIT ${Math.max(1, Math.floor(page.limit))}` : '';
@@ -121,7 +139,14 @@ export async function sqliteLocalStore(db: SqliteDriver, options: { scope: strin
         const rows: Record<string, unknown>[] = [];
         for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {
           const some = keys.slice(i, i + KEYS_PER_QUERY);
-          rows.push(...decodeRows(await db.all(`SELECT ${selected} FROM ${q(table.name)} WHERE ${q(table.key)} IN (${some.map(() => '?').join(', ')})`, some)));
+          rows.push(
+            ...decodeRows(
+              await db.all(
+                `SELECT ${selected} FROM ${q(table.name)} WHERE ${q(table.key)} IN (${some.map(() => '?').join(', ')})`,
+                some,
+              ),
+            ),
+          );
         }
         return rows;
       }),
@@ -157,5 +182,11 @@ export function localStoreOn(
 ): (() => Promise<LocalStore>) | undefined {
   if (!database) return undefined;
   // the collection opens it once (createLiveCollection keeps the promise)
-  return () => sqliteLocalStore(database, { scope: model.scope, shape: JSON.stringify(model.shape), table: model.table, migrations: model.migrations });
+  return () =>
+    sqliteLocalStore(database, {
+      scope: model.scope,
+      shape: JSON.stringify(model.shape),
+      table: model.table,
+      migrations: model.migrations,
+    });
 }

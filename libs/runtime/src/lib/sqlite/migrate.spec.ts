@@ -4,7 +4,11 @@ import { MigrationError, migrate, type SqliteMigration } from './migrate';
 import { betterSqlite3Driver, sqlJsDriver, type SqliteDriver } from './sqlite-driver';
 
 const migrations: SqliteMigration[] = [
-  { version: 1, name: '0001_todo', sql: 'CREATE TABLE "todos" ("id" TEXT NOT NULL PRIMARY KEY, "title" TEXT NOT NULL) STRICT;' },
+  {
+    version: 1,
+    name: '0001_todo',
+    sql: 'CREATE TABLE "todos" ("id" TEXT NOT NULL PRIMARY KEY, "title" TEXT NOT NULL) STRICT;',
+  },
   { version: 2, name: '0002_todo', sql: 'ALTER TABLE "todos" ADD COLUMN "done" INTEGER CHECK ("done" IN (0, 1));' },
 ];
 
@@ -21,7 +25,9 @@ describe.each(drivers)('migrate() on %s', (_, open) => {
     expect(await migrate(db, 'api/todo', migrations)).toEqual(['0002_todo']);
     expect(await migrate(db, 'api/todo', migrations)).toEqual([]);
     expect(await db.all('SELECT "id", "title", "done" FROM "todos"')).toEqual([{ id: '1', title: 'kept', done: null }]);
-    expect(await db.all('SELECT "scope", "version", "name" FROM "sync_patterns_migrations" ORDER BY "version"')).toEqual([
+    expect(
+      await db.all('SELECT "scope", "version", "name" FROM "sync_patterns_migrations" ORDER BY "version"'),
+    ).toEqual([
       { scope: 'api/todo', version: 1, name: '0001_todo' },
       { scope: 'api/todo', version: 2, name: '0002_todo' },
     ]);
@@ -30,9 +36,18 @@ describe.each(drivers)('migrate() on %s', (_, open) => {
   it('rolls a failing migration back whole, leaving the database as it was', async () => {
     const db = await open();
     await migrate(db, 'api/todo', migrations.slice(0, 1));
-    const broken = { version: 2, name: '0002_todo', sql: 'ALTER TABLE "todos" ADD COLUMN "done" INTEGER; INSERT INTO "nowhere" VALUES (1);' };
-    await expect(migrate(db, 'api/todo', [migrations[0], broken])).rejects.toThrow(/api\/todo: migration 0002_todo failed and was rolled back: .*nowhere/);
-    expect((await db.all<{ name: string }>(`SELECT name FROM pragma_table_info('todos')`)).map((c) => c.name)).toEqual(['id', 'title']);
+    const broken = {
+      version: 2,
+      name: '0002_todo',
+      sql: 'ALTER TABLE "todos" ADD COLUMN "done" INTEGER; INSERT INTO "nowhere" VALUES (1);',
+    };
+    await expect(migrate(db, 'api/todo', [migrations[0], broken])).rejects.toThrow(
+      /api\/todo: migration 0002_todo failed and was rolled back: .*nowhere/,
+    );
+    expect((await db.all<{ name: string }>(`SELECT name FROM pragma_table_info('todos')`)).map((c) => c.name)).toEqual([
+      'id',
+      'title',
+    ]);
     expect(await migrate(db, 'api/todo', migrations)).toEqual(['0002_todo']);
   });
 

@@ -34,27 +34,46 @@ export function migrate(db: SqliteDriver, scope: string, migrations: readonly Sq
 }
 
 async function migrateNow(db: SqliteDriver, scope: string, migrations: readonly SqliteMigration[]): Promise<string[]> {
-  await db.exec(`CREATE TABLE IF NOT EXISTS ${LEDGER} ("scope" TEXT NOT NULL, "version" INTEGER NOT NULL, "name" TEXT NOT NULL, PRIMARY KEY ("scope", "version")) STRICT;`);
-  const applied = await db.all<{ version: number; name: string }>(`SELECT "version", "name" FROM ${LEDGER} WHERE "scope" = ? ORDER BY "version"`, [scope]);
+  await db.exec(
+    `CREATE TABLE IF NOT EXISTS ${LEDGER} ("scope" TEXT NOT NULL, "version" INTEGER NOT NULL, "name" TEXT NOT NULL, PRIMARY KEY ("scope", "version")) STRICT;`,
+  );
+  const applied = await db.all<{ version: number; name: string }>(
+    `SELECT "version", "name" FROM ${LEDGER} WHERE "scope" = ? ORDER BY "version"`,
+    [scope],
+  );
   for (const [index, migration] of migrations.entries()) {
-    if (migration.version !== index + 1) throw new MigrationError(`${scope}: migrations must be numbered 1, 2, … in order; found ${migration.name} at position ${index + 1}`);
+    if (migration.version !== index + 1)
+      throw new MigrationError(
+        `${scope}: migrations must be numbered 1, 2, … in order; found ${migration.name} at position ${index + 1}`,
+      );
   }
   for (const row of applied) {
     const known = migrations[row.version - 1];
-    if (!known) throw new MigrationError(`${scope}: the local database has migration ${row.name}, which this app does not know (a newer app version wrote it); it cannot be used by this version`);
+    if (!known)
+      throw new MigrationError(
+        `${scope}: the local database has migration ${row.name}, which this app does not know (a newer app version wrote it); it cannot be used by this version`,
+      );
     if (known.name !== row.name)
-      throw new MigrationError(`${scope}: the local database applied ${row.name} as migration ${row.version}, but this app's is ${known.name}; migration history was rewritten`);
+      throw new MigrationError(
+        `${scope}: the local database applied ${row.name} as migration ${row.version}, but this app's is ${known.name}; migration history was rewritten`,
+      );
   }
   const done: string[] = [];
   for (const migration of migrations.slice(applied.length)) {
     await db.exec('BEGIN');
     try {
       await db.exec(migration.sql);
-      await db.run(`INSERT INTO ${LEDGER} ("scope", "version", "name") VALUES (?, ?, ?)`, [scope, migration.version, migration.name]);
+      await db.run(`INSERT INTO ${LEDGER} ("scope", "version", "name") VALUES (?, ?, ?)`, [
+        scope,
+        migration.version,
+        migration.name,
+      ]);
       await db.exec('COMMIT');
     } catch (error) {
       await db.exec('ROLLBACK');
-      throw new MigrationError(`${scope}: migration ${migration.name} failed and was rolled back: ${(error as Error).message}`);
+      throw new MigrationError(
+        `${scope}: migration ${migration.name} failed and was rolled back: ${(error as Error).message}`,
+      );
     }
     done.push(migration.name);
   }

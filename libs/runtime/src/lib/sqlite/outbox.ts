@@ -85,14 +85,17 @@ export function memoryOutbox(): Outbox {
     },
     async requeue(seq, idempotencyKey, request) {
       const entry = find(seq);
-      if (entry) Object.assign(entry, { state: 'queued', idempotencyKey, request, txid: undefined, refusal: undefined });
+      if (entry)
+        Object.assign(entry, { state: 'queued', idempotencyKey, request, txid: undefined, refusal: undefined });
     },
     async remove(seq) {
       const index = entries.findIndex((e) => e.seq === seq);
       if (index >= 0) entries.splice(index, 1);
     },
     async rekey(draft, saved) {
-      for (const entry of entries) if (entry.key === draft) Object.assign(entry, { key: saved, request: withSavedKey(entry.request, draft, saved) });
+      for (const entry of entries)
+        if (entry.key === draft)
+          Object.assign(entry, { key: saved, request: withSavedKey(entry.request, draft, saved) });
     },
     async entries() {
       return entries.map((e) => ({ ...e }));
@@ -122,14 +125,22 @@ export async function createOutboxTables(db: SqliteDriver): Promise<void> {
     ['request', 'TEXT'],
     ['refusal', 'TEXT'],
   ];
-  for (const [name, type] of added) if (!have.has(name)) await db.exec(`ALTER TABLE ${OUTBOX_TABLE} ADD COLUMN "${name}" ${type};`);
-  await db.exec(`CREATE TABLE IF NOT EXISTS ${SEEN_TXIDS_TABLE} ("scope" TEXT NOT NULL, "txid" INTEGER NOT NULL, PRIMARY KEY ("scope", "txid")) STRICT;`);
+  for (const [name, type] of added)
+    if (!have.has(name)) await db.exec(`ALTER TABLE ${OUTBOX_TABLE} ADD COLUMN "${name}" ${type};`);
+  await db.exec(
+    `CREATE TABLE IF NOT EXISTS ${SEEN_TXIDS_TABLE} ("scope" TEXT NOT NULL, "txid" INTEGER NOT NULL, PRIMARY KEY ("scope", "txid")) STRICT;`,
+  );
 }
 
 type Exclusive = <T>(work: () => Promise<T>) => Promise<T>;
 
 /** The durable outbox of one scope (model) on the app's SQLite database. `alone` serializes calls on the shared connection. */
-export function sqliteOutbox(db: SqliteDriver, scope: string, alone: Exclusive, newIdempotencyKey: () => string): Outbox {
+export function sqliteOutbox(
+  db: SqliteDriver,
+  scope: string,
+  alone: Exclusive,
+  newIdempotencyKey: () => string,
+): Outbox {
   const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
   const transaction = async <T>(work: () => Promise<T>): Promise<T> => {
     await db.exec('BEGIN');
@@ -154,32 +165,66 @@ export function sqliteOutbox(db: SqliteDriver, scope: string, alone: Exclusive, 
     sent: (seq, txid) =>
       alone(() =>
         transaction(async () => {
-          const seen = await db.all(`SELECT 1 FROM ${SEEN_TXIDS_TABLE} WHERE "scope" = ? AND "txid" = ?`, [scope, txid]);
+          const seen = await db.all(`SELECT 1 FROM ${SEEN_TXIDS_TABLE} WHERE "scope" = ? AND "txid" = ?`, [
+            scope,
+            txid,
+          ]);
           if (seen.length) await removeIn(db, scope, seq);
           else await db.run(`UPDATE ${OUTBOX_TABLE} SET "state" = 'sent', "txid" = ? WHERE "seq" = ?`, [txid, seq]);
           return seen.length > 0;
         }),
       ),
-    refused: (seq, refusal) => alone(async () => void (await db.run(`UPDATE ${OUTBOX_TABLE} SET "state" = 'refused', "refusal" = ? WHERE "seq" = ?`, [json(refusal), seq]))),
+    refused: (seq, refusal) =>
+      alone(
+        async () =>
+          void (await db.run(`UPDATE ${OUTBOX_TABLE} SET "state" = 'refused', "refusal" = ? WHERE "seq" = ?`, [
+            json(refusal),
+            seq,
+          ])),
+      ),
     requeue: (seq, idempotencyKey, request) =>
       alone(
         async () =>
-          void (await db.run(`UPDATE ${OUTBOX_TABLE} SET "state" = 'queued', "idempotency_key" = ?, "request" = ?, "txid" = NULL, "refusal" = NULL WHERE "seq" = ?`, [idempotencyKey, json(request), seq])),
+          void (await db.run(
+            `UPDATE ${OUTBOX_TABLE} SET "state" = 'queued', "idempotency_key" = ?, "request" = ?, "txid" = NULL, "refusal" = NULL WHERE "seq" = ?`,
+            [idempotencyKey, json(request), seq],
+          )),
       ),
     remove: (seq) => alone(() => transaction(() => removeIn(db, scope, seq))),
     rekey: (draft, saved) =>
       alone(() =>
         transaction(async () => {
-          const rows = await db.all<{ seq: number; request: string | null }>(`SELECT "seq", "request" FROM ${OUTBOX_TABLE} WHERE "scope" = ? AND "key" = ?`, [scope, JSON.stringify(draft)]);
+          const rows = await db.all<{ seq: number; request: string | null }>(
+            `SELECT "seq", "request" FROM ${OUTBOX_TABLE} WHERE "scope" = ? AND "key" = ?`,
+            [scope, JSON.stringify(draft)],
+          );
           for (const row of rows) {
-            const request = withSavedKey(row.request === null ? null : (JSON.parse(row.request) as StoredRequest), draft, saved);
-            await db.run(`UPDATE ${OUTBOX_TABLE} SET "key" = ?, "request" = ? WHERE "seq" = ?`, [JSON.stringify(saved), json(request), row.seq]);
+            const request = withSavedKey(
+              row.request === null ? null : (JSON.parse(row.request) as StoredRequest),
+              draft,
+              saved,
+            );
+            await db.run(`UPDATE ${OUTBOX_TABLE} SET "key" = ?, "request" = ? WHERE "seq" = ?`, [
+              JSON.stringify(saved),
+              json(request),
+              row.seq,
+            ]);
           }
         }),
       ),
     entries: () =>
       alone(async () => {
-        const rows = await db.all<{ seq: number; op: string; key: string; body: string | null; request: string | null; idempotency_key: string | null; state: string; txid: number | bigint | null; refusal: string | null }>(
+        const rows = await db.all<{
+          seq: number;
+          op: string;
+          key: string;
+          body: string | null;
+          request: string | null;
+          idempotency_key: string | null;
+          state: string;
+          txid: number | bigint | null;
+          refusal: string | null;
+        }>(
           `SELECT "seq", "op", "key", "body", "request", "idempotency_key", "state", "txid", "refusal" FROM ${OUTBOX_TABLE} WHERE "scope" = ? ORDER BY "seq"`,
           [scope],
         );
@@ -209,9 +254,18 @@ export async function openSqliteOutbox(db: SqliteDriver, scope: string): Promise
 }
 
 /** A request of a row once shown under `draft`, naming `saved` in its path instead. */
-export function withSavedKey<R extends StoredRequest | null>(request: R, draft: string | number, saved: string | number): R {
+export function withSavedKey<R extends StoredRequest | null>(
+  request: R,
+  draft: string | number,
+  saved: string | number,
+): R {
   if (!request?.pathParams) return request;
-  const pathParams = Object.fromEntries(Object.entries(request.pathParams).map(([name, value]) => [name, String(value) === String(draft) ? String(saved) : value]));
+  const pathParams = Object.fromEntries(
+    Object.entries(request.pathParams).map(([name, value]) => [
+      name,
+      String(value) === String(draft) ? String(saved) : value,
+    ]),
+  );
   return { ...request, pathParams };
 }
 
@@ -222,7 +276,9 @@ async function removeIn(db: SqliteDriver, scope: string, seq: number): Promise<v
 }
 
 async function forgetTxidsIfIdle(db: SqliteDriver, scope: string): Promise<void> {
-  const inFlight = await db.all(`SELECT 1 FROM ${OUTBOX_TABLE} WHERE "scope" = ? AND "state" <> 'refused' LIMIT 1`, [scope]);
+  const inFlight = await db.all(`SELECT 1 FROM ${OUTBOX_TABLE} WHERE "scope" = ? AND "state" <> 'refused' LIMIT 1`, [
+    scope,
+  ]);
   if (!inFlight.length) await db.run(`DELETE FROM ${SEEN_TXIDS_TABLE} WHERE "scope" = ?`, [scope]);
 }
 
@@ -233,11 +289,20 @@ async function forgetTxidsIfIdle(db: SqliteDriver, scope: string): Promise<void>
  */
 export async function confirmSyncedIn(db: SqliteDriver, scope: string, txids: readonly number[]): Promise<number[]> {
   if (!txids.length) return [];
-  const inFlight = await db.all(`SELECT 1 FROM ${OUTBOX_TABLE} WHERE "scope" = ? AND "state" <> 'refused' LIMIT 1`, [scope]);
+  const inFlight = await db.all(`SELECT 1 FROM ${OUTBOX_TABLE} WHERE "scope" = ? AND "state" <> 'refused' LIMIT 1`, [
+    scope,
+  ]);
   if (!inFlight.length) return [];
-  for (const txid of txids) await db.run(`INSERT INTO ${SEEN_TXIDS_TABLE} ("scope", "txid") VALUES (?, ?) ON CONFLICT DO NOTHING`, [scope, txid]);
+  for (const txid of txids)
+    await db.run(`INSERT INTO ${SEEN_TXIDS_TABLE} ("scope", "txid") VALUES (?, ?) ON CONFLICT DO NOTHING`, [
+      scope,
+      txid,
+    ]);
   const marks = txids.map(() => '?').join(', ');
-  const confirmed = await db.all<{ seq: number }>(`DELETE FROM ${OUTBOX_TABLE} WHERE "scope" = ? AND "state" = 'sent' AND "txid" IN (${marks}) RETURNING "seq"`, [scope, ...txids]);
+  const confirmed = await db.all<{ seq: number }>(
+    `DELETE FROM ${OUTBOX_TABLE} WHERE "scope" = ? AND "state" = 'sent' AND "txid" IN (${marks}) RETURNING "seq"`,
+    [scope, ...txids],
+  );
   if (confirmed.length) await forgetTxidsIfIdle(db, scope);
   return confirmed.map((r) => Number(r.seq));
 }

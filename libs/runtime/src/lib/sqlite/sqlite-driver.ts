@@ -9,7 +9,10 @@ export interface SqliteDriver {
   /** Runs one statement with parameters. */
   run(sql: string, params?: readonly SqliteValue[]): void | Promise<void>;
   /** Runs one query and returns its rows as objects. */
-  all<T extends Record<string, SqliteValue> = Record<string, SqliteValue>>(sql: string, params?: readonly SqliteValue[]): T[] | Promise<T[]>;
+  all<T extends Record<string, SqliteValue> = Record<string, SqliteValue>>(
+    sql: string,
+    params?: readonly SqliteValue[],
+  ): T[] | Promise<T[]>;
 }
 
 export type SqliteValue = string | number | bigint | null | Uint8Array;
@@ -46,7 +49,12 @@ type SqlJsValue = string | number | null | Uint8Array;
 export interface SqlJsLike {
   exec(sql: string): unknown;
   run(sql: string, params?: SqlJsValue[]): unknown;
-  prepare(sql: string): { bind(params?: SqlJsValue[]): boolean; step(): boolean; getAsObject(): Record<string, unknown>; free(): boolean | void };
+  prepare(sql: string): {
+    bind(params?: SqlJsValue[]): boolean;
+    step(): boolean;
+    getAsObject(): Record<string, unknown>;
+    free(): boolean | void;
+  };
 }
 
 export function sqlJsDriver(db: SqlJsLike): SqliteDriver {

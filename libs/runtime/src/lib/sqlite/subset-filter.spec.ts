@@ -1,5 +1,18 @@
 import Database from 'better-sqlite3';
-import { and, createCollection, createLiveQueryCollection, eq, gt, inArray, isNull, like, localOnlyCollectionOptions, not, or, type IR } from '@tanstack/react-db';
+import {
+  and,
+  createCollection,
+  createLiveQueryCollection,
+  eq,
+  gt,
+  inArray,
+  isNull,
+  like,
+  localOnlyCollectionOptions,
+  not,
+  or,
+  type IR,
+} from '@tanstack/react-db';
 import type { SqliteTableInfo } from './migrate';
 import { subsetFilter } from './subset-filter';
 
@@ -29,8 +42,18 @@ const table: SqliteTableInfo = {
   ],
 };
 const db = new Database(':memory:');
-db.exec('CREATE TABLE "t" ("id" INTEGER PRIMARY KEY, "team" TEXT, "size" REAL, "active" INTEGER, "we""ird" TEXT, "meta" TEXT) STRICT');
-for (const r of rows) db.prepare('INSERT INTO "t" VALUES (?, ?, ?, ?, ?, ?)').run(r.id, r.team, r.size, r.active ? 1 : 0, r['we"ird'], r.meta);
+db.exec(
+  'CREATE TABLE "t" ("id" INTEGER PRIMARY KEY, "team" TEXT, "size" REAL, "active" INTEGER, "we""ird" TEXT, "meta" TEXT) STRICT',
+);
+for (const r of rows)
+  db.prepare('INSERT INTO "t" VALUES (?, ?, ?, ?, ?, ?)').run(
+    r.id,
+    r.team,
+    r.size,
+    r.active ? 1 : 0,
+    r['we"ird'],
+    r.meta,
+  );
 
 type Refs = { row: Record<keyof Row, never> };
 let probes = 0;
@@ -55,7 +78,9 @@ async function whereOf(build: (refs: Refs) => unknown): Promise<IR.BasicExpressi
 
 /** The ids the live query keeps (TanStack DB's evaluation). */
 async function kept(build: (refs: Refs) => unknown): Promise<number[]> {
-  const source = createCollection(localOnlyCollectionOptions<Row, number>({ getKey: (row) => row.id, initialData: rows }));
+  const source = createCollection(
+    localOnlyCollectionOptions<Row, number>({ getKey: (row) => row.id, initialData: rows }),
+  );
   const live = createLiveQueryCollection((q) => q.from({ row: source }).where(build as never));
   await live.preload();
   return [...live.values()].map((r) => (r as Row).id).sort();
@@ -65,13 +90,20 @@ async function kept(build: (refs: Refs) => unknown): Promise<number[]> {
 async function selected(build: (refs: Refs) => unknown): Promise<{ ids: number[]; filtered: boolean }> {
   const filter = subsetFilter(await whereOf(build), table);
   const sql = `SELECT "id" FROM "t"${filter ? ` WHERE ${filter.sql}` : ''} ORDER BY "id"`;
-  return { ids: (db.prepare(sql).all(...(filter?.params ?? [])) as { id: number }[]).map((r) => r.id), filtered: filter !== undefined };
+  return {
+    ids: (db.prepare(sql).all(...(filter?.params ?? [])) as { id: number }[]).map((r) => r.id),
+    filtered: filter !== undefined,
+  };
 }
 
 const cases: [string, (refs: Refs) => unknown, 'exact' | 'superset'][] = [
   ['eq on text', ({ row }) => eq(row.team, 'red'), 'exact'],
   ['eq, value first', ({ row }) => eq('blue', row.team), 'exact'],
-  ['eq on a quoted column name, with SQL in the value', ({ row }) => eq(row['we"ird'], "b'); DROP TABLE t; --"), 'exact'],
+  [
+    'eq on a quoted column name, with SQL in the value',
+    ({ row }) => eq(row['we"ird'], "b'); DROP TABLE t; --"),
+    'exact',
+  ],
   ['eq on a number', ({ row }) => eq(row.size, 2), 'exact'],
   ['eq on a boolean', ({ row }) => eq(row.active, true), 'exact'],
   ['eq with a value of another type than the column', ({ row }) => eq(row.team, 1), 'superset'],
@@ -80,7 +112,11 @@ const cases: [string, (refs: Refs) => unknown, 'exact' | 'superset'][] = [
   ['in, empty', ({ row }) => inArray(row.team, []), 'exact'],
   ['isNull', ({ row }) => isNull(row.team), 'exact'],
   ['and', ({ row }) => and(eq(row.size, 2), eq(row.active, true)), 'exact'],
-  ['and with a part SQL may compare differently', ({ row }) => and(eq(row.active, true), gt(row.team, 'a')), 'superset'],
+  [
+    'and with a part SQL may compare differently',
+    ({ row }) => and(eq(row.active, true), gt(row.team, 'a')),
+    'superset',
+  ],
   ['or', ({ row }) => or(eq(row.team, 'red'), eq(row.size, 10)), 'exact'],
   ['or with a part left out', ({ row }) => or(eq(row.team, 'red'), like(row.team, '%e%')), 'superset'],
   ['not', ({ row }) => not(eq(row.team, 'red')), 'superset'],

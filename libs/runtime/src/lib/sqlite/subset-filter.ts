@@ -20,7 +20,10 @@ const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * text, values of another type than the column's, JSON, functions, `not`) is left out of the
  * filter, and the live query, which filters the loaded rows itself, does the rest.
  */
-export function subsetFilter(where: IR.BasicExpression<boolean> | undefined, table: SqliteTableInfo): SubsetFilter | undefined {
+export function subsetFilter(
+  where: IR.BasicExpression<boolean> | undefined,
+  table: SqliteTableInfo,
+): SubsetFilter | undefined {
   if (!where) return undefined;
   const kinds = new Map(table.columns.map((c) => [c.name, c.kind]));
   return compile(where, kinds);
@@ -48,10 +51,18 @@ function compile(expression: IR.BasicExpression, kinds: Map<string, SqliteKind>)
     case 'in': {
       const [ref, list] = args;
       const column = columnOf(ref, kinds);
-      if (column === undefined || list?.type !== 'val' || !Array.isArray(list.value) || list.value.length > MAX_IN_VALUES) return undefined;
+      if (
+        column === undefined ||
+        list?.type !== 'val' ||
+        !Array.isArray(list.value) ||
+        list.value.length > MAX_IN_VALUES
+      )
+        return undefined;
       const encoded = (list.value as unknown[]).map((v) => encode(v, kinds.get(column)!));
       if (encoded.some((v) => v === undefined)) return undefined;
-      return encoded.length ? { sql: `${q(column)} IN (${encoded.map(() => '?').join(', ')})`, params: encoded as SqliteValue[] } : { sql: '0', params: [] };
+      return encoded.length
+        ? { sql: `${q(column)} IN (${encoded.map(() => '?').join(', ')})`, params: encoded as SqliteValue[] }
+        : { sql: '0', params: [] };
     }
     case 'isNull': {
       const column = columnOf(args[0], kinds);

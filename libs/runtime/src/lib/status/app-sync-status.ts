@@ -45,7 +45,11 @@ export function appSyncStatus(qc: QueryClient): AppSyncStatus {
   let status: SyncStatus = 'live';
   if (paused || error?.kind === 'network' || live.some((l) => l.status === 'offline')) status = 'offline';
   else if (error || live.some((l) => l.status === 'error')) status = 'error';
-  else if (queries.some((q) => q.status === 'pending' && q.fetchStatus === 'fetching') || live.some((l) => l.status === 'connecting')) status = 'connecting';
+  else if (
+    queries.some((q) => q.status === 'pending' && q.fetchStatus === 'fetching') ||
+    live.some((l) => l.status === 'connecting')
+  )
+    status = 'connecting';
   const refusedWrites = live.flatMap((l) => l.refusedWrites);
   return { status, pendingWrites, error, refusedWrites };
 }

@@ -27,7 +27,11 @@ function scopeOf(queryClient: QueryClient): LiveScope {
 }
 
 /** The model's collection in this client's scope, made on first use with a status wired to the scope. */
-export function liveModelIn<M extends LiveModel>(queryClient: QueryClient, id: string, make: (status: LiveStatus, queryClient: QueryClient) => M): M {
+export function liveModelIn<M extends LiveModel>(
+  queryClient: QueryClient,
+  id: string,
+  make: (status: LiveStatus, queryClient: QueryClient) => M,
+): M {
   const scope = scopeOf(queryClient);
   let model = scope.models.get(id) as M | undefined;
   if (!model) {

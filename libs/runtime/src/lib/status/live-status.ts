@@ -61,7 +61,8 @@ export class LiveStatus {
   }
 
   setRefusedWrites(refused: readonly RefusedWrite[]): void {
-    if (refused.length === this.refusedWrites.length && refused.every((write, i) => write === this.refusedWrites[i])) return;
+    if (refused.length === this.refusedWrites.length && refused.every((write, i) => write === this.refusedWrites[i]))
+      return;
     this.refusedWrites = refused;
     for (const listener of [...this.listeners]) listener();
     this.onChange();

@@ -21,7 +21,10 @@ const OFFLINE_RETRY_MAX_MS = 5_000;
  * a dev server) says it is down or unavailable (502, 503, 504). Such a write waits; others fail.
  */
 export function unreachable(error: SyncError): boolean {
-  return error.kind === 'network' || (error.kind === 'http' && (error.status === 502 || error.status === 503 || error.status === 504));
+  return (
+    error.kind === 'network' ||
+    (error.kind === 'http' && (error.status === 502 || error.status === 503 || error.status === 504))
+  );
 }
 
 /** The app stopped the collection while a write waited: the write stays in the outbox for the next start. */
@@ -69,7 +72,8 @@ export class WriteQueue {
     const base = this.policy.delayMs ?? 500;
     const max = this.policy.maxDelayMs ?? 30_000;
     for (let failures = 0; ; failures++) {
-      if (this.stopped) throw new WriteQueueStopped('the live collection was stopped before this write reached the API');
+      if (this.stopped)
+        throw new WriteQueueStopped('the live collection was stopped before this write reached the API');
       try {
         return await send();
       } catch (cause) {
@@ -87,7 +91,12 @@ export class WriteQueue {
           continue;
         }
         if (!error.retryable || failures >= this.policy.attempts - 1) throw error;
-        const delay = this.policy.backoff === 'exponential' ? base * 2 ** failures : this.policy.backoff === 'linear' ? base * (failures + 1) : base;
+        const delay =
+          this.policy.backoff === 'exponential'
+            ? base * 2 ** failures
+            : this.policy.backoff === 'linear'
+              ? base * (failures + 1)
+              : base;
         await sleep(Math.min(delay, max));
       }
     }

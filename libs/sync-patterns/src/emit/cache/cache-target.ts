@@ -27,8 +27,13 @@ export const cacheTarget: ModeTarget & { mode: 'cache' } = {
     const spec = view.spec;
     const list = spec?.list;
     return [
-      ...(spec && list ? [{ path: lib('spec'), content: renderTemplate('cache/spec', { ...view, spec: { ...spec, list } }) }] : []),
-      ...(['types', 'validators'] as const).map((kind) => ({ path: lib(kind), content: renderTemplate(`rest/${kind}`, view) })),
+      ...(spec && list
+        ? [{ path: lib('spec'), content: renderTemplate('cache/spec', { ...view, spec: { ...spec, list } }) }]
+        : []),
+      ...(['types', 'validators'] as const).map((kind) => ({
+        path: lib(kind),
+        content: renderTemplate(`rest/${kind}`, view),
+      })),
       { path: lib('queries'), content: renderTemplate('cache/queries', view) },
       { path: lib('hooks'), content: framework.hooks.cache(view) },
       { path: `${dir}/src/index.ts`, content: renderTemplate('cache/index', view) },

@@ -37,7 +37,13 @@ export function apiNames(api: SyncApi): ApiNames {
  * (incremental/incremental-emit.ts carries them over instead of walking again).
  */
 export function validatorSeeds(api: SyncApi): string {
-  return JSON.stringify(api.models.map((m) => [m.schemaPointer, m.operations.create?.body?.schemaPointer ?? null, m.operations.update?.body?.schemaPointer ?? null]));
+  return JSON.stringify(
+    api.models.map((m) => [
+      m.schemaPointer,
+      m.operations.create?.body?.schemaPointer ?? null,
+      m.operations.update?.body?.schemaPointer ?? null,
+    ]),
+  );
 }
 
 /** An earlier run's validator names, for an api whose seeds and `$ref`s are as they were then. */
@@ -57,7 +63,9 @@ function withBaseNames(api: SyncApi, validators: Map<string, string>): ApiNames 
 
 /** The component schemas reachable from any model's row or write bodies: what needs a validator. */
 function neededComponents(api: SyncApi): Set<string> {
-  const components = isObject(api.document['components']) ? (api.document['components'] as Record<string, unknown>)['schemas'] : undefined;
+  const components = isObject(api.document['components'])
+    ? (api.document['components'] as Record<string, unknown>)['schemas']
+    : undefined;
   const schemas = isObject(components) ? components : {};
   const seen = new Set<string>();
   const queue: string[] = [];

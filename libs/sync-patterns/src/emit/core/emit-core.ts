@@ -9,6 +9,7 @@ import { apiNames } from './api-names';
 import { fakeDefinitions } from '../../json-schema/fake-schema';
 import { fileHeader } from '../file-header';
 import { hoistRecursiveTypes } from '../../json-schema/recursive-types';
+import { restyleTypes } from './types-style';
 import { openapiTypescriptTransform } from '../../json-schema/openapi-typescript-transform';
 import type { GeneratedFile } from '../file-set';
 import { renderTemplate } from '../render-template';
@@ -55,7 +56,11 @@ export function emitCore(api: SyncApi, specLabel: string): GeneratedFile[] {
   // each emitted target may refer to more: until none is new, in the order they were met
   for (const [pointer, name] of deep) {
     const target = resolvePointer(api.document, pointer);
-    validators.push({ doc: docComment(`Validates \`${pointer}\`, which other schemas refer to.`), name, code: zodFor(target, ctx) });
+    validators.push({
+      doc: docComment(`Validates \`${pointer}\`, which other schemas refer to.`),
+      name,
+      code: zodFor(target, ctx),
+    });
   }
   const view: CoreView = {
     header,
@@ -68,7 +73,7 @@ export function emitCore(api: SyncApi, specLabel: string): GeneratedFile[] {
     definitions: literalBlock(fakeDefinitions(api)),
   };
   return [
-    { path: CORE_TYPES, content: header + types },
+    { path: CORE_TYPES, content: header + restyleTypes(types) },
     {
       path: 'core/src/lib/client.ts',
       content: renderTemplate('core/client', view),
@@ -136,12 +141,18 @@ function printTypes(source: OpenApiDocument): string {
 const SCHEMAS_OPEN = '\nexport interface components {\n    schemas: {\n';
 const SCHEMAS_CLOSE = '\n    };\n';
 
-/** Where `components.schemas`' entries are in printed types: after its opening line, up to (not including) its closing one. */
-export function schemaEntriesRegion(types: string): [number, number] | undefined {
-  const open = types.indexOf(SCHEMAS_OPEN);
+/**
+ * Where `components.schemas`' entries are in printed types: after its opening line, up to (not
+ * including) its closing one — in openapi-typescript's print, or (`restyled`) in the file as written.
+ */
+export function schemaEntriesRegion(types: string, restyled = false): [number, number] | undefined {
+  const [opening, closing] = restyled
+    ? [restyleTypes(SCHEMAS_OPEN), restyleTypes(SCHEMAS_CLOSE)]
+    : [SCHEMAS_OPEN, SCHEMAS_CLOSE];
+  const open = types.indexOf(opening);
   if (open < 0) return undefined;
-  const start = open + SCHEMAS_OPEN.length;
-  const close = types.indexOf(SCHEMAS_CLOSE, start - 1);
+  const start = open + opening.length;
+  const close = types.indexOf(closing, start - 1);
   return close < 0 ? undefined : [start, close + 1];
 }
 
@@ -219,7 +230,9 @@ function refusal(api: SyncApi, error: unknown): unknown {
     api.specFile,
     nearestPointer(api.document, at[1]),
     `the TypeScript types cannot be generated: ${what} (openapi-typescript, at ${at[1]})`,
-    remote ? 'make the $ref point inside the document (or to a local file), or remove it' : 'fix the schema there so it is a valid Schema Object',
+    remote
+      ? 'make the $ref point inside the document (or to a local file), or remove it'
+      : 'fix the schema there so it is a valid Schema Object',
   );
 }
 

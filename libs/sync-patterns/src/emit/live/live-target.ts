@@ -40,7 +40,10 @@ export const liveTarget: ModeTarget & { mode: 'live' } = {
       ...(spec ? [{ path: lib('spec'), content: renderTemplate('live/spec', { ...view, spec }) }] : []),
       ...sqlite.files,
       { path: lib('migrations'), content: renderTemplate('live/migrations', { ...view, sqlite: sqliteView }) },
-      ...(['types', 'api', 'validators'] as const).map((kind) => ({ path: lib(kind), content: renderTemplate(`rest/${kind}`, view) })),
+      ...(['types', 'api', 'validators'] as const).map((kind) => ({
+        path: lib(kind),
+        content: renderTemplate(`rest/${kind}`, view),
+      })),
       { path: lib('collection'), content: renderTemplate('live/collection', view) },
       { path: lib('hooks'), content: framework.hooks.live(view) },
       { path: `${dir}/src/index.ts`, content: renderTemplate('live/index', view) },

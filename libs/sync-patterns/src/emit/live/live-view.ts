@@ -11,7 +11,8 @@ export function liveView(api: SyncApi, model: SyncModel, push: PushView) {
   const { create, update } = model.operations;
   const remove = model.operations.delete;
   // a row validator that requires a field the shape leaves out would refuse every synced row
-  const validatesRows = push.rowValidator !== undefined && !model.fields.some((f) => (f.excluded || f.writeOnly) && f.required);
+  const validatesRows =
+    push.rowValidator !== undefined && !model.fields.some((f) => (f.excluded || f.writeOnly) && f.required);
   return {
     table: str(model.sync.table),
     where: model.sync.where === undefined ? undefined : str(model.sync.where),
@@ -29,16 +30,24 @@ export function liveView(api: SyncApi, model: SyncModel, push: PushView) {
      * caller (the input carries it; a draft key when left out), or the server (a draft key stands in,
      * never sent, until the synced row arrives under the saved key).
      */
-    newKey: model.clientGeneratedKey ? ('uuid' as const) : model.keyInCreateInput ? ('caller' as const) : ('server' as const),
+    newKey: model.clientGeneratedKey
+      ? ('uuid' as const)
+      : model.keyInCreateInput
+        ? ('caller' as const)
+        : ('server' as const),
     /** The kind of draft key a row gets until the server has saved it. */
     draftKind: str(model.keyKind),
     /** What a create's body leaves out: read-only fields, and the key when the server makes it. */
-    createOmits: create ? literal([...new Set([...create.body!.readOnlyFields, ...(model.keyInCreateInput ? [] : [model.sync.key])])]) : '[]',
+    createOmits: create
+      ? literal([...new Set([...create.body!.readOnlyFields, ...(model.keyInCreateInput ? [] : [model.sync.key])])])
+      : '[]',
     /** The body's fields when an update must send the whole body (PUT, or required fields): TanStack DB's changes hold only what differs. */
     fullUpdateBody: update && !push.update?.partial ? fullBodyFields(api, update) : undefined,
     /** A column whose value a test can make malformed (not free-form JSON, not the key), a string literal: only where rows are validated (else none is refused). */
     malformedField: (() => {
-      const field = validatesRows ? synced.find((f) => f.name !== model.sync.key && kinds[f.name] !== 'json') : undefined;
+      const field = validatesRows
+        ? synced.find((f) => f.name !== model.sync.key && kinds[f.name] !== 'json')
+        : undefined;
       return field && str(field.name);
     })(),
     what: {
@@ -53,7 +62,9 @@ export type LiveView = ReturnType<typeof liveView>;
 /** The kind of value the OpenAPI type of a column promises (see the runtime's ColumnKind). */
 function columnKind(api: SyncApi, pointer: string): string {
   const schema = deref(api.document, { $ref: pointer }, pointer)?.schema ?? {};
-  const types = (Array.isArray(schema['type']) ? schema['type'] : [schema['type']]).filter((t) => typeof t === 'string' && t !== 'null');
+  const types = (Array.isArray(schema['type']) ? schema['type'] : [schema['type']]).filter(
+    (t) => typeof t === 'string' && t !== 'null',
+  );
   const type = types[0];
   if (type === 'integer') return 'integer';
   if (type === 'number') return 'number';

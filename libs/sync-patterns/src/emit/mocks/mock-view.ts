@@ -14,8 +14,13 @@ export function mockView(api: SyncApi, model: SyncModel, push: PushView) {
   const { list, get, create, update } = model.operations;
   const remove = model.operations.delete;
   const fieldNames = new Set(model.fields.map((f) => f.name));
-  const status = (op: BoundOperation, fallback: number) => (op.response && /^2\d\d$/.test(op.response.status) ? Number(op.response.status) : fallback);
-  const route = (op: BoundOperation, fallback: number) => ({ method: op.method.toUpperCase(), path: op.path, status: status(op, fallback) });
+  const status = (op: BoundOperation, fallback: number) =>
+    op.response && /^2\d\d$/.test(op.response.status) ? Number(op.response.status) : fallback;
+  const route = (op: BoundOperation, fallback: number) => ({
+    method: op.method.toUpperCase(),
+    path: op.path,
+    status: status(op, fallback),
+  });
   const withId = (op: BoundOperation, fallback: number) => ({ ...route(op, fallback), idParam: op.idParam! });
 
   const routes = {
@@ -27,7 +32,9 @@ export function mockView(api: SyncApi, model: SyncModel, push: PushView) {
           const wrapper = list.response?.itemsPath?.length === 1 ? listWrapperSample(api, list) : undefined;
           return wrapper ? { wrapper: wrapper.rest } : {};
         })(),
-        filters: list.queryParams.filter((p) => fieldNames.has(p.name) && p.name !== list.pagination?.param).map((p) => p.name),
+        filters: list.queryParams
+          .filter((p) => fieldNames.has(p.name) && p.name !== list.pagination?.param)
+          .map((p) => p.name),
         ...(list.pagination && push.list?.infinite && { paging: paging(list, push) }),
       },
     }),
@@ -51,7 +58,8 @@ export function mockView(api: SyncApi, model: SyncModel, push: PushView) {
     routes: literalBlock(routes, 80, '      '),
     live: model.sync.mode === 'live' ? literal({ table: model.sync.table }) : undefined,
     /** The row validator applies to fake rows unless a field they must leave out is required. */
-    validatesRows: push.rowValidator !== undefined && !model.fields.some((f) => (f.excluded || f.writeOnly) && f.required),
+    validatesRows:
+      push.rowValidator !== undefined && !model.fields.some((f) => (f.excluded || f.writeOnly) && f.required),
     /** The list's query parameters that filter on fields. */
     filters: literal(routes.list?.filters ?? []),
     /** Test titles naming the request, each a complete string literal. */
@@ -73,7 +81,13 @@ function paging(list: BoundOperation, push: PushView) {
       ...(pagination.fromLastRow && { moreField: pagination.fromLastRow.moreField }),
     };
   }
-  const initial = Number(push.list?.infinite && 'initial' in push.list.infinite ? push.list.infinite.initial : pagination.kind === 'page' ? 1 : 0);
+  const initial = Number(
+    push.list?.infinite && 'initial' in push.list.infinite
+      ? push.list.infinite.initial
+      : pagination.kind === 'page'
+        ? 1
+        : 0,
+  );
   return {
     kind: pagination.kind,
     param: pagination.param,
@@ -88,5 +102,7 @@ function keyValueCount(api: SyncApi, model: SyncModel): number {
   const schema = field && deref(api.document, { $ref: field.schemaPointer }, field.schemaPointer)?.schema;
   if (!schema) return Infinity;
   if ('const' in schema) return 1;
-  return Array.isArray(schema['enum']) ? Math.max(1, new Set(schema['enum'].filter((v) => v !== null).map((v) => JSON.stringify(v))).size) : Infinity;
+  return Array.isArray(schema['enum'])
+    ? Math.max(1, new Set(schema['enum'].filter((v) => v !== null).map((v) => JSON.stringify(v))).size)
+    : Infinity;
 }

@@ -37,7 +37,8 @@ export function mocksTests(mode: SyncMode, view: ModelView & { live?: LiveView }
   // the title names the list operation, which a list sample always has
   const listTitle = mocks.titles.list;
   return {
-    lists: mode !== 'live' && s?.list && listTitle !== undefined ? { title: listTitle, params: s.list.params } : undefined,
+    lists:
+      mode !== 'live' && s?.list && listTitle !== undefined ? { title: listTitle, params: s.list.params } : undefined,
     reads: mode === 'push' && !!s?.get,
     creates,
     updates,

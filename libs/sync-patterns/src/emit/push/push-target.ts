@@ -13,7 +13,11 @@ export const pushTarget: ModeTarget & { mode: 'push' } = {
   mode: 'push',
   emitModel({ api, specLabel, coreImport, framework }, model) {
     const base = pushView(api, model, coreImport);
-    const view: ModelView = { ...base, spec: pushSpecView(api, model, base), header: fileHeader(specLabel, `model ${model.schemaName}, mode push`) };
+    const view: ModelView = {
+      ...base,
+      spec: pushSpecView(api, model, base),
+      header: fileHeader(specLabel, `model ${model.schemaName}, mode push`),
+    };
     const dir = model.names.file;
     const lib = (kind: string) => `${dir}/src/lib/${dir}.${kind}.ts`;
     const files = [

@@ -98,7 +98,9 @@ export function pushSpecView(api: SyncApi, model: SyncModel, view: PushView): Pu
 
   /** The request line the test expects, e.g. `GET /todos/1`, as a string literal. */
   const call = (op: BoundOperation, params: Record<string, unknown>) =>
-    str(`${op.method.toUpperCase()} ${op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])))}`);
+    str(
+      `${op.method.toUpperCase()} ${op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])))}`,
+    );
 
   const listSample: ListSample | undefined =
     list && listParams && listWrapper !== undefined
@@ -106,7 +108,9 @@ export function pushSpecView(api: SyncApi, model: SyncModel, view: PushView): Pu
           params: Object.keys(listParams).length ? literalBlock(listParams) : undefined,
           call: call(list, listParams),
           wrap:
-            listWrapper.itemsKey === undefined ? 'rows' : `({ ${[...Object.entries(listWrapper.rest).map(([k, v]) => `${str(k)}: ${literal(v)}`), `${str(listWrapper.itemsKey)}: rows`].join(', ')} })`,
+            listWrapper.itemsKey === undefined
+              ? 'rows'
+              : `({ ${[...Object.entries(listWrapper.rest).map(([k, v]) => `${str(k)}: ${literal(v)}`), `${str(listWrapper.itemsKey)}: rows`].join(', ')} })`,
           infinite: Boolean(view.list?.infinite),
         }
       : undefined;
@@ -160,7 +164,9 @@ function rowSample(api: SyncApi, model: SyncModel): Record<string, Sample> | und
   const row: Record<string, Sample> = { ...value };
   for (const field of model.fields) if (field.excluded || field.writeOnly) delete row[field.name];
   if (!(model.sync.key in row)) {
-    const keyField = objectShape(api.document, { $ref: model.schemaPointer }, model.schemaPointer).properties.get(model.sync.key);
+    const keyField = objectShape(api.document, { $ref: model.schemaPointer }, model.schemaPointer).properties.get(
+      model.sync.key,
+    );
     const keyValue = keyField
       ? sampleOf(api.document, keyField.schema, keyField.pointer, {
           direction: 'read',
@@ -180,7 +186,8 @@ function rowSample(api: SyncApi, model: SyncModel): Record<string, Sample> | und
 function syncedRow(model: SyncModel, row: Record<string, Sample> | undefined): Record<string, Sample> | undefined {
   if (!row) return row;
   const filled = { ...row };
-  for (const field of model.fields) if (!field.excluded && !field.writeOnly && field.nullable && !(field.name in filled)) filled[field.name] = null;
+  for (const field of model.fields)
+    if (!field.excluded && !field.writeOnly && field.nullable && !(field.name in filled)) filled[field.name] = null;
   return filled;
 }
 
@@ -214,11 +221,16 @@ function paramsSample(api: SyncApi, op: BoundOperation): Record<string, Sample> 
 }
 
 /** How list answers hold rows: the answer itself, or one property of a wrapper object (the rest sampled). */
-export function listWrapperSample(api: SyncApi, op: BoundOperation): { itemsKey?: string; rest: Record<string, unknown> } | undefined {
+export function listWrapperSample(
+  api: SyncApi,
+  op: BoundOperation,
+): { itemsKey?: string; rest: Record<string, unknown> } | undefined {
   const itemsPath = op.response?.itemsPath;
   if (!op.response || !itemsPath || itemsPath.length > 1) return undefined;
   if (itemsPath.length === 0) return { rest: {} };
-  const wrapper = sampleOf(api.document, { $ref: op.response.schemaPointer }, op.response.schemaPointer, { direction: 'read' });
+  const wrapper = sampleOf(api.document, { $ref: op.response.schemaPointer }, op.response.schemaPointer, {
+    direction: 'read',
+  });
   if (wrapper === NO_SAMPLE || !isObject(wrapper)) return undefined;
   const { [itemsPath[0]]: _items, ...rest } = wrapper;
   return { itemsKey: itemsPath[0], rest };
@@ -240,15 +252,32 @@ function writeSample(api: SyncApi, model: SyncModel, op: BoundOperation): Record
  * key: a row keeps its key (TanStack DB refuses to change one); a body that must carry it carries
  * the row's own.
  */
-function patchSample(api: SyncApi, op: BoundOperation, partial: boolean, row: Record<string, Sample>, key: string): Record<string, Sample> | undefined {
+function patchSample(
+  api: SyncApi,
+  op: BoundOperation,
+  partial: boolean,
+  row: Record<string, Sample>,
+  key: string,
+): Record<string, Sample> | undefined {
   const body = op.body!;
-  const changes = propertySamples(api.document, { $ref: body.schemaPointer }, body.schemaPointer, { direction: 'write', variant: 1 });
-  const changed = [...changes].find(([name, value]) => name !== key && name in row && !body.readOnlyFields.includes(name) && JSON.stringify(value) !== JSON.stringify(row[name]));
+  const changes = propertySamples(api.document, { $ref: body.schemaPointer }, body.schemaPointer, {
+    direction: 'write',
+    variant: 1,
+  });
+  const changed = [...changes].find(
+    ([name, value]) =>
+      name !== key &&
+      name in row &&
+      !body.readOnlyFields.includes(name) &&
+      JSON.stringify(value) !== JSON.stringify(row[name]),
+  );
   if (!changed) return undefined;
   if (partial || !isFullBodyNeeded(api, op)) {
     // fields named like Object members are set too (see PROTOTYPE_NAMES)
     const full = sampleOf(api.document, { $ref: body.schemaPointer }, body.schemaPointer, { direction: 'write' });
-    const inherited = isObject(full) ? Object.entries(full).filter(([name]) => PROTOTYPE_NAMES.has(name) && !body.readOnlyFields.includes(name)) : [];
+    const inherited = isObject(full)
+      ? Object.entries(full).filter(([name]) => PROTOTYPE_NAMES.has(name) && !body.readOnlyFields.includes(name))
+      : [];
     return { ...Object.fromEntries(inherited), [changed[0]]: changed[1] };
   }
   const full = sampleOf(api.document, { $ref: body.schemaPointer }, body.schemaPointer, { direction: 'write' });
@@ -269,9 +298,16 @@ function requiredWritableField(api: SyncApi, model: SyncModel, op: BoundOperatio
   const shape = objectShape(api.document, { $ref: op.body!.schemaPointer }, op.body!.schemaPointer);
   const constrains = (name: string) => {
     const schema = shape.properties.get(name)?.schema;
-    return schema !== undefined && ['type', '$ref', 'enum', 'const', 'oneOf', 'anyOf', 'allOf'].some((k) => k in schema);
+    return (
+      schema !== undefined && ['type', '$ref', 'enum', 'const', 'oneOf', 'anyOf', 'allOf'].some((k) => k in schema)
+    );
   };
-  return [...shape.required].find((name) => constrains(name) && !op.body!.readOnlyFields.includes(name) && !(model.clientGeneratedKey && name === model.sync.key));
+  return [...shape.required].find(
+    (name) =>
+      constrains(name) &&
+      !op.body!.readOnlyFields.includes(name) &&
+      !(model.clientGeneratedKey && name === model.sync.key),
+  );
 }
 
 /** The field of `patch` whose value differs from the row's (patchSample makes exactly one differ). */

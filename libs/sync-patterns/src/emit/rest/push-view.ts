@@ -2,7 +2,7 @@ import type { BoundOperation, Pagination, SyncApi, SyncModel } from '../../model
 import { deref, isNullable, isRowOf } from '../../model/schema-utils';
 import { resolvePointer } from '../../openapi/json-pointer';
 import { apiNames } from '../core/api-names';
-import { docComment, literal, str } from '../../typescript/ts-syntax';
+import { docComment, literal, objectKey, propertyKey, str } from '../../typescript/ts-syntax';
 import { zodWriteInput } from '../../json-schema/zod-schema';
 
 /**
@@ -15,7 +15,10 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
   const { list, get, create, update } = model.operations;
   const remove = model.operations.delete;
   const opRef = (op: BoundOperation) => `paths[${str(op.path)}][${str(op.method)}]`;
-  const responseType = (op: BoundOperation) => (op.response ? `${opRef(op)}["responses"][${str(op.response.status)}]["content"][${str(op.response.mediaType)}]` : 'undefined');
+  const responseType = (op: BoundOperation) =>
+    op.response
+      ? `${opRef(op)}[${str('responses')}][${str(op.response.status)}][${str('content')}][${str(op.response.mediaType)}]`
+      : 'undefined';
   const key = model.sync.key;
   // Answers reach callers with excluded fields stripped, so row-shaped answers are typed as the row.
   const rowResult = (op: BoundOperation) => (op.response?.isRow ? T : responseType(op));
@@ -23,20 +26,20 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
     const items = op.response?.itemsPath;
     if (!items || items.length > 1) return responseType(op);
     if (items.length === 0) return `${T}[]`;
-    return `Omit<NonNullable<${responseType(op)}>, ${str(items[0])}> & { ${str(items[0])}: ${T}[] }`;
+    return `Omit<NonNullable<${responseType(op)}>, ${str(items[0])}> & { ${propertyKey(items[0])}: ${T}[] }`;
   };
   const excluded = model.fields.filter((f) => f.excluded || f.writeOnly).map((f) => f.name);
-  const component = `components["schemas"][${str(model.schemaName)}]`;
+  const component = `components[${str('schemas')}][${str(model.schemaName)}]`;
   const modelSchema = deref(api.document, { $ref: model.schemaPointer }, model.schemaPointer)?.schema;
   const modelNullable = modelSchema !== undefined && isNullable(modelSchema);
 
   const bodyType = (op: BoundOperation, partial: boolean, optionalKey: boolean) => {
     const body = op.body!;
-    let type = `NonNullable<${opRef(op)}["requestBody"]>["content"][${str(body.mediaType)}]`;
+    let type = `NonNullable<${opRef(op)}[${str('requestBody')}]>[${str('content')}][${str(body.mediaType)}]`;
     const omit = [...body.readOnlyFields, ...(optionalKey ? [key] : [])];
     if (omit.length) type = `Omit<${type}, ${omit.map(str).join(' | ')}>`;
     if (partial) type = `Partial<${type}>`;
-    if (optionalKey) type = `${type} & { ${str(key)}?: ${T}Id }`;
+    if (optionalKey) type = `${type} & { ${propertyKey(key)}?: ${T}Id }`;
     return type;
   };
   // Which writes the outbox may store on the device (push mode only: live writes go through the
@@ -45,7 +48,8 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
   // as the optimistic row never holds them). Those go as plain mutations.
   const outboxable = model.sync.mode === 'push' && !model.fields.some((f) => f.writeOnly);
   const storable = (op: BoundOperation) => outboxable && op.body?.encoding !== 'multipart';
-  const partialUpdate = (op: BoundOperation) => op.method === 'patch' && isRowOf(resolvePointer(api.document, op.body!.schemaPointer), model.schemaName);
+  const partialUpdate = (op: BoundOperation) =>
+    op.method === 'patch' && isRowOf(resolvePointer(api.document, op.body!.schemaPointer), model.schemaName);
 
   const validatorCtx = {
     document: api.document,
@@ -53,8 +57,8 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
   };
   const listParamsType = (op: BoundOperation) => {
     const parts: string[] = [];
-    if (op.queryParams.length) parts.push(`NonNullable<${opRef(op)}["parameters"]["query"]>`);
-    if (op.pathParams.length) parts.push(`${opRef(op)}["parameters"]["path"]`);
+    if (op.queryParams.length) parts.push(`NonNullable<${opRef(op)}[${str('parameters')}][${str('query')}]>`);
+    if (op.pathParams.length) parts.push(`${opRef(op)}[${str('parameters')}][${str('path')}]`);
     return parts.length ? parts.join(' & ') : 'Record<string, never>';
   };
 
@@ -77,7 +81,10 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
     modelId: str(model.names.file),
     excluded: excluded.length ? literal(excluded) : undefined,
     retry: literal(model.sync.retry),
-    related: literal([...model.embeddedIn.map((name) => [api.id, api.models.find((m) => m.schemaName === name)!.names.file]), ...cacheDependents(api, model)]),
+    related: literal([
+      ...model.embeddedIn.map((name) => [api.id, api.models.find((m) => m.schemaName === name)!.names.file]),
+      ...cacheDependents(api, model),
+    ]),
     /** Key roots of the cache-mode results a write to this model makes stale (their `invalidatedBy`). */
     invalidates: literal(cacheDependents(api, model)),
     itemsPath: list ? literal(list.response?.itemsPath ?? []) : '[]',
@@ -100,7 +107,7 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
       fn: `get${T}`,
       doc: opDoc(get),
       path: str(get.path),
-      idParam: str(get.idParam!),
+      idKey: objectKey(get.idParam!),
       resultType: rowResult(get),
     },
     create: create && {
@@ -119,26 +126,34 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
       doc: opDoc(update),
       method: str(update.method.toUpperCase()),
       path: str(update.path),
-      idParam: str(update.idParam!),
+      idKey: objectKey(update.idParam!),
       encoding: str(update.body!.encoding),
       inputType: bodyType(update, partialUpdate(update), false),
       resultType: rowResult(update),
       isRow: update.response?.isRow === true,
       partial: partialUpdate(update),
       stored: storable(update),
-      validator: zodWriteInput(update.body!.schemaPointer, update.body!.readOnlyFields, partialUpdate(update), validatorCtx),
+      validator: zodWriteInput(
+        update.body!.schemaPointer,
+        update.body!.readOnlyFields,
+        partialUpdate(update),
+        validatorCtx,
+      ),
     },
     remove: remove && {
       fn: `delete${T}`,
       doc: opDoc(remove),
       path: str(remove.path),
-      idParam: str(remove.idParam!),
+      idKey: objectKey(remove.idParam!),
       resultType: responseType(remove),
     },
     rowValidator: names.validators.get(model.schemaName),
     configure: names.configure,
     /** The outbox scope, when a write can go through the outbox (with the app's local database). */
-    outbox: (create && storable(create)) || (update && storable(update)) || (remove && outboxable) ? { scope: str(`${api.id}/${model.names.file}`) } : undefined,
+    outbox:
+      (create && storable(create)) || (update && storable(update)) || (remove && outboxable)
+        ? { scope: str(`${api.id}/${model.names.file}`) }
+        : undefined,
   };
   const typeExpressions = [
     view.list?.paramsType,
@@ -175,9 +190,17 @@ export type InfiniteView =
 
 function infiniteView(api: SyncApi, list: BoundOperation, pagination: Pagination): InfiniteView | undefined {
   const param = list.queryParams.find((p) => p.name === pagination.param);
-  const schema = param ? deref(api.document, resolvePointer(api.document, param.pointer), param.pointer)?.schema : undefined;
-  const paramSchema = schema && typeof schema['schema'] === 'object' ? (schema['schema'] as Record<string, unknown>) : {};
-  const start = (fallback: number) => (typeof paramSchema['default'] === 'number' ? paramSchema['default'] : typeof paramSchema['minimum'] === 'number' ? paramSchema['minimum'] : fallback);
+  const schema = param
+    ? deref(api.document, resolvePointer(api.document, param.pointer), param.pointer)?.schema
+    : undefined;
+  const paramSchema =
+    schema && typeof schema['schema'] === 'object' ? (schema['schema'] as Record<string, unknown>) : {};
+  const start = (fallback: number) =>
+    typeof paramSchema['default'] === 'number'
+      ? paramSchema['default']
+      : typeof paramSchema['minimum'] === 'number'
+        ? paramSchema['minimum']
+        : fallback;
   switch (pagination.kind) {
     case 'page':
       return {
@@ -194,13 +217,22 @@ function infiniteView(api: SyncApi, list: BoundOperation, pagination: Pagination
       };
     case 'cursor':
       // pagination detection gives a cursor one of the two (else the list does not page)
-      if (pagination.nextField) return { kind: 'cursor', param: str(pagination.param), nextField: str(pagination.nextField[0]) };
-      if (pagination.fromLastRow) return { kind: 'cursor', param: str(pagination.param), moreField: str(pagination.fromLastRow.moreField), rowKey: str(pagination.fromLastRow.key) };
+      if (pagination.nextField)
+        return { kind: 'cursor', param: str(pagination.param), nextField: str(pagination.nextField[0]) };
+      if (pagination.fromLastRow)
+        return {
+          kind: 'cursor',
+          param: str(pagination.param),
+          moreField: str(pagination.fromLastRow.moreField),
+          rowKey: str(pagination.fromLastRow.key),
+        };
       return undefined;
   }
 }
 
 /** Cache-mode models that name `model` in their `invalidatedBy`, as query-key roots. */
 function cacheDependents(api: SyncApi, model: SyncModel): string[][] {
-  return api.models.filter((m) => m.sync.mode === 'cache' && m.sync.invalidatedBy?.includes(model.schemaName)).map((m) => [api.id, m.names.file]);
+  return api.models
+    .filter((m) => m.sync.mode === 'cache' && m.sync.invalidatedBy?.includes(model.schemaName))
+    .map((m) => [api.id, m.names.file]);
 }

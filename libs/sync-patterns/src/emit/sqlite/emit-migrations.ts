@@ -30,7 +30,12 @@ export class MigrationHistoryError extends Error {
  * Existing migrations are passed through unchanged (they may have run on users' devices), so this
  * reads the previous output; it is pure given that output.
  */
-export function sqliteMigrations(api: SyncApi, model: SyncModel, specLabel: string, previous: PreviousOutput): { table: SqliteTable; migrations: SqliteMigrationFile[]; files: GeneratedFile[] } {
+export function sqliteMigrations(
+  api: SyncApi,
+  model: SyncModel,
+  specLabel: string,
+  previous: PreviousOutput,
+): { table: SqliteTable; migrations: SqliteMigrationFile[]; files: GeneratedFile[] } {
   const dir = `${model.names.file}/migrations`;
   const snapshotPath = `${dir}/schema.snapshot.json`;
   const table = sqliteTableOf(api, model);
@@ -51,7 +56,11 @@ export function sqliteMigrations(api: SyncApi, model: SyncModel, specLabel: stri
     const body = snapshot ? migrationSql(snapshot.table, table) : createTableSql(table);
     migrations.push({ version, name, sql: migrationHeader(specLabel, model, version) + body });
   }
-  const files: GeneratedFile[] = migrations.map((m) => ({ path: `${dir}/${m.name}.sql`, content: m.sql, appendOnly: true }));
+  const files: GeneratedFile[] = migrations.map((m) => ({
+    path: `${dir}/${m.name}.sql`,
+    content: m.sql,
+    appendOnly: true,
+  }));
   const next: MigrationSnapshot = { table, migrations: migrations.map((m) => `${m.name}.sql`) };
   files.push({ path: snapshotPath, content: snapshotJson(next) });
   return { table, migrations, files };
@@ -61,7 +70,9 @@ function readSnapshot(previous: PreviousOutput, path: string, first: string): Mi
   const text = previous(path);
   if (text === undefined) {
     if (previous(first) !== undefined) {
-      throw new MigrationHistoryError(`${path} is missing, so the next migration cannot be worked out. Restore it from version control, or delete the folder to start again from 0001.`);
+      throw new MigrationHistoryError(
+        `${path} is missing, so the next migration cannot be worked out. Restore it from version control, or delete the folder to start again from 0001.`,
+      );
     }
     return undefined;
   }
@@ -72,8 +83,14 @@ function readSnapshot(previous: PreviousOutput, path: string, first: string): Mi
     throw new MigrationHistoryError(`${path} is not valid JSON; restore it from version control.`);
   }
   const record = value as Partial<MigrationSnapshot>;
-  if (!isSqliteTable(record.table) || !Array.isArray(record.migrations) || !record.migrations.every((m) => typeof m === 'string' && /^\d{4}_[^/\\]+\.sql$/.test(m))) {
-    throw new MigrationHistoryError(`${path} is not a migration snapshot written by sync-patterns; restore it from version control.`);
+  if (
+    !isSqliteTable(record.table) ||
+    !Array.isArray(record.migrations) ||
+    !record.migrations.every((m) => typeof m === 'string' && /^\d{4}_[^/\\]+\.sql$/.test(m))
+  ) {
+    throw new MigrationHistoryError(
+      `${path} is not a migration snapshot written by sync-patterns; restore it from version control.`,
+    );
   }
   return { table: record.table, migrations: record.migrations };
 }

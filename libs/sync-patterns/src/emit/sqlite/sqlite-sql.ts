@@ -15,7 +15,13 @@ export function quoteLiteral(value: string | number): string {
   return `'${value.replace(/\u0000/g, '').replace(/'/g, "''")}'`;
 }
 
-const SQL_TYPE: Record<SqliteKind, string> = { text: 'TEXT', integer: 'INTEGER', real: 'REAL', boolean: 'INTEGER', json: 'TEXT' };
+const SQL_TYPE: Record<SqliteKind, string> = {
+  text: 'TEXT',
+  integer: 'INTEGER',
+  real: 'REAL',
+  boolean: 'INTEGER',
+  json: 'TEXT',
+};
 
 function columnSql(column: SqliteColumn, withDefault = false): string {
   const name = quoteIdent(column.name);
@@ -68,7 +74,9 @@ export function migrationSql(from: SqliteTable, to: SqliteTable): string {
   const after = new Map(to.columns.map((c) => [c.name, c]));
   const added = to.columns.filter((c) => !before.has(c.name));
   const removed = from.columns.filter((c) => !after.has(c.name));
-  const changed = to.columns.filter((c) => before.has(c.name) && JSON.stringify(before.get(c.name)) !== JSON.stringify(c));
+  const changed = to.columns.filter(
+    (c) => before.has(c.name) && JSON.stringify(before.get(c.name)) !== JSON.stringify(c),
+  );
   if (from.name === to.name && !removed.length && !changed.length && added.every((c) => !c.primaryKey)) {
     return added.map((c) => `ALTER TABLE ${quoteIdent(to.name)} ADD COLUMN ${columnSql(c, true)};\n`).join('');
   }
@@ -88,7 +96,11 @@ export function migrationSql(from: SqliteTable, to: SqliteTable): string {
   return [
     `DROP TABLE IF EXISTS ${quoteIdent(scratch)};`,
     createTableSql(to, scratch).trimEnd(),
-    ...(copy ? [`INSERT OR IGNORE INTO ${quoteIdent(scratch)} (${targets})\n  SELECT ${sources} FROM ${quoteIdent(from.name)};`] : []),
+    ...(copy
+      ? [
+          `INSERT OR IGNORE INTO ${quoteIdent(scratch)} (${targets})\n  SELECT ${sources} FROM ${quoteIdent(from.name)};`,
+        ]
+      : []),
     `DROP TABLE ${quoteIdent(from.name)};`,
     `ALTER TABLE ${quoteIdent(scratch)} RENAME TO ${quoteIdent(to.name)};`,
     '',

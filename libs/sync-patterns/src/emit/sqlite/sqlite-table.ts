@@ -28,13 +28,20 @@ export interface SqliteTable {
 export function sqliteTableOf(api: SyncApi, model: SyncModel): SqliteTable {
   const synced = model.fields.filter((f) => !f.excluded && !f.writeOnly);
   const columns = synced.map((field) => sqliteColumnOf(api, field, field.name === model.sync.key));
-  columns.sort((a, b) => Number(b.primaryKey) - Number(a.primaryKey) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  columns.sort(
+    (a, b) => Number(b.primaryKey) - Number(a.primaryKey) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
   return { name: model.sync.table, columns };
 }
 
 function sqliteColumnOf(api: SyncApi, field: SyncField, primaryKey: boolean): SqliteColumn {
   const schema = unwrap(api, field.schemaPointer);
-  const column: SqliteColumn = { name: field.name, kind: kindOf(schema), notNull: primaryKey || (field.required && !field.nullable && !(schema && isNullable(schema))), primaryKey };
+  const column: SqliteColumn = {
+    name: field.name,
+    kind: kindOf(schema),
+    notNull: primaryKey || (field.required && !field.nullable && !(schema && isNullable(schema))),
+    primaryKey,
+  };
   const values = schema && allowedValues(schema, column.kind);
   if (values) column.values = values;
   return column;
@@ -53,7 +60,11 @@ function unwrap(api: SyncApi, pointer: string): Record<string, unknown> | undefi
 
 function kindOf(schema: Record<string, unknown> | undefined): SqliteKind {
   if (!schema) return 'json';
-  const declared = Array.isArray(schema['type']) ? schema['type'] : schema['type'] === undefined ? [] : [schema['type']];
+  const declared = Array.isArray(schema['type'])
+    ? schema['type']
+    : schema['type'] === undefined
+      ? []
+      : [schema['type']];
   const types = declared.filter((t) => t !== 'null');
   if (types.length === 0 && Array.isArray(schema['enum'])) return enumKind(schema['enum']);
   if (types.length !== 1) return 'json';
@@ -83,8 +94,10 @@ function allowedValues(schema: Record<string, unknown>, kind: SqliteKind): (stri
   const raw = Array.isArray(schema['enum']) ? schema['enum'] : 'const' in schema ? [schema['const']] : undefined;
   if (!raw) return undefined;
   const present = raw.filter((v) => v !== null);
-  if (kind === 'text' && present.length && present.every((v): v is string => typeof v === 'string')) return [...new Set(present)].sort();
-  if (kind === 'integer' && present.length && present.every((v): v is number => Number.isInteger(v))) return [...new Set(present)].sort((a, b) => a - b);
+  if (kind === 'text' && present.length && present.every((v): v is string => typeof v === 'string'))
+    return [...new Set(present)].sort();
+  if (kind === 'integer' && present.length && present.every((v): v is number => Number.isInteger(v)))
+    return [...new Set(present)].sort((a, b) => a - b);
   return undefined;
 }
 

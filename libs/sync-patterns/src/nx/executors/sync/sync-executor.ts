@@ -23,14 +23,21 @@ export interface SyncExecutorOptions {
  * CLI, it starts from the previous run's output where that is exact (incremental/), and under
  * `--watch` keeps what it knows of the output between runs.
  */
-export default async function syncExecutor(options: SyncExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+export default async function syncExecutor(
+  options: SyncExecutorOptions,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
   const stop = new AbortController();
   if (options.watch) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
   return runSync(options, context, stop.signal);
 }
 
 /** The executor's work; `--watch` runs until `signal` aborts. */
-export async function runSync(options: SyncExecutorOptions, context: ExecutorContext, signal: AbortSignal): Promise<{ success: boolean }> {
+export async function runSync(
+  options: SyncExecutorOptions,
+  context: ExecutorContext,
+  signal: AbortSignal,
+): Promise<{ success: boolean }> {
   const project = context.projectName;
   if (!project) throw new Error('run the sync executor on an api project: nx run <api>:sync');
   const watching = options.watch === true && !options.check;
@@ -64,7 +71,12 @@ function outputMemory(context: ExecutorContext, project: string, acrossRuns: boo
   }
 }
 
-async function syncOnce(options: SyncExecutorOptions, context: ExecutorContext, project: string, memory: OutputMemory | undefined): Promise<{ success: boolean }> {
+async function syncOnce(
+  options: SyncExecutorOptions,
+  context: ExecutorContext,
+  project: string,
+  memory: OutputMemory | undefined,
+): Promise<{ success: boolean }> {
   const tree = new WorkspaceTree(context.root);
   try {
     const report = await syncLibraries(tree, project, {
@@ -88,7 +100,10 @@ async function syncOnce(options: SyncExecutorOptions, context: ExecutorContext, 
     await flushTree(tree);
     report.remember?.();
     const held = report.libraries.filter((l) => l.status === 'held');
-    if (held.length) logger.warn(`hand edits kept in ${held.map((l) => l.project).join(', ')}: move them into files of your own, or pass --force to overwrite`);
+    if (held.length)
+      logger.warn(
+        `hand edits kept in ${held.map((l) => l.project).join(', ')}: move them into files of your own, or pass --force to overwrite`,
+      );
     return { success: true };
   } catch (error) {
     // what to do next, where the error says it (an output folder that cannot be written safely)

@@ -4,7 +4,11 @@ import { formatReport } from '../../report';
 import { syncLibraries } from '../../sync-libraries';
 
 /** What Nx's sync generators answer (nx's SyncGeneratorResult, which @nx/devkit does not export). */
-export type SyncGeneratorResult = void | { callback?: GeneratorCallback; outOfSyncMessage?: string; outOfSyncDetails?: string[] };
+export type SyncGeneratorResult = void | {
+  callback?: GeneratorCallback;
+  outOfSyncMessage?: string;
+  outOfSyncDetails?: string[];
+};
 
 /**
  * The sync generator behind `nx sync` / `nx sync:check`, attached to the generated libraries'
@@ -19,7 +23,10 @@ export async function syncGenerator(tree: Tree): Promise<SyncGeneratorResult> {
     if (report.libraries.some((l) => l.status !== 'unchanged')) details.push(...formatReport(report, { check: true }));
   }
   if (!tree.listChanges().length) return undefined;
-  return { outOfSyncMessage: 'The generated client libraries differ from their OpenAPI specs.', outOfSyncDetails: details };
+  return {
+    outOfSyncMessage: 'The generated client libraries differ from their OpenAPI specs.',
+    outOfSyncDetails: details,
+  };
 }
 
 export default syncGenerator;
