@@ -39,7 +39,7 @@ describe('live mode libraries', () => {
     expect(collection).toContain("table: 'todos'");
     expect(collection).not.toContain('internal_notes');
     expect(collection).toContain(
-      `insert: (row) => ({ method: 'POST', path: '/todos', body: omitFields(row, ['created_at', 'updated_at']), bodyEncoding: 'json' }),`,
+      `insert: (row) => ({\n        method: 'POST',\n        path: '/todos',\n        body: omitFields(row, ['created_at', 'updated_at']),\n        bodyEncoding: 'json',\n      }),`,
     );
     const hooks = readFileSync(path.join(out, 'todo/src/lib/todo.hooks.ts'), 'utf8');
     expect(hooks).toContain('useLiveRows(collection, queryKey, (q) => whereParams(');

@@ -71,6 +71,14 @@ export function literalBlock(value: unknown, width = 80, indent = ''): string {
   return safeJson(JSON.stringify(value, null, 2)).replace(/\n/g, `\n${indent}`);
 }
 
+/**
+ * `literal` where the literal starts `column` characters into a line indented by `indent`: laid out
+ * to fit the width in formatted output, on one line in compact output (as it always was there).
+ */
+export function literalAt(value: unknown, column: number, indent: string): string {
+  return formatted && value !== undefined ? laidOut(value, indent, PRINT_WIDTH - column - 2) : literal(value);
+}
+
 /** Text safe inside a `/* … *\/` or `//` comment: no comment terminator, no line breaks it did not ask for. */
 export function commentText(text: string): string {
   return text

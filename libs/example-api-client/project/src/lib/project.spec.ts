@@ -38,7 +38,7 @@ const row: Project = {
 const served = row;
 const id: ProjectId = '00000000-0000-4000-8000-000000000001';
 /** A list answer holding `rows`. */
-const listOf = (rows: Project[]): ProjectListResponse => ({ 'count': 0, 'data': rows });
+const listOf = (rows: Project[]): ProjectListResponse => ({ count: 0, data: rows });
 const input: ProjectCreateInput = {
   archived: true,
   description: 'x',

@@ -26,7 +26,16 @@ function createTodoCollection(status: LiveStatus, queryClient: QueryClient) {
       id: 'example-api/todo',
       ...todoShape,
       // `as const`: a column named like an Object method (hasOwnProperty) would widen the kinds to string
-      kinds: { created_at: 'date-time', due_at: 'date-time', id: 'string', priority: 'integer', project_id: 'string', status: 'string', title: 'string', updated_at: 'date-time' } as const,
+      kinds: {
+        created_at: 'date-time',
+        due_at: 'date-time',
+        id: 'string',
+        priority: 'integer',
+        project_id: 'string',
+        status: 'string',
+        title: 'string',
+        updated_at: 'date-time',
+      } as const,
       shapeUrl: () => shapeUrlOf(client.options),
       // the API's headers only where the API is (see shapeHeaders): credentials go nowhere unasked
       headers: () => shapeHeadersOf(client.options),
@@ -46,7 +55,12 @@ function createTodoCollection(status: LiveStatus, queryClient: QueryClient) {
       rowSchema: todoSchema,
       // writes are requests the outbox stores as made and sends until their txid is synced
       send: (request) => client.requestWithResponse(request),
-      insert: (row) => ({ method: 'POST', path: '/todos', body: omitFields(row, ['created_at', 'updated_at']), bodyEncoding: 'json' }),
+      insert: (row) => ({
+        method: 'POST',
+        path: '/todos',
+        body: omitFields(row, ['created_at', 'updated_at']),
+        bodyEncoding: 'json',
+      }),
       update: (id, changes) => ({
         method: 'PATCH',
         path: '/todos/{id}',

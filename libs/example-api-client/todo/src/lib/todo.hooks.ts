@@ -91,4 +91,13 @@ export function useTodoMutations(): TodoMutations {
   };
 }
 
-const todoColumns: readonly string[] = ['created_at', 'due_at', 'id', 'priority', 'project_id', 'status', 'title', 'updated_at'];
+const todoColumns: readonly string[] = [
+  'created_at',
+  'due_at',
+  'id',
+  'priority',
+  'project_id',
+  'status',
+  'title',
+  'updated_at',
+];

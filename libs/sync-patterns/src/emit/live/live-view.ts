@@ -1,7 +1,7 @@
 import type { BoundOperation, SyncApi, SyncModel } from '../../model/ir';
 import { deref, objectShape } from '../../model/schema-utils';
 import type { PushView } from '../rest/push-view';
-import { literal, str } from '../../typescript/ts-syntax';
+import { literal, literalAt, str } from '../../typescript/ts-syntax';
 
 /** What live-mode templates need beyond the push view: the shape, the column kinds, the writes. */
 export function liveView(api: SyncApi, model: SyncModel, push: PushView) {
@@ -16,8 +16,19 @@ export function liveView(api: SyncApi, model: SyncModel, push: PushView) {
   return {
     table: str(model.sync.table),
     where: model.sync.where === undefined ? undefined : str(model.sync.where),
-    columns: literal(synced.map((f) => f.name)),
-    kinds: literal(kinds),
+    // laid out where they are printed: live-hooks.ejs's `const …Columns: readonly string[] = […];`,
+    // collection.ejs's `  columns: […],` and `      kinds: {…} as const,`
+    columns: literalAt(
+      synced.map((f) => f.name),
+      `const ${model.names.camel}Columns: readonly string[] = `.length,
+      '',
+    ),
+    shapeColumns: literalAt(
+      synced.map((f) => f.name),
+      '  columns: '.length,
+      '  ',
+    ),
+    kinds: literalAt(kinds, '      kinds: '.length + ' as const'.length, '      '),
     absentWhenNull: (() => {
       const names = synced.filter((f) => !f.required && !f.nullable && f.name !== model.sync.key).map((f) => f.name);
       return names.length ? literal(names) : undefined;

@@ -1,7 +1,7 @@
 import type { BoundOperation, SyncApi, SyncModel } from '../../model/ir';
 import { isObject, objectShape } from '../../model/schema-utils';
 import { child, resolvePointer } from '../../openapi/json-pointer';
-import { literal, literalBlock, str } from '../../typescript/ts-syntax';
+import { literal, literalBlock, propertyKey, str } from '../../typescript/ts-syntax';
 import type { PushView } from './push-view';
 import { NO_SAMPLE, PROTOTYPE_NAMES, propertySamples, sampleOf, type Sample } from '../../json-schema/sample-value';
 
@@ -110,7 +110,7 @@ export function pushSpecView(api: SyncApi, model: SyncModel, view: PushView): Pu
           wrap:
             listWrapper.itemsKey === undefined
               ? 'rows'
-              : `({ ${[...Object.entries(listWrapper.rest).map(([k, v]) => `${str(k)}: ${literal(v)}`), `${str(listWrapper.itemsKey)}: rows`].join(', ')} })`,
+              : `({ ${[...Object.entries(listWrapper.rest).map(([k, v]) => `${propertyKey(k)}: ${literal(v)}`), `${propertyKey(listWrapper.itemsKey)}: rows`].join(', ')} })`,
           infinite: Boolean(view.list?.infinite),
         }
       : undefined;
