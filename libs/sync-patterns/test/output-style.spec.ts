@@ -31,10 +31,13 @@ describe('formatted strings and keys', () => {
 
   it('write keys bare only when they may be, and __proto__ as a computed key', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null))), (value) => {
-        expect(evaluate(literal(value))).toEqual(value);
-        expect(evaluate(literalBlock(value))).toEqual(value);
-      }),
+      fc.property(
+        fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null))),
+        (value) => {
+          expect(evaluate(literal(value))).toEqual(value);
+          expect(evaluate(literalBlock(value))).toEqual(value);
+        },
+      ),
     );
     const withProto = JSON.parse('{"__proto__": {"polluted": true}, "a-b": 1, "ok": 2}');
     const made = evaluate(literal(withProto)) as Record<string, unknown>;
@@ -49,17 +52,25 @@ describe('formatted strings and keys', () => {
 describe('laid-out expressions', () => {
   it('stay on one line when short, and put one part a line with trailing commas when not', () => {
     expect(call('z.array', ['z.string()'])).toBe('z.array(z.string())');
-    const wide = objectExpression(Array.from({ length: 6 }, (_, i) => [`field_${i}`, 'z.string().max(5000).optional()'] as const));
-    expect(wide).toBe(`{\n${Array.from({ length: 6 }, (_, i) => `  field_${i}: z.string().max(5000).optional(),`).join('\n')}\n}`);
+    const wide = objectExpression(
+      Array.from({ length: 6 }, (_, i) => [`field_${i}`, 'z.string().max(5000).optional()'] as const),
+    );
+    expect(wide).toBe(
+      `{\n${Array.from({ length: 6 }, (_, i) => `  field_${i}: z.string().max(5000).optional(),`).join('\n')}\n}`,
+    );
     // a sole object argument hugs the call; other long arguments go one a line, nested deeper
     expect(call('z.looseObject', [wide]).split('\n')[0]).toBe('z.looseObject({');
-    expect(call('z.intersection', [call('z.looseObject', [wide]), 'z.unknown()'])).toMatch(/^z\.intersection\(\n {2}z\.looseObject\(\{\n {4}field_0: /);
+    expect(call('z.intersection', [call('z.looseObject', [wide]), 'z.unknown()'])).toMatch(
+      /^z\.intersection\(\n {2}z\.looseObject\(\{\n {4}field_0: /,
+    );
     expect(arrayExpression(['1', '2'])).toBe('[1, 2]');
   });
 
   it('lay out a literal past its width one entry a line, each entry laid out again', () => {
     const value = { name: 'x'.repeat(70), tags: ['a', 'b'], nested: { deep: 'y'.repeat(120) } };
-    expect(literalBlock(value)).toBe(`{\n  name: '${'x'.repeat(70)}',\n  tags: ['a', 'b'],\n  nested: {\n    deep: '${'y'.repeat(120)}',\n  },\n}`);
+    expect(literalBlock(value)).toBe(
+      `{\n  name: '${'x'.repeat(70)}',\n  tags: ['a', 'b'],\n  nested: {\n    deep: '${'y'.repeat(120)}',\n  },\n}`,
+    );
   });
 });
 
@@ -126,7 +137,8 @@ describe('the example api, generated', () => {
     for (const file of files(out)) {
       const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
       const visit = (node: ts.Node): void => {
-        if (ts.isStringLiteral(node) && node.getText().startsWith('"') && !node.text.includes("'")) doubled.push(`${path.relative(out, file)}: ${node.getText()}`);
+        if (ts.isStringLiteral(node) && node.getText().startsWith('"') && !node.text.includes("'"))
+          doubled.push(`${path.relative(out, file)}: ${node.getText()}`);
         node.forEachChild(visit);
       };
       visit(source);

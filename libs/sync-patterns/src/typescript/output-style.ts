@@ -9,7 +9,8 @@
  */
 export type OutputStyle = 'formatted' | 'compact';
 
-export const OUTPUT_STYLE: OutputStyle = process.env['SYNC_PATTERNS_OUTPUT_STYLE'] === 'compact' ? 'compact' : 'formatted';
+export const OUTPUT_STYLE: OutputStyle =
+  process.env['SYNC_PATTERNS_OUTPUT_STYLE'] === 'compact' ? 'compact' : 'formatted';
 
 export const formatted = OUTPUT_STYLE === 'formatted';
 

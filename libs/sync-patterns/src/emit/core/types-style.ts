@@ -18,7 +18,8 @@ export function restyleTypes(text: string): string {
     // whole four-space levels become two-space ones; a doc comment's ` * ` keeps its one extra space
     let restyled = indent >= 4 ? line.slice((indent >> 2) * 2) : line;
     const first = line.charCodeAt(indent);
-    if (first !== STAR && first !== SLASH && restyled.indexOf('"') >= 0) restyled = restyled.replace(STRING, (found, body: string) => singleQuoted(body) ?? found);
+    if (first !== STAR && first !== SLASH && restyled.indexOf('"') >= 0)
+      restyled = restyled.replace(STRING, (found, body: string) => singleQuoted(body) ?? found);
     lines[i] = restyled;
   }
   return lines.join('\n');
