@@ -1,6 +1,6 @@
 import type { BoundOperation, SyncApi, SyncModel } from '../../model/ir';
 import { deref, objectShape } from '../../model/schema-utils';
-import type { PushView } from '../rest/push-view';
+import { nameList, type PushView } from '../rest/push-view';
 import { literal, literalAt, str } from '../../typescript/ts-syntax';
 
 /** What live-mode templates need beyond the push view: the shape, the column kinds, the writes. */
@@ -13,6 +13,7 @@ export function liveView(api: SyncApi, model: SyncModel, push: PushView) {
   // a row validator that requires a field the shape leaves out would refuse every synced row
   const validatesRows =
     push.rowValidator !== undefined && !model.fields.some((f) => (f.excluded || f.writeOnly) && f.required);
+  const { type: T, camel: c } = model.names;
   return {
     table: str(model.sync.table),
     where: model.sync.where === undefined ? undefined : str(model.sync.where),
@@ -64,6 +65,32 @@ export function liveView(api: SyncApi, model: SyncModel, push: PushView) {
     what: {
       create: str(`${model.names.type} create input`),
       update: str(`${model.names.type} update input`),
+    },
+    /** What each live file imports by name, a list ready to print between braces. */
+    imports: {
+      /** The collection's types from `<model>.types`. */
+      collectionTypes: nameList(T, `${T}Id`, push.create && `${T}CreateInput`, push.update && `${T}UpdateInput`),
+      /** The collection's schemas from `<model>.validators`. */
+      collectionSchemas: nameList(
+        validatesRows && `${c}Schema`,
+        push.create && `${c}CreateInputSchema`,
+        push.update && `${c}UpdateInputSchema`,
+      ),
+      /** The live hooks' collection and helpers from `<model>.collection`. */
+      hooksCollection: nameList(
+        `${c}Collection`,
+        `${c}LiveStatus`,
+        push.create && `${c}RowFromInput`,
+        push.update && `validate${T}Patch`,
+      ),
+      /** The live hooks' types from `<model>.types`. */
+      hooksTypes: nameList(
+        T,
+        (push.get || push.update || push.remove) && `${T}Id`,
+        push.list && `${T}ListParams`,
+        push.create && `${T}CreateInput`,
+        push.update && `${T}UpdateInput`,
+      ),
     },
   };
 }

@@ -47,7 +47,16 @@ export function mockView(api: SyncApi, model: SyncModel, push: PushView) {
   const distinct = keyValueCount(api, model);
   const rows = (n: number) => String(Math.min(n, distinct));
   return {
-    rows: { few: rows(3), some: rows(5), many: rows(20), limited: distinct !== Infinity },
+    rows: {
+      few: rows(3),
+      /** How many rows `few` are once a row is created. */
+      fewPlusOne: String(Number(rows(3)) + 1),
+      /** How many rows `few` are once a row is removed. */
+      fewMinusOne: String(Number(rows(3)) - 1),
+      some: rows(5),
+      many: rows(20),
+      limited: distinct !== Infinity,
+    },
     fakeRow: literalBlock(fakeRow(api, model), 80, '  '),
     /** Fields the fake row leaves out: what x-sync keeps off the client. */
     omit: (() => {

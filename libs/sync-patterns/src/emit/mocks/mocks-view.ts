@@ -1,6 +1,7 @@
 import type { SyncMode } from '../../model/ir';
 import type { LiveView } from '../live/live-view';
 import type { CreateSample, UpdateSample } from '../rest/push-spec-view';
+import { nameList } from '../rest/push-view';
 import type { ModelView } from '../target';
 import type { MockView } from './mock-view';
 
@@ -25,6 +26,15 @@ export interface MocksTests {
   savedKey: boolean;
   /** The row validator the fake rows are checked with (when it applies to them and the model has a sample row). */
   rowValidator?: string;
+  /** What the mocks' spec imports by name, each a list ready to print between braces. */
+  imports: {
+    /** Live mode: from `<model>.collection`. */
+    collection: string;
+    /** Push and cache mode: the query options and selectors from `<model>.queries`. */
+    queries: string;
+    /** From `<model>.types`. */
+    types: string;
+  };
 }
 
 export function mocksTests(mode: SyncMode, view: ModelView & { live?: LiveView }, mocks: MockView): MocksTests {
@@ -36,15 +46,29 @@ export function mocksTests(mode: SyncMode, view: ModelView & { live?: LiveView }
   const removes = !!s?.removes;
   // the title names the list operation, which a list sample always has
   const listTitle = mocks.titles.list;
+  const lists =
+    mode !== 'live' && s?.list && listTitle !== undefined ? { title: listTitle, params: s.list.params } : undefined;
+  const reads = mode === 'push' && !!s?.get;
+  const { T, camel: c, plural: P } = view;
   return {
-    lists:
-      mode !== 'live' && s?.list && listTitle !== undefined ? { title: listTitle, params: s.list.params } : undefined,
-    reads: mode === 'push' && !!s?.get,
+    lists,
+    reads,
     creates,
     updates,
     removes,
     pushWrites: mode === 'push' && (!!creates || !!updates || removes),
     savedKey: mode === 'live' && view.live !== undefined && view.live.newKey !== 'uuid',
     rowValidator: mocks.validatesRows && s ? view.rowValidator : undefined,
+    imports: {
+      collection: nameList(`${c}Collection`, creates && `${c}RowFromInput`, updates && `validate${T}Patch`),
+      queries: nameList(lists && `${c}ListQueryOptions`, reads && `${c}QueryOptions`, lists && `select${P}`),
+      types: nameList(
+        T,
+        (reads || updates || removes || mode === 'live') && `${T}Id`,
+        lists && lists.params && `${T}ListParams`,
+        creates && `${T}CreateInput`,
+        updates && `${T}UpdateInput`,
+      ),
+    },
   };
 }

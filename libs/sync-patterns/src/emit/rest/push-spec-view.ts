@@ -2,7 +2,7 @@ import type { BoundOperation, SyncApi, SyncModel } from '../../model/ir';
 import { isObject, objectShape } from '../../model/schema-utils';
 import { child, resolvePointer } from '../../openapi/json-pointer';
 import { literal, literalBlock, propertyKey, str } from '../../typescript/ts-syntax';
-import type { PushView } from './push-view';
+import { nameList, type PushView } from './push-view';
 import { NO_SAMPLE, PROTOTYPE_NAMES, propertySamples, sampleOf, type Sample } from '../../json-schema/sample-value';
 
 /** What a generated test's list calls and answers. */
@@ -31,6 +31,8 @@ export interface CreateSample {
   json: boolean;
   /** The body's encoding, a string literal. */
   encoding: string;
+  /** The body's encoding as text in a comment: the literal without its quotes. */
+  encodingText: string;
 }
 
 /** What a generated update test sends, to the sample row. */
@@ -43,6 +45,8 @@ export interface UpdateSample {
   json: boolean;
   /** The body's encoding, a string literal. */
   encoding: string;
+  /** The body's encoding as text in a comment: the literal without its quotes. */
+  encodingText: string;
   /** The one field the patch changes, as the row then holds it (what a form body surely carries), a literal. */
   changed: string;
   /** The request line the test expects, a string literal. */
@@ -77,6 +81,15 @@ export interface PushSpecView {
   removes?: { call: string };
   /** Push mode: a test starts from a list or a read, so without either there is no spec file. */
   tested: boolean;
+  /** What the mode's test imports by name, each a list ready to print between braces. */
+  imports: {
+    /** From `<model>.types` (the names the mode's test uses). */
+    types: string;
+    /** Push mode: the query options and selectors from `<model>.queries`. */
+    queries: string;
+    /** Live mode: the collection and its helpers from `<model>.collection`. */
+    collection: string;
+  };
 }
 
 /** The sample view of a model's generated test, or undefined when its schema admits no sample row (no test then). */
@@ -124,6 +137,7 @@ export function pushSpecView(api: SyncApi, model: SyncModel, view: PushView): Pu
           answersRow: create.response?.isRow === true,
           json: create.body!.encoding === 'json',
           encoding: str(create.body!.encoding),
+          encodingText: str(create.body!.encoding).slice(1, -1),
         }
       : undefined;
   const updateSample: UpdateSample | undefined =
@@ -133,6 +147,7 @@ export function pushSpecView(api: SyncApi, model: SyncModel, view: PushView): Pu
           hasKey: key in patch,
           json: update.body!.encoding === 'json',
           encoding: str(update.body!.encoding),
+          encodingText: str(update.body!.encoding).slice(1, -1),
           changed: literalBlock(changedField(patch, row, key)),
           call: call(update, { [update.idParam!]: rowId }),
         }
@@ -140,6 +155,10 @@ export function pushSpecView(api: SyncApi, model: SyncModel, view: PushView): Pu
   const removeSample = remove ? { call: call(remove, { [remove.idParam!]: rowId }) } : undefined;
 
   const mode = model.sync.mode;
+  const creates = mode === 'push' ? listSample && createSample : mode === 'live' ? createSample : undefined;
+  const updates = mode === 'push' ? getSample && updateSample : mode === 'live' ? updateSample : undefined;
+  const removes = mode === 'push' ? listSample && removeSample : mode === 'live' ? removeSample : undefined;
+  const { type: T, camel: c, plural: P } = model.names;
   return {
     row: literalBlock(row),
     served: JSON.stringify(served) === JSON.stringify(row) ? 'row' : literalBlock(served),
@@ -150,11 +169,39 @@ export function pushSpecView(api: SyncApi, model: SyncModel, view: PushView): Pu
     })(),
     list: listSample,
     get: getSample,
-    creates: mode === 'push' ? listSample && createSample : mode === 'live' ? createSample : undefined,
-    updates: mode === 'push' ? getSample && updateSample : mode === 'live' ? updateSample : undefined,
-    removes: mode === 'push' ? listSample && removeSample : mode === 'live' ? removeSample : undefined,
+    creates,
+    updates,
+    removes,
     // Every generated test starts from a list or a read (create/remove need the list, update the read).
     tested: Boolean(listSample || getSample),
+    imports: {
+      types:
+        mode === 'push'
+          ? nameList(
+              T,
+              (getSample || updates || removes) && `${T}Id`,
+              listSample && listSample.params && `${T}ListParams`,
+              listSample && `${T}ListResponse`,
+              creates && `${T}CreateInput`,
+              updates && `${T}UpdateInput`,
+            )
+          : mode === 'live'
+            ? nameList(T, (updates || removes) && `${T}Id`, creates && `${T}CreateInput`, updates && `${T}UpdateInput`)
+            : // cache mode's test reads the list, which it has
+              nameList(T, listSample?.params && `${T}ListParams`, `${T}ListResponse`),
+      queries: nameList(
+        listSample && `${c}ListQueryOptions`,
+        getSample && `${c}QueryOptions`,
+        listSample && `select${P}`,
+      ),
+      collection: nameList(
+        `${c}Collection`,
+        `${c}LiveStatus`,
+        `${c}Shape`,
+        creates && `${c}RowFromInput`,
+        updates && `validate${T}Patch`,
+      ),
+    },
   };
 }
 

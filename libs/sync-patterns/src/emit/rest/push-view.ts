@@ -125,6 +125,8 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
       fn: `update${T}`,
       doc: opDoc(update),
       method: str(update.method.toUpperCase()),
+      /** The method as text in a comment (`PUT`): the literal without its quotes. */
+      methodText: str(update.method.toUpperCase()).slice(1, -1),
       path: str(update.path),
       idKey: objectKey(update.idParam!),
       encoding: str(update.body!.encoding),
@@ -165,10 +167,62 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
     view.update?.resultType,
     view.remove?.resultType,
   ];
+  const { camel: c, plural: P } = model.names;
+  const writes = [view.create && 'create', view.update && 'update', view.remove && 'remove'];
   return {
     ...view,
     usesPaths: typeExpressions.some((t) => t?.includes('paths[')),
+    /** What each file imports by name, a list ready to print between braces. */
+    imports: {
+      /** `<model>.api`'s types from `<model>.types`. */
+      apiTypes: nameList(
+        view.get && `${T}Id`,
+        view.list && `${T}ListParams`,
+        view.list && `${T}ListResponse`,
+        view.get && `${T}GetResult`,
+      ),
+      /** The query options' types from `<model>.types` (push and cache mode). */
+      queriesTypes: nameList(
+        T,
+        `${T}Id`,
+        view.list && `${T}ListParams`,
+        view.list && `${T}ListResponse`,
+        view.get && `${T}GetResult`,
+      ),
+      /** The push query options' list and read functions from `<model>.api`. */
+      apiFunctions: nameList(view.list && view.list.fn, view.get && view.get.fn),
+      /** The push query options' write-input schemas from `<model>.validators`. */
+      inputSchemas: nameList(view.create && `${c}CreateInputSchema`, view.update && `${c}UpdateInputSchema`),
+      /** The push and cache hooks' types from `<model>.types`. */
+      hooksTypes: nameList(T, view.get && `${T}Id`, view.list && `${T}ListParams`),
+      /** The push hooks' query options and selectors from `<model>.queries`. */
+      pushHooksQueries: nameList(
+        view.list && view.list.infinite && `${c}InfiniteQueryOptions`,
+        view.list && `${c}ListQueryOptions`,
+        view.get && `${c}QueryOptions`,
+        view.list && `select${P}`,
+      ),
+      /** The cache hooks' query options and selectors from `<model>.queries`. */
+      cacheHooksQueries: nameList(
+        view.list && `${c}ListQueryOptions`,
+        view.get && `${c}QueryOptions`,
+        view.list && `select${P}`,
+        view.get && `select${T}`,
+      ),
+    },
+    /** The push hooks' write mutations, by name (`create, update`): what `latestError` is given. */
+    writeNames: nameList(...writes),
+    /** Whether one of the push hooks' write mutations is pending, an expression (`create.isPending || …`). */
+    writesPending: writes
+      .filter(Boolean)
+      .map((n) => `${n}.isPending`)
+      .join(' || '),
   };
+}
+
+/** The names given that are not false or absent, joined with `, ` (an import list's inside). */
+export function nameList(...candidates: (string | false | undefined)[]): string {
+  return candidates.filter(Boolean).join(', ');
 }
 
 export type PushView = ReturnType<typeof pushView>;
@@ -178,7 +232,12 @@ function opDoc(op: BoundOperation): string {
 }
 
 /** How an infinite list pages, by its `param` (a string literal); the other values are literals too. */
-export type InfiniteView =
+export type InfiniteView = InfinitePaging & {
+  /** The `param` as text in a comment: the literal without its quotes. */
+  paramText: string;
+};
+
+type InfinitePaging =
   /** By page number, from `initial`. */
   | { kind: 'page'; param: string; initial: string }
   /** By row offset, from `initial`; a page shorter than the `limitParam` asked for (when there is one) is the last. */
@@ -189,6 +248,11 @@ export type InfiniteView =
   | { kind: 'cursor'; param: string; nextField?: undefined; moreField: string; rowKey: string };
 
 function infiniteView(api: SyncApi, list: BoundOperation, pagination: Pagination): InfiniteView | undefined {
+  const paging = infinitePaging(api, list, pagination);
+  return paging && { ...paging, paramText: paging.param.slice(1, -1) };
+}
+
+function infinitePaging(api: SyncApi, list: BoundOperation, pagination: Pagination): InfinitePaging | undefined {
   const param = list.queryParams.find((p) => p.name === pagination.param);
   const schema = param
     ? deref(api.document, resolvePointer(api.document, param.pointer), param.pointer)?.schema
