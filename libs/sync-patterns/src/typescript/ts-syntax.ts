@@ -14,19 +14,20 @@ export function str(value: string): string {
   const json = JSON.stringify(value)
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
-  if (!formatted || !singleQuoted(value)) return json;
-  // from JSON's escapes: a double quote needs none, a single quote does; every other escape stays
-  return `'${json.slice(1, -1).replace(/\\"|\\.|'/g, (escape) => (escape === '\\"' ? '"' : escape === "'" ? "\\'" : escape))}'`;
+  return formatted ? (singleQuoted(json.slice(1, -1)) ?? json) : json;
 }
 
-function singleQuoted(value: string): boolean {
-  let single = 0;
-  let double = 0;
-  for (const char of value) {
-    if (char === "'") single++;
-    else if (char === '"') double++;
-  }
-  return single <= double;
+/**
+ * A double-quoted string's body (JSON's escapes) in single quotes, or undefined when it holds more
+ * single quotes than double ones (as Prettier chooses). A double quote then needs no escape, a
+ * single one does; every other escape stays.
+ */
+export function singleQuoted(body: string): string | undefined {
+  if (body.indexOf("'") < 0 && body.indexOf('\\') < 0) return `'${body}'`;
+  const singles = body.split("'").length - 1;
+  const doubles = body.split('\\"').length - 1;
+  if (singles > doubles) return undefined;
+  return `'${body.replace(/\\"|\\.|'/g, (escape) => (escape === '\\"' ? '"' : escape === "'" ? "\\'" : escape))}'`;
 }
 
 /** An object literal's key: bare when it is an identifier, else a string; `__proto__` computed (a literal key would set the prototype). */

@@ -1,4 +1,5 @@
 import { formatted } from '../../typescript/output-style';
+import { singleQuoted } from '../../typescript/ts-syntax';
 
 /**
  * openapi-typescript prints with TypeScript's printer: four-space indents and double quotes. In
@@ -31,12 +32,3 @@ const SLASH = 47;
 
 /** A double-quoted string literal, its body captured. */
 const STRING = /"((?:[^"\\]|\\.)*)"/g;
-
-/** A double-quoted string's body in single quotes, unless it holds more single quotes than (escaped) double ones. */
-function singleQuoted(body: string): string | undefined {
-  if (body.indexOf("'") < 0 && body.indexOf('\\') < 0) return `'${body}'`;
-  const singles = body.split("'").length - 1;
-  const doubles = body.split('\\"').length - 1;
-  if (singles > doubles) return undefined;
-  return `'${body.replace(/\\"|\\.|'/g, (escape) => (escape === '\\"' ? '"' : escape === "'" ? "\\'" : escape))}'`;
-}
