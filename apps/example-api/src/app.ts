@@ -1,5 +1,10 @@
 import { createShapeHandler, resetLog } from '@sync-patterns/shape-server';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import { forbidden, principalOf, type Principal } from './auth/principal';
 import { registerAuthRoutes } from './auth/routes';
 import type { Database } from './database';
@@ -84,13 +89,16 @@ function serveShapes(
   app.addHook('onReady', () => shapes.start());
   // before the server waits for open requests: held long-polls are answered, not waited for
   app.addHook('preClose', () => shapes.close());
-  app.get('/v1/shape', (request, reply) => {
+  // GET for shapes, POST for subset snapshots (Electric's client sends large ones so)
+  const serve = (request: FastifyRequest, reply: FastifyReply) => {
     // Signed-in users only. Which rows and columns each user may read is the shape proxy's job
     // (partial sync); until then every signed-in user reads whole tables here.
     principal(request);
     reply.hijack();
-    return shapes(request.raw, reply.raw);
-  });
+    return shapes(request.raw, reply.raw, request.method === 'POST' ? (request.body ?? {}) : undefined);
+  };
+  app.get('/v1/shape', serve);
+  app.post('/v1/shape', serve);
   if (resetRoute)
     app.post('/v1/shape/reset', async (request, reply) => {
       if (!principal(request).staff) throw forbidden('Only staff reset the change log');

@@ -150,7 +150,7 @@ describe('the development shape server', () => {
     };
     expect(await bad('table=nope&offset=-1')).toMatchObject({
       status: 400,
-      body: { message: expect.stringContaining('does not exist') },
+      body: { message: 'Invalid request', errors: { table: [expect.stringContaining('does not exist')] } },
     });
     expect(await bad(`table=todos&offset=-1&where=${encodeURIComponent('1=1; drop table todos')}`)).toMatchObject({
       status: 400,
@@ -171,13 +171,15 @@ describe('the development shape server', () => {
       'idempotency_keys',
       'schema_migrations',
       'sync_patterns.sync_changes',
-      'sync_patterns.sync_log',
+      'sync_patterns.sync_shapes',
+      'sync_patterns.sync_shape_chunks',
       'pg_catalog.pg_authid',
     ]) {
       const response = await fetch(`${server.url}/v1/shape?table=${encodeURIComponent(table)}&offset=-1`, {
         headers: server.staff.headers,
       });
-      expect([table, response.status, ((await response.json()) as { message: string }).message]).toEqual([
+      const body = (await response.json()) as { errors: { table: string[] } };
+      expect([table, response.status, body.errors.table[0]]).toEqual([
         table,
         400,
         expect.stringContaining('does not exist or is not served'),
@@ -195,6 +197,32 @@ describe('the development shape server', () => {
     expect(await status(`table=todos&offset=-1&where=${encodeURIComponent(`true) OR (true`)}`)).toBe(400);
     expect(await status(`table=todos&offset=-1&where=${encodeURIComponent('x'.repeat(5000))}`)).toBe(400);
     expect(await status(`table=todos&offset=-1&where=${'x'.repeat(20_000)}`)).toBe(431);
+  });
+
+  it('answers subset snapshots by GET and by POST behind the API, as on-demand sync asks for them', async () => {
+    const project = await api.newProject((await api.newUser()).id);
+    for (let i = 0; i < 4; i++) await api.call('POST', '/todos', todo(project.id, { title: `S${i}`, priority: i }));
+    for (const subsetMethod of ['GET', 'POST'] as const) {
+      const aborter = new AbortController();
+      const stream = new ShapeStream<Row>({
+        url: `${server.url}/v1/shape`,
+        params: { table: 'todos' },
+        headers: server.staff.headers,
+        log: 'changes_only',
+        offset: 'now',
+        subsetMethod,
+        signal: aborter.signal,
+      });
+      stream.subscribe(() => undefined);
+      const { data } = await stream.requestSnapshot({
+        where: 'project_id = $1 AND priority >= $2',
+        params: { '1': project.id, '2': '2' },
+        orderBy: 'priority DESC',
+        limit: 10,
+      });
+      expect(data.map((m) => m.value['title'])).toEqual(['S3', 'S2']);
+      aborter.abort();
+    }
   });
 
   it('answers 409 must-refetch after a log reset; the client refetches and keeps every row once', async () => {

@@ -4,7 +4,8 @@
  * over `--runs` runs (default 5) after one warm-up. Prints a table, ratios and PASS/FAIL lines against
  * the targets (a report, not a test) and writes tmp/bench/results.json.
  *
- *   npm run bench -- --runs 5 --docs fastapi,stripe,github --skip typecheck,incremental,live --live-rows 10000,100000
+ *   npm run bench -- --runs 5 --docs fastapi,stripe,github --skip typecheck,incremental,live,shapes --live-rows 10000,100000
+ *     --shapes 100000,100,200   (the dev shape server: rows of the initial sync, clients and changes of the fan-out)
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ const WORK = path.join(ROOT, 'tmp/bench');
 interface Options {
   runs: number;
   liveRows: string;
+  shapes: string;
   docs: string[];
   skip: Set<string>;
 }
@@ -35,6 +37,7 @@ function options(argv: string[]): Options {
   return {
     runs: Math.max(1, Number(value('runs') ?? 5)),
     liveRows: value('live-rows') ?? '10000,100000',
+    shapes: value('shapes') ?? '100000,100,200',
     docs: (value('docs') ?? 'fastapi,stripe,github').split(','),
     skip: new Set((value('skip') ?? '').split(',').filter(Boolean)),
   };
@@ -208,6 +211,18 @@ function liveSection(rows: string) {
     .map((line) => JSON.parse(line));
 }
 
+/** The development shape server's throughput, in processes of their own (see shapes-bench.ts). */
+function shapesSection(args: string) {
+  log(`shapes: the development shape server (${args}: rows, clients, changes)…`);
+  const run = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, 'shapes-bench.ts'), args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (run.status !== 0) throw new Error('the shapes bench failed (see above)');
+  return JSON.parse(run.stdout.split('\n').find((line) => line.startsWith('{')) ?? 'null');
+}
+
 async function main() {
   const opts = options(process.argv.slice(2));
   if (!existsSync(path.join(BENCH, 'node_modules/orval'))) {
@@ -253,6 +268,7 @@ async function main() {
     (report['documents'] as Record<string, unknown>)[doc.id] = entry;
   }
   if (!opts.skip.has('live')) report['live'] = liveSection(opts.liveRows);
+  if (!opts.skip.has('shapes')) report['shapes'] = shapesSection(opts.shapes);
   mkdirSync(WORK, { recursive: true });
   writeFileSync(path.join(WORK, 'results.json'), JSON.stringify(report, null, 2));
   const { printReport } = await import('./report');

@@ -25,6 +25,19 @@ export interface BenchReport {
   machine: { cpus: number; cpu?: string; memoryGiB: number; node: string };
   runs: number;
   documents: Record<string, DocumentResult>;
+  shapes?: {
+    database: string;
+    rows: number;
+    selectMs: number;
+    initialFirstMs: number;
+    initialLaterMs: number;
+    initialRowsPerSecond: number;
+    laterRowsPerSecond: number;
+    clients: number;
+    changes: number;
+    changesPerSecond: number;
+    oneClientChangesPerSecond: number;
+  };
   live?: { rows: number; p50: number; p99: number; bytesPerRow: number; coldStartMs?: number; hydratedMs?: number }[];
 }
 
@@ -118,6 +131,22 @@ export function printReport(report: BenchReport): string {
           `live: ${live.rows}-row cold start from SQLite under 1 s (${live.coldStartMs.toFixed(0)} ms)`,
         );
     }
+  }
+  const shapes = report.shapes;
+  if (shapes) {
+    lines.push(
+      `- dev shape server (${shapes.database}), initial sync of ${shapes.rows} rows to one client: ${shapes.initialRowsPerSecond} rows/s for the shape's first client (${seconds(shapes.initialFirstMs)}), ${shapes.laterRowsPerSecond} rows/s for a later one (${seconds(shapes.initialLaterMs)}); the same rows by one SELECT: ${seconds(shapes.selectMs)}`,
+      `- dev shape server, live fan-out: ${shapes.changesPerSecond} changes/s to ${shapes.clients} clients (${shapes.changesPerSecond * shapes.clients} deliveries/s), ${shapes.oneClientChangesPerSecond} changes/s to one`,
+    );
+    verdict(
+      shapes.initialLaterMs < 3 * shapes.selectMs,
+      `shapes: a later client's initial sync within 3× one SELECT of the rows (${ratio(shapes.initialLaterMs, shapes.selectMs)})`,
+    );
+    // clients of one shape share each read of the log: serving 100 must cost far less than 100× one
+    verdict(
+      shapes.changesPerSecond * shapes.clients >= 5 * shapes.oneClientChangesPerSecond,
+      `shapes: fan-out to ${shapes.clients} clients delivers 5× or more the one-client rate (${ratio(shapes.changesPerSecond * shapes.clients, shapes.oneClientChangesPerSecond)})`,
+    );
   }
   return `${lines.join('\n')}\n\n${verdicts.join('\n')}\n`;
 }

@@ -1,13 +1,36 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DEFAULT_LOG_SCHEMA, isCaptured, logEpoch, NOTIFY_CHANNEL } from './change-capture';
+import { DEFAULT_LOG_SCHEMA, NOTIFY_CHANNEL } from './change-capture';
 import { LiveWaiters } from './live-waiters';
-import { changesAfter, snapshot, type ShapeDefinition, type ShapeMessage } from './shape-log';
+import { ReadCache } from './read-cache';
+import {
+  cursorOf,
+  logEnd,
+  mustRefetch,
+  offsetAfter,
+  schemaHeader,
+  tableKey,
+  upToDate,
+  type ServeContext,
+} from './serve-context';
+import { defineShape } from './shape-definition';
+import { changesAfter, type LogRead } from './shape-log';
+import { ShapeRegistry, type StoredShape } from './shape-registry';
 import { BadRequest, parseShapeRequest, type ShapeRequest } from './shape-request';
+import {
+  BodyError,
+  CACHE_CONTROL,
+  cors,
+  etagOf,
+  invalidRequest,
+  liveCursor,
+  notModified,
+  readJsonBody,
+  sendJson,
+} from './shape-responses';
+import { serveSse } from './sse';
+import { serveSubset } from './subset';
 import type { ShapeSource } from './source';
-import type { TableName } from './sql-identifiers';
-import { electricSchema, readTableSchema } from './table-schema';
-import { checkWhereClause, WhereClauseError } from './where-clause';
+import { WhereClauseError } from './where-clause';
 
 export interface ShapeHandlerOptions {
   source: ShapeSource;
@@ -15,109 +38,131 @@ export interface ShapeHandlerOptions {
   logSchema?: string;
   /** The schema of a `table` named without one; Electric's is `public`. */
   defaultSchema?: string;
-  /** How long a live request waits for a change before answering up-to-date alone (Electric: about 20 s). */
+  /** How long a live request waits for a change before answering up-to-date alone (Electric: 20 s). */
   liveTimeoutMs?: number;
+  /** How long an SSE connection stays open (Electric: 60 s); a comment keeps it alive meanwhile. */
+  sseTimeoutMs?: number;
+  /** Silence after which an SSE connection gets a keep-alive comment (Electric: 21 s). */
+  sseKeepAliveMs?: number;
+  /** A snapshot is served in chunks of about this many bytes (Electric: 10 MiB). */
+  chunkBytes?: number;
   /** Origins allowed to read shapes from a browser; default any (`*`). */
   corsOrigins?: string[] | '*';
 }
 
 export interface ShapeHandler {
-  (request: IncomingMessage, response: ServerResponse): Promise<void>;
+  /**
+   * Serves one request. `body`: a POST's body when the server in front has already read it
+   * (Fastify, Express with a JSON parser); else it is read from the request.
+   */
+  (request: IncomingMessage, response: ServerResponse, body?: unknown): Promise<void>;
   /** Starts listening for changes; call once before serving. */
   start(): Promise<void>;
-  /** Stops listening and answers the waiting long-polls. */
+  /** Stops listening and answers the waiting live requests. */
   close(): Promise<void>;
 }
 
-const EXPOSED = [
-  'electric-offset',
-  'electric-handle',
-  'electric-schema',
-  'electric-cursor',
-  'electric-up-to-date',
-].join(', ');
+const MiB = 1024 * 1024;
 
-/** Electric's `GET /v1/shape`, as a Node request handler (mountable in any server, or run alone). */
+/**
+ * Electric's `/v1/shape` (GET, HEAD, and POST for subset snapshots) as a Node request handler,
+ * mountable in any server or run alone (`startShapeServer`).
+ */
 export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
   const { source } = options;
-  const liveTimeoutMs = options.liveTimeoutMs ?? 20_000;
+  const logSchema = options.logSchema ?? DEFAULT_LOG_SCHEMA;
   const waiters = new LiveWaiters();
+  const cache = new ReadCache((table) => waiters.version(table));
+  const registry = new ShapeRegistry(source, logSchema, options.chunkBytes ?? 10 * MiB, cache);
+  const timing = {
+    liveTimeoutMs: options.liveTimeoutMs ?? 20_000,
+    sseTimeoutMs: options.sseTimeoutMs ?? 60_000,
+    sseKeepAliveMs: options.sseKeepAliveMs ?? 21_000,
+  };
   let unlisten: (() => Promise<void>) | undefined;
 
-  const handler = (async (request, response) => {
+  const handler = (async (request, response, parsedBody) => {
     cors(request, response, options.corsOrigins ?? '*');
-    if (request.method === 'OPTIONS') return send(response, 204, {});
-    if (request.method !== 'GET')
-      return send(response, 405, { message: 'only GET is supported by the development shape server' });
-    const aborted = new AbortController();
-    response.on('close', () => aborted.abort());
+    if (request.method === 'OPTIONS') {
+      response.writeHead(204, { 'access-control-max-age': '86400' }).end();
+      return;
+    }
+    if (!['GET', 'HEAD', 'POST'].includes(request.method ?? '')) {
+      sendJson(request, response, 405, JSON.stringify({ message: `${request.method} is not served on shapes` }), {
+        'cache-control': CACHE_CONTROL.error,
+        allow: 'GET, HEAD, POST, OPTIONS',
+      });
+      return;
+    }
+    const aborter = new AbortController();
+    response.on('close', () => aborter.abort());
     try {
-      const shapeRequest = parseShapeRequest(new URL(request.url ?? '/', 'http://localhost').searchParams);
-      const shape = await defineShape(
-        source,
-        {
-          ...shapeRequest,
-          table: {
-            schema: shapeRequest.table.schema ?? options.defaultSchema ?? 'public',
-            table: shapeRequest.table.table,
-          },
+      const body =
+        request.method !== 'POST'
+          ? undefined
+          : parsedBody !== undefined
+            ? parsedBody
+            : await readJsonBody(request, MiB);
+      const shapeRequest = parseShapeRequest(new URL(request.url ?? '/', 'http://localhost').searchParams, body);
+      const table = {
+        schema: shapeRequest.table.schema ?? options.defaultSchema ?? 'public',
+        table: shapeRequest.table.table,
+      };
+      const shape = await defineShape(source, { ...shapeRequest, table }, logSchema, cache).catch(
+        async (error: unknown) => {
+          // the table of a shape a client follows is gone (dropped, or no longer captured): the shape
+          // has ended, and the client starts over (409 without a handle, as Electric answers then)
+          if (error instanceof BadRequest && error.parameter === 'table' && shapeRequest.handle)
+            if (await registry.endIfKnown(shapeRequest.handle)) return undefined;
+          throw error;
         },
-        options.logSchema ?? DEFAULT_LOG_SCHEMA,
       );
-      const handle = await shapeHandle(source, shape);
-      if (shapeRequest.offset.kind === 'after' && shapeRequest.handle !== handle) {
-        // a reset log, or a handle of another shape: the client starts over with the new handle
-        return send(response, 409, [{ headers: { control: 'must-refetch' } }], { 'electric-handle': handle });
-      }
-      const headers: Record<string, string> = { 'electric-handle': handle };
-      let messages: ShapeMessage[];
-      let last: bigint;
-      let upToDate = true;
-      if (shapeRequest.offset.kind === 'initial') {
-        ({
-          messages,
-          position: { last },
-        } = await snapshot(source, shape));
-      } else if (shapeRequest.offset.kind === 'now') {
-        ({
-          position: { last },
-        } = await changesAfter(source, shape, BigInt(Number.MAX_SAFE_INTEGER)));
-        messages = [];
-      } else {
-        const after = shapeRequest.offset.id;
-        let read = await changesAfter(source, shape, after);
-        if (shapeRequest.live && read.messages.length === 0 && !read.more) {
-          await waiters.wait(tableKey(shape), liveTimeoutMs, aborted.signal);
-          if (aborted.signal.aborted) return;
-          // the log may have been reset while this request waited: its offset means nothing now
-          const current = await shapeHandle(source, shape);
-          if (current !== handle)
-            return send(response, 409, [{ headers: { control: 'must-refetch' } }], { 'electric-handle': current });
-          read = await changesAfter(source, shape, after);
-        }
-        messages = read.messages;
-        last = read.position.last > after ? read.position.last : after;
-        upToDate = !read.more;
-      }
-      if (shapeRequest.live) headers['electric-cursor'] = String(Math.floor(Date.now() / 1000));
-      else
-        headers['electric-schema'] = electricSchema(shape.table.columns.filter((c) => shape.columns.includes(c.name)));
-      headers['electric-offset'] = `${last}_0`;
-      if (upToDate) {
-        headers['electric-up-to-date'] = '';
-        messages = [...messages, { headers: { control: 'up-to-date' } }];
-      }
-      return send(response, 200, messages, headers);
+      if (!shape)
+        return sendJson(request, response, 409, JSON.stringify([{ headers: { control: 'must-refetch' } }]), {
+          'cache-control': 'public, max-age=1, must-revalidate',
+        });
+      const context: ServeContext = {
+        source,
+        registry,
+        waiters,
+        cache,
+        options: timing,
+        request,
+        response,
+        aborted: aborter.signal,
+        shape,
+        shapeRequest,
+      };
+      if (shapeRequest.subset) return await serveSubset(context, shapeRequest.subset);
+      await serveShape(context);
     } catch (error) {
       if (error instanceof BadRequest || error instanceof WhereClauseError)
-        return send(response, 400, { message: error.message });
-      if (aborted.signal.aborted) return;
-      return send(response, 500, { message: `development shape server: ${(error as Error).message}` });
+        return sendJson(request, response, 400, invalidRequest(error.parameter, error.message), {
+          'cache-control': CACHE_CONTROL.error,
+        });
+      if (error instanceof BodyError)
+        return sendJson(request, response, error.status, JSON.stringify({ error: error.message }), {
+          'cache-control': CACHE_CONTROL.error,
+        });
+      if (aborter.signal.aborted) return;
+      sendJson(
+        request,
+        response,
+        500,
+        JSON.stringify({ message: `development shape server: ${(error as Error).message}` }),
+        { 'cache-control': CACHE_CONTROL.error },
+      );
     }
   }) as ShapeHandler;
 
   handler.start = async () => {
-    unlisten ??= await source.listen(NOTIFY_CHANNEL, (table) => waiters.wake(table));
+    unlisten ??= await source.listen(NOTIFY_CHANNEL, (table) => {
+      // '*': the log was reset; every shape ended
+      if (table === '*') {
+        cache.clear();
+        waiters.wakeAll();
+      } else waiters.wake(table);
+    });
   };
   handler.close = async () => {
     waiters.wakeAll();
@@ -127,67 +172,115 @@ export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
   return handler;
 }
 
-async function defineShape(
-  source: ShapeSource,
-  request: ShapeRequest & { table: TableName },
-  logSchema: string,
-): Promise<ShapeDefinition> {
-  // Only tables whose changes are captured are served: the others could never stream, and serving
-  // them would expose every table of the database to anyone who can reach the endpoint. Both cases
-  // get the same answer, so the endpoint does not tell which other tables exist.
-  const table = (await isCaptured(source, request.table)) ? await readTableSchema(source, request.table) : undefined;
-  if (!table)
-    throw new BadRequest(
-      `table: ${request.table.schema}.${request.table.table} does not exist or is not served (only tables set up with installChangeCapture are)`,
-    );
-  if (!table.primaryKey.length)
-    throw new BadRequest(`table: ${request.table.schema}.${request.table.table} has no primary key; shapes need one`);
-  const names = new Set(table.columns.map((c) => c.name));
-  const columns = request.columns ?? table.columns.map((c) => c.name);
-  const unknown = columns.filter((c) => !names.has(c));
-  if (unknown.length)
-    throw new BadRequest(`columns: ${unknown.join(', ')} not in ${table.name.schema}.${table.name.table}`);
-  const missingKey = table.primaryKey.filter((k) => !columns.includes(k));
-  if (missingKey.length) throw new BadRequest(`columns: must include the primary key (${missingKey.join(', ')})`);
-  if (request.where) checkWhereClause(request.where, names);
-  return {
-    table,
-    logSchema,
-    where: request.where,
-    params: request.params,
-    columns: table.columns.map((c) => c.name).filter((c) => columns.includes(c)),
-  };
-}
+async function serveShape(context: ServeContext): Promise<void> {
+  const { registry, shape, shapeRequest, request, response } = context;
+  const { offset } = shapeRequest;
+  const requested = new URL(request.url ?? '/', 'http://localhost').searchParams.get('offset') ?? '';
 
-/** Stable across server restarts (the log's generation lives in the database), new after a reset. */
-async function shapeHandle(source: ShapeSource, shape: ShapeDefinition): Promise<string> {
-  const definition = JSON.stringify([
-    shape.table.name.schema,
-    shape.table.name.table,
-    shape.where ?? '',
-    shape.params,
-    shape.columns,
-  ]);
-  const epoch = await logEpoch(source, shape.logSchema);
-  return `${createHash('sha256').update(definition).digest('hex').slice(0, 16)}-${epoch.slice(0, 12)}`;
-}
-
-const tableKey = (shape: ShapeDefinition) => `${shape.table.name.schema}.${shape.table.name.table}`;
-
-function cors(request: IncomingMessage, response: ServerResponse, origins: string[] | '*'): void {
-  const origin = request.headers.origin;
-  if (origins === '*') response.setHeader('access-control-allow-origin', '*');
-  else if (origin && origins.includes(origin)) {
-    response.setHeader('access-control-allow-origin', origin);
-    response.setHeader('vary', 'origin');
+  if (offset.kind === 'initial') {
+    // a new client: the shape's snapshot (made on the shape's first request), first chunk
+    const stored = await registry.open(shape);
+    return sendChunk(context, stored, 0, '-1');
   }
-  response.setHeader('access-control-expose-headers', EXPOSED);
-  response.setHeader('access-control-allow-methods', 'GET, OPTIONS');
-  response.setHeader('access-control-allow-headers', '*');
+  if (offset.kind === 'now') {
+    const stored = await registry.open(shape);
+    const end = await logEnd(context.source, shape.logSchema);
+    const at = end <= stored.snapshotLast && end === 0n ? '0_inf' : offsetAfter(stored, end);
+    return sendJson(request, response, 200, JSON.stringify([upToDate(end)]), {
+      'electric-handle': stored.handle,
+      'electric-offset': at,
+      'electric-schema': schemaHeader(shape),
+      'electric-up-to-date': '',
+      'electric-has-data': 'false',
+      'cache-control': CACHE_CONTROL.catchUp,
+      etag: etagOf(stored.handle, 'now', at, true),
+    });
+  }
+  const stored = await registry.current(shapeRequest.handle!, shape);
+  if (!stored) return mustRefetch(context);
+  if (offset.kind === 'chunk') {
+    if (offset.after > stored.chunks - 1) return outOfBounds(context);
+    if (offset.after < stored.chunks - 1) return sendChunk(context, stored, offset.after + 1, requested);
+  }
+  const after = offset.kind === 'log' && offset.after !== 'snapshot' ? offset.after : stored.snapshotLast;
+
+  const seen = context.waiters.version(tableKey(shape));
+  const readLog = () =>
+    context.cache.get(`log:${stored.handle}:${after}`, tableKey(shape), () =>
+      changesAfter(context.source, shape, after),
+    );
+  let read = await readLog();
+  if (read.kind === 'truncated') {
+    await registry.end(stored.handle);
+    return mustRefetch(context);
+  }
+  if (after > read.end) return outOfBounds(context);
+  if (shapeRequest.live && shapeRequest.liveSse) return serveSse(context, stored, after, read, seen);
+  let waited = false;
+  if (shapeRequest.live && read.messages.length === 0 && !read.more) {
+    await context.waiters.wait(tableKey(shape), context.options.liveTimeoutMs, context.aborted, seen);
+    if (context.aborted.aborted) return;
+    // the shape may have ended while this request waited (a truncate, a reset): its offset means nothing now
+    if (!(await registry.current(stored.handle, shape))) return mustRefetch(context);
+    read = await readLog();
+    if (read.kind === 'truncated') {
+      await registry.end(stored.handle);
+      return mustRefetch(context);
+    }
+    waited = true;
+  }
+  return sendChanges(context, stored, requested, read, waited);
 }
 
-function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (response.headersSent || response.destroyed) return;
-  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
-  response.end(status === 204 ? undefined : JSON.stringify(body));
+async function sendChunk(context: ServeContext, stored: StoredShape, index: number, requested: string): Promise<void> {
+  const body = await context.registry.chunk(stored.handle, index);
+  if (body === undefined) return mustRefetch(context); // the shape ended meanwhile
+  const offset = `0_${index}`;
+  const etag = etagOf(stored.handle, requested, offset);
+  const headers = {
+    'electric-handle': stored.handle,
+    'electric-offset': offset,
+    'electric-has-data': 'true',
+    'cache-control': index === 0 && requested === '-1' ? CACHE_CONTROL.initial : CACHE_CONTROL.catchUp,
+    etag,
+  };
+  if (notModified(context.request, etag)) return sendJson(context.request, context.response, 304, undefined, headers);
+  sendJson(context.request, context.response, 200, body, {
+    ...headers,
+    'electric-schema': schemaHeader(context.shape),
+  });
+}
+
+function sendChanges(
+  context: ServeContext,
+  stored: StoredShape,
+  requested: string,
+  read: Extract<LogRead, { kind: 'changes' }>,
+  waited: boolean,
+): void {
+  const { shapeRequest, request, response, shape } = context;
+  const offset = offsetAfter(stored, read.last);
+  const empty = read.messages.length === 0;
+  const messages: object[] = [...read.messages];
+  if (!read.more) messages.push(upToDate(read.last));
+  const etag = etagOf(stored.handle, requested, offset, empty);
+  const headers: Record<string, string> = {
+    'electric-handle': stored.handle,
+    'electric-offset': offset,
+    'electric-has-data': empty && waited ? 'false' : 'true',
+    'cache-control': shapeRequest.live ? CACHE_CONTROL.live : CACHE_CONTROL.catchUp,
+    etag,
+  };
+  if (!read.more) headers['electric-up-to-date'] = '';
+  if (shapeRequest.live)
+    headers['electric-cursor'] = liveCursor(cursorOf(request), context.options.liveTimeoutMs / 1000);
+  if (notModified(request, etag)) return sendJson(request, response, 304, undefined, headers);
+  if (!shapeRequest.live) headers['electric-schema'] = schemaHeader(shape);
+  sendJson(request, response, 200, JSON.stringify(messages), headers);
+}
+
+function outOfBounds(context: ServeContext): void {
+  sendJson(context.request, context.response, 400, invalidRequest('offset', 'out of bounds for this shape'), {
+    'cache-control': CACHE_CONTROL.error,
+  });
 }

@@ -1,154 +1,156 @@
-import { holdWriters } from './change-capture';
-import type { Queryable, ShapeSource } from './source';
+import type { ShapeDefinition } from './shape-definition';
+import { rowKey, valueObject, type ChangeMessage, type Value } from './shape-messages';
+import { DISPLAY } from './snapshot';
+import type { ShapeSource } from './source';
 import { qualified, quoteIdent } from './sql-identifiers';
-import type { TableSchema } from './table-schema';
 
-/** One shape: a table, an optional where clause with its parameters, the columns to send. */
-export interface ShapeDefinition {
-  table: TableSchema;
-  /** The schema holding the change log (quoted when used). */
-  logSchema: string;
-  where?: string;
-  params: string[];
-  columns: string[];
-}
-
-export type ShapeMessage =
+/** What reading a shape's log after an offset gives. */
+export type LogRead =
   | {
-      headers: {
-        operation: 'insert' | 'update' | 'delete';
-        lsn?: string;
-        op_position?: number;
-        last?: boolean;
-        txids?: number[];
-      };
-      key: string;
-      value: Record<string, string | null>;
+      kind: 'changes';
+      messages: ChangeMessage[];
+      /** The last log entry the read covers: the next read starts after it. */
+      last: bigint;
+      /** Whether the log holds more after `last` (the next response follows at once). */
+      more: boolean;
+      /** The log's last entry when it was read: an offset past it is out of bounds. */
+      end: bigint;
     }
-  | { headers: { control: 'up-to-date' | 'must-refetch' } }
-  | { headers: { control: 'snapshot-end'; xmin: string; xmax: string; xip_list: string[] } };
+  /** The table was truncated: the shape's rows are gone wholesale, clients start over (409). */
+  | { kind: 'truncated' };
 
-export interface LogPosition {
-  /** The last change id the messages cover: the next request's offset is `${last}_0`. */
-  last: bigint;
-}
+/** Log entries per read; a read ends on a transaction's end, never inside one (unless it is bigger). */
+const ENTRIES = 1000;
 
-/** Electric formats values as Postgres displays them, with these settings. */
-const DISPLAY = [
-  `SET LOCAL DateStyle = 'ISO, DMY'`,
-  `SET LOCAL TimeZone = 'UTC'`,
-  `SET LOCAL IntervalStyle = 'iso_8601'`,
-  `SET LOCAL extra_float_digits = 1`,
-];
-const BATCH = 1000;
-
-/** The shape's rows as they are now, as inserts, and the log position they are consistent with. */
-export async function snapshot(
-  db: ShapeSource,
-  shape: ShapeDefinition,
-): Promise<{ messages: ShapeMessage[]; position: LogPosition }> {
-  return db.transaction(async (tx) => {
-    await holdWriters(tx);
-    for (const statement of DISPLAY) await tx.query(statement);
-    const rows = await tx.query<{ value: Record<string, string | null> }>(
-      `SELECT ${valueObject(shape, 't')} AS value FROM ${qualified(shape.table.name)} AS t
-        ${shape.where ? `WHERE (${shape.where})` : ''}
-        ORDER BY ${shape.table.primaryKey.map((k) => `t.${quoteIdent(k)}`).join(', ')}`,
-      shape.params,
-    );
-    const [last] = await tx.query<{ id: string }>(
-      `SELECT coalesce(max(id), 0)::text AS id FROM ${quoteIdent(shape.logSchema)}.sync_changes`,
-    );
-    // which transactions the rows include, as Electric tells it: a client waiting for the txid of a
-    // write that reached it through a snapshot (after a 409) sees it there. Writers are held, so
-    // this snapshot and the rows' agree on every captured table. xid, not xid8: the txids' form.
-    const [visible] = await tx.query<{ xmin: string; xmax: string; xip: string[] }>(
-      `SELECT pg_snapshot_xmin(s)::xid::text AS xmin, pg_snapshot_xmax(s)::xid::text AS xmax,
-              coalesce((SELECT array_agg(x::xid::text ORDER BY x) FROM pg_snapshot_xip(s) AS x), '{}') AS xip
-         FROM pg_current_snapshot() AS s`,
-    );
-    const messages: ShapeMessage[] = rows.map(({ value }) => ({
-      headers: { operation: 'insert' as const },
-      key: rowKey(shape, value),
-      value,
-    }));
-    messages.push({
-      headers: { control: 'snapshot-end', xmin: visible.xmin, xmax: visible.xmax, xip_list: visible.xip },
-    });
-    return { messages, position: { last: BigInt(last.id) } };
-  });
+interface Entry {
+  id: string;
+  txid: string;
+  op: 'insert' | 'update' | 'delete' | 'truncate';
+  tx_first: string;
+  tx_last: string;
+  was_in: boolean;
+  is_in: boolean;
+  new_value: Value | null;
+  old_value: Value | null;
 }
 
 /**
- * The shape's changes after `after`, as Electric would send them: an update that moves a row into
- * the where clause is an insert, one that moves it out a delete.
+ * The shape's changes after log entry `after`, as Electric sends them: an update that moves a row
+ * into the where clause is an insert, one that moves it out a delete, an update of the primary key
+ * a delete of the old key and an insert of the new; under `replica=default` an update carries the
+ * key and the changed columns and a delete the key, under `full` whole rows and the changed
+ * columns' old values. Every change carries its transaction's txid and `lsn` (its last log entry),
+ * its place in it, and `last` on the transaction's last change in the shape.
  */
-export async function changesAfter(
-  db: ShapeSource,
-  shape: ShapeDefinition,
-  after: bigint,
-): Promise<{ messages: ShapeMessage[]; position: LogPosition; more: boolean }> {
+export async function changesAfter(db: ShapeSource, shape: ShapeDefinition, after: bigint): Promise<LogRead> {
+  const LOG = `${quoteIdent(shape.logSchema)}.sync_changes`;
+  const table = qualified(shape.table.name);
   return db.transaction(async (tx) => {
-    for (const statement of DISPLAY) await tx.query(statement);
+    await tx.query(DISPLAY);
     // read up to the log's end as of now: later commits are for the next request, never skipped
-    const [end] = await tx.query<{ id: string }>(
-      `SELECT coalesce(max(id), 0)::text AS id FROM ${quoteIdent(shape.logSchema)}.sync_changes`,
-    );
+    const [end] = await tx.query<{ id: string }>(`SELECT coalesce(max(id), 0)::text AS id FROM ${LOG}`);
     const n = shape.params.length;
-    const matches = (alias: string, column: string) =>
-      `(c.${column} IS NOT NULL AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::${qualified(shape.table.name)}, c.${column}) AS ${alias}${shape.where ? ` WHERE (${shape.where})` : ''}))`;
-    const rows = await tx.query<{
-      id: string;
-      txid: string;
-      op: 'insert' | 'update' | 'delete';
-      was_in: boolean;
-      is_in: boolean;
-      value: Record<string, string | null> | null;
-      old_key: Record<string, string | null> | null;
-    }>(
-      `SELECT c.id::text AS id, c.txid::xid::text AS txid, c.op, ${matches('t', 'old_row')} AS was_in, ${matches('t', 'new_row')} AS is_in,
-              (SELECT ${valueObject(shape, 't')} FROM jsonb_populate_record(NULL::${qualified(shape.table.name)}, c.new_row) AS t) AS value,
-              (SELECT ${keyObject(shape, 't')} FROM jsonb_populate_record(NULL::${qualified(shape.table.name)}, c.old_row) AS t) AS old_key
-         FROM ${quoteIdent(shape.logSchema)}.sync_changes c
+    const matches = (column: string) =>
+      `(c.${column} IS NOT NULL AND EXISTS (SELECT 1 FROM json_populate_record(NULL::${table}, c.${column}) AS t${shape.where ? ` WHERE (${shape.where})` : ''}))`;
+    const row = (column: string) =>
+      `(SELECT ${valueObject(shape.columns, 't')} FROM json_populate_record(NULL::${table}, c.${column}) AS t)`;
+    const entries = await tx.query<Entry>(
+      `SELECT c.id::text AS id, c.txid::xid::text AS txid, c.op,
+              (SELECT min(x.id) FROM ${LOG} x WHERE x.txid = c.txid)::text AS tx_first,
+              (SELECT max(x.id) FROM ${LOG} x WHERE x.txid = c.txid)::text AS tx_last,
+              ${matches('old_row')} AS was_in, ${matches('new_row')} AS is_in,
+              ${row('new_row')} AS new_value, ${row('old_row')} AS old_value
+         FROM ${LOG} c
         WHERE c.table_schema = $${n + 1} AND c.table_name = $${n + 2} AND c.id > $${n + 3}::bigint AND c.id <= $${n + 4}::bigint
-        ORDER BY c.id LIMIT ${BATCH + 1}`,
+        ORDER BY c.id LIMIT ${ENTRIES + 1}`,
       [...shape.params, shape.table.name.schema, shape.table.name.table, after.toString(), end.id],
     );
-    const more = rows.length > BATCH;
-    const batch = rows.slice(0, BATCH);
-    const last = more ? batch[batch.length - 1] : end;
-    const messages: ShapeMessage[] = [];
-    for (const row of batch) {
-      const headers = { lsn: row.id, op_position: 0, last: true, txids: [Number(row.txid)] };
-      const value = row.value ?? {};
-      if (row.is_in && (row.op === 'insert' || !row.was_in))
-        messages.push({ headers: { operation: 'insert', ...headers }, key: rowKey(shape, value), value });
-      else if (row.is_in && row.was_in)
-        messages.push({ headers: { operation: 'update', ...headers }, key: rowKey(shape, value), value });
-      else if (row.was_in && row.old_key)
-        messages.push({
-          headers: { operation: 'delete', ...headers },
-          key: rowKey(shape, row.old_key),
-          value: row.old_key,
-        });
+    if (entries.some((e) => e.op === 'truncate')) return { kind: 'truncated' };
+    let batch = entries;
+    let last = BigInt(end.id);
+    const more = entries.length > ENTRIES;
+    if (more) {
+      batch = entries.slice(0, ENTRIES);
+      const cut = batch[batch.length - 1];
+      // end on a transaction's end: one that goes on past this read is left whole for the next
+      // (transactions are consecutive in the log, so only the last one can go on)
+      const whole = entries[ENTRIES].txid === cut.txid ? batch.filter((e) => e.txid !== cut.txid) : batch;
+      if (whole.length === 0)
+        last = BigInt(cut.id); // one transaction bigger than a read: split
+      else {
+        batch = whole;
+        last = BigInt(whole[whole.length - 1].tx_last);
+      }
     }
-    // the position moves past changes of other tables too, so an idle shape does not re-read them
-    return { messages, position: { last: BigInt(last.id) }, more };
+    return {
+      kind: 'changes',
+      messages: markLast(batch.flatMap((e) => messagesOf(shape, e))),
+      last,
+      more,
+      end: BigInt(end.id),
+    };
   });
 }
 
-/** `{"id": "1", "title": "…"}`: every sent column as Postgres' text, null as null. */
-function valueObject(shape: ShapeDefinition, alias: string): string {
-  return `json_build_object(${shape.columns.map((c) => `'${c.replace(/'/g, "''")}', ${alias}.${quoteIdent(c)}::text`).join(', ')})`;
+/** What one log entry is for this shape: nothing, or one or two changes. */
+function messagesOf(shape: ShapeDefinition, entry: Entry): ChangeMessage[] {
+  // Electric numbers a transaction's changes 0, 2, 4…, so a key change splits into op and op + 1
+  const position = 2 * Number(BigInt(entry.id) - BigInt(entry.tx_first));
+  const headers = {
+    relation: [shape.table.name.schema, shape.table.name.table] as [string, string],
+    lsn: entry.tx_last,
+    op_position: position,
+    txids: [Number(entry.txid)],
+  };
+  const key = (value: Value) => rowKey(shape.table, value);
+  const deleted = (value: Value) => (shape.replica === 'full' ? value : pick(value, shape.table.primaryKey));
+  const { was_in: wasIn, is_in: isIn, new_value: now, old_value: before } = entry;
+  if (isIn && now && (entry.op === 'insert' || !wasIn))
+    return [{ headers: { operation: 'insert', ...headers }, key: key(now), value: now }];
+  if (wasIn && before && !isIn)
+    return [{ headers: { operation: 'delete', ...headers }, key: key(before), value: deleted(before) }];
+  if (!(wasIn && isIn && before && now)) return [];
+  if (key(before) !== key(now))
+    return [
+      {
+        headers: { operation: 'delete', ...headers, key_change_to: key(now) },
+        key: key(before),
+        value: deleted(before),
+      },
+      {
+        headers: { operation: 'insert', ...headers, op_position: position + 1, key_change_from: key(before) },
+        key: key(now),
+        value: now,
+      },
+    ];
+  const changed = shape.columns.filter((c) => before[c] !== now[c]);
+  if (changed.length === 0) return []; // none of the shape's columns changed
+  if (shape.replica === 'full')
+    return [
+      { headers: { operation: 'update', ...headers }, key: key(now), value: now, old_value: pick(before, changed) },
+    ];
+  const { primaryKey } = shape.table;
+  return [
+    {
+      headers: { operation: 'update', ...headers },
+      key: key(now),
+      value: pick(now, [...primaryKey, ...changed.filter((c) => !primaryKey.includes(c))]),
+    },
+  ];
 }
 
-function keyObject(shape: ShapeDefinition, alias: string): string {
-  return `json_build_object(${shape.table.primaryKey.map((c) => `'${c.replace(/'/g, "''")}', ${alias}.${quoteIdent(c)}::text`).join(', ')})`;
+/** `last: true` on each transaction's last change in the shape (the batch holds whole transactions). */
+function markLast(messages: ChangeMessage[]): ChangeMessage[] {
+  return messages.map((message, i) => {
+    const next = messages[i + 1];
+    return next && next.headers.lsn === message.headers.lsn
+      ? message
+      : { ...message, headers: { ...message.headers, last: true } };
+  });
 }
 
-/** Electric's row key: `"schema"."table"/"pk1"/"pk2"`. */
-function rowKey(shape: ShapeDefinition, value: Record<string, string | null>): string {
-  return `${qualified(shape.table.name)}/${shape.table.primaryKey.map((k) => `"${String(value[k] ?? '').replace(/"/g, '""')}"`).join('/')}`;
+function pick(value: Value, columns: readonly string[]): Value {
+  const out: Value = {};
+  for (const c of columns) out[c] = value[c] ?? null;
+  return out;
 }
-
-export type { Queryable };

@@ -10,13 +10,20 @@ describe("Electric's shape request parameters", () => {
       ),
     ).toEqual({
       table: { schema: 'app', table: 'todos' },
-      offset: { kind: 'after', id: 12n },
+      offset: { kind: 'log', after: 12n },
       handle: 'h',
       live: true,
+      liveSse: false,
       where: 'status=$1',
       params: ['done'],
       columns: ['id', 'Title', 'status'],
+      replica: 'default',
+      log: 'full',
+      subset: undefined,
     });
+    expect(parse('table=t&offset=0_3&handle=h').offset).toEqual({ kind: 'chunk', after: 3 });
+    expect(parse('table=t&offset=0_inf&handle=h').offset).toEqual({ kind: 'log', after: 'snapshot' });
+    expect(parse('table=t&offset=5_0&handle=h&live=0&live_sse').liveSse).toBe(true);
     expect(parse('table=Todos&offset=-1')).toMatchObject({
       table: { table: 'todos' },
       offset: { kind: 'initial' },
@@ -24,6 +31,23 @@ describe("Electric's shape request parameters", () => {
       params: [],
     });
     expect(parse('table="Mixed.Case"&offset=now').table).toEqual({ table: 'Mixed.Case' });
+  });
+
+  it('reads a subset from the query (GET) or from a JSON body (POST)', () => {
+    expect(
+      parse(
+        'table=t&offset=now&subset__where=a%20%3D%20%241&subset__params={"1":"x"}&subset__limit=5&subset__order_by=a',
+      ).subset,
+    ).toEqual({ where: 'a = $1', params: ['x'], orderBy: 'a', limit: 5, offset: undefined });
+    expect(
+      parseShapeRequest(new URLSearchParams('table=t&offset=now'), {
+        where: 'a > $1',
+        params: { 1: 3 },
+        order_by: 'a DESC',
+        offset: 2,
+      }).subset,
+    ).toEqual({ where: 'a > $1', params: ['3'], orderBy: 'a DESC', limit: undefined, offset: 2 });
+    expect(() => parseShapeRequest(new URLSearchParams('table=t&offset=now'), [1])).toThrow(/JSON object/);
   });
 
   it.each([
@@ -37,6 +61,14 @@ describe("Electric's shape request parameters", () => {
     [`table=todos&offset=-1&where=${'x'.repeat(4097)}`, /longer than 4096/],
     [`table=todos&offset=-1&${Array.from({ length: 101 }, (_, i) => `params[${i + 1}]=x`).join('&')}`, /more than 100/],
     [`table=todos&offset=-1&params[1]=${'x'.repeat(4097)}`, /longer than 4096/],
+    ['table=todos&offset=-1&replica=half', /replica: "half" is not one of default, full/],
+    ['table=todos&offset=-1&log=some', /log: "some" is not one of full, changes_only/],
+    ['table=todos&offset=-1&live=true', /live: can't be true when offset == -1/],
+    ['table=todos&offset=now&live=true', /can't be true when offset is 'now'/],
+    ['table=todos&offset=1_0&handle=h&live_sse=true', /unless live is also true/],
+    ['table=todos&offset=-1&subset__limit=10', /order_by: required when limit or offset/],
+    ['table=todos&offset=-1&subset__params=nope', /subset__params: not JSON/],
+    ['table=todos&offset=-1&subset__limit=-1&subset__order_by=id', /whole number/],
   ])('refuses %s', (query, message) => {
     expect(() => parse(query)).toThrow(BadRequest);
     expect(() => parse(query)).toThrow(message);

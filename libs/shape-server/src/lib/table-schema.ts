@@ -13,6 +13,8 @@ export interface ColumnInfo {
 
 export interface TableSchema {
   name: TableName;
+  /** The table's oid: a table dropped and made again under the same name is another table. */
+  oid: string;
   columns: ColumnInfo[];
   primaryKey: string[];
 }
@@ -29,8 +31,9 @@ export async function readTableSchema(db: Queryable, name: TableName): Promise<T
     not_null: boolean;
     pk_index: number | null;
   }>(
+    // indkey's subscripts start at 0, as Electric's pk_index does
     `SELECT a.attname AS name, t.typname AS type, e.typname AS elem, a.attndims AS ndims, a.attnotnull AS not_null,
-            array_position(i.indkey::int2[], a.attnum) - 1 AS pk_index
+            array_position(i.indkey::int2[], a.attnum) AS pk_index
        FROM pg_attribute a
        JOIN pg_type t ON t.oid = a.atttypid
        LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
@@ -52,7 +55,7 @@ export async function readTableSchema(db: Queryable, name: TableName): Promise<T
     .filter((c) => c.pkIndex !== undefined)
     .sort((a, b) => a.pkIndex! - b.pkIndex!)
     .map((c) => c.name);
-  return { name, columns, primaryKey };
+  return { name, oid: exists[0].oid, columns, primaryKey };
 }
 
 /** The `electric-schema` header: column → `{ type, dims, not_null?, pk_index? }`. */

@@ -1,0 +1,134 @@
+import { follow, messagesOf, startHarness, type Harness } from './harness';
+
+/**
+ * Electric's initial sync, as its clients see it: the snapshot in chunks starting at `0_0`, never
+ * up-to-date on the first answer, the shape's own log for every later client, Electric's headers,
+ * caching and error bodies. Written from ../shared/reference/electric-api.yaml and the sync
+ * service's behaviour; the real @electric-sql/client reads every answer.
+ */
+describe('initial sync, as Electric serves it', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ chunkBytes: 300 });
+  });
+  afterAll(() => h.close());
+  beforeEach(() => h.sql(`TRUNCATE ${h.table}`));
+
+  const seed = async (n: number) => {
+    await h.sql([
+      `INSERT INTO ${h.table} (id, title) SELECT i, 'row ' || i FROM generate_series(1, $1::int) AS i`,
+      [n],
+    ]);
+  };
+
+  it('answers offset=-1 with the first chunk at 0_0, never up-to-date; the next chunks follow; then up-to-date', async () => {
+    await seed(12);
+    const first = await h.get({ offset: '-1' });
+    expect(first.status).toBe(200);
+    const handle = first.headers.get('electric-handle')!;
+    expect(handle).toMatch(/^[0-9a-f]{16}-[0-9]+$/);
+    expect(first.headers.get('electric-offset')).toBe('0_0');
+    expect(first.headers.get('electric-up-to-date')).toBeNull();
+    expect(first.headers.get('cache-control')).toBe(
+      'public, max-age=604800, s-maxage=3600, stale-while-revalidate=2629746',
+    );
+    expect(first.headers.get('etag')).toBe(`"${handle}:-1:0_0"`);
+    expect(JSON.parse(first.headers.get('electric-schema')!)).toMatchObject({
+      id: { type: 'int4', pk_index: 0, not_null: true },
+      title: { type: 'text', not_null: true },
+      doc: { type: 'json' },
+    });
+    const chunk0 = await messagesOf(first);
+    expect(chunk0[0]).toEqual({
+      key: `"${h.schema}"."items"/"1"`,
+      value: { id: '1', title: 'row 1', status: null, doc: null, tags: null },
+      headers: { operation: 'insert', relation: [h.schema, 'items'] },
+    });
+    expect(chunk0.some((m) => m.headers['control'])).toBe(false);
+
+    // the chunks, each asked for with the offset of the one before, until the snapshot-end
+    let offset = '0_0';
+    const rows = chunk0.length;
+    let seen = rows;
+    let last: Awaited<ReturnType<typeof messagesOf>> = chunk0;
+    for (let i = 1; !last.some((m) => m.headers['control'] === 'snapshot-end'); i++) {
+      const next = await h.get({ offset, handle });
+      expect(next.headers.get('electric-offset')).toBe(`0_${i}`);
+      expect(next.headers.get('electric-up-to-date')).toBeNull();
+      last = await messagesOf(next);
+      seen += last.filter((m) => m.key).length;
+      offset = `0_${i}`;
+    }
+    expect(seen).toBe(12);
+    expect(last.at(-1)!.headers).toMatchObject({ control: 'snapshot-end', xmin: expect.any(String) });
+    // after the last chunk: the log, up to date (nothing changed), at the same offset
+    const caughtUp = await h.get({ offset, handle });
+    expect(caughtUp.headers.get('electric-offset')).toBe(offset);
+    expect(caughtUp.headers.get('electric-up-to-date')).toBe('');
+    expect(await messagesOf(caughtUp)).toEqual([
+      { headers: { control: 'up-to-date', global_last_seen_lsn: expect.stringMatching(/^[0-9]+$/) } },
+    ]);
+  });
+
+  it('gives a later client the shape it gave the first: the same handle, snapshot, then the log', async () => {
+    await seed(2);
+    const a = follow(h.url, { params: { table: h.table } });
+    await a.until(() => a.upToDate() > 0, 'the first client');
+    await h.sql(`UPDATE ${h.table} SET title = 'changed' WHERE id = 1`);
+    await a.until(() => a.rows.get(h.key(1))?.['title'] === 'changed', 'the change');
+    const b = follow(h.url, { params: { table: h.table } });
+    await b.until(() => b.upToDate() > 0, 'the second client');
+    expect(b.stream.shapeHandle).toBe(a.stream.shapeHandle);
+    // the snapshot as it was when the shape was made, then the update from the log
+    expect(b.changes().map((m) => [m.headers.operation, m.value['title']])).toEqual([
+      ['insert', 'row 1'],
+      ['insert', 'row 2'],
+      ['update', 'changed'],
+    ]);
+    expect(b.values()).toEqual(a.values());
+    a.stop();
+    b.stop();
+  });
+
+  it('answers a repeated request with 304 when its etag matches', async () => {
+    await seed(1);
+    const first = await h.get({ offset: '-1' });
+    const etag = first.headers.get('etag')!;
+    const again = await h.get({ offset: '-1' }, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('electric-offset')).toBe('0_0');
+    expect(again.headers.get('electric-schema')).toBeNull();
+  });
+
+  it("answers bad requests with Electric's 400 body, naming the parameter", async () => {
+    const problem = async (query: Record<string, string>) => {
+      const response = await h.get(query);
+      expect(response.status).toBe(400);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      const body = (await response.json()) as { message: string; errors: Record<string, unknown> };
+      expect(body.message).toBe('Invalid request');
+      return body.errors;
+    };
+    expect(await problem({ offset: '-1', replica: 'partial' })).toEqual({ replica: [expect.any(String)] });
+    expect(await problem({ offset: '-1', log: 'everything' })).toEqual({ log: [expect.any(String)] });
+    expect(await problem({ offset: 'x' })).toEqual({ offset: [expect.any(String)] });
+    expect(await problem({ offset: '3_0' })).toEqual({ handle: [expect.any(String)] });
+    expect(await problem({ offset: '-1', live: 'true' })).toEqual({ live: [expect.any(String)] });
+    expect(await problem({ offset: '-1', where: 'nope = 1' })).toEqual({ where: [expect.stringContaining('nope')] });
+    expect(await problem({ offset: '-1', columns: 'title' })).toEqual({ columns: [expect.stringContaining('id')] });
+    expect(await problem({ offset: 'now', subset__limit: '2' })).toEqual({
+      subset: { order_by: [expect.any(String)] },
+    });
+  });
+
+  it('answers a handle that is not the current one with 409 must-refetch and the current handle', async () => {
+    await seed(1);
+    const first = await h.get({ offset: '-1' });
+    const handle = first.headers.get('electric-handle')!;
+    const stale = await h.get({ offset: '0_0', handle: 'not-a-handle' });
+    expect(stale.status).toBe(409);
+    expect(stale.headers.get('electric-handle')).toBe(handle);
+    expect(stale.headers.get('cache-control')).toBe('public, max-age=60, must-revalidate');
+    expect(await stale.json()).toEqual([{ headers: { control: 'must-refetch' } }]);
+  });
+});
