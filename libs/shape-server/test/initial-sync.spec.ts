@@ -90,6 +90,24 @@ describe('initial sync, as Electric serves it', () => {
     b.stop();
   });
 
+  it('cuts a long log answer at the end of the transaction that passes the chunk size', async () => {
+    await seed(1);
+    const first = await h.get({ offset: '-1' });
+    const handle = first.headers.get('electric-handle')!;
+    let offset = (await h.get({ offset: '0_0', handle })).headers.get('electric-offset')!;
+    for (let i = 2; i <= 11; i++)
+      await h.sql([`INSERT INTO ${h.table} (id, title) VALUES ($1, 'a longer title here')`, [i]]);
+    const answers: number[] = [];
+    for (let upToDate = false; !upToDate; ) {
+      const next = await h.get({ offset, handle });
+      answers.push((await messagesOf(next)).filter((m) => m.key).length);
+      upToDate = next.headers.get('electric-up-to-date') !== null;
+      offset = next.headers.get('electric-offset')!;
+    }
+    expect(answers.length).toBeGreaterThan(2);
+    expect(answers.reduce((a, b) => a + b, 0)).toBe(10);
+  });
+
   it('answers a repeated request with 304 when its etag matches', async () => {
     await seed(1);
     const first = await h.get({ offset: '-1' });

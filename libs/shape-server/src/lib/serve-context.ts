@@ -16,7 +16,7 @@ export interface ServeContext {
   waiters: LiveWaiters;
   /** Reads of the log shared by requests that ask the same while the table has not changed. */
   cache: ReadCache;
-  options: { liveTimeoutMs: number; sseTimeoutMs: number; sseKeepAliveMs: number };
+  options: { liveTimeoutMs: number; sseTimeoutMs: number; sseKeepAliveMs: number; chunkBytes: number };
   request: IncomingMessage;
   response: ServerResponse;
   aborted: AbortSignal;

@@ -73,11 +73,13 @@ export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
   const logSchema = options.logSchema ?? DEFAULT_LOG_SCHEMA;
   const waiters = new LiveWaiters();
   const cache = new ReadCache((table) => waiters.version(table));
-  const registry = new ShapeRegistry(source, logSchema, options.chunkBytes ?? 10 * MiB, cache);
+  const chunkBytes = options.chunkBytes ?? 10 * MiB;
+  const registry = new ShapeRegistry(source, logSchema, chunkBytes, cache);
   const timing = {
     liveTimeoutMs: options.liveTimeoutMs ?? 20_000,
     sseTimeoutMs: options.sseTimeoutMs ?? 60_000,
     sseKeepAliveMs: options.sseKeepAliveMs ?? 21_000,
+    chunkBytes,
   };
   let unlisten: (() => Promise<void>) | undefined;
 
@@ -207,7 +209,7 @@ async function serveShape(context: ServeContext): Promise<void> {
   const seen = context.waiters.version(tableKey(shape));
   const readLog = () =>
     context.cache.get(`log:${stored.handle}:${after}`, tableKey(shape), () =>
-      changesAfter(context.source, shape, after),
+      changesAfter(context.source, shape, after, context.options.chunkBytes),
     );
   let read = await readLog();
   if (read.kind === 'truncated') {

@@ -42,7 +42,13 @@ interface Entry {
  * columns' old values. Every change carries its transaction's txid and `lsn` (its last log entry),
  * its place in it, and `last` on the transaction's last change in the shape.
  */
-export async function changesAfter(db: ShapeSource, shape: ShapeDefinition, after: bigint): Promise<LogRead> {
+export async function changesAfter(
+  db: ShapeSource,
+  shape: ShapeDefinition,
+  after: bigint,
+  /** An answer ends at the first transaction's end past this size (Electric cuts at its chunk size). */
+  chunkBytes = Infinity,
+): Promise<LogRead> {
   const LOG = `${quoteIdent(shape.logSchema)}.sync_changes`;
   const table = qualified(shape.table.name);
   return db.transaction(async (tx) => {
@@ -82,13 +88,26 @@ export async function changesAfter(db: ShapeSource, shape: ShapeDefinition, afte
         last = BigInt(whole[whole.length - 1].tx_last);
       }
     }
-    return {
-      kind: 'changes',
-      messages: markLast(batch.flatMap((e) => messagesOf(shape, e))),
-      last,
-      more,
-      end: BigInt(end.id),
-    };
+    // cut by size too, at a transaction's end, so one answer stays about a chunk
+    const messages: ChangeMessage[] = [];
+    let size = 0;
+    for (const [i, entry] of batch.entries()) {
+      for (const message of messagesOf(shape, entry)) {
+        messages.push(message);
+        size += JSON.stringify(message).length + 1;
+      }
+      const next = batch[i + 1];
+      if (size >= chunkBytes && next && next.txid !== entry.txid) {
+        return {
+          kind: 'changes',
+          messages: markLast(messages),
+          last: BigInt(entry.tx_last),
+          more: true,
+          end: BigInt(end.id),
+        };
+      }
+    }
+    return { kind: 'changes', messages: markLast(messages), last, more, end: BigInt(end.id) };
   });
 }
 

@@ -1,6 +1,5 @@
 import type { ReadCache } from './read-cache';
 import { columnsKey, definitionKey, newHandle, type ShapeDefinition } from './shape-definition';
-import type { ShapeMessage } from './shape-messages';
 import { readSnapshot } from './snapshot';
 import type { Queryable, ShapeSource } from './source';
 import { quoteIdent } from './sql-identifiers';
@@ -66,7 +65,7 @@ export class ShapeRegistry {
       const snapshot = await readSnapshot(tx, shape, shape.log === 'full' ? {} : { rows: false });
       const position = snapshot.position;
       const chunks = cutInChunks(
-        [...snapshot.messages, { headers: { control: 'snapshot-end', ...snapshot.visible } }],
+        [...snapshot.messages, JSON.stringify({ headers: { control: 'snapshot-end', ...snapshot.visible } })],
         this.chunkBytes,
       );
       await tx.query(
@@ -166,12 +165,11 @@ function stored(row: ShapeRow): StoredShape {
  * or more. The last chunk holds what is left and the snapshot-end (alone, if the rows filled the
  * one before).
  */
-function cutInChunks(messages: ShapeMessage[], bytes: number): string[] {
+function cutInChunks(messages: string[], bytes: number): string[] {
   const chunks: string[] = [];
   let current: string[] = [];
   let size = 0;
-  for (const [index, message] of messages.entries()) {
-    const text = JSON.stringify(message);
+  for (const [index, text] of messages.entries()) {
     current.push(text);
     size += Buffer.byteLength(text) + 1;
     const isEnd = index === messages.length - 1;

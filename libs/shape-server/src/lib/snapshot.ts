@@ -1,7 +1,6 @@
 import { holdWriters } from './change-capture';
 import type { ShapeDefinition } from './shape-definition';
-import type { ChangeMessage, VisibleTransactions } from './shape-messages';
-import { rowKey, valueObject } from './shape-messages';
+import { valueObject, type VisibleTransactions } from './shape-messages';
 import type { Queryable } from './source';
 import { qualified, quoteIdent } from './sql-identifiers';
 import { renumberParams } from './where-clause';
@@ -23,7 +22,8 @@ export interface RowSelection {
 }
 
 export interface Snapshot {
-  messages: ChangeMessage[];
+  /** The rows as insert messages, each already JSON text (built by Postgres, cut in chunks as is). */
+  messages: string[];
   /** The last log entry the rows include: the log is read after it. */
   position: bigint;
   /** Which transactions the rows include, as Postgres tells it (`pg_current_snapshot()`). */
@@ -33,12 +33,14 @@ export interface Snapshot {
 /**
  * The shape's rows as they are now (or a selection of them), as inserts, with the log position and
  * the transactions they are consistent with. Runs in `tx` with writers held, so the rows, the
- * position and the snapshot agree on every captured table.
+ * position and the snapshot agree on every captured table. `snapshotMark`: a subset's, put in
+ * each row's headers.
  */
 export async function readSnapshot(
   tx: Queryable,
   shape: ShapeDefinition,
   selection: RowSelection = {},
+  snapshotMark?: number,
 ): Promise<Snapshot> {
   await holdWriters(tx);
   await tx.query(DISPLAY);
@@ -46,16 +48,27 @@ export async function readSnapshot(
     (c): c is string => Boolean(c),
   );
   const order = selection.orderBy ?? shape.table.primaryKey.map((k) => `t.${quoteIdent(k)}`).join(', ');
+  const params = [...shape.params, ...(selection.params ?? [])];
+  // the key's prefix and the headers are parameters too: no name is spliced into the SQL as text
+  const prefix = `$${params.length + 1}`;
+  const headers = `$${params.length + 2}::json`;
+  const rowHeaders = {
+    operation: 'insert',
+    relation: [shape.table.name.schema, shape.table.name.table],
+    ...(snapshotMark !== undefined ? { snapshot_mark: snapshotMark } : {}),
+  };
   const rows =
     selection.rows === false
       ? []
-      : await tx.query<{ value: Record<string, string | null> }>(
-          `SELECT ${valueObject(shape.columns, 't')} AS value FROM ${qualified(shape.table.name)} AS t
-      ${conditions.length ? `WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}` : ''}
-      ORDER BY ${order}
-      ${selection.limit !== undefined ? `LIMIT ${selection.limit}` : ''}
-      ${selection.offset !== undefined ? `OFFSET ${selection.offset}` : ''}`,
-          [...shape.params, ...(selection.params ?? [])],
+      : await tx.query<{ message: string }>(
+          `SELECT json_build_object('key', ${keyText(shape, 't', prefix)}, 'value', ${valueObject(shape.columns, 't')},
+                  'headers', ${headers})::text AS message
+             FROM ${qualified(shape.table.name)} AS t
+            ${conditions.length ? `WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}` : ''}
+            ORDER BY ${order}
+            ${selection.limit !== undefined ? `LIMIT ${selection.limit}` : ''}
+            ${selection.offset !== undefined ? `OFFSET ${selection.offset}` : ''}`,
+          [...params, `${qualified(shape.table.name)}/`, JSON.stringify(rowHeaders)],
         );
   const [last] = await tx.query<{ id: string }>(
     `SELECT coalesce(max(id), 0)::text AS id FROM ${quoteIdent(shape.logSchema)}.sync_changes`,
@@ -67,14 +80,18 @@ export async function readSnapshot(
        FROM pg_current_snapshot() AS s`,
   );
   return {
-    messages: rows.map(({ value }) => ({
-      headers: { operation: 'insert' as const, relation: [shape.table.name.schema, shape.table.name.table] },
-      key: rowKey(shape.table, value),
-      value,
-    })),
+    messages: rows.map((row) => row.message),
     position: BigInt(last.id),
     visible: { xmin: visible.xmin, xmax: visible.xmax, xip_list: visible.xip },
   };
+}
+
+/** The row key in SQL, as `rowKey` writes it: the table's prefix, then each key column quoted. */
+function keyText(shape: ShapeDefinition, alias: string, prefix: string): string {
+  const parts = shape.table.primaryKey.map(
+    (k) => `'"' || replace(coalesce(${alias}.${quoteIdent(k)}::text, ''), '"', '""') || '"'`,
+  );
+  return `${prefix}::text || ${parts.join(` || '/' || `)}`;
 }
 
 /** The log's last entry now (writers held: nothing commits before it later). */

@@ -57,7 +57,7 @@ export async function serveSse(
     seen = context.waiters.version(tableKey(context.shape));
     const from = position;
     const read = await context.cache.get(`log:${stored.handle}:${from}`, tableKey(context.shape), () =>
-      changesAfter(context.source, context.shape, from),
+      changesAfter(context.source, context.shape, from, context.options.chunkBytes),
     );
     if (read.kind === 'truncated') {
       await context.registry.end(stored.handle);

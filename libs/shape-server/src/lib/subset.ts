@@ -22,17 +22,21 @@ export async function serveSubset(context: ServeContext, subset: SubsetRequest):
       ? await registry.open(shape)
       : await registry.current(shapeRequest.handle!, shape);
   if (!stored) return mustRefetch(context);
-  const snapshot = await context.source.transaction((tx) =>
-    readSnapshot(tx, shape, {
-      where: subset.where,
-      params: subset.params,
-      orderBy,
-      limit: subset.limit,
-      offset: subset.offset,
-    }),
-  );
   const mark = randomInt(0, 2 ** 31 - 1);
-  const data = snapshot.messages.map((m) => ({ ...m, headers: { ...m.headers, snapshot_mark: mark } }));
+  const snapshot = await context.source.transaction((tx) =>
+    readSnapshot(
+      tx,
+      shape,
+      {
+        where: subset.where,
+        params: subset.params,
+        orderBy,
+        limit: subset.limit,
+        offset: subset.offset,
+      },
+      mark,
+    ),
+  );
   const metadata = {
     database_lsn: snapshot.position.toString(),
     snapshot_mark: mark,
@@ -47,11 +51,17 @@ export async function serveSubset(context: ServeContext, subset: SubsetRequest):
     offset.kind === 'initial' || offset.kind === 'now'
       ? offsetAfter(stored, await logEnd(context.source, shape.logSchema))
       : requested;
-  sendJson(request, response, 200, `{"metadata":${JSON.stringify(metadata)}, "data": ${JSON.stringify(data)}}`, {
-    'electric-handle': stored.handle,
-    'electric-offset': at,
-    'electric-schema': schemaHeader(shape),
-    'electric-snapshot': 'true',
-    'cache-control': CACHE_CONTROL.subset,
-  });
+  sendJson(
+    request,
+    response,
+    200,
+    `{"metadata":${JSON.stringify(metadata)}, "data": [${snapshot.messages.join(',')}]}`,
+    {
+      'electric-handle': stored.handle,
+      'electric-offset': at,
+      'electric-schema': schemaHeader(shape),
+      'electric-snapshot': 'true',
+      'cache-control': CACHE_CONTROL.subset,
+    },
+  );
 }
