@@ -9,7 +9,7 @@ import { follow, messagesOf, startHarness, type Harness } from './harness';
 describe('changes, as Electric sends them', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ schemaCheckMs: 300 });
   });
   afterAll(() => h.close());
   beforeEach(() => h.sql(`TRUNCATE ${h.table}`));
@@ -156,5 +156,15 @@ describe('changes, as Electric sends them', () => {
     await client.until(() => client.rows.get(key(3))?.['pinned'] === true, 'the new column');
     expect(client.stream.shapeHandle).not.toBe(second);
     client.stop();
+    // dropped for good, with no write after: seen within schemaCheckMs (as Electric sees it at its
+    // schema check), then a request on the shape's handle gets 409 (never a 500), a new one 400
+    const last = { table: `${h.schema}.notes`, handle: client.stream.shapeHandle!, offset: client.stream.lastOffset };
+    await h.sql(`DROP TABLE ${h.schema}.notes`);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const gone = await fetch(`${h.url}?${new URLSearchParams(last)}`);
+    expect(gone.status).toBe(409);
+    expect((await fetch(`${h.url}?${new URLSearchParams({ table: `${h.schema}.notes`, offset: '-1' })}`)).status).toBe(
+      400,
+    );
   });
 });

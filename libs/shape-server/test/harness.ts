@@ -4,7 +4,18 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import type { ShapeServerOptions } from '../src';
 
-type Options = Partial<Pick<ShapeServerOptions, 'chunkBytes' | 'liveTimeoutMs' | 'sseTimeoutMs' | 'sseKeepAliveMs'>>;
+type Options = Partial<
+  Pick<
+    ShapeServerOptions,
+    | 'chunkBytes'
+    | 'liveTimeoutMs'
+    | 'sseTimeoutMs'
+    | 'sseKeepAliveMs'
+    | 'cacheMaxAge'
+    | 'cacheStaleAge'
+    | 'schemaCheckMs'
+  >
+>;
 
 /**
  * The development shape server in a process of its own, over embedded PGlite or — when

@@ -90,6 +90,47 @@ describe('initial sync, as Electric serves it', () => {
     b.stop();
   });
 
+  it('cuts a long log answer by size, inside a transaction too; last only where the transaction ends', async () => {
+    await seed(1);
+    const first = await h.get({ offset: '-1' });
+    const handle = first.headers.get('electric-handle')!;
+    let offset = (await h.get({ offset: '0_0', handle })).headers.get('electric-offset')!;
+    await h.sql(`INSERT INTO ${h.table} (id, title) SELECT i, 'a longer title here' FROM generate_series(2, 11) AS i`);
+    const answers: Awaited<ReturnType<typeof messagesOf>>[] = [];
+    for (let upToDate = false; !upToDate; ) {
+      const next = await h.get({ offset, handle });
+      answers.push((await messagesOf(next)).filter((m) => m.key));
+      upToDate = next.headers.get('electric-up-to-date') !== null;
+      offset = next.headers.get('electric-offset')!;
+    }
+    expect(answers.length).toBeGreaterThan(2);
+    const changes = answers.flat();
+    expect(changes.map((m) => m.value!['id'])).toEqual(['2', '3', '4', '5', '6', '7', '8', '9', '10', '11']);
+    expect(changes.map((m) => m.headers['last'] ?? false)).toEqual([...Array(9).fill(false), true]);
+  });
+
+  it("sends a snapshot in the table's own order, as Electric does", async () => {
+    await h.sql(`INSERT INTO ${h.table} (id, title) VALUES (3, 'c'), (1, 'a'), (2, 'b')`);
+    const client = follow(h.url, { params: { table: h.table } });
+    await client.until(() => client.upToDate() > 0, 'the snapshot');
+    expect(client.changes().map((m) => m.value['id'])).toEqual([3, 1, 2]);
+    client.stop();
+  });
+
+  it('ends a shape on DELETE: 202, then 409 with a new handle; an unknown handle is 404', async () => {
+    await seed(1);
+    const handle = (await h.get({ offset: '-1' })).headers.get('electric-handle')!;
+    const deleted = await fetch(`${h.url}?table=${h.table}&handle=${handle}`, { method: 'DELETE' });
+    expect([deleted.status, await deleted.json()]).toEqual([202, []]);
+    const after = await h.get({ offset: '0_0', handle });
+    expect(after.status).toBe(409);
+    expect(after.headers.get('electric-handle')).not.toBe(handle);
+    expect((await fetch(`${h.url}?handle=${handle}`, { method: 'DELETE' })).status).toBe(404);
+    const byTable = await fetch(`${h.url}?table=${h.table}`, { method: 'DELETE' });
+    expect(byTable.status).toBe(202);
+    expect((await h.get({ offset: '0_0', handle: after.headers.get('electric-handle')! })).status).toBe(409);
+  });
+
   it('cuts a long log answer at the end of the transaction that passes the chunk size', async () => {
     await seed(1);
     const first = await h.get({ offset: '-1' });

@@ -8,7 +8,13 @@ import { follow, messagesOf, startHarness, type Harness } from './harness';
 describe('live, as Electric serves it', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ liveTimeoutMs: 600, sseTimeoutMs: 3_000, sseKeepAliveMs: 500 });
+    h = await startHarness({
+      liveTimeoutMs: 600,
+      sseTimeoutMs: 3_000,
+      sseKeepAliveMs: 500,
+      cacheMaxAge: 1,
+      cacheStaleAge: 3,
+    });
   });
   afterAll(() => h.close());
   beforeEach(() => h.sql(`TRUNCATE ${h.table}`));
@@ -17,6 +23,8 @@ describe('live, as Electric serves it', () => {
     const first = await h.get({ offset: '-1' });
     const handle = first.headers.get('electric-handle')!;
     const caughtUp = await h.get({ offset: '0_0', handle });
+    // the cache lifetimes given (Electric's ELECTRIC_CACHE_MAX_AGE / _STALE_AGE)
+    expect(caughtUp.headers.get('cache-control')).toBe('public, max-age=1, stale-while-revalidate=3');
     const offset = caughtUp.headers.get('electric-offset')!;
     const started = Date.now();
     const live = await h.get({ offset, handle, live: 'true', cursor: '' });
@@ -128,14 +136,15 @@ describe('live, as Electric serves it', () => {
     await Promise.all(
       Array.from({ length: 8 }, (_, writer) =>
         (async () => {
-          for (let round = 0; round < 10; round++)
-            await h.sql(
-              [
-                `UPDATE ${h.table} SET title = $1 WHERE id = $2`,
-                [`w${writer}r${round}`, ((writer * 7 + round) % 20) + 1],
-              ],
-              [`UPDATE ${h.table} SET status = $1 WHERE id = $2`, [`s${writer}`, ((writer * 3 + round) % 20) + 1]],
-            );
+          for (let round = 0; round < 10; round++) {
+            // two rows per transaction, locked in id order (the other order deadlocks in Postgres itself)
+            const rows = [((writer * 7 + round) % 20) + 1, ((writer * 3 + round) % 20) + 1];
+            const statements: [string, unknown[]][] = [
+              [`UPDATE ${h.table} SET title = $1 WHERE id = $2`, [`w${writer}r${round}`, rows[0]]],
+              [`UPDATE ${h.table} SET status = $1 WHERE id = $2`, [`s${writer}`, rows[1]]],
+            ];
+            await h.sql(...(rows[0] <= rows[1] ? statements : statements.reverse()));
+          }
         })(),
       ),
     );

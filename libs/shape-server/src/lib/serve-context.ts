@@ -4,7 +4,7 @@ import type { ReadCache } from './read-cache';
 import type { ShapeDefinition } from './shape-definition';
 import type { ShapeRegistry, StoredShape } from './shape-registry';
 import type { ShapeRequest } from './shape-request';
-import { CACHE_CONTROL, sendJson } from './shape-responses';
+import { CACHE_CONTROL, sendJson, type CacheAges } from './shape-responses';
 import type { ShapeSource } from './source';
 import { quoteIdent } from './sql-identifiers';
 import { electricSchema } from './table-schema';
@@ -16,7 +16,13 @@ export interface ServeContext {
   waiters: LiveWaiters;
   /** Reads of the log shared by requests that ask the same while the table has not changed. */
   cache: ReadCache;
-  options: { liveTimeoutMs: number; sseTimeoutMs: number; sseKeepAliveMs: number; chunkBytes: number };
+  options: {
+    liveTimeoutMs: number;
+    sseTimeoutMs: number;
+    sseKeepAliveMs: number;
+    chunkBytes: number;
+    cacheAges: CacheAges;
+  };
   request: IncomingMessage;
   response: ServerResponse;
   aborted: AbortSignal;
@@ -46,7 +52,7 @@ export async function mustRefetch(context: ServeContext): Promise<void> {
   const current = await context.registry.open(context.shape);
   sendJson(context.request, context.response, 409, JSON.stringify([{ headers: { control: 'must-refetch' } }]), {
     'electric-handle': current.handle,
-    'cache-control': CACHE_CONTROL.mustRefetch,
+    'cache-control': CACHE_CONTROL.mustRefetch(context.options.cacheAges),
     etag: `"${current.handle}::"`,
   });
 }

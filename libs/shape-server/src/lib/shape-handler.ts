@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_LOG_SCHEMA, NOTIFY_CHANNEL } from './change-capture';
+import { deleteShapes } from './delete-shapes';
 import { LiveWaiters } from './live-waiters';
 import { ReadCache } from './read-cache';
 import {
@@ -46,6 +47,18 @@ export interface ShapeHandlerOptions {
   sseKeepAliveMs?: number;
   /** A snapshot is served in chunks of about this many bytes (Electric: 10 MiB). */
   chunkBytes?: number;
+  /** Seconds a CDN may keep a catch-up answer (Electric's ELECTRIC_CACHE_MAX_AGE: 60). */
+  cacheMaxAge?: number;
+  /** Seconds it may serve one stale while it revalidates (ELECTRIC_CACHE_STALE_AGE: 300). */
+  cacheStaleAge?: number;
+  /**
+   * How long what was read of a table (its schema, which shapes are current, a read of its log) is
+   * trusted when no write to it comes (default 5 s): an ALTER or DROP that no write follows is seen
+   * this late (Electric checks schemas every 60 s).
+   */
+  schemaCheckMs?: number;
+  /** Whether `DELETE /v1/shape` ends shapes (default true: this is a development server). */
+  allowShapeDeletion?: boolean;
   /** Origins allowed to read shapes from a browser; default any (`*`). */
   corsOrigins?: string[] | '*';
 }
@@ -72,7 +85,7 @@ export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
   const { source } = options;
   const logSchema = options.logSchema ?? DEFAULT_LOG_SCHEMA;
   const waiters = new LiveWaiters();
-  const cache = new ReadCache((table) => waiters.version(table));
+  const cache = new ReadCache((table) => waiters.version(table), options.schemaCheckMs ?? 5_000);
   const chunkBytes = options.chunkBytes ?? 10 * MiB;
   const registry = new ShapeRegistry(source, logSchema, chunkBytes, cache);
   const timing = {
@@ -80,6 +93,7 @@ export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
     sseTimeoutMs: options.sseTimeoutMs ?? 60_000,
     sseKeepAliveMs: options.sseKeepAliveMs ?? 21_000,
     chunkBytes,
+    cacheAges: { maxAge: options.cacheMaxAge ?? 60, staleAge: options.cacheStaleAge ?? 300 },
   };
   let unlisten: (() => Promise<void>) | undefined;
 
@@ -89,13 +103,22 @@ export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
       response.writeHead(204, { 'access-control-max-age': '86400' }).end();
       return;
     }
-    if (!['GET', 'HEAD', 'POST'].includes(request.method ?? '')) {
+    const deletes = request.method === 'DELETE' && options.allowShapeDeletion !== false;
+    if (!['GET', 'HEAD', 'POST'].includes(request.method ?? '') && !deletes) {
       sendJson(request, response, 405, JSON.stringify({ message: `${request.method} is not served on shapes` }), {
         'cache-control': CACHE_CONTROL.error,
-        allow: 'GET, HEAD, POST, OPTIONS',
+        allow: `GET, HEAD, POST, ${options.allowShapeDeletion !== false ? 'DELETE, ' : ''}OPTIONS`,
       });
       return;
     }
+    if (deletes)
+      return deleteShapes(
+        request,
+        response,
+        registry,
+        (table) => waiters.wake(table),
+        options.defaultSchema ?? 'public',
+      );
     const aborter = new AbortController();
     response.on('close', () => aborter.abort());
     try {
@@ -105,38 +128,47 @@ export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
           : parsedBody !== undefined
             ? parsedBody
             : await readJsonBody(request, MiB);
-      const shapeRequest = parseShapeRequest(new URL(request.url ?? '/', 'http://localhost').searchParams, body);
-      const table = {
-        schema: shapeRequest.table.schema ?? options.defaultSchema ?? 'public',
-        table: shapeRequest.table.table,
+      const attempt = async (): Promise<void> => {
+        const shapeRequest = parseShapeRequest(new URL(request.url ?? '/', 'http://localhost').searchParams, body);
+        const table = {
+          schema: shapeRequest.table.schema ?? options.defaultSchema ?? 'public',
+          table: shapeRequest.table.table,
+        };
+        const shape = await defineShape(source, { ...shapeRequest, table }, logSchema, cache).catch(
+          async (error: unknown) => {
+            // the table of a shape a client follows is gone (dropped, or no longer captured): the shape
+            // has ended, and the client starts over (409 without a handle, as Electric answers then)
+            if (error instanceof BadRequest && error.parameter === 'table' && shapeRequest.handle)
+              if ((await registry.endIfKnown(shapeRequest.handle)) !== undefined) return undefined;
+            throw error;
+          },
+        );
+        if (!shape)
+          return sendJson(request, response, 409, JSON.stringify([{ headers: { control: 'must-refetch' } }]), {
+            'cache-control': 'public, max-age=1, must-revalidate',
+          });
+        const context: ServeContext = {
+          source,
+          registry,
+          waiters,
+          cache,
+          options: timing,
+          request,
+          response,
+          aborted: aborter.signal,
+          shape,
+          shapeRequest,
+        };
+        if (shapeRequest.subset) return await serveSubset(context, shapeRequest.subset);
+        return await serveShape(context);
       };
-      const shape = await defineShape(source, { ...shapeRequest, table }, logSchema, cache).catch(
-        async (error: unknown) => {
-          // the table of a shape a client follows is gone (dropped, or no longer captured): the shape
-          // has ended, and the client starts over (409 without a handle, as Electric answers then)
-          if (error instanceof BadRequest && error.parameter === 'table' && shapeRequest.handle)
-            if (await registry.endIfKnown(shapeRequest.handle)) return undefined;
-          throw error;
-        },
-      );
-      if (!shape)
-        return sendJson(request, response, 409, JSON.stringify([{ headers: { control: 'must-refetch' } }]), {
-          'cache-control': 'public, max-age=1, must-revalidate',
-        });
-      const context: ServeContext = {
-        source,
-        registry,
-        waiters,
-        cache,
-        options: timing,
-        request,
-        response,
-        aborted: aborter.signal,
-        shape,
-        shapeRequest,
-      };
-      if (shapeRequest.subset) return await serveSubset(context, shapeRequest.subset);
-      await serveShape(context);
+      // a table dropped, or altered, since its schema was read (the cache keeps it a few seconds
+      // when no write follows): read it again and answer from what it is now
+      await attempt().catch((error: unknown) => {
+        if (!definitionChanged(error)) throw error;
+        cache.clear();
+        return attempt();
+      });
     } catch (error) {
       if (error instanceof BadRequest || error instanceof WhereClauseError)
         return sendJson(request, response, 400, invalidRequest(error.parameter, error.message), {
@@ -194,7 +226,7 @@ async function serveShape(context: ServeContext): Promise<void> {
       'electric-schema': schemaHeader(shape),
       'electric-up-to-date': '',
       'electric-has-data': 'false',
-      'cache-control': CACHE_CONTROL.catchUp,
+      'cache-control': CACHE_CONTROL.catchUp(context.options.cacheAges),
       etag: etagOf(stored.handle, 'now', at, true),
     });
   }
@@ -243,7 +275,8 @@ async function sendChunk(context: ServeContext, stored: StoredShape, index: numb
     'electric-handle': stored.handle,
     'electric-offset': offset,
     'electric-has-data': 'true',
-    'cache-control': index === 0 && requested === '-1' ? CACHE_CONTROL.initial : CACHE_CONTROL.catchUp,
+    'cache-control':
+      index === 0 && requested === '-1' ? CACHE_CONTROL.initial : CACHE_CONTROL.catchUp(context.options.cacheAges),
     etag,
   };
   if (notModified(context.request, etag)) return sendJson(context.request, context.response, 304, undefined, headers);
@@ -270,7 +303,7 @@ function sendChanges(
     'electric-handle': stored.handle,
     'electric-offset': offset,
     'electric-has-data': empty && waited ? 'false' : 'true',
-    'cache-control': shapeRequest.live ? CACHE_CONTROL.live : CACHE_CONTROL.catchUp,
+    'cache-control': shapeRequest.live ? CACHE_CONTROL.live : CACHE_CONTROL.catchUp(context.options.cacheAges),
     etag,
   };
   if (!read.more) headers['electric-up-to-date'] = '';
@@ -285,4 +318,10 @@ function outOfBounds(context: ServeContext): void {
   sendJson(context.request, context.response, 400, invalidRequest('offset', 'out of bounds for this shape'), {
     'cache-control': CACHE_CONTROL.error,
   });
+}
+
+/** Postgres' undefined table, column or type: what a query over a table that changed meets. */
+function definitionChanged(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '42P01' || code === '42703' || code === '42704';
 }

@@ -19,7 +19,7 @@ export type LogRead =
   /** The table was truncated: the shape's rows are gone wholesale, clients start over (409). */
   | { kind: 'truncated' };
 
-/** Log entries per read; a read ends on a transaction's end, never inside one (unless it is bigger). */
+/** Log entries per read at most. */
 const ENTRIES = 1000;
 
 interface Entry {
@@ -72,42 +72,30 @@ export async function changesAfter(
       [...shape.params, shape.table.name.schema, shape.table.name.table, after.toString(), end.id],
     );
     if (entries.some((e) => e.op === 'truncate')) return { kind: 'truncated' };
-    let batch = entries;
-    let last = BigInt(end.id);
-    const more = entries.length > ENTRIES;
-    if (more) {
-      batch = entries.slice(0, ENTRIES);
-      const cut = batch[batch.length - 1];
-      // end on a transaction's end: one that goes on past this read is left whole for the next
-      // (transactions are consecutive in the log, so only the last one can go on)
-      const whole = entries[ENTRIES].txid === cut.txid ? batch.filter((e) => e.txid !== cut.txid) : batch;
-      if (whole.length === 0)
-        last = BigInt(cut.id); // one transaction bigger than a read: split
-      else {
-        batch = whole;
-        last = BigInt(whole[whole.length - 1].tx_last);
-      }
-    }
-    // cut by size too, at a transaction's end, so one answer stays about a chunk
+    // An answer ends after ENTRIES entries or once it reaches `chunkBytes`, as Electric cuts its log
+    // (inside a transaction too: the client applies changes at up-to-date, which only the answer
+    // that ends the log carries). The next answer starts after the last entry sent.
     const messages: ChangeMessage[] = [];
     let size = 0;
-    for (const [i, entry] of batch.entries()) {
+    for (const [i, entry] of entries.entries()) {
+      if (i === ENTRIES) break;
       for (const message of messagesOf(shape, entry)) {
         messages.push(message);
         size += JSON.stringify(message).length + 1;
       }
-      const next = batch[i + 1];
-      if (size >= chunkBytes && next && next.txid !== entry.txid) {
+      const next = entries[i + 1];
+      if (next && (i + 1 === ENTRIES || size >= chunkBytes)) {
+        const open = next.txid === entry.txid; // the transaction goes on in the next answer
         return {
           kind: 'changes',
-          messages: markLast(messages),
-          last: BigInt(entry.tx_last),
+          messages: markLast(messages, open ? entry.tx_last : undefined),
+          last: BigInt(open ? entry.id : entry.tx_last),
           more: true,
           end: BigInt(end.id),
         };
       }
     }
-    return { kind: 'changes', messages: markLast(messages), last, more, end: BigInt(end.id) };
+    return { kind: 'changes', messages: markLast(messages), last: BigInt(end.id), more: false, end: BigInt(end.id) };
   });
 }
 
@@ -158,11 +146,14 @@ function messagesOf(shape: ShapeDefinition, entry: Entry): ChangeMessage[] {
   ];
 }
 
-/** `last: true` on each transaction's last change in the shape (the batch holds whole transactions). */
-function markLast(messages: ChangeMessage[]): ChangeMessage[] {
+/**
+ * `last: true` on each transaction's last change in the shape; not in `open`, the transaction the
+ * answer stops inside of.
+ */
+function markLast(messages: ChangeMessage[], open?: string): ChangeMessage[] {
   return messages.map((message, i) => {
     const next = messages[i + 1];
-    return next && next.headers.lsn === message.headers.lsn
+    return (next && next.headers.lsn === message.headers.lsn) || message.headers.lsn === open
       ? message
       : { ...message, headers: { ...message.headers, last: true } };
   });

@@ -117,11 +117,29 @@ export class ShapeRegistry {
     return row?.body;
   }
 
-  /** Ends the shape of this handle if there is one; whether there was. */
-  async endIfKnown(handle: string): Promise<boolean> {
-    const rows = await this.db.query(`DELETE FROM ${this.shapes} WHERE handle = $1 RETURNING handle`, [handle]);
+  /** Ends the shape of this handle if there is one: its table (`schema.table`), or undefined. */
+  async endIfKnown(handle: string): Promise<string | undefined> {
+    const rows = await this.db.query<{ definition: string }>(
+      `DELETE FROM ${this.shapes} WHERE handle = $1 RETURNING definition`,
+      [handle],
+    );
     this.cache?.clear();
-    return rows.length > 0;
+    if (!rows.length) return undefined;
+    const [schema, table] = JSON.parse(rows[0].definition) as string[];
+    return `${schema}.${table}`;
+  }
+
+  /** Ends every shape of a table; how many there were. */
+  async endTable(schema: string, table: string): Promise<number> {
+    const rows = await this.db.query<{ handle: string; definition: string }>(
+      `SELECT handle, definition FROM ${this.shapes}`,
+    );
+    let ended = 0;
+    for (const row of rows) {
+      const [s, t] = JSON.parse(row.definition) as string[];
+      if (s === schema && t === table && (await this.endIfKnown(row.handle))) ended++;
+    }
+    return ended;
   }
 
   /** Ends a shape: its clients get 409 and the next request makes it afresh. */

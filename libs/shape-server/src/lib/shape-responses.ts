@@ -14,13 +14,19 @@ const EXPOSED = [
   'etag',
 ].join(',');
 
+/** How long a CDN may keep catch-up answers, and serve them stale (Electric: 60 s and 300 s). */
+export interface CacheAges {
+  maxAge: number;
+  staleAge: number;
+}
+
 /** Electric's `cache-control` per kind of answer, so a CDN in front caches what Electric's would. */
 export const CACHE_CONTROL = {
   initial: 'public, max-age=604800, s-maxage=3600, stale-while-revalidate=2629746',
-  catchUp: 'public, max-age=60, stale-while-revalidate=300',
+  catchUp: (ages: CacheAges) => `public, max-age=${ages.maxAge}, stale-while-revalidate=${ages.staleAge}`,
   live: 'public, max-age=5, stale-while-revalidate=5',
   sse: (timeoutMs: number) => `public, max-age=${Math.max(0, Math.floor(timeoutMs / 1000) - 1)}`,
-  mustRefetch: 'public, max-age=60, must-revalidate',
+  mustRefetch: (ages: CacheAges) => `public, max-age=${ages.maxAge}, must-revalidate`,
   subset: 'no-cache',
   error: 'no-store',
 } as const;
@@ -33,7 +39,7 @@ export function cors(request: IncomingMessage, response: ServerResponse, origins
     response.setHeader('vary', 'origin');
   }
   response.setHeader('access-control-expose-headers', EXPOSED);
-  response.setHeader('access-control-allow-methods', 'GET, POST, HEAD, OPTIONS');
+  response.setHeader('access-control-allow-methods', 'GET, POST, HEAD, DELETE, OPTIONS');
   response.setHeader('access-control-allow-headers', '*');
 }
 

@@ -47,7 +47,7 @@ export async function readSnapshot(
   const conditions = [shape.where, selection.where && renumberParams(selection.where, shape.params.length)].filter(
     (c): c is string => Boolean(c),
   );
-  const order = selection.orderBy ?? shape.table.primaryKey.map((k) => `t.${quoteIdent(k)}`).join(', ');
+  // without an order (a shape's snapshot), rows come in the table's own order, as from Electric
   const params = [...shape.params, ...(selection.params ?? [])];
   // the key's prefix and the headers are parameters too: no name is spliced into the SQL as text
   const prefix = `$${params.length + 1}`;
@@ -65,7 +65,7 @@ export async function readSnapshot(
                   'headers', ${headers})::text AS message
              FROM ${qualified(shape.table.name)} AS t
             ${conditions.length ? `WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}` : ''}
-            ORDER BY ${order}
+            ${selection.orderBy ? `ORDER BY ${selection.orderBy}` : ''}
             ${selection.limit !== undefined ? `LIMIT ${selection.limit}` : ''}
             ${selection.offset !== undefined ? `OFFSET ${selection.offset}` : ''}`,
           [...params, `${qualified(shape.table.name)}/`, JSON.stringify(rowHeaders)],
