@@ -34,13 +34,6 @@ export interface VisibleTransactions {
   xip_list: string[];
 }
 
-export type ControlMessage =
-  | { headers: { control: 'up-to-date'; global_last_seen_lsn?: string } }
-  | { headers: { control: 'must-refetch' } }
-  | { headers: { control: 'snapshot-end' } & VisibleTransactions };
-
-export type ShapeMessage = ChangeMessage | ControlMessage;
-
 /** `json_build_object('id', t."id"::text, …)`: every sent column as Postgres' text, null as null. */
 export function valueObject(columns: readonly string[], alias: string): string {
   return `json_build_object(${columns.map((c) => `'${c.replace(/'/g, "''")}', ${alias}.${quoteIdent(c)}::text`).join(', ')})`;

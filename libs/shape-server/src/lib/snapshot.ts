@@ -93,12 +93,3 @@ function keyText(shape: ShapeDefinition, alias: string, prefix: string): string 
   );
   return `${prefix}::text || ${parts.join(` || '/' || `)}`;
 }
-
-/** The log's last entry now (writers held: nothing commits before it later). */
-export async function logEnd(tx: Queryable, logSchema: string): Promise<bigint> {
-  await holdWriters(tx);
-  const [last] = await tx.query<{ id: string }>(
-    `SELECT coalesce(max(id), 0)::text AS id FROM ${quoteIdent(logSchema)}.sync_changes`,
-  );
-  return BigInt(last.id);
-}
