@@ -11,6 +11,7 @@ import type { Database } from './database';
 import { registerMembers } from './members';
 import { NotFound, sendProblem } from './problems';
 import { registerMetrics } from './metrics';
+import { registerTodoActions } from './todo-actions';
 import { principal, registerResource, TXID_HEADER } from './resource';
 import { RESOURCES } from './resources';
 
@@ -53,6 +54,7 @@ export function buildApp({
   registerAuthRoutes(app, db);
   for (const resource of RESOURCES) registerResource(app, db, resource);
   registerMembers(app, db);
+  registerTodoActions(app, db);
   registerMetrics(app, db);
   serveShapes(app, db, corsOrigins, shapeResetRoute, logSchema);
   return app;

@@ -37,6 +37,8 @@ const MIGRATIONS: readonly string[] = [
    create index projects_owner_id on projects (owner_id);`,
   IDEMPOTENCY_TABLE,
   SESSIONS_TABLE,
+  // archiving is a domain action (POST /todos/{id}/archive), not a field clients write
+  `alter table todos add column archived boolean not null default false`,
 ];
 
 /** Applies the pending migrations, each in its own transaction; returns how many ran. */

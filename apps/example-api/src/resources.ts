@@ -40,6 +40,7 @@ export const RESOURCES: readonly ResourceSpec[] = [
       'priority',
       'due_at',
       'internal_notes',
+      'archived',
       'created_at',
       'updated_at',
     ],

@@ -37,6 +37,7 @@ export const todoCreate = object({ ...todoFields, id: uuid, project_id: uuid }, 
   'priority',
 ]);
 export const todoPatch = object(todoFields);
+export const todoMove = object({ project_id: uuid }, ['project_id']);
 
 export const projectListQuery = object({
   offset: { type: 'integer', minimum: 0, default: 0 },

@@ -11,3 +11,4 @@ export * from './lib/react/use-live-status';
 export * from './lib/react/live-rows';
 export * from './lib/react/live-mutations';
 export * from './lib/mock/fake-shape';
+export * from './lib/operations/optimistic-live';

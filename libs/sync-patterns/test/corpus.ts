@@ -51,8 +51,14 @@ export type CorpusOutcome =
       file: string;
       outcome: 'generated';
       out: string;
+      /** 0: no resource-like schema; the core library (types, every operation's function) is generated alone. */
       models: number;
       files: number;
+      /** Operations the document declares (every method), and those that got a function. */
+      operationsSeen: number;
+      operations: number;
+      /** HEAD, OPTIONS and TRACE operations: reported, not generated. */
+      otherMethods: number;
       ms: number;
     }
   | { file: string; outcome: 'no-models'; ms: number }
@@ -65,13 +71,16 @@ export async function generateOne(file: string, out: string): Promise<CorpusOutc
   try {
     const result = await generate({ spec: file, out, allModels: true });
     const ms = Date.now() - started;
-    if (result.api.models.length === 0) return { file, outcome: 'no-models', ms };
+    if (result.api.models.length === 0 && result.api.operations.length === 0) return { file, outcome: 'no-models', ms };
     return {
       file,
       outcome: 'generated',
       out,
       models: result.api.models.length,
       files: result.files.length,
+      operationsSeen: declaredOperations(result.api.document, METHODS),
+      operations: result.api.operations.length,
+      otherMethods: declaredOperations(result.api.document, ['head', 'options', 'trace']),
       ms,
     };
   } catch (error) {
@@ -84,6 +93,19 @@ export async function generateOne(file: string, out: string): Promise<CorpusOutc
       ms,
     };
   }
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+/** Every operation a document declares, whatever its method. */
+function declaredOperations(document: Record<string, unknown>, methods: string[]): number {
+  const paths = document['paths'];
+  if (typeof paths !== 'object' || paths === null) return 0;
+  return Object.values(paths).reduce<number>(
+    (n, item) =>
+      n + (typeof item === 'object' && item !== null ? methods.filter((m) => m in (item as object)).length : 0),
+    0,
+  );
 }
 
 /** Groups output folders so each compiler run checks about `limit` bytes of generated source. */
@@ -207,7 +229,11 @@ export function corpusCounts(
     documents: outcomes.length,
     generated: generated.length,
     typeErrors: typeErrors.size,
-    noResourceModels: count('no-models'),
+    /** Documents with no resource-like schema: their core library alone (no operation either: not generated). */
+    noResourceModels: generated.filter((o) => o.models === 0).length + count('no-models'),
+    /** Every operation the documents declare, and those that got a function and a hook. */
+    operationsSeen: generated.reduce((n, o) => n + o.operationsSeen, 0),
+    operationsGenerated: generated.reduce((n, o) => n + o.operations, 0),
     refused: count('refused'),
     crashed: count('crashed'),
     models: generated.reduce((n, o) => n + o.models, 0),

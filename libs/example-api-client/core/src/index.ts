@@ -6,3 +6,5 @@ export * from './lib/client';
 export * from './lib/validators';
 export * from './lib/zod-builders';
 export * from './lib/fakes';
+export * from './lib/operations';
+export * from './lib/operation-hooks';

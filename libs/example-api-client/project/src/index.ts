@@ -6,3 +6,5 @@ export * from './lib/project.api';
 export * from './lib/project.validators';
 export * from './lib/project.queries';
 export * from './lib/project.hooks';
+export * from './lib/project.operations';
+export * from './lib/project.operation-hooks';

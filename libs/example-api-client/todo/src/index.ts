@@ -7,3 +7,5 @@ export * from './lib/todo.validators';
 export * from './lib/todo.collection';
 export * from './lib/todo.hooks';
 export * from './lib/todo.migrations';
+export * from './lib/todo.operations';
+export * from './lib/todo.operation-hooks';

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { HandEditError, check, generate, upToDate } from '../pipeline';
 import { buildModel } from '../model/build-model';
-import type { SyncApi } from '../model/ir';
+import type { ApiOperation, SyncApi } from '../model/ir';
+import { operationOutcome } from '../emit/operations/operation-exports';
 import { SpecError, collapseRepeats, diagnosticJson, formatDiagnostic, type Diagnostic } from '../openapi/diagnostics';
 import type { RefPolicy } from '../openapi/confined-refs';
 import { OutputError } from '../write/output-error';
@@ -361,7 +362,13 @@ async function run(
       warn: onWarning,
     });
     if (json) {
-      answer({ out: outDir, dryRun, models: modelNames(result.api), ...planJson(result.plan, dryRun) });
+      answer({
+        out: outDir,
+        dryRun,
+        models: modelNames(result.api),
+        operations: operationsJson(result.api),
+        ...planJson(result.plan, dryRun),
+      });
       return;
     }
     if (dryRun) print(`dry run: nothing written to ${outDir}`);
@@ -469,6 +476,23 @@ function required(value: string | boolean | undefined, flag: string, command: st
 
 const modelNames = (api: SyncApi) => api.models.map((m) => m.schemaName);
 
+/** Where an operation's function and hook are: `POST /todos/{id}/archive → archiveTodo, useArchiveTodo (todo)`. */
+function operationLine(api: SyncApi, op: ApiOperation): string {
+  const made = operationOutcome(api, op);
+  return `${op.method.toUpperCase().padEnd(6)} ${op.path} → ${[made.function, ...made.hooks].join(', ')} (${made.library})`;
+}
+
+/** Every operation as --json lists it: what it became, its function, options and hooks, and the library holding them. */
+function operationsJson(api: SyncApi): Record<string, unknown>[] {
+  return api.operations.map((op) => ({
+    method: op.method.toUpperCase(),
+    path: op.path,
+    pointer: op.pointer,
+    ...(op.operationId ? { operationId: op.operationId } : {}),
+    ...operationOutcome(api, op),
+  }));
+}
+
 type PlanLists = Pick<WritePlan, 'deletes' | 'stale' | 'handEdited' | 'unchanged'> & {
   create: { path: string }[];
   update: { path: string }[];
@@ -553,6 +577,7 @@ async function validate(
           ]),
         ),
       })),
+      operations: operationsJson(api),
     };
     print(
       JSON.stringify({
@@ -575,6 +600,12 @@ async function validate(
         `    ${kind.padEnd(6)} ${op.method.toUpperCase()} ${op.path}${op.binding === 'explicit' ? '  (x-sync-op)' : ''}${op.pagination ? `  pages by ${op.pagination.param}` : ''}`,
       );
     }
+  }
+  const extra = api.operations.filter((op) => op.role.kind !== 'bound');
+  if (extra.length) {
+    print(`  operations beside the models' (${extra.length}): a function and a hook each`);
+    for (const op of extra.slice(0, 50)) print(`    ${operationLine(api, op)}`);
+    if (extra.length > 50) print(`    … ${extra.length - 50} more (--json lists every one)`);
   }
   for (const d of collapseRepeats(api.diagnostics)) print(formatDiagnostic(d));
   const warningCount = api.diagnostics.length - errors.length;

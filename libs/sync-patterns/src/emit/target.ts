@@ -1,6 +1,7 @@
 import type { SyncApi, SyncMode, SyncModel } from '../model/ir';
 import type { GeneratedFile } from './file-set';
 import type { LiveView } from './live/live-view';
+import type { OperationsView } from './operations/operations-view';
 import type { ListSample, PushSpecView } from './rest/push-spec-view';
 import type { PushView } from './rest/push-view';
 import type { PreviousOutput } from './sqlite/emit-migrations';
@@ -56,4 +57,6 @@ export interface FrameworkTarget {
     live(view: LiveModelView): string;
     cache(view: ModelView): string;
   };
+  /** The hooks of a library's other operations (`operation-hooks.ts`): query and mutation hooks, in every mode alike. */
+  operationHooks(view: OperationsView): string;
 }

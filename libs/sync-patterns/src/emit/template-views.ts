@@ -1,6 +1,7 @@
 import type { CoreView } from './core/core-view';
 import type { SqliteView } from './live/sqlite-view';
 import type { MocksView } from './mocks/mocks-view';
+import type { OperationsView } from './operations/operations-view';
 import type { CacheModelView, CacheTestView, LiveModelView, ModelView, TestView } from './target';
 
 /**
@@ -31,6 +32,8 @@ export interface TemplateViews {
   'react/push-hooks': ModelView;
   'react/live-hooks': LiveModelView;
   'react/cache-hooks': ModelView;
+  'react/operation-hooks': OperationsView;
+  'operations/operations': OperationsView;
   'mocks/mocks': MocksView;
   'mocks/spec': MocksView;
   'mocks/testing': MocksView;
@@ -60,6 +63,8 @@ export const TEMPLATE_NAMES = [
   'react/push-hooks',
   'react/live-hooks',
   'react/cache-hooks',
+  'react/operation-hooks',
+  'operations/operations',
   'mocks/mocks',
   'mocks/spec',
   'mocks/testing',

@@ -102,14 +102,16 @@ function shapeProblem(
     case 'create':
       if (op.method !== 'post') return 'a create operation must be a POST';
       if (pathParams(op).length > 0) return 'its path must have no path parameters';
-      if (!op.body) return 'it must take a JSON, form or multipart request body';
+      if (!op.body || op.body.encoding === 'raw' || op.body.schemaless)
+        return 'it must take a JSON, form or multipart request body';
       if (!objectBody(op, document)) return "its request body must be an object (the new row's fields)";
       return undefined;
     case 'update':
       if (op.method !== 'put' && op.method !== 'patch') return 'an update operation must be a PUT or PATCH';
       if (!onlyIdParam(op))
         return 'its path must end in the key parameter, e.g. /todos/{id}, with no other path parameters';
-      if (!op.body) return 'it must take a JSON, form or multipart request body';
+      if (!op.body || op.body.encoding === 'raw' || op.body.schemaless)
+        return 'it must take a JSON, form or multipart request body';
       if (!objectBody(op, document)) return 'its request body must be an object (the fields to change)';
       return undefined;
     case 'delete':

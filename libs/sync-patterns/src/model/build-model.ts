@@ -4,6 +4,7 @@ import { child } from '../openapi/json-pointer';
 import type { LoadedSpec } from '../openapi/load-spec';
 import { checkOperationIds } from '../openapi/unique-operation-ids';
 import { schemaKeywordWarnings } from '../openapi/version-keywords';
+import { apiOperations } from './api-operations';
 import {
   bindOperations,
   explicitBindings,
@@ -318,6 +319,9 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}, hooks: 
       .map((other) => other.schemaName);
   }
 
+  // every operation, and what it became (after names: operation names keep clear of the models')
+  const operations = apiOperations(document, file, specWide.specWide().operations, models, diagnostics);
+
   const info = isObject(document['info']) ? document['info'] : {};
   const title = typeof info['title'] === 'string' ? info['title'] : '';
   const servers = Array.isArray(document['servers']) ? document['servers'] : [];
@@ -331,6 +335,7 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}, hooks: 
     document,
     serverUrl: /^\{|\{/.test(serverUrl) ? '' : serverUrl,
     models,
+    operations,
     diagnostics: withoutRepeats(diagnostics),
   };
 }

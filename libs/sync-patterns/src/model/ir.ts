@@ -10,7 +10,8 @@ export type SyncMode = 'push' | 'live' | 'cache';
 export type ConflictPolicy = 'backend-wins' | 'client-wins' | 'field-merge' | 'custom';
 export type OperationKind = 'list' | 'get' | 'create' | 'update' | 'delete';
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
-export type BodyEncoding = 'json' | 'form' | 'multipart';
+/** `raw`: a body of another media type (octet-stream, text, XML), sent as the caller gives it. */
+export type BodyEncoding = 'json' | 'form' | 'multipart' | 'raw';
 
 /** A JSON Schema object as it stands in the (canonical) document. */
 export type JsonSchema = Record<string, unknown>;
@@ -47,6 +48,8 @@ export interface SyncApi {
   /** First `servers[].url`, the default base URL of the generated client. */
   serverUrl: string;
   models: SyncModel[];
+  /** Every operation of the spec (GET, POST, PUT, PATCH, DELETE), in spec order, and what it became. */
+  operations: ApiOperation[];
   diagnostics: Diagnostic[];
 }
 
@@ -145,4 +148,54 @@ export interface BoundOperation {
     itemsPath?: string[];
   };
   pagination?: Pagination;
+}
+
+/**
+ * What an operation of the spec became: a bound model operation (its model's library makes it,
+ * in the model's mode), or an operation function with a query (GET) or mutation hook.
+ */
+export type OperationRole =
+  | { kind: 'bound'; model: string; as: OperationKind }
+  | { kind: 'query'; pagination?: OperationPaging }
+  | { kind: 'mutation' };
+
+/** How a query operation pages (its infinite query), and where the rows of a page sit. */
+export type OperationPaging = Pagination & { itemsPath: string[] };
+
+export interface ApiOperation {
+  method: HttpMethod;
+  path: string;
+  pointer: string;
+  operationId?: string;
+  summary?: string;
+  /** The function's name, unique in the api (from the operationId, else the method and path). */
+  name: string;
+  /** The model whose library holds the function (its path is under the model's, or `x-sync-model`); else the core library. */
+  owner?: string;
+  role: OperationRole;
+  pathParams: OperationParam[];
+  queryParams: OperationParam[];
+  /** `schemaless`: the body has no schema, so it is typed `unknown`. */
+  body?: { mediaType: string; encoding: BodyEncoding; required: boolean; schemaPointer: string; schemaless?: boolean };
+  /** The success response: its status, and its media type and schema when it has a body. */
+  response?: { status: string; mediaType?: string; schemaPointer?: string };
+  /** Models (schema names) the operation names: its owner, and the models its request and response hold. */
+  touches: string[];
+  /** A write: the models whose data it may change (what it touches, and the models embedding those). */
+  invalidates: string[];
+  /** `x-sync-optimistic`: what the action shows at once on its owner's rows. */
+  optimistic?: OptimisticEffect;
+}
+
+/** A value an optimistic change reads: a constant, or a part of the request (an OpenAPI runtime expression). */
+export type RequestValue =
+  | { value: unknown }
+  | { from: 'path' | 'query'; name: string }
+  /** `[]`: the whole body. */
+  | { from: 'body'; path: string[] };
+
+/** An action's optimistic change on its owner model's rows (x-sync-optimistic.ts). */
+export interface OptimisticEffect {
+  rows: { keys: RequestValue } | { where: Record<string, RequestValue> };
+  change: { set: Record<string, RequestValue> } | { remove: true };
 }

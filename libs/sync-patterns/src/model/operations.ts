@@ -15,7 +15,7 @@ export interface SpecOperation {
   operationId?: string;
   summary?: string;
   params: OperationParam[];
-  body?: { mediaType: string; encoding: BodyEncoding; required: boolean; located: Located };
+  body?: { mediaType: string; encoding: BodyEncoding; required: boolean; located: Located; schemaless?: boolean };
   success?: { status: string; mediaType?: string; located?: Located };
   /** The path ends with a `{param}` segment: it addresses one item. */
   itemParam?: string;
@@ -112,7 +112,9 @@ function pickMedia(content: unknown): [string, BodyEncoding] | undefined {
     const match = Object.keys(content).find((type) => pattern.test(type));
     if (match) return [match, encoding];
   }
-  return undefined;
+  // another media type (octet-stream, text, XML): sent as the caller gives it
+  const other = Object.keys(content)[0];
+  return other === undefined ? undefined : [other, 'raw'];
 }
 
 function readBody(document: OpenApiDocument, op: JsonSchema, pointer: string): SpecOperation['body'] {
@@ -124,12 +126,14 @@ function readBody(document: OpenApiDocument, op: JsonSchema, pointer: string): S
   const content = body.schema['content'] as Record<string, JsonSchema>;
   const schemaPointer = child(body.pointer, 'content', mediaType, 'schema');
   const schema = content[mediaType]?.['schema'];
-  if (!isObject(schema)) return undefined;
+  if (schema !== undefined && !isObject(schema)) return undefined;
   return {
     mediaType,
     encoding,
     required: body.schema['required'] === true,
-    located: { schema, pointer: schemaPointer },
+    located: { schema: schema ?? {}, pointer: schemaPointer },
+    // no schema: the body is sent as given (typed unknown); no model operation is made of it
+    ...(schema === undefined ? { schemaless: true } : {}),
   };
 }
 

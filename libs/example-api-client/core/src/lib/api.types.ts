@@ -112,6 +112,25 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/projects/{id}/todos/complete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mark every open todo of a project done, in one transaction */
+    post: operations['completeProjectTodos'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/sessions': {
     parameters: {
       query?: never;
@@ -176,6 +195,44 @@ export interface paths {
     options?: never;
     head?: never;
     patch: operations['updateTodo'];
+    trace?: never;
+  };
+  '/todos/{id}/archive': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Archive a todo (it leaves the project's open list; any member of the project may) */
+    post: operations['archiveTodo'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/todos/{id}/move': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Move a todo to another project (one the caller belongs to) */
+    post: operations['moveTodo'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/users': {
@@ -285,6 +342,8 @@ export interface components {
     };
     /** @description One thing to do, in a project. */
     Todo: {
+      /** @description Set by POST /todos/{id}/archive */
+      readonly archived: boolean;
       /** Format: date-time */
       readonly created_at: string;
       /** Format: date-time */
@@ -313,6 +372,13 @@ export interface components {
       project_name: string;
       todo: number;
       total: number;
+    };
+    TodoMove: {
+      /**
+       * Format: uuid
+       * @description The project the todo moves to
+       */
+      project_id: string;
     };
     TodoPatch: {
       /** Format: date-time */
@@ -655,6 +721,30 @@ export interface operations {
       404: components['responses']['NotFound'];
     };
   };
+  completeProjectTodos: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The todos it completed */
+      200: {
+        headers: {
+          'X-Sync-Txid': components['headers']['Txid'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Todo'][];
+        };
+      };
+      404: components['responses']['NotFound'];
+    };
+  };
   signIn: {
     parameters: {
       query?: never;
@@ -833,6 +923,60 @@ export interface operations {
     };
     responses: {
       /** @description Updated */
+      200: {
+        headers: {
+          'X-Sync-Txid': components['headers']['Txid'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Todo'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      422: components['responses']['Invalid'];
+    };
+  };
+  archiveTodo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Archived */
+      200: {
+        headers: {
+          'X-Sync-Txid': components['headers']['Txid'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Todo'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+    };
+  };
+  moveTodo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TodoMove'];
+      };
+    };
+    responses: {
+      /** @description Moved */
       200: {
         headers: {
           'X-Sync-Txid': components['headers']['Txid'];

@@ -25,6 +25,7 @@ export const exampleApiFakeDefinitions: Record<string, FakeSchema> = {
   '#/components/schemas/Todo': {
     type: 'object',
     properties: {
+      archived: { type: 'boolean' },
       created_at: { type: 'string', format: 'date-time' },
       due_at: { type: ['string', 'null'], format: 'date-time' },
       id: { type: 'string', format: 'uuid' },
@@ -35,7 +36,7 @@ export const exampleApiFakeDefinitions: Record<string, FakeSchema> = {
       title: { type: 'string', minLength: 1, maxLength: 200 },
       updated_at: { type: 'string', format: 'date-time' },
     },
-    required: ['id', 'project_id', 'title', 'status', 'priority', 'due_at', 'created_at', 'updated_at'],
+    required: ['id', 'project_id', 'title', 'status', 'priority', 'due_at', 'archived', 'created_at', 'updated_at'],
   },
   '#/components/schemas/TodoCount': {
     type: 'object',

@@ -47,6 +47,7 @@ export const TodoPatchSchema: z.ZodType = z.looseObject({
 
 /** Validates `Todo` (components.schemas). */
 export const TodoSchema: z.ZodType = z.looseObject({
+  archived: z.boolean(),
   created_at: z.iso.datetime({ offset: true, local: true }),
   due_at: z.iso.datetime({ offset: true, local: true }).nullable(),
   id: z.guid(),

@@ -17,7 +17,7 @@ import { todoSchema, todoCreateInputSchema, todoUpdateInputSchema } from './todo
 /** The shape this model syncs: table, columns (fields x-sync excludes are never fetched). */
 export const todoShape = {
   table: 'todos',
-  columns: ['created_at', 'due_at', 'id', 'priority', 'project_id', 'status', 'title', 'updated_at'],
+  columns: ['archived', 'created_at', 'due_at', 'id', 'priority', 'project_id', 'status', 'title', 'updated_at'],
 } as const;
 
 function createTodoCollection(status: LiveStatus, queryClient: QueryClient) {
@@ -27,6 +27,7 @@ function createTodoCollection(status: LiveStatus, queryClient: QueryClient) {
       ...todoShape,
       // `as const`: a column named like an Object method (hasOwnProperty) would widen the kinds to string
       kinds: {
+        archived: 'boolean',
         created_at: 'date-time',
         due_at: 'date-time',
         id: 'string',
@@ -58,7 +59,7 @@ function createTodoCollection(status: LiveStatus, queryClient: QueryClient) {
       insert: (row) => ({
         method: 'POST',
         path: '/todos',
-        body: omitFields(row, ['created_at', 'updated_at']),
+        body: omitFields(row, ['archived', 'created_at', 'updated_at']),
         bodyEncoding: 'json',
       }),
       update: (id, changes) => ({

@@ -92,6 +92,7 @@ export function useTodoMutations(): TodoMutations {
 }
 
 const todoColumns: readonly string[] = [
+  'archived',
   'created_at',
   'due_at',
   'id',

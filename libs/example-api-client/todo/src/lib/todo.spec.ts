@@ -16,6 +16,7 @@ let shape: FakeShape;
 
 /** A row as the client keeps it. */
 const row: Todo = {
+  archived: true,
   created_at: '2026-01-02T03:04:05.000Z',
   due_at: '2026-01-02T03:04:05.000Z',
   id: '00000000-0000-4000-8000-000000000001',
@@ -27,6 +28,7 @@ const row: Todo = {
 };
 /** The same row as Postgres has it: the shape's columns must leave out what x-sync excludes. */
 const served: Record<string, unknown> = { ...{
+  archived: true,
   created_at: '2026-01-02T03:04:05.000Z',
   due_at: '2026-01-02T03:04:05.000Z',
   id: '00000000-0000-4000-8000-000000000001',
@@ -164,7 +166,7 @@ describe('Todo live collection (generated)', () => {
   });
 
   it('keeps a malformed synced row out of the store and reports a sync error', async () => {
-    shape.insert({ ...served, ['created_at']: { malformed: true } });
+    shape.insert({ ...served, ['archived']: { malformed: true } });
     const collection = todoCollection(qc);
     void collection.preload();
     await waitUntil(() => todoLiveStatus(qc).status === 'error');

@@ -7,7 +7,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type HeaderMap = Record<string, string>;
 /** Static headers, or a function called before every request (e.g. to read a fresh auth token). */
 export type HeadersInput = HeaderMap | (() => HeaderMap | Promise<HeaderMap>);
-export type BodyEncoding = 'json' | 'form' | 'multipart';
+/** How a request body is sent: JSON, a URL-encoded form, multipart, or as given (`raw`: a Blob, text or bytes of `contentType`). */
+export type BodyEncoding = 'json' | 'form' | 'multipart' | 'raw';
 
 export interface SyncClientOptions {
   /** Prefix of every request path, e.g. `https://api.example.com/v1`. */
@@ -77,6 +78,8 @@ export interface SyncRequest {
   query?: Record<string, unknown>;
   body?: unknown;
   bodyEncoding?: BodyEncoding;
+  /** The media type of a `raw` body (the operation's request body type, e.g. `application/octet-stream`). */
+  contentType?: string;
   signal?: AbortSignal;
   /** Extra request headers (conditional requests: If-None-Match, If-Modified-Since). */
   headers?: HeaderMap;
@@ -170,7 +173,7 @@ async function resolveHeaders(input: HeadersInput | undefined): Promise<HeaderMa
 
 /** The request's body as sent, its content type set in `headers`. */
 export function encodeBody(
-  request: Pick<SyncRequest, 'body' | 'bodyEncoding'>,
+  request: Pick<SyncRequest, 'body' | 'bodyEncoding' | 'contentType'>,
   headers: HeaderMap,
 ): BodyInit | undefined {
   if (request.body === undefined) return undefined;
@@ -192,6 +195,9 @@ export function encodeBody(
       }
       return form; // fetch sets the multipart boundary itself
     }
+    case 'raw':
+      if (request.contentType) headers['content-type'] = request.contentType;
+      return request.body as BodyInit;
   }
 }
 

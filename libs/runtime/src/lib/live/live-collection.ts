@@ -3,6 +3,7 @@ import { electricCollectionOptions } from '@tanstack/electric-db-collection';
 import { createCollection } from '@tanstack/react-db';
 import type { QueryClient } from '@tanstack/react-query';
 import { SyncError } from '../client/sync-error';
+import { invalidateTouched } from '../operations/operation-touches';
 import type { HeadersInput } from '../client/sync-client';
 import type { StandardSchemaV1 } from '../client/validate';
 import type { LocalStore, StreamPosition } from '../sqlite/local-store';
@@ -60,8 +61,11 @@ export interface LiveModelConfig<T extends object, TKey extends string | number>
   local?: () => Promise<LocalStore>;
   /** `x-sync.retry`: how server errors are retried (a write that cannot reach the API waits instead). */
   retry?: RetryPolicy;
-  /** Query keys a write makes stale once the API accepted it (cache-mode results that name this model). */
-  invalidates?: { queryClient: QueryClient; keys: readonly (readonly unknown[])[] };
+  /**
+   * What a write makes stale once the API accepted it: query-key roots (push models embedding this
+   * one, cache-mode results that name it) and tags of query operations whose answers hold it.
+   */
+  invalidates?: { queryClient: QueryClient; keys: readonly (readonly unknown[])[]; tags?: readonly string[] };
 }
 
 /**
@@ -126,7 +130,7 @@ export function createLiveCollection<T extends object, TKey extends string | num
   /** The API accepted the writes: their txids to wait for; results that depend on the model go stale. */
   const accepted = (txids: (number | undefined)[]) => {
     const stale = config.invalidates;
-    if (stale) for (const queryKey of stale.keys) void stale.queryClient.invalidateQueries({ queryKey });
+    if (stale) void invalidateTouched(stale.queryClient, { roots: stale.keys, live: [], tags: stale.tags ?? [] });
     return matchTxids(txids);
   };
   const queue = new WriteQueue(status, config.retry ?? defaultRetryPolicy);
@@ -251,6 +255,7 @@ export function createLiveCollection<T extends object, TKey extends string | num
   return {
     collection,
     status,
+    awaitTxId: (txid: number, timeoutMs: number) => collection.utils.awaitTxId(txid, timeoutMs),
     stop: () => {
       stopper.abort();
       queue.stop();

@@ -8,6 +8,7 @@ import { validateInput, type StandardSchemaV1 } from '../client/validate';
 import { draftKey, type KeyKind } from '../writes/draft-keys';
 import { pushOutboxOf, type PushOutboxTarget } from './push-outbox';
 import type { StoredRequest } from '../sqlite/outbox';
+import { invalidateTouched } from '../operations/operation-touches';
 
 /** What the generator knows about a push model, handed to the shared optimistic-write logic. */
 export interface PushModelBinding<TRow, TId> {
@@ -16,6 +17,8 @@ export interface PushModelBinding<TRow, TId> {
   itemsPath: ItemsPath;
   /** Root keys of other models whose cached responses embed this model: invalidated after each write. */
   related: readonly (readonly unknown[])[];
+  /** Tags of the query operations (of the spec's other operations) whose answers hold this model: refetched after each write. */
+  tags?: readonly string[];
   retry: RetryPolicy;
   /** Durable writes: with the app's local database, writes go through the model's outbox (see PushOutbox). */
   outbox?: PushOutboxTarget;
@@ -124,9 +127,9 @@ function rollback(qc: QueryClient, context: OptimisticContext | undefined) {
 /** Runs after success and failure alike, outside render: the server is the judge (backend wins). */
 function settle(
   qc: QueryClient,
-  binding: { keys: { all: readonly unknown[] }; related: readonly (readonly unknown[])[] },
+  binding: { keys: { all: readonly unknown[] }; related: readonly (readonly unknown[])[]; tags?: readonly string[] },
 ) {
-  return Promise.all([binding.keys.all, ...binding.related].map((queryKey) => qc.invalidateQueries({ queryKey })));
+  return invalidateTouched(qc, { roots: [binding.keys.all, ...binding.related], live: [], tags: binding.tags ?? [] });
 }
 
 export interface CreateConfig<TRow, TInput, TResult> {

@@ -1,4 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
+import { invalidateTouched } from '../operations/operation-touches';
 import { isDraftKey, rememberSavedKey, savedKeyOf } from '../writes/draft-keys';
 import { liveModelIn } from '../status/live-scope';
 import type { LiveStatus } from '../status/live-status';
@@ -293,6 +294,7 @@ export function pushOutboxOf(
     retry: RetryPolicy;
     keys: { all: readonly unknown[] };
     related: readonly (readonly unknown[])[];
+    tags?: readonly string[];
   },
 ): PushOutbox | undefined {
   const target = binding.outbox;
@@ -300,7 +302,7 @@ export function pushOutboxOf(
   if (!target || !database) return undefined;
   return liveModelIn(queryClient, target.scope, (status, qc) => {
     const stale = () =>
-      void Promise.all([binding.keys.all, ...binding.related].map((queryKey) => qc.invalidateQueries({ queryKey })));
+      void invalidateTouched(qc, { roots: [binding.keys.all, ...binding.related], live: [], tags: binding.tags ?? [] });
     return new PushOutbox({ ...target, retry: binding.retry }, database, status, stale);
   });
 }

@@ -6,6 +6,8 @@ export interface LiveModel {
   status: LiveStatus;
   /** Ends the shape stream for good. */
   stop(): void;
+  /** Resolves true once the stream has delivered the Postgres transaction `txid` (a write's, answered by the API). */
+  awaitTxId?(txid: number, timeoutMs: number): Promise<boolean>;
 }
 
 interface LiveScope {
@@ -41,6 +43,11 @@ export function liveModelIn<M extends LiveModel>(
     scope.models.set(id, (model = make(status, queryClient)));
   }
   return model;
+}
+
+/** The model's collection in this client's scope if something opened it, else undefined (nothing shows it). */
+export function liveModelOpen(queryClient: QueryClient, id: string): LiveModel | undefined {
+  return scopes.get(queryClient)?.models.get(id);
 }
 
 /** The statuses of the scope's collections whose streams have started, for `useSyncStatus()`. */

@@ -1,4 +1,5 @@
 import { emitMocks } from '../mocks/emit-mocks';
+import { emitOperations } from '../operations/emit-operations';
 import { fileHeader } from '../file-header';
 import { renderTemplate } from '../render-template';
 import { pushSpecView } from '../rest/push-spec-view';
@@ -37,6 +38,7 @@ export const cacheTarget: ModeTarget & { mode: 'cache' } = {
       { path: lib('queries'), content: renderTemplate('cache/queries', view) },
       { path: lib('hooks'), content: framework.hooks.cache(view) },
       { path: `${dir}/src/index.ts`, content: renderTemplate('cache/index', view) },
+      ...emitOperations({ api, coreImport, framework }, model, view.header),
       ...emitMocks(api, model, view),
     ];
   },

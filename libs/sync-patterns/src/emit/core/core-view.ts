@@ -8,4 +8,6 @@ export interface CoreView {
   validators: { doc: string; name: string; code: string }[];
   fakeDefinitions: string;
   definitions: string;
+  /** The core library holds the functions of operations no model owns. */
+  operations: boolean;
 }

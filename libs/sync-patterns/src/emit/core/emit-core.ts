@@ -6,6 +6,8 @@ import { componentPointer, isObject } from '../../model/schema-utils';
 import { specError } from '../../openapi/diagnostics';
 import { resolvePointer } from '../../openapi/json-pointer';
 import { apiNames } from './api-names';
+import { emitOperations, hasOperations } from '../operations/emit-operations';
+import { FRAMEWORK_TARGETS } from '../targets';
 import { fakeDefinitions } from '../../json-schema/fake-schema';
 import { fileHeader } from '../file-header';
 import { hoistRecursiveTypes } from '../../json-schema/recursive-types';
@@ -71,6 +73,7 @@ export function emitCore(api: SyncApi, specLabel: string): GeneratedFile[] {
     validators,
     fakeDefinitions: names.fakeDefinitions,
     definitions: literalBlock(fakeDefinitions(api)),
+    operations: hasOperations({ api }, undefined),
   };
   return [
     { path: CORE_TYPES, content: header + restyleTypes(types) },
@@ -85,6 +88,8 @@ export function emitCore(api: SyncApi, specLabel: string): GeneratedFile[] {
     { path: 'core/src/lib/zod-builders.ts', content: renderTemplate('core/zod-builders', view) },
     { path: CORE_FAKES, content: renderTemplate('core/fakes', view) },
     { path: 'core/src/index.ts', content: renderTemplate('core/index', view) },
+    // the functions and hooks of operations no model owns (coreImport: unused in the core library)
+    ...emitOperations({ api, coreImport: '', framework: FRAMEWORK_TARGETS.react }, undefined, header),
   ];
 }
 

@@ -1,4 +1,5 @@
 import { emitMocks } from '../mocks/emit-mocks';
+import { emitOperations } from '../operations/emit-operations';
 import { fileHeader } from '../file-header';
 import { renderTemplate } from '../render-template';
 import { pushSpecView } from '../rest/push-spec-view';
@@ -47,6 +48,7 @@ export const liveTarget: ModeTarget & { mode: 'live' } = {
       { path: lib('collection'), content: renderTemplate('live/collection', view) },
       { path: lib('hooks'), content: framework.hooks.live(view) },
       { path: `${dir}/src/index.ts`, content: renderTemplate('live/index', view) },
+      ...emitOperations({ api, coreImport, framework }, model, view.header),
       ...emitMocks(api, model, view),
     ];
   },

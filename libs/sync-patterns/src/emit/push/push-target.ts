@@ -1,4 +1,5 @@
 import { emitMocks } from '../mocks/emit-mocks';
+import { emitOperations } from '../operations/emit-operations';
 import { fileHeader } from '../file-header';
 import { renderTemplate } from '../render-template';
 import { pushSpecView } from '../rest/push-spec-view';
@@ -25,6 +26,7 @@ export const pushTarget: ModeTarget & { mode: 'push' } = {
       ...OWN.map((kind) => ({ path: lib(kind), content: renderTemplate(`push/${kind}`, view) })),
       { path: lib('hooks'), content: framework.hooks.push(view) },
       { path: `${dir}/src/index.ts`, content: renderTemplate('push/index', view) },
+      ...emitOperations({ api, coreImport, framework }, model, view.header),
       ...emitMocks(api, model, view),
     ];
     // Without a sample row, or an operation to test, nothing could be asserted honestly: no spec file.

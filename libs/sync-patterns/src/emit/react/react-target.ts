@@ -9,4 +9,5 @@ export const reactTarget: FrameworkTarget = {
     live: (view) => renderTemplate('react/live-hooks', view),
     cache: (view) => renderTemplate('react/cache-hooks', view),
   },
+  operationHooks: (view) => renderTemplate('react/operation-hooks', view),
 };

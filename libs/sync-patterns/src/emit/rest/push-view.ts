@@ -171,6 +171,8 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
   const writes = [view.create && 'create', view.update && 'update', view.remove && 'remove'];
   return {
     ...view,
+    /** The library holds functions of the spec's other operations (operations/emit-operations.ts). */
+    operations: api.operations.some((op) => op.role.kind !== 'bound' && op.owner === model.schemaName),
     usesPaths: typeExpressions.some((t) => t?.includes('paths[')),
     /** What each file imports by name, a list ready to print between braces. */
     imports: {
