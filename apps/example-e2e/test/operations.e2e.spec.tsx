@@ -1,4 +1,4 @@
-import { SyncError } from '@sync-patterns/runtime';
+import { SyncError, TransactionError, useSyncTransaction } from '@sync-patterns/runtime';
 import { closeLiveCollections } from '@sync-patterns/runtime/live';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, renderHook, waitFor } from '@testing-library/react';
@@ -228,6 +228,101 @@ describe.each(VARIANTS)(
       expect(await act(() => moving!)).toMatchObject({ status: 422 });
       await rendered();
       expect(result.current.list.data!.find((t) => t.id === rows[1].id)?.title).toBe('two');
+    });
+
+    it('a transaction over two models shows both writes at once and resolves once both are in view', async () => {
+      const project = await seedProject(
+        { createUser: users.createUser, createProject: projects.createProject },
+        `Transaction ${mode}`,
+        `transaction-${mode}@example.com`,
+      );
+      const { result } = renderApp(() => ({
+        project: projects.useProject(project.id),
+        list: todos.useTodos({ project_id: project.id }),
+        transaction: useSyncTransaction(),
+      }));
+      await waitFor(() =>
+        expect([result.current.project.status, result.current.list.status]).toEqual(['live', 'live']),
+      );
+
+      gate.close();
+      let running: Promise<unknown> | undefined;
+      act(
+        () =>
+          void (running = result.current.transaction.run([
+            projects.projectWrites.update(project.id, { name: 'Renamed together' }),
+            todos.todoWrites.create({
+              project_id: project.id,
+              title: 'first of it',
+              status: 'todo',
+              priority: 1,
+              due_at: null,
+            }),
+          ])),
+      );
+      // both show before either request reached the API
+      await waitFor(() => expect(result.current.project.data?.name).toBe('Renamed together'));
+      await waitFor(() => expect(result.current.list.data?.map((t) => t.title)).toEqual(['first of it']));
+      await waitFor(() => expect(gate.waiting).toBe(1)); // one by one, in order
+      expect(result.current.transaction.isPending).toBe(true);
+      gate.open();
+      const [renamed, created] = (await act(() => running!)) as [{ name: string }, { id: string; created_at: string }];
+      expect(renamed.name).toBe('Renamed together');
+      await rendered();
+      expect(result.current.list.data).toEqual([
+        expect.objectContaining({ id: created.id, created_at: expect.any(String) }),
+      ]);
+      expect((await projects.getProject(project.id)).name).toBe('Renamed together');
+    });
+
+    it('a transaction whose second write fails rolls both back: the first is undone on the server', async () => {
+      const project = await seedProject(
+        { createUser: users.createUser, createProject: projects.createProject },
+        `Doomed ${mode}`,
+        `doomed-${mode}@example.com`,
+      );
+      const existing = await newTodo(project.id, 'already there');
+      const { result } = renderApp(() => ({
+        project: projects.useProject(project.id),
+        list: todos.useTodos({ project_id: project.id }),
+        transaction: useSyncTransaction(),
+      }));
+      await waitFor(() => expect(result.current.list.data?.length).toBe(1));
+      await waitFor(() => expect(result.current.project.data?.name).toBe(`Doomed ${mode}`));
+
+      gate.close();
+      let running: Promise<unknown> | undefined;
+      act(
+        () =>
+          void (running = result.current.transaction
+            .run([
+              projects.projectWrites.update(project.id, { name: 'Never renamed' }),
+              // to a project that does not exist: the API answers 422
+              todos.moveTodoWrite({
+                path: { id: existing.id },
+                body: { project_id: '00000000-0000-4000-8000-000000000000' },
+              }),
+            ])
+            .catch((error: unknown) => error)),
+      );
+      // both show at once: the project renamed, the todo gone from this project's list
+      await waitFor(() => expect(result.current.project.data?.name).toBe('Never renamed'));
+      await waitFor(() => expect(result.current.list.data).toEqual([]));
+      gate.open();
+      const error = (await act(() => running!)) as TransactionError;
+      expect(error).toBeInstanceOf(TransactionError);
+      expect(error.status).toBe(422);
+      expect(error.report).toEqual({
+        failed: 'POST /todos/{id}/move',
+        undone: [`update Project ${project.id}`],
+        kept: [],
+        notSent: [],
+      });
+      await rendered();
+      expect(result.current.project.data?.name).toBe(`Doomed ${mode}`);
+      expect(result.current.list.data?.map((t) => t.title)).toEqual(['already there']);
+      expect((await projects.getProject(project.id)).name).toBe(`Doomed ${mode}`);
+      await waitFor(() => expect(result.current.transaction.error).toBe(error));
     });
 
     it('a refused action rejects with a SyncError carrying the status, and the hook keeps it', async () => {

@@ -113,7 +113,7 @@ export function App() {
         </nav>
         <main className="content" id="todos" tabIndex={-1}>
           {current ? (
-            <TodoList key={current.id} project={current} />
+            <TodoList key={current.id} project={current} projects={projects.data ?? []} />
           ) : projects.data ? (
             <p className="panel empty">Create a project to start adding todos.</p>
           ) : (

@@ -1,21 +1,51 @@
 import type { SyncError } from '@sync-patterns/runtime';
 import { useSyncStatus } from '@sync-patterns/runtime';
-import { useTodoMutations, useTodos, type Todo } from '@sync-patterns/example-api-todo';
+import {
+  useArchiveTodo,
+  useCompleteProjectTodos,
+  useMoveTodo,
+  useTodoMutations,
+  useTodos,
+  type Todo,
+} from '@sync-patterns/example-api-todo';
 import { useRef, useState } from 'react';
-import { AlertIcon, CloseIcon, TrashIcon } from './icons';
+import { AlertIcon, ArchiveIcon, CloseIcon, TrashIcon } from './icons';
 import { PanelHead } from './ModeBadge';
 
-/** The project's todos, live: every change by anyone streams in; writes show at once. */
-export function TodoList({ project }: { project: { id: string; name: string; description: string | null } }) {
+interface ProjectChoice {
+  id: string;
+  name: string;
+}
+
+/**
+ * The project's open todos, live: every change by anyone streams in; writes show at once. Archive,
+ * move and "complete all" are the API's domain actions (generated from the spec with the change
+ * each shows at once, x-sync-optimistic), so they show at once too and roll back if refused.
+ */
+export function TodoList({
+  project,
+  projects,
+}: {
+  project: ProjectChoice & { description: string | null };
+  /** Where a todo can be moved. */
+  projects: readonly ProjectChoice[];
+}) {
   const todos = useTodos({ project_id: project.id });
-  const { create, update, remove, error } = useTodoMutations();
+  const mutations = useTodoMutations();
+  const { create, update, remove } = mutations;
+  const archive = useArchiveTodo();
+  const move = useMoveTodo();
+  const complete = useCompleteProjectTodos();
+  // the newest failure of any of them (each hook keeps its own)
+  const error = [mutations.error, archive.error, move.error, complete.error].find(Boolean) ?? null;
   const { status } = useSyncStatus();
   const [title, setTitle] = useState('');
   const [dismissed, setDismissed] = useState<SyncError | null>(null);
   const input = useRef<HTMLInputElement>(null);
   // failures show through `error`; the promise needs no second handler
   const settle = (write: Promise<unknown>) => void write.catch(() => undefined);
-  const rows = [...(todos.data ?? [])].sort((a, b) => a.title.localeCompare(b.title));
+  const rows = [...(todos.data ?? [])].filter((todo) => !todo.archived).sort((a, b) => a.title.localeCompare(b.title));
+  const others = projects.filter((p) => p.id !== project.id);
   const done = rows.filter((todo) => todo.status === 'done').length;
   const refused = error && error !== dismissed ? error : null;
   return (
@@ -83,12 +113,24 @@ export function TodoList({ project }: { project: { id: string; name: string; des
                 waiting={status === 'offline'}
                 onToggle={() => settle(update(todo.id, { status: todo.status === 'done' ? 'todo' : 'done' }))}
                 onDelete={() => settle(remove(todo.id))}
+                onArchive={() => settle(archive.mutate({ path: { id: todo.id } }))}
+                moveTargets={others}
+                onMove={(to) => settle(move.mutate({ path: { id: todo.id }, body: { project_id: to } }))}
               />
             ))}
           </ul>
         )}
         <div className="list-footer">
           <span>{todos.isLoading ? '' : `${rows.length} ${rows.length === 1 ? 'todo' : 'todos'} · ${done} done`}</span>
+          {rows.length > done && (
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => settle(complete.mutate({ path: { id: project.id } }))}
+            >
+              Complete all
+            </button>
+          )}
           <span>Tip: open this page in a second window and watch changes arrive.</span>
         </div>
       </section>
@@ -103,11 +145,17 @@ function TodoRow({
   waiting,
   onToggle,
   onDelete,
+  onArchive,
+  moveTargets,
+  onMove,
 }: {
   todo: Todo;
   waiting: boolean;
   onToggle: () => void;
   onDelete: () => void;
+  onArchive: () => void;
+  moveTargets: readonly ProjectChoice[];
+  onMove: (projectId: string) => void;
 }) {
   // a row the server has not confirmed yet has no server-set creation time
   const pending = !todo.created_at;
@@ -140,6 +188,30 @@ function TodoRow({
           P{todo.priority}
         </span>
       </span>
+      {moveTargets.length > 0 && (
+        <select
+          className="move-select"
+          aria-label={`Move ${todo.title} to`}
+          value=""
+          onChange={(event) => event.target.value && onMove(event.target.value)}
+        >
+          <option value="">Move to…</option>
+          {moveTargets.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      )}
+      <button
+        type="button"
+        className="icon-button icon-button-quiet"
+        aria-label={`Archive ${todo.title}`}
+        title="Archive"
+        onClick={onArchive}
+      >
+        <ArchiveIcon />
+      </button>
       <button
         type="button"
         className="icon-button"

@@ -27,6 +27,12 @@ export const TrashIcon = () => (
   </Icon>
 );
 
+export const ArchiveIcon = () => (
+  <Icon>
+    <path d="M3 4h18v4H3zM5 8v12h14V8M10 12h4" />
+  </Icon>
+);
+
 export const CloseIcon = () => (
   <Icon>
     <path d="M18 6 6 18M6 6l12 12" />

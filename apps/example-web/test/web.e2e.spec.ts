@@ -301,7 +301,52 @@ describe('the example web app in Chromium', () => {
     expect(rows.filter((t) => t.title === 'Written in a closed tab')).toHaveLength(1);
     await context.close();
   });
+
+  it("archives, moves and completes todos with the API's domain actions, each shown at once", async () => {
+    const created = await fetch(`${api.url}/projects`, {
+      method: 'POST',
+      headers: { ...api.staff.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Backlog', owner_id: api.staff.userId }),
+    });
+    const backlog = (await created.json()) as { id: string };
+    const page = await openApp();
+    const todos = page.getByRole('region', { name: 'Todos' });
+    for (const title of ['Archive me', 'Move me']) {
+      await add(page, title);
+      await todo(page, title).and(page.locator(':not([data-pending])')).waitFor();
+    }
+    const serverRow = async (title: string) => {
+      const rows = (await (await fetch(`${api.url}/todos`, { headers: api.staff.headers })).json()) as (Row & {
+        project_id: string;
+        archived: boolean;
+      })[];
+      return rows.find((t) => t.title === title);
+    };
+
+    await todos.getByRole('button', { name: 'Archive Archive me' }).click();
+    await todo(page, 'Archive me').waitFor({ state: 'detached' });
+    await until(async () => (await serverRow('Archive me'))?.archived === true);
+
+    await todos.getByRole('combobox', { name: 'Move Move me to' }).selectOption({ label: 'Backlog' });
+    await todo(page, 'Move me').waitFor({ state: 'detached' });
+    await until(async () => (await serverRow('Move me'))?.project_id === backlog.id);
+
+    await todos.getByRole('button', { name: 'Complete all' }).click();
+    await todos.getByRole('button', { name: 'Complete all' }).waitFor({ state: 'detached' });
+    for (const title of await todoTitles(page))
+      await todos.getByRole('checkbox', { name: title, checked: true }).waitFor();
+    await screenshot(page, '9-domain-actions');
+    await page.close();
+  });
 });
+
+/** Waits (up to 10 s) until `check` holds: the server's state after a write settles. */
+async function until(check: () => Promise<boolean>) {
+  for (const started = Date.now(); !(await check()); ) {
+    if (Date.now() - started > 10_000) throw new Error('the server never reached the expected state');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 interface Row {
   title: string;

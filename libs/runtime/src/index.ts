@@ -24,3 +24,7 @@ export * from './lib/operations/operation-paging';
 export * from './lib/operations/operation-result';
 export * from './lib/operations/optimistic-change';
 export * from './lib/operations/optimistic-push';
+export * from './lib/transactions/transaction-write';
+export * from './lib/transactions/run-transaction';
+export * from './lib/transactions/push-writes';
+export * from './lib/transactions/use-sync-transaction';

@@ -12,3 +12,4 @@ export * from './lib/react/live-rows';
 export * from './lib/react/live-mutations';
 export * from './lib/mock/fake-shape';
 export * from './lib/operations/optimistic-live';
+export * from './lib/transactions/live-writes';

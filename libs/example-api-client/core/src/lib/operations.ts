@@ -4,10 +4,14 @@
 import {
   callOperation,
   operationMutationFn,
+  operationWrite,
   type OperationSpec,
   type OperationTouches,
+  type RequestContent,
+  type ResponseContent,
   type RequestOptions,
   type SyncError,
+  type TransactionWrite,
 } from '@sync-patterns/runtime';
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { exampleApiClient as client } from './client';
@@ -18,9 +22,9 @@ import type { paths } from './api.types';
 
 /** The input of `signUp`. */
 export interface SignUpVariables {
-  body: NonNullable<paths['/accounts']['post']['requestBody']>['content']['application/json'];
+  body: RequestContent<paths['/accounts']['post']['requestBody'], 'application/json'>;
 }
-export type SignUpResult = paths['/accounts']['post']['responses']['201']['content']['application/json'];
+export type SignUpResult = ResponseContent<paths['/accounts']['post']['responses']['201'], 'application/json'>;
 
 const signUpSpec: OperationSpec = { method: 'POST', path: '/accounts', bodyEncoding: 'json' };
 
@@ -35,15 +39,20 @@ export const signUpTouches: OperationTouches = { roots: [['example-api', 'user']
 /** Mutation options of `signUp`: resolves once what it changed shows (live txid, refetched queries). */
 export function signUpMutationOptions(queryClient: QueryClient) {
   return mutationOptions<SignUpResult, SyncError, SignUpVariables>({
-    mutationFn: operationMutationFn(client, signUpSpec, signUpTouches, queryClient),
+    mutationFn: operationMutationFn<SignUpResult, SignUpVariables>(client, signUpSpec, signUpTouches, queryClient),
   });
+}
+
+/** `signUp` as a write of a transaction (useSyncTransaction). */
+export function signUpWrite(input: SignUpVariables): TransactionWrite<SignUpResult> {
+  return operationWrite(client, signUpSpec, signUpTouches, input);
 }
 
 /** The input of `signIn`. */
 export interface SignInVariables {
-  body: NonNullable<paths['/sessions']['post']['requestBody']>['content']['application/json'];
+  body: RequestContent<paths['/sessions']['post']['requestBody'], 'application/json'>;
 }
-export type SignInResult = paths['/sessions']['post']['responses']['201']['content']['application/json'];
+export type SignInResult = ResponseContent<paths['/sessions']['post']['responses']['201'], 'application/json'>;
 
 const signInSpec: OperationSpec = { method: 'POST', path: '/sessions', bodyEncoding: 'json' };
 
@@ -58,13 +67,18 @@ export const signInTouches: OperationTouches = { roots: [['example-api', 'user']
 /** Mutation options of `signIn`: resolves once what it changed shows (live txid, refetched queries). */
 export function signInMutationOptions(queryClient: QueryClient) {
   return mutationOptions<SignInResult, SyncError, SignInVariables>({
-    mutationFn: operationMutationFn(client, signInSpec, signInTouches, queryClient),
+    mutationFn: operationMutationFn<SignInResult, SignInVariables>(client, signInSpec, signInTouches, queryClient),
   });
+}
+
+/** `signIn` as a write of a transaction (useSyncTransaction). */
+export function signInWrite(input: SignInVariables): TransactionWrite<SignInResult> {
+  return operationWrite(client, signInSpec, signInTouches, input);
 }
 
 /** `getCurrentSession` takes no input. */
 export type GetCurrentSessionVariables = void;
-export type GetCurrentSessionResult = paths['/sessions/current']['get']['responses']['200']['content']['application/json'];
+export type GetCurrentSessionResult = ResponseContent<paths['/sessions/current']['get']['responses']['200'], 'application/json'>;
 
 const getCurrentSessionSpec: OperationSpec = { method: 'GET', path: '/sessions/current' };
 
@@ -100,6 +114,11 @@ export const signOutTouches: OperationTouches = { roots: [], live: [], tags: ['p
 /** Mutation options of `signOut`: resolves once what it changed shows (live txid, refetched queries). */
 export function signOutMutationOptions(queryClient: QueryClient) {
   return mutationOptions<SignOutResult, SyncError, void>({
-    mutationFn: operationMutationFn(client, signOutSpec, signOutTouches, queryClient),
+    mutationFn: operationMutationFn<SignOutResult, void>(client, signOutSpec, signOutTouches, queryClient),
   });
+}
+
+/** `signOut` as a write of a transaction (useSyncTransaction). */
+export function signOutWrite(): TransactionWrite<SignOutResult> {
+  return operationWrite(client, signOutSpec, signOutTouches, undefined);
 }

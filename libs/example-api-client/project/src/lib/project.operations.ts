@@ -4,12 +4,17 @@
 import {
   callOperation,
   operationMutationFn,
+  onPushCache,
   optimisticInCache,
+  operationWrite,
   type OperationSpec,
   type OptimisticFor,
   type OperationTouches,
+  type RequestContent,
+  type ResponseContent,
   type RequestOptions,
   type SyncError,
+  type TransactionWrite,
 } from '@sync-patterns/runtime';
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { exampleApiClient as client, type paths } from '@sync-patterns/example-api-core';
@@ -23,7 +28,7 @@ import type { Project } from './project.types';
 export interface ListProjectMembersVariables {
   path: paths['/projects/{id}/members']['get']['parameters']['path'];
 }
-export type ListProjectMembersResult = paths['/projects/{id}/members']['get']['responses']['200']['content']['application/json'];
+export type ListProjectMembersResult = ResponseContent<paths['/projects/{id}/members']['get']['responses']['200'], 'application/json'>;
 
 const listProjectMembersSpec: OperationSpec = { method: 'GET', path: '/projects/{id}/members' };
 
@@ -45,9 +50,9 @@ export function listProjectMembersQueryOptions(input: ListProjectMembersVariable
 /** The input of `addProjectMember`. */
 export interface AddProjectMemberVariables {
   path: paths['/projects/{id}/members']['post']['parameters']['path'];
-  body: NonNullable<paths['/projects/{id}/members']['post']['requestBody']>['content']['application/json'];
+  body: RequestContent<paths['/projects/{id}/members']['post']['requestBody'], 'application/json'>;
 }
-export type AddProjectMemberResult = paths['/projects/{id}/members']['post']['responses']['201']['content']['application/json'];
+export type AddProjectMemberResult = ResponseContent<paths['/projects/{id}/members']['post']['responses']['201'], 'application/json'>;
 
 const addProjectMemberSpec: OperationSpec = { method: 'POST', path: '/projects/{id}/members', bodyEncoding: 'json' };
 
@@ -65,8 +70,13 @@ export const addProjectMemberTouches: OperationTouches = { roots: [['example-api
  */
 export function addProjectMemberMutationOptions(queryClient: QueryClient, optimistic: OptimisticFor<Project, AddProjectMemberVariables> | undefined = undefined) {
   return mutationOptions<AddProjectMemberResult, SyncError, AddProjectMemberVariables>({
-    mutationFn: operationMutationFn(client, addProjectMemberSpec, addProjectMemberTouches, queryClient, optimistic && optimisticInCache(queryClient, projectBinding, optimistic)),
+    mutationFn: operationMutationFn<AddProjectMemberResult, AddProjectMemberVariables>(client, addProjectMemberSpec, addProjectMemberTouches, queryClient, optimistic && optimisticInCache(queryClient, projectBinding, optimistic)),
   });
+}
+
+/** `addProjectMember` as a write of a transaction (useSyncTransaction), showing `optimistic` with the others. */
+export function addProjectMemberWrite(input: AddProjectMemberVariables, optimistic: OptimisticFor<Project, AddProjectMemberVariables> | undefined = undefined): TransactionWrite<AddProjectMemberResult> {
+  return operationWrite(client, addProjectMemberSpec, addProjectMemberTouches, input, optimistic && (() => onPushCache(projectBinding, optimistic(input))));
 }
 
 /** The input of `removeProjectMember`. */
@@ -91,6 +101,11 @@ export const removeProjectMemberTouches: OperationTouches = { roots: [['example-
  */
 export function removeProjectMemberMutationOptions(queryClient: QueryClient, optimistic: OptimisticFor<Project, RemoveProjectMemberVariables> | undefined = undefined) {
   return mutationOptions<RemoveProjectMemberResult, SyncError, RemoveProjectMemberVariables>({
-    mutationFn: operationMutationFn(client, removeProjectMemberSpec, removeProjectMemberTouches, queryClient, optimistic && optimisticInCache(queryClient, projectBinding, optimistic)),
+    mutationFn: operationMutationFn<RemoveProjectMemberResult, RemoveProjectMemberVariables>(client, removeProjectMemberSpec, removeProjectMemberTouches, queryClient, optimistic && optimisticInCache(queryClient, projectBinding, optimistic)),
   });
+}
+
+/** `removeProjectMember` as a write of a transaction (useSyncTransaction), showing `optimistic` with the others. */
+export function removeProjectMemberWrite(input: RemoveProjectMemberVariables, optimistic: OptimisticFor<Project, RemoveProjectMemberVariables> | undefined = undefined): TransactionWrite<RemoveProjectMemberResult> {
+  return operationWrite(client, removeProjectMemberSpec, removeProjectMemberTouches, input, optimistic && (() => onPushCache(projectBinding, optimistic(input))));
 }

@@ -11,6 +11,8 @@ import {
   rowsOf,
   updateMutationOptions,
   withPageParam,
+  pushModelWrites,
+  type ModelWrites,
   type PushModelBinding,
 } from '@sync-patterns/runtime';
 import { infiniteQueryOptions, queryOptions, type QueryClient, type Updater } from '@tanstack/react-query';
@@ -49,6 +51,7 @@ export const projectBinding: PushModelBinding<Project, ProjectId> = {
   rowId: (row) => row['id'] as ProjectId,
   itemsPath: ['data'],
   related: [['example-api', 'todo-count']],
+  tags: ['model:Project'],
   retry: { attempts: 2, backoff: 'fixed', delayMs: 500 },
   // with the app's localDatabase, writes wait in a durable outbox until the API answers (across restarts too)
   outbox: {
@@ -150,3 +153,30 @@ export function projectRemoveMutationOptions(qc: QueryClient) {
     request: (id) => deleteProjectRequest(id),
   });
 }
+
+/**
+ * Project's writes as parts of a transaction (useSyncTransaction): shown with the others, sent in
+ * order, undone (a create deleted, an update patched back) if a later write of it fails.
+ */
+export const projectWrites = pushModelWrites<Project, ProjectId, ProjectCreateInput, ProjectUpdateInput>(projectBinding, {
+  model: 'Project',
+  send: (request) => client.requestWithResponse(request),
+  create: {
+    request: (input) => ({ method: 'POST', path: '/projects', body: input, bodyEncoding: 'json' }),
+    validator: projectCreateInputSchema,
+    keyKind: 'uuid',
+    rowOf: (data) => data as Project,
+    draft: (input, draftKey) => ({ ...input, ['id']: draftKey }) as unknown as Project,
+  },
+  update: {
+    request: (id, patch) => ({
+      method: 'PATCH',
+      path: '/projects/{id}',
+      pathParams: { id: String(id) },
+      body: patch,
+      bodyEncoding: 'json',
+    }),
+    validator: projectUpdateInputSchema,
+  },
+  remove: { request: (id) => ({ method: 'DELETE', path: '/projects/{id}', pathParams: { id: String(id) } }) },
+}) as Pick<ModelWrites<Project, ProjectId, ProjectCreateInput, ProjectUpdateInput>, 'create' | 'update' | 'remove'>;

@@ -2,7 +2,8 @@
 // Do not edit: run `sync-patterns generate` again instead. Hand edits are detected and kept, never
 // silently overwritten; put extensions in files of your own next to this one.
 import { clientKey, omitFields, shapeHeadersOf, shapeUrlOf, validateInput } from '@sync-patterns/runtime';
-import { createLiveCollection, liveModelIn, type LiveStatus } from '@sync-patterns/runtime/live';
+import { createLiveCollection, liveModelWrites, liveModelIn, type LiveStatus } from '@sync-patterns/runtime/live';
+import type { ModelWrites } from '@sync-patterns/runtime';
 import { localStoreOn } from '@sync-patterns/runtime/sqlite';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { exampleApiClient as client } from '@sync-patterns/example-api-core';
@@ -50,8 +51,9 @@ function createTodoCollection(status: LiveStatus, queryClient: QueryClient) {
       }),
       // x-sync.retry for server errors; a write that cannot reach the API waits for it instead
       retry: { attempts: 3, backoff: 'exponential', delayMs: 500 },
-      // cache-mode results that name Todo in x-sync invalidatedBy
-      invalidates: { queryClient, keys: [['example-api', 'todo-count']] },
+      // what a write makes stale: push models embedding Todo, cache-mode results that name it in
+      // x-sync invalidatedBy, and the query operations whose answers hold it
+      invalidates: { queryClient, keys: [['example-api', 'todo-count']], tags: ['model:Todo'] },
       getKey: (row) => row['id'],
       rowSchema: todoSchema,
       // writes are requests the outbox stores as made and sends until their txid is synced
@@ -110,3 +112,17 @@ export async function todoRowFromInput(input: TodoCreateInput): Promise<Todo> {
 export async function validateTodoPatch(patch: TodoUpdateInput): Promise<TodoUpdateInput> {
   return validateInput(todoUpdateInputSchema, patch, 'Todo update input');
 }
+
+/**
+ * Todo's writes as parts of a transaction (useSyncTransaction): shown with the others in one
+ * TanStack DB transaction, settled by their txids, undone (a create deleted, an update patched
+ * back) if a later write of it fails.
+ */
+export const todoWrites = liveModelWrites<Todo, TodoId, TodoCreateInput, TodoUpdateInput>({
+  model: 'Todo',
+  open: (queryClient) => liveModelIn(queryClient, 'example-api/todo', createTodoCollection).writes,
+  keyOf: (row) => row['id'],
+  rowFromInput: todoRowFromInput,
+  validatePatch: validateTodoPatch,
+  touches: { roots: [['example-api', 'todo-count']], live: ['example-api/todo'], tags: ['model:Todo'] },
+}) as Pick<ModelWrites<Todo, TodoId, TodoCreateInput, TodoUpdateInput>, 'create' | 'update' | 'remove'>;

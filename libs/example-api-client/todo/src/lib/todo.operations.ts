@@ -6,16 +6,19 @@ import {
   callOperation,
   keyList,
   operationMutationFn,
+  operationWrite,
   sameId,
   type OperationSpec,
   type OptimisticFor,
   type OperationTouches,
+  type RequestContent,
   type RequestOptions,
   type SyncError,
+  type TransactionWrite,
 } from '@sync-patterns/runtime';
 import { mutationOptions, type QueryClient } from '@tanstack/react-query';
 import { exampleApiClient as client, type paths } from '@sync-patterns/example-api-core';
-import { optimisticInCollection } from '@sync-patterns/runtime/live';
+import { liveShowOf, optimisticInCollection } from '@sync-patterns/runtime/live';
 import { todoCollection } from './todo.collection';
 import type { Todo } from './todo.types';
 
@@ -47,8 +50,13 @@ export const completeProjectTodosOptimistic: OptimisticFor<Todo, CompleteProject
  */
 export function completeProjectTodosMutationOptions(queryClient: QueryClient, optimistic: OptimisticFor<Todo, CompleteProjectTodosVariables> | undefined = completeProjectTodosOptimistic) {
   return mutationOptions<CompleteProjectTodosResult, SyncError, CompleteProjectTodosVariables>({
-    mutationFn: operationMutationFn(client, completeProjectTodosSpec, completeProjectTodosTouches, queryClient, optimistic && optimisticInCollection(todoCollection(queryClient), (row) => row['id'], optimistic)),
+    mutationFn: operationMutationFn<CompleteProjectTodosResult, CompleteProjectTodosVariables>(client, completeProjectTodosSpec, completeProjectTodosTouches, queryClient, optimistic && optimisticInCollection(todoCollection(queryClient), (row) => row['id'], optimistic)),
   });
+}
+
+/** `completeProjectTodos` as a write of a transaction (useSyncTransaction), showing `optimistic` with the others. */
+export function completeProjectTodosWrite(input: CompleteProjectTodosVariables, optimistic: OptimisticFor<Todo, CompleteProjectTodosVariables> | undefined = completeProjectTodosOptimistic): TransactionWrite<CompleteProjectTodosResult> {
+  return operationWrite(client, completeProjectTodosSpec, completeProjectTodosTouches, input, optimistic && ((queryClient) => liveShowOf(todoCollection(queryClient), (row) => row['id'], optimistic(input))));
 }
 
 /** The input of `archiveTodo`. */
@@ -76,14 +84,19 @@ export const archiveTodoOptimistic: OptimisticFor<Todo, ArchiveTodoVariables> = 
  */
 export function archiveTodoMutationOptions(queryClient: QueryClient, optimistic: OptimisticFor<Todo, ArchiveTodoVariables> | undefined = archiveTodoOptimistic) {
   return mutationOptions<ArchiveTodoResult, SyncError, ArchiveTodoVariables>({
-    mutationFn: operationMutationFn(client, archiveTodoSpec, archiveTodoTouches, queryClient, optimistic && optimisticInCollection(todoCollection(queryClient), (row) => row['id'], optimistic)),
+    mutationFn: operationMutationFn<ArchiveTodoResult, ArchiveTodoVariables>(client, archiveTodoSpec, archiveTodoTouches, queryClient, optimistic && optimisticInCollection(todoCollection(queryClient), (row) => row['id'], optimistic)),
   });
+}
+
+/** `archiveTodo` as a write of a transaction (useSyncTransaction), showing `optimistic` with the others. */
+export function archiveTodoWrite(input: ArchiveTodoVariables, optimistic: OptimisticFor<Todo, ArchiveTodoVariables> | undefined = archiveTodoOptimistic): TransactionWrite<ArchiveTodoResult> {
+  return operationWrite(client, archiveTodoSpec, archiveTodoTouches, input, optimistic && ((queryClient) => liveShowOf(todoCollection(queryClient), (row) => row['id'], optimistic(input))));
 }
 
 /** The input of `moveTodo`. */
 export interface MoveTodoVariables {
   path: paths['/todos/{id}/move']['post']['parameters']['path'];
-  body: NonNullable<paths['/todos/{id}/move']['post']['requestBody']>['content']['application/json'];
+  body: RequestContent<paths['/todos/{id}/move']['post']['requestBody'], 'application/json'>;
 }
 export type MoveTodoResult = Todo;
 
@@ -106,6 +119,11 @@ export const moveTodoOptimistic: OptimisticFor<Todo, MoveTodoVariables> = (input
  */
 export function moveTodoMutationOptions(queryClient: QueryClient, optimistic: OptimisticFor<Todo, MoveTodoVariables> | undefined = moveTodoOptimistic) {
   return mutationOptions<MoveTodoResult, SyncError, MoveTodoVariables>({
-    mutationFn: operationMutationFn(client, moveTodoSpec, moveTodoTouches, queryClient, optimistic && optimisticInCollection(todoCollection(queryClient), (row) => row['id'], optimistic)),
+    mutationFn: operationMutationFn<MoveTodoResult, MoveTodoVariables>(client, moveTodoSpec, moveTodoTouches, queryClient, optimistic && optimisticInCollection(todoCollection(queryClient), (row) => row['id'], optimistic)),
   });
+}
+
+/** `moveTodo` as a write of a transaction (useSyncTransaction), showing `optimistic` with the others. */
+export function moveTodoWrite(input: MoveTodoVariables, optimistic: OptimisticFor<Todo, MoveTodoVariables> | undefined = moveTodoOptimistic): TransactionWrite<MoveTodoResult> {
+  return operationWrite(client, moveTodoSpec, moveTodoTouches, input, optimistic && ((queryClient) => liveShowOf(todoCollection(queryClient), (row) => row['id'], optimistic(input))));
 }

@@ -9,6 +9,8 @@ import {
   retryOptions,
   rowsOf,
   updateMutationOptions,
+  pushModelWrites,
+  type ModelWrites,
   type PushModelBinding,
 } from '@sync-patterns/runtime';
 import { queryOptions, type QueryClient, type Updater } from '@tanstack/react-query';
@@ -47,6 +49,7 @@ export const userBinding: PushModelBinding<User, UserId> = {
   rowId: (row) => row['id'] as UserId,
   itemsPath: [],
   related: [],
+  tags: ['model:User'],
   retry: { attempts: 3, backoff: 'exponential', delayMs: 500 },
   // with the app's localDatabase, writes wait in a durable outbox until the API answers (across restarts too)
   outbox: {
@@ -129,3 +132,30 @@ export function userRemoveMutationOptions(qc: QueryClient) {
     request: (id) => deleteUserRequest(id),
   });
 }
+
+/**
+ * User's writes as parts of a transaction (useSyncTransaction): shown with the others, sent in
+ * order, undone (a create deleted, an update patched back) if a later write of it fails.
+ */
+export const userWrites = pushModelWrites<User, UserId, UserCreateInput, UserUpdateInput>(userBinding, {
+  model: 'User',
+  send: (request) => client.requestWithResponse(request),
+  create: {
+    request: (input) => ({ method: 'POST', path: '/users', body: input, bodyEncoding: 'json' }),
+    validator: userCreateInputSchema,
+    keyKind: 'uuid',
+    rowOf: (data) => data as User,
+    draft: (input, draftKey) => ({ ...input, ['id']: draftKey }) as unknown as User,
+  },
+  update: {
+    request: (id, patch) => ({
+      method: 'PATCH',
+      path: '/users/{id}',
+      pathParams: { id: String(id) },
+      body: patch,
+      bodyEncoding: 'json',
+    }),
+    validator: userUpdateInputSchema,
+  },
+  remove: { request: (id) => ({ method: 'DELETE', path: '/users/{id}', pathParams: { id: String(id) } }) },
+}) as Pick<ModelWrites<User, UserId, UserCreateInput, UserUpdateInput>, 'create' | 'update' | 'remove'>;

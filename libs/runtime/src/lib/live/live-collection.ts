@@ -17,6 +17,7 @@ import { WriteQueue } from '../writes/write-queue';
 import { DataErrorLatch, releasesOnGoodRows } from './sync-health';
 import { checksSyncedChanges } from './synced-changes';
 import { LiveStatus } from '../status/live-status';
+import type { LiveWriteParts } from '../transactions/live-writes';
 
 // the row checks, as the live entry has exported them
 export { checkSyncedRow, refuseUndeclaredColumns } from './synced-change-check';
@@ -256,6 +257,14 @@ export function createLiveCollection<T extends object, TKey extends string | num
     collection,
     status,
     awaitTxId: (txid: number, timeoutMs: number) => collection.utils.awaitTxId(txid, timeoutMs),
+    /** What a transaction's writes of this model use: the collection and the requests its writes make. */
+    writes: {
+      collection: collection as unknown as LiveWriteParts['collection'],
+      send: config.send,
+      insert: config.insert,
+      update: config.update,
+      remove: config.remove,
+    } as LiveWriteParts,
     stop: () => {
       stopper.abort();
       queue.stop();

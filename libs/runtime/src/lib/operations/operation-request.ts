@@ -5,6 +5,7 @@ import { omitFields } from '../client/request-helpers';
 import { mapListItems } from '../push/list-data';
 import { settleOperation, type OperationTouches } from './operation-touches';
 import type { OptimisticAround } from './optimistic-change';
+import type { ShowOn, TransactionWrite } from '../transactions/transaction-write';
 
 /** A body of another media type than JSON or a form (octet-stream, text, XML): sent as given. */
 export type RawBody = Blob | ArrayBuffer | ArrayBufferView | string;
@@ -91,3 +92,33 @@ function stripped<T>(spec: OperationSpec, data: T): T {
   if (strip.itemsPath === null) return omitFields(data, strip.fields);
   return mapListItems(data, strip.itemsPath, (rows) => rows.map((row) => omitFields(row, strip.fields))) as T;
 }
+
+/**
+ * An operation as a write of a transaction (runTransaction): its request, what it touches, and
+ * where its optimistic change shows (`show`, given the app's QueryClient), if it has one.
+ */
+export function operationWrite<TResult>(
+  client: SyncClient,
+  spec: OperationSpec,
+  touches: OperationTouches,
+  input: OperationInput | void,
+  show?: (queryClient: QueryClient) => ShowOn | undefined,
+): TransactionWrite<TResult> {
+  return async (queryClient) => ({
+    label: `${spec.method} ${spec.path}`,
+    send: async (request) => {
+      const answer = await client.requestWithResponse<TResult>(request);
+      return { ...answer, data: stripped(spec, answer.data) };
+    },
+    request: operationRequest(spec, input),
+    show: show?.(queryClient),
+    touches,
+  });
+}
+
+/** The body of media type `M` of an OpenAPI response type (openapi-typescript's), else `unknown`. */
+export type ResponseContent<R, M extends string> = R extends { content: { [K in M]: infer B } } ? B : unknown;
+
+/** The body of media type `M` of an OpenAPI request body type (openapi-typescript's), else `unknown`. */
+export type RequestContent<R, M extends string> =
+  NonNullable<R> extends { content: { [K in M]: infer B } } ? B : unknown;

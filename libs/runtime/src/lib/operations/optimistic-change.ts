@@ -14,6 +14,8 @@ export interface OptimisticChange<T> {
   set?: (row: T) => Partial<T>;
   /** The rows leave the model's lists (an archive that hides, a delete). */
   remove?: boolean;
+  /** A new row, shown at the end of the lists it belongs in (a create in a transaction). */
+  insert?: T;
 }
 
 /** An action's optimistic change for its input: the spec's, or the one the app passed to the hook. */

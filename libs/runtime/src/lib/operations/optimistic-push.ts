@@ -29,11 +29,18 @@ export async function showInCache<TRow>(
       const next = { ...row, ...change.set?.(row) };
       return stillListed(next, params) ? [next] : [];
     });
+  const inserted = change.insert;
+  const withInsert = (rows: TRow[], params: unknown, isLast: boolean) =>
+    inserted !== undefined && isLast && stillListed(inserted, params)
+      ? [...edit(rows, params), inserted]
+      : edit(rows, params);
   for (const [key] of qc.getQueriesData({ queryKey: target.keys.lists() }))
-    qc.setQueryData(key, (data: unknown) => mapListItems<TRow>(data, target.itemsPath, (rows) => edit(rows, key[3])));
+    qc.setQueryData(key, (data: unknown) =>
+      mapListItems<TRow>(data, target.itemsPath, (rows) => withInsert(rows, key[3], true)),
+    );
   for (const [key] of qc.getQueriesData({ queryKey: target.keys.infinites() }))
     qc.setQueryData(key, (data: unknown) =>
-      mapInfiniteItems<TRow>(data, target.itemsPath, (rows) => edit(rows, key[3])),
+      mapInfiniteItems<TRow>(data, target.itemsPath, (rows, isLast) => withInsert(rows, key[3], isLast)),
     );
   qc.setQueriesData({ queryKey: target.keys.details() }, (row: TRow | undefined) =>
     row === undefined || change.remove || !changes(change, target.rowId(row), row)

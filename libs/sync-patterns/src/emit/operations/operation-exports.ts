@@ -27,6 +27,7 @@ export function operationExports(op: ApiOperation) {
     infiniteOptions: paged ? `${op.name}InfiniteQueryOptions` : undefined,
     mutationOptions: `${op.name}MutationOptions`,
     touchesConst: `${op.name}Touches`,
+    write: `${op.name}Write`,
     hook: `use${Name}`,
     suspenseHook: `use${Name}Suspense`,
     infiniteHook: paged ? `use${Name}Infinite` : undefined,

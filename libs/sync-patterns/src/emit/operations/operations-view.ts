@@ -29,6 +29,10 @@ export function operationsView(api: SyncApi, owner: SyncModel | undefined, heade
     paged: operations.some((o) => o.query && o.query.infinite),
     usesPaths: operations.some((o) => o.usesPaths),
     usesRaw: operations.some((o) => o.usesRaw),
+    usesRequestContent: operations.some((o) => o.inputLines.some((line) => line.includes('RequestContent<'))),
+    usesResponseContent: operations.some((o) => o.resultType.includes('ResponseContent<')),
+    /** A mutation is also a write of a transaction (`…Write`). */
+    writes: operations.some((o) => o.touches),
     /** The owner's row type, when an answer or an optimistic change is typed with it. */
     rowType:
       owner && operations.some((o) => o.usesRowType || o.optimistic)
@@ -68,7 +72,7 @@ function operationView(api: SyncApi, op: ApiOperation, library: string, owner: S
       ? 'unknown'
       : op.body.encoding === 'raw'
         ? ((usesRaw = true), 'RawBody')
-        : `NonNullable<${ref}[${str('requestBody')}]>[${str('content')}][${str(op.body.mediaType)}]`;
+        : `RequestContent<${ref}[${str('requestBody')}], ${str(op.body.mediaType)}>`;
     parts.push({ line: `body${op.body.required ? '' : '?'}: ${type};`, required: op.body.required });
   }
   const response = op.response;
@@ -85,7 +89,7 @@ function operationView(api: SyncApi, op: ApiOperation, library: string, owner: S
   const rawResultType = !response?.mediaType
     ? 'undefined'
     : /json/i.test(response.mediaType)
-      ? `${ref}[${str('responses')}][${str(response.status)}][${str('content')}][${str(response.mediaType)}]`
+      ? `ResponseContent<${ref}[${str('responses')}][${str(response.status)}], ${str(response.mediaType)}>`
       : 'string';
   const result = resultType ?? rawResultType;
   const inputRequired = parts.some((p) => p.required);
@@ -126,7 +130,17 @@ function operationView(api: SyncApi, op: ApiOperation, library: string, owner: S
       tags: literal(tags),
       infinite,
     },
-    optimistic: op.role.kind === 'mutation' && owner ? optimisticView(op, owner, exported.variables) : undefined,
+    optimistic:
+      op.role.kind === 'mutation' && owner
+        ? optimisticView(
+            op,
+            owner,
+            parts.length === 0 ? 'void' : inputRequired ? exported.variables : `${exported.variables} | void`,
+            inputRequired,
+          )
+        : undefined,
+    /** The hooks file names the input type (a hook's parameter, or its optimistic option's type). */
+    hooksNameInput: parts.length > 0,
     touches:
       op.role.kind === 'mutation'
         ? {
@@ -150,28 +164,31 @@ function optimisticTarget(owner: SyncModel) {
         import: `${camel}Collection`,
         from: `./${file}.collection`,
         around: `optimisticInCollection(${camel}Collection(queryClient), (row) => row[${str(owner.sync.key)}], optimistic)`,
+        show: `(queryClient) => liveShowOf(${camel}Collection(queryClient), (row) => row[${str(owner.sync.key)}], optimistic(input))`,
       }
     : {
         live: false,
         import: `${camel}Binding`,
         from: `./${file}.queries`,
         around: `optimisticInCache(queryClient, ${camel}Binding, optimistic)`,
+        show: `() => onPushCache(${camel}Binding, optimistic(input))`,
       };
 }
 
 /** A mutation of a push or live model: it may show a change at once — the spec's (x-sync-optimistic), or the app's. */
-function optimisticView(op: ApiOperation, owner: SyncModel, variables: string) {
+function optimisticView(op: ApiOperation, owner: SyncModel, variables: string, inputRequired: boolean) {
   if (owner.sync.mode === 'cache') return undefined;
   const T = owner.names.type;
   const effect = op.optimistic;
   const read = (value: RequestValue, field?: string): string => {
     if ('value' in value) return literal(value.value);
+    const given = inputRequired ? 'input' : 'input?';
     const expression =
       value.from === 'body'
-        ? `bodyValue(input.body, ${literal(value.path)})`
+        ? `bodyValue(${given}.body, ${literal(value.path)})`
         : value.from === 'path'
-          ? `input.path[${str(value.name)}]`
-          : `input.query?.[${str(value.name)}]`;
+          ? `${given}.path[${str(value.name)}]`
+          : `${given}.query?.[${str(value.name)}]`;
     return field === undefined ? expression : `${expression} as ${T}[${str(field)}]`;
   };
   let declared: string | undefined;

@@ -169,8 +169,29 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
   ];
   const { camel: c, plural: P } = model.names;
   const writes = [view.create && 'create', view.update && 'update', view.remove && 'remove'];
+  const writeKinds = [view.create && 'create', view.update && 'update', view.remove && 'remove'].filter(
+    (k): k is string => Boolean(k),
+  );
   return {
     ...view,
+    modelName: str(model.schemaName),
+    /** The optimistic row of a create (as the create mutation's `draft`). */
+    draftExpr: (() => {
+      const k = str(key);
+      const keyValue = model.keyInCreateInput
+        ? `(input as Record<string, unknown> | null)?.[${k}] ?? draftKey`
+        : 'draftKey';
+      const row = `{ ...input, [${k}]: ${keyValue} }`;
+      return excluded.length
+        ? `(input, draftKey) => omitFields(${row}, ${literal(excluded)}) as unknown as ${T}`
+        : `(input, draftKey) => (${row}) as unknown as ${T}`;
+    })(),
+    /** The tag of the query operations whose answers hold this model: its writes refresh them. */
+    modelTags: literal([`model:${model.schemaName}`]),
+    /** The type of `<model>Writes` (its transaction writes), when it has any. */
+    writesType: writeKinds.length
+      ? `Pick<ModelWrites<${T}, ${T}Id, ${view.create ? `${T}CreateInput` : 'never'}, ${view.update ? `${T}UpdateInput` : 'never'}>, ${writeKinds.map(str).join(' | ')}>`
+      : undefined,
     /** The library holds functions of the spec's other operations (operations/emit-operations.ts). */
     operations: api.operations.some((op) => op.role.kind !== 'bound' && op.owner === model.schemaName),
     usesPaths: typeExpressions.some((t) => t?.includes('paths[')),

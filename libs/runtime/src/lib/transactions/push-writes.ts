@@ -1,0 +1,115 @@
+import type { SyncRequest, SyncResponse } from '../client/sync-client';
+import { validateInput, type StandardSchemaV1 } from '../client/validate';
+import { rowsOf, sameId } from '../push/list-data';
+import type { PushModelBinding } from '../push/push-mutations';
+import { draftKey, type KeyKind } from '../writes/draft-keys';
+import type { OperationTouches } from '../operations/operation-touches';
+import type { QueryClient } from '@tanstack/react-query';
+import { onPushCache, type TransactionWrite } from './transaction-write';
+
+/** How a push model's writes are made, for transactions (generated beside its mutation options). */
+export interface PushWritesConfig<TRow, TId, TCreate, TPatch> {
+  model: string;
+  send: (request: SyncRequest) => Promise<SyncResponse<unknown>>;
+  create?: {
+    request: (input: TCreate) => SyncRequest;
+    prepare?: (input: TCreate) => TCreate;
+    validator?: StandardSchemaV1;
+    keyKind: KeyKind;
+    draft: (input: TCreate, draftKey: string | number) => TRow;
+    rowOf?: (data: unknown) => TRow | undefined;
+  };
+  update?: { request: (id: TId, patch: TPatch) => SyncRequest; validator?: StandardSchemaV1 };
+  remove?: { request: (id: TId) => SyncRequest };
+}
+
+export interface ModelWrites<TRow, TId, TCreate, TPatch> {
+  create(input: TCreate): TransactionWrite<TRow>;
+  update(id: TId, patch: TPatch): TransactionWrite<TRow>;
+  remove(id: TId): TransactionWrite<unknown>;
+}
+
+/**
+ * A push model's create, update and delete as writes of a transaction: validated when it starts,
+ * shown in the model's cached lists and items with the other writes, and undone — a create by
+ * deleting the row it made, an update by patching back the fields it changed — when a later
+ * write of the transaction fails. A delete cannot be undone: the transaction reports it as kept.
+ */
+export function pushModelWrites<TRow, TId, TCreate, TPatch>(
+  binding: PushModelBinding<TRow, TId>,
+  config: PushWritesConfig<TRow, TId, TCreate, TPatch>,
+): Partial<ModelWrites<TRow, TId, TCreate, TPatch>> {
+  const touches: OperationTouches = {
+    roots: [binding.keys.all, ...binding.related],
+    live: [],
+    tags: binding.tags ?? [],
+  };
+  const send = config.send as (request: SyncRequest) => Promise<SyncResponse<never>>;
+  const { create, update, remove } = config;
+  return {
+    ...(create && {
+      create: (raw: TCreate) => async () => {
+        const prepared = create.prepare ? create.prepare(raw) : raw;
+        const input = create.validator
+          ? await validateInput(create.validator, prepared, `${config.model} create input`)
+          : prepared;
+        const draft = create.draft(input, draftKey(create.keyKind));
+        return {
+          label: `create ${config.model}`,
+          send,
+          request: create.request(input),
+          show: onPushCache(binding, { insert: draft }),
+          touches,
+          undo: (data: TRow) => {
+            const row = create.rowOf?.(data);
+            return remove && row !== undefined ? remove.request(binding.rowId(row)) : undefined;
+          },
+        };
+      },
+    }),
+    ...(update && {
+      update: (id: TId, raw: TPatch) => async (queryClient: QueryClient) => {
+        const patch = update.validator
+          ? await validateInput(update.validator, raw, `${config.model} update input`)
+          : raw;
+        const before = cachedRow(queryClient, binding, id);
+        const request = update.request(id, patch);
+        return {
+          label: `update ${config.model} ${String(id)}`,
+          send,
+          request,
+          show: onPushCache(binding, { keys: [id], set: () => patch as Partial<TRow> }),
+          touches,
+          // PATCH: the fields it changed, as they were (a full PUT body cannot be made from them)
+          undo: () =>
+            request.method === 'PATCH' && before !== undefined
+              ? update.request(id, fieldsOf(before, Object.keys(patch as object)) as TPatch)
+              : undefined,
+        };
+      },
+    }),
+    ...(remove && {
+      remove: (id: TId) => async () => ({
+        label: `delete ${config.model} ${String(id)}`,
+        send,
+        request: remove.request(id),
+        show: onPushCache(binding, { keys: [id], remove: true }),
+        touches,
+      }),
+    }),
+  };
+}
+
+/** The row as the cache has it (its item, else any list holding it). */
+function cachedRow<TRow, TId>(qc: QueryClient, binding: PushModelBinding<TRow, TId>, id: TId): TRow | undefined {
+  const item = qc.getQueryData<TRow>(binding.keys.detail(id));
+  if (item !== undefined) return item;
+  for (const [, data] of qc.getQueriesData({ queryKey: binding.keys.lists() }))
+    for (const row of rowsOf<TRow>(data, binding.itemsPath)) if (sameId(binding.rowId(row), id)) return row;
+  return undefined;
+}
+
+function fieldsOf(row: unknown, names: string[]): Record<string, unknown> {
+  const record = row as Record<string, unknown>;
+  return Object.fromEntries(names.filter((name) => name in record).map((name) => [name, record[name]]));
+}
