@@ -26,7 +26,7 @@ export function registerMetrics(app: FastifyInstance, db: Database): void {
               (count(t.id) FILTER (WHERE t.status = 'todo'))::int AS todo,
               (count(t.id) FILTER (WHERE t.status = 'doing'))::int AS doing,
               (count(t.id) FILTER (WHERE t.status = 'done'))::int AS done
-         FROM projects p LEFT JOIN todos t ON t.project_id = p.id
+         FROM projects p LEFT JOIN todos t ON t.project_id = p.id AND NOT t.archived
         ${visible ? `WHERE ${visible}` : ''}
         GROUP BY p.id, p.name
         ORDER BY p.name, p.id`,

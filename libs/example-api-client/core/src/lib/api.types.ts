@@ -363,7 +363,7 @@ export interface components {
       /** Format: date-time */
       readonly updated_at: string;
     };
-    /** @description How many todos a project has, by status. Pre-computed; stale after a todo or project write. */
+    /** @description How many todos a project has (archived ones aside), by status. Pre-computed; stale after a todo or project write. */
     TodoCount: {
       doing: number;
       done: number;

@@ -3,7 +3,7 @@
 // silently overwritten; put extensions in files of your own next to this one.
 import type { components } from '@sync-patterns/example-api-core';
 
-/** How many todos a project has, by status. Pre-computed; stale after a todo or project write. */
+/** How many todos a project has (archived ones aside), by status. Pre-computed; stale after a todo or project write. */
 export type TodoCount = components['schemas']['TodoCount'];
 
 /** The key of a TodoCount (its project_id property). */
