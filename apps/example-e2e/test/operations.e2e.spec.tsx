@@ -25,16 +25,30 @@ let server: TestServer;
 let member: TestSession;
 const clients: QueryClient[] = [];
 const gate = gatedFetch();
+/** When set, write answers lose their X-Sync-Txid header (an API that does not answer one). */
+let dropTxid = false;
+const apiFetch: typeof fetch = async (input, init) => {
+  const response = await gate.fetch(input, init);
+  if (!dropTxid || !response.headers.has('x-sync-txid')) return response;
+  const headers = new Headers(response.headers);
+  headers.delete('x-sync-txid');
+  return new Response(await response.arrayBuffer(), {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+};
 
 beforeAll(async () => {
   server = await startTestServer();
   member = await signUp(server.url, 'Operations member');
   for (const core of [pushCore, liveCore])
-    core.configureExampleApi({ baseUrl: server.url, headers: server.staff.headers, fetch: gate.fetch });
+    core.configureExampleApi({ baseUrl: server.url, headers: server.staff.headers, fetch: apiFetch });
 }, 120_000);
 afterAll(() => server?.close());
 afterEach(() => {
   gate.open();
+  dropTxid = false;
   for (const client of clients.splice(0)) closeLiveCollections(client);
 });
 
@@ -179,6 +193,25 @@ describe.each(VARIANTS)(
       expect(await act(() => moving!)).toMatchObject({ status: 422 });
       await rendered();
       expect(row(kept.id)).toMatchObject({ project_id: project.id, title: 'move me nowhere' });
+    });
+
+    it('an action whose answer has no txid still resolves with the change in view', async () => {
+      const project = await seedProject(
+        { createUser: users.createUser, createProject: projects.createProject },
+        `No txid ${mode}`,
+        `no-txid-${mode}@example.com`,
+      );
+      const todo = await newTodo(project.id, 'archive without a txid');
+      const { result } = renderApp(() => ({
+        list: todos.useTodos({ project_id: project.id }),
+        archive: todos.useArchiveTodo(),
+      }));
+      await waitFor(() => expect(result.current.list.data?.length).toBe(1));
+      dropTxid = true;
+      await act(() => result.current.archive.mutate({ path: { id: todo.id } }));
+      await rendered();
+      // live: the stream was up to date again after the answer; push: the list was refetched
+      expect(result.current.list.data![0]).toMatchObject({ id: todo.id, archived: true });
     });
 
     it('a bulk action changes every row it matches at once; an optimistic change the app gives rolls back on a 422', async () => {

@@ -1,4 +1,4 @@
-import type { GetExtensions, Row, ShapeStreamOptions } from '@electric-sql/client';
+import { isControlMessage, type GetExtensions, type Row, type ShapeStreamOptions } from '@electric-sql/client';
 import { electricCollectionOptions } from '@tanstack/electric-db-collection';
 import { createCollection } from '@tanstack/react-db';
 import type { QueryClient } from '@tanstack/react-query';
@@ -257,6 +257,12 @@ export function createLiveCollection<T extends object, TKey extends string | num
     collection,
     status,
     awaitTxId: (txid: number, timeoutMs: number) => collection.utils.awaitTxId(txid, timeoutMs),
+    // control messages are not kept for matching: only an up-to-date that arrives after now matches
+    awaitNextSync: (timeoutMs: number) =>
+      collection.utils.awaitMatch(
+        (message) => isControlMessage(message) && message.headers.control === 'up-to-date',
+        timeoutMs,
+      ),
     /** What a transaction's writes of this model use: the collection and the requests its writes make. */
     writes: {
       collection: collection as unknown as LiveWriteParts['collection'],

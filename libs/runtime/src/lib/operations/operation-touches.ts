@@ -27,8 +27,8 @@ export const OPERATION_TXID_WAIT_MS = 30_000;
  * After a write operation the API accepted: every live model it touched that this app has open
  * waits until the answer's `X-Sync-Txid` is in its stream (so the change shows before the call
  * resolves), then the push and cache results it touched, and the query operations tagged with
- * one of its models or paths, are refetched. An answer without a txid has nothing to wait for:
- * the live models' streams bring the change when it comes.
+ * one of its models or paths, are refetched. An answer without a txid waits for each such stream
+ * to be up to date again after the answer instead (the stream's form of a refetch).
  */
 export async function settleOperation(
   queryClient: QueryClient,
@@ -36,15 +36,17 @@ export async function settleOperation(
   response: Response | undefined,
 ): Promise<void> {
   const txid = txidIn(response);
-  if (txid !== undefined) {
-    await Promise.all(
-      touches.live.map((id) =>
-        liveModelOpen(queryClient, id)
-          ?.awaitTxId?.(txid, OPERATION_TXID_WAIT_MS)
-          .catch(() => false),
-      ),
-    );
-  }
+  await Promise.all(
+    touches.live.map((id) => {
+      const live = liveModelOpen(queryClient, id);
+      // no txid to match: the stream's next up-to-date after the answer (Electric has no refetch)
+      const seen =
+        txid !== undefined
+          ? live?.awaitTxId?.(txid, OPERATION_TXID_WAIT_MS)
+          : live?.awaitNextSync?.(OPERATION_TXID_WAIT_MS);
+      return seen?.catch(() => false);
+    }),
+  );
   await invalidateTouched(queryClient, touches);
 }
 

@@ -8,6 +8,8 @@ export interface LiveModel {
   stop(): void;
   /** Resolves true once the stream has delivered the Postgres transaction `txid` (a write's, answered by the API). */
   awaitTxId?(txid: number, timeoutMs: number): Promise<boolean>;
+  /** Resolves once the stream is up to date again after now (a write whose answer named no txid). */
+  awaitNextSync?(timeoutMs: number): Promise<boolean>;
 }
 
 interface LiveScope {
