@@ -8,13 +8,14 @@ require('node:module').enableCompileCache?.();
 const { existsSync } = require('node:fs');
 const path = require('node:path');
 const compiled = path.join(__dirname, '..', 'src', 'cli', 'main.js');
+// stdout to a pipe is written asynchronously: exit only once what was printed (a --json document of
+// a large spec, far past the pipe's 64 KiB) has been handed over, or the reader gets it cut
+const exit = (code) => process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 if (existsSync(compiled)) {
-  require(compiled)
-    .main(process.argv.slice(2))
-    .then((code) => process.exit(code));
+  require(compiled).main(process.argv.slice(2)).then(exit);
 } else {
   require('@swc-node/register');
   require(path.join(__dirname, '..', 'src', 'cli', 'main.ts'))
     .main(process.argv.slice(2))
-    .then((code) => process.exit(code));
+    .then(exit);
 }

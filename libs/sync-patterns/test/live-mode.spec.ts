@@ -30,6 +30,9 @@ describe('live mode libraries', () => {
       'todo.migrations.ts',
       'todo.mocks.spec.ts',
       'todo.mocks.ts',
+      // the example's todo actions (archive, move, complete a project's)
+      'todo.operation-hooks.ts',
+      'todo.operations.ts',
       'todo.spec.ts',
       'todo.types.ts',
       'todo.validators.ts',
@@ -39,7 +42,7 @@ describe('live mode libraries', () => {
     expect(collection).toContain("table: 'todos'");
     expect(collection).not.toContain('internal_notes');
     expect(collection).toContain(
-      `insert: (row) => ({\n        method: 'POST',\n        path: '/todos',\n        body: omitFields(row, ['created_at', 'updated_at']),\n        bodyEncoding: 'json',\n      }),`,
+      `insert: (row) => ({\n        method: 'POST',\n        path: '/todos',\n        body: omitFields(row, ['archived', 'created_at', 'updated_at']),\n        bodyEncoding: 'json',\n      }),`,
     );
     const hooks = readFileSync(path.join(out, 'todo/src/lib/todo.hooks.ts'), 'utf8');
     expect(hooks).toContain('useLiveRows(collection, queryKey, (q) => whereParams(');

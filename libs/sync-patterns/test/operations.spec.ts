@@ -118,6 +118,19 @@ describe('every operation of the spec', () => {
     expect(byPath['post /ping'].name).toBe('deleteOp');
   });
 
+  it('takes `x-sync-op: action` as an action of the x-sync-model: its operation function, never a model operation', async () => {
+    const copy = JSON.parse(JSON.stringify(spec)) as { paths: Record<string, Record<string, Record<string, unknown>>> };
+    // a POST returning one Todo on a path of its own would otherwise be a second "create"
+    copy.paths['/todos/{id}/archive']['post']['x-sync-model'] = 'Todo';
+    copy.paths['/todos/{id}/archive']['post']['x-sync-op'] = 'action';
+    const api = buildModel(await parseSpec(JSON.stringify(copy), 'ops.json'));
+    expect(api.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(api.operations.find((op) => op.path === '/todos/{id}/archive')).toMatchObject({
+      owner: 'Todo',
+      role: { kind: 'mutation' },
+    });
+  });
+
   it('warns, with the pointer, about operations that get no function', async () => {
     const api = await model();
     expect(api.diagnostics).toContainEqual(

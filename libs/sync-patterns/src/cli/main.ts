@@ -306,8 +306,11 @@ async function run(
   const dryRun = values['dry-run'] === true;
   const listFiles = values['quiet'] !== true;
   // Same spec, options and generator as the files on disk record, and no file touched: nothing to do.
+  // (generate --json lists every operation: the spec is bound for that, so it takes the full path)
   const fresh =
-    values['force'] || values['prune'] || values['watch'] ? undefined : upToDate({ spec, out: outDir, ...build });
+    values['force'] || values['prune'] || values['watch'] || (json && command === 'generate')
+      ? undefined
+      : upToDate({ spec, out: outDir, ...build });
   if (fresh) {
     for (const d of fresh.warnings) onWarning(formatDiagnostic(d), d);
     log?.(`up to date: the spec, the options and ${fresh.files} files are as the last generation left them`);

@@ -50,13 +50,15 @@ export function explicitBindings(
       });
       continue;
     }
+    // an action of the model (archive, move, bulk): its operation function, never one of the model's own
+    if (kind === 'action') continue;
     if (kind !== undefined && !(OPERATION_KINDS as unknown[]).includes(kind)) {
       diagnostics.push({
         severity: 'error',
         file,
         pointer: child(op.pointer, 'x-sync-op'),
         message: `unknown x-sync-op ${JSON.stringify(kind)}`,
-        hint: `use one of: ${OPERATION_KINDS.join(', ')}`,
+        hint: `use one of: ${OPERATION_KINDS.join(', ')}, action`,
       });
       continue;
     }
@@ -319,7 +321,8 @@ function buildIndex(
     else map.set(key, [op]);
   };
   operations.forEach((op, i) => {
-    if (pinned.has(op)) return;
+    // pinned to a model (x-sync-op), or an action of one: no candidate for a model's own operations
+    if (pinned.has(op) || op.raw['x-sync-op'] === 'action') return;
     order.set(op, i);
     add(byPath, op.path, op);
     add(byParent, parentPath(op.path), op);

@@ -49,5 +49,6 @@ export interface PreparedTransactionWrite<TResult = unknown> {
    * The request that undoes it once the API applied it (a create's delete, an update back to the
    * fields it changed): sent when a later write of the transaction fails. None: it cannot be undone.
    */
-  undo?: (data: TResult) => SyncRequest | undefined;
+  // (a method: writes of different answers go in one list of TransactionWrite)
+  undo?(data: TResult): SyncRequest | undefined;
 }

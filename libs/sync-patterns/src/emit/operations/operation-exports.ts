@@ -24,13 +24,15 @@ export function operationExports(op: ApiOperation) {
     variables: `${Name}Variables`,
     result: `${Name}Result`,
     queryOptions: `${op.name}QueryOptions`,
-    infiniteOptions: paged ? `${op.name}InfiniteQueryOptions` : undefined,
+    infiniteOptions: `${op.name}InfiniteQueryOptions`,
     mutationOptions: `${op.name}MutationOptions`,
     touchesConst: `${op.name}Touches`,
     write: `${op.name}Write`,
     hook: `use${Name}`,
     suspenseHook: `use${Name}Suspense`,
-    infiniteHook: paged ? `use${Name}Infinite` : undefined,
+    infiniteHook: `use${Name}Infinite`,
+    /** A paged query: it has the infinite options and hook. */
+    paged,
   };
 }
 
@@ -52,11 +54,11 @@ export function operationOutcome(api: SyncApi, op: ApiOperation): OperationOutco
     function: names.fn,
     options:
       op.role.kind === 'query'
-        ? [names.queryOptions, ...(names.infiniteOptions ? [names.infiniteOptions] : [])]
+        ? [names.queryOptions, ...(names.paged ? [names.infiniteOptions] : [])]
         : [names.mutationOptions],
     hooks:
       op.role.kind === 'query'
-        ? [names.hook, names.suspenseHook, ...(names.infiniteHook ? [names.infiniteHook] : [])]
+        ? [names.hook, names.suspenseHook, ...(names.paged ? [names.infiniteHook] : [])]
         : [names.hook],
   };
 }

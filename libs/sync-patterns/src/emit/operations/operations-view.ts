@@ -208,6 +208,7 @@ function optimisticView(op: ApiOperation, owner: SyncModel, variables: string, i
     declared = `{ ${rows}, ${change} }`;
   }
   return {
+    ...optimisticTarget(owner),
     type: `OptimisticFor<${T}, ${variables}>`,
     declared,
     /** The declared change's const, or `undefined`. */
