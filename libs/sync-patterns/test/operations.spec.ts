@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main, EXIT } from '../src/cli/main';
 import { buildModel } from '../src/model/build-model';
@@ -168,6 +168,10 @@ describe('every operation of the spec', () => {
       outs.push(out);
     }
     expect(typecheck(outs)).toBe('');
+    // a live model's writes refresh the push model that embeds it (Board holds Todo rows)
+    expect(readFileSync(path.join(dir, 'live', 'todo/src/lib/todo.collection.ts'), 'utf8')).toContain(
+      "invalidates: { queryClient, keys: [['ops', 'board']], tags: ['model:Todo'] }",
+    );
   }, 120_000);
 
   it('validate --json and generate --json list every operation with its function, hooks and library', async () => {

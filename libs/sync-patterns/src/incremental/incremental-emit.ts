@@ -88,7 +88,7 @@ export async function emitIncrementally(input: IncrementalInput): Promise<Increm
   if (validatorSeeds(api) !== state.names.seeds) return fallback('the validators the models need changed');
   declareValidatorNames(api, state.names.validators);
   if (apiSummary(api) !== state.summary)
-    return fallback('models were added, removed or renamed, or their modes changed');
+    return fallback('models were added, removed or renamed, their modes changed, or what an operation became');
   if (!state.rest.discriminated && !units.schemas.some((s) => s.discriminated)) declareNoDiscriminators(api.document);
   else if (state.discriminators) declareDiscriminators(api.document, state.discriminators);
 
@@ -320,7 +320,7 @@ export function storedModel(model: SyncModel, files: GeneratedFile[], reads: Set
   };
 }
 
-/** What every model's files read of the api beyond their own model: names, modes, cache invalidation. */
+/** What every model's files read of the api beyond their own model: names, modes, cache invalidation, operations. */
 export function apiSummary(api: SyncApi): string {
   return hash({
     id: api.id,
@@ -328,5 +328,8 @@ export function apiSummary(api: SyncApi): string {
     version: api.version,
     serverUrl: api.serverUrl,
     models: api.models.map((m) => ({ schemaName: m.schemaName, names: m.names, sync: m.sync })),
+    // the operation files (core and models') follow from what each operation became: what it
+    // touches and how it pages read component schemas, so an edit there can change them
+    operations: api.operations,
   });
 }

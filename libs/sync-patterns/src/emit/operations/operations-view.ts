@@ -1,9 +1,10 @@
 import type { ApiOperation, OperationParam, RequestValue, SyncApi, SyncModel } from '../../model/ir';
 import { pascalCase } from '../../model/naming';
-import { deref, isRowOf, itemsPathOf } from '../../model/schema-utils';
+import { isRowOf, itemsPathOf } from '../../model/schema-utils';
 import { resolvePointer } from '../../openapi/json-pointer';
 import { docComment, literal, propertyKey, str } from '../../typescript/ts-syntax';
 import { apiNames } from '../core/api-names';
+import { firstPageOf } from '../rest/push-view';
 import { operationExports } from './operation-exports';
 
 /**
@@ -270,15 +271,7 @@ function pagingView(
   op: ApiOperation,
   pagination: NonNullable<Extract<ApiOperation['role'], { kind: 'query' }>['pagination']>,
 ) {
-  const param = op.queryParams.find((p) => p.name === pagination.param);
-  const declared = param ? deref(api.document, resolvePointer(api.document, param.pointer), param.pointer) : undefined;
-  const schema = (declared?.schema['schema'] ?? {}) as Record<string, unknown>;
-  const start = (fallback: number) =>
-    typeof schema['default'] === 'number'
-      ? schema['default']
-      : typeof schema['minimum'] === 'number'
-        ? schema['minimum']
-        : fallback;
+  const start = firstPageOf(api, op.queryParams, pagination.param);
   const itemsPath = pagination.itemsPath;
   const paging =
     pagination.kind === 'page'

@@ -1,4 +1,4 @@
-import type { BoundOperation, Pagination, SyncApi, SyncModel } from '../../model/ir';
+import type { BoundOperation, OperationParam, Pagination, SyncApi, SyncModel } from '../../model/ir';
 import { deref, isNullable, isRowOf } from '../../model/schema-utils';
 import { resolvePointer } from '../../openapi/json-pointer';
 import { apiNames } from '../core/api-names';
@@ -275,19 +275,27 @@ function infiniteView(api: SyncApi, list: BoundOperation, pagination: Pagination
   return paging && { ...paging, paramText: paging.param.slice(1, -1) };
 }
 
-function infinitePaging(api: SyncApi, list: BoundOperation, pagination: Pagination): InfinitePaging | undefined {
-  const param = list.queryParams.find((p) => p.name === pagination.param);
+/**
+ * The first value of a page or offset parameter: its schema's `default`, else its `minimum`, else
+ * `fallback` (1 for pages, 0 for offsets).
+ */
+export function firstPageOf(api: SyncApi, params: OperationParam[], name: string): (fallback: number) => number {
+  const param = params.find((p) => p.name === name);
   const schema = param
     ? deref(api.document, resolvePointer(api.document, param.pointer), param.pointer)?.schema
     : undefined;
   const paramSchema =
     schema && typeof schema['schema'] === 'object' ? (schema['schema'] as Record<string, unknown>) : {};
-  const start = (fallback: number) =>
+  return (fallback) =>
     typeof paramSchema['default'] === 'number'
       ? paramSchema['default']
       : typeof paramSchema['minimum'] === 'number'
         ? paramSchema['minimum']
         : fallback;
+}
+
+function infinitePaging(api: SyncApi, list: BoundOperation, pagination: Pagination): InfinitePaging | undefined {
+  const start = firstPageOf(api, list.queryParams, pagination.param);
   switch (pagination.kind) {
     case 'page':
       return {
