@@ -6,7 +6,7 @@ import {
   type OptimisticFor,
   type SyncMutationResult,
 } from '@sync-patterns/runtime';
-import { useMutation, useQueryClient,  } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   completeProjectTodosMutationOptions,
   type CompleteProjectTodosVariables,

@@ -28,6 +28,25 @@ export function operationsView(api: SyncApi, owner: SyncModel | undefined, heade
     queries: operations.filter((o) => o.query),
     mutations: operations.filter((o) => !o.query),
     paged: operations.some((o) => o.query && o.query.infinite),
+    /** What the operations file imports from TanStack Query, a list ready to print between braces. */
+    reactQueryOptions: [
+      operations.some((o) => o.query && o.query.infinite) && 'infiniteQueryOptions',
+      operations.some((o) => !o.query) && 'mutationOptions',
+      operations.some((o) => o.query) && 'queryOptions',
+      operations.some((o) => !o.query) && 'type QueryClient',
+    ]
+      .filter(Boolean)
+      .join(', '),
+    /** What the hooks file imports from TanStack Query, a list ready to print between braces. */
+    reactQueryHooks: [
+      operations.some((o) => o.query && o.query.infinite) && 'useInfiniteQuery',
+      operations.some((o) => !o.query) && 'useMutation',
+      operations.some((o) => o.query) && 'useQuery',
+      operations.some((o) => !o.query) && 'useQueryClient',
+      operations.some((o) => o.query) && 'useSuspenseQuery',
+    ]
+      .filter(Boolean)
+      .join(', '),
     usesPaths: operations.some((o) => o.usesPaths),
     usesRaw: operations.some((o) => o.usesRaw),
     usesRequestContent: operations.some((o) => o.inputLines.some((line) => line.includes('RequestContent<'))),
