@@ -75,15 +75,18 @@ const VARIANTS = [
 describe.each(VARIANTS)(
   'operations with Todo in $mode mode',
   ({ mode, project: projects, todo: todos, user: users }) => {
+    /** A project of its own (and its owner) for one test: `name` names both. */
+    const newProject = (name: string) =>
+      seedProject(
+        { createUser: users.createUser, createProject: projects.createProject },
+        `${name} ${mode}`,
+        `${name.toLowerCase().replace(/\W+/g, '-')}-${mode}@example.com`,
+      );
     const newTodo = (project_id: string, title: string) =>
       todos.createTodo({ project_id, title, status: 'todo', priority: 3, due_at: null });
 
     it('a query operation reads, and a write on its path refreshes it', async () => {
-      const project = await seedProject(
-        { createUser: users.createUser, createProject: projects.createProject },
-        `Members ${mode}`,
-        `members-${mode}@example.com`,
-      );
+      const project = await newProject('Members');
       const { result, client } = renderApp(() => ({
         members: projects.useListProjectMembers({ path: { id: project.id } }),
         add: projects.useAddProjectMember(),
@@ -150,11 +153,7 @@ describe.each(VARIANTS)(
     });
 
     it('a declared optimistic action shows before the server answers, and a refused one rolls back', async () => {
-      const project = await seedProject(
-        { createUser: users.createUser, createProject: projects.createProject },
-        `Optimistic ${mode}`,
-        `optimistic-${mode}@example.com`,
-      );
+      const project = await newProject('Optimistic');
       const todo = await newTodo(project.id, 'archive me');
       const kept = await newTodo(project.id, 'move me nowhere');
       const { result } = renderApp(() => ({
@@ -196,11 +195,7 @@ describe.each(VARIANTS)(
     });
 
     it('an action whose answer has no txid still resolves with the change in view', async () => {
-      const project = await seedProject(
-        { createUser: users.createUser, createProject: projects.createProject },
-        `No txid ${mode}`,
-        `no-txid-${mode}@example.com`,
-      );
+      const project = await newProject('No txid');
       const todo = await newTodo(project.id, 'archive without a txid');
       const { result } = renderApp(() => ({
         list: todos.useTodos({ project_id: project.id }),
@@ -215,11 +210,7 @@ describe.each(VARIANTS)(
     });
 
     it('a bulk action changes every row it matches at once; an optimistic change the app gives rolls back on a 422', async () => {
-      const project = await seedProject(
-        { createUser: users.createUser, createProject: projects.createProject },
-        `Bulk ${mode}`,
-        `bulk-${mode}@example.com`,
-      );
+      const project = await newProject('Bulk');
       const rows = [
         await newTodo(project.id, 'one'),
         await newTodo(project.id, 'two'),
@@ -264,11 +255,7 @@ describe.each(VARIANTS)(
     });
 
     it('a transaction over two models shows both writes at once and resolves once both are in view', async () => {
-      const project = await seedProject(
-        { createUser: users.createUser, createProject: projects.createProject },
-        `Transaction ${mode}`,
-        `transaction-${mode}@example.com`,
-      );
+      const project = await newProject('Transaction');
       const { result } = renderApp(() => ({
         project: projects.useProject(project.id),
         list: todos.useTodos({ project_id: project.id }),
@@ -309,11 +296,7 @@ describe.each(VARIANTS)(
     });
 
     it('a transaction whose second write fails rolls both back: the first is undone on the server', async () => {
-      const project = await seedProject(
-        { createUser: users.createUser, createProject: projects.createProject },
-        `Doomed ${mode}`,
-        `doomed-${mode}@example.com`,
-      );
+      const project = await newProject('Doomed');
       const existing = await newTodo(project.id, 'already there');
       const { result } = renderApp(() => ({
         project: projects.useProject(project.id),
@@ -359,11 +342,7 @@ describe.each(VARIANTS)(
     });
 
     it('a refused action rejects with a SyncError carrying the status, and the hook keeps it', async () => {
-      const project = await seedProject(
-        { createUser: users.createUser, createProject: projects.createProject },
-        `Refused ${mode}`,
-        `refused-${mode}@example.com`,
-      );
+      const project = await newProject('Refused');
       const todo = await newTodo(project.id, 'stays');
       const { result } = renderApp(() => todos.useMoveTodo());
       let error: unknown;

@@ -1,4 +1,5 @@
-import type { QueryClient, QueryKey } from '@tanstack/react-query';
+import type { QueryClient } from '@tanstack/react-query';
+import { restoreCache, snapshotCache } from '../push/cache-snapshot';
 import { mapInfiniteItems, mapListItems, type ItemsPath } from '../push/list-data';
 import type { ModelKeys } from '../push/model-keys';
 import { changes, type OptimisticAround, type OptimisticChange, type OptimisticFor } from './optimistic-change';
@@ -20,8 +21,7 @@ export async function showInCache<TRow>(
   target: OptimisticPushTarget<TRow>,
   change: OptimisticChange<TRow>,
 ): Promise<() => void> {
-  await qc.cancelQueries({ queryKey: target.keys.all });
-  const snapshot = qc.getQueriesData({ queryKey: target.keys.all });
+  const snapshot = await snapshotCache(qc, target.keys.all);
   const edit = (rows: TRow[], params: unknown) =>
     rows.flatMap((row) => {
       if (!changes(change, target.rowId(row), row)) return [row];
@@ -47,11 +47,7 @@ export async function showInCache<TRow>(
       ? row
       : { ...row, ...change.set?.(row) },
   );
-  return () => restore(qc, snapshot);
-}
-
-function restore(qc: QueryClient, snapshot: ReadonlyArray<readonly [QueryKey, unknown]>): void {
-  for (const [key, data] of snapshot) qc.setQueryData(key, data);
+  return () => restoreCache(qc, snapshot);
 }
 
 /** A row still belongs in a list asked for with `params` when every parameter naming one of its fields agrees. */

@@ -1,4 +1,4 @@
-import type { QueryClient, QueryKey, UseMutationOptions } from '@tanstack/react-query';
+import type { QueryClient, UseMutationOptions } from '@tanstack/react-query';
 import { mapInfiniteItems, mapListItems, sameId, type ItemsPath } from './list-data';
 import type { ModelKeys } from './model-keys';
 import { retryOptions, type RetryPolicy } from '../client/retry-policy';
@@ -9,6 +9,7 @@ import { draftKey, type KeyKind } from '../writes/draft-keys';
 import { pushOutboxOf, type PushOutboxTarget } from './push-outbox';
 import type { StoredRequest } from '../sqlite/outbox';
 import { invalidateTouched } from '../operations/operation-touches';
+import { restoreCache, snapshotCache, type CacheSnapshot } from './cache-snapshot';
 
 /** What the generator knows about a push model, handed to the shared optimistic-write logic. */
 export interface PushModelBinding<TRow, TId> {
@@ -25,7 +26,7 @@ export interface PushModelBinding<TRow, TId> {
 }
 
 export interface OptimisticContext {
-  snapshot: ReadonlyArray<readonly [QueryKey, unknown]>;
+  snapshot: CacheSnapshot;
   draftId?: unknown;
 }
 
@@ -102,9 +103,8 @@ function takeDraftId(binding: object, variables: unknown): string | number {
 }
 
 /** Cancels in-flight reads of the model (so they cannot overwrite the optimistic state) and snapshots its cache. */
-async function begin(qc: QueryClient, binding: { keys: { all: readonly unknown[] } }) {
-  await qc.cancelQueries({ queryKey: binding.keys.all });
-  return qc.getQueriesData({ queryKey: binding.keys.all });
+function begin(qc: QueryClient, binding: { keys: { all: readonly unknown[] } }) {
+  return snapshotCache(qc, binding.keys.all);
 }
 
 function editLists<TRow, TId>(
@@ -121,7 +121,7 @@ function editLists<TRow, TId>(
 }
 
 function rollback(qc: QueryClient, context: OptimisticContext | undefined) {
-  for (const [key, data] of context?.snapshot ?? []) qc.setQueryData(key, data);
+  restoreCache(qc, context?.snapshot);
 }
 
 /** Runs after success and failure alike, outside render: the server is the judge (backend wins). */

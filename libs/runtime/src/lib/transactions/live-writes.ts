@@ -1,5 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { createTransaction } from '@tanstack/react-db';
+import { pickFields } from '../client/request-helpers';
 import type { StoredRequest } from '../sqlite/outbox';
 import type { SyncRequest, SyncResponse } from '../client/sync-client';
 import type { OperationTouches } from '../operations/operation-touches';
@@ -82,7 +83,7 @@ export function liveModelWrites<TRow extends object, TId extends string | number
           touches: config.touches,
           undo: () =>
             made.method === 'PATCH' && before
-              ? request(update, id, pick(before, Object.keys(patch as object)), before)
+              ? request(update, id, pickFields(before, Object.keys(patch as object)), before)
               : undefined,
         };
       },
@@ -99,8 +100,4 @@ export function liveModelWrites<TRow extends object, TId extends string | number
         };
       },
   };
-}
-
-function pick(row: Record<string, unknown>, names: string[]): Record<string, unknown> {
-  return Object.fromEntries(names.filter((name) => name in row).map((name) => [name, row[name]]));
 }

@@ -1,3 +1,4 @@
+import { pickFields } from '../client/request-helpers';
 import type { SyncRequest, SyncResponse } from '../client/sync-client';
 import { validateInput, type StandardSchemaV1 } from '../client/validate';
 import { rowsOf, sameId } from '../push/list-data';
@@ -83,7 +84,7 @@ export function pushModelWrites<TRow, TId, TCreate, TPatch>(
           // PATCH: the fields it changed, as they were (a full PUT body cannot be made from them)
           undo: () =>
             request.method === 'PATCH' && before !== undefined
-              ? update.request(id, fieldsOf(before, Object.keys(patch as object)) as TPatch)
+              ? update.request(id, pickFields(before as object, Object.keys(patch as object)) as TPatch)
               : undefined,
         };
       },
@@ -107,9 +108,4 @@ function cachedRow<TRow, TId>(qc: QueryClient, binding: PushModelBinding<TRow, T
   for (const [, data] of qc.getQueriesData({ queryKey: binding.keys.lists() }))
     for (const row of rowsOf<TRow>(data, binding.itemsPath)) if (sameId(binding.rowId(row), id)) return row;
   return undefined;
-}
-
-function fieldsOf(row: unknown, names: string[]): Record<string, unknown> {
-  const record = row as Record<string, unknown>;
-  return Object.fromEntries(names.filter((name) => name in record).map((name) => [name, record[name]]));
 }
