@@ -39,6 +39,13 @@ const MIGRATIONS: readonly string[] = [
   SESSIONS_TABLE,
   // archiving is a domain action (POST /todos/{id}/archive), not a field clients write
   `alter table todos add column archived boolean not null default false`,
+  // every write bumps a row's version: clients send the version their write was based on as
+  // If-Match, and a write based on a version the row moved on from is answered 412
+  `alter table projects add column version integer not null default 1;
+   alter table todos add column version integer not null default 1;
+   create function bump_version() returns trigger language plpgsql as $$ begin new.version := old.version + 1; return new; end $$;
+   create trigger projects_version before update on projects for each row execute function bump_version();
+   create trigger todos_version before update on todos for each row execute function bump_version();`,
 ];
 
 /** Applies the pending migrations, each in its own transaction; returns how many ran. */

@@ -13,6 +13,13 @@ export class NotFound extends Error {
   }
 }
 
+/** A write based on a version the row has moved on from: answered 412 with the row as it stands. */
+export class PreconditionFailed extends Error {
+  constructor(readonly row: Record<string, unknown>) {
+    super('The row changed since the version in If-Match');
+  }
+}
+
 /** An answer with a status and error code of its own (bad headers, reused idempotency keys). */
 export class HttpProblem extends Error {
   constructor(
@@ -31,8 +38,9 @@ interface PostgresError {
   constraint?: string;
 }
 
-/** Maps validation, Postgres constraint and unexpected errors to a status and a Problem body. */
-export function toProblem(error: unknown): { status: number; body: Problem } {
+/** Maps validation, Postgres constraint and unexpected errors to a status and a Problem body (a 412: the current row). */
+export function toProblem(error: unknown): { status: number; body: Problem | Record<string, unknown> } {
+  if (error instanceof PreconditionFailed) return { status: 412, body: error.row };
   if (error instanceof NotFound) return { status: 404, body: { error: 'not_found', message: error.message } };
   if (error instanceof HttpProblem)
     return {

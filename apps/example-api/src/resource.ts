@@ -3,7 +3,8 @@ import type { Access } from './auth/access';
 import { forbidden, unauthenticated, type Principal } from './auth/principal';
 import type { Database, Queryable } from './database';
 import { idempotencyKeyOf, once, REPLAYED_HEADER, type WriteAnswer } from './idempotency';
-import { NotFound } from './problems';
+import { NotFound, PreconditionFailed } from './problems';
+import { entityTagOf, preconditionHolds, preconditionOf } from './preconditions';
 
 /** One table exposed as list/create/get/patch/delete under `path`. */
 export interface ResourceSpec {
@@ -26,6 +27,11 @@ export interface ResourceSpec {
   pagination: 'none' | 'offset';
   /** A column set to now() on every update. */
   touch?: string;
+  /**
+   * The column carrying the row's version (bumped by a trigger on every update): answered as the
+   * ETag, and an update or delete with If-Match applies only while it matches (else 412 with the row).
+   */
+  version?: string;
   access: Access;
 }
 
@@ -89,6 +95,15 @@ export function registerResource(app: FastifyInstance, db: Database, spec: Resou
     if (visible === undefined) return { clause: conditions.length ? ` where ${conditions.join(' and ')}` : '', params };
     return { clause: ` where ${[...conditions, visible].join(' and ')}`, params: [...params, p.userId] };
   };
+  /** The row as `p` may read it. */
+  const readableRow = (p: Principal, row: Record<string, unknown>) =>
+    Object.fromEntries(spec.columns.filter((c) => p.staff || !staffColumns.has(c)).map((c) => [c, row[c]]));
+  /** A write's If-Match against the locked row: 412 with the row as it stands when it moved on. */
+  const checkPrecondition = (request: FastifyRequest, p: Principal, row: Record<string, unknown>) => {
+    if (!spec.version) return;
+    if (!preconditionHolds(preconditionOf(request.headers), row[spec.version]))
+      throw new PreconditionFailed(readableRow(p, row));
+  };
   /** The row with this id if `p` sees it (locked for the write that follows); 404 otherwise. */
   const visibleRow = async (tx: Queryable, p: Principal, id: string, lock: boolean) => {
     const { clause, params } = scope(p, ['id = $1'], [id]);
@@ -123,11 +138,12 @@ export function registerResource(app: FastifyInstance, db: Database, spec: Resou
     return { data, count };
   });
 
-  app.get(`${spec.path}/:id`, async (request) => {
+  app.get(`${spec.path}/:id`, async (request, reply) => {
     const p = principal(request);
     const { clause, params } = scope(p, ['id = $1'], [idParam(request.params)]);
-    const [row] = await db.query(`select ${readable(p)} from ${spec.table}${clause}`, params);
+    const [row] = await db.query<Record<string, unknown>>(`select ${readable(p)} from ${spec.table}${clause}`, params);
     if (!row) throw new NotFound(spec.noun);
+    if (spec.version) reply.header('etag', entityTagOf(row[spec.version]));
     return row;
   });
 
@@ -155,8 +171,11 @@ export function registerResource(app: FastifyInstance, db: Database, spec: Resou
     const names = Object.keys(body);
     const sets = names.map((name, i) => `${name} = $${i + 2}`);
     if (spec.touch) sets.push(`${spec.touch} = now()`);
+    preconditionOf(request.headers); // a malformed If-Match is refused before anything else
     return write(db, request, reply, 200, async (tx) => {
-      spec.access.mayChange(p, await visibleRow(tx, p, id, true));
+      const current = await visibleRow(tx, p, id, true);
+      spec.access.mayChange(p, current);
+      checkPrecondition(request, p, current);
       // An empty patch on a table without a touched column answers the current row.
       const sql = sets.length
         ? `update ${spec.table} set ${sets.join(', ')} where id = $1 returning ${readable(p)}`
@@ -169,8 +188,11 @@ export function registerResource(app: FastifyInstance, db: Database, spec: Resou
   app.delete(`${spec.path}/:id`, async (request, reply) => {
     const p = principal(request);
     const id = idParam(request.params);
+    preconditionOf(request.headers);
     return write(db, request, reply, 204, async (tx) => {
-      spec.access.mayChange(p, await visibleRow(tx, p, id, true));
+      const current = await visibleRow(tx, p, id, true);
+      spec.access.mayChange(p, current);
+      checkPrecondition(request, p, current);
       await tx.query(`delete from ${spec.table} where id = $1`, [id]);
     });
   });

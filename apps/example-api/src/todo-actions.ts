@@ -8,7 +8,7 @@ import * as schemas from './schemas';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** What the todo actions answer (internal_notes is staff-only: see resources.ts). */
-const COLUMNS = 'id, project_id, title, status, priority, due_at, archived, created_at, updated_at';
+const COLUMNS = 'id, project_id, title, status, priority, due_at, archived, created_at, updated_at, version';
 
 /**
  * Domain actions on todos, beside the todos resource's CRUD: archive one, move one to another

@@ -17,13 +17,47 @@ export function specWithTodoIn(mode: (typeof MODES)[number]): string {
   return spec.replace(TODO_X_SYNC, (_, head: string) => `${head}${mode}\n`);
 }
 
+export const STRATEGIES = ['backend-wins', 'client-wins', 'field-merge', 'custom'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+/** Copies of each conflict variant: each copy is a client of its own (its own configuration, fetch and database). */
+export const CLIENTS = ['a', 'b'] as const;
+/** field-merge is also tried by three clients at once (the property test). */
+const THIRD_CLIENT: Strategy = 'field-merge';
+
+const TODO_CONFLICT = /(\n {8}conflict: ).*\n/;
+const PROJECT_VERSION = /(\n {4}Project:\n(?: {6}.*\n| {8}#.*\n)*? {8}version: version\n)/;
+
+/**
+ * The example spec with Todo (live) and Project (push) both on `strategy`: one line per model
+ * differs. field-merge keeps Todo's same-field rule (title: client); Project has none (server).
+ */
+export function specWithStrategy(strategy: Strategy): string {
+  const spec = readFileSync(path.join(WORKSPACE, 'apps/example-api/openapi.yaml'), 'utf8');
+  if (!TODO_CONFLICT.test(spec) || !PROJECT_VERSION.test(spec))
+    throw new Error("the example spec changed: Todo's conflict line or Project's version line not found");
+  const todo = strategy === 'field-merge' ? '{ strategy: field-merge, fields: { title: client } }' : strategy;
+  return spec
+    .replace(TODO_CONFLICT, (_, head: string) => `${head}${todo}\n`)
+    .replace(PROJECT_VERSION, (block: string) => `${block}        conflict: ${strategy}\n`);
+}
+
+/** Where a conflict variant's copy is generated: `.variants/conflict-<strategy>-<client>`. */
+export function conflictVariant(strategy: Strategy, client: string): string {
+  return path.join(VARIANTS, `conflict-${strategy}-${client}`);
+}
+
+async function generateInto(out: string, spec: string): Promise<void> {
+  mkdirSync(out, { recursive: true });
+  const file = path.join(out, 'openapi.yaml');
+  writeFileSync(file, spec);
+  await generate({ spec: file, out, force: true, prune: true });
+}
+
 export async function generateModeVariants(): Promise<void> {
-  for (const mode of MODES) {
-    const out = path.join(VARIANTS, mode);
-    mkdirSync(out, { recursive: true });
-    const file = path.join(out, 'openapi.yaml');
-    writeFileSync(file, specWithTodoIn(mode));
-    await generate({ spec: file, out, force: true, prune: true });
+  for (const mode of MODES) await generateInto(path.join(VARIANTS, mode), specWithTodoIn(mode));
+  for (const strategy of STRATEGIES) {
+    const clients = strategy === THIRD_CLIENT ? [...CLIENTS, 'c'] : CLIENTS;
+    for (const client of clients) await generateInto(conflictVariant(strategy, client), specWithStrategy(strategy));
   }
 }
 

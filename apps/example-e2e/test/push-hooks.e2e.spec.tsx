@@ -169,14 +169,16 @@ describe('generated push hooks against the example API on Postgres', () => {
     gate.open();
     const error = await act(() => failed!);
     expect(error).toBeInstanceOf(SyncError);
+    // an update of a row deleted meanwhile is a conflict (listed until discarded), not a bare 404
     expect(error).toMatchObject({
-      kind: 'http',
+      kind: 'conflict',
       status: 404,
       body: { error: 'not_found' },
+      conflict: { reason: 'gone', local: { title: 'Too late' }, server: null },
     });
     await waitFor(() =>
       expect(result.current.mutations.error).toMatchObject({
-        kind: 'http',
+        kind: 'conflict',
         status: 404,
       }),
     );

@@ -1,6 +1,7 @@
 import { useProjects } from '@sync-patterns/example-api-project';
 import { useSyncStatus } from '@sync-patterns/runtime';
 import { useEffect, useState } from 'react';
+import { Conflicts } from './Conflicts';
 import { BrandMark } from './icons';
 import { PanelHead } from './ModeBadge';
 import { OfflineBanner } from './OfflineBanner';
@@ -77,6 +78,7 @@ export function App() {
         </div>
       </header>
       <OfflineBanner />
+      <Conflicts />
       <div className="layout">
         <nav className="sidebar panel" aria-labelledby="projects-title">
           <PanelHead id="projects-title" title="Projects" mode="push" />

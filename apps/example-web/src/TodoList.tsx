@@ -47,7 +47,8 @@ export function TodoList({
   const rows = [...(todos.data ?? [])].filter((todo) => !todo.archived).sort((a, b) => a.title.localeCompare(b.title));
   const others = projects.filter((p) => p.id !== project.id);
   const done = rows.filter((todo) => todo.status === 'done').length;
-  const refused = error && error !== dismissed ? error : null;
+  // a conflict is listed above (Conflicts), with what to do about it: not said twice
+  const refused = error && error !== dismissed && error.kind !== 'conflict' ? error : null;
   return (
     <>
       <div className="project-title">

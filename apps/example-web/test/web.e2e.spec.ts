@@ -338,6 +338,32 @@ describe('the example web app in Chromium', () => {
     await screenshot(page, '9-domain-actions');
     await page.close();
   });
+
+  it('shows a change the server could not take (its todo deleted meanwhile) until the user dismisses it', async () => {
+    const page = await openApp();
+    const todos = page.getByRole('region', { name: 'Todos' });
+    await add(page, 'Deleted elsewhere');
+    await todo(page, 'Deleted elsewhere').and(page.locator(':not([data-pending])')).waitFor();
+    const rows = (await (await fetch(`${api.url}/todos`, { headers: api.staff.headers })).json()) as (Row & {
+      id: string;
+    })[];
+    const id = rows.find((t) => t.title === 'Deleted elsewhere')!.id;
+    await page.context().setOffline(true);
+    await todos.getByRole('checkbox', { name: 'Deleted elsewhere' }).click();
+    await todos.getByRole('checkbox', { name: 'Deleted elsewhere', checked: true }).waitFor(); // at once, waiting to be sent
+    // another client deletes it while this page's change waits
+    const deleted = await fetch(`${api.url}/todos/${id}`, { method: 'DELETE', headers: api.staff.headers });
+    expect(deleted.status).toBe(204);
+    await page.context().setOffline(false);
+    const alert = page.getByRole('alert').filter({ hasText: 'This todo was deleted before your change arrived' });
+    await alert.waitFor({ timeout: 60_000 });
+    expect(await alert.innerText()).toMatch(/status\s+yours “?done/);
+    await todo(page, 'Deleted elsewhere').waitFor({ state: 'detached' });
+    await screenshot(page, '10-conflict');
+    await alert.getByRole('button', { name: 'Dismiss' }).click();
+    await alert.waitFor({ state: 'detached' });
+    await page.close();
+  });
 });
 
 /** Waits (up to 10 s) until `check` holds: the server's state after a write settles. */

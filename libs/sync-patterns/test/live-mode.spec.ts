@@ -42,7 +42,7 @@ describe('live mode libraries', () => {
     expect(collection).toContain("table: 'todos'");
     expect(collection).not.toContain('internal_notes');
     expect(collection).toContain(
-      `insert: (row) => ({\n        method: 'POST',\n        path: '/todos',\n        body: omitFields(row, ['archived', 'created_at', 'updated_at']),\n        bodyEncoding: 'json',\n      }),`,
+      `insert: (row) => ({\n        method: 'POST',\n        path: '/todos',\n        body: omitFields(row, ['archived', 'created_at', 'updated_at', 'version']),\n        bodyEncoding: 'json',\n      }),`,
     );
     const hooks = readFileSync(path.join(out, 'todo/src/lib/todo.hooks.ts'), 'utf8');
     expect(hooks).toContain('useLiveRows(collection, queryKey, (q) => whereParams(');

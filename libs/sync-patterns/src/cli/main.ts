@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { HandEditError, check, generate, upToDate } from '../pipeline';
 import { buildModel } from '../model/build-model';
-import type { ApiOperation, SyncApi } from '../model/ir';
+import type { ApiOperation, ConflictContract, SyncApi } from '../model/ir';
 import { operationOutcome } from '../emit/operations/operation-exports';
 import { SpecError, collapseRepeats, diagnosticJson, formatDiagnostic, type Diagnostic } from '../openapi/diagnostics';
 import type { RefPolicy } from '../openapi/confined-refs';
@@ -480,6 +480,14 @@ function required(value: string | boolean | undefined, flag: string, command: st
 const modelNames = (api: SyncApi) => api.models.map((m) => m.schemaName);
 
 /** Where an operation's function and hook are: `POST /todos/{id}/archive → archiveTodo, useArchiveTodo (todo)`. */
+/** What a model's writes do when the row moved on, in a few words. */
+function conflictLine(conflict: ConflictContract): string {
+  if (conflict.strategy === 'client-wins') return 'client-wins: sent without a precondition (the last write wins)';
+  if (conflict.version === undefined) return 'without a version (no x-sync.version): the last write wins';
+  const guarded = conflict.preconditions.length ? conflict.preconditions.join(' and ') : 'no write';
+  return `${conflict.strategy} on version "${conflict.version}": If-Match on ${guarded}`;
+}
+
 function operationLine(api: SyncApi, op: ApiOperation): string {
   const made = operationOutcome(api, op);
   return `${op.method.toUpperCase().padEnd(6)} ${op.path} → ${[made.function, ...made.hooks].join(', ')} (${made.library})`;
@@ -566,6 +574,7 @@ async function validate(
         key: model.sync.key,
         table: model.sync.table,
         implicit: model.implicit,
+        conflict: model.conflict,
         operations: Object.fromEntries(
           Object.entries(model.operations).map(([kind, op]) => [
             kind,
@@ -598,6 +607,8 @@ async function validate(
     print(
       `  ${model.schemaName}  mode=${model.sync.mode}  key=${model.sync.key}${model.implicit ? '  (no x-sync: --all-models)' : ''}`,
     );
+    if (model.sync.mode !== 'cache' && (model.operations.update || model.operations.delete))
+      print(`    writes ${conflictLine(model.conflict)}`);
     for (const [kind, op] of Object.entries(model.operations)) {
       print(
         `    ${kind.padEnd(6)} ${op.method.toUpperCase()} ${op.path}${op.binding === 'explicit' ? '  (x-sync-op)' : ''}${op.pagination ? `  pages by ${op.pagination.param}` : ''}`,

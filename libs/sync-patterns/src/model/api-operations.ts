@@ -185,6 +185,8 @@ function reservedNames(models: SyncModel[]): Set<string> {
       `select${plural}`,
       `select${T}`,
       `${camel}Mutations`,
+      `${camel}ConflictResolver`,
+      `resolve${T}Conflicts`,
     ])
       taken.add(name.toLowerCase());
   }

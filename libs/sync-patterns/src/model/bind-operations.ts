@@ -402,6 +402,9 @@ function toBound(
     ...(op.operationId ? { operationId: op.operationId } : {}),
     ...(op.summary ? { summary: op.summary } : {}),
     ...(kind === 'get' || kind === 'update' || kind === 'delete' ? { idParam: op.itemParam } : {}),
+    ...((kind === 'update' || kind === 'delete') && (op.ifMatch || op.preconditionFailed)
+      ? { precondition: { ...(op.ifMatch ? { ifMatch: op.ifMatch } : {}), answers412: Boolean(op.preconditionFailed) } }
+      : {}),
   };
   if (op.body && (kind === 'create' || kind === 'update')) {
     const shape = objectShape(document, op.body.located.schema, op.body.located.pointer);

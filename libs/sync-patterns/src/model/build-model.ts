@@ -3,6 +3,7 @@ import type { Diagnostic } from '../openapi/diagnostics';
 import { child } from '../openapi/json-pointer';
 import type { LoadedSpec } from '../openapi/load-spec';
 import { checkOperationIds } from '../openapi/unique-operation-ids';
+import { conflictContract } from './conflict-contract';
 import { schemaKeywordWarnings } from '../openapi/version-keywords';
 import { apiOperations } from './api-operations';
 import {
@@ -247,6 +248,28 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}, hooks: 
         `add x-sync-model: ${name} and x-sync-op: list|get to its operations`,
       );
     }
+    const conflict = conflictContract({
+      model: name,
+      sync,
+      shape,
+      operations: operationsBound,
+      document,
+      optionPointer: (option) =>
+        own[option] === undefined && defaults[option] !== undefined
+          ? child('#/x-sync-defaults', option)
+          : child(syncPointer, option),
+      unstored:
+        sync.mode !== 'push'
+          ? undefined
+          : [...shape.properties.values()].some((loc) => propertyFlag(document, loc, 'writeOnly'))
+            ? 'it has writeOnly fields (never stored on the device)'
+            : operationsBound.update?.body?.encoding === 'multipart'
+              ? 'its update sends multipart bodies (files are not stored on the device)'
+              : undefined,
+      error: fail,
+      warning: (at, message, hint) =>
+        isAnnotated && diagnostics.push({ severity: 'warning', file, pointer: at, message, hint }),
+    });
     if (failed) return undefined;
 
     const fields: SyncField[] = [...shape.properties.entries()].map(([field, loc]) => {
@@ -283,6 +306,7 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}, hooks: 
       implicit: !isAnnotated,
       fields,
       operations: operationsBound,
+      conflict,
       clientGeneratedKey,
       keyInCreateInput,
       keyKind,

@@ -8,6 +8,8 @@ import type { OpenApiDocument } from '../openapi/load-spec';
 
 export type SyncMode = 'push' | 'live' | 'cache';
 export type ConflictPolicy = 'backend-wins' | 'client-wins' | 'field-merge' | 'custom';
+/** field-merge: who wins when both sides changed one field (`union`: both lists' items, for arrays). */
+export type MergeRule = 'server' | 'client' | 'union';
 export type OperationKind = 'list' | 'get' | 'create' | 'update' | 'delete';
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** `raw`: a body of another media type (octet-stream, text, XML), sent as the caller gives it. */
@@ -29,12 +31,30 @@ export interface SyncOptions {
   table: string;
   exclude: string[];
   conflict: ConflictPolicy;
+  /** field-merge: the same-field rule of each property declared (the others: server). */
+  mergeRules: Record<string, MergeRule>;
+  /** The property carrying the row's version, sent as `If-Match` with writes (see ConflictContract). */
+  version?: string;
   where?: string;
   /** Cache mode: seconds a result stays fresh. */
   ttl?: number;
   /** Cache mode: models (schema names) whose writes make the cached results stale. */
   invalidatedBy?: string[];
   retry: RetrySettings;
+}
+
+/**
+ * How a model's writes meet a row that moved on, as the spec declares it: the strategy, the
+ * property that carries the row's version, and which writes send it as `If-Match`.
+ */
+export interface ConflictContract {
+  strategy: ConflictPolicy;
+  /** The property whose value each write sends as `If-Match`; absent: no precondition (the last write wins). */
+  version?: string;
+  /** field-merge: the same-field rule of each property declared (the others: server). */
+  rules: Record<string, MergeRule>;
+  /** The writes that send `If-Match` (the spec declares it and a 412 on them). */
+  preconditions: ('update' | 'delete')[];
 }
 
 export interface SyncApi {
@@ -90,6 +110,8 @@ export interface SyncModel {
   implicit: boolean;
   fields: SyncField[];
   operations: Partial<Record<OperationKind, BoundOperation>>;
+  /** How its writes meet a row that moved on: strategy, version, the writes sending If-Match. */
+  conflict: ConflictContract;
   /** True when the key is a string the client may generate (uuid) and create inputs accept it. */
   clientGeneratedKey: boolean;
   /** True when create inputs carry the key (the client chooses it, or generates it when a uuid). */
@@ -148,6 +170,8 @@ export interface BoundOperation {
     itemsPath?: string[];
   };
   pagination?: Pagination;
+  /** update / delete: the `If-Match` header parameter it declares, and whether it declares a 412 answer. */
+  precondition?: { ifMatch?: { required: boolean; pointer: string }; answers412: boolean };
 }
 
 /**

@@ -25,13 +25,13 @@ const RESERVED = new Set(
  */
 export const IMPORTED_NAMES: ReadonlySet<string> = new Set(
   (
-    'ModelWrites OperationPaging OperationSpec OperationTouches OptimisticFor PagedInput RawBody RequestContent ResponseContent ' +
+    'ConflictResolver ModelWrites OperationPaging OperationSpec OperationTouches OptimisticFor PagedInput RawBody RequestContent ResponseContent ' +
     'SyncInfiniteResult SyncMutationResult TransactionWrite bodyValue callOperation keyList liveModelWrites liveShowOf mutationOptions ' +
     'nextOperationPage onPushCache operationMutationFn operationWrite optimisticInCache optimisticInCollection pushModelWrites sameId ' +
     'toInfiniteResult toMutationResult withOperationPage ' +
     'CACHE_NOTIFY_PROPS StoredRequest SyncRequest SyncResponse afterStoredWrites CacheQueryResult CacheStorage CachedResult FakeModel FakeRequest FakeSchema FakeShape LiveStatus MockResource ' +
     'MockResourceOptions MutationObserver PushModelBinding QueryClient RequestOptions SqliteMigration SqliteTableInfo ' +
-    'SyncClientOptions SyncError SyncQueryResult Updater cacheQueryFn cacheTiming cacheView clientKey closeLiveCollections collectionReady ' +
+    'SyncClientOptions SyncError SyncQueryResult Updater cacheQueryFn cacheTiming cacheView clientKey closeLiveCollections collectionReady conflictPolicy ' +
     'createFakeApi createFakeShape createLiveCollection createModelKeys createMutationOptions createSyncClient ' +
     'defaultCacheStorage draftKey eq fakeRow fakeRows infiniteQueryOptions latestError isDraftKey liveModelIn localStoreOn mapListItems ' +
     'mockResource omitFields pickFields queryOptions readField rememberSavedKey removeMutationOptions retryOptions rowsOf savedKeyOf sentBody setupServer shapeHeadersOf ' +

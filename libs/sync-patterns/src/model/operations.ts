@@ -19,6 +19,10 @@ export interface SpecOperation {
   success?: { status: string; mediaType?: string; located?: Located };
   /** The path ends with a `{param}` segment: it addresses one item. */
   itemParam?: string;
+  /** An `If-Match` header parameter: the write takes the version it was based on. */
+  ifMatch?: { required: boolean; pointer: string };
+  /** Where the 412 answer is declared: the API refuses a write based on a stale version. */
+  preconditionFailed?: string;
 }
 
 export function listOperations(document: OpenApiDocument, file: string, diagnostics: Diagnostic[]): SpecOperation[] {
@@ -53,6 +57,7 @@ function readOperation(
   itemPointer: string,
 ): SpecOperation {
   const params = new Map<string, OperationParam>();
+  let ifMatch: SpecOperation['ifMatch'];
   const collect = (list: unknown, base: string) => {
     if (!Array.isArray(list)) return;
     list.forEach((p, i) => {
@@ -60,6 +65,8 @@ function readOperation(
       if (!located) return;
       const where = located.schema['in'];
       const name = located.schema['name'];
+      if (where === 'header' && typeof name === 'string' && name.toLowerCase() === 'if-match')
+        ifMatch = { required: located.schema['required'] === true, pointer: located.pointer };
       if ((where !== 'path' && where !== 'query') || typeof name !== 'string') return;
       params.set(`${where}:${name}`, {
         name,
@@ -96,6 +103,10 @@ function readOperation(
     body: readBody(document, op, pointer),
     success: readSuccess(document, op, pointer),
     ...(itemMatch ? { itemParam: itemMatch[1] } : {}),
+    ...(ifMatch ? { ifMatch } : {}),
+    ...(isObject(op['responses']) && op['responses']['412'] !== undefined
+      ? { preconditionFailed: child(pointer, 'responses', '412') }
+      : {}),
   };
 }
 

@@ -1,13 +1,26 @@
 import type { Diagnostic } from '../openapi/diagnostics';
 import { child } from '../openapi/json-pointer';
-import type { ConflictPolicy, RetrySettings, SyncMode, SyncOptions } from './ir';
+import type { ConflictPolicy, MergeRule, RetrySettings, SyncMode, SyncOptions } from './ir';
 import { pluralize, snakeCase } from './naming';
 import { isObject } from './schema-utils';
 
 const MODES: SyncMode[] = ['push', 'live', 'cache'];
 const CONFLICTS: ConflictPolicy[] = ['backend-wins', 'client-wins', 'field-merge', 'custom'];
 const BACKOFFS: RetrySettings['backoff'][] = ['exponential', 'linear', 'fixed'];
-const KEYS = ['mode', 'key', 'table', 'exclude', 'conflict', 'where', 'ttl', 'invalidatedBy', 'retry'] as const;
+const MERGE_RULES: MergeRule[] = ['server', 'client', 'union'];
+const KEYS = [
+  'mode',
+  'key',
+  'table',
+  'exclude',
+  'version',
+  'conflict',
+  'where',
+  'ttl',
+  'invalidatedBy',
+  'retry',
+] as const;
+const CONFLICT_KEYS = ['strategy', 'fields'] as const;
 const RETRY_KEYS = ['attempts', 'backoff', 'delayMs'] as const;
 
 const DEFAULTS_POINTER = '#/x-sync-defaults';
@@ -110,18 +123,36 @@ export function resolveOptions(
     else problem(ctx, at('exclude'), 'exclude must be a list of property names', 'write `exclude: [internal_notes]`');
   }
 
-  let conflict: ConflictPolicy = 'backend-wins';
-  const rawConflict = pick('conflict');
-  if (rawConflict !== undefined) {
-    if ((CONFLICTS as unknown[]).includes(rawConflict)) conflict = rawConflict as ConflictPolicy;
+  const { conflict, mergeRules, conflictDeclared } = conflictOption(pick('conflict'), at('conflict'), ctx);
+  const rawVersion = pick('version');
+  let version: string | undefined;
+  if (rawVersion !== undefined) {
+    if (typeof rawVersion === 'string' && rawVersion.length > 0) version = rawVersion;
     else
       problem(
         ctx,
-        at('conflict'),
-        `unknown conflict policy ${JSON.stringify(rawConflict)}`,
-        `use one of: ${CONFLICTS.join(', ')}`,
+        at('version'),
+        `version must name the property that carries the row's version, not ${JSON.stringify(rawVersion)}`,
+        'write `version: version` (an integer the API bumps on every write) or `version: updated_at`',
       );
   }
+  // cache mode writes nothing: a version or a conflict policy there would be validated and ignored
+  for (const name of ['version', 'conflict'] as const)
+    if (modeKnown && mode === 'cache' && own[name] !== undefined)
+      problem(ctx, at(name), `${name} applies to push and live models only`, 'remove it: cache mode is read-only');
+  if (
+    conflictDeclared &&
+    conflict !== 'client-wins' &&
+    version === undefined &&
+    rawVersion === undefined &&
+    mode !== 'cache'
+  )
+    problem(
+      ctx,
+      at('conflict'),
+      `${conflict} needs x-sync.version: without a version neither the client nor the API can tell a write based on a stale row`,
+      'add `version: <property>` (an integer the API bumps on every write, or updated_at), or use `conflict: client-wins`',
+    );
 
   const where = pick('where');
   if (where !== undefined && typeof where !== 'string')
@@ -156,12 +187,69 @@ export function resolveOptions(
     table,
     exclude,
     conflict,
+    mergeRules,
+    ...(version !== undefined && mode !== 'cache' ? { version } : {}),
     ...(typeof where === 'string' ? { where } : {}),
     ...(mode === 'cache'
       ? { ttl: typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0 ? ttl : DEFAULT_TTL, invalidatedBy }
       : {}),
     retry: retryOption(pick('retry'), at('retry'), ctx),
   };
+}
+
+/** `conflict: <strategy>`, or `{ strategy, fields: { <property>: server | client | union } }` (field-merge only). */
+function conflictOption(
+  value: unknown,
+  pointer: string,
+  ctx: Context,
+): { conflict: ConflictPolicy; mergeRules: Record<string, MergeRule>; conflictDeclared: boolean } {
+  const mergeRules: Record<string, MergeRule> = {};
+  if (value === undefined) return { conflict: 'backend-wins', mergeRules, conflictDeclared: false };
+  const fallback = { conflict: 'backend-wins' as const, mergeRules, conflictDeclared: false };
+  const strategyOf = (raw: unknown, at: string): ConflictPolicy | undefined => {
+    if ((CONFLICTS as unknown[]).includes(raw)) return raw as ConflictPolicy;
+    problem(ctx, at, `unknown conflict policy ${JSON.stringify(raw)}`, `use one of: ${CONFLICTS.join(', ')}`);
+    return undefined;
+  };
+  if (!isObject(value)) {
+    const conflict = strategyOf(value, pointer);
+    return conflict ? { conflict, mergeRules, conflictDeclared: true } : fallback;
+  }
+  for (const key of Object.keys(value))
+    if (!(CONFLICT_KEYS as readonly string[]).includes(key))
+      problem(ctx, child(pointer, key), `unknown conflict option "${key}"`, `use one of: ${CONFLICT_KEYS.join(', ')}`);
+  const conflict =
+    value['strategy'] === undefined ? 'backend-wins' : strategyOf(value['strategy'], child(pointer, 'strategy'));
+  const fields = value['fields'];
+  if (fields !== undefined) {
+    const at = child(pointer, 'fields');
+    if (conflict !== undefined && conflict !== 'field-merge')
+      problem(
+        ctx,
+        at,
+        `fields (same-field rules) apply to field-merge only, not ${conflict}`,
+        'remove them, or set `strategy: field-merge`',
+      );
+    else if (!isObject(fields))
+      problem(
+        ctx,
+        at,
+        'fields must map property names to a rule',
+        `write \`fields: { title: client }\` (rules: ${MERGE_RULES.join(', ')})`,
+      );
+    else
+      for (const [name, rule] of Object.entries(fields)) {
+        if ((MERGE_RULES as unknown[]).includes(rule)) mergeRules[name] = rule as MergeRule;
+        else
+          problem(
+            ctx,
+            child(at, name),
+            `unknown same-field rule ${JSON.stringify(rule)}`,
+            `use one of: ${MERGE_RULES.join(', ')}`,
+          );
+      }
+  }
+  return conflict ? { conflict, mergeRules, conflictDeclared: true } : fallback;
 }
 
 function stringOption(value: unknown, fallback: string, pointer: string, ctx: Context): string {

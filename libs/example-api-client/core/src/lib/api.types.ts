@@ -312,6 +312,8 @@ export interface components {
        * @description The owning user (users.id)
        */
       owner_id: string;
+      /** @description Bumped by every write; sent back as If-Match */
+      readonly version: number;
     };
     ProjectMember: {
       /** Format: date-time */
@@ -362,6 +364,8 @@ export interface components {
       title: string;
       /** Format: date-time */
       readonly updated_at: string;
+      /** @description Bumped by every write; sent back as If-Match */
+      readonly version: number;
     };
     /** @description How many todos a project has (archived ones aside), by status. Pre-computed; stale after a todo or project write. */
     TodoCount: {
@@ -444,6 +448,24 @@ export interface components {
         'application/json': components['schemas']['Problem'];
       };
     };
+    /** @description The project changed since the version in If-Match; the answer is the project as it stands */
+    ProjectMoved: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Project'];
+      };
+    };
+    /** @description The todo changed since the version in If-Match; the answer is the todo as it stands */
+    TodoMoved: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Todo'];
+      };
+    };
     /** @description No valid bearer token */
     Unauthenticated: {
       headers: {
@@ -454,7 +476,10 @@ export interface components {
       };
     };
   };
-  parameters: never;
+  parameters: {
+    /** @description The version the write was based on, as an entity-tag ("3"). The write is applied only if the row still has it; else 412 with the row as it stands. */
+    IfMatch: string;
+  };
   requestBodies: never;
   headers: {
     /** @description Postgres transaction id of the write (pg_current_xact_id()), for live-mode matching */
@@ -595,7 +620,10 @@ export interface operations {
   deleteProject: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The version the write was based on, as an entity-tag ("3"). The write is applied only if the row still has it; else 412 with the row as it stands. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
       path: {
         id: string;
       };
@@ -612,12 +640,16 @@ export interface operations {
         content?: never;
       };
       404: components['responses']['NotFound'];
+      412: components['responses']['ProjectMoved'];
     };
   };
   updateProject: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The version the write was based on, as an entity-tag ("3"). The write is applied only if the row still has it; else 412 with the row as it stands. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
       path: {
         id: string;
       };
@@ -640,6 +672,7 @@ export interface operations {
         };
       };
       404: components['responses']['NotFound'];
+      412: components['responses']['ProjectMoved'];
       422: components['responses']['Invalid'];
     };
   };
@@ -888,7 +921,10 @@ export interface operations {
   deleteTodo: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The version the write was based on, as an entity-tag ("3"). The write is applied only if the row still has it; else 412 with the row as it stands. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
       path: {
         id: string;
       };
@@ -905,12 +941,16 @@ export interface operations {
         content?: never;
       };
       404: components['responses']['NotFound'];
+      412: components['responses']['TodoMoved'];
     };
   };
   updateTodo: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The version the write was based on, as an entity-tag ("3"). The write is applied only if the row still has it; else 412 with the row as it stands. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
       path: {
         id: string;
       };
@@ -933,6 +973,7 @@ export interface operations {
         };
       };
       404: components['responses']['NotFound'];
+      412: components['responses']['TodoMoved'];
       422: components['responses']['Invalid'];
     };
   };

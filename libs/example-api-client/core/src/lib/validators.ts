@@ -22,6 +22,7 @@ export const ProjectSchema: z.ZodType = z.looseObject({
   id: z.guid(),
   name: z.string().min(1).max(200),
   owner_id: z.guid(),
+  version: z.int().gte(1),
 });
 
 /** Validates `Role` (components.schemas). */
@@ -57,6 +58,7 @@ export const TodoSchema: z.ZodType = z.looseObject({
   status: z.lazy(() => TodoStatusSchema),
   title: z.string().min(1).max(200),
   updated_at: z.iso.datetime({ offset: true, local: true }),
+  version: z.int().gte(1),
 });
 
 /** Validates `TodoStatus` (components.schemas). */

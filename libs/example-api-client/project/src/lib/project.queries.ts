@@ -3,6 +3,7 @@
 // silently overwritten; put extensions in files of your own next to this one.
 import {
   afterStoredWrites,
+  conflictPolicy,
   createModelKeys,
   createMutationOptions,
   readField,
@@ -59,6 +60,11 @@ export const projectBinding: PushModelBinding<Project, ProjectId> = {
     send: sendProjectWrite,
     local: () => client.options.localDatabase,
     savedKeyField: 'id',
+    // x-sync.conflict (backend-wins): writes send the version they were based on as If-Match;
+    // the API answers one based on a stale row with 412 and its row, decided by the strategy
+    conflict: conflictPolicy<Project>({ strategy: 'backend-wins', version: 'version', preconditions: ['update', 'delete'] }),
+    updateRequest: (id, changes) =>
+      updateProjectRequest(id as ProjectId, changes as ProjectUpdateInput),
   },
 };
 

@@ -33,6 +33,7 @@ const row: Project = {
   id: '00000000-0000-4000-8000-000000000001',
   name: 'x',
   owner_id: '00000000-0000-4000-8000-000000000002',
+  version: 1,
 };
 /** The same row as the server sends it: fields that x-sync keeps off the client must be stripped. */
 const served = row;

@@ -15,7 +15,7 @@ export type ProjectListResponse = Omit<NonNullable<paths['/projects']['get']['re
 export type ProjectGetResult = Project;
 
 /** What `create` takes: the request body without read-only fields. */
-export type ProjectCreateInput = Omit<NonNullable<paths['/projects']['post']['requestBody']>['content']['application/json'], 'created_at' | 'id'>;
+export type ProjectCreateInput = Omit<NonNullable<paths['/projects']['post']['requestBody']>['content']['application/json'], 'created_at' | 'id' | 'version'>;
 export type ProjectCreateResult = Project;
 
 /** What `update` takes: the request body without read-only fields. */

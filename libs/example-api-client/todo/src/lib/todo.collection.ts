@@ -18,7 +18,18 @@ import { todoSchema, todoCreateInputSchema, todoUpdateInputSchema } from './todo
 /** The shape this model syncs: table, columns (fields x-sync excludes are never fetched). */
 export const todoShape = {
   table: 'todos',
-  columns: ['archived', 'created_at', 'due_at', 'id', 'priority', 'project_id', 'status', 'title', 'updated_at'],
+  columns: [
+    'archived',
+    'created_at',
+    'due_at',
+    'id',
+    'priority',
+    'project_id',
+    'status',
+    'title',
+    'updated_at',
+    'version',
+  ],
 } as const;
 
 function createTodoCollection(status: LiveStatus, queryClient: QueryClient) {
@@ -37,6 +48,7 @@ function createTodoCollection(status: LiveStatus, queryClient: QueryClient) {
         status: 'string',
         title: 'string',
         updated_at: 'date-time',
+        version: 'integer',
       } as const,
       shapeUrl: () => shapeUrlOf(client.options),
       // the API's headers only where the API is (see shapeHeaders): credentials go nowhere unasked
@@ -51,6 +63,9 @@ function createTodoCollection(status: LiveStatus, queryClient: QueryClient) {
       }),
       // x-sync.retry for server errors; a write that cannot reach the API waits for it instead
       retry: { attempts: 3, backoff: 'exponential', delayMs: 500 },
+      // x-sync.conflict (field-merge): writes send the version they were based on as If-Match;
+      // the API answers one based on a stale row with 412 and its row, decided by the strategy
+      conflict: { strategy: 'field-merge', version: 'version', rules: { title: 'client' }, preconditions: ['update', 'delete'] },
       // what a write makes stale: push models embedding Todo, cache-mode results that name it in
       // x-sync invalidatedBy, and the query operations whose answers hold it
       invalidates: { queryClient, keys: [['example-api', 'todo-count']], tags: ['model:Todo'] },
@@ -61,7 +76,7 @@ function createTodoCollection(status: LiveStatus, queryClient: QueryClient) {
       insert: (row) => ({
         method: 'POST',
         path: '/todos',
-        body: omitFields(row, ['archived', 'created_at', 'updated_at']),
+        body: omitFields(row, ['archived', 'created_at', 'updated_at', 'version']),
         bodyEncoding: 'json',
       }),
       update: (id, changes) => ({

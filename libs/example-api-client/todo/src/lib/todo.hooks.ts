@@ -101,4 +101,5 @@ const todoColumns: readonly string[] = [
   'status',
   'title',
   'updated_at',
+  'version',
 ];

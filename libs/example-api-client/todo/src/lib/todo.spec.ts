@@ -25,6 +25,7 @@ const row: Todo = {
   status: 'todo',
   title: 'x',
   updated_at: '2026-01-02T03:04:05.000Z',
+  version: 1,
 };
 /** The same row as Postgres has it: the shape's columns must leave out what x-sync excludes. */
 const served: Record<string, unknown> = { ...{
@@ -37,6 +38,7 @@ const served: Record<string, unknown> = { ...{
   status: 'todo',
   title: 'x',
   updated_at: '2026-01-02T03:04:05.000Z',
+  version: 1,
   internal_notes: 'x',
 } };
 const id: TodoId = '00000000-0000-4000-8000-000000000001';

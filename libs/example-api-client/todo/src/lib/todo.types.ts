@@ -15,7 +15,7 @@ export type TodoListResponse = Todo[];
 export type TodoGetResult = Todo;
 
 /** What `create` takes: the request body without read-only fields; the key may be left out and is then generated on the client. */
-export type TodoCreateInput = Omit<NonNullable<paths['/todos']['post']['requestBody']>['content']['application/json'], 'archived' | 'created_at' | 'updated_at' | 'id'> & { id?: TodoId };
+export type TodoCreateInput = Omit<NonNullable<paths['/todos']['post']['requestBody']>['content']['application/json'], 'archived' | 'created_at' | 'updated_at' | 'version' | 'id'> & { id?: TodoId };
 export type TodoCreateResult = Todo;
 
 /** What `update` takes: the request body without read-only fields. */

@@ -152,7 +152,7 @@ async function send<T>(options: SyncClientOptions, request: SyncRequest): Promis
   );
   if (!response.ok && !(response.status === 304 && request.notModified)) {
     throw new SyncError({
-      kind: response.status === 409 ? 'conflict' : 'http',
+      kind: response.status === 409 || response.status === 412 ? 'conflict' : 'http',
       status: response.status,
       body: data,
       message: `${request.method} ${request.path} failed with ${response.status}${detailOf(data)}`,

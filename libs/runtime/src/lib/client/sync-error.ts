@@ -1,3 +1,5 @@
+import type { WriteConflict } from '../conflicts/conflict-policy';
+
 /**
  * The one error type every generated hook and API function surfaces, so a UI can branch on `kind`
  * without knowing which transport (push, live, cache) produced it.
@@ -16,6 +18,7 @@ export interface SyncErrorInit {
   status?: number;
   body?: unknown;
   issues?: ValidationIssue[];
+  conflict?: WriteConflict;
   cause?: unknown;
 }
 
@@ -28,6 +31,8 @@ export class SyncError extends Error {
   readonly body: unknown;
   /** What failed validation, for `validation`. */
   readonly issues: ValidationIssue[];
+  /** `conflict`: why the write could not be applied as made, with its base, local and server rows. */
+  readonly conflict: WriteConflict | undefined;
   override readonly cause: unknown;
 
   constructor(init: SyncErrorInit) {
@@ -36,6 +41,7 @@ export class SyncError extends Error {
     this.status = init.status;
     this.body = init.body;
     this.issues = init.issues ?? [];
+    this.conflict = init.conflict;
     this.cause = init.cause;
   }
 

@@ -18,6 +18,7 @@ import { DataErrorLatch, releasesOnGoodRows } from './sync-health';
 import { checksSyncedChanges } from './synced-changes';
 import { LiveStatus } from '../status/live-status';
 import type { LiveWriteParts } from '../transactions/live-writes';
+import { changedFields, conflictPolicy, type ConflictPolicy, type Row as PlainRow } from '../conflicts/conflict-policy';
 
 // the row checks, as the live entry has exported them
 export { checkSyncedRow, refuseUndeclaredColumns } from './synced-change-check';
@@ -62,6 +63,8 @@ export interface LiveModelConfig<T extends object, TKey extends string | number>
   local?: () => Promise<LocalStore>;
   /** `x-sync.retry`: how server errors are retried (a write that cannot reach the API waits instead). */
   retry?: RetryPolicy;
+  /** `x-sync.version` / `x-sync.conflict`: the precondition writes send, and what a 412 leads to. */
+  conflict?: ConflictPolicy<T>;
   /**
    * What a write makes stale once the API accepted it: query-key roots (push models embedding this
    * one, cache-mode results that name it) and tags of query operations whose answers hold it.
@@ -148,7 +151,11 @@ export function createLiveCollection<T extends object, TKey extends string | num
     requests: config as WriteRequests<TKey>,
     savedKeyField: config.savedKeyField,
     flushed: () => saves.flushed?.() ?? Promise.resolve(),
+    ...(config.conflict ? { conflict: conflictPolicy(config.conflict) } : {}),
   });
+  /** An update's changes as sent: field-merge sends only the fields it changed from its base. */
+  const sentChanges = (base: PlainRow, changes: PlainRow) =>
+    config.conflict?.strategy === 'field-merge' ? changedFields(base, changes) : changes;
   const shapeOptions: ShapeStreamOptions<GetExtensions<T & Row<unknown>>> = {
     url: config.shapeUrl(),
     params: {
@@ -199,14 +206,17 @@ export function createLiveCollection<T extends object, TKey extends string | num
       (async ({ transaction }) =>
         accepted(
           await Promise.all(
-            transaction.mutations.map((m) =>
-              writes.write(
+            transaction.mutations.map((m) => {
+              const base = m.original as PlainRow;
+              const changes = sentChanges(base, m.changes as PlainRow);
+              return writes.write(
                 'update',
                 m.key as TKey,
-                m.changes as Record<string, unknown>,
-                config.update!(m.key as TKey, m.changes as Partial<T>, m.modified as T),
-              ),
-            ),
+                changes,
+                config.update!(m.key as TKey, changes as Partial<T>, m.modified as T),
+                base,
+              );
+            }),
           ),
         )),
     onDelete:
@@ -215,7 +225,7 @@ export function createLiveCollection<T extends object, TKey extends string | num
         accepted(
           await Promise.all(
             transaction.mutations.map((m) =>
-              writes.write('delete', m.key as TKey, null, config.remove!(m.key as TKey)),
+              writes.write('delete', m.key as TKey, null, config.remove!(m.key as TKey), m.original as PlainRow),
             ),
           ),
         )),

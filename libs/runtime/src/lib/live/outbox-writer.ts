@@ -9,6 +9,11 @@ import type { LiveStatus } from '../status/live-status';
 import { RefusalListing, refusalOf } from '../writes/refused-writes';
 import { txidOf } from './txid';
 import { WriteQueueStopped, type WriteQueue } from '../writes/write-queue';
+import { ifMatchOf, type ConflictPolicy, type Row } from '../conflicts/conflict-policy';
+import { classifyFailure, conflictError, resolveStale } from '../conflicts/write-conflict';
+
+/** How many times a stale update is made anew and sent again before it is listed as a conflict. */
+const MAX_RESOLVE_ROUNDS = 5;
 
 /**
  * How long TanStack DB keeps an accepted write's optimistic state waiting for its txid. The API has
@@ -51,6 +56,8 @@ export interface OutboxWriterOptions<TKey> {
   savedKeyField?: string;
   /** Resolves once every synced batch received so far is saved (local-first); an entry is confirmed only after. */
   flushed?: () => Promise<void>;
+  /** `x-sync.version` / `x-sync.conflict`: the precondition writes send, and what a 412 leads to. */
+  conflict?: ConflictPolicy<Row>;
 }
 
 interface Tracked {
@@ -98,6 +105,8 @@ export class OutboxWriter<TKey extends string | number> {
     key: TKey,
     body: Record<string, unknown> | null,
     request: StoredRequest,
+    /** The row the write was based on: its version goes out as If-Match. */
+    base: Row | null = null,
   ): Promise<number | undefined> {
     await this.replayed;
     // a row still shown under its draft key whose create the server has saved: the write names the saved key
@@ -107,6 +116,7 @@ export class OutboxWriter<TKey extends string | number> {
       op,
       key: saved,
       body,
+      base,
       request,
       idempotencyKey: newIdempotencyKey(),
       state: 'queued',
@@ -142,14 +152,19 @@ export class OutboxWriter<TKey extends string | number> {
     // taken at once: a second call (a double click) finds it queued and sends nothing
     tracked.entry.state = 'queued';
     const idempotencyKey = newIdempotencyKey();
+    // a stale write sent again is based on the row the server answered: the client's version wins
+    const base = tracked.entry.refusal?.conflict?.server ?? tracked.entry.base;
     try {
-      await (await this.store()).requeue(seq, idempotencyKey, request);
+      const outbox = await this.store();
+      if (base !== tracked.entry.base) await outbox.rewrite(seq, { ...tracked.entry, request, base, idempotencyKey });
+      await outbox.requeue(seq, idempotencyKey, request);
     } catch (error) {
       tracked.entry.state = 'refused';
       throw error;
     }
     const next = this.track({
       ...tracked.entry,
+      base,
       request,
       idempotencyKey,
       state: 'queued',
@@ -217,12 +232,67 @@ export class OutboxWriter<TKey extends string | number> {
       );
   }
 
-  private async attempt(entry: OutboxEntry): Promise<number> {
-    const stored = entry.request ?? this.legacyRequest(entry);
-    const { response, data } = await this.options.send({
-      ...stored,
-      headers: { 'idempotency-key': entry.idempotencyKey },
-    });
+  /**
+   * One try. A stale update (412) is decided by the model's strategy: made anew on the server's row
+   * and sent again, dropped for the server's row, or refused as a conflict; a delete of a row
+   * already gone is done. Resolves to the txid to wait for (none when nothing was written).
+   */
+  private async attempt(entry: OutboxEntry): Promise<number | undefined> {
+    const outbox = await this.store();
+    for (let round = 1; ; round++) {
+      const stored = entry.request ?? this.legacyRequest(entry);
+      const ifMatch = ifMatchOf(this.options.conflict, entry.op, entry.base);
+      let answer: SyncResponse<unknown>;
+      try {
+        answer = await this.options.send({
+          ...stored,
+          headers: { 'idempotency-key': entry.idempotencyKey, ...(ifMatch ? { 'if-match': ifMatch } : {}) },
+        });
+      } catch (error) {
+        const outcome = classifyFailure(entry, error);
+        if ('failure' in outcome) throw error;
+        if ('done' in outcome) return this.done(entry);
+        const resolved =
+          outcome.conflict.reason === 'stale' && round < MAX_RESOLVE_ROUNDS
+            ? resolveStale(this.options.conflict, entry, outcome.conflict)
+            : { refuse: outcome.conflict };
+        const update = this.options.requests.update;
+        if ('resend' in resolved && update) {
+          const row = { ...resolved.base, ...resolved.resend };
+          const rewritten = {
+            body: resolved.resend,
+            base: resolved.base,
+            request: update(entry.key as TKey, resolved.resend, row),
+            idempotencyKey: newIdempotencyKey(),
+          };
+          await outbox.rewrite(entry.seq, rewritten);
+          Object.assign(entry, rewritten);
+          continue;
+        }
+        if ('keepServer' in resolved) return this.done(entry);
+        throw conflictError(
+          this.options.status.name,
+          entry,
+          'refuse' in resolved ? resolved.refuse : outcome.conflict,
+          error,
+        );
+      }
+      return this.accepted(entry, stored, answer);
+    }
+  }
+
+  /** Nothing to write after all (the row is already gone; the server's row stands): the entry is done. */
+  private async done(entry: OutboxEntry): Promise<undefined> {
+    await (await this.store()).remove(entry.seq);
+    this.settle(entry.seq);
+    return undefined;
+  }
+
+  private async accepted(
+    entry: OutboxEntry,
+    stored: StoredRequest,
+    { response, data }: SyncResponse<unknown>,
+  ): Promise<number> {
     let txid: number;
     try {
       txid = txidOf(response, `${stored.method} ${stored.path}`);
@@ -235,13 +305,21 @@ export class OutboxWriter<TKey extends string | number> {
     // a key the server chose (the entry's is a draft, perhaps of an earlier run: not known as one now)
     const saved =
       entry.op === 'insert' && this.options.savedKeyField ? readField(data, this.options.savedKeyField) : undefined;
-    if ((typeof saved === 'string' || typeof saved === 'number') && saved !== entry.key) {
-      if (isDraftKey(entry.key)) rememberSavedKey(entry.key, saved);
+    const key = typeof saved === 'string' || typeof saved === 'number' ? saved : entry.key;
+    if (key !== entry.key) {
+      if (isDraftKey(entry.key)) rememberSavedKey(entry.key, key);
       // later writes of the row (stored, or waiting in the queue) name the saved key, across restarts too
-      await (await this.store()).rekey(entry.key, saved);
+      await (await this.store()).rekey(entry.key, key);
       for (const { entry: later } of this.tracked.values())
         if (later.seq !== entry.seq && later.key === entry.key)
-          Object.assign(later, { key: saved, request: withSavedKey(later.request, entry.key, saved) });
+          Object.assign(later, { key, request: withSavedKey(later.request, entry.key, key) });
+    }
+    // the row as it now stands, version included: the row's later writes are based on it
+    const version = this.options.conflict?.version;
+    if (version && entry.op !== 'delete' && readField(data, version) !== undefined) {
+      await (await this.store()).rebase(key, entry.seq, data as Row);
+      for (const { entry: later } of this.tracked.values())
+        if (later.seq > entry.seq && later.key === key && later.state === 'queued') later.base = data as Row;
     }
     const alreadySynced = await (await this.store()).sent(entry.seq, txid);
     if (alreadySynced) this.settle(entry.seq);

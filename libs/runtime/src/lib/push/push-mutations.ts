@@ -1,5 +1,5 @@
 import type { QueryClient, UseMutationOptions } from '@tanstack/react-query';
-import { mapInfiniteItems, mapListItems, sameId, type ItemsPath } from './list-data';
+import { mapInfiniteItems, mapListItems, rowsOf, sameId, type ItemsPath } from './list-data';
 import type { ModelKeys } from './model-keys';
 import { retryOptions, type RetryPolicy } from '../client/retry-policy';
 import { toSyncError, type SyncError } from '../client/sync-error';
@@ -10,6 +10,7 @@ import { pushOutboxOf, type PushOutboxTarget } from './push-outbox';
 import type { StoredRequest } from '../sqlite/outbox';
 import { invalidateTouched } from '../operations/operation-touches';
 import { restoreCache, snapshotCache, type CacheSnapshot } from './cache-snapshot';
+import { changedFields, type Row } from '../conflicts/conflict-policy';
 
 /** What the generator knows about a push model, handed to the shared optimistic-write logic. */
 export interface PushModelBinding<TRow, TId> {
@@ -59,9 +60,9 @@ function idempotencyKeys(binding: object, kind: 'create' | 'update' | 'remove') 
   };
 }
 
-/** Whether the model's writes go through its outbox: the app configured a local database. */
+/** Whether the model's writes go through its outbox (durable with the app's local database, else in memory). */
 function usesOutbox(binding: { outbox?: PushOutboxTarget }): boolean {
-  return binding.outbox?.local() !== undefined;
+  return binding.outbox !== undefined;
 }
 
 /**
@@ -83,23 +84,58 @@ function keyOf(id: unknown): string | number {
 }
 
 /**
- * The draft key each pending create showed, from its onMutate to its mutationFn (TanStack Query
- * hands the second no context). Kept per model, not per options object: hooks make new options on
- * every render, and a mutation runs with the newest. Several calls with one input object queue up.
+ * What each pending write's onMutate found, for its mutationFn (TanStack Query hands the second no
+ * context): the draft key a create showed, the row an update or delete was based on. Kept per model,
+ * not per options object: hooks make new options on every render, and a mutation runs with the
+ * newest. Several calls with one input queue up.
  */
-const draftIdsByBinding = new WeakMap<object, WeakMap<object, unknown[]>>();
+interface Handoff {
+  draftId?: unknown;
+  base?: Record<string, unknown> | null;
+}
+const handoffsByBinding = new WeakMap<object, Map<unknown, Handoff[]>>();
 
-function giveDraftId(binding: object, variables: unknown, draftId: unknown): void {
-  if (typeof variables !== 'object' || variables === null) return;
-  let byInput = draftIdsByBinding.get(binding);
-  if (!byInput) draftIdsByBinding.set(binding, (byInput = new WeakMap()));
-  byInput.set(variables, [...(byInput.get(variables) ?? []), draftId]);
+function handOff(binding: object, variables: unknown, handoff: Handoff): void {
+  let byInput = handoffsByBinding.get(binding);
+  if (!byInput) handoffsByBinding.set(binding, (byInput = new Map()));
+  byInput.set(variables, [...(byInput.get(variables) ?? []), handoff]);
 }
 
-function takeDraftId(binding: object, variables: unknown): string | number {
-  const queued =
-    typeof variables === 'object' && variables !== null ? draftIdsByBinding.get(binding)?.get(variables) : undefined;
-  return keyOf(queued?.shift());
+function takeHandoff(binding: object, variables: unknown): Handoff {
+  const byInput = handoffsByBinding.get(binding);
+  const queued = byInput?.get(variables);
+  const handoff = queued?.shift();
+  if (queued && !queued.length) byInput!.delete(variables);
+  return handoff ?? {};
+}
+
+/** The row as the cache holds it (the item, else any list holding it): the base of a write to it. */
+function cachedRow<TRow, TId>(
+  qc: QueryClient,
+  binding: PushModelBinding<TRow, TId>,
+  id: TId,
+): Record<string, unknown> | null {
+  const isRow = (value: unknown): value is TRow =>
+    typeof value === 'object' && value !== null && !Array.isArray(value) && sameId(binding.rowId(value as TRow), id);
+  const detail = qc.getQueryData(binding.keys.detail(id));
+  if (isRow(detail)) return detail as Record<string, unknown>;
+  for (const [, data] of qc.getQueriesData({ queryKey: binding.keys.all })) {
+    const pages = typeof data === 'object' && data !== null && Array.isArray((data as { pages?: unknown }).pages);
+    for (const page of pages ? (data as { pages: unknown[] }).pages : [data]) {
+      const found = rowsOf<TRow>(page, binding.itemsPath).find(isRow);
+      if (found) return found as Record<string, unknown>;
+    }
+  }
+  return null;
+}
+
+/** After a conflict, the server's row shows where the write's change was (the rollback restored the older one). */
+function showServerRow<TRow, TId>(qc: QueryClient, binding: PushModelBinding<TRow, TId>, error: unknown): void {
+  const server = (error as SyncError | undefined)?.conflict?.server as TRow | null | undefined;
+  if (!server) return;
+  const id = binding.rowId(server);
+  editLists(qc, binding, (rows) => rows.map((r) => (sameId(binding.rowId(r), id) ? server : r)));
+  qc.setQueryData(binding.keys.detail(id), (row: TRow | undefined) => (row === undefined ? row : server));
 }
 
 /** Cancels in-flight reads of the model (so they cannot overwrite the optimistic state) and snapshots its cache. */
@@ -158,7 +194,7 @@ export function createMutationOptions<TRow, TId, TInput, TResult>(
     mutationKey: [...binding.keys.all, 'create'],
     mutationFn: (raw) => {
       // all of it before the first await: the draft this call showed, and its place in the outbox's order
-      const draftId = durable ? takeDraftId(binding, raw) : undefined;
+      const draftId = durable ? keyOf(takeHandoff(binding, raw).draftId) : undefined;
       const outbox = durable ? pushOutboxOf(qc, binding) : undefined;
       const input = async () => {
         const prepared = config.prepare ? config.prepare(raw) : raw;
@@ -176,7 +212,7 @@ export function createMutationOptions<TRow, TId, TInput, TResult>(
       const draft = config.draft(config.prepare ? config.prepare(raw) : raw, draftKey(config.keyKind));
       editLists(qc, binding, (rows, isLast) => (isLast ? [...rows, draft] : rows));
       const draftId = binding.rowId(draft);
-      if (durable) giveDraftId(binding, raw, draftId);
+      if (durable) handOff(binding, raw, { draftId });
       return { snapshot, draftId };
     },
     onSuccess: (result, _input, context) => {
@@ -217,21 +253,28 @@ export function updateMutationOptions<TRow, TId, TPatch, TResult>(
     mutationKey: [...binding.keys.all, 'update'],
     mutationFn: (variables) => {
       const outbox = durable ? pushOutboxOf(qc, binding) : undefined; // before any await: the outbox's order is the calls'
+      const { base = null } = durable ? takeHandoff(binding, variables) : {};
       const patch = async () =>
         config.validator ? await validateInput(config.validator, variables.patch, 'update input') : variables.patch;
       if (!outbox) return patch().then((ready) => config.send(variables.id, ready, keys.of(variables)));
       return outbox.write('update', async () => {
         const ready = await patch();
+        const policy = binding.outbox?.conflict;
+        // field-merge sends only what the write changed: a field it set to its value as seen stays the server's
+        const body = policy?.strategy === 'field-merge' ? changedFields(base, ready as Row) : (ready as Row);
         return {
           key: keyOf(variables.id),
-          body: ready as Record<string, unknown>,
-          request: config.request!(variables.id, ready),
+          body,
+          base,
+          request: config.request!(variables.id, body as TPatch),
         };
       }) as Promise<TResult>;
     },
     ...sending(binding, durable),
-    onMutate: async ({ id, patch }) => {
+    onMutate: async (variables) => {
+      const { id, patch } = variables;
       const snapshot = await begin(qc, binding);
+      if (durable) handOff(binding, variables, { base: cachedRow(qc, binding, id) });
       const merge = (row: TRow) => ({ ...row, ...(patch as object) }) as TRow;
       editLists(qc, binding, (rows) => rows.map((r) => (sameId(binding.rowId(r), id) ? merge(r) : r)));
       qc.setQueryData(binding.keys.detail(id), (row: TRow | undefined) => (row === undefined ? row : merge(row)));
@@ -241,7 +284,10 @@ export function updateMutationOptions<TRow, TId, TPatch, TResult>(
       const row = config.rowOf?.(result);
       if (row !== undefined) qc.setQueryData(binding.keys.detail(id), row);
     },
-    onError: (_error, _variables, context) => rollback(qc, context),
+    onError: (error, _variables, context) => {
+      rollback(qc, context);
+      showServerRow(qc, binding, error);
+    },
     onSettled: (_result, _error, variables) => {
       keys.settled(variables);
       return settle(qc, binding);
@@ -267,20 +313,26 @@ export function removeMutationOptions<TRow, TId, TResult>(
     mutationFn: (id) => {
       const outbox = durable ? pushOutboxOf(qc, binding) : undefined;
       if (!outbox) return config.send(id, keys.of(id));
+      const { base = null } = takeHandoff(binding, id);
       return outbox.write('delete', () => ({
         key: keyOf(id),
         body: null,
+        base,
         request: config.request!(id),
       })) as Promise<TResult>;
     },
     ...sending(binding, durable),
     onMutate: async (id) => {
       const snapshot = await begin(qc, binding);
+      if (durable) handOff(binding, id, { base: cachedRow(qc, binding, id) });
       editLists(qc, binding, (rows) => rows.filter((r) => !sameId(binding.rowId(r), id)));
       return { snapshot };
     },
     onSuccess: (_result, id) => qc.removeQueries({ queryKey: binding.keys.detail(id), exact: true }),
-    onError: (_error, _id, context) => rollback(qc, context),
+    onError: (error, _id, context) => {
+      rollback(qc, context);
+      showServerRow(qc, binding, error);
+    },
     onSettled: (_result, _error, variables) => {
       keys.settled(variables);
       return settle(qc, binding);

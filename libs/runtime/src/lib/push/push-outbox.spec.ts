@@ -18,6 +18,7 @@ import { createSyncClient } from '../client/sync-client';
 interface Project {
   id: number;
   name: string;
+  color?: string;
 }
 
 /**
@@ -103,7 +104,7 @@ function bindingFor(
   };
 }
 
-/** The mutations' direct path: never taken when the app has a local database (the outbox sends). */
+/** The mutations' direct path: never taken when the model has an outbox target (the outbox sends). */
 const direct = <T>(): Promise<T> => Promise.reject(new Error('the outbox sends'));
 
 /** One run of the app: a QueryClient, the model's write options and its list read. */
@@ -412,12 +413,49 @@ describe('push writes through the outbox (a local database)', () => {
     run.stop();
   });
 
-  it('go straight to the API without a local database (TanStack Query mutations, as before)', async () => {
+  it("keep a waiting write over a fresh read: the server's other changes show under it", async () => {
+    const api = projectApi();
+    api.rows.set(1, { id: 1, name: 'Start', color: 'red' });
+    api.rows.set(2, { id: 2, name: 'Gone soon' });
+    const binding = bindingFor(api, undefined);
+    const run = app(binding);
+    const read = () =>
+      run.qc.fetchQuery({
+        queryKey: keys.list({}),
+        queryFn: async () => (await (await api.fetch('http://api.test/projects')).json()) as { data: Project[] },
+        staleTime: 0,
+      });
+    await read();
+    let open!: () => void;
+    api.gate = new Promise((resolve) => (open = resolve));
+    const renamed = run.update().mutate({ id: 1, patch: { name: 'Mine' } });
+    const removed = run.remove.mutate(2);
+    await waitUntil(() => api.seen.some((r) => r.method === 'PATCH'));
+    // meanwhile another client changes the row's other field, and a read comes back without the waiting writes
+    api.rows.set(1, { id: 1, name: 'Start', color: 'blue' });
+    await read();
+    expect((run.qc.getQueryData(keys.list({})) as { data: Project[] }).data).toEqual([
+      { id: 1, name: 'Mine', color: 'blue' },
+    ]);
+    open();
+    await Promise.all([renamed, removed]);
+    await read();
+    expect((run.qc.getQueryData(keys.list({})) as { data: Project[] }).data).toEqual([
+      { id: 1, name: 'Mine', color: 'blue' },
+    ]);
+    run.stop();
+  });
+
+  it('go through an outbox in memory without a local database: refusals listed, nothing kept for a restart', async () => {
     const api = projectApi();
     const binding = bindingFor(api, undefined);
     const run = app(binding);
-    expect(pushOutboxOf(run.qc, binding)).toBeUndefined();
-    await expect(run.create.mutate({ name: 'x' })).rejects.toThrow('the outbox sends');
+    expect(pushOutboxOf(run.qc, binding)).toBeDefined();
+    await run.create.mutate({ name: 'kept' });
+    api.refuseNext = 422;
+    await expect(run.create.mutate({ name: 'refused' })).rejects.toMatchObject({ status: 422 });
+    expect(appSyncStatus(run.qc).refusedWrites).toMatchObject([{ op: 'insert', refusal: { status: 422 } }]);
+    expect([...api.rows.values()].map((r) => r.name)).toEqual(['kept']);
     run.stop();
   });
 });

@@ -7,10 +7,20 @@ import { RefusalListing, refusalOf } from '../writes/refused-writes';
 import { unreachable, WriteQueue, WriteQueueStopped } from '../writes/write-queue';
 import { newIdempotencyKey, readField } from '../client/request-helpers';
 import type { RetryPolicy } from '../client/retry-policy';
-import { openSqliteOutbox, withSavedKey, type Outbox, type OutboxEntry, type StoredRequest } from '../sqlite/outbox';
+import {
+  memoryOutbox,
+  openSqliteOutbox,
+  withSavedKey,
+  type Outbox,
+  type OutboxEntry,
+  type StoredRequest,
+} from '../sqlite/outbox';
 import type { SqliteDriver } from '../sqlite/sqlite-driver';
 import type { SyncRequest, SyncResponse } from '../client/sync-client';
 import { toSyncError } from '../client/sync-error';
+import { ifMatchOf, type ConflictPolicy, type Row } from '../conflicts/conflict-policy';
+import { classifyFailure, conflictError, resolveStale } from '../conflicts/write-conflict';
+import { overlayPendingWrites, type CachedRows } from './pending-overlay';
 
 /** How a push model's writes reach the API through the outbox (generated per model). */
 export interface PushOutboxTarget {
@@ -24,12 +34,18 @@ export interface PushOutboxTarget {
   savedKeyField?: string;
   /** How long one try waits for its answer (default WRITE_ANSWER_TIMEOUT_MS). */
   answerTimeoutMs?: number;
+  /** `x-sync.version` / `x-sync.conflict`: the precondition its writes send, and what a 412 leads to. */
+  conflict?: ConflictPolicy<Row>;
+  /** The request of an update made anew (a merge's changes on the server's row); `row` is the row it leaves. */
+  updateRequest?: (key: string | number, changes: Row, row: Row) => StoredRequest;
 }
 
 /** A write as the outbox stores it: its row's key, what it changed, and its request. */
 export interface PreparedWrite {
   key: string | number;
   body: Record<string, unknown> | null;
+  /** The row as last seen from the server, the write's base (its version is sent as If-Match). */
+  base?: Row | null;
   request: StoredRequest;
 }
 
@@ -39,6 +55,8 @@ export interface PreparedWrite {
  * not hold every later write of the model (and, after a restart, its reads) forever.
  */
 export const WRITE_ANSWER_TIMEOUT_MS = 30_000;
+/** How many times a stale update is made anew and sent again before it is listed as a conflict. */
+export const MAX_RESOLVE_ROUNDS = 5;
 /** How long a read waits, at most, for a previous run's writes to be tried: then it reads anyway. */
 export const READ_WAIT_MS = 5_000;
 
@@ -50,8 +68,8 @@ interface Tracked {
 }
 
 /**
- * A push model's writes on their way to the API, when the app has a local database: each is stored
- * in the outbox with its exact request and Idempotency-Key before it is sent, sent in order through
+ * A push model's writes on their way to the API: each is stored in the outbox (durable on the
+ * app's local database, else in memory for the page's life) with its exact request and Idempotency-Key before it is sent, sent in order through
  * the write queue (waiting out offline spells as long as it takes, server errors retried per
  * `x-sync.retry`), and taken out when the API answers 2xx. A refusal is kept and listed
  * (`useSyncStatus().refusedWrites`) until the app retries or discards it.
@@ -66,6 +84,7 @@ export class PushOutbox {
   private readonly tracked = new Map<number, Tracked>();
   private readonly queue: WriteQueue;
   private stopped = false;
+  private readonly unsubscribe?: () => void;
   /** Writes are stored in the order the app made them, however long each one's validation takes. */
   private order: Promise<unknown> = Promise.resolve();
   private readonly refusals: RefusalListing;
@@ -77,18 +96,24 @@ export class PushOutbox {
 
   constructor(
     private readonly target: PushOutboxTarget & { retry: RetryPolicy },
-    database: SqliteDriver,
+    database: SqliteDriver | undefined,
     readonly status: LiveStatus,
     /** A write of a previous run settled: the model's cached reads are stale. */
     private readonly onReplayed: () => void,
+    /** The app's cache: fresh reads show the waiting writes over them (see overlayPendingWrites). */
+    cache?: { queryClient: QueryClient; rows: CachedRows },
   ) {
+    if (cache)
+      this.unsubscribe = overlayPendingWrites(cache.queryClient, cache.rows, () =>
+        [...this.tracked.values()].map((t) => t.entry),
+      );
     this.queue = new WriteQueue(status, target.retry);
     this.refusals = new RefusalListing(status.name, {
       retry: (seq) => this.retry(seq),
       discard: (seq) => this.discard(seq),
     });
     status.set('live');
-    this.outbox = openSqliteOutbox(database, target.scope);
+    this.outbox = database ? openSqliteOutbox(database, target.scope) : Promise.resolve(memoryOutbox());
     // reads wait for the replay until every stored write was tried, or one found the API out of
     // reach: the queue is in order, so the writes behind it wait as long as it does
     let outOfReach!: () => void;
@@ -116,13 +141,14 @@ export class PushOutbox {
       );
     const turn = this.order.then(async () => {
       await this.replayed;
-      const { key, body, request } = await prepare();
+      const { key, body, base = null, request } = await prepare();
       // a row still shown under its draft key whose create the server has saved: the write names the saved key
       const saved = savedKeyOf(key);
       const entry: Omit<OutboxEntry, 'seq'> = {
         op,
         key: saved,
         body,
+        base,
         request: saved === key ? request : withSavedKey(request, key, saved),
         idempotencyKey: newIdempotencyKey(),
         state: 'queued',
@@ -144,13 +170,17 @@ export class PushOutbox {
     // taken at once: a second call (a double click) finds it queued and sends nothing
     tracked.entry.state = 'queued';
     const idempotencyKey = newIdempotencyKey();
+    // a stale write sent again is based on the row the server answered: the client's version wins
+    const base = tracked.entry.refusal?.conflict?.server ?? tracked.entry.base;
     try {
-      await (await this.outbox).requeue(seq, idempotencyKey, tracked.entry.request);
+      const outbox = await this.outbox;
+      if (base !== tracked.entry.base) await outbox.rewrite(seq, { ...tracked.entry, base, idempotencyKey });
+      await outbox.requeue(seq, idempotencyKey, tracked.entry.request);
     } catch (error) {
       tracked.entry.state = 'refused';
       throw error;
     }
-    const next = this.track({ ...tracked.entry, idempotencyKey, state: 'queued', refusal: undefined });
+    const next = this.track({ ...tracked.entry, base, idempotencyKey, state: 'queued', refusal: undefined });
     next.settled.catch(() => undefined);
     await this.deliver(next).then(this.onReplayed, () => undefined); // a new refusal is listed again
   }
@@ -168,6 +198,7 @@ export class PushOutbox {
   stop(): void {
     this.stopped = true;
     this.queue.stop();
+    this.unsubscribe?.();
   }
 
   /** The previous run's entries: refused ones listed, the others sent again in order. Resolves to each one's first try. */
@@ -250,15 +281,60 @@ export class PushOutbox {
     this.publish();
   }
 
-  /** One try: a 2xx takes the entry out (the answer is the confirmation). */
+  /**
+   * One try: a 2xx takes the entry out (the answer is the confirmation). A stale update (412) is
+   * decided by the model's strategy: made anew on the server's row and sent again, dropped for the
+   * server's row, or refused as a conflict; a delete of a row already gone is done.
+   */
   private async attempt(entry: OutboxEntry): Promise<unknown> {
-    const signal = AbortSignal.timeout(this.target.answerTimeoutMs ?? WRITE_ANSWER_TIMEOUT_MS);
-    const { data } = await this.target.send({
-      ...entry.request!,
-      headers: { 'idempotency-key': entry.idempotencyKey },
-      signal,
-    });
-    if (this.status.status !== 'live') this.status.set('live');
+    const outbox = await this.outbox;
+    for (let round = 1; ; round++) {
+      const signal = AbortSignal.timeout(this.target.answerTimeoutMs ?? WRITE_ANSWER_TIMEOUT_MS);
+      const ifMatch = ifMatchOf(this.target.conflict, entry.op, entry.base);
+      let data: unknown;
+      try {
+        ({ data } = await this.target.send({
+          ...entry.request!,
+          headers: { 'idempotency-key': entry.idempotencyKey, ...(ifMatch ? { 'if-match': ifMatch } : {}) },
+          signal,
+        }));
+      } catch (error) {
+        const outcome = classifyFailure(entry, error);
+        if ('failure' in outcome) throw error;
+        if ('done' in outcome) {
+          await outbox.remove(entry.seq);
+          return undefined;
+        }
+        const resolved =
+          outcome.conflict.reason === 'stale' && round < MAX_RESOLVE_ROUNDS
+            ? resolveStale(this.target.conflict, entry, outcome.conflict)
+            : { refuse: outcome.conflict };
+        if ('resend' in resolved && this.target.updateRequest) {
+          const row = { ...resolved.base, ...resolved.resend };
+          const rewritten = {
+            body: resolved.resend,
+            base: resolved.base,
+            request: this.target.updateRequest(entry.key, resolved.resend, row),
+            idempotencyKey: newIdempotencyKey(),
+          };
+          await outbox.rewrite(entry.seq, rewritten);
+          Object.assign(entry, rewritten);
+          continue;
+        }
+        if ('keepServer' in resolved) {
+          await this.answered(entry, resolved.keepServer);
+          return resolved.keepServer;
+        }
+        throw conflictError(this.status.name, entry, 'refuse' in resolved ? resolved.refuse : outcome.conflict, error);
+      }
+      if (this.status.status !== 'live') this.status.set('live');
+      await this.answered(entry, data);
+      return data;
+    }
+  }
+
+  /** The API answered `entry` with `data`: later writes of its row name the key and version it now has. */
+  private async answered(entry: OutboxEntry, data: unknown): Promise<void> {
     const outbox = await this.outbox;
     // a key the server chose: later writes of the row (stored, or waiting) name it, across restarts too
     const saved =
@@ -270,8 +346,15 @@ export class PushOutbox {
         if (later.seq !== entry.seq && later.key === entry.key)
           Object.assign(later, { key: saved, request: withSavedKey(later.request, entry.key, saved) });
     }
+    // the row as it now stands, version included: the row's later writes are based on it
+    const version = this.target.conflict?.version;
+    if (version && entry.op !== 'delete' && readField(data, version) !== undefined) {
+      const key = typeof saved === 'string' || typeof saved === 'number' ? saved : entry.key;
+      await outbox.rebase(key, entry.seq, data as Row);
+      for (const { entry: later } of this.tracked.values())
+        if (later.seq > entry.seq && later.key === key && later.state === 'queued') later.base = data as Row;
+    }
     await outbox.remove(entry.seq);
-    return data;
   }
 
   /** `pendingWrites` is what the outbox holds unanswered; refusals are listed apart. */
@@ -284,26 +367,45 @@ export class PushOutbox {
 
 /**
  * The outbox of a push model in `queryClient`'s app, made (and its previous run's writes replayed)
- * on first use; none when the app has no local database, where writes live as TanStack Query
- * mutations only.
+ * on first use: on the app's local database when it has one, else in memory (writes wait out
+ * offline spells, refusals and conflicts are listed, but nothing outlives the page).
  */
 export function pushOutboxOf(
   queryClient: QueryClient,
   binding: {
     outbox?: PushOutboxTarget;
     retry: RetryPolicy;
-    keys: { all: readonly unknown[] };
+    keys: { all: readonly unknown[] } & Partial<Pick<CachedRows['keys'], 'details' | 'infinites'>>;
     related: readonly (readonly unknown[])[];
     tags?: readonly string[];
+    /** Where rows sit in cached answers: with it, fresh reads show the waiting writes over them. */
+    itemsPath?: CachedRows['itemsPath'];
+    rowId?: CachedRows['rowId'];
   },
 ): PushOutbox | undefined {
   const target = binding.outbox;
-  const database = target?.local();
-  if (!target || !database) return undefined;
+  if (!target) return undefined;
+  const database = target.local();
   return liveModelIn(queryClient, target.scope, (status, qc) => {
     const stale = () =>
       void invalidateTouched(qc, { roots: [binding.keys.all, ...binding.related], live: [], tags: binding.tags ?? [] });
-    return new PushOutbox({ ...target, retry: binding.retry }, database, status, stale);
+    const { keys, itemsPath, rowId } = binding;
+    const rows =
+      keys.details && keys.infinites && itemsPath && rowId
+        ? {
+            keys: { all: keys.all, details: keys.details, infinites: keys.infinites },
+            itemsPath,
+            rowId,
+            keyField: target.savedKeyField,
+          }
+        : undefined;
+    return new PushOutbox(
+      { ...target, retry: binding.retry },
+      database,
+      status,
+      stale,
+      rows && { queryClient: qc, rows },
+    );
   });
 }
 

@@ -58,6 +58,7 @@ describe.each(drivers)('the SQLite local store on %s', (_, open) => {
       op: 'insert',
       key: 3,
       body: { id: 3, title: 'Three' },
+      base: null,
       request: post,
       idempotencyKey: 'k-1',
     });
@@ -65,6 +66,7 @@ describe.each(drivers)('the SQLite local store on %s', (_, open) => {
       op: 'delete',
       key: 1,
       body: null,
+      base: { id: 1, title: 'One', version: 4 },
       request: { method: 'DELETE', path: '/items/{id}', pathParams: { id: '1' } },
       idempotencyKey: 'k-2',
     });
@@ -74,6 +76,7 @@ describe.each(drivers)('the SQLite local store on %s', (_, open) => {
         op: 'insert',
         key: 3,
         body: { id: 3, title: 'Three' },
+        base: null,
         request: post,
         idempotencyKey: 'k-1',
         state: 'queued',
@@ -83,6 +86,7 @@ describe.each(drivers)('the SQLite local store on %s', (_, open) => {
         op: 'delete',
         key: 1,
         body: null,
+        base: { id: 1, title: 'One', version: 4 },
         request: { method: 'DELETE', path: '/items/{id}', pathParams: { id: '1' } },
         idempotencyKey: 'k-2',
         state: 'queued',
@@ -101,8 +105,22 @@ describe.each(drivers)('the SQLite local store on %s', (_, open) => {
       pathParams: { id: '1' },
       body: { title: 'Renamed' },
     };
-    const a = await items.enqueue({ op: 'update', key: 1, body: { title: 'Renamed' }, request, idempotencyKey: 'k-a' });
-    const b = await items.enqueue({ op: 'update', key: 1, body: { title: 'Again' }, request, idempotencyKey: 'k-b' });
+    const a = await items.enqueue({
+      op: 'update',
+      key: 1,
+      body: { title: 'Renamed' },
+      base: null,
+      request,
+      idempotencyKey: 'k-a',
+    });
+    const b = await items.enqueue({
+      op: 'update',
+      key: 1,
+      body: { title: 'Again' },
+      base: null,
+      request,
+      idempotencyKey: 'k-b',
+    });
     expect(await items.sent(a, 700)).toBe(false);
     expect((await items.entries())[0]).toMatchObject({ seq: a, state: 'sent', txid: 700 });
     // a batch with another txid confirms nothing; one with 700 confirms `a`, and keeps 701 for `b`
@@ -125,7 +143,14 @@ describe.each(drivers)('the SQLite local store on %s', (_, open) => {
     // with nothing in flight, the kept txids are gone too
     expect(await db.all('SELECT * FROM sync_patterns_seen_txids')).toEqual([]);
     // a refusal is kept, with what the API said, until requeued or removed
-    const c = await items.enqueue({ op: 'update', key: 1, body: { title: 'x' }, request, idempotencyKey: 'k-c' });
+    const c = await items.enqueue({
+      op: 'update',
+      key: 1,
+      body: { title: 'x' },
+      base: null,
+      request,
+      idempotencyKey: 'k-c',
+    });
     await items.refused(c, { kind: 'http', status: 422, message: 'no', body: { detail: 'no' } });
     expect(await items.entries()).toMatchObject([
       { seq: c, state: 'refused', refusal: { kind: 'http', status: 422, message: 'no', body: { detail: 'no' } } },
@@ -152,7 +177,7 @@ describe.each(drivers)('the SQLite local store on %s', (_, open) => {
       state: 'queued',
       idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
-    await items.enqueue({ op: 'delete', key: 2, body: null, request: null, idempotencyKey: 'k-3' });
+    await items.enqueue({ op: 'delete', key: 2, body: null, base: null, request: null, idempotencyKey: 'k-3' });
     expect((await items.entries()).map((e) => e.key)).toEqual([1, 2]);
   });
 
@@ -184,7 +209,7 @@ describe.each(drivers)('the SQLite local store on %s', (_, open) => {
     await Promise.all([
       items.save([{ type: 'insert', value: { id: 1, title: 'item' } }], undefined),
       tags.save([{ type: 'insert', value: { id: 1, title: 'tag' } }], undefined),
-      items.enqueue({ op: 'delete', key: 1, body: null, request: null, idempotencyKey: 'k' }),
+      items.enqueue({ op: 'delete', key: 1, body: null, base: null, request: null, idempotencyKey: 'k' }),
     ]);
     expect((await items.select()).map((r) => r['title'])).toEqual(['item']);
     expect((await tags.select()).map((r) => r['title'])).toEqual(['tag']);

@@ -1,6 +1,7 @@
 import type { SyncRequest } from '../client/sync-client';
 import { newIdempotencyKey } from '../client/request-helpers';
 import { exclusive, type SqliteDriver } from './sqlite-driver';
+import type { WriteConflict } from '../conflicts/conflict-policy';
 
 /**
  * A write on its way: `queued` until the API accepted it, then `sent` with the Postgres txid the API
@@ -18,6 +19,8 @@ export interface StoredRefusal {
   status?: number;
   message: string;
   body?: unknown;
+  /** A conflict: why, with the base, local and server rows. */
+  conflict?: WriteConflict;
 }
 
 export interface OutboxEntry {
@@ -26,6 +29,11 @@ export interface OutboxEntry {
   key: string | number;
   /** What the write changed locally (the row of an insert, the changes of an update), to show it again after a restart. */
   body: Record<string, unknown> | null;
+  /**
+   * The row the write was based on, as last seen from the server: its version goes out as
+   * `If-Match`, and a conflict is decided three ways against it. Null for a create, or a row not loaded.
+   */
+  base: Record<string, unknown> | null;
   /** The request; an entry an earlier version stored has none, and gets it made from `body` once. */
   request: StoredRequest | null;
   /**
@@ -40,7 +48,10 @@ export interface OutboxEntry {
   refusal?: StoredRefusal;
 }
 
-export type NewOutboxEntry = Pick<OutboxEntry, 'op' | 'key' | 'body' | 'request' | 'idempotencyKey'>;
+export type NewOutboxEntry = Pick<OutboxEntry, 'op' | 'key' | 'body' | 'base' | 'request' | 'idempotencyKey'>;
+
+/** A stale update made anew on top of the server's row (field-merge, custom): what it sends now. */
+export type RewrittenWrite = Pick<OutboxEntry, 'body' | 'base' | 'request' | 'idempotencyKey'>;
 
 /** Where a collection's writes stay until they are confirmed: durable on a local database, else in memory. */
 export interface Outbox {
@@ -55,6 +66,13 @@ export interface Outbox {
   requeue(seq: number, idempotencyKey: string, request: StoredRequest): Promise<void>;
   /** Confirmed (its txid synced) or discarded by the app: out. */
   remove(seq: number): Promise<void>;
+  /** A stale update resolved into new changes on the server's row: stored before it is sent again. */
+  rewrite(seq: number, write: RewrittenWrite): Promise<void>;
+  /**
+   * The API answered a write of `key` with the row as it now stands: the writes of that row made
+   * after it (seq above `after`, not yet sent) are based on it from now on.
+   */
+  rebase(key: string | number, after: number, base: Record<string, unknown>): Promise<void>;
   /**
    * The server saved a row created under a draft key under `saved`: later writes of that row name
    * it from now on, across restarts too (their requests' path parameters included).
@@ -92,6 +110,14 @@ export function memoryOutbox(): Outbox {
       const index = entries.findIndex((e) => e.seq === seq);
       if (index >= 0) entries.splice(index, 1);
     },
+    async rewrite(seq, write) {
+      const entry = find(seq);
+      if (entry) Object.assign(entry, write);
+    },
+    async rebase(key, after, base) {
+      for (const entry of entries)
+        if (entry.key === key && entry.seq > after && entry.state === 'queued') entry.base = base;
+    },
     async rekey(draft, saved) {
       for (const entry of entries)
         if (entry.key === draft)
@@ -124,6 +150,7 @@ export async function createOutboxTables(db: SqliteDriver): Promise<void> {
     ['txid', 'INTEGER'],
     ['request', 'TEXT'],
     ['refusal', 'TEXT'],
+    ['base', 'TEXT'],
   ];
   for (const [name, type] of added)
     if (!have.has(name)) await db.exec(`ALTER TABLE ${OUTBOX_TABLE} ADD COLUMN "${name}" ${type};`);
@@ -157,8 +184,16 @@ export function sqliteOutbox(
     enqueue: (entry) =>
       alone(async () => {
         const [{ seq }] = await db.all<{ seq: number }>(
-          `INSERT INTO ${OUTBOX_TABLE} ("scope", "op", "key", "body", "request", "idempotency_key", "state") VALUES (?, ?, ?, ?, ?, ?, 'queued') RETURNING "seq"`,
-          [scope, entry.op, JSON.stringify(entry.key), json(entry.body), json(entry.request), entry.idempotencyKey],
+          `INSERT INTO ${OUTBOX_TABLE} ("scope", "op", "key", "body", "base", "request", "idempotency_key", "state") VALUES (?, ?, ?, ?, ?, ?, ?, 'queued') RETURNING "seq"`,
+          [
+            scope,
+            entry.op,
+            JSON.stringify(entry.key),
+            json(entry.body),
+            json(entry.base),
+            json(entry.request),
+            entry.idempotencyKey,
+          ],
         );
         return Number(seq);
       }),
@@ -191,6 +226,22 @@ export function sqliteOutbox(
           )),
       ),
     remove: (seq) => alone(() => transaction(() => removeIn(db, scope, seq))),
+    rewrite: (seq, write) =>
+      alone(
+        async () =>
+          void (await db.run(
+            `UPDATE ${OUTBOX_TABLE} SET "body" = ?, "base" = ?, "request" = ?, "idempotency_key" = ? WHERE "seq" = ?`,
+            [json(write.body), json(write.base), json(write.request), write.idempotencyKey, seq],
+          )),
+      ),
+    rebase: (key, after, base) =>
+      alone(
+        async () =>
+          void (await db.run(
+            `UPDATE ${OUTBOX_TABLE} SET "base" = ? WHERE "scope" = ? AND "key" = ? AND "seq" > ? AND "state" = 'queued'`,
+            [json(base), scope, JSON.stringify(key), after],
+          )),
+      ),
     rekey: (draft, saved) =>
       alone(() =>
         transaction(async () => {
@@ -219,13 +270,14 @@ export function sqliteOutbox(
           op: string;
           key: string;
           body: string | null;
+          base: string | null;
           request: string | null;
           idempotency_key: string | null;
           state: string;
           txid: number | bigint | null;
           refusal: string | null;
         }>(
-          `SELECT "seq", "op", "key", "body", "request", "idempotency_key", "state", "txid", "refusal" FROM ${OUTBOX_TABLE} WHERE "scope" = ? ORDER BY "seq"`,
+          `SELECT "seq", "op", "key", "body", "base", "request", "idempotency_key", "state", "txid", "refusal" FROM ${OUTBOX_TABLE} WHERE "scope" = ? ORDER BY "seq"`,
           [scope],
         );
         return rows.map((r) => ({
@@ -233,6 +285,7 @@ export function sqliteOutbox(
           op: r.op as OutboxEntry['op'],
           key: JSON.parse(r.key) as string | number,
           body: r.body === null ? null : (JSON.parse(r.body) as Record<string, unknown>),
+          base: r.base === null ? null : (JSON.parse(r.base) as Record<string, unknown>),
           request: r.request === null ? null : (JSON.parse(r.request) as StoredRequest),
           idempotencyKey: r.idempotency_key ?? newIdempotencyKey(),
           state: r.state as OutboxState,

@@ -15,11 +15,17 @@ export interface AppSyncStatus {
   /** The most recent error of any read or write, if it is still current. */
   error: SyncError | null;
   /**
-   * Writes the API refused (live, and push with a local database), kept in the outbox until the app
+   * Writes the API refused (every model with writes), kept in the outbox until the app
    * retries or discards each: a write replayed after a restart has no caller left to tell, so this
    * list is where it shows.
    */
   refusedWrites: readonly RefusedWrite[];
+  /**
+   * The refused writes that are conflicts (`refusal.conflict`: a stale base under backend-wins, a
+   * row gone, a 409), with the base, local and server rows to show. `retry()` sends the write again
+   * on the server's row (the client's change wins); `discard()` keeps the server's.
+   */
+  conflicts: readonly RefusedWrite[];
 }
 
 /** The app-wide picture now, outside React (what `useSyncStatus()` renders). */
@@ -51,5 +57,6 @@ export function appSyncStatus(qc: QueryClient): AppSyncStatus {
   )
     status = 'connecting';
   const refusedWrites = live.flatMap((l) => l.refusedWrites);
-  return { status, pendingWrites, error, refusedWrites };
+  const conflicts = refusedWrites.filter((w) => w.refusal.conflict !== undefined);
+  return { status, pendingWrites, error, refusedWrites, conflicts };
 }

@@ -10,6 +10,7 @@ export function refusalOf(error: unknown): StoredRefusal {
     message: failure.message,
     ...(failure.status === undefined ? {} : { status: failure.status }),
     ...(failure.body === undefined ? {} : { body: failure.body }),
+    ...(failure.conflict === undefined ? {} : { conflict: failure.conflict }),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { BoundOperation, SyncApi, SyncModel } from '../../model/ir';
 import { deref, objectShape } from '../../model/schema-utils';
 import { nameList, type PushView } from '../rest/push-view';
+import { fullBodyFields } from '../rest/conflict-view';
 import { literal, literalAt, str } from '../../typescript/ts-syntax';
 
 /** What live-mode templates need beyond the push view: the shape, the column kinds, the writes. */
@@ -113,10 +114,3 @@ function columnKind(api: SyncApi, pointer: string): string {
 }
 
 /** The writable fields of an update body that replaces the row (PUT) or insists on fields (required): all of them go every time. */
-function fullBodyFields(api: SyncApi, op: BoundOperation): string | undefined {
-  const body = op.body!;
-  const shape = objectShape(api.document, { $ref: body.schemaPointer }, body.schemaPointer);
-  const writable = [...shape.properties.keys()].filter((name) => !body.readOnlyFields.includes(name));
-  const whole = op.method === 'put' || writable.some((name) => shape.required.has(name));
-  return whole && writable.length ? literal(writable) : undefined;
-}

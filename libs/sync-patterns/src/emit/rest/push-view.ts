@@ -4,6 +4,7 @@ import { resolvePointer } from '../../openapi/json-pointer';
 import { apiNames } from '../core/api-names';
 import { docComment, literal, objectKey, propertyKey, str } from '../../typescript/ts-syntax';
 import { zodWriteInput } from '../../json-schema/zod-schema';
+import { conflictView, fullBodyFields } from './conflict-view';
 
 /**
  * Everything the push-model templates print, prepared here: every spec-derived string is already a
@@ -135,6 +136,8 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
       isRow: update.response?.isRow === true,
       partial: partialUpdate(update),
       stored: storable(update),
+      /** A whole-body update's fields: a merge re-sent is made from the row it leaves. */
+      bodyFields: partialUpdate(update) ? undefined : fullBodyFields(api, update),
       validator: zodWriteInput(
         update.body!.schemaPointer,
         update.body!.readOnlyFields,
@@ -150,6 +153,8 @@ export function pushView(api: SyncApi, model: SyncModel, coreImport: string) {
       resultType: responseType(remove),
     },
     rowValidator: names.validators.get(model.schemaName),
+    /** x-sync.version / x-sync.conflict as the runtime takes it; none without a version. */
+    conflict: conflictView(model),
     configure: names.configure,
     /** The outbox scope, when a write can go through the outbox (with the app's local database). */
     outbox:

@@ -1,0 +1,105 @@
+/**
+ * How a model's writes meet a row that moved on (generated from `x-sync.version` and
+ * `x-sync.conflict`): which writes send the version they were based on as `If-Match`, and what a
+ * 412 answer (the row moved on) leads to.
+ */
+export type ConflictStrategy = 'backend-wins' | 'client-wins' | 'field-merge' | 'custom';
+
+/** field-merge: who wins when both sides changed one field (`union`: the items of both lists). */
+export type MergeRule = 'server' | 'client' | 'union';
+
+/**
+ * The app's resolver of a custom-strategy model, called when an update was based on a stale row:
+ * `base` (what the write was based on), `local` (base with the write's changes), `server` (the row
+ * now). A row is sent (as the changes from `server`), `'server'` keeps the server's row and drops
+ * the write, `'reject'` lists the write as a conflict.
+ */
+export type ConflictResolver<TRow> = (base: TRow, local: TRow, server: TRow) => TRow | 'server' | 'reject';
+
+export interface ConflictPolicy<TRow = Record<string, unknown>> {
+  strategy: ConflictStrategy;
+  /** The property whose value a write sends as `If-Match`; absent: writes are unconditional. */
+  version?: string;
+  /** field-merge: the same-field rule per property (the others: server). */
+  rules?: Readonly<Record<string, MergeRule>>;
+  /** The writes whose operations take `If-Match` (the spec declares it and a 412 answer). */
+  preconditions: readonly ('update' | 'delete')[];
+  /** custom: the resolver the app registered, if any. */
+  resolver?: () => ConflictResolver<TRow> | undefined;
+}
+
+/** A row as the outbox keeps it. */
+export type Row = Record<string, unknown>;
+
+/**
+ * Why a write could not be applied as made, with the rows to decide on. `stale`: it was based on a
+ * version the row has moved on from (412); `gone`: its row is no more (404, 410); `exists`: the
+ * API refused it as a conflict (409: a create met a row with its key, or a rule of the API's own).
+ */
+export interface WriteConflict<TRow = Row> {
+  reason: 'stale' | 'gone' | 'exists';
+  /** The row the write was based on (as the client last saw it from the server). */
+  base?: TRow | null;
+  /** The row as the write meant to leave it (null: a delete). */
+  local?: TRow | null;
+  /** The row as the server holds it now (a 412's answer). */
+  server?: TRow | null;
+}
+
+/**
+ * A model's policy as the outboxes take it: rows are plain records there. The one place a typed
+ * resolver meets untyped rows: the outbox hands it rows of the model (the API's answers).
+ */
+export function conflictPolicy<TRow>(policy: ConflictPolicy<TRow>): ConflictPolicy<Row> {
+  return policy as unknown as ConflictPolicy<Row>;
+}
+
+/**
+ * The `If-Match` value of a write based on `base`: the version quoted as an entity-tag. Characters
+ * an entity-tag cannot hold (a quote, a control, a space) are percent-encoded, so a version never
+ * breaks out of the header; a server compares against the same form.
+ */
+export function ifMatchOf(
+  policy: ConflictPolicy<Row> | undefined,
+  op: 'insert' | 'update' | 'delete',
+  base: Row | null | undefined,
+): string | undefined {
+  if (policy === undefined || op === 'insert') return undefined;
+  const field = policy.version;
+  if (field === undefined || policy.strategy === 'client-wins' || !policy.preconditions.includes(op)) return undefined;
+  const version = base?.[field];
+  if (typeof version !== 'string' && typeof version !== 'number') return undefined;
+  return entityTag(String(version));
+}
+
+/** `"<value>"`, with every character outside an entity-tag's (`etagc`) percent-encoded. */
+export function entityTag(value: string): string {
+  const safe = [...new TextEncoder().encode(value)]
+    .map((byte) =>
+      byte === 0x21 || (byte >= 0x23 && byte <= 0x7e && byte !== 0x25)
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');
+  return `"${safe}"`;
+}
+
+/** The fields of `changes` that differ from `base`: what field-merge sends. */
+export function changedFields(base: Row | null | undefined, changes: Row): Row {
+  if (!base) return changes;
+  return Object.fromEntries(Object.entries(changes).filter(([name, value]) => !sameValue(base[name], value)));
+}
+
+/** JSON equality: what the API would store the same. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((item, i) => sameValue(item, other[i]));
+  }
+  const left = Object.entries(a as Row).filter(([, v]) => v !== undefined);
+  const right = Object.entries(b as Row).filter(([, v]) => v !== undefined);
+  return left.length === right.length && left.every(([name, value]) => sameValue(value, (b as Row)[name]));
+}
