@@ -21,8 +21,8 @@ export const STRATEGIES = ['backend-wins', 'client-wins', 'field-merge', 'custom
 export type Strategy = (typeof STRATEGIES)[number];
 /** Copies of each conflict variant: each copy is a client of its own (its own configuration, fetch and database). */
 export const CLIENTS = ['a', 'b'] as const;
-/** field-merge is also tried by three clients at once (the property test). */
-const THIRD_CLIENT: Strategy = 'field-merge';
+/** These are also tried by three clients at once (the property test). */
+const THIRD_CLIENT: readonly Strategy[] = ['field-merge', 'backend-wins'];
 
 const TODO_CONFLICT = /(\n {8}conflict: ).*\n/;
 const PROJECT_VERSION = /(\n {4}Project:\n(?: {6}.*\n| {8}#.*\n)*? {8}version: version\n)/;
@@ -56,7 +56,7 @@ async function generateInto(out: string, spec: string): Promise<void> {
 export async function generateModeVariants(): Promise<void> {
   for (const mode of MODES) await generateInto(path.join(VARIANTS, mode), specWithTodoIn(mode));
   for (const strategy of STRATEGIES) {
-    const clients = strategy === THIRD_CLIENT ? [...CLIENTS, 'c'] : CLIENTS;
+    const clients = THIRD_CLIENT.includes(strategy) ? [...CLIENTS, 'c'] : CLIENTS;
     for (const client of clients) await generateInto(conflictVariant(strategy, client), specWithStrategy(strategy));
   }
 }

@@ -36,7 +36,8 @@ export interface SeenWrite {
 }
 
 /**
- * A device's network: offline on demand (every request fails as a network error, shapes too), a
+ * A device's network: offline on demand (every request fails as a network error, shapes too, and
+ * a read in flight then loses its answer), a
  * gate that holds writes before they reach the API, and a record of the writes and their answers.
  */
 export function deviceNetwork() {
@@ -49,7 +50,12 @@ export function deviceNetwork() {
     fetch: (async (input, init) => {
       if (net.offline) throw new TypeError('fetch failed');
       const request = new Request(input, init);
-      if (request.method === 'GET') return fetch(request);
+      if (request.method === 'GET') {
+        // a read in flight when the device went offline (the stream's long poll) never answers it
+        const response = await fetch(request);
+        if (net.offline) throw new TypeError('fetch failed');
+        return response;
+      }
       if (gate) {
         net.waiting++;
         await gate;

@@ -84,6 +84,18 @@ export function entityTag(value: string): string {
   return `"${safe}"`;
 }
 
+/**
+ * field-merge: an update whose every field its base (the server's row, after an earlier write of
+ * the row was answered) already holds. Nothing is sent: the row is as the write wants it.
+ */
+export function alreadyHeld(
+  policy: ConflictPolicy<Row> | undefined,
+  entry: { op: string; base: Row | null; body: Row | null },
+): boolean {
+  if (policy?.strategy !== 'field-merge' || entry.op !== 'update' || !entry.base || !entry.body) return false;
+  return Object.keys(changedFields(entry.base, entry.body)).length === 0;
+}
+
 /** The fields of `changes` that differ from `base`: what field-merge sends. */
 export function changedFields(base: Row | null | undefined, changes: Row): Row {
   if (!base) return changes;

@@ -9,7 +9,7 @@ import type { LiveStatus } from '../status/live-status';
 import { RefusalListing, refusalOf } from '../writes/refused-writes';
 import { txidOf } from './txid';
 import { WriteQueueStopped, type WriteQueue } from '../writes/write-queue';
-import { ifMatchOf, type ConflictPolicy, type Row } from '../conflicts/conflict-policy';
+import { alreadyHeld, ifMatchOf, type ConflictPolicy, type Row } from '../conflicts/conflict-policy';
 import { classifyFailure, conflictError, resolveStale } from '../conflicts/write-conflict';
 
 /** How many times a stale update is made anew and sent again before it is listed as a conflict. */
@@ -239,6 +239,7 @@ export class OutboxWriter<TKey extends string | number> {
    */
   private async attempt(entry: OutboxEntry): Promise<number | undefined> {
     const outbox = await this.store();
+    if (alreadyHeld(this.options.conflict, entry)) return this.done(entry, entry.base ?? undefined);
     for (let round = 1; ; round++) {
       const stored = entry.request ?? this.legacyRequest(entry);
       const ifMatch = ifMatchOf(this.options.conflict, entry.op, entry.base);
@@ -269,7 +270,7 @@ export class OutboxWriter<TKey extends string | number> {
           Object.assign(entry, rewritten);
           continue;
         }
-        if ('keepServer' in resolved) return this.done(entry);
+        if ('keepServer' in resolved) return this.done(entry, resolved.keepServer);
         throw conflictError(
           this.options.status.name,
           entry,
@@ -281,11 +282,24 @@ export class OutboxWriter<TKey extends string | number> {
     }
   }
 
-  /** Nothing to write after all (the row is already gone; the server's row stands): the entry is done. */
-  private async done(entry: OutboxEntry): Promise<undefined> {
+  /**
+   * Nothing to write after all (the row is already gone; the server's row stands, or already holds
+   * the changes): the entry is done, and the row's later writes are based on `server` when known.
+   */
+  private async done(entry: OutboxEntry, server?: Row): Promise<undefined> {
+    if (server) await this.rebaseLater(entry, entry.key, server);
     await (await this.store()).remove(entry.seq);
     this.settle(entry.seq);
     return undefined;
+  }
+
+  /** The row as it now stands, version included: the writes of `key` queued after `entry` are based on it. */
+  private async rebaseLater(entry: OutboxEntry, key: string | number, row: unknown): Promise<void> {
+    const version = this.options.conflict?.version;
+    if (!version || entry.op === 'delete' || readField(row, version) === undefined) return;
+    await (await this.store()).rebase(key, entry.seq, row as Row);
+    for (const { entry: later } of this.tracked.values())
+      if (later.seq > entry.seq && later.key === key && later.state === 'queued') later.base = row as Row;
   }
 
   private async accepted(
@@ -314,13 +328,7 @@ export class OutboxWriter<TKey extends string | number> {
         if (later.seq !== entry.seq && later.key === entry.key)
           Object.assign(later, { key, request: withSavedKey(later.request, entry.key, key) });
     }
-    // the row as it now stands, version included: the row's later writes are based on it
-    const version = this.options.conflict?.version;
-    if (version && entry.op !== 'delete' && readField(data, version) !== undefined) {
-      await (await this.store()).rebase(key, entry.seq, data as Row);
-      for (const { entry: later } of this.tracked.values())
-        if (later.seq > entry.seq && later.key === key && later.state === 'queued') later.base = data as Row;
-    }
+    await this.rebaseLater(entry, key, data);
     const alreadySynced = await (await this.store()).sent(entry.seq, txid);
     if (alreadySynced) this.settle(entry.seq);
     else {

@@ -18,7 +18,7 @@ import {
 import type { SqliteDriver } from '../sqlite/sqlite-driver';
 import type { SyncRequest, SyncResponse } from '../client/sync-client';
 import { toSyncError } from '../client/sync-error';
-import { ifMatchOf, type ConflictPolicy, type Row } from '../conflicts/conflict-policy';
+import { alreadyHeld, ifMatchOf, type ConflictPolicy, type Row } from '../conflicts/conflict-policy';
 import { classifyFailure, conflictError, resolveStale } from '../conflicts/write-conflict';
 import { overlayPendingWrites, type CachedRows } from './pending-overlay';
 
@@ -288,6 +288,10 @@ export class PushOutbox {
    */
   private async attempt(entry: OutboxEntry): Promise<unknown> {
     const outbox = await this.outbox;
+    if (alreadyHeld(this.target.conflict, entry)) {
+      await this.answered(entry, entry.base);
+      return entry.base;
+    }
     for (let round = 1; ; round++) {
       const signal = AbortSignal.timeout(this.target.answerTimeoutMs ?? WRITE_ANSWER_TIMEOUT_MS);
       const ifMatch = ifMatchOf(this.target.conflict, entry.op, entry.base);
