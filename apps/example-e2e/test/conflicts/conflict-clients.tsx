@@ -1,4 +1,4 @@
-import { useSyncStatus } from '@sync-patterns/runtime';
+import { useSyncStatus, useSyncTransaction } from '@sync-patterns/runtime';
 import { closeLiveCollections } from '@sync-patterns/runtime/live';
 import { betterSqlite3Driver } from '@sync-patterns/runtime/sqlite';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
@@ -113,6 +113,7 @@ export function startClient(
       project: libs.project.useProject(options.projectId),
       projects: libs.project.useProjectMutations(),
       sync: useSyncStatus(),
+      transaction: useSyncTransaction(),
     }),
     { wrapper },
   );

@@ -1,4 +1,4 @@
-import { isSyncError, type RefusedWrite } from '@sync-patterns/runtime';
+import { isSyncError, TransactionError, type RefusedWrite } from '@sync-patterns/runtime';
 import { act, waitFor } from '@testing-library/react';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -237,5 +237,60 @@ describe.each(MODELS)('conflicts on $model', (m) => {
       await waitFor(() => expect(conflicts()).toEqual([]));
       expect((await m.read(ids))[m.title]).toBe('Theirs');
     });
+  });
+});
+
+describe('transactions (useSyncTransaction) on versioned models', () => {
+  it('send If-Match: a write based on a stale row fails the transaction as a conflict, the writes before it undone', async () => {
+    const ids = await seed();
+    const [netA, netB] = [deviceNetwork(), deviceNetwork()];
+    const a = start('backend-wins', 'a', ids, netA);
+    const b = start('backend-wins', 'b', ids, netB);
+    await waitFor(() => expect([a.current().todo.data?.version, a.current().project.data?.version]).toEqual([1, 1]));
+    await waitFor(() => expect(b.current().todo.data?.version).toBe(1));
+    netA.hold();
+    let running: Promise<unknown> = Promise.resolve();
+    act(() => {
+      running = a
+        .current()
+        .transaction.run([
+          a.libs.project.projectWrites.update(ids.projectId, { name: 'Together' }),
+          a.libs.todo.todoWrites.update(ids.todoId, { title: 'Together' }),
+        ])
+        .catch((error: unknown) => error);
+    });
+    await waitFor(() => expect(netA.waiting).toBe(1));
+    await act(() => b.current().todos.update(ids.todoId, { status: 'done' }));
+    netA.release();
+    const error = (await act(() => running)) as TransactionError;
+    expect(error).toBeInstanceOf(TransactionError);
+    expect(error).toMatchObject({
+      kind: 'conflict',
+      status: 412,
+      conflict: { reason: 'stale', server: { version: 2 } },
+    });
+    expect(error.report).toMatchObject({ undone: [`update Project ${ids.projectId}`] });
+    expect(netA.writes.map((w) => [w.method, w.ifMatch, w.status])).toEqual([
+      ['PATCH', '"1"', 200],
+      ['PATCH', '"1"', 412],
+      ['PATCH', null, 200], // the undo puts back what the transaction's own write changed
+    ]);
+    expect(await api('GET', `/projects/${ids.projectId}`)).toMatchObject({ name: 'Start' });
+    expect(await api('GET', `/todos/${ids.todoId}`)).toMatchObject({ title: 'Start', status: 'done', version: 2 });
+  });
+
+  it('send a later write of a row already written in the same transaction without If-Match', async () => {
+    const ids = await seed();
+    const a = start('backend-wins', 'a', ids, deviceNetwork());
+    await waitFor(() => expect(a.current().todo.data?.version).toBe(1));
+    await act(() =>
+      a
+        .current()
+        .transaction.run([
+          a.libs.todo.todoWrites.update(ids.todoId, { title: 'First' }),
+          a.libs.todo.todoWrites.update(ids.todoId, { status: 'done' }),
+        ]),
+    );
+    expect(await api('GET', `/todos/${ids.todoId}`)).toMatchObject({ title: 'First', status: 'done', version: 3 });
   });
 });

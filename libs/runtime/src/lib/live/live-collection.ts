@@ -280,6 +280,7 @@ export function createLiveCollection<T extends object, TKey extends string | num
       insert: config.insert,
       update: config.update,
       remove: config.remove,
+      conflict: config.conflict && conflictPolicy(config.conflict),
     } as LiveWriteParts,
     stop: () => {
       stopper.abort();

@@ -6,6 +6,18 @@ import type { SyncRequest, SyncResponse } from '../client/sync-client';
 import type { OperationTouches } from '../operations/operation-touches';
 import type { LiveShow, TransactionWrite } from './transaction-write';
 import type { ModelWrites } from './push-writes';
+import { ifMatchOf, type ConflictPolicy, type Row } from '../conflicts/conflict-policy';
+
+/** A request with the version of the row it was based on as If-Match, when the model asks for one. */
+function withIfMatch(
+  request: StoredRequest,
+  policy: ConflictPolicy<Row> | undefined,
+  op: 'update' | 'delete',
+  base: Row | undefined,
+): SyncRequest {
+  const ifMatch = ifMatchOf(policy, op, base);
+  return ifMatch ? { ...request, headers: { 'if-match': ifMatch } } : request;
+}
 
 /** What a live model's collection offers a transaction (createLiveCollection's `writes`). */
 export interface LiveWriteParts {
@@ -19,6 +31,8 @@ export interface LiveWriteParts {
   insert?: (row: never) => StoredRequest;
   update?: (key: never, changes: never, row: never) => StoredRequest;
   remove?: (key: never) => StoredRequest;
+  /** x-sync.version / x-sync.conflict: the version a write sends as If-Match. */
+  conflict?: ConflictPolicy<Row>;
 }
 
 export interface LiveWritesConfig<TRow, TCreate, TPatch> {
@@ -69,14 +83,15 @@ export function liveModelWrites<TRow extends object, TId extends string | number
     update:
       (id: TId, raw: TPatch): TransactionWrite<TRow> =>
       async (qc) => {
-        const { collection, send, update } = parts(qc);
+        const { collection, send, update, conflict } = parts(qc);
         const patch = config.validatePatch ? await config.validatePatch(raw) : raw;
         const before = collection.get(id) as Record<string, unknown> | undefined;
         const made = request(update, id, patch, { ...before, ...patch });
         return {
           label: `update ${config.model} ${String(id)}`,
           send,
-          request: made,
+          request: withIfMatch(made, conflict, 'update', before),
+          row: { id: `${config.model} ${String(id)}`, base: before ?? null },
           show: {
             live: { apply: () => void collection.update(id, (draft) => void Object.assign(draft, patch)), transaction },
           },
@@ -90,11 +105,13 @@ export function liveModelWrites<TRow extends object, TId extends string | number
     remove:
       (id: TId): TransactionWrite<unknown> =>
       async (qc) => {
-        const { collection, send, remove } = parts(qc);
+        const { collection, send, remove, conflict } = parts(qc);
+        const before = collection.get(id) as Record<string, unknown> | undefined;
         return {
           label: `delete ${config.model} ${String(id)}`,
           send,
-          request: request(remove, id),
+          request: withIfMatch(request(remove, id), conflict, 'delete', before),
+          row: { id: `${config.model} ${String(id)}`, base: before ?? null },
           show: { live: { apply: () => void collection.delete(id), transaction } },
           touches: config.touches,
         };

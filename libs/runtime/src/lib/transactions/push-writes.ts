@@ -7,6 +7,7 @@ import { draftKey, type KeyKind } from '../writes/draft-keys';
 import type { OperationTouches } from '../operations/operation-touches';
 import type { QueryClient } from '@tanstack/react-query';
 import { onPushCache, type TransactionWrite } from './transaction-write';
+import { ifMatchOf } from '../conflicts/conflict-policy';
 
 /** How a push model's writes are made, for transactions (generated beside its mutation options). */
 export interface PushWritesConfig<TRow, TId, TCreate, TPatch> {
@@ -74,11 +75,12 @@ export function pushModelWrites<TRow, TId, TCreate, TPatch>(
           ? await validateInput(update.validator, raw, `${config.model} update input`)
           : raw;
         const before = cachedRow(queryClient, binding, id);
-        const request = update.request(id, patch);
+        const request = withIfMatch(update.request(id, patch), binding, 'update', before);
         return {
           label: `update ${config.model} ${String(id)}`,
           send,
           request,
+          row: { id: `${config.model} ${String(id)}`, base: (before as Record<string, unknown> | undefined) ?? null },
           show: onPushCache(binding, { keys: [id], set: () => patch as Partial<TRow> }),
           touches,
           // PATCH: the fields it changed, as they were (a full PUT body cannot be made from them)
@@ -90,15 +92,30 @@ export function pushModelWrites<TRow, TId, TCreate, TPatch>(
       },
     }),
     ...(remove && {
-      remove: (id: TId) => async () => ({
-        label: `delete ${config.model} ${String(id)}`,
-        send,
-        request: remove.request(id),
-        show: onPushCache(binding, { keys: [id], remove: true }),
-        touches,
-      }),
+      remove: (id: TId) => async (queryClient: QueryClient) => {
+        const before = cachedRow(queryClient, binding, id);
+        return {
+          label: `delete ${config.model} ${String(id)}`,
+          send,
+          request: withIfMatch(remove.request(id), binding, 'delete', before),
+          row: { id: `${config.model} ${String(id)}`, base: (before as Record<string, unknown> | undefined) ?? null },
+          show: onPushCache(binding, { keys: [id], remove: true }),
+          touches,
+        };
+      },
     }),
   };
+}
+
+/** The request with the version of the row it was based on as If-Match, when the model's x-sync asks for one. */
+function withIfMatch<TRow, TId>(
+  request: SyncRequest,
+  binding: PushModelBinding<TRow, TId>,
+  op: 'update' | 'delete',
+  base: TRow | undefined,
+): SyncRequest {
+  const ifMatch = ifMatchOf(binding.outbox?.conflict, op, base as Record<string, unknown> | undefined);
+  return ifMatch ? { ...request, headers: { ...request.headers, 'if-match': ifMatch } } : request;
 }
 
 /** The row as the cache has it (its item, else any list holding it). */

@@ -27,6 +27,7 @@ export class TransactionError extends SyncError {
       status: cause.status,
       body: cause.body,
       issues: cause.issues,
+      conflict: cause.conflict,
       cause,
       message: `transaction failed at ${report.failed}: ${cause.message}${
         report.undone.length ? `; undone: ${report.undone.join(', ')}` : ''
@@ -87,17 +88,25 @@ async function inLiveTransaction(live: LiveShow[], send: () => Promise<void>): P
 
 async function sendInOrder(writes: PreparedTransactionWrite[]): Promise<SyncResponse<unknown>[]> {
   const answers: SyncResponse<unknown>[] = [];
+  const written = new Set<string>();
   for (const [i, write] of writes.entries()) {
+    const { 'if-match': ifMatch, ...headers } = write.request.headers ?? {};
+    const again = write.row !== undefined && written.has(write.row.id);
+    if (write.row) written.add(write.row.id);
     try {
       answers.push(
         await write.send({
           ...write.request,
-          headers: { ...write.request.headers, 'idempotency-key': newIdempotencyKey() },
+          headers: {
+            ...headers,
+            ...(ifMatch && !again ? { 'if-match': ifMatch } : {}),
+            'idempotency-key': newIdempotencyKey(),
+          },
         }),
       );
     } catch (error) {
       const report = await undoApplied(writes.slice(0, i), answers);
-      throw new TransactionError(toSyncError(error), {
+      throw new TransactionError(staleOrAsIs(error, write), {
         failed: write.label,
         ...report,
         notSent: writes.slice(i + 1).map((w) => w.label),
@@ -105,6 +114,21 @@ async function sendInOrder(writes: PreparedTransactionWrite[]): Promise<SyncResp
     }
   }
   return answers;
+}
+
+/** A 412 (the row moved on since the transaction's write was made) is a conflict with the rows to show. */
+function staleOrAsIs(error: unknown, write: PreparedTransactionWrite): SyncError {
+  const failure = toSyncError(error);
+  const server = failure.body;
+  if (failure.status !== 412 || typeof server !== 'object' || server === null || Array.isArray(server)) return failure;
+  return new SyncError({
+    kind: 'conflict',
+    status: 412,
+    body: server,
+    message: `${write.label} was based on a row the server has changed since`,
+    conflict: { reason: 'stale', base: write.row?.base ?? null, server: server as Record<string, unknown> },
+    cause: error,
+  });
 }
 
 /** Undoes the applied writes, newest first; what cannot be undone is reported as kept. */

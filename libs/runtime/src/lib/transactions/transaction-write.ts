@@ -42,6 +42,12 @@ export interface PreparedTransactionWrite<TResult = unknown> {
   /** Sends the request (the runner adds an Idempotency-Key, the same if it is sent again). */
   send(request: SyncRequest): Promise<SyncResponse<TResult>>;
   request: SyncRequest;
+  /**
+   * The row it writes (`<model> <key>`) and the row as the client had it then: its version goes out
+   * as If-Match (the model's x-sync.version). A later write of the same row in the transaction goes
+   * without it: the row's version is then the transaction's own.
+   */
+  row?: { id: string; base: Record<string, unknown> | null };
   show?: ShowOn | undefined;
   /** What it may change: settled (txids awaited, queries refetched) once the transaction is done. */
   touches: OperationTouches;
