@@ -180,7 +180,8 @@ export function registerResource(app: FastifyInstance, db: Database, spec: Resou
       const sql = sets.length
         ? `update ${spec.table} set ${sets.join(', ')} where id = $1 returning ${readable(p)}`
         : `select ${readable(p)} from ${spec.table} where id = $1`;
-      const [row] = await tx.query(sql, [id, ...names.map((name) => body[name])]);
+      const [row] = await tx.query<Record<string, unknown>>(sql, [id, ...names.map((name) => body[name])]);
+      if (spec.version) reply.header('etag', entityTagOf(row[spec.version]));
       return row;
     });
   });

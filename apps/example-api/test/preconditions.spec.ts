@@ -21,6 +21,12 @@ describe('versions and preconditions (If-Match, 412)', () => {
     expect(renamed.body).toMatchObject({ name: 'Renamed', version: 2 });
     const read = await fetch(`${server.url}/projects/${project.id}`, { headers: server.staff.headers });
     expect(read.headers.get('etag')).toBe('"2"');
+    const written = await fetch(`${server.url}/projects/${project.id}`, {
+      method: 'PATCH',
+      headers: { ...server.staff.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Again' }),
+    });
+    expect(written.headers.get('etag')).toBe('"3"'); // a write's answer says the version it made
   });
 
   it('applies a write whose If-Match names the current version, and answers 412 with the row when it moved on', async () => {

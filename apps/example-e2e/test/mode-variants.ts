@@ -18,6 +18,8 @@ export function specWithTodoIn(mode: (typeof MODES)[number]): string {
 }
 
 export const STRATEGIES = ['backend-wins', 'client-wins', 'field-merge', 'custom'] as const;
+/** A variant whose Project (push) carries its version in the API's ETag header only: not a property of the row. */
+export const ETAG_VARIANT = 'etag';
 export type Strategy = (typeof STRATEGIES)[number];
 /** Copies of each conflict variant: each copy is a client of its own (its own configuration, fetch and database). */
 export const CLIENTS = ['a', 'b'] as const;
@@ -41,8 +43,31 @@ export function specWithStrategy(strategy: Strategy): string {
     .replace(PROJECT_VERSION, (block: string) => `${block}        conflict: ${strategy}\n`);
 }
 
+const PROJECT_VERSION_PROPERTY =
+  /(\n {4}Project:\n(?: {6}.*\n| {8}.*\n)*?)( {8}version: \{[^\n]*\}\n)( {4}ProjectPatch:)/;
+
+/**
+ * The example spec with Project on `version: etag` and field-merge, and `version` no longer a
+ * property of the row: the client can only know a project's version from the ETag its reads answer.
+ */
+export function specWithProjectETag(): string {
+  const spec = specWithStrategy('field-merge');
+  if (!PROJECT_VERSION_PROPERTY.test(spec))
+    throw new Error("the example spec changed: Project's version property not found");
+  return spec
+    .replace(PROJECT_VERSION_PROPERTY, (_, head: string, _property: string, tail: string) => `${head}${tail}`)
+    .replace(
+      'required: [id, name, owner_id, description, archived, created_at, version]',
+      'required: [id, name, owner_id, description, archived, created_at]',
+    )
+    .replace(
+      /(\n {4}Project:\n(?: {6}.*\n| {8}#.*\n)*? {8})version: version\n {8}conflict: field-merge\n/,
+      '$1version: etag\n        conflict: field-merge\n',
+    );
+}
+
 /** Where a conflict variant's copy is generated: `.variants/conflict-<strategy>-<client>`. */
-export function conflictVariant(strategy: Strategy, client: string): string {
+export function conflictVariant(strategy: Strategy | typeof ETAG_VARIANT, client: string): string {
   return path.join(VARIANTS, `conflict-${strategy}-${client}`);
 }
 
@@ -59,6 +84,7 @@ export async function generateModeVariants(): Promise<void> {
     const clients = THIRD_CLIENT.includes(strategy) ? [...CLIENTS, 'c'] : CLIENTS;
     for (const client of clients) await generateInto(conflictVariant(strategy, client), specWithStrategy(strategy));
   }
+  for (const client of CLIENTS) await generateInto(conflictVariant(ETAG_VARIANT, client), specWithProjectETag());
 }
 
 export default generateModeVariants;

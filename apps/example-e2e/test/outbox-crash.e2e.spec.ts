@@ -110,7 +110,7 @@ describe('the outbox when the app is killed (SIGKILL)', () => {
     expect(result).toMatchObject({ refused: [], refusedInStore: 0, pendingWrites: 0 });
   }, 300_000);
 
-  it('sends a replayed write even when the local row already has its values: none stays stranded', async () => {
+  it('replays a write even when the local row already has its values: none stays stranded, the row shows it', async () => {
     const id = crypto.randomUUID();
     const existing = { id, project_id: projectId, title: 'Before', status: 'todo', priority: 1, due_at: null };
     await postJson(`${server.url}/todos`, existing, server.staff.headers);

@@ -10,6 +10,7 @@ async function build(
   xSync: unknown,
   writes: { update?: Record<string, unknown>; remove?: Record<string, unknown> } = {},
   properties: Record<string, unknown> = {},
+  getAnswers: Record<string, unknown> = {},
 ) {
   const item = (extra: Record<string, unknown> | undefined, success: Record<string, unknown>) => {
     const { responses, ...rest } = extra ?? {};
@@ -23,7 +24,7 @@ async function build(
         '/todos': { get: { responses: { '200': { description: 'ok', ...json({ type: 'array', items: row }) } } } },
         '/todos/{id}': {
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-          get: { responses: { '200': { description: 'ok', ...json(row) } } },
+          get: { responses: { '200': { description: 'ok', ...json(row), ...getAnswers } } },
           patch: {
             requestBody: { content: { 'application/json': { schema: { type: 'object' } } } },
             ...item(writes.update, { '200': { description: 'ok', ...json(row) } }),
@@ -165,6 +166,26 @@ describe('conflict contract', () => {
       [
         '#/paths/~1todos~1{id}/patch/parameters/0',
         'PATCH /todos/{id} requires If-Match, but Todo declares no x-sync.version: the API will refuse its writes (428)',
+      ],
+    ]);
+  });
+
+  it('takes the API’s ETag as the version in push mode: the item read must declare it, the 412 need not carry the row', async () => {
+    const etagHeader = { headers: { ETag: { schema: { type: 'string' } } } };
+    const bare = { parameters: [ifMatch()], responses: { '412': { description: 'moved on' } } };
+    const pushed = await build({ mode: 'push', version: 'etag' }, { update: bare }, {}, etagHeader);
+    expect(pushed.errors).toEqual([]);
+    expect(pushed.model.conflict).toMatchObject({ version: 'etag', preconditions: ['update'] });
+    expect((await build({ mode: 'push', version: 'etag' }, { update: bare })).errors).toEqual([
+      [
+        '#/paths/~1todos~1{id}/get',
+        'GET /todos/{id} must declare the ETag header of its answer: the client sends it back as If-Match',
+      ],
+    ]);
+    expect((await build({ mode: 'live', version: 'etag' }, { update: bare }, {}, etagHeader)).errors).toEqual([
+      [
+        '#/components/schemas/Todo/x-sync/version',
+        "version: etag reads the API's ETag header, which the shape stream does not carry: Todo's live rows need a version property",
       ],
     ]);
   });

@@ -6,7 +6,7 @@ import { renderHook } from '@testing-library/react';
 import Database from 'better-sqlite3';
 import type { ReactNode } from 'react';
 import type { TestServer } from '../../../example-api/src/testing';
-import { conflictVariant, type Strategy } from '../mode-variants';
+import { conflictVariant, type ETAG_VARIANT, type Strategy } from '../mode-variants';
 
 // every copy of a conflict variant has this API (custom's copies add resolveTodoConflicts and resolveProjectConflicts)
 type Core = typeof import('../../.variants/conflict-custom-a/core/src');
@@ -16,7 +16,7 @@ export type Todo = import('../../.variants/conflict-custom-a/todo/src').Todo;
 export type Project = import('../../.variants/conflict-custom-a/project/src').Project;
 
 /** The libraries of one client: its own copy of the generated code, so its own configuration. */
-export function librariesOf(strategy: Strategy, client: string) {
+export function librariesOf(strategy: Strategy | typeof ETAG_VARIANT, client: string) {
   const dir = conflictVariant(strategy, client);
   /* eslint-disable @typescript-eslint/no-require-imports -- a copy chosen at run time */
   return {
@@ -90,7 +90,7 @@ export type DeviceNetwork = ReturnType<typeof deviceNetwork>;
  * synced rows in that SQLite file (a reload is another start on it).
  */
 export function startClient(
-  strategy: Strategy,
+  strategy: Strategy | typeof ETAG_VARIANT,
   client: string,
   options: { server: TestServer; network: DeviceNetwork; dbFile?: string; todoId: string; projectId: string },
 ) {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startTestServer, type TestServer } from '../../../example-api/src/testing';
-import { STRATEGIES, type Strategy } from '../mode-variants';
+import { ETAG_VARIANT, STRATEGIES, type Strategy } from '../mode-variants';
 import { deviceNetwork, librariesOf, startClient, type Client, type DeviceNetwork } from './conflict-clients';
 
 /**
@@ -84,8 +84,14 @@ function registerResolvers(strategy: Strategy, client: string) {
   project.resolveProjectConflicts((_base, local, server) => ({ ...server, name: `${local.name} / ${server.name}` }));
 }
 
-function start(strategy: Strategy, client: string, ids: Ids, network: DeviceNetwork, dbFile?: string) {
-  registerResolvers(strategy, client);
+function start(
+  strategy: Strategy | typeof ETAG_VARIANT,
+  client: string,
+  ids: Ids,
+  network: DeviceNetwork,
+  dbFile?: string,
+) {
+  if (strategy !== ETAG_VARIANT) registerResolvers(strategy, client);
   const app = startClient(strategy, client, { server, network, dbFile, ...ids });
   started.push(app);
   return app;
@@ -93,7 +99,7 @@ function start(strategy: Strategy, client: string, ids: Ids, network: DeviceNetw
 
 /** A's write, then B's on the same row: A's reaches the API only after B's has landed. */
 async function raceOnline(
-  strategy: Strategy,
+  strategy: Strategy | typeof ETAG_VARIANT,
   m: Model,
   mine: Record<string, unknown>,
   theirs: Record<string, unknown>,
@@ -292,5 +298,37 @@ describe('transactions (useSyncTransaction) on versioned models', () => {
         ]),
     );
     expect(await api('GET', `/todos/${ids.todoId}`)).toMatchObject({ title: 'First', status: 'done', version: 3 });
+  });
+});
+
+describe('Project (push) with version: etag, field-merge', () => {
+  const project = MODELS[1];
+  const etagOf = (w: { ifMatch: string | null }) => w.ifMatch;
+
+  it('sends the ETag its item read answered, and after a 412 reads the row again for its row and ETag', async () => {
+    // the variant's Project has no version property: only the ETag header can say what a write was based on
+    const { a, netA, result, server: after } = await raceOnline(ETAG_VARIANT, project, { name: 'Mine' }, project.other);
+    expect(result.error).toBeUndefined();
+    expect(netA.writes.map((w) => [etagOf(w), w.status])).toEqual([
+      ['"1"', 412],
+      ['"2"', 200],
+    ]);
+    expect(after).toMatchObject({ name: 'Mine', ...project.other, version: 3 });
+    await waitFor(() => expect(project.row(a)).toMatchObject({ name: 'Mine', ...project.other }));
+    expect(a.current().sync.conflicts).toEqual([]);
+  });
+
+  it('sends with each write the ETag of the row as last answered (its item read, or its own write)', async () => {
+    const ids = await seed();
+    const net = deviceNetwork();
+    const a = start(ETAG_VARIANT, 'a', ids, net);
+    await waitFor(() => expect(project.row(a)?.['name']).toBe('Start'));
+    await act(() => project.update(a, ids, { name: 'One' }));
+    await act(() => project.update(a, ids, { name: 'Two' }));
+    expect(net.writes.map((w) => [etagOf(w), w.status])).toEqual([
+      ['"1"', 200],
+      ['"2"', 200],
+    ]);
+    expect(await project.read(ids)).toMatchObject({ name: 'Two', version: 3 });
   });
 });

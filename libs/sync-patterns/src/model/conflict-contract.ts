@@ -29,7 +29,8 @@ export function conflictContract(check: Check): ConflictContract {
   const { sync, model } = check;
   const versionAt = check.optionPointer('version');
   const version = sync.version;
-  if (version !== undefined) checkVersion(check, version, versionAt);
+  if (version === ETAG) checkETag(check, versionAt);
+  else if (version !== undefined) checkVersion(check, version, versionAt);
   checkRules(check);
 
   const guarded = version !== undefined && sync.conflict !== 'client-wins';
@@ -75,7 +76,8 @@ export function conflictContract(check: Check): ConflictContract {
         IF_MATCH_HINT,
       );
     else if (declared?.ifMatch) {
-      if (!answersRow(check, op)) {
+      // with ETags the client reads the row again after a 412: the answer's body may be anything
+      if (version !== ETAG && !answersRow(check, op)) {
         check.error(
           child(op.pointer, 'responses', '412'),
           `the 412 answer of ${at} must carry the current ${model} row: the client merges or rolls back to it`,
@@ -92,6 +94,45 @@ export function conflictContract(check: Check): ConflictContract {
     rules: sync.mergeRules,
     preconditions,
   };
+}
+
+/** `version: etag`: the API's ETag header carries the version (push mode). */
+const ETAG = 'etag';
+
+function checkETag(check: Check, at: string): void {
+  const { sync, model, operations } = check;
+  if (sync.mode === 'live') {
+    check.error(
+      at,
+      `version: etag reads the API's ETag header, which the shape stream does not carry: ${model}'s live rows need a version property`,
+      'name the property the API bumps on every write (version, updated_at)',
+    );
+    return;
+  }
+  const get = operations.get;
+  if (!get) {
+    check.error(
+      at,
+      `version: etag needs ${model}'s item read (GET …/{id}), whose answer carries the row's ETag`,
+      `bind ${model}'s get operation (x-sync-model: ${model}, x-sync-op: get)`,
+    );
+    return;
+  }
+  if (!answersETag(check, get))
+    check.error(
+      get.pointer,
+      `GET ${get.path} must declare the ETag header of its answer: the client sends it back as If-Match`,
+      'add `headers: { ETag: { schema: { type: string } } }` to its success response',
+    );
+}
+
+/** The item read's success answer declares an ETag header. */
+function answersETag(check: Check, op: BoundOperation): boolean {
+  const responses = deref(check.document, { $ref: child(op.pointer, 'responses') }, op.pointer)?.schema ?? {};
+  const status = op.response?.status ?? Object.keys(responses).find((code) => /^2/.test(code));
+  const answer = status && isObject(responses[status]) ? deref(check.document, responses[status], '') : undefined;
+  const headers = answer?.schema['headers'];
+  return isObject(headers) && Object.keys(headers).some((name) => name.toLowerCase() === 'etag');
 }
 
 function checkVersion(check: Check, version: string, at: string): void {

@@ -34,7 +34,7 @@ export const IMPORTED_NAMES: ReadonlySet<string> = new Set(
     'SyncClientOptions SyncError SyncQueryResult Updater cacheQueryFn cacheTiming cacheView clientKey closeLiveCollections collectionReady conflictPolicy ' +
     'createFakeApi createFakeShape createLiveCollection createModelKeys createMutationOptions createSyncClient ' +
     'defaultCacheStorage draftKey eq fakeRow fakeRows infiniteQueryOptions latestError isDraftKey liveModelIn localStoreOn mapListItems ' +
-    'mockResource omitFields pickFields queryOptions readField rememberSavedKey removeMutationOptions retryOptions rowsOf savedKeyOf sentBody setupServer shapeHeadersOf ' +
+    'mockResource omitFields pickFields queryOptions readField rememberETag rememberSavedKey removeMutationOptions retryOptions rowsOf savedKeyOf sentBody setupServer shapeHeadersOf ' +
     'shapeUrlOf splitParams toCacheResult toLiveResult toSyncError toSyncResult txidOf updateMutationOptions ' +
     'useInfiniteQuery useLiveRow useLiveRows useLiveStatus useMutation useQuery useQueryClient useSuspenseQuery useWriteTracker ' +
     'validateInput waitUntil whereParams withPageParam z zod'

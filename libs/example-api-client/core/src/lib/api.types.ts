@@ -482,6 +482,8 @@ export interface components {
   };
   requestBodies: never;
   headers: {
+    /** @description The row's version as an entity-tag ("3"), what If-Match sends back */
+    ETag: string;
     /** @description Postgres transaction id of the write (pg_current_xact_id()), for live-mode matching */
     Txid: string;
   };
@@ -608,6 +610,7 @@ export interface operations {
       /** @description One project */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
           [name: string]: unknown;
         };
         content: {
@@ -664,6 +667,7 @@ export interface operations {
       /** @description Updated */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
           'X-Sync-Txid': components['headers']['Txid'];
           [name: string]: unknown;
         };
@@ -909,6 +913,7 @@ export interface operations {
       /** @description One todo */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
           [name: string]: unknown;
         };
         content: {
@@ -965,6 +970,7 @@ export interface operations {
       /** @description Updated */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
           'X-Sync-Txid': components['headers']['Txid'];
           [name: string]: unknown;
         };

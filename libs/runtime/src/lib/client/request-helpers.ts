@@ -3,6 +3,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Extra request headers (generated mutations send an `Idempotency-Key`). */
   headers?: Record<string, string>;
+  /** Called with a 2xx answer before its body is returned: its headers (a row's ETag, kept for its writes). */
+  onResponse?: (response: Response) => void;
 }
 
 /** What a write's request carries besides its body: the `Idempotency-Key` header, the same on every try. */

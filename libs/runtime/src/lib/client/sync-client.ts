@@ -85,6 +85,8 @@ export interface SyncRequest {
   headers?: HeaderMap;
   /** A 304 Not Modified is an answer, not an error: `data` is then undefined. */
   notModified?: boolean;
+  /** Called with a 2xx answer (its headers: a row's ETag). */
+  onResponse?: (response: Response) => void;
 }
 
 export interface SyncResponse<T> {
@@ -158,6 +160,7 @@ async function send<T>(options: SyncClientOptions, request: SyncRequest): Promis
       message: `${request.method} ${request.path} failed with ${response.status}${detailOf(data)}`,
     });
   }
+  if (response.ok) request.onResponse?.(response);
   return { data: data as T, response };
 }
 

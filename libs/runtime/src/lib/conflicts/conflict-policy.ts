@@ -20,6 +20,11 @@ export interface ConflictPolicy<TRow = Record<string, unknown>> {
   strategy: ConflictStrategy;
   /** The property whose value a write sends as `If-Match`; absent: writes are unconditional. */
   version?: string;
+  /**
+   * The version is the API's `ETag` header instead (push mode): a write sends the ETag of its row's
+   * last item read or write; after a 412 the row is read again for its row and ETag.
+   */
+  etag?: boolean;
   /** field-merge: the same-field rule per property (the others: server). */
   rules?: Readonly<Record<string, MergeRule>>;
   /** The writes whose operations take `If-Match` (the spec declares it and a 412 answer). */
@@ -70,6 +75,11 @@ export function ifMatchOf(
   const version = base?.[field];
   if (typeof version !== 'string' && typeof version !== 'number') return undefined;
   return entityTag(String(version));
+}
+
+/** An ETag as the API sent it, if it is one (`"…"` or `W/"…"`): anything else is never sent back. */
+export function entityTagIn(value: string | null | undefined): string | undefined {
+  return value && /^(W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/.test(value) ? value : undefined;
 }
 
 /** `"<value>"`, with every character outside an entity-tag's (`etagc`) percent-encoded. */

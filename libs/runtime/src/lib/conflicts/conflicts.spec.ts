@@ -1,5 +1,5 @@
 import { SyncError } from '../client/sync-error';
-import { changedFields, entityTag, ifMatchOf, type ConflictPolicy, type Row } from './conflict-policy';
+import { changedFields, entityTag, entityTagIn, ifMatchOf, type ConflictPolicy, type Row } from './conflict-policy';
 import { mergeRows } from './three-way-merge';
 import { classifyFailure, resolveStale, type WriteUnderTest } from './write-conflict';
 
@@ -45,6 +45,14 @@ describe('If-Match', () => {
   it('cannot be broken out of by a version holding quotes, controls or non-ASCII', () => {
     expect(entityTag('2026-12-07T10:00:00.000Z')).toBe('"2026-12-07T10:00:00.000Z"');
     expect(entityTag('a"b\r\nX-Evil: 1 é%')).toBe('"a%22b%0D%0AX-Evil:%201%20%C3%A9%25"');
+  });
+
+  it("sends back only an API's ETag that is one: nothing else reaches a header", () => {
+    expect(entityTagIn('"33a64df5"')).toBe('"33a64df5"');
+    expect(entityTagIn('W/"0815"')).toBe('W/"0815"');
+    expect(entityTagIn('33a64df5')).toBeUndefined();
+    expect(entityTagIn('"a"\r\nX-Evil: 1')).toBeUndefined();
+    expect(entityTagIn(null)).toBeUndefined();
   });
 
   it('field-merge sends only the fields a write changed', () => {

@@ -152,6 +152,7 @@ export function createLiveCollection<T extends object, TKey extends string | num
     savedKeyField: config.savedKeyField,
     flushed: () => saves.flushed?.() ?? Promise.resolve(),
     ...(config.conflict ? { conflict: conflictPolicy(config.conflict) } : {}),
+    keyOf: (row) => config.getKey(row as T),
   });
   /** An update's changes as sent: field-merge sends only the fields it changed from its base. */
   const sentChanges = (base: PlainRow, changes: PlainRow) =>

@@ -42,7 +42,10 @@ export interface WriterCollection<TKey> extends StartableCollection {
   insert(row: Record<string, unknown>): unknown;
   update(key: TKey, change: (draft: Record<string, unknown>) => void): unknown;
   delete(key: TKey): unknown;
-  utils: { awaitTxId(txid: number, timeout?: number): Promise<boolean> };
+  utils: {
+    awaitTxId(txid: number, timeout?: number): Promise<boolean>;
+    awaitMatch?(match: (message: unknown) => boolean, timeout?: number): Promise<boolean>;
+  };
 }
 
 export interface OutboxWriterOptions<TKey> {
@@ -58,6 +61,8 @@ export interface OutboxWriterOptions<TKey> {
   flushed?: () => Promise<void>;
   /** `x-sync.version` / `x-sync.conflict`: the precondition writes send, and what a 412 leads to. */
   conflict?: ConflictPolicy<Row>;
+  /** A row's key (to find a synced change of the row a write ended on). */
+  keyOf?: (row: Row) => string | number;
 }
 
 interface Tracked {
@@ -287,10 +292,33 @@ export class OutboxWriter<TKey extends string | number> {
    * the changes): the entry is done, and the row's later writes are based on `server` when known.
    */
   private async done(entry: OutboxEntry, server?: Row): Promise<undefined> {
-    if (server) await this.rebaseLater(entry, entry.key, server);
+    if (server) {
+      await this.rebaseLater(entry, entry.key, server);
+      await this.syncedUpTo(entry.key, server);
+    }
     await (await this.store()).remove(entry.seq);
     this.settle(entry.seq);
     return undefined;
+  }
+
+  /**
+   * Waits (up to TXID_WAIT_MS) until the stream has brought row `key` at `server`'s version: a write
+   * that ends without a request has no txid to wait for, and its optimistic change must not give
+   * way to an older synced row.
+   */
+  private async syncedUpTo(key: string | number, server: Row): Promise<void> {
+    const version = this.options.conflict?.version;
+    const awaitMatch = this.collection?.utils.awaitMatch;
+    const keyOf = this.options.keyOf;
+    if (!version || !awaitMatch || !keyOf || server[version] === undefined) return;
+    const wanted = server[version];
+    const reached = (value: unknown) =>
+      typeof wanted === 'number' ? Number(value) >= wanted : String(value) === String(wanted);
+    const match = (message: unknown) => {
+      const value = (message as { value?: Row } | null)?.value;
+      return value !== undefined && value[version] !== undefined && keyOf(value) === key && reached(value[version]);
+    };
+    await awaitMatch.call(this.collection!.utils, match, TXID_WAIT_MS).catch(() => undefined);
   }
 
   /** The row as it now stands, version included: the writes of `key` queued after `entry` are based on it. */

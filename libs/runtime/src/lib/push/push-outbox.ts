@@ -18,7 +18,7 @@ import {
 import type { SqliteDriver } from '../sqlite/sqlite-driver';
 import type { SyncRequest, SyncResponse } from '../client/sync-client';
 import { toSyncError } from '../client/sync-error';
-import { alreadyHeld, ifMatchOf, type ConflictPolicy, type Row } from '../conflicts/conflict-policy';
+import { alreadyHeld, entityTagIn, ifMatchOf, type ConflictPolicy, type Row } from '../conflicts/conflict-policy';
 import { classifyFailure, conflictError, resolveStale } from '../conflicts/write-conflict';
 import { overlayPendingWrites, type CachedRows } from './pending-overlay';
 
@@ -38,6 +38,8 @@ export interface PushOutboxTarget {
   conflict?: ConflictPolicy<Row>;
   /** The request of an update made anew (a merge's changes on the server's row); `row` is the row it leaves. */
   updateRequest?: (key: string | number, changes: Row, row: Row) => StoredRequest;
+  /** The model's item read: with ETag versions, a 412 reads the row again for its row and ETag. */
+  read?: (key: string | number) => StoredRequest;
 }
 
 /** A write as the outbox stores it: its row's key, what it changed, and its request. */
@@ -55,6 +57,17 @@ export interface PreparedWrite {
  * not hold every later write of the model (and, after a restart, its reads) forever.
  */
 export const WRITE_ANSWER_TIMEOUT_MS = 30_000;
+/** Whether the model's writes of this kind send a precondition at all. */
+function guarded(policy: ConflictPolicy<Row>, op: OutboxEntry['op']): boolean {
+  return policy.strategy !== 'client-wins' && op !== 'insert' && policy.preconditions.includes(op);
+}
+
+/** A create's answer: the key the server saved the row under. */
+function savedKeyIn(data: unknown, target: PushOutboxTarget): string | number | undefined {
+  const saved = target.savedKeyField ? readField(data, target.savedKeyField) : undefined;
+  return typeof saved === 'string' || typeof saved === 'number' ? saved : undefined;
+}
+
 /** How many times a stale update is made anew and sent again before it is listed as a conflict. */
 export const MAX_RESOLVE_ROUNDS = 5;
 /** How long a read waits, at most, for a previous run's writes to be tried: then it reads anyway. */
@@ -85,6 +98,8 @@ export class PushOutbox {
   private readonly queue: WriteQueue;
   private stopped = false;
   private readonly unsubscribe?: () => void;
+  /** With ETag versions: each row's ETag as the API last answered it (item reads and writes). */
+  private readonly etags = new Map<string, string>();
   /** Writes are stored in the order the app made them, however long each one's validation takes. */
   private order: Promise<unknown> = Promise.resolve();
   private readonly refusals: RefusalListing;
@@ -149,6 +164,7 @@ export class PushOutbox {
         key: saved,
         body,
         base,
+        ...(op !== 'insert' && this.etagOf(saved) ? { ifMatch: this.etagOf(saved) } : {}),
         request: saved === key ? request : withSavedKey(request, key, saved),
         idempotencyKey: newIdempotencyKey(),
         state: 'queued',
@@ -163,6 +179,18 @@ export class PushOutbox {
     return turn.then(({ delivery }) => delivery);
   }
 
+  /** A 2xx answer about the row `key` (an item read, a write): its ETag, when versions are ETags. */
+  rememberETag(key: string | number, response: Response): void {
+    if (!this.target.conflict?.etag) return;
+    const etag = entityTagIn(response.headers.get('etag'));
+    if (etag) this.etags.set(String(key), etag);
+  }
+
+  /** The ETag of row `key` as last answered (with ETag versions): a write made now sends it as If-Match. */
+  etagOf(key: string | number): string | undefined {
+    return this.target.conflict?.etag ? this.etags.get(String(key)) : undefined;
+  }
+
   /** Sends a refused write again, with a new Idempotency-Key. */
   async retry(seq: number): Promise<void> {
     const tracked = this.tracked.get(seq);
@@ -172,15 +200,17 @@ export class PushOutbox {
     const idempotencyKey = newIdempotencyKey();
     // a stale write sent again is based on the row the server answered: the client's version wins
     const base = tracked.entry.refusal?.conflict?.server ?? tracked.entry.base;
+    const ifMatch = this.etagOf(tracked.entry.key) ?? tracked.entry.ifMatch;
     try {
       const outbox = await this.outbox;
-      if (base !== tracked.entry.base) await outbox.rewrite(seq, { ...tracked.entry, base, idempotencyKey });
+      if (base !== tracked.entry.base || ifMatch !== tracked.entry.ifMatch)
+        await outbox.rewrite(seq, { ...tracked.entry, base, ifMatch, idempotencyKey });
       await outbox.requeue(seq, idempotencyKey, tracked.entry.request);
     } catch (error) {
       tracked.entry.state = 'refused';
       throw error;
     }
-    const next = this.track({ ...tracked.entry, base, idempotencyKey, state: 'queued', refusal: undefined });
+    const next = this.track({ ...tracked.entry, base, ifMatch, idempotencyKey, state: 'queued', refusal: undefined });
     next.settled.catch(() => undefined);
     await this.deliver(next).then(this.onReplayed, () => undefined); // a new refusal is listed again
   }
@@ -294,10 +324,13 @@ export class PushOutbox {
     }
     for (let round = 1; ; round++) {
       const signal = AbortSignal.timeout(this.target.answerTimeoutMs ?? WRITE_ANSWER_TIMEOUT_MS);
-      const ifMatch = ifMatchOf(this.target.conflict, entry.op, entry.base);
+      const ifMatch = this.target.conflict?.etag
+        ? guarded(this.target.conflict, entry.op) && entry.ifMatch
+        : ifMatchOf(this.target.conflict, entry.op, entry.base);
       let data: unknown;
+      let response: Response;
       try {
-        ({ data } = await this.target.send({
+        ({ data, response } = await this.target.send({
           ...entry.request!,
           headers: { 'idempotency-key': entry.idempotencyKey, ...(ifMatch ? { 'if-match': ifMatch } : {}) },
           signal,
@@ -309,6 +342,12 @@ export class PushOutbox {
           await outbox.remove(entry.seq);
           return undefined;
         }
+        // with ETag versions the row and its ETag are read again: a 412 need not carry either
+        if (outcome.conflict.reason === 'stale' && this.target.conflict?.etag && this.target.read) {
+          const current = await this.target.send({ ...this.target.read(entry.key), signal });
+          this.rememberETag(entry.key, current.response);
+          outcome.conflict.server = current.data as Row;
+        }
         const resolved =
           outcome.conflict.reason === 'stale' && round < MAX_RESOLVE_ROUNDS
             ? resolveStale(this.target.conflict, entry, outcome.conflict)
@@ -318,6 +357,7 @@ export class PushOutbox {
           const rewritten = {
             body: resolved.resend,
             base: resolved.base,
+            ifMatch: this.etagOf(entry.key),
             request: this.target.updateRequest(entry.key, resolved.resend, row),
             idempotencyKey: newIdempotencyKey(),
           };
@@ -332,6 +372,8 @@ export class PushOutbox {
         throw conflictError(this.status.name, entry, 'refuse' in resolved ? resolved.refuse : outcome.conflict, error);
       }
       if (this.status.status !== 'live') this.status.set('live');
+      if (entry.op !== 'delete')
+        this.rememberETag(entry.op === 'insert' ? (savedKeyIn(data, this.target) ?? entry.key) : entry.key, response);
       await this.answered(entry, data);
       return data;
     }
@@ -350,13 +392,18 @@ export class PushOutbox {
         if (later.seq !== entry.seq && later.key === entry.key)
           Object.assign(later, { key: saved, request: withSavedKey(later.request, entry.key, saved) });
     }
-    // the row as it now stands, version included: the row's later writes are based on it
-    const version = this.target.conflict?.version;
-    if (version && entry.op !== 'delete' && readField(data, version) !== undefined) {
-      const key = typeof saved === 'string' || typeof saved === 'number' ? saved : entry.key;
-      await outbox.rebase(key, entry.seq, data as Row);
+    // the row as it now stands, version (or ETag) included: the row's later writes are based on it
+    const policy = this.target.conflict;
+    const key = typeof saved === 'string' || typeof saved === 'number' ? saved : entry.key;
+    const versioned = policy?.etag
+      ? this.etagOf(key) !== undefined
+      : policy?.version && readField(data, policy.version) !== undefined;
+    if (versioned && entry.op !== 'delete' && typeof data === 'object' && data !== null) {
+      const ifMatch = this.etagOf(key);
+      await outbox.rebase(key, entry.seq, data as Row, ifMatch);
       for (const { entry: later } of this.tracked.values())
-        if (later.seq > entry.seq && later.key === key && later.state === 'queued') later.base = data as Row;
+        if (later.seq > entry.seq && later.key === key && later.state === 'queued')
+          Object.assign(later, { base: data as Row, ifMatch });
     }
     await outbox.remove(entry.seq);
   }
@@ -433,4 +480,16 @@ export async function afterStoredWrites<T>(
     clearTimeout(timer);
   }
   return read();
+}
+
+/**
+ * With ETag versions: what an item read of row `id` calls with its answer, so the row's writes
+ * send the ETag it answered (generated into the model's item query).
+ */
+export function rememberETag(
+  queryClient: QueryClient,
+  binding: Parameters<typeof pushOutboxOf>[1],
+  id: string | number,
+): (response: Response) => void {
+  return (response) => pushOutboxOf(queryClient, binding)?.rememberETag(id, response);
 }

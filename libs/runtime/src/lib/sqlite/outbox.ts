@@ -34,6 +34,8 @@ export interface OutboxEntry {
    * `If-Match`, and a conflict is decided three ways against it. Null for a create, or a row not loaded.
    */
   base: Record<string, unknown> | null;
+  /** The `If-Match` the write sends when the version is the API's ETag (the row's, when the write was made). */
+  ifMatch?: string;
   /** The request; an entry an earlier version stored has none, and gets it made from `body` once. */
   request: StoredRequest | null;
   /**
@@ -48,10 +50,13 @@ export interface OutboxEntry {
   refusal?: StoredRefusal;
 }
 
-export type NewOutboxEntry = Pick<OutboxEntry, 'op' | 'key' | 'body' | 'base' | 'request' | 'idempotencyKey'>;
+export type NewOutboxEntry = Pick<
+  OutboxEntry,
+  'op' | 'key' | 'body' | 'base' | 'ifMatch' | 'request' | 'idempotencyKey'
+>;
 
 /** A stale update made anew on top of the server's row (field-merge, custom): what it sends now. */
-export type RewrittenWrite = Pick<OutboxEntry, 'body' | 'base' | 'request' | 'idempotencyKey'>;
+export type RewrittenWrite = Pick<OutboxEntry, 'body' | 'base' | 'ifMatch' | 'request' | 'idempotencyKey'>;
 
 /** Where a collection's writes stay until they are confirmed: durable on a local database, else in memory. */
 export interface Outbox {
@@ -72,7 +77,7 @@ export interface Outbox {
    * The API answered a write of `key` with the row as it now stands: the writes of that row made
    * after it (seq above `after`, not yet sent) are based on it from now on.
    */
-  rebase(key: string | number, after: number, base: Record<string, unknown>): Promise<void>;
+  rebase(key: string | number, after: number, base: Record<string, unknown>, ifMatch?: string): Promise<void>;
   /**
    * The server saved a row created under a draft key under `saved`: later writes of that row name
    * it from now on, across restarts too (their requests' path parameters included).
@@ -151,6 +156,7 @@ export async function createOutboxTables(db: SqliteDriver): Promise<void> {
     ['request', 'TEXT'],
     ['refusal', 'TEXT'],
     ['base', 'TEXT'],
+    ['if_match', 'TEXT'],
   ];
   for (const [name, type] of added)
     if (!have.has(name)) await db.exec(`ALTER TABLE ${OUTBOX_TABLE} ADD COLUMN "${name}" ${type};`);
@@ -184,13 +190,14 @@ export function sqliteOutbox(
     enqueue: (entry) =>
       alone(async () => {
         const [{ seq }] = await db.all<{ seq: number }>(
-          `INSERT INTO ${OUTBOX_TABLE} ("scope", "op", "key", "body", "base", "request", "idempotency_key", "state") VALUES (?, ?, ?, ?, ?, ?, ?, 'queued') RETURNING "seq"`,
+          `INSERT INTO ${OUTBOX_TABLE} ("scope", "op", "key", "body", "base", "if_match", "request", "idempotency_key", "state") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued') RETURNING "seq"`,
           [
             scope,
             entry.op,
             JSON.stringify(entry.key),
             json(entry.body),
             json(entry.base),
+            entry.ifMatch ?? null,
             json(entry.request),
             entry.idempotencyKey,
           ],
@@ -230,16 +237,16 @@ export function sqliteOutbox(
       alone(
         async () =>
           void (await db.run(
-            `UPDATE ${OUTBOX_TABLE} SET "body" = ?, "base" = ?, "request" = ?, "idempotency_key" = ? WHERE "seq" = ?`,
-            [json(write.body), json(write.base), json(write.request), write.idempotencyKey, seq],
+            `UPDATE ${OUTBOX_TABLE} SET "body" = ?, "base" = ?, "if_match" = ?, "request" = ?, "idempotency_key" = ? WHERE "seq" = ?`,
+            [json(write.body), json(write.base), write.ifMatch ?? null, json(write.request), write.idempotencyKey, seq],
           )),
       ),
-    rebase: (key, after, base) =>
+    rebase: (key, after, base, ifMatch) =>
       alone(
         async () =>
           void (await db.run(
-            `UPDATE ${OUTBOX_TABLE} SET "base" = ? WHERE "scope" = ? AND "key" = ? AND "seq" > ? AND "state" = 'queued'`,
-            [json(base), scope, JSON.stringify(key), after],
+            `UPDATE ${OUTBOX_TABLE} SET "base" = ?, "if_match" = ? WHERE "scope" = ? AND "key" = ? AND "seq" > ? AND "state" = 'queued'`,
+            [json(base), ifMatch ?? null, scope, JSON.stringify(key), after],
           )),
       ),
     rekey: (draft, saved) =>
@@ -271,13 +278,14 @@ export function sqliteOutbox(
           key: string;
           body: string | null;
           base: string | null;
+          if_match: string | null;
           request: string | null;
           idempotency_key: string | null;
           state: string;
           txid: number | bigint | null;
           refusal: string | null;
         }>(
-          `SELECT "seq", "op", "key", "body", "base", "request", "idempotency_key", "state", "txid", "refusal" FROM ${OUTBOX_TABLE} WHERE "scope" = ? ORDER BY "seq"`,
+          `SELECT "seq", "op", "key", "body", "base", "if_match", "request", "idempotency_key", "state", "txid", "refusal" FROM ${OUTBOX_TABLE} WHERE "scope" = ? ORDER BY "seq"`,
           [scope],
         );
         return rows.map((r) => ({
@@ -286,6 +294,7 @@ export function sqliteOutbox(
           key: JSON.parse(r.key) as string | number,
           body: r.body === null ? null : (JSON.parse(r.body) as Record<string, unknown>),
           base: r.base === null ? null : (JSON.parse(r.base) as Record<string, unknown>),
+          ...(r.if_match === null ? {} : { ifMatch: r.if_match }),
           request: r.request === null ? null : (JSON.parse(r.request) as StoredRequest),
           idempotencyKey: r.idempotency_key ?? newIdempotencyKey(),
           state: r.state as OutboxState,

@@ -8,6 +8,7 @@ import type { OperationTouches } from '../operations/operation-touches';
 import type { QueryClient } from '@tanstack/react-query';
 import { onPushCache, type TransactionWrite } from './transaction-write';
 import { ifMatchOf } from '../conflicts/conflict-policy';
+import { pushOutboxOf } from '../push/push-outbox';
 
 /** How a push model's writes are made, for transactions (generated beside its mutation options). */
 export interface PushWritesConfig<TRow, TId, TCreate, TPatch> {
@@ -75,7 +76,7 @@ export function pushModelWrites<TRow, TId, TCreate, TPatch>(
           ? await validateInput(update.validator, raw, `${config.model} update input`)
           : raw;
         const before = cachedRow(queryClient, binding, id);
-        const request = withIfMatch(update.request(id, patch), binding, 'update', before);
+        const request = withIfMatch(queryClient, update.request(id, patch), binding, 'update', id, before);
         return {
           label: `update ${config.model} ${String(id)}`,
           send,
@@ -97,7 +98,7 @@ export function pushModelWrites<TRow, TId, TCreate, TPatch>(
         return {
           label: `delete ${config.model} ${String(id)}`,
           send,
-          request: withIfMatch(remove.request(id), binding, 'delete', before),
+          request: withIfMatch(queryClient, remove.request(id), binding, 'delete', id, before),
           row: { id: `${config.model} ${String(id)}`, base: (before as Record<string, unknown> | undefined) ?? null },
           show: onPushCache(binding, { keys: [id], remove: true }),
           touches,
@@ -109,12 +110,19 @@ export function pushModelWrites<TRow, TId, TCreate, TPatch>(
 
 /** The request with the version of the row it was based on as If-Match, when the model's x-sync asks for one. */
 function withIfMatch<TRow, TId>(
+  queryClient: QueryClient,
   request: SyncRequest,
   binding: PushModelBinding<TRow, TId>,
   op: 'update' | 'delete',
+  id: TId,
   base: TRow | undefined,
 ): SyncRequest {
-  const ifMatch = ifMatchOf(binding.outbox?.conflict, op, base as Record<string, unknown> | undefined);
+  const policy = binding.outbox?.conflict;
+  const ifMatch = policy?.etag
+    ? policy.strategy !== 'client-wins' && policy.preconditions.includes(op)
+      ? pushOutboxOf(queryClient, binding)?.etagOf(id as string | number)
+      : undefined
+    : ifMatchOf(policy, op, base as Record<string, unknown> | undefined);
   return ifMatch ? { ...request, headers: { ...request.headers, 'if-match': ifMatch } } : request;
 }
 

@@ -14,9 +14,10 @@ export function conflictView(model: SyncModel) {
   const ruleEntries = Object.entries(rules).map(([name, rule]) => `${objectKey(name)}: ${str(rule)}`);
   const custom = strategy === 'custom';
   const resolverVar = `${model.names.camel}ConflictResolver`;
+  const etag = version === 'etag';
   const parts = [
     `strategy: ${str(strategy)}`,
-    `version: ${str(version)}`,
+    etag ? 'etag: true' : `version: ${str(version)}`,
     ...(ruleEntries.length ? [`rules: { ${ruleEntries.join(', ')} }`] : []),
     `preconditions: ${literal(preconditions)}`,
     ...(custom ? [`resolver: () => ${resolverVar}`] : []),
@@ -25,6 +26,8 @@ export function conflictView(model: SyncModel) {
     /** The policy literal, e.g. `{ strategy: 'field-merge', version: 'version', preconditions: ['update'] }`. */
     policy: `{ ${parts.join(', ')} }`,
     strategy,
+    /** The version is the API's ETag header (push mode): item reads remember it, a 412 reads the row again. */
+    etag,
     custom: custom ? { resolverVar, register: `resolve${T}Conflicts` } : undefined,
   };
 }
