@@ -56,6 +56,8 @@ export async function write(
   reply: FastifyReply,
   status: number,
   work: (tx: Queryable) => Promise<unknown>,
+  /** The ETag of the answered row (its version), on the first answer and on replays alike. */
+  etagOf?: (body: unknown) => string | undefined,
 ): Promise<FastifyReply> {
   const key = idempotencyKeyOf(request.headers);
   const answer = await db.transaction((tx) =>
@@ -71,6 +73,8 @@ export async function write(
     ),
   );
   if (answer.replayed) reply.header(REPLAYED_HEADER, 'true');
+  const etag = etagOf?.(answer.body);
+  if (etag) reply.header('etag', etag);
   reply.code(answer.status).header(TXID_HEADER, answer.txid);
   return answer.status === 204 ? reply.send() : reply.send(answer.body);
 }
@@ -95,6 +99,11 @@ export function registerResource(app: FastifyInstance, db: Database, spec: Resou
     if (visible === undefined) return { clause: conditions.length ? ` where ${conditions.join(' and ')}` : '', params };
     return { clause: ` where ${[...conditions, visible].join(' and ')}`, params: [...params, p.userId] };
   };
+  /** A written row's ETag: its version as an entity-tag. */
+  const versionTag = (row: unknown) =>
+    spec.version && typeof row === 'object' && row !== null
+      ? entityTagOf((row as Record<string, unknown>)[spec.version])
+      : undefined;
   /** The row as `p` may read it. */
   const readableRow = (p: Principal, row: Record<string, unknown>) =>
     Object.fromEntries(spec.columns.filter((c) => p.staff || !staffColumns.has(c)).map((c) => [c, row[c]]));
@@ -172,18 +181,24 @@ export function registerResource(app: FastifyInstance, db: Database, spec: Resou
     const sets = names.map((name, i) => `${name} = $${i + 2}`);
     if (spec.touch) sets.push(`${spec.touch} = now()`);
     preconditionOf(request.headers); // a malformed If-Match is refused before anything else
-    return write(db, request, reply, 200, async (tx) => {
-      const current = await visibleRow(tx, p, id, true);
-      spec.access.mayChange(p, current);
-      checkPrecondition(request, p, current);
-      // An empty patch on a table without a touched column answers the current row.
-      const sql = sets.length
-        ? `update ${spec.table} set ${sets.join(', ')} where id = $1 returning ${readable(p)}`
-        : `select ${readable(p)} from ${spec.table} where id = $1`;
-      const [row] = await tx.query<Record<string, unknown>>(sql, [id, ...names.map((name) => body[name])]);
-      if (spec.version) reply.header('etag', entityTagOf(row[spec.version]));
-      return row;
-    });
+    return write(
+      db,
+      request,
+      reply,
+      200,
+      async (tx) => {
+        const current = await visibleRow(tx, p, id, true);
+        spec.access.mayChange(p, current);
+        checkPrecondition(request, p, current);
+        // An empty patch on a table without a touched column answers the current row.
+        const sql = sets.length
+          ? `update ${spec.table} set ${sets.join(', ')} where id = $1 returning ${readable(p)}`
+          : `select ${readable(p)} from ${spec.table} where id = $1`;
+        const [row] = await tx.query(sql, [id, ...names.map((name) => body[name])]);
+        return row;
+      },
+      versionTag,
+    );
   });
 
   app.delete(`${spec.path}/:id`, async (request, reply) => {

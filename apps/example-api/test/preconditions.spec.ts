@@ -27,6 +27,11 @@ describe('versions and preconditions (If-Match, 412)', () => {
       body: JSON.stringify({ name: 'Again' }),
     });
     expect(written.headers.get('etag')).toBe('"3"'); // a write's answer says the version it made
+    const once = { ...server.staff.headers, 'content-type': 'application/json', 'idempotency-key': 'etag-replay' };
+    const patch = { method: 'PATCH', headers: once, body: JSON.stringify({ name: 'Once' }) };
+    await fetch(`${server.url}/projects/${project.id}`, patch);
+    const replayed = await fetch(`${server.url}/projects/${project.id}`, patch);
+    expect([replayed.headers.get('idempotent-replayed'), replayed.headers.get('etag')]).toEqual(['true', '"4"']);
   });
 
   it('applies a write whose If-Match names the current version, and answers 412 with the row when it moved on', async () => {

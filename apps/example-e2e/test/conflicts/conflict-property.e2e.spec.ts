@@ -55,7 +55,13 @@ class Model {
   clashes = 0;
   readonly clients = new Map<
     ClientName,
-    { online: boolean; view: Fields; queue: { base: Fields; changes: Partial<Fields> }[] }
+    {
+      online: boolean;
+      view: Fields;
+      queue: { base: Fields; changes: Partial<Fields> }[];
+      /** Its applied writes' answers, by the version each was sent on. */
+      answers: Map<number, Fields>;
+    }
   >();
 
   constructor(
@@ -63,7 +69,8 @@ class Model {
     start: Fields,
   ) {
     this.server = { ...start };
-    for (const name of CLIENTS) this.clients.set(name, { online: true, view: { ...start }, queue: [] });
+    for (const name of CLIENTS)
+      this.clients.set(name, { online: true, view: { ...start }, queue: [], answers: new Map() });
   }
 
   /** An edit; false when it changes nothing the client sees (no write is made then). */
@@ -78,26 +85,34 @@ class Model {
   }
 
   /**
-   * The client's waiting writes reach the API in order. A write is stale when its base's version is
-   * not the server's; once one is answered, the writes behind it are based on that answer.
+   * The client's waiting writes reach the API in order. A write based on the version one of this
+   * client's applied writes was sent on follows that write's answer (the runtime's AnsweredRows);
+   * it is stale when what it is then based on is not the server's version.
    */
   drain(name: ClientName): void {
     const client = this.clients.get(name)!;
-    let answered = false;
     for (const write of client.queue.splice(0)) {
-      const stale = !answered && write.base.version !== this.server.version;
+      let base = write.base;
+      let advanced = false;
+      while (client.answers.has(base.version)) {
+        base = client.answers.get(base.version)!;
+        advanced = true;
+      }
+      const stale = base.version !== this.server.version;
       if (stale && this.strategy === 'backend-wins') {
         this.refused++; // listed, the server's row stands
         continue;
       }
-      // field-merge sends nothing when the server's row already holds every change (after an answer)
+      // field-merge sends nothing when the answer it follows already holds every change
       const held =
         this.strategy === 'field-merge' &&
-        answered &&
-        Object.entries(write.changes).every(([field, value]) => this.server[field as Field] === value);
-      const changes = stale ? this.merge(write.base, write.changes) : held ? {} : write.changes;
-      if (Object.keys(changes).length) this.server = { ...this.server, ...changes, version: this.server.version + 1 };
-      answered = true;
+        advanced &&
+        Object.entries(write.changes).every(([field, value]) => base[field as Field] === value);
+      const changes = stale ? this.merge(base, write.changes) : held ? {} : write.changes;
+      if (!Object.keys(changes).length) continue; // nothing applied: nothing follows from it
+      const sentOn = this.server.version;
+      this.server = { ...this.server, ...changes, version: this.server.version + 1 };
+      client.answers.set(sentOn, { ...this.server });
     }
     client.view = { ...this.server };
   }

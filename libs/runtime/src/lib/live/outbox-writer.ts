@@ -11,6 +11,7 @@ import { txidOf } from './txid';
 import { WriteQueueStopped, type WriteQueue } from '../writes/write-queue';
 import { alreadyHeld, ifMatchOf, type ConflictPolicy, type Row } from '../conflicts/conflict-policy';
 import { classifyFailure, conflictError, resolveStale } from '../conflicts/write-conflict';
+import { AnsweredRows } from '../conflicts/answered-rows';
 
 /** How many times a stale update is made anew and sent again before it is listed as a conflict. */
 const MAX_RESOLVE_ROUNDS = 5;
@@ -92,6 +93,12 @@ export class OutboxWriter<TKey extends string | number> {
   private replayed: Promise<void> = Promise.resolve();
 
   private readonly refusals: RefusalListing;
+  /** This run's applied writes, by what each was based on: a write made before the answer showed follows it. */
+  private readonly answeredRows = new AnsweredRows(() => this.options.conflict);
+  /** Bases that are rows the API answered (not a screen's optimistic row): field-merge may skip a write they already hold. */
+  private readonly serverBases = new WeakSet<object>();
+  /** Writes that ended without a request, until the stream shows their row at the server's version. */
+  private readonly syncing = new Map<number, Promise<void>>();
 
   constructor(private readonly options: OutboxWriterOptions<TKey>) {
     this.refusals = new RefusalListing(options.status.name, {
@@ -220,7 +227,8 @@ export class OutboxWriter<TKey extends string | number> {
     return this.options.queue
       .run(() => this.attempt(entry))
       .then(
-        (txid) => txid,
+        // a write that ended without a request waits, outside the queue, for its row to show
+        async (txid) => (await this.syncing.get(entry.seq), txid),
         async (error: unknown) => {
           if (error instanceof WriteQueueStopped) throw error; // not sent: it stays queued for the next start
           // applied, but its answer had no txid: attempt took it out already (nothing to wait for)
@@ -244,7 +252,13 @@ export class OutboxWriter<TKey extends string | number> {
    */
   private async attempt(entry: OutboxEntry): Promise<number | undefined> {
     const outbox = await this.store();
-    if (alreadyHeld(this.options.conflict, entry)) return this.done(entry, entry.base ?? undefined);
+    // made before this client's previous write of the row reached the screen: based on its answer
+    if (this.answeredRows.advance(entry)) {
+      this.serverBases.add(entry.base!);
+      await outbox.rebase([entry.seq], entry.base!, entry.ifMatch);
+    }
+    if (entry.base && this.serverBases.has(entry.base) && alreadyHeld(this.options.conflict, entry))
+      return this.done(entry, entry.base);
     for (let round = 1; ; round++) {
       const stored = entry.request ?? this.legacyRequest(entry);
       const ifMatch = ifMatchOf(this.options.conflict, entry.op, entry.base);
@@ -264,6 +278,7 @@ export class OutboxWriter<TKey extends string | number> {
             : { refuse: outcome.conflict };
         const update = this.options.requests.update;
         if ('resend' in resolved && update) {
+          this.serverBases.add(resolved.base);
           const row = { ...resolved.base, ...resolved.resend };
           const rewritten = {
             body: resolved.resend,
@@ -292,12 +307,17 @@ export class OutboxWriter<TKey extends string | number> {
    * the changes): the entry is done, and the row's later writes are based on `server` when known.
    */
   private async done(entry: OutboxEntry, server?: Row): Promise<undefined> {
-    if (server) {
-      await this.rebaseLater(entry, entry.key, server);
-      await this.syncedUpTo(entry.key, server);
-    }
     await (await this.store()).remove(entry.seq);
-    this.settle(entry.seq);
+    // settled once the stream shows the row at the server's version, outside the write queue: the
+    // model's next writes go on meanwhile
+    const shown = server ? this.syncedUpTo(entry.key, server) : Promise.resolve();
+    this.syncing.set(
+      entry.seq,
+      shown.then(() => {
+        this.syncing.delete(entry.seq);
+        this.settle(entry.seq);
+      }),
+    );
     return undefined;
   }
 
@@ -321,13 +341,26 @@ export class OutboxWriter<TKey extends string | number> {
     await awaitMatch.call(this.collection!.utils, match, TXID_WAIT_MS).catch(() => undefined);
   }
 
-  /** The row as it now stands, version included: the writes of `key` queued after `entry` are based on it. */
+  /**
+   * `entry` was applied and answered with `row`: the row's waiting writes based on what it was
+   * based on are based on the answer (a version `this.answeredRows` follows for writes not queued yet).
+   */
   private async rebaseLater(entry: OutboxEntry, key: string | number, row: unknown): Promise<void> {
-    const version = this.options.conflict?.version;
-    if (!version || entry.op === 'delete' || readField(row, version) === undefined) return;
-    await (await this.store()).rebase(key, entry.seq, row as Row);
-    for (const { entry: later } of this.tracked.values())
-      if (later.seq > entry.seq && later.key === key && later.state === 'queued') later.base = row as Row;
+    if (entry.op === 'delete' || typeof row !== 'object' || row === null) return;
+    const from = this.answeredRows.record(entry, key, row as Row);
+    if (from === undefined) return;
+    const later = [...this.tracked.values()]
+      .map((t) => t.entry)
+      .filter((e) => e.seq > entry.seq && e.key === key && e.state === 'queued' && this.answeredRows.basedOn(e, from));
+    if (!later.length) return;
+    this.serverBases.add(row);
+    await (
+      await this.store()
+    ).rebase(
+      later.map((e) => e.seq),
+      row as Row,
+    );
+    for (const e of later) e.base = row as Row;
   }
 
   private async accepted(

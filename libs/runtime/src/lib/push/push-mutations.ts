@@ -259,14 +259,15 @@ export function updateMutationOptions<TRow, TId, TPatch, TResult>(
       if (!outbox) return patch().then((ready) => config.send(variables.id, ready, keys.of(variables)));
       return outbox.write('update', async () => {
         const ready = await patch();
-        const policy = binding.outbox?.conflict;
-        // field-merge sends only what the write changed: a field it set to its value as seen stays the server's
-        const body = policy?.strategy === 'field-merge' ? changedFields(base, ready as Row) : (ready as Row);
+        const target = binding.outbox;
+        // field-merge sends only what the write changed (a field it set to its value as seen stays the
+        // server's), unless the update takes the whole body; what it changed is what a merge weighs
+        const body = target?.conflict?.strategy === 'field-merge' ? changedFields(base, ready as Row) : (ready as Row);
         return {
           key: keyOf(variables.id),
           body,
           base,
-          request: config.request!(variables.id, body as TPatch),
+          request: config.request!(variables.id, (target?.wholeUpdate ? ready : body) as TPatch),
         };
       }) as Promise<TResult>;
     },

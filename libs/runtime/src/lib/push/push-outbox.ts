@@ -20,6 +20,7 @@ import type { SyncRequest, SyncResponse } from '../client/sync-client';
 import { toSyncError } from '../client/sync-error';
 import { alreadyHeld, entityTagIn, ifMatchOf, type ConflictPolicy, type Row } from '../conflicts/conflict-policy';
 import { classifyFailure, conflictError, resolveStale } from '../conflicts/write-conflict';
+import { AnsweredRows } from '../conflicts/answered-rows';
 import { overlayPendingWrites, type CachedRows } from './pending-overlay';
 
 /** How a push model's writes reach the API through the outbox (generated per model). */
@@ -38,6 +39,8 @@ export interface PushOutboxTarget {
   conflict?: ConflictPolicy<Row>;
   /** The request of an update made anew (a merge's changes on the server's row); `row` is the row it leaves. */
   updateRequest?: (key: string | number, changes: Row, row: Row) => StoredRequest;
+  /** The update sends the whole body (PUT, or required fields): field-merge cannot leave unchanged fields out. */
+  wholeUpdate?: boolean;
   /** The model's item read: with ETag versions, a 412 reads the row again for its row and ETag. */
   read?: (key: string | number) => StoredRequest;
 }
@@ -100,6 +103,10 @@ export class PushOutbox {
   private readonly unsubscribe?: () => void;
   /** With ETag versions: each row's ETag as the API last answered it (item reads and writes). */
   private readonly etags = new Map<string, string>();
+  /** This run's applied writes, by what each was based on: a write made before the answer showed follows it. */
+  private readonly answeredRows = new AnsweredRows(() => this.target.conflict);
+  /** Bases that are rows the API answered (not a screen's optimistic row): field-merge may skip a write they already hold. */
+  private readonly serverBases = new WeakSet<object>();
   /** Writes are stored in the order the app made them, however long each one's validation takes. */
   private order: Promise<unknown> = Promise.resolve();
   private readonly refusals: RefusalListing;
@@ -179,11 +186,16 @@ export class PushOutbox {
     return turn.then(({ delivery }) => delivery);
   }
 
-  /** A 2xx answer about the row `key` (an item read, a write): its ETag, when versions are ETags. */
+  /**
+   * A 2xx answer about the row `key` (an item read, a write): its ETag, when versions are ETags. An
+   * answer without one leaves the row's ETag unknown (its next write goes without If-Match) rather
+   * than stale (its next write would conflict with this client's own).
+   */
   rememberETag(key: string | number, response: Response): void {
     if (!this.target.conflict?.etag) return;
     const etag = entityTagIn(response.headers.get('etag'));
     if (etag) this.etags.set(String(key), etag);
+    else this.etags.delete(String(key));
   }
 
   /** The ETag of row `key` as last answered (with ETag versions): a write made now sends it as If-Match. */
@@ -212,7 +224,8 @@ export class PushOutbox {
     }
     const next = this.track({ ...tracked.entry, base, ifMatch, idempotencyKey, state: 'queued', refusal: undefined });
     next.settled.catch(() => undefined);
-    await this.deliver(next).then(this.onReplayed, () => undefined); // a new refusal is listed again
+    // either way the cache is refreshed: the overlay showed the write while it waited
+    await this.deliver(next).then(this.onReplayed, this.onReplayed); // a new refusal is listed again
   }
 
   /** Drops a refused write: the server's state stands. */
@@ -249,9 +262,10 @@ export class PushOutbox {
       }
       let tried!: () => void;
       tries.push(new Promise<void>((resolve) => (tried = resolve)));
+      // refreshed whatever the outcome: a fresh read showed the waiting write over the server's rows
       void this.deliver(tracked, (reached) => (reached ? tried() : outOfReach())).then(
         this.onReplayed,
-        () => undefined,
+        this.onReplayed,
       );
     }
     return tries;
@@ -318,8 +332,13 @@ export class PushOutbox {
    */
   private async attempt(entry: OutboxEntry): Promise<unknown> {
     const outbox = await this.outbox;
-    if (alreadyHeld(this.target.conflict, entry)) {
-      await this.answered(entry, entry.base);
+    // made before this client's previous write of the row was answered: based on that answer
+    if (this.answeredRows.advance(entry)) {
+      this.serverBases.add(entry.base!);
+      await outbox.rebase([entry.seq], entry.base!, entry.ifMatch);
+    }
+    if (entry.base && this.serverBases.has(entry.base) && alreadyHeld(this.target.conflict, entry)) {
+      await outbox.remove(entry.seq);
       return entry.base;
     }
     for (let round = 1; ; round++) {
@@ -353,6 +372,7 @@ export class PushOutbox {
             ? resolveStale(this.target.conflict, entry, outcome.conflict)
             : { refuse: outcome.conflict };
         if ('resend' in resolved && this.target.updateRequest) {
+          this.serverBases.add(resolved.base);
           const row = { ...resolved.base, ...resolved.resend };
           const rewritten = {
             body: resolved.resend,
@@ -366,7 +386,7 @@ export class PushOutbox {
           continue;
         }
         if ('keepServer' in resolved) {
-          await this.answered(entry, resolved.keepServer);
+          await outbox.remove(entry.seq); // nothing applied: no later write follows from it
           return resolved.keepServer;
         }
         throw conflictError(this.status.name, entry, 'refuse' in resolved ? resolved.refuse : outcome.conflict, error);
@@ -392,18 +412,24 @@ export class PushOutbox {
         if (later.seq !== entry.seq && later.key === entry.key)
           Object.assign(later, { key: saved, request: withSavedKey(later.request, entry.key, saved) });
     }
-    // the row as it now stands, version (or ETag) included: the row's later writes are based on it
-    const policy = this.target.conflict;
+    // applied: the row's waiting writes based on what this one was based on are based on its answer
     const key = typeof saved === 'string' || typeof saved === 'number' ? saved : entry.key;
-    const versioned = policy?.etag
-      ? this.etagOf(key) !== undefined
-      : policy?.version && readField(data, policy.version) !== undefined;
-    if (versioned && entry.op !== 'delete' && typeof data === 'object' && data !== null) {
+    if (entry.op !== 'delete' && typeof data === 'object' && data !== null) {
       const ifMatch = this.etagOf(key);
-      await outbox.rebase(key, entry.seq, data as Row, ifMatch);
-      for (const { entry: later } of this.tracked.values())
-        if (later.seq > entry.seq && later.key === key && later.state === 'queued')
-          Object.assign(later, { base: data as Row, ifMatch });
+      const from = this.answeredRows.record(entry, key, data as Row, ifMatch);
+      const later = [...this.tracked.values()]
+        .map((t) => t.entry)
+        .filter((e) => e.seq > entry.seq && e.key === key && e.state === 'queued')
+        .filter((e) => from !== undefined && this.answeredRows.basedOn(e, from));
+      if (later.length) {
+        this.serverBases.add(data);
+        await outbox.rebase(
+          later.map((e) => e.seq),
+          data as Row,
+          ifMatch,
+        );
+        for (const e of later) Object.assign(e, { base: data as Row, ifMatch });
+      }
     }
     await outbox.remove(entry.seq);
   }

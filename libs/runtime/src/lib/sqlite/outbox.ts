@@ -74,10 +74,11 @@ export interface Outbox {
   /** A stale update resolved into new changes on the server's row: stored before it is sent again. */
   rewrite(seq: number, write: RewrittenWrite): Promise<void>;
   /**
-   * The API answered a write of `key` with the row as it now stands: the writes of that row made
-   * after it (seq above `after`, not yet sent) are based on it from now on.
+   * The API applied a write of a row and answered the row as it now stands: the waiting writes
+   * `seqs` (of that row, based on what the applied one was based on) are based on the answer from
+   * now on, across restarts too.
    */
-  rebase(key: string | number, after: number, base: Record<string, unknown>, ifMatch?: string): Promise<void>;
+  rebase(seqs: readonly number[], base: Record<string, unknown>, ifMatch?: string): Promise<void>;
   /**
    * The server saved a row created under a draft key under `saved`: later writes of that row name
    * it from now on, across restarts too (their requests' path parameters included).
@@ -119,9 +120,8 @@ export function memoryOutbox(): Outbox {
       const entry = find(seq);
       if (entry) Object.assign(entry, write);
     },
-    async rebase(key, after, base) {
-      for (const entry of entries)
-        if (entry.key === key && entry.seq > after && entry.state === 'queued') entry.base = base;
+    async rebase(seqs, base, ifMatch) {
+      for (const entry of entries) if (seqs.includes(entry.seq)) Object.assign(entry, { base, ifMatch });
     },
     async rekey(draft, saved) {
       for (const entry of entries)
@@ -241,13 +241,16 @@ export function sqliteOutbox(
             [json(write.body), json(write.base), write.ifMatch ?? null, json(write.request), write.idempotencyKey, seq],
           )),
       ),
-    rebase: (key, after, base, ifMatch) =>
-      alone(
-        async () =>
-          void (await db.run(
-            `UPDATE ${OUTBOX_TABLE} SET "base" = ?, "if_match" = ? WHERE "scope" = ? AND "key" = ? AND "seq" > ? AND "state" = 'queued'`,
-            [json(base), ifMatch ?? null, scope, JSON.stringify(key), after],
-          )),
+    rebase: (seqs, base, ifMatch) =>
+      alone(() =>
+        transaction(async () => {
+          for (const seq of seqs)
+            await db.run(`UPDATE ${OUTBOX_TABLE} SET "base" = ?, "if_match" = ? WHERE "seq" = ?`, [
+              json(base),
+              ifMatch ?? null,
+              seq,
+            ]);
+        }),
       ),
     rekey: (draft, saved) =>
       alone(() =>
