@@ -59,6 +59,11 @@ export function conflictPolicy<TRow>(policy: ConflictPolicy<TRow>): ConflictPoli
   return policy as unknown as ConflictPolicy<Row>;
 }
 
+/** Whether the model's writes of this kind send a precondition at all. */
+export function guards(policy: ConflictPolicy<Row>, op: 'insert' | 'update' | 'delete'): op is 'update' | 'delete' {
+  return policy.strategy !== 'client-wins' && op !== 'insert' && policy.preconditions.includes(op);
+}
+
 /**
  * The `If-Match` value of a write based on `base`: the version quoted as an entity-tag. Characters
  * an entity-tag cannot hold (a quote, a control, a space) are percent-encoded, so a version never
@@ -69,9 +74,9 @@ export function ifMatchOf(
   op: 'insert' | 'update' | 'delete',
   base: Row | null | undefined,
 ): string | undefined {
-  if (policy === undefined || op === 'insert') return undefined;
+  if (policy === undefined || !guards(policy, op)) return undefined;
   const field = policy.version;
-  if (field === undefined || policy.strategy === 'client-wins' || !policy.preconditions.includes(op)) return undefined;
+  if (field === undefined) return undefined;
   const version = base?.[field];
   if (typeof version !== 'string' && typeof version !== 'number') return undefined;
   return entityTag(String(version));

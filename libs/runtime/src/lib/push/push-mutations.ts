@@ -110,7 +110,7 @@ function takeHandoff(binding: object, variables: unknown): Handoff {
 }
 
 /** The row as the cache holds it (the item, else any list holding it): the base of a write to it. */
-function cachedRow<TRow, TId>(
+export function cachedRow<TRow, TId>(
   qc: QueryClient,
   binding: PushModelBinding<TRow, TId>,
   id: TId,

@@ -18,7 +18,14 @@ import {
 import type { SqliteDriver } from '../sqlite/sqlite-driver';
 import type { SyncRequest, SyncResponse } from '../client/sync-client';
 import { toSyncError } from '../client/sync-error';
-import { alreadyHeld, entityTagIn, ifMatchOf, type ConflictPolicy, type Row } from '../conflicts/conflict-policy';
+import {
+  alreadyHeld,
+  entityTagIn,
+  guards,
+  ifMatchOf,
+  type ConflictPolicy,
+  type Row,
+} from '../conflicts/conflict-policy';
 import { classifyFailure, conflictError, resolveStale } from '../conflicts/write-conflict';
 import { AnsweredRows } from '../conflicts/answered-rows';
 import { overlayPendingWrites, type CachedRows } from './pending-overlay';
@@ -60,11 +67,6 @@ export interface PreparedWrite {
  * not hold every later write of the model (and, after a restart, its reads) forever.
  */
 export const WRITE_ANSWER_TIMEOUT_MS = 30_000;
-/** Whether the model's writes of this kind send a precondition at all. */
-function guarded(policy: ConflictPolicy<Row>, op: OutboxEntry['op']): boolean {
-  return policy.strategy !== 'client-wins' && op !== 'insert' && policy.preconditions.includes(op);
-}
-
 /** A create's answer: the key the server saved the row under. */
 function savedKeyIn(data: unknown, target: PushOutboxTarget): string | number | undefined {
   const saved = target.savedKeyField ? readField(data, target.savedKeyField) : undefined;
@@ -344,7 +346,7 @@ export class PushOutbox {
     for (let round = 1; ; round++) {
       const signal = AbortSignal.timeout(this.target.answerTimeoutMs ?? WRITE_ANSWER_TIMEOUT_MS);
       const ifMatch = this.target.conflict?.etag
-        ? guarded(this.target.conflict, entry.op) && entry.ifMatch
+        ? guards(this.target.conflict, entry.op) && entry.ifMatch
         : ifMatchOf(this.target.conflict, entry.op, entry.base);
       let data: unknown;
       let response: Response;

@@ -1,13 +1,12 @@
 import { pickFields } from '../client/request-helpers';
 import type { SyncRequest, SyncResponse } from '../client/sync-client';
 import { validateInput, type StandardSchemaV1 } from '../client/validate';
-import { rowsOf, sameId } from '../push/list-data';
-import type { PushModelBinding } from '../push/push-mutations';
+import { cachedRow, type PushModelBinding } from '../push/push-mutations';
 import { draftKey, type KeyKind } from '../writes/draft-keys';
 import type { OperationTouches } from '../operations/operation-touches';
 import type { QueryClient } from '@tanstack/react-query';
 import { onPushCache, type TransactionWrite } from './transaction-write';
-import { ifMatchOf } from '../conflicts/conflict-policy';
+import { guards, ifMatchOf } from '../conflicts/conflict-policy';
 import { pushOutboxOf } from '../push/push-outbox';
 
 /** How a push model's writes are made, for transactions (generated beside its mutation options). */
@@ -75,7 +74,7 @@ export function pushModelWrites<TRow, TId, TCreate, TPatch>(
         const patch = update.validator
           ? await validateInput(update.validator, raw, `${config.model} update input`)
           : raw;
-        const before = cachedRow(queryClient, binding, id);
+        const before = (cachedRow(queryClient, binding, id) ?? undefined) as TRow | undefined;
         const request = withIfMatch(queryClient, update.request(id, patch), binding, 'update', id, before);
         return {
           label: `update ${config.model} ${String(id)}`,
@@ -94,7 +93,7 @@ export function pushModelWrites<TRow, TId, TCreate, TPatch>(
     }),
     ...(remove && {
       remove: (id: TId) => async (queryClient: QueryClient) => {
-        const before = cachedRow(queryClient, binding, id);
+        const before = (cachedRow(queryClient, binding, id) ?? undefined) as TRow | undefined;
         return {
           label: `delete ${config.model} ${String(id)}`,
           send,
@@ -119,18 +118,9 @@ function withIfMatch<TRow, TId>(
 ): SyncRequest {
   const policy = binding.outbox?.conflict;
   const ifMatch = policy?.etag
-    ? policy.strategy !== 'client-wins' && policy.preconditions.includes(op)
+    ? guards(policy, op)
       ? pushOutboxOf(queryClient, binding)?.etagOf(id as string | number)
       : undefined
     : ifMatchOf(policy, op, base as Record<string, unknown> | undefined);
   return ifMatch ? { ...request, headers: { ...request.headers, 'if-match': ifMatch } } : request;
-}
-
-/** The row as the cache has it (its item, else any list holding it). */
-function cachedRow<TRow, TId>(qc: QueryClient, binding: PushModelBinding<TRow, TId>, id: TId): TRow | undefined {
-  const item = qc.getQueryData<TRow>(binding.keys.detail(id));
-  if (item !== undefined) return item;
-  for (const [, data] of qc.getQueriesData({ queryKey: binding.keys.lists() }))
-    for (const row of rowsOf<TRow>(data, binding.itemsPath)) if (sameId(binding.rowId(row), id)) return row;
-  return undefined;
 }
