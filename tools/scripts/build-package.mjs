@@ -76,7 +76,7 @@ delete pkg.scripts;
 writeFileSync(path.join(out, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
 // Subpath entries at the package root (`sync-patterns/plugin` in nx.json, `@sync-patterns/runtime/live`),
 // found by every module resolution, old node10 included.
-for (const entry of ['plugin', 'live', 'sqlite', 'mock']) {
+for (const entry of ['plugin', 'live', 'sqlite', 'mock', 'shape-proxy']) {
   if (!existsSync(path.join(lib, 'src', `${entry}.ts`))) continue;
   writeFileSync(path.join(out, `${entry}.js`), `module.exports = require('./src/${entry}');\n`);
   writeFileSync(path.join(out, `${entry}.d.ts`), `export * from './src/${entry}';\n`);

@@ -1,11 +1,13 @@
-import { createShapeHandler, resetLog } from '@sync-patterns/shape-server';
+import { shapePolicy } from '@sync-patterns/example-api-core/shape-policy';
+import { createShapeProxy, toNodeHandler } from '@sync-patterns/runtime/shape-proxy';
+import { resetLog } from '@sync-patterns/shape-server';
 import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
-import { forbidden, principalOf, type Principal } from './auth/principal';
+import { forbidden, principalOf, principalOfHeader, type Principal } from './auth/principal';
 import { registerAuthRoutes } from './auth/routes';
 import type { Database } from './database';
 import { registerMembers } from './members';
@@ -24,6 +26,11 @@ export interface AppOptions {
   shapeResetRoute?: boolean;
   /** Where the change log lives (the database schema the tables are in, when there is one). */
   logSchema?: string;
+  /**
+   * The shape service behind `/v1/shape`: ElectricSQL (`ELECTRIC_URL`, `ELECTRIC_SECRET`) or the
+   * development shape server the example starts on a loopback port (server.ts). Absent: no live route.
+   */
+  shapes?: { url: string; secret?: string };
 }
 
 /** The largest request body the API reads (a todo is well under 1 KiB); larger ones get 413. */
@@ -35,6 +42,7 @@ export function buildApp({
   corsOrigins = [],
   shapeResetRoute = false,
   logSchema,
+  shapes,
 }: AppOptions): FastifyInstance {
   // allErrors: a 422 lists every invalid field at once, not just the first.
   // forceCloseConnections: on shutdown, held shape long-polls are cut rather than waited for.
@@ -56,7 +64,12 @@ export function buildApp({
   registerMembers(app, db);
   registerTodoActions(app, db);
   registerMetrics(app, db);
-  serveShapes(app, db, corsOrigins, shapeResetRoute, logSchema);
+  if (shapes) serveShapes(app, db, shapes, corsOrigins);
+  if (shapeResetRoute)
+    app.post('/v1/shape/reset', async (request, reply) => {
+      if (!principal(request).staff) throw forbidden('Only staff reset the change log');
+      return reply.code(204).send(await resetLog(db, logSchema));
+    });
   return app;
 }
 
@@ -77,35 +90,36 @@ function authenticate(app: FastifyInstance, db: Database): void {
 }
 
 /**
- * Live mode's read path: the development shape server (Electric's HTTP Shape API) on the API's own
- * origin, the way a production API proxies `/v1/shape` to ElectricSQL and adds its auth there.
+ * Live mode's read path, as a production API serves it: the shape proxy in front of the shape
+ * service (Electric, or the development shape server). It lets a signed-in user read the tables of
+ * the generated shape policy only, pins the columns (never `internal_notes`) and the rows (the
+ * todos of their projects; every todo for staff), binding `$user` and `$staff` from the session,
+ * and adds the service's secret. The client names a table; nothing else of what it sends decides.
  */
 function serveShapes(
   app: FastifyInstance,
   db: Database,
+  shapes: NonNullable<AppOptions['shapes']>,
   corsOrigins: readonly string[],
-  resetRoute: boolean,
-  logSchema?: string,
 ): void {
-  const shapes = createShapeHandler({ source: db, corsOrigins: [...corsOrigins], logSchema, defaultSchema: logSchema });
-  app.addHook('onReady', () => shapes.start());
-  // before the server waits for open requests: held long-polls are answered, not waited for
-  app.addHook('preClose', () => shapes.close());
+  const proxy = toNodeHandler(
+    createShapeProxy<Principal>({
+      policy: shapePolicy,
+      electricUrl: shapes.url,
+      secret: shapes.secret,
+      authenticate: (request) => principalOfHeader(db, request.headers.get('authorization') ?? undefined),
+      params: (p) => ({ user: p.userId, staff: p.staff }),
+      corsOrigins,
+      onError: (error) => app.log.error({ err: error }, 'shape proxy'),
+    }),
+  );
   // GET for shapes, POST for subset snapshots (Electric's client sends large ones so)
   const serve = (request: FastifyRequest, reply: FastifyReply) => {
-    // Signed-in users only. Which rows and columns each user may read is the shape proxy's job
-    // (partial sync); until then every signed-in user reads whole tables here.
-    principal(request);
     reply.hijack();
-    return shapes(request.raw, reply.raw, request.method === 'POST' ? (request.body ?? {}) : undefined);
+    return proxy(request.raw, reply.raw, request.method === 'POST' ? (request.body ?? {}) : undefined);
   };
   app.get('/v1/shape', serve);
   app.post('/v1/shape', serve);
-  if (resetRoute)
-    app.post('/v1/shape/reset', async (request, reply) => {
-      if (!principal(request).staff) throw forbidden('Only staff reset the change log');
-      return reply.code(204).send(await resetLog(db, logSchema));
-    });
 }
 
 // A few lines instead of a plugin: the example only needs to admit its own dev origins.

@@ -4,8 +4,10 @@
 // free port. SEED=0 starts empty; SEED_PASSWORD is the seeded users' password (ada@example.com is
 // staff, grace@example.com a member). STAFF_EMAIL + STAFF_PASSWORD make a staff account at start.
 // CORS_ORIGINS admits browser origins (comma-separated).
-// Live mode reads shapes from GET /v1/shape (the development shape server); SHAPE_RESET_ROUTE=1
-// (tests) adds POST /v1/shape/reset.
+// Live mode reads shapes from GET /v1/shape: the shape proxy, in front of the development shape
+// server (started on a loopback port) or of ElectricSQL when ELECTRIC_URL (e.g.
+// http://localhost:3000/v1/shape) and ELECTRIC_SECRET are set. SHAPE_RESET_ROUTE=1 (tests) adds
+// POST /v1/shape/reset.
 import { startServer } from './server';
 
 const env = (name: string): string | undefined => process.env[name] || undefined;
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
     logger: { level: env('LOG_LEVEL') ?? 'info' },
     corsOrigins: (env('CORS_ORIGINS') ?? '').split(',').filter(Boolean),
     shapeResetRoute: env('SHAPE_RESET_ROUTE') === '1',
+    electric: env('ELECTRIC_URL') ? { url: env('ELECTRIC_URL')!, secret: env('ELECTRIC_SECRET') } : undefined,
   });
   // Tests and scripts wait for this exact line.
   console.log(`example-api listening on ${server.url} (database: ${server.db.description})`);

@@ -247,7 +247,11 @@ describe('credentials of a live model', () => {
       if (refused) {
         await waitFor(() => expect(app.current.list.status).toBe('error'));
         // the shape route's answer reaches the app as what it is: an HTTP 401 with its body
-        expect(app.current.list.error).toMatchObject({ kind: 'http', status: 401, body: { error: 'unauthenticated' } });
+        expect(app.current.list.error).toMatchObject({
+          kind: 'http',
+          status: 401,
+          body: { message: expect.stringContaining('Sign in first') },
+        });
       } else {
         await waitFor(() => expect(app.current.list.status).toBe('live'));
         await act(() => app.current.mutations.create(newTodo(`Auth ${JSON.stringify(options)}`)));

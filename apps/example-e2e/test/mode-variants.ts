@@ -9,12 +9,19 @@ export const MODES = ['push', 'live'] as const;
 
 const TODO_X_SYNC = /(\n {4}Todo:\n(?: {6}.*\n)*? {6}x-sync:\n {8}mode: )(\w+)\n/;
 
-/** The example spec with `Todo` in the given mode: one x-sync line differs, nothing else. */
+/** Todo's `where` (a live model's shape), with the comment above it. */
+const TODO_WHERE = /\n {8}# the rows each user syncs[^\n]*\n(?: {8}#.*\n)*? {8}where: >-\n(?: {10}.*\n)+/;
+
+/**
+ * The example spec with `Todo` in the given mode: its mode line differs, and out of live mode its
+ * `where` goes (the rows of a push model are what its API answers), nothing else.
+ */
 export function specWithTodoIn(mode: (typeof MODES)[number]): string {
   const spec = readFileSync(path.join(WORKSPACE, 'apps/example-api/openapi.yaml'), 'utf8');
-  if (!TODO_X_SYNC.test(spec))
-    throw new Error("the example spec changed: Todo's x-sync block (mode on its own line) not found");
-  return spec.replace(TODO_X_SYNC, (_, head: string) => `${head}${mode}\n`);
+  if (!TODO_X_SYNC.test(spec) || !TODO_WHERE.test(spec))
+    throw new Error("the example spec changed: Todo's x-sync block (mode on its own line, then its where) not found");
+  const moded = spec.replace(TODO_X_SYNC, (_, head: string) => `${head}${mode}\n`);
+  return mode === 'live' ? moded : moded.replace(TODO_WHERE, '\n');
 }
 
 export const STRATEGIES = ['backend-wins', 'client-wins', 'field-merge', 'custom'] as const;

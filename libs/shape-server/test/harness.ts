@@ -14,6 +14,7 @@ type Options = Partial<
     | 'cacheMaxAge'
     | 'cacheStaleAge'
     | 'schemaCheckMs'
+    | 'secret'
   >
 >;
 

@@ -86,6 +86,8 @@ describe('nx g sync-patterns:init', () => {
         .paths,
     ).toEqual({
       '@acme/api-core': [`./${LIBS}/core/src/index.ts`],
+      // the spec has a live model: the API server's shape proxy imports its shape policy
+      '@acme/api-core/shape-policy': [`./${LIBS}/core/src/shape-policy.ts`],
     });
     expect(readText(root, '.prettierignore')).toContain(`${LIBS}/*/src/`);
     const pkg = readJsonFile<{

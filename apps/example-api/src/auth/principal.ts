@@ -57,7 +57,10 @@ export async function closeSession(db: Queryable, token: string): Promise<void> 
 
 /** The bearer token of a request: `undefined` when there is none, 401 when the header is malformed. */
 export function bearerToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
+  return tokenOf(request.headers.authorization);
+}
+
+function tokenOf(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   const match = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(header);
   if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>"');
@@ -66,7 +69,12 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 
 /** The request's principal, or undefined when it carries no token; 401 for an unknown or expired one. */
 export async function principalOf(db: Queryable, request: FastifyRequest): Promise<Principal | undefined> {
-  const token = bearerToken(request);
+  return principalOfHeader(db, request.headers.authorization);
+}
+
+/** The principal an `Authorization` header names (the shape proxy reads it from a fetch Request). */
+export async function principalOfHeader(db: Queryable, header: string | undefined): Promise<Principal | undefined> {
+  const token = tokenOf(header);
   if (token === undefined) return undefined;
   const [row] = await db.query<{ id: string; role: string }>(
     'select u.id, u.role from sessions s join users u on u.id = s.user_id where s.token_hash = $1 and s.expires_at > now()',

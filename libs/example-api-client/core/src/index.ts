@@ -8,3 +8,4 @@ export * from './lib/zod-builders';
 export * from './lib/fakes';
 export * from './lib/operations';
 export * from './lib/operation-hooks';
+export * from './shape-policy';

@@ -64,6 +64,8 @@ export async function installChangeCapture(
     chunks integer NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now()
   )`);
+  // what a shape's sub-queries answered when it was made (see subqueryFingerprint)
+  await db.query(`ALTER TABLE ${LOG}.sync_shapes ADD COLUMN IF NOT EXISTS dependencies text NOT NULL DEFAULT ''`);
   await db.query(`CREATE INDEX IF NOT EXISTS sync_shapes_by_definition ON ${LOG}.sync_shapes (definition)`);
   await db.query(`CREATE TABLE IF NOT EXISTS ${LOG}.sync_shape_chunks (
     handle text NOT NULL REFERENCES ${LOG}.sync_shapes (handle) ON DELETE CASCADE,

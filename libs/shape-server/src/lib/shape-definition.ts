@@ -3,9 +3,9 @@ import { isCaptured } from './change-capture';
 import type { ReadCache } from './read-cache';
 import { BadRequest, type ShapeRequest } from './shape-request';
 import type { Queryable } from './source';
-import type { TableName } from './sql-identifiers';
+import { qualified, type TableName } from './sql-identifiers';
 import { readTableSchema, type TableSchema } from './table-schema';
-import { checkWhereClause } from './where-clause';
+import { checkWhereClause, subqueryTables, type SubqueryTable } from './where-clause';
 
 /** One shape: a table, an optional where clause with its parameters, the columns to send, how. */
 export interface ShapeDefinition {
@@ -19,6 +19,10 @@ export interface ShapeDefinition {
   replica: 'default' | 'full';
   /** `full`: the snapshot, then every change; `changes_only`: no snapshot, changes from now on. */
   log: 'full' | 'changes_only';
+  /** The where's sub-queries (`SELECT … FROM … WHERE …`): what they answer decides which rows are in. */
+  subqueries: string[];
+  /** The tables the sub-queries read: a change there may move rows in or out (the shape then ends: 409). */
+  dependsOn: TableName[];
 }
 
 /** The shape a request asks for, checked against the table as it is now. */
@@ -47,15 +51,31 @@ export async function defineShape(
   const missingKey = table.primaryKey.filter((k) => !columns.includes(k));
   if (missingKey.length)
     throw new BadRequest(`columns: must include the primary key (${missingKey.join(', ')})`, 'columns');
-  if (request.where) checkWhereClause(request.where, names);
+  // sub-queries read other tables: checked against their columns, and only captured ones (their
+  // changes must reach the log, or rows could never move in or out)
+  const dependsOn: TableName[] = [];
+  const read = new Map<string, SubqueryTable>();
+  for (const name of request.where ? subqueryTables(request.where) : []) {
+    const other = { schema: request.table.schema, table: name };
+    const load = async () => ((await isCaptured(db, other)) ? readTableSchema(db, other) : undefined);
+    const schema = await (cache
+      ? cache.get(`table:${JSON.stringify(other)}`, `${other.schema}.${other.table}`, load)
+      : load());
+    if (!schema) continue; // refused by the check below, naming it
+    read.set(name, { columns: new Set(schema.columns.map((c) => c.name)), sql: qualified(other) });
+    dependsOn.push(other);
+  }
+  const checked = request.where ? checkWhereClause(request.where, names, 'where', read) : undefined;
   return {
     table,
     logSchema,
-    where: request.where,
+    where: checked?.sql,
     params: request.params,
     columns: table.columns.map((c) => c.name).filter((c) => columns.includes(c)),
     replica: request.replica,
     log: request.log,
+    subqueries: checked?.subqueries ?? [],
+    dependsOn,
   };
 }
 

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_LOG_SCHEMA, NOTIFY_CHANNEL } from './change-capture';
 import { deleteShapes } from './delete-shapes';
@@ -61,6 +62,11 @@ export interface ShapeHandlerOptions {
   allowShapeDeletion?: boolean;
   /** Origins allowed to read shapes from a browser; default any (`*`). */
   corsOrigins?: string[] | '*';
+  /**
+   * Electric's `ELECTRIC_SECRET`: when set, a request without it (`secret`, or the older
+   * `api_secret`) gets 401 — only the shape proxy, which adds it, reads shapes.
+   */
+  secret?: string;
 }
 
 export interface ShapeHandler {
@@ -96,11 +102,25 @@ export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
     cacheAges: { maxAge: options.cacheMaxAge ?? 60, staleAge: options.cacheStaleAge ?? 300 },
   };
   let unlisten: (() => Promise<void>) | undefined;
+  /** Per table sub-queries read, the tables whose shapes they move rows of: woken with it. */
+  const dependents = new Map<string, Set<string>>();
 
   const handler = (async (request, response, parsedBody) => {
     cors(request, response, options.corsOrigins ?? '*');
     if (request.method === 'OPTIONS') {
       response.writeHead(204, { 'access-control-max-age': '86400' }).end();
+      return;
+    }
+    if (options.secret !== undefined && !secretMatches(request, options.secret)) {
+      sendJson(
+        request,
+        response,
+        401,
+        JSON.stringify({ message: 'Unauthorized: this shape service needs its secret' }),
+        {
+          'cache-control': CACHE_CONTROL.error,
+        },
+      );
       return;
     }
     const deletes = request.method === 'DELETE' && options.allowShapeDeletion !== false;
@@ -143,6 +163,11 @@ export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
             throw error;
           },
         );
+        for (const other of shape?.dependsOn ?? []) {
+          const key = `${other.schema}.${other.table}`;
+          const woken = dependents.get(key) ?? new Set<string>();
+          dependents.set(key, woken.add(tableKey(shape!)));
+        }
         if (!shape)
           return sendJson(request, response, 409, JSON.stringify([{ headers: { control: 'must-refetch' } }]), {
             'cache-control': 'public, max-age=1, must-revalidate',
@@ -195,7 +220,11 @@ export function createShapeHandler(options: ShapeHandlerOptions): ShapeHandler {
       if (table === '*') {
         cache.clear();
         waiters.wakeAll();
-      } else waiters.wake(table);
+      } else {
+        waiters.wake(table);
+        // shapes whose sub-queries read it: their rows may have moved (checked when they are read)
+        for (const dependent of dependents.get(table) ?? []) waiters.wake(dependent);
+      }
     });
   };
   handler.close = async () => {
@@ -318,6 +347,14 @@ function outOfBounds(context: ServeContext): void {
   sendJson(context.request, context.response, 400, invalidRequest('offset', 'out of bounds for this shape'), {
     'cache-control': CACHE_CONTROL.error,
   });
+}
+
+/** `secret` (or the older `api_secret`) is the service's, compared in constant time. */
+function secretMatches(request: IncomingMessage, secret: string): boolean {
+  const query = new URL(request.url ?? '/', 'http://localhost').searchParams;
+  const given = Buffer.from(query.get('secret') ?? query.get('api_secret') ?? '');
+  const wanted = Buffer.from(secret);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
 /** Postgres' undefined table, column or type: what a query over a table that changed meets. */

@@ -3,6 +3,7 @@ import { columnsKey, definitionKey, newHandle, type ShapeDefinition } from './sh
 import { readSnapshot } from './snapshot';
 import type { Queryable, ShapeSource } from './source';
 import { quoteIdent } from './sql-identifiers';
+import { subqueryFingerprint } from './subquery-fingerprint';
 
 /** A shape as stored: its handle, its snapshot's size in chunks and the log position it ends at. */
 export interface StoredShape {
@@ -23,6 +24,7 @@ interface ShapeRow {
   chunks: number;
   table_oid: string;
   table_columns: string;
+  dependencies: string;
 }
 
 /**
@@ -64,14 +66,24 @@ export class ShapeRegistry {
       // a changes-only shape's snapshot has no rows: one chunk of just its snapshot-end
       const snapshot = await readSnapshot(tx, shape, shape.log === 'full' ? {} : { rows: false });
       const position = snapshot.position;
+      // what its sub-queries answer, as of the snapshot: a change of it ends the shape
+      const dependencies = await subqueryFingerprint(tx, shape);
       const chunks = cutInChunks(
         [...snapshot.messages, JSON.stringify({ headers: { control: 'snapshot-end', ...snapshot.visible } })],
         this.chunkBytes,
       );
       await tx.query(
-        `INSERT INTO ${this.shapes} (handle, definition, table_oid, table_columns, snapshot_last, chunks)
-         VALUES ($1, $2, $3::oid, $4, $5::bigint, $6)`,
-        [handle, definition, shape.table.oid, columnsKey(shape.table), position.toString(), chunks.length],
+        `INSERT INTO ${this.shapes} (handle, definition, table_oid, table_columns, snapshot_last, chunks, dependencies)
+         VALUES ($1, $2, $3::oid, $4, $5::bigint, $6, $7)`,
+        [
+          handle,
+          definition,
+          shape.table.oid,
+          columnsKey(shape.table),
+          position.toString(),
+          chunks.length,
+          dependencies,
+        ],
       );
       for (const [index, body] of chunks.entries())
         await tx.query(`INSERT INTO ${this.chunksTable} (handle, chunk, body) VALUES ($1, $2, $3)`, [
@@ -155,10 +167,11 @@ export class ShapeRegistry {
 
   /**
    * The same table (not one dropped and made again) with the same columns as when the shape was
-   * made, and not truncated since.
+   * made, not truncated since, and its sub-queries (if any) answering as they did.
    */
   private async isCurrent(row: ShapeRow, shape: ShapeDefinition, db: Queryable = this.db): Promise<boolean> {
     if (String(row.table_oid) !== shape.table.oid || row.table_columns !== columnsKey(shape.table)) return false;
+    if (shape.subqueries.length && (row.dependencies ?? '') !== (await subqueryFingerprint(db, shape))) return false;
     const truncated = await db.query(
       `SELECT 1 FROM ${this.log} WHERE op = 'truncate' AND table_schema = $1 AND table_name = $2 AND id > $3::bigint LIMIT 1`,
       [shape.table.name.schema, shape.table.name.table, row.snapshot_last],

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { HandEditError, check, generate, upToDate } from '../pipeline';
 import { buildModel } from '../model/build-model';
-import type { ApiOperation, ConflictContract, SyncApi } from '../model/ir';
+import type { ApiOperation, ConflictContract, SyncApi, SyncModel } from '../model/ir';
 import { operationOutcome } from '../emit/operations/operation-exports';
 import { SpecError, collapseRepeats, diagnosticJson, formatDiagnostic, type Diagnostic } from '../openapi/diagnostics';
 import type { RefPolicy } from '../openapi/confined-refs';
@@ -481,6 +481,13 @@ const modelNames = (api: SyncApi) => api.models.map((m) => m.schemaName);
 
 /** Where an operation's function and hook are: `POST /todos/{id}/archive → archiveTodo, useArchiveTodo (todo)`. */
 /** What a model's writes do when the row moved on, in a few words. */
+/** What the server pins on a live model's shape, as `validate` prints it. */
+function rowsLine(model: SyncModel): string {
+  if (!model.shape) return 'every row of the table (no x-sync where)';
+  const params = model.shape.params.map((p) => `$${p}`).join(', ');
+  return `where ${model.sync.where!.trim()}${params ? `  (${params}: the signed-in principal's, bound by the shape proxy)` : ''}`;
+}
+
 function conflictLine(conflict: ConflictContract): string {
   if (conflict.strategy === 'client-wins') return 'client-wins: sent without a precondition (the last write wins)';
   if (conflict.version === undefined) return 'without a version (no x-sync.version): the last write wins';
@@ -575,6 +582,16 @@ async function validate(
         table: model.sync.table,
         implicit: model.implicit,
         conflict: model.conflict,
+        ...(model.sync.mode === 'live'
+          ? {
+              shape: {
+                columns: model.fields.filter((f) => !f.excluded && !f.writeOnly).map((f) => f.name),
+                ...(model.shape
+                  ? { where: model.shape.where, params: model.shape.params, tables: model.shape.tables }
+                  : {}),
+              },
+            }
+          : {}),
         operations: Object.fromEntries(
           Object.entries(model.operations).map(([kind, op]) => [
             kind,
@@ -609,6 +626,7 @@ async function validate(
     );
     if (model.sync.mode !== 'cache' && (model.operations.update || model.operations.delete))
       print(`    writes ${conflictLine(model.conflict)}`);
+    if (model.sync.mode === 'live') print(`    rows   ${rowsLine(model)}`);
     for (const [kind, op] of Object.entries(model.operations)) {
       print(
         `    ${kind.padEnd(6)} ${op.method.toUpperCase()} ${op.path}${op.binding === 'explicit' ? '  (x-sync-op)' : ''}${op.pagination ? `  pages by ${op.pagination.param}` : ''}`,

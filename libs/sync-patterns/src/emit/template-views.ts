@@ -16,6 +16,7 @@ export interface TemplateViews {
   'core/zod-builders': CoreView;
   'core/fakes': CoreView;
   'core/index': CoreView;
+  'core/shape-policy': { header: string; titleText: string; policy: string };
   'rest/types': ModelView;
   'rest/api': ModelView;
   'rest/validators': ModelView;
@@ -47,6 +48,7 @@ export const TEMPLATE_NAMES = [
   'core/zod-builders',
   'core/fakes',
   'core/index',
+  'core/shape-policy',
   'rest/types',
   'rest/api',
   'rest/validators',

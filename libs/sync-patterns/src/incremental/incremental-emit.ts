@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { apiNames, declareValidatorNames, validatorSeeds } from '../emit/core/api-names';
 import { declareDiscriminators, declareNoDiscriminators } from '../json-schema/discriminator-tags';
 import { emitModel, type EmitOptions } from '../emit/emit-api';
+import { shapePolicy } from '../emit/core/shape-policy-view';
 import { CORE_FAKES, CORE_TYPES, CORE_VALIDATORS, schemaEntriesRegion, validatorEntry } from '../emit/core/emit-core';
 import { restyleTypes } from '../emit/core/types-style';
 import { inThreadPrinter, type EntryPrinter } from '../emit/entry-printer';
@@ -328,6 +329,8 @@ export function apiSummary(api: SyncApi): string {
     version: api.version,
     serverUrl: api.serverUrl,
     models: api.models.map((m) => ({ schemaName: m.schemaName, names: m.names, sync: m.sync })),
+    // the shape policy is one core file over every live model's columns: a change of them is a full run
+    shapePolicy: shapePolicy(api),
     // the operation files (core and models') follow from what each operation became: what it
     // touches and how it pages read component schemas, so an edit there can change them
     operations: api.operations,

@@ -19,6 +19,7 @@ import { camelCase, fileName, kebabCase, pascalCase, pluralize, typeName, unique
 import { applyFilters, type ModelFilters } from './model-filters';
 import { listOperations, type SpecOperation } from './operations';
 import { componentPointer, deref, directRefs, isNullable, isObject, objectShape, propertyFlag } from './schema-utils';
+import { parseShapeWhere, WhereSyntaxError, type ParsedWhere } from './shape-where';
 import { SUPPORTED_MODES, readRawOptions, resolveOptions, type RawSyncOptions } from './x-sync-options';
 
 export interface BuildOptions {
@@ -229,6 +230,7 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}, hooks: 
       if (field === sync.key)
         fail(child(syncPointer, 'exclude', i), `the key "${field}" cannot be excluded`, 'remove it from exclude');
     });
+    const shapeFilter = sync.where !== undefined ? readShapeWhere(sync.where) : undefined;
     if (sync.mode === 'cache') {
       const writes = (['create', 'update', 'delete'] as const)
         .filter((kind) => operationsBound[kind])
@@ -311,7 +313,29 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}, hooks: 
       keyInCreateInput,
       keyKind,
       embeddedIn: [],
+      ...(shapeFilter ? { shape: shapeFilter } : {}),
     };
+
+    /** x-sync.where parsed, its columns of the model checked (sub-queries' columns: below, once every model is known). */
+    function readShapeWhere(where: string): SyncModel['shape'] {
+      const at = child(syncPointer, 'where');
+      let parsed: ParsedWhere;
+      try {
+        parsed = parseShapeWhere(where);
+      } catch (error) {
+        if (!(error instanceof WhereSyntaxError)) throw error;
+        fail(at, `where cannot be read: ${error.message}`, WHERE_HINT);
+        return undefined;
+      }
+      for (const column of parsed.columns)
+        if (column.table === undefined && !shape.properties.has(column.name))
+          fail(
+            at,
+            `where names "${column.name}", which is not a property of ${name}`,
+            'name a property (one the client must not see can stay in the schema with x-sync exclude)',
+          );
+      return { where: parsed.positional, params: parsed.params, tables: parsed.tables, columns: parsed.columns };
+    }
   }
 
   // cache mode: what invalidates a result must be a model this run knows (an annotated model that
@@ -334,6 +358,7 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}, hooks: 
       }
     });
   }
+  checkShapes(models, file, diagnostics);
   assignNames(models);
   // each model's refs once: asked of every pair, they were most of the binding time (Stripe: 92² walks)
   const refsOf = new Map(models.map((m) => [m, directRefs(schemas[m.schemaName])]));
@@ -362,6 +387,46 @@ export function buildModel(spec: LoadedSpec, options: BuildOptions = {}, hooks: 
     operations,
     diagnostics: withoutRepeats(diagnostics),
   };
+}
+
+const WHERE_HINT =
+  "write a condition on the model's columns, e.g. `owner_id = $user` or `project_id IN (SELECT project_id FROM memberships WHERE user_id = $user)`";
+
+/**
+ * Live models' shapes across models: one live model per table (the shape proxy pins one shape per
+ * table a client names), and a sub-query of a where that reads a model's table names that model's
+ * properties (the other tables are the server's to check).
+ */
+function checkShapes(models: SyncModel[], file: string, diagnostics: Diagnostic[]): void {
+  const live = models.filter((m) => m.sync.mode === 'live');
+  for (const model of live) {
+    const first = live.find((m) => m.sync.table === model.sync.table)!;
+    if (first !== model)
+      diagnostics.push({
+        severity: 'error',
+        file,
+        pointer: child(componentPointer(model.schemaName), 'x-sync'),
+        message: `${model.schemaName} and ${first.schemaName} are both live models of table ${model.sync.table}: the server pins one shape per table`,
+        hint: 'make one of them push, or give it a table of its own (x-sync.table)',
+      });
+  }
+  for (const model of models) {
+    for (const column of model.shape?.columns ?? []) {
+      if (column.table === undefined) continue;
+      const owner = models.find((m) => m.sync.table === column.table);
+      if (!owner || owner.fields.some((f) => f.name === column.name)) continue;
+      diagnostics.push({
+        severity: 'error',
+        file,
+        pointer: child(componentPointer(model.schemaName), 'x-sync', 'where'),
+        message: `where reads "${column.name}" of ${column.table}, which is not a property of ${owner.schemaName} (the model of table ${column.table})`,
+        hint: `name one of: ${owner.fields
+          .map((f) => f.name)
+          .slice(0, 10)
+          .join(', ')}`,
+      });
+    }
+  }
 }
 
 /** Each problem once: one of `x-sync-defaults` is found again by every model that takes it. */

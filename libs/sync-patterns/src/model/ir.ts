@@ -35,6 +35,7 @@ export interface SyncOptions {
   mergeRules: Record<string, MergeRule>;
   /** The property carrying the row's version, sent as `If-Match` with writes (see ConflictContract). */
   version?: string;
+  /** Live mode: the condition on the shape's rows as written (see SyncModel.shape). */
   where?: string;
   /** Cache mode: seconds a result stays fresh. */
   ttl?: number;
@@ -120,6 +121,22 @@ export interface SyncModel {
   keyKind: KeyKind;
   /** Other models (schema names) whose rows embed this one: their caches go stale when it changes. */
   embeddedIn: string[];
+  /** Live mode: the rows the server pins on the model's shape (x-sync.where, checked). */
+  shape?: ShapeFilter;
+}
+
+/**
+ * A live model's `where`, as the shape proxy pins it: the clause with positional parameters (Electric's
+ * `$1`), the principal's values each position takes, and the tables its sub-queries read.
+ */
+export interface ShapeFilter {
+  where: string;
+  /** `params[0]` fills `$1`: a name the app's authenticate function returns (`user` for `$user`). */
+  params: string[];
+  /** Tables read by sub-queries: a change there moves rows in and out of the shape. */
+  tables: string[];
+  /** The columns the clause reads: the model's (`table` absent), or a sub-query's table's. */
+  columns: { name: string; table?: string }[];
 }
 
 export interface OperationParam {

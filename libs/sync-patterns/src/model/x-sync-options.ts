@@ -154,9 +154,35 @@ export function resolveOptions(
       'add `version: <property>` (an integer the API bumps on every write, or updated_at), or use `conflict: client-wins`',
     );
 
-  const where = pick('where');
-  if (where !== undefined && typeof where !== 'string')
-    problem(ctx, at('where'), 'where must be a SQL condition string', 'write `where: "archived = false"`');
+  // the rows a live model's shape holds: the model's own, since each names its table's columns
+  const rawWhere = pick('where');
+  let where: string | undefined;
+  if (rawWhere !== undefined) {
+    if (own.where === undefined)
+      problem(
+        ctx,
+        at('where'),
+        'where cannot be a default: it names the columns of one model',
+        'move it to the x-sync of each live model it is for',
+      );
+    else if (typeof rawWhere !== 'string' || !rawWhere.trim())
+      problem(
+        ctx,
+        at('where'),
+        'where must be a SQL condition string',
+        'write `where: "archived = false"` or `where: "owner_id = $user"`',
+      );
+    else if (modeKnown && mode !== 'live')
+      problem(
+        ctx,
+        at('where'),
+        `where applies to live models only: the rows of a ${mode} model are what its API operations answer`,
+        mode === 'push'
+          ? 'remove it (the API filters its list per user), or set `mode: live` to sync a shape of these rows'
+          : 'remove it: a cache result holds what its endpoint answers',
+      );
+    else where = rawWhere;
+  }
 
   const ttl = mode === 'cache' ? pick('ttl') : own.ttl;
   if (ttl !== undefined && modeKnown && mode !== 'cache')
@@ -189,7 +215,7 @@ export function resolveOptions(
     conflict,
     mergeRules,
     ...(version !== undefined && mode !== 'cache' ? { version } : {}),
-    ...(typeof where === 'string' ? { where } : {}),
+    ...(where !== undefined ? { where } : {}),
     ...(mode === 'cache'
       ? { ttl: typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0 ? ttl : DEFAULT_TTL, invalidatedBy }
       : {}),

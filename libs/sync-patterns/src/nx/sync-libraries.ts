@@ -142,6 +142,7 @@ export async function syncLibraries(tree: Tree, apiProject: string, options: Syn
       apiProject,
       config,
       key === CORE_KEY ? undefined : api.models.find((m) => m.names.file === key)?.schemaName,
+      api.models.some((m) => m.sync.mode === 'live'),
     );
     const written = [...plan.writes.map((f) => f.path), ...plan.deletes]
       .filter((f) => libraryOf(f) === key)
@@ -206,8 +207,9 @@ function ensureProject(
   apiProject: string,
   config: SyncConfig,
   schemaName: string | undefined,
+  hasShapePolicy: boolean,
 ): void {
-  ensureImportPaths(tree, layout, schemaName !== undefined);
+  ensureImportPaths(tree, layout, schemaName !== undefined, hasShapePolicy);
   if (projectExists(tree, layout.project)) {
     const project = readProjectConfiguration(tree, layout.project);
     // the mode tag follows the spec (push → live); every other tag is the user's
@@ -240,9 +242,12 @@ function ensureProject(
 }
 
 /** The library's import paths in tsconfig.base.json (and a model library's testing entry); written only when missing. */
-function ensureImportPaths(tree: Tree, layout: LibraryLayout, isModel: boolean): void {
+function ensureImportPaths(tree: Tree, layout: LibraryLayout, isModel: boolean, hasShapePolicy: boolean): void {
   const wanted: [string, string][] = [[layout.importPath, 'index.ts']];
-  if (isModel) wanted.push([`${layout.importPath}/testing`, 'testing.ts']); // fake data and MSW handlers, for tests and stories
+  if (isModel)
+    wanted.push([`${layout.importPath}/testing`, 'testing.ts']); // fake data and MSW handlers, for tests and stories
+  // the core's shape policy, for the API server's shape proxy (a file without imports)
+  else if (hasShapePolicy) wanted.push([`${layout.importPath}/shape-policy`, 'shape-policy.ts']);
   const current = tree.exists('tsconfig.base.json') ? readJson(tree, 'tsconfig.base.json') : {};
   if (wanted.every(([name]) => current.compilerOptions?.paths?.[name] !== undefined)) return;
   updateJson(tree, 'tsconfig.base.json', (json) => {

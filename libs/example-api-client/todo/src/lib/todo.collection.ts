@@ -15,7 +15,11 @@ import { todoSchema, todoCreateInputSchema, todoUpdateInputSchema } from './todo
 // server) into a TanStack DB collection; writes go through the API and stay optimistic until the
 // write's Postgres txid arrives in the stream.
 
-/** The shape this model syncs: table, columns (fields x-sync excludes are never fetched). */
+/**
+ * The shape this model syncs: table, columns (fields x-sync excludes are never fetched), where. The
+ * rows are the server's to pin (the shape proxy binds the where to the signed-in user): the client
+ * never sends it; it is here so that a change of it starts the device's stored stream over.
+ */
 export const todoShape = {
   table: 'todos',
   columns: [
@@ -30,6 +34,7 @@ export const todoShape = {
     'updated_at',
     'version',
   ],
+  where: '$staff::boolean OR project_id IN (SELECT id FROM projects WHERE owner_id = $user) OR project_id IN (SELECT project_id FROM project_members WHERE user_id = $user)',
 } as const;
 
 function createTodoCollection(status: LiveStatus, queryClient: QueryClient) {

@@ -32,9 +32,11 @@ export type ColumnKind = 'string' | 'integer' | 'number' | 'boolean' | 'date-tim
 export interface LiveModelConfig<T extends object, TKey extends string | number> {
   /** Collection id, unique in the app: `<api>/<model>`. */
   id: string;
-  /** The shape: Postgres table, optional where clause, the columns the client keeps. */
+  /**
+   * The shape: the Postgres table and the columns the client keeps. Which rows (the model's
+   * `where`, bound per user) is the server's to pin — the shape proxy — never the client's to send.
+   */
   table: string;
-  where?: string;
   columns: readonly string[];
   /** Where shapes are read: a development shape server or ElectricSQL behind the API's proxy route. */
   shapeUrl: () => string;
@@ -161,7 +163,6 @@ export function createLiveCollection<T extends object, TKey extends string | num
     url: config.shapeUrl(),
     params: {
       table: config.table,
-      ...(config.where ? { where: config.where } : {}),
       columns: [...config.columns],
       // local-first: a stream resumed from the stored position meets updates of rows not in the
       // collection yet (they are still in SQLite only); with the whole row in every update

@@ -10,4 +10,6 @@ export interface CoreView {
   definitions: string;
   /** The core library holds the functions of operations no model owns. */
   operations: boolean;
+  /** The api has live models: `shape-policy.ts` exists, and the index exports it. */
+  shapePolicy: boolean;
 }

@@ -18,8 +18,9 @@ import { renderTemplate } from '../render-template';
 import type { CoreView } from './core-view';
 import { typesInput } from '../../json-schema/types-input';
 import { withPrototypeSafeKeys } from '../../typescript/prototype-safe-keys';
-import { docComment, literalBlock, str } from '../../typescript/ts-syntax';
+import { commentText, docComment, literalBlock, str } from '../../typescript/ts-syntax';
 import { zodFor } from '../../json-schema/zod-schema';
+import { shapePolicy, shapePolicyLiteral } from './shape-policy-view';
 
 /**
  * The per-api core library: openapi-typescript's `paths`/`components` (the type contract every model
@@ -30,6 +31,8 @@ import { zodFor } from '../../json-schema/zod-schema';
 export const CORE_TYPES = 'core/src/lib/api.types.ts';
 export const CORE_VALIDATORS = 'core/src/lib/validators.ts';
 export const CORE_FAKES = 'core/src/lib/fakes.ts';
+/** The shape policy (live models only), a top-level entry: `<core import>/shape-policy`. */
+export const CORE_SHAPE_POLICY = 'core/src/shape-policy.ts';
 
 export function emitCore(api: SyncApi, specLabel: string): GeneratedFile[] {
   const names = apiNames(api);
@@ -64,6 +67,7 @@ export function emitCore(api: SyncApi, specLabel: string): GeneratedFile[] {
       code: zodFor(target, ctx),
     });
   }
+  const policy = shapePolicy(api);
   const view: CoreView = {
     header,
     client: names.client,
@@ -74,6 +78,7 @@ export function emitCore(api: SyncApi, specLabel: string): GeneratedFile[] {
     fakeDefinitions: names.fakeDefinitions,
     definitions: literalBlock(fakeDefinitions(api)),
     operations: hasOperations({ api }, undefined),
+    shapePolicy: policy !== undefined,
   };
   return [
     { path: CORE_TYPES, content: header + restyleTypes(types) },
@@ -88,6 +93,19 @@ export function emitCore(api: SyncApi, specLabel: string): GeneratedFile[] {
     { path: 'core/src/lib/zod-builders.ts', content: renderTemplate('core/zod-builders', view) },
     { path: CORE_FAKES, content: renderTemplate('core/fakes', view) },
     { path: 'core/src/index.ts', content: renderTemplate('core/index', view) },
+    // what the server enforces on live models' shapes: a file of its own, importable without the client
+    ...(policy
+      ? [
+          {
+            path: CORE_SHAPE_POLICY,
+            content: renderTemplate('core/shape-policy', {
+              header,
+              titleText: commentText(api.title),
+              policy: shapePolicyLiteral(policy),
+            }),
+          },
+        ]
+      : []),
     // the functions and hooks of operations no model owns (coreImport: unused in the core library)
     ...emitOperations({ api, coreImport: '', framework: FRAMEWORK_TARGETS.react }, undefined, header),
   ];
