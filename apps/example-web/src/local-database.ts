@@ -1,17 +1,29 @@
-import { exclusive, sqlJsDriver, type SqliteDriver, type SqliteValue } from '@sync-patterns/runtime/sqlite';
+import {
+  claimLocalData,
+  exclusive,
+  forgetLocalData,
+  LocalDataOwnedError,
+  pendingLocalWrites,
+  sqlJsDriver,
+  type SqliteDriver,
+  type SqliteValue,
+} from '@sync-patterns/runtime/sqlite';
 import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
 
 /**
- * The page's local SQLite: sql.js (SQLite in WebAssembly) with the database file kept in
- * IndexedDB, so synced rows and writes waiting in the outbox survive a reload. One database per
- * open tab (two tabs are two apps; the shared browser store is another matter): a tab holds its
- * file with a Web Lock, and a new tab adopts a file no open tab holds — the file of a tab that was
- * closed or crashed, with the writes its outbox still keeps — before it makes a new one.
+ * The signed-in user's local SQLite: sql.js (SQLite in WebAssembly) with the database file kept in
+ * IndexedDB, so synced rows and writes waiting in the outbox survive a reload. The files are the
+ * user's (another user of this browser never opens them: their rows are what the server let this
+ * user read, their writes go with this user's credentials), and the database records it
+ * (`claimLocalData`). One database per open tab (two tabs are two apps; the shared browser store is
+ * another matter): a tab holds its file with a Web Lock, and a new tab adopts a file of the same
+ * user that no open tab holds — the file of a tab that was closed or crashed, with the writes its
+ * outbox still keeps — before it makes a new one.
  */
-export async function openLocalDatabase(): Promise<SqliteDriver> {
+export async function openLocalDatabase(user: string): Promise<SqliteDriver> {
   const SQL = await initSqlJs({ locateFile: () => wasmUrl });
-  const key = await claimFile();
+  const key = await claimFile(user);
   const db = new SQL.Database((await readFile(key)) ?? undefined);
   const driver = sqlJsDriver(db);
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -45,42 +57,62 @@ export async function openLocalDatabase(): Promise<SqliteDriver> {
       return rows;
     },
   };
+  await claimLocalData(local, user).catch(async (error: unknown) => {
+    // a file of this user's that holds someone else's data cannot come from this app: not shown
+    if (!(error instanceof LocalDataOwnedError)) throw error;
+    await forgetLocalData(local);
+    await claimLocalData(local, user);
+  });
+  opened = local;
   return local;
+}
+
+let opened: SqliteDriver | undefined;
+
+/** The writes of this tab's database that are not synced yet (what signing out would drop). */
+export async function pendingWritesHere(): Promise<number> {
+  return opened ? pendingLocalWrites(opened) : 0;
 }
 
 /** Set once the user signed out: nothing of theirs is written again (not even on pagehide). */
 let discarded = false;
 
 /**
- * Deletes this origin's local data — every tab's database file and what cache mode keeps in
- * localStorage — so the next user of this browser starts with nothing of the last one's.
+ * Deletes the user's local data — every database file of theirs and what cache mode keeps in
+ * localStorage — so the next user of this browser starts with nothing of theirs. Other users'
+ * files stay as they are, locked away (never opened but by them).
  */
-export async function discardLocalData(): Promise<void> {
+export async function discardLocalData(user: string | undefined): Promise<void> {
   discarded = true;
   for (const key of Object.keys(localStorage)) if (key.startsWith('sync-patterns')) localStorage.removeItem(key);
-  await new Promise<void>((resolve) => {
-    const request = indexedDB.deleteDatabase('sync-patterns-example');
-    request.onsuccess = request.onerror = () => resolve();
-  });
+  if (user === undefined) return;
+  const idb = await openStore();
+  await new Promise<void>((resolve, reject) => {
+    const transaction = idb.transaction(STORE, 'readwrite');
+    transaction.objectStore(STORE).delete(IDBKeyRange.bound(`${filePrefix(user)}`, `${filePrefix(user)}\uffff`));
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = () => reject(transaction.error);
+  }).finally(() => idb.close());
 }
 
 const TAB = 'sync-patterns-tab';
-const fileOf = (tab: string) => `app-${tab}.db`;
+const filePrefix = (user: string) => `app-${user}-`;
+const fileOf = (user: string, tab: string) => `${filePrefix(user)}${tab}.db`;
 
-/** This tab's database file: its own (a reload keeps sessionStorage), else an orphan's, else a new one. */
-async function claimFile(): Promise<string> {
+/** This tab's database file: its own (a reload keeps sessionStorage), else an orphan of the user's, else a new one. */
+async function claimFile(user: string): Promise<string> {
   const own = sessionStorage.getItem(TAB);
   // a duplicated tab copies sessionStorage: the file is then the other tab's, held by it
-  if (own && (await hold(fileOf(own)))) return fileOf(own);
-  for (const key of await listFiles()) {
+  if (own && (await hold(fileOf(user, own)))) return fileOf(user, own);
+  for (const key of await listFiles(user)) {
     if (!(await hold(key))) continue;
-    sessionStorage.setItem(TAB, key.slice('app-'.length, -'.db'.length));
+    sessionStorage.setItem(TAB, key.slice(filePrefix(user).length, -'.db'.length));
     return key;
   }
   const tab = crypto.randomUUID();
   sessionStorage.setItem(TAB, tab);
-  await hold(fileOf(tab));
-  return fileOf(tab);
+  await hold(fileOf(user, tab));
+  return fileOf(user, tab);
 }
 
 /** Takes the lock named `name` for as long as the page lives, if no other page holds it. */
@@ -130,8 +162,8 @@ async function writeFile(key: string, bytes: Uint8Array): Promise<void> {
   }).finally(() => idb.close());
 }
 
-/** The database files IndexedDB holds, most recently written first (an orphan with writes is likely the newest). */
-async function listFiles(): Promise<string[]> {
+/** The user's database files in IndexedDB, most recently written first (an orphan with writes is likely the newest). */
+async function listFiles(user: string): Promise<string[]> {
   const idb = await openStore();
   const keys = await new Promise<IDBValidKey[]>((resolve, reject) => {
     const request = idb.transaction(STORE).objectStore(STORE).getAllKeys();
@@ -140,6 +172,6 @@ async function listFiles(): Promise<string[]> {
   }).finally(() => idb.close());
   const written = JSON.parse(localStorage.getItem(WRITTEN) ?? '{}') as Record<string, number>;
   return keys
-    .filter((key): key is string => typeof key === 'string' && key.startsWith('app-') && key.endsWith('.db'))
+    .filter((key): key is string => typeof key === 'string' && key.startsWith(filePrefix(user)) && key.endsWith('.db'))
     .sort((a, b) => (written[b] ?? 0) - (written[a] ?? 0));
 }

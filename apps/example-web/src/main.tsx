@@ -8,12 +8,16 @@ import { authHeaders, currentSession } from './session';
 import { SignIn } from './SignIn';
 import './styles.css';
 
-// Local-first: live rows and waiting writes in the page's SQLite (kept across reloads). Without it
-// (a browser without WebAssembly or IndexedDB) the app still works, with live data in memory.
-const localDatabase = await openLocalDatabase().catch((error: unknown) => {
-  console.warn('no local database, live data stays in memory:', error);
-  return undefined;
-});
+// Local-first: the signed-in user's live rows and waiting writes in the page's SQLite (kept across
+// reloads, theirs alone). Without it (a browser without WebAssembly or IndexedDB) the app still
+// works, with live data in memory.
+const user = currentSession()?.user.id;
+const localDatabase = !user
+  ? undefined
+  : await openLocalDatabase(user).catch((error: unknown) => {
+      console.warn('no local database, live data stays in memory:', error);
+      return undefined;
+    });
 // The API (and its shape stream) through the dev server's /api proxy: one origin, no CORS. The
 // headers function is called before every request, so it always sends the current token.
 configureExampleApi({ baseUrl: '/api', localDatabase, headers: authHeaders });

@@ -1,4 +1,4 @@
-import { discardLocalData } from './local-database';
+import { discardLocalData, pendingWritesHere } from './local-database';
 
 /**
  * The signed-in user's session: a bearer token from the example API's POST /sessions, kept in
@@ -42,17 +42,30 @@ export async function signIn(email: string, password: string): Promise<Session> 
 
 /**
  * Signs out: the token is revoked on the server and this browser's copy of the user's data is
- * dropped (rows, waiting writes), so the next user of the browser sees nothing of theirs.
+ * dropped (rows, waiting writes), so the next user of the browser sees nothing of theirs. Changes
+ * not synced yet would be lost: the user is asked first, and staying signed in keeps them.
  */
 export async function signOut(): Promise<void> {
+  const waiting = await pendingWritesHere();
+  if (
+    waiting > 0 &&
+    !confirm(
+      `${waiting} change${waiting > 1 ? 's' : ''} made here ${waiting > 1 ? 'are' : 'is'} not synced yet. Sign out and drop ${waiting > 1 ? 'them' : 'it'}?`,
+    )
+  )
+    return;
   await fetch('/api/sessions/current', { method: 'DELETE', headers: authHeaders() }).catch(() => undefined);
   await forget();
 }
 
-/** Drops the session and the local data without asking the server (a token it no longer knows). */
+/**
+ * Drops the session and the user's local data without asking the server (a token it no longer
+ * knows: the writes waiting could not be sent with it either).
+ */
 export async function forget(): Promise<void> {
+  const user = currentSession()?.user.id;
   localStorage.removeItem(KEY);
   sessionStorage.clear();
-  await discardLocalData();
+  await discardLocalData(user);
   location.reload();
 }

@@ -266,6 +266,73 @@ describe('the example web app in Chromium', () => {
     await page.close();
   });
 
+  it("asks before signing out drops a change not synced yet; the next user sees only their own rows, nothing of the last one's", async () => {
+    const page = await openApp();
+    const adaId = await page.evaluate(
+      () =>
+        (JSON.parse(localStorage.getItem('sync-patterns-example:session') ?? '{}') as { user: { id: string } }).user.id,
+    );
+    // the API cannot be reached for writes: the todo waits in Ada's outbox
+    await page.route('**/api/todos', (route) =>
+      route.request().method() === 'POST' ? route.abort() : route.fallback(),
+    );
+    await add(page, 'Unsynced by Ada');
+    await todo(page, 'Unsynced by Ada').and(page.locator('[data-pending=true]')).waitFor();
+    // asked, and staying keeps everything
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    while (!asked.length) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(asked[0]).toBe('1 change made here is not synced yet. Sign out and drop it?');
+    await todo(page, 'Unsynced by Ada').waitFor();
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(1);
+    // signing out anyway drops it with Ada's rows
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    const files = () =>
+      page.evaluate(
+        () =>
+          new Promise<string[]>((resolve) => {
+            const request = indexedDB.open('sync-patterns-example', 1);
+            request.onupgradeneeded = () => request.result.createObjectStore('files');
+            request.onsuccess = () => {
+              const keys = request.result.transaction('files').objectStore('files').getAllKeys();
+              keys.onsuccess = () => {
+                request.result.close();
+                resolve(keys.result.map(String));
+              };
+            };
+          }),
+      );
+    expect((await files()).filter((key) => key.includes(adaId))).toEqual([]);
+    // Grace, a member of Launch only, on the same browser: her rows, none of Ada's own
+    await page.unroute('**/api/todos');
+    await page.getByLabel('Email').fill('grace@example.com');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('sync-status').and(page.locator('[data-status=live]')).waitFor({ timeout: 30_000 });
+    await page.getByTestId('todo').first().waitFor();
+    const graceToken = await page.evaluate(
+      () => (JSON.parse(localStorage.getItem('sync-patterns-example:session') ?? '{}') as { token: string }).token,
+    );
+    const hers = (await (
+      await fetch(`${api.url}/todos`, { headers: { authorization: `Bearer ${graceToken}` } })
+    ).json()) as { title: string }[];
+    // every todo she is shown is one the API gives her (her project's), and no other
+    const shown = await todoTitles(page);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.filter((title) => !hers.some((t) => t.title === title))).toEqual([]);
+    expect(await todoTitles(page)).not.toContain('Unsynced by Ada');
+    expect((await files()).some((key) => key.includes(adaId))).toBe(false);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.close();
+  });
+
   it('sends a todo written offline in a tab that was then closed, from the next tab opened', async () => {
     // one browser profile, two tabs one after the other: the second adopts the closed tab's file
     const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, colorScheme: 'light' });

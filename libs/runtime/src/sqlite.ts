@@ -3,3 +3,4 @@
 export * from './lib/sqlite/sqlite-driver';
 export * from './lib/sqlite/migrate';
 export * from './lib/sqlite/local-store';
+export * from './lib/sqlite/local-owner';
