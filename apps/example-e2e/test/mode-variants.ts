@@ -24,6 +24,15 @@ export function specWithTodoIn(mode: (typeof MODES)[number]): string {
   return mode === 'live' ? moded : moded.replace(TODO_WHERE, '\n');
 }
 
+/** Where the example is generated with Todo live and on demand (`x-sync.sync: on-demand`). */
+export const ON_DEMAND_VARIANT = path.join(VARIANTS, 'on-demand');
+
+/** The example spec with Todo synced on demand: one line more in its x-sync, nothing else. */
+export function specWithTodoOnDemand(): string {
+  const spec = specWithTodoIn('live');
+  return spec.replace(TODO_X_SYNC, (all: string) => `${all}        sync: on-demand\n`);
+}
+
 export const STRATEGIES = ['backend-wins', 'client-wins', 'field-merge', 'custom'] as const;
 /** A variant whose Project (push) carries its version in the API's ETag header only: not a property of the row. */
 export const ETAG_VARIANT = 'etag';
@@ -87,6 +96,7 @@ async function generateInto(out: string, spec: string): Promise<void> {
 
 export async function generateModeVariants(): Promise<void> {
   for (const mode of MODES) await generateInto(path.join(VARIANTS, mode), specWithTodoIn(mode));
+  await generateInto(ON_DEMAND_VARIANT, specWithTodoOnDemand());
   for (const strategy of STRATEGIES) {
     const clients = THIRD_CLIENT.includes(strategy) ? [...CLIENTS, 'c'] : CLIENTS;
     for (const client of clients) await generateInto(conflictVariant(strategy, client), specWithStrategy(strategy));

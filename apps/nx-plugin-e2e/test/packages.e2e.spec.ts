@@ -65,11 +65,13 @@ const PACKAGES = [
       'mock.d.ts',
       'mock.js',
       'package.json',
+      'shape-proxy.d.ts',
+      'shape-proxy.js',
       'sqlite.d.ts',
       'sqlite.js',
       'src',
     ],
-    exports: ['.', './live', './mock', './package.json', './sqlite'],
+    exports: ['.', './live', './mock', './package.json', './shape-proxy', './sqlite'],
   },
 ];
 

@@ -2,6 +2,7 @@ import { runInNewContext } from 'node:vm';
 import { buildModel } from '../src/model/build-model';
 import { parseShapeWhere } from '../src/model/shape-where';
 import { emitCore } from '../src/emit/core/emit-core';
+import { emitModel } from '../src/emit/emit-api';
 import { parseSpec } from '../src/openapi/load-spec';
 
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
@@ -166,5 +167,29 @@ describe('x-sync.where: the rows the server pins on a live shape', () => {
     // no live model, no policy
     const push = await build('push');
     expect(emitCore(push.api, 'api.json').some((f) => f.path === 'core/src/shape-policy.ts')).toBe(false);
+  });
+});
+
+describe('x-sync.sync: eager or on demand', () => {
+  const SYNC = '#/components/schemas/Todo/x-sync/sync';
+  it('makes a live collection load the rows each query asks for', async () => {
+    const { api, errors } = await build({ mode: 'live', sync: 'on-demand' });
+    expect(errors).toEqual([]);
+    const todo = api.models.find((m) => m.schemaName === 'Todo')!;
+    expect(todo.sync.sync).toBe('on-demand');
+    const files = emitModel(api, todo);
+    expect(files.find((f) => f.path.endsWith('todo.collection.ts'))!.content).toContain("syncMode: 'on-demand',");
+    const eager = (await build({ mode: 'live' })).api;
+    const eagerFiles = emitModel(eager, eager.models.find((m) => m.schemaName === 'Todo')!);
+    expect(eagerFiles.find((f) => f.path.endsWith('todo.collection.ts'))!.content).not.toContain('syncMode');
+  });
+
+  it('is an error on push models, and for any other value', async () => {
+    expect((await build({ mode: 'push', sync: 'on-demand' })).errors).toEqual([
+      [SYNC, expect.stringContaining('sync applies to live models only')],
+    ]);
+    expect((await build({ mode: 'live', sync: 'lazy' })).errors).toEqual([
+      [SYNC, 'sync must be eager or on-demand, not "lazy"'],
+    ]);
   });
 });

@@ -4,8 +4,9 @@
  * over `--runs` runs (default 5) after one warm-up. Prints a table, ratios and PASS/FAIL lines against
  * the targets (a report, not a test) and writes tmp/bench/results.json.
  *
- *   npm run bench -- --runs 5 --docs fastapi,stripe,github --skip typecheck,incremental,live,shapes --live-rows 10000,100000
+ *   npm run bench -- --runs 5 --docs fastapi,stripe,github --skip typecheck,incremental,live,shapes,partial --live-rows 10000,100000
  *     --shapes 100000,100,200   (the dev shape server: rows of the initial sync, clients and changes of the fan-out)
+ *     --partial 1000000,1000    (partial sync: rows of the todos table, projects they are spread over)
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ interface Options {
   runs: number;
   liveRows: string;
   shapes: string;
+  partial: string;
   docs: string[];
   skip: Set<string>;
 }
@@ -38,6 +40,7 @@ function options(argv: string[]): Options {
     runs: Math.max(1, Number(value('runs') ?? 5)),
     liveRows: value('live-rows') ?? '10000,100000',
     shapes: value('shapes') ?? '100000,100,200',
+    partial: value('partial') ?? '1000000,1000',
     docs: (value('docs') ?? 'fastapi,stripe,github').split(','),
     skip: new Set((value('skip') ?? '').split(',').filter(Boolean)),
   };
@@ -223,6 +226,22 @@ function shapesSection(args: string) {
   return JSON.parse(run.stdout.split('\n').find((line) => line.startsWith('{')) ?? 'null');
 }
 
+/** Partial sync: one project from a cold client, on demand and whole-table (see partial-bench.ts). */
+function partialSection(args: string) {
+  log(`partial: opening one project of a ${args} (rows, projects) todos table…`);
+  const run = spawnSync(
+    process.execPath,
+    ['-r', '@swc-node/register', path.join(__dirname, 'partial-bench.ts'), args],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  if (run.status !== 0) throw new Error('the partial-sync bench failed (see above)');
+  return JSON.parse(run.stdout.split('\n').find((line) => line.startsWith('{')) ?? 'null');
+}
+
 async function main() {
   const opts = options(process.argv.slice(2));
   if (!existsSync(path.join(BENCH, 'node_modules/orval'))) {
@@ -269,6 +288,7 @@ async function main() {
   }
   if (!opts.skip.has('live')) report['live'] = liveSection(opts.liveRows);
   if (!opts.skip.has('shapes')) report['shapes'] = shapesSection(opts.shapes);
+  if (!opts.skip.has('partial')) report['partial'] = partialSection(opts.partial);
   mkdirSync(WORK, { recursive: true });
   writeFileSync(path.join(WORK, 'results.json'), JSON.stringify(report, null, 2));
   const { printReport } = await import('./report');

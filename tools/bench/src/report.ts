@@ -38,6 +38,15 @@ export interface BenchReport {
     changesPerSecond: number;
     oneClientChangesPerSecond: number;
   };
+  partial?: {
+    database: string;
+    rows: number;
+    projects: number;
+    subsetRows: number;
+    subsetJsonBytes: number;
+    onDemand: { ms: number; bytes: number; requests: number; held: number };
+    whole: { ms: number; bytes: number; requests: number; held: number };
+  };
   live?: { rows: number; p50: number; p99: number; bytesPerRow: number; coldStartMs?: number; hydratedMs?: number }[];
 }
 
@@ -146,6 +155,21 @@ export function printReport(report: BenchReport): string {
     verdict(
       shapes.changesPerSecond * shapes.clients >= 5 * shapes.oneClientChangesPerSecond,
       `shapes: fan-out to ${shapes.clients} clients delivers 5× or more the one-client rate (${ratio(shapes.changesPerSecond * shapes.clients, shapes.oneClientChangesPerSecond)})`,
+    );
+  }
+  const partial = report.partial;
+  if (partial) {
+    const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+    lines.push(
+      `- partial sync (${partial.database}), one project of ${partial.subsetRows} rows out of ${partial.rows} (${partial.projects} projects), cold client: on demand ${partial.onDemand.ms} ms and ${kb(partial.onDemand.bytes)} moved (the collection holds ${partial.onDemand.held} rows); the whole table first ${seconds(partial.whole.ms)} and ${kb(partial.whole.bytes)} (${partial.whole.held} rows); the subset as JSON: ${kb(partial.subsetJsonBytes)}`,
+    );
+    verdict(
+      partial.onDemand.ms < 150,
+      `partial: one project's rows from a cold client under 150 ms (${partial.onDemand.ms} ms; the whole table ${ratio(partial.whole.ms, partial.onDemand.ms)} slower)`,
+    );
+    verdict(
+      partial.onDemand.bytes <= 1.2 * partial.subsetJsonBytes,
+      `partial: bytes moved at most 1.2× the subset's JSON (${(partial.onDemand.bytes / partial.subsetJsonBytes).toFixed(2)}×; the whole table ${(partial.whole.bytes / partial.subsetJsonBytes).toFixed(1)}×)`,
     );
   }
   return `${lines.join('\n')}\n\n${verdicts.join('\n')}\n`;

@@ -483,9 +483,10 @@ const modelNames = (api: SyncApi) => api.models.map((m) => m.schemaName);
 /** What a model's writes do when the row moved on, in a few words. */
 /** What the server pins on a live model's shape, as `validate` prints it. */
 function rowsLine(model: SyncModel): string {
-  if (!model.shape) return 'every row of the table (no x-sync where)';
+  const loaded = model.sync.sync === 'on-demand' ? ', loaded on demand (the subsets live queries ask for)' : '';
+  if (!model.shape) return `every row of the table (no x-sync where)${loaded}`;
   const params = model.shape.params.map((p) => `$${p}`).join(', ');
-  return `where ${model.sync.where!.trim()}${params ? `  (${params}: the signed-in principal's, bound by the shape proxy)` : ''}`;
+  return `where ${model.sync.where!.trim()}${params ? `  (${params}: the signed-in principal's, bound by the shape proxy)` : ''}${loaded}`;
 }
 
 function conflictLine(conflict: ConflictContract): string {
@@ -585,6 +586,7 @@ async function validate(
         ...(model.sync.mode === 'live'
           ? {
               shape: {
+                sync: model.sync.sync ?? 'eager',
                 columns: model.fields.filter((f) => !f.excluded && !f.writeOnly).map((f) => f.name),
                 ...(model.shape
                   ? { where: model.shape.where, params: model.shape.params, tables: model.shape.tables }

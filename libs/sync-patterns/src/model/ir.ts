@@ -37,6 +37,8 @@ export interface SyncOptions {
   version?: string;
   /** Live mode: the condition on the shape's rows as written (see SyncModel.shape). */
   where?: string;
+  /** Live mode: `on-demand` loads the rows each live query asks for (Electric subsets); absent: eager, every row. */
+  sync?: 'on-demand';
   /** Cache mode: seconds a result stays fresh. */
   ttl?: number;
   /** Cache mode: models (schema names) whose writes make the cached results stale. */

@@ -16,6 +16,7 @@ const KEYS = [
   'version',
   'conflict',
   'where',
+  'sync',
   'ttl',
   'invalidatedBy',
   'retry',
@@ -184,6 +185,28 @@ export function resolveOptions(
     else where = rawWhere;
   }
 
+  // how a live model's rows reach the device: all at start, or the subsets its queries ask for
+  // (in x-sync-defaults it is the live models' default; the others have no such choice)
+  const rawSync = pick('sync');
+  let sync: 'eager' | 'on-demand' | undefined;
+  if (rawSync !== undefined && (own.sync !== undefined || mode === 'live' || !modeKnown)) {
+    if (rawSync !== 'eager' && rawSync !== 'on-demand')
+      problem(
+        ctx,
+        at('sync'),
+        `sync must be eager or on-demand, not ${JSON.stringify(rawSync)}`,
+        'write `sync: on-demand` (the rows each query asks for) or leave it out (eager: every row of the shape)',
+      );
+    else if (modeKnown && mode !== 'live')
+      problem(
+        ctx,
+        at('sync'),
+        `sync applies to live models only: a ${mode} model's rows are what each request answers`,
+        'remove it, or set `mode: live`',
+      );
+    else sync = rawSync;
+  }
+
   const ttl = mode === 'cache' ? pick('ttl') : own.ttl;
   if (ttl !== undefined && modeKnown && mode !== 'cache')
     problem(ctx, at('ttl'), 'ttl applies to cache mode only', 'remove it, or set `mode: cache`');
@@ -216,6 +239,7 @@ export function resolveOptions(
     mergeRules,
     ...(version !== undefined && mode !== 'cache' ? { version } : {}),
     ...(where !== undefined ? { where } : {}),
+    ...(sync === 'on-demand' ? { sync } : {}),
     ...(mode === 'cache'
       ? { ttl: typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0 ? ttl : DEFAULT_TTL, invalidatedBy }
       : {}),

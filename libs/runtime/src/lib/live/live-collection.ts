@@ -38,6 +38,12 @@ export interface LiveModelConfig<T extends object, TKey extends string | number>
    */
   table: string;
   columns: readonly string[];
+  /**
+   * `eager` (default): every row of the shape at start. `on-demand`: the rows each live query asks
+   * for, loaded when it runs (Electric's subset snapshots, its where, order and limit), then kept
+   * up to date by the stream's changes; with a local store, kept there too.
+   */
+  syncMode?: 'eager' | 'on-demand';
   /** Where shapes are read: a development shape server or ElectricSQL behind the API's proxy route. */
   shapeUrl: () => string;
   headers?: () => HeadersInput | undefined;
@@ -186,6 +192,7 @@ export function createLiveCollection<T extends object, TKey extends string | num
   };
   const options = electricCollectionOptions<T & Row<unknown>>({
     id: config.id,
+    syncMode: config.syncMode ?? 'eager',
     getKey: (row) => config.getKey(row),
     shapeOptions,
     onInsert:

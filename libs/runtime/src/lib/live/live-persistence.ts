@@ -19,7 +19,7 @@ interface SyncParams {
   truncate: () => void;
   markReady: () => void;
 }
-type SyncResult = void | (() => void) | { cleanup?: () => void };
+type SyncResult = void | (() => void) | { cleanup?: () => void; loadSubset?: (request: SubsetRequest) => unknown };
 interface SyncConfig {
   sync: (params: never) => SyncResult;
 }
@@ -27,6 +27,8 @@ interface SyncConfig {
 interface SubsetRequest {
   where?: IR.BasicExpression<boolean>;
 }
+/** What the stream's own sync answers a subset with, once it runs (on-demand: a subset snapshot from the server). */
+type InnerLoad = ((request: SubsetRequest) => unknown) | undefined;
 
 /** Rows per background hydration step: each is one short task, so the UI keeps responding between them. */
 export const HYDRATION_PAGE = 5_000;
@@ -129,12 +131,37 @@ export function withLocalStore<C extends SyncConfig>(
     };
 
     const store = options.open();
-    const loadSubset = (request: SubsetRequest) =>
-      inOrder(async () => {
+    // the stream's own loadSubset (on-demand: the server's rows of the subset), once it has started
+    let innerLoad!: (load: InnerLoad) => void;
+    const innerLoaded = new Promise<InnerLoad>((resolve) => (innerLoad = resolve));
+    /** Whether the device had synced this shape before (a stored position): its rows answer first. */
+    const resumed = store
+      .then((local) => local.position())
+      .then(
+        (position) => position !== undefined,
+        () => false,
+      );
+    const loadSubset = async (request: SubsetRequest) => {
+      await inOrder(async () => {
         const local = await store;
         const readAt = epoch;
         await show(local, await local.select(subsetFilter(request.where, local.table)), readAt, false);
       });
+      // the stored rows are shown first; then the server's, which the stream's commit saves too.
+      // A device that has synced before answers from what it stored and refreshes in the
+      // background (offline, the server's part waits for the network); a first start waits for
+      // the server. A failure is the stream's status, not the query's
+      const fromServer = (async () => {
+        const server = await innerLoaded;
+        if (!server || stopped) return;
+        try {
+          await server(request);
+        } catch (error) {
+          if (!stopped) reportError(error);
+        }
+      })();
+      if (!(await resumed)) await fromServer;
+    };
 
     void (async () => {
       try {
@@ -157,8 +184,12 @@ export function withLocalStore<C extends SyncConfig>(
             params.begin(...args);
           },
           markReady,
-          write: (message) => {
-            const key = 'value' in message ? options.keyOf(message.value) : message.key;
+          write: (received) => {
+            const key = 'value' in received ? options.keyOf(received.value) : received.key;
+            // a row the collection shows already (read from SQLite, or loaded by an earlier subset)
+            // that the server sends again: an update of it, not a second insert
+            const message: SyncMessage =
+              received.type === 'insert' && shown.has(key) ? { ...received, type: 'update' } : received;
             const txids = 'metadata' in message ? message.metadata?.['txids'] : undefined;
             if (Array.isArray(txids)) for (const txid of txids) batchTxids.add(Number(txid));
             pending.push(
@@ -214,8 +245,10 @@ export function withLocalStore<C extends SyncConfig>(
           },
         });
         cleanup = typeof result === 'function' ? result : result?.cleanup;
+        innerLoad(typeof result === 'object' && result ? result.loadSubset : undefined);
         if (stopped) cleanup?.();
       } catch (error) {
+        innerLoad(undefined);
         reportError(error);
       }
     })();

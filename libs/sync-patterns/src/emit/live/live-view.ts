@@ -18,6 +18,8 @@ export function liveView(api: SyncApi, model: SyncModel, push: PushView) {
   return {
     table: str(model.sync.table),
     where: model.sync.where === undefined ? undefined : str(model.sync.where),
+    /** x-sync.sync: on-demand — each live query loads its rows (a subset of the shape) when it runs. */
+    onDemand: model.sync.sync === 'on-demand',
     // laid out where they are printed: live-hooks.ejs's `const …Columns: readonly string[] = […];`,
     // collection.ejs's `  columns: […],` and `      kinds: {…} as const,`
     columns: literalAt(
