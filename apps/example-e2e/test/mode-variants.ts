@@ -27,10 +27,23 @@ export function specWithTodoIn(mode: (typeof MODES)[number]): string {
 /** Where the example is generated with Todo live and on demand (`x-sync.sync: on-demand`). */
 export const ON_DEMAND_VARIANT = path.join(VARIANTS, 'on-demand');
 
-/** The example spec with Todo synced on demand: one line more in its x-sync, nothing else. */
+const TODO_LIST_STATUS = "        - { name: status, in: query, schema: { $ref: '#/components/schemas/TodoStatus' } }\n";
+
+/**
+ * The example spec with Todo synced on demand: one line more in its x-sync, and paging parameters
+ * on its list (`limit`, `offset`: a live list pages by them, in key order; the variant's todos are
+ * read through shapes only, so the API need not take them).
+ */
 export function specWithTodoOnDemand(): string {
   const spec = specWithTodoIn('live');
-  return spec.replace(TODO_X_SYNC, (all: string) => `${all}        sync: on-demand\n`);
+  if (!spec.includes(TODO_LIST_STATUS))
+    throw new Error("the example spec changed: GET /todos's status parameter not found");
+  return spec
+    .replace(TODO_X_SYNC, (all: string) => `${all}        sync: on-demand\n`)
+    .replace(
+      TODO_LIST_STATUS,
+      `${TODO_LIST_STATUS}        - { name: limit, in: query, schema: { type: integer, minimum: 1 } }\n        - { name: offset, in: query, schema: { type: integer, minimum: 0 } }\n`,
+    );
 }
 
 export const STRATEGIES = ['backend-wins', 'client-wins', 'field-merge', 'custom'] as const;

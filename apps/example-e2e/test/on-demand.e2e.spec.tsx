@@ -115,6 +115,45 @@ describe('a live model synced on demand', () => {
     }
   });
 
+  it("pages by the list's paging parameters, in key order: the server is asked for the page", async () => {
+    shapeRequests.length = 0;
+    configureExampleApi({ localDatabase: undefined });
+    const client = new QueryClient();
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <QueryClientProvider client={client}>{children}</QueryClientProvider>
+    );
+    const page = renderHook(
+      (props: { offset: number }) => useTodos({ project_id: projects[2].id, limit: 2, offset: props.offset }),
+      {
+        wrapper,
+        initialProps: { offset: 0 },
+      },
+    );
+    try {
+      // key order: the ids' order, as the server's subset sends them
+      const inKeyOrder = (rows: Todo[]) => rows.map((t) => t.id);
+      await waitFor(() => expect(page.result.current.data).toHaveLength(2));
+      const first = page.result.current.data!;
+      expect(inKeyOrder(first)).toEqual([...inKeyOrder(first)].sort());
+      expect(subsetRequests().some((r) => r.body.includes('"limit"') || r.url.searchParams.has('subset__limit'))).toBe(
+        true,
+      );
+      page.rerender({ offset: 2 });
+      await waitFor(() => expect(page.result.current.data).toHaveLength(2));
+      await waitFor(() => expect(page.result.current.data!.map((t) => t.id)).not.toEqual(first.map((t) => t.id)));
+      const second = page.result.current.data!;
+      expect(second[0].id > first[1].id).toBe(true);
+      // each page went to the server as its order and limit (TanStack DB asks for offset + limit)
+      const limits = subsetRequests().map(
+        (r) => r.url.searchParams.get('subset__limit') ?? /"limit":(\d+)/.exec(r.body)?.[1],
+      );
+      expect(limits).toEqual(expect.arrayContaining(['2', '4']));
+    } finally {
+      page.unmount();
+      closeLiveCollections(client);
+    }
+  });
+
   it('keeps what was loaded in the local database: the next start shows it with the server down', async () => {
     const file = path.join(dir, 'device.db');
     const first = startApp(new Database(file));

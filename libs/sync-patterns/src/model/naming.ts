@@ -37,7 +37,7 @@ export const IMPORTED_NAMES: ReadonlySet<string> = new Set(
     'mockResource omitFields pickFields queryOptions readField rememberETag rememberSavedKey removeMutationOptions retryOptions rowsOf savedKeyOf sentBody setupServer shapeHeadersOf ' +
     'shapeUrlOf splitParams toCacheResult toLiveResult toSyncError toSyncResult txidOf updateMutationOptions ' +
     'useInfiniteQuery useLiveRow useLiveRows useLiveStatus useMutation useQuery useQueryClient useSuspenseQuery useWriteTracker ' +
-    'validateInput waitUntil whereParams withPageParam z zod'
+    'pagedParams validateInput waitUntil whereParams withPageParam z zod'
   ).split(' '),
 );
 

@@ -28,3 +28,43 @@ export function whereParams<Q extends FilterableQuery<Q>>(
     return parts.length === 1 ? parts[0] : and(parts[0], parts[1], ...parts.slice(2));
   });
 }
+
+/** The list operation's paging parameters, by the names the spec gives them. */
+export interface LivePaging {
+  /** How many rows a page holds (`limit`, `per_page`…). */
+  limit: string;
+  /** How many rows to skip (`offset`, `skip`…). */
+  offset?: string;
+}
+
+interface PageableQuery<Q> {
+  orderBy(callback: (refs: { row: Record<string, unknown> }) => unknown, direction?: 'asc' | 'desc'): Q;
+  limit(count: number): Q;
+  offset(count: number): Q;
+}
+
+/**
+ * A live list's paging parameters as the live query's order, limit and offset (rows in key order),
+ * so a page is the same size in live mode as the API's page in push mode; on demand, TanStack DB
+ * passes them on, and the server sends that page only. Without a limit among the parameters, every
+ * row is the list.
+ */
+export function pagedParams<Q extends PageableQuery<Q>>(
+  query: Q,
+  params: object | undefined,
+  paging: LivePaging,
+  key: string,
+): Q {
+  const values = (params ?? {}) as Record<string, unknown>;
+  const limit = wholeNumber(values[paging.limit]);
+  if (limit === undefined) return query;
+  const ordered = query.orderBy(({ row }) => row[key], 'asc');
+  const offset = paging.offset === undefined ? undefined : wholeNumber(values[paging.offset]);
+  return (offset ? ordered.offset(offset) : ordered).limit(limit);
+}
+
+/** A count from a parameter (a number, or its text as a query string gives it). */
+function wholeNumber(value: unknown): number | undefined {
+  const n = typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}

@@ -20,6 +20,12 @@ export function liveView(api: SyncApi, model: SyncModel, push: PushView) {
     where: model.sync.where === undefined ? undefined : str(model.sync.where),
     /** x-sync.sync: on-demand — each live query loads its rows (a subset of the shape) when it runs. */
     onDemand: model.sync.sync === 'on-demand',
+    /** The list's paging parameters (offset paging with a page size), which page the live query too. */
+    paging: (() => {
+      const pagination = model.operations.list?.pagination;
+      if (pagination?.kind !== 'offset' || !pagination.limitParam) return undefined;
+      return literal({ limit: pagination.limitParam, offset: pagination.param });
+    })(),
     // laid out where they are printed: live-hooks.ejs's `const …Columns: readonly string[] = […];`,
     // collection.ejs's `  columns: […],` and `      kinds: {…} as const,`
     columns: literalAt(
