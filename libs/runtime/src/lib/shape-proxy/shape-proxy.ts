@@ -156,22 +156,11 @@ export function createShapeProxy<P>(options: ShapeProxyOptions<P>): (request: Re
         onError(error);
         throw new ShapeProxyError(502, 'the shape service cannot be reached: try again shortly');
       }
-      const sent = answerHeaders(answer.headers, cors);
-      // fetch has decoded Electric's answer: it goes on compressed when the client takes gzip
-      // (shape answers are repetitive JSON, several times smaller so); SSE goes as it comes
-      const compress =
-        request.method !== 'HEAD' &&
-        answer.body !== null &&
-        /json/.test(answer.headers.get('content-type') ?? '') &&
-        acceptsGzip(request.headers.get('accept-encoding'));
-      if (compress) sent.set('content-encoding', 'gzip');
-      const out =
-        request.method === 'HEAD'
-          ? null
-          : compress
-            ? answer.body!.pipeThrough(new CompressionStream('gzip'))
-            : answer.body;
-      return new Response(out, { status: answer.status, statusText: answer.statusText, headers: sent });
+      return new Response(request.method === 'HEAD' ? null : answer.body, {
+        status: answer.status,
+        statusText: answer.statusText,
+        headers: answerHeaders(answer.headers, cors),
+      });
     } catch (error) {
       if (!(error instanceof ShapeProxyError)) {
         onError(error);
@@ -307,13 +296,9 @@ function answerHeaders(from: Headers, cors: Headers): Headers {
   });
   const cacheControl = headers.get('cache-control');
   if (cacheControl) headers.set('cache-control', cacheControl.replace(/\bpublic\b/, 'private'));
-  headers.set('vary', 'authorization, cookie, origin, accept-encoding');
+  headers.set('vary', 'authorization, cookie, origin');
   cors.forEach((value, name) => headers.set(name, value));
   return headers;
-}
-
-function acceptsGzip(header: string | null): boolean {
-  return header !== null && /(^|,)\s*gzip\s*(;\s*q=(?!0(\.0*)?\s*(,|$))[0-9.]+)?\s*(,|$)/i.test(header);
 }
 
 function refusal(error: ShapeProxyError, cors: Headers): Response {
