@@ -22,7 +22,7 @@ import type { Todo, TodoId, TodoListParams, TodoCreateInput, TodoUpdateInput } f
 
 /**
  * The Todo rows of the shape. List parameters that name a column filter the rows (equality);
- * paging parameters do not apply — the shape holds every row.
+ * the list operation has no paging parameters: the shape holds every row.
  */
 export function useTodos(params?: TodoListParams): SyncQueryResult<Todo[]> {
   const qc = useQueryClient();
